@@ -1,0 +1,23 @@
+import type { Privilege, Role } from '../orgs/rules.js';
+
+/** Who is calling: a signed-in staff member, through a browser session or an API token. */
+export interface Actor {
+  orgId: string;
+  userId: string;
+  name: string;
+  email: string;
+  role: Role;
+  privileges: Privilege[];
+  /** Clinics granted to a non-admin; admins see all their organization's clinics. */
+  clinicIds: string[];
+  via: { kind: 'session'; tokenHash: string; csrfToken: string } | { kind: 'api_token'; tokenId: string };
+  ip: string;
+  userAgent: string | null;
+}
+
+/** What a route demands beyond being signed in. `privileges` means any one of them. */
+export interface Access {
+  public?: true;
+  privileges?: Privilege[];
+  role?: 'admin' | 'main_admin';
+}

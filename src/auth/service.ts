@@ -1,0 +1,187 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
+import { effectivePrivileges, isAdmin, type Privilege, type Role } from '../orgs/rules.js';
+import { users } from '../orgs/schema.js';
+import type { Actor } from './actor.js';
+import { passwordProblem, sessionIsLive, sessionLifetimeMs, shouldTouchSession } from './rules.js';
+import { apiTokens, sessions } from './schema.js';
+import { hashPassword, newSecret, safeEqual, sha256, verifyPassword } from './tokens.js';
+import { recordAudit } from '../audit/service.js';
+import type { DbOrTx } from '../db/client.js';
+
+export const sessionCookie = 'fd_session';
+
+interface Origin {
+  ip: string;
+  userAgent: string | null;
+}
+
+type UserRow = typeof users.$inferSelect & { clinicIds: string[] };
+
+const userWithClinics = {
+  id: users.id,
+  orgId: users.orgId,
+  name: users.name,
+  email: users.email,
+  role: users.role,
+  privileges: users.privileges,
+  passwordHash: users.passwordHash,
+  deactivatedAt: users.deactivatedAt,
+  createdAt: users.createdAt,
+  clinicIds: sql<string[]>`array(select uc.clinic_id::text from user_clinics uc where uc.user_id = ${users.id})`,
+};
+
+function actorOf(user: UserRow, via: Actor['via'], origin: Origin): Actor {
+  return {
+    orgId: user.orgId,
+    userId: user.id,
+    name: user.name,
+    email: user.email,
+    role: user.role as Role,
+    privileges: effectivePrivileges(user.role as Role, user.privileges as Privilege[]),
+    clinicIds: isAdmin(user.role as Role) ? [] : user.clinicIds,
+    via,
+    ip: origin.ip,
+    userAgent: origin.userAgent,
+  };
+}
+
+export function checkPassword(password: string, who: { email: string; name: string }): void {
+  const reason = passwordProblem(password, who);
+  if (reason) throw new AppError('invalid_input', `password ${reason}`, { errors: [{ field: 'body.password', message: reason }] });
+}
+
+export async function createSession(deps: Deps, tx: DbOrTx, user: { id: string; orgId: string }, origin: Origin) {
+  const token = newSecret();
+  const csrfToken = newSecret();
+  const now = deps.clock.now();
+  await tx.insert(sessions).values({
+    tokenHash: sha256(token),
+    userId: user.id,
+    orgId: user.orgId,
+    csrfToken,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + sessionLifetimeMs),
+    ip: origin.ip,
+    userAgent: origin.userAgent,
+  });
+  return { token, csrfToken };
+}
+
+export async function login(deps: Deps, input: { email: string; password: string }, origin: Origin) {
+  const [user] = await deps.db
+    .select(userWithClinics)
+    .from(users)
+    .where(sql`lower(${users.email}) = ${input.email.trim().toLowerCase()}`);
+  const active = user && !user.deactivatedAt ? user : undefined;
+  const ok = await verifyPassword(active?.passwordHash ?? null, input.password);
+  if (!active || !ok) {
+    if (user) {
+      await recordAudit(deps.db, {
+        orgId: user.orgId,
+        actor: { kind: 'user', userId: user.id },
+        origin,
+        action: 'auth.login_failed',
+        subject: { type: 'user', id: user.id },
+      });
+    }
+    throw new AppError('invalid_credentials', 'that email and password do not match an active account');
+  }
+  const session = await createSession(deps, deps.db, active, origin);
+  const actor = actorOf(active, { kind: 'session', tokenHash: sha256(session.token), csrfToken: session.csrfToken }, origin);
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'auth.login', subject: { type: 'user', id: active.id } });
+  return { session, actor };
+}
+
+export async function logout(deps: Deps, actor: Actor): Promise<void> {
+  if (actor.via.kind === 'session') {
+    await deps.db.delete(sessions).where(eq(sessions.tokenHash, actor.via.tokenHash));
+  }
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'auth.logout', subject: { type: 'user', id: actor.userId } });
+}
+
+/** The actor behind a session cookie, or null when it is unknown, idle too long or expired. */
+export async function actorFromSession(deps: Deps, token: string, origin: Origin): Promise<Actor | null> {
+  const tokenHash = sha256(token);
+  const [row] = await deps.db
+    .select({ user: userWithClinics, session: sessions })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, tokenHash), isNull(users.deactivatedAt)));
+  if (!row) return null;
+  const now = deps.clock.now();
+  if (!sessionIsLive(row.session, now, deps.config.sessionIdleMinutes)) {
+    await deps.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
+    return null;
+  }
+  if (shouldTouchSession(row.session.lastSeenAt, now)) {
+    await deps.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash));
+  }
+  return actorOf(row.user, { kind: 'session', tokenHash, csrfToken: row.session.csrfToken }, origin);
+}
+
+export async function actorFromApiToken(deps: Deps, token: string, origin: Origin): Promise<Actor | null> {
+  const [row] = await deps.db
+    .select({ user: userWithClinics, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt), isNull(users.deactivatedAt)));
+  if (!row) return null;
+  const now = deps.clock.now();
+  if (!row.lastUsedAt || shouldTouchSession(row.lastUsedAt, now)) {
+    await deps.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId));
+  }
+  return actorOf(row.user, { kind: 'api_token', tokenId: row.tokenId }, origin);
+}
+
+export function csrfMatches(actor: Actor, header: string | undefined): boolean {
+  return actor.via.kind !== 'session' || (typeof header === 'string' && safeEqual(header, actor.via.csrfToken));
+}
+
+export async function createApiToken(deps: Deps, actor: Actor, input: { name: string }) {
+  const token = newSecret('fdk_');
+  const [row] = await deps.db
+    .insert(apiTokens)
+    .values({ orgId: actor.orgId, userId: actor.userId, name: input.name, tokenHash: sha256(token), createdAt: deps.clock.now() })
+    .returning();
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'api_token.create', subject: { type: 'api_token', id: row.id } });
+  return { id: row.id, name: row.name, token, createdAt: row.createdAt.toISOString() };
+}
+
+export async function listApiTokens(deps: Deps, actor: Actor) {
+  const rows = await deps.db.select().from(apiTokens).where(eq(apiTokens.orgId, actor.orgId)).orderBy(apiTokens.createdAt);
+  return rows.map((t) => ({
+    id: t.id,
+    name: t.name,
+    userId: t.userId,
+    createdAt: t.createdAt.toISOString(),
+    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    revokedAt: t.revokedAt?.toISOString() ?? null,
+  }));
+}
+
+export async function revokeApiToken(deps: Deps, actor: Actor, id: string): Promise<void> {
+  const rows = await deps.db
+    .update(apiTokens)
+    .set({ revokedAt: deps.clock.now() })
+    .where(and(eq(apiTokens.id, id), eq(apiTokens.orgId, actor.orgId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  if (!rows.length) throw new AppError('not_found', 'API token not found');
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'api_token.revoke', subject: { type: 'api_token', id } });
+}
+
+export { hashPassword };
+
+/** The audit fields every entry made on an actor's behalf carries. */
+export function auditActor(actor: Actor) {
+  return {
+    orgId: actor.orgId,
+    actor:
+      actor.via.kind === 'api_token'
+        ? ({ kind: 'api_token', userId: actor.userId, tokenId: actor.via.tokenId } as const)
+        : ({ kind: 'user', userId: actor.userId } as const),
+    origin: { ip: actor.ip, userAgent: actor.userAgent },
+  };
+}

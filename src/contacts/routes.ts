@@ -1,0 +1,158 @@
+import { Type } from 'typebox';
+import type { Actor } from '../auth/actor.js';
+import { auditActor } from '../auth/service.js';
+import { recordAudit } from '../audit/service.js';
+import { contactHistory } from '../conversations/service.js';
+import { ConversationItem, Message } from '../conversations/routes.js';
+import type { Deps } from '../deps.js';
+import { IdParams, Nullable, Page, pageOf, responses, Timestamp } from '../http/schemas.js';
+import { actorOf, type App } from '../http/types.js';
+import { contactTypes } from './rules.js';
+import { addNote, contactInOrg, contactJson, createContact, listContacts, listNotes, setBlocked, updateContact } from './service.js';
+
+const ContactType = Type.Union(contactTypes.map((t) => Type.Literal(t)));
+
+export const Contact = Type.Object({
+  id: Type.String(),
+  type: ContactType,
+  name: Type.String(),
+  phone: Nullable(Type.String({ description: 'E.164' })),
+  email: Nullable(Type.String()),
+  dateOfBirth: Nullable(Type.String({ format: 'date' })),
+  externalId: Nullable(Type.String({ description: 'the id in the practice-management system' })),
+  portalAccount: Type.Boolean(),
+  chatOptIn: Type.Boolean(),
+  optedOut: Type.Object({ sms: Type.Boolean(), email: Type.Boolean(), whatsapp: Type.Boolean() }),
+  blocked: Type.Boolean(),
+  createdAt: Timestamp,
+});
+
+const Note = Type.Object({
+  id: Type.String(),
+  body: Type.String(),
+  author: Type.Object({ id: Type.String(), name: Type.String() }),
+  createdAt: Timestamp,
+});
+
+const ContactFields = {
+  type: Type.Optional(ContactType),
+  phone: Type.Optional(Nullable(Type.String({ maxLength: 40, description: 'any format a person types; stored as E.164' }))),
+  email: Type.Optional(Nullable(Type.String({ maxLength: 254 }))),
+  dateOfBirth: Type.Optional(Nullable(Type.String({ format: 'date' }))),
+  externalId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
+  portalAccount: Type.Optional(Type.Boolean()),
+  chatOptIn: Type.Optional(Type.Boolean()),
+};
+
+const crm = { privileges: ['contacts' as const] };
+/** Finding a patient to message is part of the hub too, so senders may look contacts up and block them. */
+const crmOrHub = { privileges: ['contacts' as const, 'send_messages' as const] };
+
+async function contactDetail(deps: Deps, actor: Actor, id: string) {
+  const contact = await contactInOrg(deps.db, actor.orgId, id);
+  const history = await contactHistory(deps, actor, id);
+  const notes = actor.privileges.includes('contacts') ? await listNotes(deps.db, actor.orgId, id) : [];
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'contact.view', subject: { type: 'contact', id } });
+  return { ...contactJson(contact), notes, ...history };
+}
+
+export function contactRoutes(app: App, deps: Deps): void {
+  app.get(
+    '/api/v1/contacts',
+    {
+      config: { access: crmOrHub },
+      schema: {
+        tags: ['contacts'],
+        summary: 'Contacts, newest first; q searches name, email and phone (any format)',
+        querystring: Type.Intersect([
+          Page,
+          Type.Object({ q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), type: Type.Optional(ContactType), blocked: Type.Optional(Type.Boolean()) }),
+        ]),
+        response: responses({ 200: pageOf(Contact) }),
+      },
+    },
+    async (request) => listContacts(deps, actorOf(request), { ...request.query, limit: request.query.limit ?? 50 }),
+  );
+
+  app.post(
+    '/api/v1/contacts',
+    {
+      config: { access: crm },
+      schema: {
+        tags: ['contacts'],
+        summary: 'Add a contact by hand (most are added automatically when they book or write)',
+        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), ...ContactFields }),
+        response: responses({ 201: Contact }, 409),
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createContact(deps, actorOf(request), request.body)),
+  );
+
+  app.get(
+    '/api/v1/contacts/:id',
+    {
+      config: { access: crmOrHub },
+      schema: {
+        tags: ['contacts'],
+        summary: "A contact with private notes and the history of their conversations, messages and calls",
+        params: IdParams,
+        response: responses(
+          {
+            200: Type.Intersect([
+              Contact,
+              Type.Object({ notes: Type.Array(Note), conversations: Type.Array(ConversationItem), messages: Type.Array(Message) }),
+            ]),
+          },
+          404,
+        ),
+      },
+    },
+    async (request) => contactDetail(deps, actorOf(request), request.params.id),
+  );
+
+  app.patch(
+    '/api/v1/contacts/:id',
+    {
+      config: { access: crm },
+      schema: {
+        tags: ['contacts'],
+        summary: "Change a contact's details",
+        params: IdParams,
+        body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), ...ContactFields }),
+        response: responses({ 200: Contact }, 404, 409),
+      },
+    },
+    async (request) => updateContact(deps, actorOf(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/v1/contacts/:id/notes',
+    {
+      config: { access: crm },
+      schema: {
+        tags: ['contacts'],
+        summary: 'Add a private note (staff only, never shown to the patient)',
+        params: IdParams,
+        body: Type.Object({ body: Type.String({ minLength: 1, maxLength: 10_000 }) }),
+        response: responses({ 201: Note }, 404),
+      },
+    },
+    async (request, reply) => reply.code(201).send(await addNote(deps, actorOf(request), request.params.id, request.body.body)),
+  );
+
+  for (const action of ['block', 'unblock'] as const) {
+    app.post(
+      `/api/v1/contacts/:id/${action}`,
+      {
+        config: { access: crmOrHub },
+        schema: {
+          tags: ['contacts'],
+          summary: action === 'block' ? 'Block a contact: nothing can be sent to them until unblocked' : 'Unblock a contact',
+          params: IdParams,
+          response: responses({ 200: Contact }, 404),
+        },
+      },
+      async (request) => setBlocked(deps, actorOf(request), request.params.id, action === 'block'),
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import { sql } from 'drizzle-orm';
+import { boolean, date, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { organizations, users } from '../orgs/schema.js';
+import { contactTypes } from './rules.js';
+
+export const contactTypeEnum = pgEnum('contact_type', contactTypes);
+
+const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    type: contactTypeEnum('type').notNull().default('lead'),
+    name: text('name').notNull(),
+    /** E.164, normalised on the way in. */
+    phone: text('phone'),
+    /** Lower-cased on the way in. */
+    email: text('email'),
+    dateOfBirth: date('date_of_birth'),
+    externalId: text('external_id'),
+    portalAccount: boolean('portal_account').notNull().default(false),
+    chatOptIn: boolean('chat_opt_in').notNull().default(false),
+    optedOutSms: boolean('opted_out_sms').notNull().default(false),
+    optedOutEmail: boolean('opted_out_email').notNull().default(false),
+    optedOutWhatsapp: boolean('opted_out_whatsapp').notNull().default(false),
+    blocked: boolean('blocked').notNull().default(false),
+    createdAt: at('created_at').notNull().defaultNow(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // C4: one contact per phone and per email in an organization, even under concurrent inserts.
+    uniqueIndex('contacts_org_phone_key').on(t.orgId, t.phone),
+    uniqueIndex('contacts_org_email_key').on(t.orgId, t.email),
+    uniqueIndex('contacts_org_external_key').on(t.orgId, t.externalId),
+    index('contacts_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
+    index('contacts_org_created_idx').on(t.orgId, t.createdAt.desc(), t.id.desc()),
+  ],
+);
+
+export const contactNotes = pgTable(
+  'contact_notes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    contactId: uuid('contact_id').notNull().references(() => contacts.id),
+    authorId: uuid('author_id').notNull().references(() => users.id),
+    body: text('body').notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('contact_notes_contact_idx').on(t.contactId, t.createdAt)],
+);

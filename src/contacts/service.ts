@@ -1,0 +1,237 @@
+import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Actor } from '../auth/actor.js';
+import { auditActor } from '../auth/service.js';
+import { recordAudit } from '../audit/service.js';
+import type { DbOrTx } from '../db/client.js';
+import { isUniqueViolation } from '../db/errors.js';
+import type { Deps } from '../deps.js';
+import { AppError, notFound } from '../errors.js';
+import { users } from '../orgs/schema.js';
+import { normalizeEmail, normalizePhone, phoneSearchTerms, type ContactType } from './rules.js';
+import { contactNotes, contacts } from './schema.js';
+
+export type ContactRow = typeof contacts.$inferSelect;
+
+export const contactJson = (c: ContactRow) => ({
+  id: c.id,
+  type: c.type,
+  name: c.name,
+  phone: c.phone,
+  email: c.email,
+  dateOfBirth: c.dateOfBirth,
+  externalId: c.externalId,
+  portalAccount: c.portalAccount,
+  chatOptIn: c.chatOptIn,
+  optedOut: { sms: c.optedOutSms, email: c.optedOutEmail, whatsapp: c.optedOutWhatsapp },
+  blocked: c.blocked,
+  createdAt: c.createdAt.toISOString(),
+});
+
+export interface ContactInput {
+  type?: ContactType;
+  name?: string;
+  phone?: string | null;
+  email?: string | null;
+  dateOfBirth?: string | null;
+  externalId?: string | null;
+  portalAccount?: boolean;
+  chatOptIn?: boolean;
+}
+
+export function parsePhone(input: string, defaultCountry: string, field = 'phone'): string {
+  const phone = normalizePhone(input, defaultCountry);
+  if (!phone.ok) throw new AppError('invalid_phone', `${field}: ${phone.reason}`, { errors: [{ field: `body.${field}`, message: phone.reason }] });
+  return phone.e164;
+}
+
+export function parseEmail(input: string, field = 'email'): string {
+  const email = normalizeEmail(input);
+  if (!email) throw new AppError('invalid_input', `${field}: "${input}" is not an email address`, { errors: [{ field: `body.${field}`, message: 'is not an email address' }] });
+  return email;
+}
+
+/** Normalised values for the columns an input names; undefined leaves a column as it is. */
+function contactValues(deps: Deps, input: ContactInput) {
+  return {
+    type: input.type,
+    name: input.name?.trim(),
+    phone: input.phone === undefined ? undefined : input.phone === null || input.phone === '' ? null : parsePhone(input.phone, deps.config.defaultCountry),
+    email: input.email === undefined ? undefined : input.email === null || input.email === '' ? null : parseEmail(input.email),
+    dateOfBirth: input.dateOfBirth,
+    externalId: input.externalId,
+    portalAccount: input.portalAccount,
+    chatOptIn: input.chatOptIn,
+  };
+}
+
+function duplicateContact(e: unknown): AppError | null {
+  if (isUniqueViolation(e, 'contacts_org_phone_key')) return new AppError('conflict', 'another contact already has this phone number');
+  if (isUniqueViolation(e, 'contacts_org_email_key')) return new AppError('conflict', 'another contact already has this email address');
+  if (isUniqueViolation(e, 'contacts_org_external_key')) return new AppError('conflict', 'another contact already has this external id');
+  return null;
+}
+
+export async function createContact(deps: Deps, actor: Actor, input: ContactInput & { name: string }) {
+  const values = contactValues(deps, input);
+  if (!values.phone && !values.email) {
+    throw new AppError('invalid_input', 'a contact needs a phone number or an email address');
+  }
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(contacts)
+        .values({ ...values, orgId: actor.orgId, name: values.name ?? input.name, type: input.type ?? 'patient' })
+        .returning();
+      await recordAudit(tx, { ...auditActor(actor), action: 'contact.create', subject: { type: 'contact', id: row.id } });
+      return contactJson(row);
+    });
+  } catch (e) {
+    throw duplicateContact(e) ?? e;
+  }
+}
+
+export async function updateContact(deps: Deps, actor: Actor, id: string, input: ContactInput) {
+  const values = contactValues(deps, input);
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(contacts)
+        .set({ ...values, updatedAt: deps.clock.now() })
+        .where(and(eq(contacts.id, id), eq(contacts.orgId, actor.orgId)))
+        .returning();
+      if (!row) throw notFound('contact');
+      await recordAudit(tx, {
+        ...auditActor(actor),
+        action: 'contact.update',
+        subject: { type: 'contact', id },
+        details: { fields: Object.keys(input) },
+      });
+      return contactJson(row);
+    });
+  } catch (e) {
+    throw duplicateContact(e) ?? e;
+  }
+}
+
+export async function contactInOrg(db: DbOrTx, orgId: string, id: string): Promise<ContactRow> {
+  const [row] = await db.select().from(contacts).where(and(eq(contacts.id, id), eq(contacts.orgId, orgId)));
+  if (!row) throw notFound('contact');
+  return row;
+}
+
+/**
+ * C1/C4: the contact with this phone or email, created as a lead when there is none. Safe under
+ * concurrency: two callers at once end with one contact (the unique index decides, the loser reads).
+ */
+export async function findOrCreateContact(
+  db: DbOrTx,
+  orgId: string,
+  key: { phone: string } | { email: string },
+  name?: string,
+): Promise<ContactRow> {
+  const where = 'phone' in key ? eq(contacts.phone, key.phone) : eq(contacts.email, key.email);
+  const [existing] = await db.select().from(contacts).where(and(eq(contacts.orgId, orgId), where));
+  if (existing) return existing;
+  const [created] = await db
+    .insert(contacts)
+    .values({ orgId, type: 'lead', name: name?.trim() || ('phone' in key ? key.phone : key.email), ...key })
+    .onConflictDoNothing()
+    .returning();
+  if (created) return created;
+  const [winner] = await db.select().from(contacts).where(and(eq(contacts.orgId, orgId), where));
+  return winner;
+}
+
+function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** M7 for contacts: name or email containing the text, or a phone number in any format a person types. */
+export function contactMatch(deps: Deps, q: string): SQL {
+  const phone = phoneSearchTerms(q, deps.config.defaultCountry);
+  const conditions: (SQL | undefined)[] = [
+    sql`${contacts.name} ilike ${likePattern(q)}`,
+    sql`${contacts.email} ilike ${likePattern(q)}`,
+  ];
+  if (phone.e164) conditions.push(eq(contacts.phone, phone.e164));
+  else if (phone.digits) conditions.push(sql`${contacts.phone} like ${likePattern(phone.digits)}`);
+  return or(...conditions)!;
+}
+
+export async function listContacts(
+  deps: Deps,
+  actor: Actor,
+  query: { q?: string; type?: ContactType; blocked?: boolean; limit: number; cursor?: string },
+) {
+  const cursor = query.cursor ? decodeContactCursor(query.cursor) : null;
+  const rows = await deps.db
+    .select()
+    .from(contacts)
+    .where(
+      and(
+        eq(contacts.orgId, actor.orgId),
+        query.q ? contactMatch(deps, query.q) : undefined,
+        query.type ? eq(contacts.type, query.type) : undefined,
+        query.blocked === undefined ? undefined : eq(contacts.blocked, query.blocked),
+        cursor
+          ? or(lt(contacts.createdAt, cursor.at), and(eq(contacts.createdAt, cursor.at), lt(contacts.id, cursor.id)))
+          : undefined,
+      ),
+    )
+    .orderBy(desc(contacts.createdAt), desc(contacts.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(contactJson),
+    nextCursor: rows.length > query.limit && last ? Buffer.from(JSON.stringify([last.createdAt.toISOString(), last.id])).toString('base64url') : null,
+  };
+}
+
+function decodeContactCursor(raw: string): { at: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as [string, string];
+    const date = new Date(at);
+    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(date.getTime())) throw new Error();
+    return { at: date, id };
+  } catch {
+    throw new AppError('invalid_cursor', 'cursor is not one this API returned');
+  }
+}
+
+export async function setBlocked(deps: Deps, actor: Actor, id: string, blocked: boolean) {
+  return deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(contacts)
+      .set({ blocked, updatedAt: deps.clock.now() })
+      .where(and(eq(contacts.id, id), eq(contacts.orgId, actor.orgId)))
+      .returning();
+    if (!row) throw notFound('contact');
+    await recordAudit(tx, { ...auditActor(actor), action: blocked ? 'contact.block' : 'contact.unblock', subject: { type: 'contact', id } });
+    return contactJson(row);
+  });
+}
+
+export async function addNote(deps: Deps, actor: Actor, contactId: string, body: string) {
+  return deps.db.transaction(async (tx) => {
+    await contactInOrg(tx, actor.orgId, contactId);
+    const [note] = await tx.insert(contactNotes).values({ orgId: actor.orgId, contactId, authorId: actor.userId, body, createdAt: deps.clock.now() }).returning();
+    await recordAudit(tx, { ...auditActor(actor), action: 'contact.note_add', subject: { type: 'contact', id: contactId }, details: { noteId: note.id } });
+    return { id: note.id, body: note.body, author: { id: actor.userId, name: actor.name }, createdAt: note.createdAt.toISOString() };
+  });
+}
+
+export async function listNotes(db: DbOrTx, orgId: string, contactId: string) {
+  const rows = await db
+    .select({ note: contactNotes, authorName: users.name })
+    .from(contactNotes)
+    .innerJoin(users, eq(users.id, contactNotes.authorId))
+    .where(and(eq(contactNotes.orgId, orgId), eq(contactNotes.contactId, contactId)))
+    .orderBy(desc(contactNotes.createdAt));
+  return rows.map(({ note, authorName }) => ({
+    id: note.id,
+    body: note.body,
+    author: { id: note.authorId, name: authorName },
+    createdAt: note.createdAt.toISOString(),
+  }));
+}

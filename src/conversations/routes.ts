@@ -1,0 +1,306 @@
+import { Type } from 'typebox';
+import type { Deps } from '../deps.js';
+import { Id, IdParams, Nullable, Page, pageOf, responses, Timestamp } from '../http/schemas.js';
+import { actorOf, type App } from '../http/types.js';
+import { contactTypes } from '../contacts/rules.js';
+import {
+  channels,
+  directions,
+  messageStatuses,
+  openStatusFilters,
+  sendChannels,
+  conversationStatuses,
+} from './rules.js';
+import {
+  assignConversation,
+  bulkChangeState,
+  changeState,
+  changeView,
+  getConversation,
+  listConversations,
+  logCall,
+  moveConversation,
+  sendMessage,
+  starMessage,
+  startConversation,
+  stateActions,
+  unreadCount,
+  viewActions,
+} from './service.js';
+
+const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+const Channel = literals(channels);
+const SendChannel = literals(sendChannels);
+const Direction = literals(directions);
+const MessageStatus = literals(messageStatuses);
+const Body = Type.String({ minLength: 1, maxLength: 20_000 });
+
+export const ConversationItem = Type.Object({
+  id: Type.String(),
+  contact: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    type: literals(contactTypes),
+    phone: Nullable(Type.String()),
+    email: Nullable(Type.String()),
+    blocked: Type.Boolean(),
+  }),
+  channel: Channel,
+  status: literals(conversationStatuses),
+  archived: Type.Boolean(),
+  archivedAt: Nullable(Timestamp),
+  unread: Type.Boolean(),
+  assignee: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
+  inboxId: Type.String(),
+  clinicId: Type.String(),
+  lastMessage: Nullable(
+    Type.Object({
+      id: Type.String(),
+      preview: Type.String(),
+      direction: Direction,
+      channel: Channel,
+      status: MessageStatus,
+      senderName: Nullable(Type.String()),
+      createdAt: Timestamp,
+    }),
+  ),
+  lastActivityAt: Timestamp,
+  pinned: Type.Boolean(),
+  muted: Type.Boolean(),
+  createdAt: Timestamp,
+});
+
+export const Message = Type.Object({
+  id: Type.String(),
+  conversationId: Type.String(),
+  direction: Direction,
+  channel: Channel,
+  body: Type.String(),
+  status: MessageStatus,
+  failureReason: Nullable(Type.String()),
+  sender: Type.Object({
+    type: literals(['user', 'campaign', 'contact'] as const),
+    id: Type.String(),
+    name: Type.String({ description: "the team member's name, the campaign's name, or the patient's (M10)" }),
+  }),
+  starred: Type.Boolean(),
+  createdAt: Timestamp,
+  statusAt: Timestamp,
+  call: Nullable(Type.Object({ startedAt: Timestamp, durationSeconds: Type.Integer() })),
+});
+
+const Thread = Type.Intersect([
+  ConversationItem,
+  Type.Object({ availableChannels: Type.Array(SendChannel), messages: Type.Array(Message), nextCursor: Nullable(Type.String()) }),
+]);
+
+const ListQuery = Type.Intersect([
+  Page,
+  Type.Object({
+    status: Type.Optional(literals(openStatusFilters)),
+    contactType: Type.Optional(literals(contactTypes)),
+    assignee: Type.Optional(Type.Union([Type.Literal('me'), Type.Literal('none'), Id], { description: 'me, none, or a user id' })),
+    inboxId: Type.Optional(Id),
+    clinicId: Type.Optional(Id),
+    channel: Type.Optional(Channel),
+    direction: Type.Optional(Direction),
+    messageStatus: Type.Optional(MessageStatus),
+    contactId: Type.Optional(Id),
+    starred: Type.Optional(Type.Boolean()),
+    pinned: Type.Optional(Type.Boolean()),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'patient name, phone number in any format, or message text' })),
+  }),
+]);
+
+const stateSummaries: Record<(typeof stateActions)[number], string> = {
+  read: 'Mark read for the whole team',
+  unread: 'Mark unread for the whole team',
+  close: 'Close: hidden from "All open", never deleted',
+  reopen: 'Reopen a closed conversation',
+  archive: 'Archive: kept for the record and still searchable',
+  unarchive: 'Bring back from the archive',
+};
+
+const hub = { privileges: ['send_messages' as const] };
+
+export function conversationRoutes(app: App, deps: Deps): void {
+  app.get(
+    '/api/v1/conversations',
+    {
+      config: { access: hub },
+      schema: {
+        tags: ['conversations'],
+        summary: 'Conversations by latest activity, newest first; every filter combines',
+        description:
+          'status defaults to open (or to every state, archive included, when q is given). channel, direction, messageStatus and starred match conversations holding such a message.',
+        querystring: ListQuery,
+        response: responses({ 200: pageOf(ConversationItem) }),
+      },
+    },
+    async (request) => listConversations(deps, actorOf(request), { ...request.query, limit: request.query.limit ?? 50 }),
+  );
+
+  app.post(
+    '/api/v1/conversations',
+    {
+      config: { access: hub },
+      schema: {
+        tags: ['conversations'],
+        summary: 'Start a conversation (an unknown phone or email becomes a lead); joins the active thread if there is one',
+        body: Type.Object({
+          contactId: Type.Optional(Id),
+          phone: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+          email: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
+          name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'name for a new lead' })),
+          channel: SendChannel,
+          clinicId: Id,
+          inboxId: Type.Optional(Id),
+          body: Body,
+        }),
+        response: responses({ 201: Type.Object({ conversation: ConversationItem, message: Message, joinedExisting: Type.Boolean() }) }, 404, 422),
+      },
+    },
+    async (request, reply) => reply.code(201).send(await startConversation(deps, actorOf(request), request.body)),
+  );
+
+  app.get(
+    '/api/v1/conversations/:id',
+    {
+      config: { access: hub },
+      schema: {
+        tags: ['conversations'],
+        summary: 'A conversation with its messages, oldest first (paginated forwards)',
+        params: IdParams,
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 200 })),
+          cursor: Type.Optional(Type.String({ maxLength: 200 })),
+        }),
+        response: responses({ 200: Thread }, 404),
+      },
+    },
+    async (request) => getConversation(deps, actorOf(request), request.params.id, { limit: request.query.limit ?? 200, cursor: request.query.cursor }),
+  );
+
+  app.post(
+    '/api/v1/conversations/:id/messages',
+    {
+      config: { access: hub },
+      schema: {
+        tags: ['conversations'],
+        summary: 'Send a message; accepted as queued, delivered asynchronously',
+        params: IdParams,
+        body: Type.Object({ channel: Type.Optional(SendChannel), body: Body }),
+        response: responses({ 202: Message }, 404, 409, 422),
+      },
+    },
+    async (request, reply) => reply.code(202).send(await sendMessage(deps, actorOf(request), request.params.id, request.body)),
+  );
+
+  for (const action of stateActions) {
+    app.post(
+      `/api/v1/conversations/:id/${action}`,
+      {
+        config: { access: hub },
+        schema: { tags: ['conversations'], summary: stateSummaries[action], params: IdParams, response: responses({ 200: ConversationItem }, 404, 409) },
+      },
+      async (request) => changeState(deps, actorOf(request), request.params.id, action),
+    );
+  }
+
+  for (const action of viewActions) {
+    app.post(
+      `/api/v1/conversations/:id/${action}`,
+      {
+        config: { access: hub },
+        schema: { tags: ['conversations'], summary: `${action[0].toUpperCase()}${action.slice(1)} the conversation for yourself`, params: IdParams, response: responses({ 200: ConversationItem }, 404) },
+      },
+      async (request) => changeView(deps, actorOf(request), request.params.id, action),
+    );
+  }
+
+  app.post(
+    '/api/v1/conversations/:id/assign',
+    {
+      config: { access: hub },
+      schema: {
+        tags: ['conversations'],
+        summary: 'Assign to a team member, or unassign with null',
+        params: IdParams,
+        body: Type.Object({ userId: Nullable(Id) }),
+        response: responses({ 200: ConversationItem }, 404),
+      },
+    },
+    async (request) => assignConversation(deps, actorOf(request), request.params.id, request.body.userId),
+  );
+
+  app.post(
+    '/api/v1/conversations/:id/move',
+    {
+      config: { access: hub },
+      schema: { tags: ['conversations'], summary: 'Move to another inbox', params: IdParams, body: Type.Object({ inboxId: Id }), response: responses({ 200: ConversationItem }, 404) },
+    },
+    async (request) => moveConversation(deps, actorOf(request), request.params.id, request.body.inboxId),
+  );
+
+  app.post(
+    '/api/v1/conversations/bulk',
+    {
+      config: { access: hub },
+      schema: {
+        tags: ['conversations'],
+        summary: 'Mark many conversations read or unread, close, reopen or archive them at once',
+        body: Type.Object({
+          ids: Type.Array(Id, { minItems: 1, maxItems: 500 }),
+          action: literals(['read', 'unread', 'close', 'reopen', 'archive'] as const),
+        }),
+        response: responses({ 200: Type.Object({ updated: Type.Integer(), ids: Type.Array(Type.String()) }) }, 404, 409),
+      },
+    },
+    async (request) => bulkChangeState(deps, actorOf(request), request.body.ids, request.body.action),
+  );
+
+  app.post(
+    '/api/v1/conversations/:id/calls',
+    {
+      config: { access: hub },
+      schema: {
+        tags: ['conversations'],
+        summary: 'Log a phone call in the thread',
+        params: IdParams,
+        body: Type.Object({
+          startedAt: Timestamp,
+          durationSeconds: Type.Integer({ minimum: 0, maximum: 24 * 3600 }),
+          direction: Direction,
+          notes: Type.String({ minLength: 1, maxLength: 20_000 }),
+        }),
+        response: responses({ 201: Message }, 404),
+      },
+    },
+    async (request, reply) => reply.code(201).send(await logCall(deps, actorOf(request), request.params.id, request.body)),
+  );
+
+  for (const action of ['star', 'unstar'] as const) {
+    app.post(
+      `/api/v1/messages/:id/${action}`,
+      {
+        config: { access: hub },
+        schema: { tags: ['conversations'], summary: action === 'star' ? 'Star a message for follow-up' : 'Remove the star', params: IdParams, response: responses({ 200: Message }, 404) },
+      },
+      async (request) => starMessage(deps, actorOf(request), request.params.id, action === 'star'),
+    );
+  }
+
+  app.get(
+    '/api/v1/unread-count',
+    {
+      config: { access: hub },
+      schema: {
+        tags: ['conversations'],
+        summary: 'How many open conversations are unread in your view (muted ones excluded)',
+        querystring: Type.Object({ clinicId: Type.Optional(Id) }),
+        response: responses({ 200: Type.Object({ unread: Type.Integer() }) }),
+      },
+    },
+    async (request) => ({ unread: await unreadCount(deps, actorOf(request), request.query.clinicId) }),
+  );
+}

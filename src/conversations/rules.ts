@@ -1,0 +1,210 @@
+/** Pure decisions of the inbox: who may post (T4), channels (M1), statuses (M3), list filters (M6). */
+import type { Role } from '../orgs/rules.js';
+
+export const channels = ['sms', 'email', 'whatsapp', 'portal', 'web', 'call'] as const;
+export type Channel = (typeof channels)[number];
+export const sendChannels = ['sms', 'email', 'whatsapp', 'portal', 'web'] as const;
+export type SendChannel = (typeof sendChannels)[number];
+
+export const directions = ['inbound', 'outbound'] as const;
+export type Direction = (typeof directions)[number];
+
+export const outboundStatuses = ['queued', 'sent', 'delivered', 'read', 'failed'] as const;
+export const inboundStatuses = ['unread', 'read', 'replied'] as const;
+/** `logged` is the one status of a call-log entry. */
+export const messageStatuses = ['queued', 'sent', 'delivered', 'read', 'failed', 'unread', 'replied', 'logged'] as const;
+export type MessageStatus = (typeof messageStatuses)[number];
+
+export const conversationStatuses = ['open', 'closed'] as const;
+export type ConversationStatus = (typeof conversationStatuses)[number];
+
+// ---------------------------------------------------------------------------------------------
+// T4: conversation rules
+// ---------------------------------------------------------------------------------------------
+
+export type Poster = { kind: 'patient' } | { kind: 'staff'; userId: string; role: Role };
+
+export type PostAttempt =
+  | { kind: 'start'; hasActiveConversation: boolean }
+  | { kind: 'reply'; conversation: { startedByUserId: string | null; assigneeId: string | null } };
+
+export type RuleVerdict =
+  | { allowed: true }
+  | { allowed: false; code: 'doctor_conversation_exists' | 'clinician_not_participant'; detail: string };
+
+const allowed: RuleVerdict = { allowed: true };
+
+/**
+ * T4, one function: may this person post this message? Patients and reception always may; admins
+ * are unrestricted. A doctor or nurse may start a conversation only when the patient has no active
+ * one in the clinic; once started, they continue it. In other threads a clinician posts only when
+ * the thread is assigned to them.
+ */
+export function mayPost(poster: Poster, attempt: PostAttempt): RuleVerdict {
+  if (poster.kind === 'patient') return allowed;
+  switch (poster.role) {
+    case 'main_admin':
+    case 'admin':
+    case 'receptionist':
+      return allowed;
+    case 'doctor':
+    case 'nurse':
+      return clinicianMayPost(poster.userId, poster.role, attempt);
+  }
+}
+
+function clinicianMayPost(userId: string, role: 'doctor' | 'nurse', attempt: PostAttempt): RuleVerdict {
+  if (attempt.kind === 'start') {
+    return attempt.hasActiveConversation
+      ? {
+          allowed: false,
+          code: 'doctor_conversation_exists',
+          detail: `a ${role} may start a conversation only when the patient has no active conversation in this clinic; ask reception to assign you the existing one`,
+        }
+      : allowed;
+  }
+  const { startedByUserId, assigneeId } = attempt.conversation;
+  if (startedByUserId === userId || assigneeId === userId) return allowed;
+  return {
+    allowed: false,
+    code: 'clinician_not_participant',
+    detail: `a ${role} may post only in conversations they started or that are assigned to them`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// M1: which channels reach a contact
+// ---------------------------------------------------------------------------------------------
+
+export interface ChannelReach {
+  phone: string | null;
+  email: string | null;
+  portalAccount: boolean;
+  chatOptIn: boolean;
+}
+
+/**
+ * The channels a message to this contact can go out on. `web` replies travel over the guest link of
+ * a conversation started from the clinic's page, so they are offered only inside one.
+ */
+export function sendableChannels(contact: ChannelReach, opts: { hasGuestLink?: boolean } = {}): SendChannel[] {
+  const out: SendChannel[] = [];
+  if (contact.phone) out.push('sms', 'whatsapp');
+  if (contact.email) out.push('email');
+  if (contact.portalAccount && contact.chatOptIn) out.push('portal');
+  if (opts.hasGuestLink) out.push('web');
+  return out;
+}
+
+/** Why a channel cannot reach a contact, in words a receptionist understands, or null when it can. */
+export function channelGap(contact: ChannelReach, channel: SendChannel, opts: { hasGuestLink?: boolean } = {}): string | null {
+  if (sendableChannels(contact, opts).includes(channel)) return null;
+  switch (channel) {
+    case 'sms':
+      return "SMS needs the contact's phone number";
+    case 'whatsapp':
+      return "WhatsApp needs the contact's phone number";
+    case 'email':
+      return "email needs the contact's email address";
+    case 'portal':
+      return contact.portalAccount ? 'the patient has not opted in to portal chat' : 'the patient has no portal account';
+    case 'web':
+      return 'web replies go only to conversations started from the clinic page';
+  }
+}
+
+export interface Recipient extends ChannelReach {
+  blocked: boolean;
+  optedOutSms: boolean;
+  optedOutEmail: boolean;
+  optedOutWhatsapp: boolean;
+}
+
+export type OutboundRefusal = { code: 'contact_blocked' | 'channel_unavailable' | 'opted_out'; detail: string };
+
+/** S2/M1: whether a message may go to this contact on this channel; null when it may. */
+export function outboundRefusal(contact: Recipient, channel: SendChannel, opts: { hasGuestLink?: boolean } = {}): OutboundRefusal | null {
+  if (contact.blocked) return { code: 'contact_blocked', detail: 'this contact is blocked; unblock them before sending' };
+  const gap = channelGap(contact, channel, opts);
+  if (gap) return { code: 'channel_unavailable', detail: gap };
+  const optedOut =
+    (channel === 'sms' && contact.optedOutSms) ||
+    (channel === 'email' && contact.optedOutEmail) ||
+    (channel === 'whatsapp' && contact.optedOutWhatsapp);
+  if (optedOut) return { code: 'opted_out', detail: `this contact opted out of ${channel === 'sms' ? 'SMS' : channel}; they must opt back in first` };
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// M6: list filters and keyset cursors
+// ---------------------------------------------------------------------------------------------
+
+export const openStatusFilters = ['open', 'unread', 'all', 'closed', 'archived'] as const;
+export type OpenStatusFilter = (typeof openStatusFilters)[number];
+
+/**
+ * Which conversations an open-status filter shows. `all` is open and closed, not archived;
+ * `any` (used when searching with no status chosen, M7) includes the archive too.
+ */
+export function openStatusCondition(filter: OpenStatusFilter | 'any'): {
+  status?: ConversationStatus;
+  archived?: boolean;
+  unread?: boolean;
+} {
+  switch (filter) {
+    case 'open':
+      return { status: 'open', archived: false };
+    case 'unread':
+      return { status: 'open', archived: false, unread: true };
+    case 'all':
+      return { archived: false };
+    case 'closed':
+      return { status: 'closed', archived: false };
+    case 'archived':
+      return { archived: true };
+    case 'any':
+      return {};
+  }
+}
+
+export interface Cursor {
+  lastActivityAt: string;
+  id: string;
+}
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify([c.lastActivityAt, c.id])).toString('base64url');
+}
+
+const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Null when the cursor was not made by encodeCursor: the caller answers 400 invalid_cursor. */
+export function decodeCursor(raw: string): Cursor | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 2) return null;
+    const [at, id] = value;
+    if (typeof at !== 'string' || typeof id !== 'string' || !uuidShape.test(id)) return null;
+    const time = new Date(at);
+    if (Number.isNaN(time.getTime()) || time.toISOString() !== at) return null;
+    return { lastActivityAt: at, id };
+  } catch {
+    return null;
+  }
+}
+
+/** Words of a text search as a PostgreSQL tsquery with prefix matching, or null when nothing is left. */
+export function textSearchQuery(q: string): string | null {
+  const words = q
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, 8);
+  return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
+}
+
+/** The first line of a message, short enough for a list row. */
+export function preview(body: string, max = 140): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

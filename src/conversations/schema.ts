@@ -1,0 +1,126 @@
+import { sql, type SQL } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { contacts } from '../contacts/schema.js';
+import { campaigns, clinics, inboxes, organizations, users } from '../orgs/schema.js';
+import { channels, conversationStatuses, directions, messageStatuses } from './rules.js';
+
+export const channelEnum = pgEnum('channel', channels);
+export const directionEnum = pgEnum('direction', directions);
+export const messageStatusEnum = pgEnum('message_status', messageStatuses);
+export const conversationStatusEnum = pgEnum('conversation_status', conversationStatuses);
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    clinicId: uuid('clinic_id').notNull().references(() => clinics.id),
+    inboxId: uuid('inbox_id').notNull().references(() => inboxes.id),
+    contactId: uuid('contact_id').notNull().references(() => contacts.id),
+    /** The channel of the latest message: where a reply goes unless the sender picks another. */
+    channel: channelEnum('channel').notNull(),
+    status: conversationStatusEnum('status').notNull().default('open'),
+    archivedAt: at('archived_at'),
+    assigneeId: uuid('assignee_id').references(() => users.id),
+    /** Team-shared read state (M3): true once a patient writes, false once someone reads it. */
+    unread: boolean('unread').notNull().default(false),
+    /** Null when the patient started it; T4 lets the clinician who started a thread continue it. */
+    startedByUserId: uuid('started_by_user_id').references(() => users.id),
+    lastMessageId: uuid('last_message_id'),
+    lastActivityAt: at('last_activity_at').notNull().defaultNow(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // M2: one active thread per patient and clinic, so concurrent inbound messages cannot fork it.
+    uniqueIndex('conversations_one_active')
+      .on(t.clinicId, t.contactId)
+      .where(sql`${t.status} = 'open' and ${t.archivedAt} is null`),
+    index('conversations_org_activity_idx').on(t.orgId, t.lastActivityAt.desc(), t.id.desc()),
+    index('conversations_assignee_activity_idx').on(t.orgId, t.assigneeId, t.lastActivityAt.desc(), t.id.desc()),
+    index('conversations_unread_idx').on(t.orgId, t.lastActivityAt.desc()).where(sql`${t.unread} and ${t.archivedAt} is null`),
+    index('conversations_contact_idx').on(t.contactId, t.lastActivityAt.desc()),
+  ],
+);
+
+/** Per-user view state of a thread (M5): pinned to the top, muted from notifications. */
+export const conversationUserState = pgTable(
+  'conversation_user_state',
+  {
+    conversationId: uuid('conversation_id').notNull().references(() => conversations.id),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    pinned: boolean('pinned').notNull().default(false),
+    muted: boolean('muted').notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.userId] })],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    conversationId: uuid('conversation_id').notNull().references(() => conversations.id),
+    direction: directionEnum('direction').notNull(),
+    channel: channelEnum('channel').notNull(),
+    body: text('body').notNull(),
+    status: messageStatusEnum('status').notNull(),
+    senderUserId: uuid('sender_user_id').references(() => users.id),
+    campaignId: uuid('campaign_id').references(() => campaigns.id),
+    starred: boolean('starred').notNull().default(false),
+    failureReason: text('failure_reason'),
+    providerMessageId: text('provider_message_id'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    statusAt: at('status_at').notNull().defaultNow(),
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs((): SQL => sql`to_tsvector('simple', ${messages.body})`),
+  },
+  (t) => [
+    index('messages_thread_idx').on(t.conversationId, t.createdAt, t.id),
+    index('messages_search_idx').using('gin', t.search),
+    index('messages_starred_idx').on(t.orgId, t.conversationId).where(sql`${t.starred}`),
+    index('messages_thread_kind_idx').on(t.conversationId, t.channel, t.direction, t.status),
+    check(
+      'messages_status_fits_direction',
+      sql`(${t.channel} = 'call') = (${t.status} = 'logged') and (
+        ${t.status} = 'logged'
+        or (${t.direction} = 'outbound' and ${t.status} in ('queued', 'sent', 'delivered', 'read', 'failed'))
+        or (${t.direction} = 'inbound' and ${t.status} in ('unread', 'read', 'replied')))`,
+    ),
+    // M10: an outbound message names exactly one sender, a team member or a campaign; a patient's names none.
+    check(
+      'messages_sender_fits_direction',
+      sql`case
+        when ${t.channel} = 'call' then ${t.senderUserId} is not null and ${t.campaignId} is null
+        when ${t.direction} = 'outbound' then num_nonnulls(${t.senderUserId}, ${t.campaignId}) = 1
+        else ${t.senderUserId} is null and ${t.campaignId} is null end`,
+    ),
+  ],
+);
+
+/** M9: the call-specific part of a call-log message (its notes are the message body). */
+export const callLogs = pgTable(
+  'call_logs',
+  {
+    messageId: uuid('message_id').primaryKey().references(() => messages.id),
+    startedAt: at('started_at').notNull(),
+    durationSeconds: integer('duration_seconds').notNull(),
+  },
+  (t) => [check('call_logs_duration_positive', sql`${t.durationSeconds} >= 0`)],
+);

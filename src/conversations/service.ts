@@ -1,0 +1,804 @@
+import { and, asc, eq, exists, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Actor } from '../auth/actor.js';
+import { auditActor } from '../auth/service.js';
+import { recordAudit } from '../audit/service.js';
+import { contactInOrg, contactMatch, findOrCreateContact, parseEmail, parsePhone, type ContactRow } from '../contacts/service.js';
+import { contacts } from '../contacts/schema.js';
+import type { DbOrTx, Tx } from '../db/client.js';
+import type { Deps } from '../deps.js';
+import { AppError, notFound } from '../errors.js';
+import { isAdmin, type Role } from '../orgs/rules.js';
+import { campaigns, users } from '../orgs/schema.js';
+import { accessibleClinic, assertClinicAccess, assignableUser, defaultInbox, inboxInOrg } from '../orgs/service.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  mayPost,
+  openStatusCondition,
+  outboundRefusal,
+  preview,
+  sendableChannels,
+  textSearchQuery,
+  type Channel,
+  type Direction,
+  type MessageStatus,
+  type OpenStatusFilter,
+  type SendChannel,
+} from './rules.js';
+import { callLogs, conversations, conversationUserState, messages } from './schema.js';
+
+type ConversationRow = typeof conversations.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Reading: the conversation list item and the message, as the API shows them
+// ---------------------------------------------------------------------------------------------
+
+const assignee = alias(users, 'assignee');
+const lastMessage = alias(messages, 'last_message');
+const lastSender = alias(users, 'last_sender');
+const lastCampaign = alias(campaigns, 'last_campaign');
+
+function conversationSelect(userId: string, db: DbOrTx) {
+  return db
+    .select({
+      c: conversations,
+      contact: {
+        id: contacts.id,
+        name: contacts.name,
+        type: contacts.type,
+        phone: contacts.phone,
+        email: contacts.email,
+        blocked: contacts.blocked,
+      },
+      assignee: { id: assignee.id, name: assignee.name },
+      last: {
+        id: lastMessage.id,
+        body: lastMessage.body,
+        direction: lastMessage.direction,
+        channel: lastMessage.channel,
+        status: lastMessage.status,
+        createdAt: lastMessage.createdAt,
+      },
+      lastSenderName: lastSender.name,
+      lastCampaignName: lastCampaign.name,
+      pinned: sql<boolean>`coalesce(${conversationUserState.pinned}, false)`,
+      muted: sql<boolean>`coalesce(${conversationUserState.muted}, false)`,
+    })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .leftJoin(assignee, eq(assignee.id, conversations.assigneeId))
+    .leftJoin(lastMessage, eq(lastMessage.id, conversations.lastMessageId))
+    .leftJoin(lastSender, eq(lastSender.id, lastMessage.senderUserId))
+    .leftJoin(lastCampaign, eq(lastCampaign.id, lastMessage.campaignId))
+    .leftJoin(
+      conversationUserState,
+      and(eq(conversationUserState.conversationId, conversations.id), eq(conversationUserState.userId, userId)),
+    )
+    .$dynamic();
+}
+
+type ConversationSelectRow = Awaited<ReturnType<ReturnType<typeof conversationSelect>['execute']>>[number];
+
+function conversationJson(row: ConversationSelectRow) {
+  const { c } = row;
+  return {
+    id: c.id,
+    contact: row.contact,
+    channel: c.channel,
+    status: c.status,
+    archived: c.archivedAt !== null,
+    archivedAt: c.archivedAt?.toISOString() ?? null,
+    unread: c.unread,
+    assignee: row.assignee,
+    inboxId: c.inboxId,
+    clinicId: c.clinicId,
+    lastMessage: row.last && {
+      id: row.last.id,
+      preview: preview(row.last.body),
+      direction: row.last.direction,
+      channel: row.last.channel,
+      status: row.last.status,
+      senderName: row.lastCampaignName ?? row.lastSenderName ?? (row.last.direction === 'inbound' ? row.contact.name : null),
+      createdAt: row.last.createdAt.toISOString(),
+    },
+    lastActivityAt: c.lastActivityAt.toISOString(),
+    pinned: row.pinned,
+    muted: row.muted,
+    createdAt: c.createdAt.toISOString(),
+  };
+}
+
+export type ConversationJson = ReturnType<typeof conversationJson>;
+
+async function conversationById(db: DbOrTx, actor: Actor, id: string) {
+  const [row] = await conversationSelect(actor.userId, db).where(and(eq(conversations.id, id), eq(conversations.orgId, actor.orgId)));
+  if (!row) throw notFound('conversation');
+  return conversationJson(row);
+}
+
+const sender = alias(users, 'sender');
+
+function messageSelect(db: DbOrTx) {
+  return db
+    .select({
+      m: messages,
+      senderName: sender.name,
+      campaignName: campaigns.name,
+      contactName: contacts.name,
+      contactId: contacts.id,
+      call: { startedAt: callLogs.startedAt, durationSeconds: callLogs.durationSeconds },
+    })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .leftJoin(sender, eq(sender.id, messages.senderUserId))
+    .leftJoin(campaigns, eq(campaigns.id, messages.campaignId))
+    .leftJoin(callLogs, eq(callLogs.messageId, messages.id))
+    .$dynamic();
+}
+
+type MessageSelectRow = Awaited<ReturnType<ReturnType<typeof messageSelect>['execute']>>[number];
+
+/** M10: who a message is from — a team member, a campaign, or the patient. */
+function senderOf(row: MessageSelectRow) {
+  const { m } = row;
+  if (m.campaignId) return { type: 'campaign' as const, id: m.campaignId, name: row.campaignName ?? 'Campaign' };
+  if (m.senderUserId) return { type: 'user' as const, id: m.senderUserId, name: row.senderName ?? 'Team member' };
+  return { type: 'contact' as const, id: row.contactId, name: row.contactName };
+}
+
+function messageJson(row: MessageSelectRow) {
+  const { m } = row;
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    direction: m.direction,
+    channel: m.channel,
+    body: m.body,
+    status: m.status,
+    failureReason: m.failureReason,
+    sender: senderOf(row),
+    starred: m.starred,
+    createdAt: m.createdAt.toISOString(),
+    statusAt: m.statusAt.toISOString(),
+    call: row.call && { startedAt: row.call.startedAt.toISOString(), durationSeconds: row.call.durationSeconds },
+  };
+}
+
+export type MessageJson = ReturnType<typeof messageJson>;
+
+async function messageById(db: DbOrTx, id: string) {
+  const [row] = await messageSelect(db).where(eq(messages.id, id));
+  return messageJson(row);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading with authorization
+// ---------------------------------------------------------------------------------------------
+
+/** The conversation if it is the actor's organization's (else 404) and they work at its clinic (else 403). */
+async function loadConversation(db: DbOrTx, actor: Actor, id: string, opts: { lock?: boolean } = {}): Promise<ConversationRow> {
+  const query = db.select().from(conversations).where(and(eq(conversations.id, id), eq(conversations.orgId, actor.orgId)));
+  const [row] = opts.lock ? await query.for('update') : await query;
+  if (!row) throw notFound('conversation');
+  assertClinicAccess(actor, row.clinicId);
+  return row;
+}
+
+/** Serialises every write that could make or revive a patient's active thread in a clinic. */
+async function lockThreadSlot(tx: Tx, clinicId: string, contactId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${clinicId}:${contactId}`}, 0))`);
+}
+
+async function activeConversation(tx: Tx, clinicId: string, contactId: string): Promise<ConversationRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.clinicId, clinicId),
+        eq(conversations.contactId, contactId),
+        eq(conversations.status, 'open'),
+        isNull(conversations.archivedAt),
+      ),
+    );
+  return row;
+}
+
+const poster = (actor: Actor) => ({ kind: 'staff' as const, userId: actor.userId, role: actor.role as Role });
+
+function refuse(verdict: ReturnType<typeof mayPost>): void {
+  if (!verdict.allowed) throw new AppError(verdict.code, verdict.detail);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The one way in for every message
+// ---------------------------------------------------------------------------------------------
+
+export type OutboundSender = { kind: 'user'; userId: string } | { kind: 'campaign'; campaignId: string };
+
+async function hasGuestLink(tx: DbOrTx, conversationId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.channel, 'web'), eq(messages.direction, 'inbound')))
+    .limit(1);
+  return Boolean(row);
+}
+
+/**
+ * Writes an outbound message into a conversation: checks the channel rules (S2/M1), stores the
+ * message as `queued`, moves the thread's activity, marks the patient's messages replied and the
+ * thread read. Staff replies, campaign messages and API sends all come through here.
+ */
+export async function appendOutbound(
+  tx: Tx,
+  conversation: ConversationRow,
+  contact: ContactRow,
+  input: { channel: SendChannel; body: string; sender: OutboundSender; at: Date },
+): Promise<string> {
+  const refusal = outboundRefusal(contact, input.channel, { hasGuestLink: await hasGuestLink(tx, conversation.id) });
+  if (refusal) throw new AppError(refusal.code, refusal.detail, { channel: input.channel });
+  const [message] = await tx
+    .insert(messages)
+    .values({
+      orgId: conversation.orgId,
+      conversationId: conversation.id,
+      direction: 'outbound',
+      channel: input.channel,
+      body: input.body,
+      status: 'queued',
+      senderUserId: input.sender.kind === 'user' ? input.sender.userId : null,
+      campaignId: input.sender.kind === 'campaign' ? input.sender.campaignId : null,
+      createdAt: input.at,
+      statusAt: input.at,
+    })
+    .returning({ id: messages.id });
+  await tx
+    .update(messages)
+    .set({ status: 'replied', statusAt: input.at })
+    .where(and(eq(messages.conversationId, conversation.id), eq(messages.direction, 'inbound'), inArray(messages.status, ['unread', 'read'])));
+  await tx
+    .update(conversations)
+    .set({
+      lastMessageId: message.id,
+      lastActivityAt: input.at,
+      channel: input.channel,
+      unread: input.sender.kind === 'user' ? false : conversation.unread,
+    })
+    .where(eq(conversations.id, conversation.id));
+  return message.id;
+}
+
+export interface InboundInput {
+  orgId: string;
+  clinicId: string;
+  contactId: string;
+  channel: Exclude<Channel, 'call'>;
+  body: string;
+  providerMessageId?: string;
+  at: Date;
+}
+
+/**
+ * M2: an inbound message joins the contact's open conversation in the clinic, or reopens the latest
+ * closed one, or starts a new one in the default inbox. Concurrent deliveries serialise on the
+ * thread slot's lock, so they never fork the thread.
+ */
+export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conversationId: string; messageId: string }> {
+  await lockThreadSlot(tx, input.clinicId, input.contactId);
+  let conversation = await activeConversation(tx, input.clinicId, input.contactId);
+  if (!conversation) {
+    const [latestClosed] = await tx
+      .select()
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.clinicId, input.clinicId),
+          eq(conversations.contactId, input.contactId),
+          eq(conversations.status, 'closed'),
+          isNull(conversations.archivedAt),
+        ),
+      )
+      .orderBy(sql`${conversations.lastActivityAt} desc`)
+      .limit(1);
+    if (latestClosed) {
+      [conversation] = await tx.update(conversations).set({ status: 'open' }).where(eq(conversations.id, latestClosed.id)).returning();
+    } else {
+      const inbox = await defaultInbox(tx, input.orgId);
+      [conversation] = await tx
+        .insert(conversations)
+        .values({
+          orgId: input.orgId,
+          clinicId: input.clinicId,
+          inboxId: inbox.id,
+          contactId: input.contactId,
+          channel: input.channel,
+          lastActivityAt: input.at,
+          createdAt: input.at,
+        })
+        .returning();
+    }
+  }
+  const [message] = await tx
+    .insert(messages)
+    .values({
+      orgId: input.orgId,
+      conversationId: conversation.id,
+      direction: 'inbound',
+      channel: input.channel,
+      body: input.body,
+      status: 'unread',
+      providerMessageId: input.providerMessageId,
+      createdAt: input.at,
+      statusAt: input.at,
+    })
+    .returning({ id: messages.id });
+  await tx
+    .update(conversations)
+    .set({ lastMessageId: message.id, lastActivityAt: input.at, channel: input.channel, unread: true })
+    .where(eq(conversations.id, conversation.id));
+  return { conversationId: conversation.id, messageId: message.id };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Use-cases
+// ---------------------------------------------------------------------------------------------
+
+export interface StartInput {
+  contactId?: string;
+  phone?: string;
+  email?: string;
+  name?: string;
+  channel: SendChannel;
+  clinicId: string;
+  inboxId?: string;
+  body: string;
+}
+
+async function resolveRecipient(deps: Deps, tx: Tx, actor: Actor, input: StartInput): Promise<ContactRow> {
+  const given = [input.contactId, input.phone, input.email].filter((v) => v !== undefined).length;
+  if (given !== 1) throw new AppError('invalid_input', 'give exactly one of contactId, phone or email');
+  if (input.contactId) return contactInOrg(tx, actor.orgId, input.contactId);
+  if (input.phone) return findOrCreateContact(tx, actor.orgId, { phone: parsePhone(input.phone, deps.config.defaultCountry) }, input.name);
+  return findOrCreateContact(tx, actor.orgId, { email: parseEmail(input.email!) }, input.name);
+}
+
+/**
+ * Starts a conversation with a contact (made a lead when the phone or email is new). When the
+ * patient already has an active thread in the clinic, the message joins it — conversations are
+ * patient-centred — unless T4 forbids the sender to start one.
+ */
+export async function startConversation(deps: Deps, actor: Actor, input: StartInput) {
+  const result = await deps.db.transaction(async (tx) => {
+    await accessibleClinic(tx, actor, input.clinicId);
+    const inbox = input.inboxId ? await inboxInOrg(tx, actor.orgId, input.inboxId) : await defaultInbox(tx, actor.orgId);
+    const contact = await resolveRecipient(deps, tx, actor, input);
+    await lockThreadSlot(tx, input.clinicId, contact.id);
+    const existing = await activeConversation(tx, input.clinicId, contact.id);
+    refuse(mayPost(poster(actor), { kind: 'start', hasActiveConversation: Boolean(existing) }));
+    const at = deps.clock.now();
+    const conversation =
+      existing ??
+      (
+        await tx
+          .insert(conversations)
+          .values({
+            orgId: actor.orgId,
+            clinicId: input.clinicId,
+            inboxId: inbox.id,
+            contactId: contact.id,
+            channel: input.channel,
+            startedByUserId: actor.userId,
+            lastActivityAt: at,
+            createdAt: at,
+          })
+          .returning()
+      )[0];
+    const messageId = await appendOutbound(tx, conversation, contact, {
+      channel: input.channel,
+      body: input.body,
+      sender: { kind: 'user', userId: actor.userId },
+      at,
+    });
+    await recordAudit(tx, [
+      ...(existing
+        ? []
+        : [{ ...auditActor(actor), action: 'conversation.create', subject: { type: 'conversation', id: conversation.id } }]),
+      {
+        ...auditActor(actor),
+        action: 'message.send',
+        subject: { type: 'message', id: messageId },
+        details: { conversationId: conversation.id, channel: input.channel },
+      },
+    ]);
+    return { conversationId: conversation.id, messageId, joinedExisting: Boolean(existing) };
+  });
+  return {
+    conversation: await conversationById(deps.db, actor, result.conversationId),
+    message: await messageById(deps.db, result.messageId),
+    joinedExisting: result.joinedExisting,
+  };
+}
+
+/** A reply in a conversation; reopens and unarchives it, since a new message is new activity. */
+export async function sendMessage(deps: Deps, actor: Actor, conversationId: string, input: { channel?: SendChannel; body: string }) {
+  const messageId = await deps.db.transaction(async (tx) => {
+    let conversation = await loadConversation(tx, actor, conversationId, { lock: true });
+    refuse(mayPost(poster(actor), { kind: 'reply', conversation }));
+    const contact = await contactInOrg(tx, actor.orgId, conversation.contactId);
+    if (conversation.status === 'closed' || conversation.archivedAt) {
+      conversation = await revive(tx, conversation);
+    }
+    const channel = input.channel ?? (conversation.channel === 'call' ? sendableChannels(contact)[0] : conversation.channel);
+    if (!channel) throw new AppError('channel_unavailable', 'this contact has no phone, email or portal chat to send to');
+    const at = deps.clock.now();
+    const id = await appendOutbound(tx, conversation, contact, { channel, body: input.body, sender: { kind: 'user', userId: actor.userId }, at });
+    await recordAudit(tx, {
+      ...auditActor(actor),
+      action: 'message.send',
+      subject: { type: 'message', id },
+      details: { conversationId, channel },
+    });
+    return id;
+  });
+  return messageById(deps.db, messageId);
+}
+
+/** Opens and unarchives a thread, unless the patient has another active one in the clinic. */
+async function revive(tx: Tx, conversation: ConversationRow): Promise<ConversationRow> {
+  await lockThreadSlot(tx, conversation.clinicId, conversation.contactId);
+  const other = await activeConversation(tx, conversation.clinicId, conversation.contactId);
+  if (other && other.id !== conversation.id) {
+    throw new AppError('another_conversation_open', 'this patient has another open conversation in this clinic; continue there', {
+      conversationId: other.id,
+    });
+  }
+  const [row] = await tx
+    .update(conversations)
+    .set({ status: 'open', archivedAt: null })
+    .where(eq(conversations.id, conversation.id))
+    .returning();
+  return row;
+}
+
+export async function getConversation(
+  deps: Deps,
+  actor: Actor,
+  id: string,
+  page: { limit: number; cursor?: string },
+) {
+  const conversation = await loadConversation(deps.db, actor, id);
+  const after = page.cursor ? decodeCursor(page.cursor) : null;
+  if (page.cursor && !after) throw new AppError('invalid_cursor', 'cursor is not one this API returned');
+  const rows = await messageSelect(deps.db)
+    .where(
+      and(
+        eq(messages.conversationId, conversation.id),
+        after ? sql`(${messages.createdAt}, ${messages.id}) > (${after.lastActivityAt}::timestamptz, ${after.id}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(asc(messages.createdAt), asc(messages.id))
+    .limit(page.limit + 1);
+  const items = rows.slice(0, page.limit).map(messageJson);
+  const last = items[items.length - 1];
+  const contact = await contactInOrg(deps.db, actor.orgId, conversation.contactId);
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'conversation.view', subject: { type: 'conversation', id } });
+  return {
+    ...(await conversationById(deps.db, actor, id)),
+    availableChannels: sendableChannels(contact, { hasGuestLink: await hasGuestLink(deps.db, id) }),
+    messages: items,
+    nextCursor: rows.length > page.limit && last ? encodeCursor({ lastActivityAt: last.createdAt, id: last.id }) : null,
+  };
+}
+
+// --- state changes -------------------------------------------------------------------------
+
+export const stateActions = ['read', 'unread', 'close', 'reopen', 'archive', 'unarchive'] as const;
+export type StateAction = (typeof stateActions)[number];
+export const viewActions = ['pin', 'unpin', 'mute', 'unmute'] as const;
+export type ViewAction = (typeof viewActions)[number];
+
+async function applyState(tx: Tx, deps: Deps, conversation: ConversationRow, action: StateAction): Promise<void> {
+  const now = deps.clock.now();
+  switch (action) {
+    case 'read':
+      await tx.update(conversations).set({ unread: false }).where(eq(conversations.id, conversation.id));
+      await tx
+        .update(messages)
+        .set({ status: 'read', statusAt: now })
+        .where(and(eq(messages.conversationId, conversation.id), eq(messages.direction, 'inbound'), eq(messages.status, 'unread')));
+      return;
+    case 'unread':
+      await tx.update(conversations).set({ unread: true }).where(eq(conversations.id, conversation.id));
+      return;
+    case 'close':
+      await tx.update(conversations).set({ status: 'closed' }).where(eq(conversations.id, conversation.id));
+      return;
+    case 'archive':
+      await tx.update(conversations).set({ archivedAt: conversation.archivedAt ?? now }).where(eq(conversations.id, conversation.id));
+      return;
+    case 'reopen':
+    case 'unarchive': {
+      if (action === 'reopen' && conversation.status === 'open' && !conversation.archivedAt) return;
+      if (action === 'unarchive' && !conversation.archivedAt) return;
+      await lockThreadSlot(tx, conversation.clinicId, conversation.contactId);
+      const other = await activeConversation(tx, conversation.clinicId, conversation.contactId);
+      const becomesActive = action === 'reopen' ? !conversation.archivedAt : conversation.status === 'open';
+      if (becomesActive && other && other.id !== conversation.id) {
+        throw new AppError('another_conversation_open', 'this patient has another open conversation in this clinic; close it first or continue there', {
+          conversationId: other.id,
+        });
+      }
+      await tx
+        .update(conversations)
+        .set(action === 'reopen' ? { status: 'open' } : { archivedAt: null })
+        .where(eq(conversations.id, conversation.id));
+      return;
+    }
+  }
+}
+
+export async function changeState(deps: Deps, actor: Actor, id: string, action: StateAction) {
+  await deps.db.transaction(async (tx) => {
+    const conversation = await loadConversation(tx, actor, id, { lock: true });
+    await applyState(tx, deps, conversation, action);
+    await recordAudit(tx, { ...auditActor(actor), action: `conversation.${action}`, subject: { type: 'conversation', id } });
+  });
+  return conversationById(deps.db, actor, id);
+}
+
+export async function bulkChangeState(deps: Deps, actor: Actor, ids: string[], action: StateAction) {
+  const unique = [...new Set(ids)];
+  await deps.db.transaction(async (tx) => {
+    const rows = await tx
+      .select()
+      .from(conversations)
+      .where(and(inArray(conversations.id, unique), eq(conversations.orgId, actor.orgId)))
+      .orderBy(asc(conversations.id))
+      .for('update');
+    if (rows.length !== unique.length) {
+      const found = new Set(rows.map((r) => r.id));
+      throw new AppError('not_found', `conversation not found: ${unique.filter((id) => !found.has(id)).join(', ')}`);
+    }
+    for (const row of rows) assertClinicAccess(actor, row.clinicId);
+    for (const row of rows) await applyState(tx, deps, row, action);
+    await recordAudit(
+      tx,
+      rows.map((r) => ({ ...auditActor(actor), action: `conversation.${action}`, subject: { type: 'conversation', id: r.id }, details: { bulk: true } })),
+    );
+  });
+  return { updated: unique.length, ids: unique };
+}
+
+export async function changeView(deps: Deps, actor: Actor, id: string, action: ViewAction) {
+  await loadConversation(deps.db, actor, id);
+  const field = action === 'pin' || action === 'unpin' ? 'pinned' : 'muted';
+  const value = action === 'pin' || action === 'mute';
+  await deps.db
+    .insert(conversationUserState)
+    .values({ conversationId: id, userId: actor.userId, [field]: value })
+    .onConflictDoUpdate({ target: [conversationUserState.conversationId, conversationUserState.userId], set: { [field]: value } });
+  await recordAudit(deps.db, { ...auditActor(actor), action: `conversation.${action}`, subject: { type: 'conversation', id } });
+  return conversationById(deps.db, actor, id);
+}
+
+export async function assignConversation(deps: Deps, actor: Actor, id: string, userId: string | null) {
+  await deps.db.transaction(async (tx) => {
+    const conversation = await loadConversation(tx, actor, id, { lock: true });
+    if (userId) await assignableUser(tx, actor.orgId, userId, conversation.clinicId);
+    await tx.update(conversations).set({ assigneeId: userId }).where(eq(conversations.id, id));
+    await recordAudit(tx, {
+      ...auditActor(actor),
+      action: userId ? 'conversation.assign' : 'conversation.unassign',
+      subject: { type: 'conversation', id },
+      details: { from: conversation.assigneeId, to: userId },
+    });
+  });
+  return conversationById(deps.db, actor, id);
+}
+
+export async function moveConversation(deps: Deps, actor: Actor, id: string, inboxId: string) {
+  await deps.db.transaction(async (tx) => {
+    const conversation = await loadConversation(tx, actor, id, { lock: true });
+    await inboxInOrg(tx, actor.orgId, inboxId);
+    await tx.update(conversations).set({ inboxId }).where(eq(conversations.id, id));
+    await recordAudit(tx, {
+      ...auditActor(actor),
+      action: 'conversation.move',
+      subject: { type: 'conversation', id },
+      details: { from: conversation.inboxId, to: inboxId },
+    });
+  });
+  return conversationById(deps.db, actor, id);
+}
+
+export async function logCall(
+  deps: Deps,
+  actor: Actor,
+  id: string,
+  input: { startedAt: string; durationSeconds: number; direction: Direction; notes: string },
+) {
+  const startedAt = new Date(input.startedAt);
+  if (startedAt > deps.clock.now()) throw new AppError('invalid_input', 'startedAt is in the future; log calls that happened');
+  const messageId = await deps.db.transaction(async (tx) => {
+    const conversation = await loadConversation(tx, actor, id, { lock: true });
+    const at = deps.clock.now();
+    const [message] = await tx
+      .insert(messages)
+      .values({
+        orgId: actor.orgId,
+        conversationId: id,
+        direction: input.direction,
+        channel: 'call',
+        body: input.notes,
+        status: 'logged',
+        senderUserId: actor.userId,
+        createdAt: at,
+        statusAt: at,
+      })
+      .returning({ id: messages.id });
+    await tx.insert(callLogs).values({ messageId: message.id, startedAt, durationSeconds: input.durationSeconds });
+    await tx
+      .update(conversations)
+      .set({ lastMessageId: message.id, lastActivityAt: at })
+      .where(eq(conversations.id, conversation.id));
+    await recordAudit(tx, { ...auditActor(actor), action: 'call.log', subject: { type: 'message', id: message.id }, details: { conversationId: id } });
+    return message.id;
+  });
+  return messageById(deps.db, messageId);
+}
+
+export async function starMessage(deps: Deps, actor: Actor, messageId: string, starred: boolean) {
+  await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ clinicId: conversations.clinicId })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .where(and(eq(messages.id, messageId), eq(messages.orgId, actor.orgId)));
+    if (!row) throw notFound('message');
+    assertClinicAccess(actor, row.clinicId);
+    await tx.update(messages).set({ starred }).where(eq(messages.id, messageId));
+    await recordAudit(tx, { ...auditActor(actor), action: starred ? 'message.star' : 'message.unstar', subject: { type: 'message', id: messageId } });
+  });
+  return messageById(deps.db, messageId);
+}
+
+// --- the list (M6, M7) ---------------------------------------------------------------------
+
+export interface ListFilters {
+  status?: OpenStatusFilter;
+  contactType?: 'patient' | 'lead';
+  assignee?: string;
+  inboxId?: string;
+  clinicId?: string;
+  channel?: Channel;
+  direction?: Direction;
+  messageStatus?: MessageStatus;
+  contactId?: string;
+  starred?: boolean;
+  pinned?: boolean;
+  q?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** Non-admins see only the clinics they work at. */
+function clinicScope(actor: Actor): SQL | undefined {
+  if (isAdmin(actor.role)) return undefined;
+  return actor.clinicIds.length ? inArray(conversations.clinicId, actor.clinicIds) : sql`false`;
+}
+
+function searchCondition(deps: Deps, actor: Actor, q: string): SQL {
+  const tsquery = textSearchQuery(q);
+  const byContact = exists(
+    deps.db
+      .select({ one: sql`1` })
+      .from(contacts)
+      .where(and(eq(contacts.id, conversations.contactId), contactMatch(deps, q))),
+  );
+  if (!tsquery) return byContact;
+  const byText = inArray(
+    conversations.id,
+    deps.db
+      .select({ id: messages.conversationId })
+      .from(messages)
+      .where(and(eq(messages.orgId, actor.orgId), sql`${messages.search} @@ to_tsquery('simple', ${tsquery})`)),
+  );
+  return or(byContact, byText)!;
+}
+
+export async function listConversations(deps: Deps, actor: Actor, f: ListFilters) {
+  const cursor = f.cursor ? decodeCursor(f.cursor) : null;
+  if (f.cursor && !cursor) throw new AppError('invalid_cursor', 'cursor is not one this API returned');
+  if (f.clinicId) assertClinicAccess(actor, f.clinicId);
+  // M7: a search with no status chosen looks through open, closed and archived threads alike.
+  const state = openStatusCondition(f.status ?? (f.q ? 'any' : 'open'));
+  const messageConditions = [
+    f.channel ? eq(messages.channel, f.channel) : undefined,
+    f.direction ? eq(messages.direction, f.direction) : undefined,
+    f.messageStatus ? eq(messages.status, f.messageStatus) : undefined,
+    f.starred ? eq(messages.starred, true) : undefined,
+  ].filter(Boolean);
+  const assigneeCondition =
+    f.assignee === undefined
+      ? undefined
+      : f.assignee === 'none'
+        ? isNull(conversations.assigneeId)
+        : eq(conversations.assigneeId, f.assignee === 'me' ? actor.userId : f.assignee);
+
+  const rows = await conversationSelect(actor.userId, deps.db)
+    .where(
+      and(
+        eq(conversations.orgId, actor.orgId),
+        clinicScope(actor),
+        state.status ? eq(conversations.status, state.status) : undefined,
+        state.archived === undefined ? undefined : state.archived ? isNotNull(conversations.archivedAt) : isNull(conversations.archivedAt),
+        state.unread ? eq(conversations.unread, true) : undefined,
+        f.contactType ? eq(contacts.type, f.contactType) : undefined,
+        assigneeCondition,
+        f.inboxId ? eq(conversations.inboxId, f.inboxId) : undefined,
+        f.clinicId ? eq(conversations.clinicId, f.clinicId) : undefined,
+        f.contactId ? eq(conversations.contactId, f.contactId) : undefined,
+        f.pinned === undefined ? undefined : f.pinned ? eq(conversationUserState.pinned, true) : sql`coalesce(${conversationUserState.pinned}, false) = false`,
+        messageConditions.length
+          ? exists(
+              deps.db
+                .select({ one: sql`1` })
+                .from(messages)
+                .where(and(eq(messages.conversationId, conversations.id), ...messageConditions)),
+            )
+          : undefined,
+        f.q ? searchCondition(deps, actor, f.q) : undefined,
+        cursor
+          ? sql`(${conversations.lastActivityAt}, ${conversations.id}) < (${cursor.lastActivityAt}::timestamptz, ${cursor.id}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(sql`${conversations.lastActivityAt} desc`, sql`${conversations.id} desc`)
+    .limit(f.limit + 1);
+  const items = rows.slice(0, f.limit).map(conversationJson);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > f.limit && last ? encodeCursor({ lastActivityAt: last.lastActivityAt, id: last.id }) : null,
+  };
+}
+
+/** M8: unread open conversations the user can see, muted ones left out. */
+export async function unreadCount(deps: Deps, actor: Actor, clinicId?: string): Promise<number> {
+  if (clinicId) assertClinicAccess(actor, clinicId);
+  const [row] = await deps.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(conversations)
+    .leftJoin(
+      conversationUserState,
+      and(eq(conversationUserState.conversationId, conversations.id), eq(conversationUserState.userId, actor.userId)),
+    )
+    .where(
+      and(
+        eq(conversations.orgId, actor.orgId),
+        clinicScope(actor),
+        clinicId ? eq(conversations.clinicId, clinicId) : undefined,
+        eq(conversations.unread, true),
+        eq(conversations.status, 'open'),
+        isNull(conversations.archivedAt),
+        sql`coalesce(${conversationUserState.muted}, false) = false`,
+      ),
+    );
+  return row.n;
+}
+
+/** C3: a contact's conversations and most recent messages and calls, in the clinics the actor sees. */
+export async function contactHistory(deps: Deps, actor: Actor, contactId: string) {
+  const threads = await conversationSelect(actor.userId, deps.db)
+    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.contactId, contactId), clinicScope(actor)))
+    .orderBy(sql`${conversations.lastActivityAt} desc`)
+    .limit(100);
+  const recent = await messageSelect(deps.db)
+    .where(and(eq(messages.orgId, actor.orgId), eq(conversations.contactId, contactId), clinicScope(actor)))
+    .orderBy(sql`${messages.createdAt} desc`)
+    .limit(100);
+  return { conversations: threads.map(conversationJson), messages: recent.map(messageJson) };
+}

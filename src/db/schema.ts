@@ -1,0 +1,6 @@
+/** Every table, gathered for drizzle and drizzle-kit. Each module owns its own schema.ts. */
+export * from '../orgs/schema.js';
+export * from '../auth/schema.js';
+export * from '../contacts/schema.js';
+export * from '../conversations/schema.js';
+export * from '../audit/schema.js';

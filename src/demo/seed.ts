@@ -1,0 +1,139 @@
+/**
+ * A demo organization with three clinics, one user of each role and realistic conversations, built
+ * through the same services the API uses, with a clock that walks through the past two weeks.
+ */
+import { eq, sql } from 'drizzle-orm';
+import type { Actor } from '../auth/actor.js';
+import { actorFromSession, createSession } from '../auth/service.js';
+import { findOrCreateContact } from '../contacts/service.js';
+import { contacts } from '../contacts/schema.js';
+import { appendOutbound, assignConversation, changeState, logCall, recordInbound, sendMessage, starMessage } from '../conversations/service.js';
+import type { Deps } from '../deps.js';
+import { campaigns, users } from '../orgs/schema.js';
+import { createClinic, createInbox, createUser, signup } from '../orgs/service.js';
+import { conversations } from '../conversations/schema.js';
+
+export const demoPassword = 'frontdesk-demo';
+const domain = 'demo.frontdesk.test';
+
+const staff = [
+  { name: 'Dana Whitfield', email: `admin@${domain}`, role: 'admin', privileges: ['send_messages', 'inbox', 'contacts'] },
+  { name: 'Dr. Priya Patel', email: `doctor@${domain}`, role: 'doctor', privileges: ['send_messages', 'contacts'] },
+  { name: 'Sam Kim', email: `nurse@${domain}`, role: 'nurse', privileges: ['send_messages'] },
+  { name: 'Lee Alvarez', email: `reception@${domain}`, role: 'receptionist', privileges: ['send_messages', 'inbox', 'contacts'] },
+] as const;
+
+type Script = {
+  name: string;
+  phone?: string;
+  email?: string;
+  type: 'patient' | 'lead';
+  clinic: number;
+  channel: 'sms' | 'email' | 'whatsapp';
+  lines: (string | { staff: string } | { call: string; minutes: number } | { campaign: string })[];
+  end?: 'close' | 'archive' | 'read';
+  assign?: number;
+  star?: boolean;
+};
+
+const scripts: Script[] = [
+  { name: 'Maria Gonzalez', phone: '+14155550134', type: 'patient', clinic: 0, channel: 'sms', lines: [{ campaign: 'Hi Maria, a reminder of your cleaning at Riverside Downtown tomorrow at 9:30. Reply C to confirm.' }, 'C', 'Also, can I bring my son along? He needs a check-up too.'] },
+  { name: 'James Carter', phone: '+14155550199', type: 'patient', clinic: 0, channel: 'sms', lines: ['Hi, my crown feels loose since yesterday. Should I come in?', { staff: "Sorry to hear that, James. We can see you today at 3:15 — would that work?" }, 'Yes please, 3:15 is great.'], end: 'read', assign: 3 },
+  { name: 'Aisha Rahman', email: 'aisha.rahman@example.com', type: 'patient', clinic: 0, channel: 'email', lines: ['Could you send me the invoice for my last visit? My insurer needs it.', { staff: 'Of course, Aisha — the invoice is attached to your portal. Anything else we can help with?' }], end: 'close' },
+  { name: 'Tom Becker', phone: '+14155550117', type: 'lead', clinic: 0, channel: 'sms', lines: ['How much is teeth whitening at your clinic?'] },
+  { name: 'Chen Wei', phone: '+14155550142', type: 'patient', clinic: 1, channel: 'whatsapp', lines: ['Hello, is the Northgate office open on Saturdays?', { staff: 'Hi Chen, yes — Saturdays 9:00 to 13:00. Would you like to book?' }, 'Great, I will call to book.', { call: 'Booked Sat 10:00 cleaning. Asked about payment plans; sent brochure.', minutes: 6 }], end: 'read', star: true },
+  { name: 'Olivia Brown', phone: '+14155550163', type: 'patient', clinic: 1, channel: 'sms', lines: [{ campaign: 'Hi Olivia, your 6-month check-up is due. Book online or reply to this text.' }, 'Can I do next Tuesday afternoon?'], assign: 1 },
+  { name: 'Noah Wilson', email: 'noah.wilson@example.com', type: 'lead', clinic: 1, channel: 'email', lines: ['Do you accept Delta Dental PPO? Looking for a new dentist for my family of four.'] },
+  { name: 'Fatima Al-Sayed', phone: '+14155550178', type: 'patient', clinic: 2, channel: 'sms', lines: ['My daughter chipped her tooth at school. Can you see her today?', { staff: "Poor thing! Bring her in at 1:30 — we'll keep a slot." }, 'Thank you so much!'], end: 'close' },
+  { name: 'Lucas Martin', phone: '+14155550185', type: 'patient', clinic: 2, channel: 'sms', lines: ['Running 10 minutes late for my 11:00, sorry!'], end: 'archive' },
+  { name: 'Grace Okafor', phone: '+14155550121', type: 'patient', clinic: 2, channel: 'whatsapp', lines: ['Is it normal to have some sensitivity after the filling?', { staff: 'A little sensitivity for a few days is normal. If it lasts beyond a week, let us know and Dr. Patel will take a look.' }], assign: 1 },
+  { name: 'Ethan Novak', phone: '+14155550156', type: 'lead', clinic: 0, channel: 'sms', lines: ['Do you do Invisalign consultations? What does it cost?'] },
+  { name: 'Sofia Rossi', email: 'sofia.rossi@example.com', type: 'patient', clinic: 1, channel: 'email', lines: ['Please cancel my appointment on Friday, I am travelling.', { staff: 'Done, Sofia — your Friday appointment is cancelled. Safe travels!' }], end: 'close' },
+];
+
+function moment(daysAgo: number, minutes = 0): Date {
+  const d = new Date(Date.now() - daysAgo * 86_400_000);
+  d.setUTCHours(14, 0, 0, 0);
+  return new Date(d.getTime() + minutes * 60_000);
+}
+
+export async function seedDemo(deps: Deps): Promise<{ created: boolean; signIn: string[] }> {
+  const signIn = [
+    `Sign in at http://localhost:${deps.config.port} with owner@${domain} / ${demoPassword}`,
+    `Other roles: ${staff.map((s) => s.email).join(', ')} (same password)`,
+  ];
+  const [existing] = await deps.db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${`owner@${domain}`}`);
+  if (existing) return { created: false, signIn };
+
+  let now = moment(14);
+  const clockDeps: Deps = { ...deps, clock: { now: () => now } };
+  const origin = { ip: '127.0.0.1', userAgent: 'frontdesk demo seed' };
+
+  const { session } = await signup(
+    clockDeps,
+    { organizationName: 'Riverside Dental Group', clinicName: 'Riverside Downtown', name: 'Morgan Reyes', email: `owner@${domain}`, password: demoPassword },
+    origin,
+  );
+  const owner = (await actorFromSession(clockDeps, session.token, origin))!;
+  await deps.db.execute(sql`update organizations set plan = 'accelerator' where id = ${owner.orgId}`);
+  const clinicIds = [await firstClinicId(deps, owner.orgId)];
+  clinicIds.push((await createClinic(clockDeps, owner, { name: 'Riverside Northgate', phone: '+14155550100', address: '200 Northgate Ave' })).id);
+  clinicIds.push((await createClinic(clockDeps, owner, { name: 'Riverside Lakeside', phone: '+14155550101', address: '15 Lakeshore Dr' })).id);
+  await createInbox(clockDeps, owner, { name: 'Billing' });
+
+  const team: Actor[] = [owner];
+  for (const member of staff) {
+    const user = await createUser(clockDeps, owner, { ...member, privileges: [...member.privileges], password: demoPassword, clinicIds: member.role === 'admin' ? [] : clinicIds });
+    const s = await createSession(clockDeps, deps.db, { id: user.id, orgId: owner.orgId }, origin);
+    team.push((await actorFromSession(clockDeps, s.token, origin))!);
+  }
+  const [campaign] = await deps.db.insert(campaigns).values({ orgId: owner.orgId, name: 'Appointment Reminders' }).returning();
+  const reception = team[4];
+
+  for (const [i, script] of scripts.entries()) {
+    now = moment(scripts.length - i, 0);
+    const contact = await findOrCreateContact(deps.db, owner.orgId, script.phone ? { phone: script.phone } : { email: script.email! }, script.name);
+    await deps.db.update(contacts).set({ type: script.type }).where(eq(contacts.id, contact.id));
+    let conversationId: string | null = null;
+    let lastMessageId: string | null = null;
+    for (const [n, line] of script.lines.entries()) {
+      now = moment(scripts.length - i, n * 17 + 3);
+      if (typeof line === 'string') {
+        const inbound = await deps.db.transaction((tx) =>
+          recordInbound(tx, { orgId: owner.orgId, clinicId: clinicIds[script.clinic], contactId: contact.id, channel: script.channel, body: line, at: now }),
+        );
+        conversationId = inbound.conversationId;
+        lastMessageId = inbound.messageId;
+      } else if ('staff' in line && conversationId) {
+        lastMessageId = (await sendMessage(clockDeps, reception, conversationId, { body: line.staff, channel: script.channel })).id;
+      } else if ('campaign' in line) {
+        conversationId = await campaignMessage(deps, owner.orgId, clinicIds[script.clinic], contact.id, script.channel, line.campaign, campaign.id, now);
+      } else if ('call' in line && conversationId) {
+        await logCall(clockDeps, reception, conversationId, { startedAt: new Date(now.getTime() - line.minutes * 60_000).toISOString(), durationSeconds: line.minutes * 60, direction: 'inbound', notes: line.call });
+      }
+    }
+    if (!conversationId) continue;
+    if (script.assign !== undefined) await assignConversation(clockDeps, owner, conversationId, team[script.assign + 1].userId);
+    if (script.star && lastMessageId) await starMessage(clockDeps, owner, lastMessageId, true);
+    if (script.end === 'read') await changeState(clockDeps, reception, conversationId, 'read');
+    if (script.end === 'close') await changeState(clockDeps, reception, conversationId, 'close');
+    if (script.end === 'archive') await changeState(clockDeps, owner, conversationId, 'archive');
+  }
+  return { created: true, signIn };
+}
+
+async function firstClinicId(deps: Deps, orgId: string): Promise<string> {
+  const rows = await deps.db.execute<{ id: string }>(sql`select id from clinics where org_id = ${orgId} order by created_at limit 1`);
+  return rows.rows[0].id;
+}
+
+/** A campaign's message opens the thread as a reminder would: through appendOutbound, labelled with the campaign. */
+async function campaignMessage(deps: Deps, orgId: string, clinicId: string, contactId: string, channel: 'sms' | 'email' | 'whatsapp', body: string, campaignId: string, at: Date): Promise<string> {
+  return deps.db.transaction(async (tx) => {
+    const [inbox] = (await tx.execute<{ id: string }>(sql`select id from inboxes where org_id = ${orgId} order by created_at limit 1`)).rows;
+    const [conversation] = await tx.insert(conversations).values({ orgId, clinicId, inboxId: inbox.id, contactId, channel, lastActivityAt: at, createdAt: at }).returning();
+    const [contact] = await tx.select().from(contacts).where(eq(contacts.id, contactId));
+    await appendOutbound(tx, conversation, contact, { channel, body, sender: { kind: 'campaign', campaignId }, at });
+    return conversation.id;
+  });
+}

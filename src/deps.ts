@@ -1,0 +1,15 @@
+import type { Config } from './config.js';
+import type { Db } from './db/client.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Everything a service needs from the outside world, built once by main.ts (or by a test). */
+export interface Deps {
+  db: Db;
+  clock: Clock;
+  config: Config;
+}

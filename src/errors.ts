@@ -1,0 +1,47 @@
+/**
+ * The one error type services throw. `code` is a stable word from the table below, which alone
+ * decides the HTTP status; the error handler in http/errors.ts turns it into problem details.
+ */
+export const errorStatus = {
+  invalid_input: 400,
+  invalid_phone: 400,
+  invalid_cursor: 400,
+  not_signed_in: 401,
+  invalid_credentials: 401,
+  plan_required: 402,
+  csrf: 403,
+  forbidden: 403,
+  missing_privilege: 403,
+  admin_only: 403,
+  main_admin_only: 403,
+  clinic_access_denied: 403,
+  doctor_conversation_exists: 403,
+  clinician_not_participant: 403,
+  not_found: 404,
+  conflict: 409,
+  email_taken: 409,
+  slug_taken: 409,
+  name_taken: 409,
+  another_conversation_open: 409,
+  payload_too_large: 413,
+  contact_blocked: 422,
+  opted_out: 422,
+  channel_unavailable: 422,
+  rate_limited: 429,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+    this.status = errorStatus[code];
+  }
+}
+
+export const notFound = (what: string) => new AppError('not_found', `${what} not found`);

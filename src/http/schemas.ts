@@ -1,0 +1,34 @@
+/** TypeBox schemas shared by every module's routes: they validate input and describe the API in /openapi.json. */
+import { Type, type TSchema } from 'typebox';
+
+export const Id = Type.String({ format: 'uuid', description: 'an identifier' });
+export const IdParams = Type.Object({ id: Id });
+export const Timestamp = Type.String({ format: 'date-time' });
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String({ description: 'a stable machine-readable word' }),
+  },
+  { additionalProperties: true, description: 'RFC 9457 problem details' },
+);
+
+/** The problem responses a signed-in route can give, merged with its success responses. */
+export function responses(success: Record<number, TSchema>, ...problems: number[]): Record<number, TSchema> {
+  const out: Record<number, TSchema> = { ...success };
+  for (const status of [400, 401, 403, ...problems]) out[status] = Problem;
+  return out;
+}
+
+export const Page = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+});
+
+export const pageOf = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
+
+export const Ok = Type.Object({ ok: Type.Boolean() });

@@ -1,0 +1,27 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Access, Actor } from '../auth/actor.js';
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call the route; absent means any signed-in staff member. */
+    access?: Access;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}
+
+/** The signed-in actor of a route that required one (the auth hook has already answered 401 otherwise). */
+export function actorOf(request: { actor: Actor | null }): Actor {
+  if (!request.actor) throw new Error('route reached without an actor: its access config is wrong');
+  return request.actor;
+}

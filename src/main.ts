@@ -1,0 +1,40 @@
+/** `npm start`: config → database (embedded or DATABASE_URL) → migrations → HTTP server. */
+import { loadConfig, ConfigError } from './config.js';
+import { openConfiguredDatabase } from './db/open.js';
+import { seedDemo } from './demo/seed.js';
+import { systemClock, type Deps } from './deps.js';
+import { buildApp } from './server.js';
+
+const log = (message: string) => console.log(`[frontdesk] ${message}`);
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const database = await openConfiguredDatabase(config, log);
+  const deps: Deps = { db: database.db, clock: systemClock, config };
+  if (process.argv.includes('--demo')) {
+    const demo = await seedDemo(deps);
+    log(demo.created ? 'demo organization created' : 'demo organization already present');
+    for (const line of demo.signIn) log(line);
+  }
+  const app = await buildApp(deps, { logger: { level: config.logLevel } });
+  app.addHook('onClose', () => database.close());
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down`);
+    await app.close().catch((e) => console.error(e));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+  log(`Frontdesk is running at http://localhost:${config.port} (${config.databaseUrl ? 'PostgreSQL at DATABASE_URL' : `embedded PostgreSQL in ${config.dataDir}`})`);
+}
+
+main().catch((e) => {
+  console.error(e instanceof ConfigError ? `configuration: ${e.message}` : e);
+  process.exit(1);
+});

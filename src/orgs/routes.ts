@@ -1,0 +1,144 @@
+import { Type } from 'typebox';
+import type { Deps } from '../deps.js';
+import { IdParams, Nullable, responses, Timestamp } from '../http/schemas.js';
+import { actorOf, type App } from '../http/types.js';
+import { plans, privileges, roles } from './rules.js';
+import { createClinic, createInbox, createUser, listClinics, listInboxes, listUsers, renameInbox, updateUser } from './service.js';
+
+const Role = Type.Union(roles.map((r) => Type.Literal(r)));
+const StaffRole = Type.Union(roles.filter((r) => r !== 'main_admin').map((r) => Type.Literal(r)));
+const Privilege = Type.Union(privileges.map((p) => Type.Literal(p)));
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+
+export const Clinic = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  slug: Type.String({ description: 'the address of its public page: /c/{slug}' }),
+  timezone: Type.String(),
+  phone: Nullable(Type.String()),
+  address: Nullable(Type.String()),
+  createdAt: Timestamp,
+});
+
+export const Inbox = Type.Object({ id: Type.String(), name: Type.String(), createdAt: Timestamp });
+
+export const User = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  email: Type.String(),
+  role: Role,
+  privileges: Type.Array(Privilege),
+  clinicIds: Type.Array(Type.String(), { description: 'clinics a non-admin works at; admins see all' }),
+  active: Type.Boolean(),
+  createdAt: Timestamp,
+});
+
+export const Me = Type.Object({
+  user: Type.Object({ id: Type.String(), name: Type.String(), email: Type.String(), role: Role }),
+  role: Role,
+  privileges: Type.Array(Privilege),
+  organization: Type.Object({ id: Type.String(), name: Type.String() }),
+  plan: Type.Union(plans.map((p) => Type.Literal(p))),
+  clinics: Type.Array(Clinic),
+  csrfToken: Nullable(Type.String({ description: 'send as X-CSRF-Token on cookie-authenticated writes' })),
+});
+
+export function orgRoutes(app: App, deps: Deps): void {
+  app.get(
+    '/api/v1/clinics',
+    { schema: { tags: ['organization'], summary: 'Clinics the user works at (all of them for admins)', response: responses({ 200: Type.Object({ items: Type.Array(Clinic) }) }) } },
+    async (request) => ({ items: await listClinics(deps, actorOf(request)) }),
+  );
+
+  app.post(
+    '/api/v1/clinics',
+    {
+      config: { access: { role: 'admin' } },
+      schema: {
+        tags: ['organization'],
+        summary: 'Add a clinic (location)',
+        body: Type.Object({
+          name: Name,
+          slug: Type.Optional(Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$' })),
+          timezone: Type.Optional(Type.String({ maxLength: 64 })),
+          phone: Type.Optional(Type.String({ maxLength: 40 })),
+          address: Type.Optional(Type.String({ maxLength: 500 })),
+        }),
+        response: responses({ 201: Clinic }, 409),
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createClinic(deps, actorOf(request), request.body)),
+  );
+
+  app.get(
+    '/api/v1/inboxes',
+    { schema: { tags: ['organization'], summary: 'Inboxes (per team or workflow)', response: responses({ 200: Type.Object({ items: Type.Array(Inbox) }) }) } },
+    async (request) => ({ items: await listInboxes(deps, actorOf(request)) }),
+  );
+
+  app.post(
+    '/api/v1/inboxes',
+    {
+      config: { access: { role: 'admin' } },
+      schema: { tags: ['organization'], summary: 'Create an inbox', body: Type.Object({ name: Name }), response: responses({ 201: Inbox }, 409) },
+    },
+    async (request, reply) => reply.code(201).send(await createInbox(deps, actorOf(request), request.body)),
+  );
+
+  app.patch(
+    '/api/v1/inboxes/:id',
+    {
+      config: { access: { role: 'admin' } },
+      schema: { tags: ['organization'], summary: 'Rename an inbox', params: IdParams, body: Type.Object({ name: Name }), response: responses({ 200: Inbox }, 404, 409) },
+    },
+    async (request) => renameInbox(deps, actorOf(request), request.params.id, request.body),
+  );
+
+  app.get(
+    '/api/v1/users',
+    { schema: { tags: ['organization'], summary: 'The active team members (for assignment)', response: responses({ 200: Type.Object({ items: Type.Array(User) }) }) } },
+    async (request) => ({ items: await listUsers(deps, actorOf(request)) }),
+  );
+
+  app.post(
+    '/api/v1/users',
+    {
+      config: { access: { role: 'admin' } },
+      schema: {
+        tags: ['organization'],
+        summary: 'Add a team member with a role, privileges and clinic access',
+        body: Type.Object({
+          name: Name,
+          email: Type.String({ format: 'email', maxLength: 254 }),
+          password: Type.String({ minLength: 1, maxLength: 200 }),
+          role: StaffRole,
+          privileges: Type.Array(Privilege, { maxItems: 3, default: [] }),
+          clinicIds: Type.Array(Type.String({ format: 'uuid' }), { maxItems: 500, default: [] }),
+        }),
+        response: responses({ 201: User }, 409),
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createUser(deps, actorOf(request), request.body)),
+  );
+
+  app.patch(
+    '/api/v1/users/:id',
+    {
+      config: { access: { role: 'admin' } },
+      schema: {
+        tags: ['organization'],
+        summary: "Change a team member's name, role, privileges, clinics, or deactivate them",
+        params: IdParams,
+        body: Type.Object({
+          name: Type.Optional(Name),
+          role: Type.Optional(StaffRole),
+          privileges: Type.Optional(Type.Array(Privilege, { maxItems: 3 })),
+          clinicIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 500 })),
+          active: Type.Optional(Type.Boolean()),
+        }),
+        response: responses({ 200: User }, 404),
+      },
+    },
+    async (request) => updateUser(deps, actorOf(request), request.params.id, request.body),
+  );
+}

@@ -1,0 +1,81 @@
+import { sql } from 'drizzle-orm';
+import { index, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { plans, privileges, roles } from './rules.js';
+
+export const planEnum = pgEnum('plan', plans);
+export const roleEnum = pgEnum('role', roles);
+export const privilegeEnum = pgEnum('privilege', privileges);
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow();
+
+export const organizations = pgTable('organizations', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  plan: planEnum('plan').notNull().default('free'),
+  createdAt: createdAt(),
+});
+
+export const clinics = pgTable(
+  'clinics',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    name: text('name').notNull(),
+    slug: text('slug').notNull(),
+    timezone: text('timezone').notNull().default('America/New_York'),
+    phone: text('phone'),
+    address: text('address'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('clinics_slug_key').on(t.slug), index('clinics_org_idx').on(t.orgId)],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: roleEnum('role').notNull(),
+    privileges: privilegeEnum('privileges').array().notNull().default(sql`'{}'`),
+    createdAt: createdAt(),
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true, precision: 3 }),
+  },
+  (t) => [
+    uniqueIndex('users_email_key').on(sql`lower(${t.email})`),
+    // T2: exactly one owner per organization; the database refuses a second.
+    uniqueIndex('users_one_main_admin').on(t.orgId).where(sql`${t.role} = 'main_admin'`),
+    index('users_org_idx').on(t.orgId),
+  ],
+);
+
+/** Which clinics a non-admin user works in. Admins see every clinic and need no rows here. */
+export const userClinics = pgTable(
+  'user_clinics',
+  {
+    userId: uuid('user_id').notNull().references(() => users.id),
+    clinicId: uuid('clinic_id').notNull().references(() => clinics.id),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.clinicId] })],
+);
+
+export const inboxes = pgTable(
+  'inboxes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('inboxes_org_name_key').on(t.orgId, sql`lower(${t.name})`)],
+);
+
+/** Automatic senders (appointment reminders, form invites): named so the thread can show who sent a message (M10). */
+export const campaigns = pgTable('campaigns', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id').notNull().references(() => organizations.id),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});

@@ -1,0 +1,77 @@
+/** Builds the Fastify app from the modules. No logic of its own; it never listens (main.ts does). */
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { sql } from 'drizzle-orm';
+import { Type } from 'typebox';
+import { auditRoutes } from './audit/routes.js';
+import { registerAuth } from './auth/plugin.js';
+import { authRoutes } from './auth/routes.js';
+import { simulatorRoutes } from './channels/simulator/routes.js';
+import { contactRoutes } from './contacts/routes.js';
+import { conversationRoutes } from './conversations/routes.js';
+import type { Deps } from './deps.js';
+import { registerErrorHandling } from './http/errors.js';
+import type { App } from './http/types.js';
+import { orgRoutes } from './orgs/routes.js';
+import { webRoutes } from './web.js';
+
+/** Request logs name the method and path only: query strings can hold a patient's name or phone. */
+const logSerializers = {
+  req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, path: req.url.split('?')[0], ip: req.ip }),
+};
+
+export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions['logger'] } = {}): Promise<App> {
+  const app = Fastify({
+    logger: opts.logger === undefined ? false : opts.logger === false ? false : { level: deps.config.logLevel, serializers: logSerializers },
+    trustProxy: deps.config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Frontdesk API',
+        version: '1',
+        description:
+          'The shared patient inbox. Staff sign in with a session cookie (writes send X-CSRF-Token); integrations send Authorization: Bearer <token>. Errors are RFC 9457 problem details with a stable `code`.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'fd_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  registerErrorHandling(app);
+  registerAuth(app, deps);
+
+  app.get(
+    '/health',
+    { config: { access: { public: true } }, schema: { tags: ['system'], summary: 'Answers once the database does', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    async () => {
+      await deps.db.execute(sql`select 1`);
+      return { status: 'ok' as const };
+    },
+  );
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  authRoutes(app, deps);
+  orgRoutes(app, deps);
+  contactRoutes(app, deps);
+  conversationRoutes(app, deps);
+  auditRoutes(app, deps);
+  if (deps.config.simulator) simulatorRoutes(app, deps);
+  webRoutes(app);
+
+  return app;
+}
