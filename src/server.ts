@@ -31,6 +31,15 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Every route, as registered: tests check each one is documented and walled off by organization.
+  const routeTable: { method: string; url: string; hidden: boolean }[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeTable.push({ method, url: route.url, hidden: Boolean(route.schema?.hide) });
+    }
+  });
+  app.decorate('routeTable', routeTable);
+
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {

@@ -15,6 +15,9 @@ declare module 'fastify' {
     /** Who may call the route; absent means any signed-in staff member. */
     access?: Access;
   }
+  interface FastifyInstance {
+    routeTable: { method: string; url: string; hidden: boolean }[];
+  }
   interface FastifyRequest {
     actor: Actor | null;
   }

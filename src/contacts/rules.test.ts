@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeEmail, normalizePhone, phoneSearchTerms } from './rules.js';
+
+describe('phone normalisation to E.164', () => {
+  it.each([
+    ['(415) 555-0134', 'US', '+14155550134'],
+    ['+1 415 555 0134', 'US', '+14155550134'],
+    ['4155550134', 'US', '+14155550134'],
+    ['415.555.0134', 'US', '+14155550134'],
+    ['1-415-555-0134', 'US', '+14155550134'],
+    ['+44 7911 123456', 'US', '+447911123456'],
+    ['07911 123456', 'GB', '+447911123456'],
+  ])('%s (%s) → %s', (input, country, e164) => {
+    expect(normalizePhone(input, country)).toMatchObject({ ok: true, e164 });
+  });
+
+  it('tells mobiles from landlines (max metadata)', () => {
+    expect(normalizePhone('+447911123456', 'US')).toMatchObject({ ok: true, type: 'mobile' });
+    expect(normalizePhone('+442071838750', 'US')).toMatchObject({ ok: true, type: 'fixed_line' });
+  });
+
+  it.each([['12'], ['abc'], ['415-555-01x4'], [''], ['+1 020 123 4567']])('refuses %j with a reason', (input) => {
+    const result = normalizePhone(input, 'US');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toMatch(/\w/);
+  });
+});
+
+describe('phone search terms', () => {
+  it.each([
+    ['(415) 555-0134', '+14155550134', '4155550134'],
+    ['+1 415 555 0134', '+14155550134', '14155550134'],
+    ['0134', null, '0134'],
+    ['Maria', null, null],
+    ['12', null, null],
+  ])('%j → e164 %j, digits %j', (q, e164, digits) => {
+    expect(phoneSearchTerms(q, 'US')).toEqual({ e164, digits });
+  });
+});
+
+describe('email normalisation', () => {
+  it.each([
+    [' Maria@Example.COM ', 'maria@example.com'],
+    ['no-at-sign', null],
+    ['two@@example.com', null],
+    ['spaces in@example.com', null],
+  ])('%j → %j', (input, expected) => {
+    expect(normalizeEmail(input)).toBe(expected);
+  });
+});

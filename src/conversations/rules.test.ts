@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import type { Role } from '../orgs/rules.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  mayPost,
+  openStatusCondition,
+  outboundRefusal,
+  preview,
+  sendableChannels,
+  textSearchQuery,
+  type PostAttempt,
+  type Poster,
+} from './rules.js';
+
+const staff = (role: Role, userId = 'me'): Poster => ({ kind: 'staff', role, userId });
+const start = (hasActiveConversation: boolean): PostAttempt => ({ kind: 'start', hasActiveConversation });
+const reply = (startedByUserId: string | null, assigneeId: string | null): PostAttempt => ({
+  kind: 'reply',
+  conversation: { startedByUserId, assigneeId },
+});
+
+describe('T4 conversation rules: mayPost', () => {
+  const table: [string, Poster, PostAttempt, true | string][] = [
+    ['patient writes to reception', { kind: 'patient' }, reply(null, null), true],
+    ['patient starts while a thread exists', { kind: 'patient' }, start(true), true],
+    ['receptionist starts a new thread', staff('receptionist'), start(false), true],
+    ['receptionist joins an active thread', staff('receptionist'), start(true), true],
+    ['receptionist replies in anyone\'s thread', staff('receptionist'), reply('dr-x', 'nurse-y'), true],
+    ['admin starts while a thread exists', staff('admin'), start(true), true],
+    ['main admin replies anywhere', staff('main_admin'), reply('dr-x', null), true],
+    ['doctor starts when the patient has no active thread', staff('doctor'), start(false), true],
+    ['doctor may not start when a thread exists', staff('doctor'), start(true), 'doctor_conversation_exists'],
+    ['nurse may not start when a thread exists', staff('nurse'), start(true), 'doctor_conversation_exists'],
+    ['doctor continues the thread they started', staff('doctor'), reply('me', null), true],
+    ['doctor posts in a thread assigned to them', staff('doctor'), reply(null, 'me'), true],
+    ['doctor may not post in reception\'s unassigned thread', staff('doctor'), reply(null, null), 'clinician_not_participant'],
+    ['doctor may not post in a colleague\'s thread', staff('doctor'), reply('dr-x', 'dr-x'), 'clinician_not_participant'],
+    ['nurse posts when assigned', staff('nurse'), reply('dr-x', 'me'), true],
+  ];
+  it.each(table)('%s', (_name, poster, attempt, expected) => {
+    const verdict = mayPost(poster, attempt);
+    if (expected === true) expect(verdict).toEqual({ allowed: true });
+    else expect(verdict).toMatchObject({ allowed: false, code: expected, detail: expect.stringMatching(/\w/) });
+  });
+});
+
+describe('M1 channels a contact can use', () => {
+  const none = { phone: null, email: null, portalAccount: false, chatOptIn: false };
+  it.each([
+    [{ ...none, phone: '+14155550134' }, {}, ['sms', 'whatsapp']],
+    [{ ...none, email: 'a@b.co' }, {}, ['email']],
+    [{ ...none, portalAccount: true }, {}, []],
+    [{ ...none, portalAccount: true, chatOptIn: true }, {}, ['portal']],
+    [none, { hasGuestLink: true }, ['web']],
+    [{ phone: '+14155550134', email: 'a@b.co', portalAccount: true, chatOptIn: true }, {}, ['sms', 'whatsapp', 'email', 'portal']],
+  ] as const)('%o %o → %o', (contact, opts, expected) => {
+    expect(sendableChannels(contact, opts)).toEqual(expected);
+  });
+
+  const reachable = { phone: '+14155550134', email: 'a@b.co', portalAccount: true, chatOptIn: false, blocked: false, optedOutSms: false, optedOutEmail: false, optedOutWhatsapp: false };
+  it.each([
+    [{}, 'sms', null],
+    [{ blocked: true }, 'email', 'contact_blocked'],
+    [{ optedOutSms: true }, 'sms', 'opted_out'],
+    [{ optedOutSms: true }, 'whatsapp', null],
+    [{ optedOutEmail: true }, 'email', 'opted_out'],
+    [{ phone: null }, 'sms', 'channel_unavailable'],
+    [{}, 'portal', 'channel_unavailable'],
+    [{}, 'web', 'channel_unavailable'],
+  ] as const)('outboundRefusal %o on %s → %s', (change, channel, code) => {
+    const refusal = outboundRefusal({ ...reachable, ...change }, channel);
+    expect(refusal?.code ?? null).toBe(code);
+  });
+
+  it('says why portal chat is unavailable', () => {
+    expect(outboundRefusal({ ...reachable, portalAccount: false }, 'portal')?.detail).toMatch(/no portal account/);
+    expect(outboundRefusal(reachable, 'portal')?.detail).toMatch(/not opted in/);
+  });
+});
+
+describe('M6 open-status filter', () => {
+  it.each([
+    ['open', { status: 'open', archived: false }],
+    ['unread', { status: 'open', archived: false, unread: true }],
+    ['all', { archived: false }],
+    ['closed', { status: 'closed', archived: false }],
+    ['archived', { archived: true }],
+    ['any', {}],
+  ] as const)('%s', (filter, expected) => {
+    expect(openStatusCondition(filter)).toEqual(expected);
+  });
+});
+
+describe('keyset cursors', () => {
+  const cursor = { lastActivityAt: '2026-03-02T09:00:00.123Z', id: '0b7f2c1e-8d6a-4f4b-9c55-0a8d5b0e7f11' };
+  it('round-trips', () => {
+    expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
+  });
+  it.each([
+    ['not base64 json', 'zzz'],
+    ['empty', ''],
+    ['an object', Buffer.from('{"a":1}').toString('base64url')],
+    ['a bad id', Buffer.from(JSON.stringify([cursor.lastActivityAt, 'x; drop table'])).toString('base64url')],
+    ['a bad time', Buffer.from(JSON.stringify(['yesterday', cursor.id])).toString('base64url')],
+    ['a non-canonical time', Buffer.from(JSON.stringify(['2026-03-02', cursor.id])).toString('base64url')],
+  ])('rejects %s', (_name, raw) => {
+    expect(decodeCursor(raw)).toBeNull();
+  });
+});
+
+describe('text search query', () => {
+  it.each([
+    ['crown loose', 'crown:* & loose:*'],
+    ["  Can't   SLEEP!! ", 'can:* & t:* & sleep:*'],
+    ['a & b | !c', 'a:* & b:* & c:*'],
+    ['Zahnärztin', 'zahnärztin:*'],
+    ['&&& ***', null],
+  ])('%j → %j', (q, expected) => {
+    expect(textSearchQuery(q)).toBe(expected);
+  });
+});
+
+describe('preview', () => {
+  it('flattens whitespace and cuts long text', () => {
+    expect(preview('Hello\n\n  there')).toBe('Hello there');
+    const long = preview('x'.repeat(300));
+    expect(long).toHaveLength(140);
+    expect(long.endsWith('…')).toBe(true);
+  });
+});

@@ -1,0 +1,174 @@
+/** Builds the real app on a fresh database cloned from the run's template, and talks to it over HTTP (inject). */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, expect, inject } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { openDatabase, type Database } from '../src/db/client.js';
+import type { Clock, Deps } from '../src/deps.js';
+import type { App } from '../src/http/types.js';
+import { buildApp } from '../src/server.js';
+import { withDatabase } from './setup/template.js';
+
+/** A clock that moves 10 ms forward on every reading, so every write has its own instant and order is stable. */
+export class TestClock implements Clock {
+  constructor(private time = new Date('2026-03-02T09:00:00.000Z')) {}
+  now(): Date {
+    this.time = new Date(this.time.getTime() + 10);
+    return this.time;
+  }
+  advance(ms: number): void {
+    this.time = new Date(this.time.getTime() + ms);
+  }
+}
+
+export interface TestContext {
+  app: App;
+  deps: Deps;
+  database: Database;
+  clock: TestClock;
+}
+
+async function cloneTemplate(): Promise<string> {
+  const adminUrl = inject('adminUrl');
+  const name = `frontdesk_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name} template ${inject('templateDb')}`);
+  } finally {
+    await admin.end();
+  }
+  afterAll(async () => {
+    const dropper = new pg.Client({ connectionString: adminUrl });
+    await dropper.connect();
+    await dropper.query(`drop database if exists ${name} with (force)`).finally(() => dropper.end());
+  });
+  return withDatabase(adminUrl, name);
+}
+
+/** One app per test file, on its own database; closed after the file's tests. */
+export async function setupApp(env: Record<string, string> = {}): Promise<TestContext> {
+  const url = await cloneTemplate();
+  const database = openDatabase(url, { max: 5 });
+  const clock = new TestClock();
+  const config = loadConfig({ DATABASE_URL: url, ...env });
+  const deps: Deps = { db: database.db, clock, config };
+  const app = await buildApp(deps);
+  afterAll(async () => {
+    await app.close();
+    await database.close();
+  });
+  return { app, deps, database, clock };
+}
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+  headers: Record<string, unknown>;
+}
+
+/** A signed-in browser (cookie + CSRF token) or an integration (bearer token). */
+export class Client {
+  constructor(
+    readonly app: App,
+    readonly auth: { cookie?: string; csrf?: string; bearer?: string } = {},
+  ) {}
+
+  async request<T = any>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Reply<T>> {
+    const headers: Record<string, string> = { ...extraHeaders };
+    if (this.auth.cookie) headers.cookie = this.auth.cookie;
+    if (this.auth.bearer) headers.authorization = `Bearer ${this.auth.bearer}`;
+    if (this.auth.csrf && method !== 'GET') headers['x-csrf-token'] = this.auth.csrf;
+    const res = await this.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) });
+    const text = res.body;
+    return { status: res.statusCode, body: text ? JSON.parse(text) : null, headers: res.headers };
+  }
+  get<T = any>(url: string) {
+    return this.request<T>('GET', url);
+  }
+  post<T = any>(url: string, body?: unknown) {
+    return this.request<T>('POST', url, body ?? {});
+  }
+  patch<T = any>(url: string, body: unknown) {
+    return this.request<T>('PATCH', url, body);
+  }
+}
+
+export const password = 'correct-horse-battery';
+let counter = 0;
+const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(2).toString('hex')}`;
+
+function sessionFrom(app: App, res: { headers: Record<string, unknown>; body: any }): Client {
+  const setCookie = res.headers['set-cookie'];
+  const cookie = (Array.isArray(setCookie) ? setCookie[0] : String(setCookie)).split(';')[0];
+  return new Client(app, { cookie, csrf: res.body.csrfToken });
+}
+
+export interface Org {
+  owner: Client;
+  me: any;
+  orgId: string;
+  clinicId: string;
+  inboxId: string;
+  /** Adds a team member and signs them in. */
+  addUser(role: 'admin' | 'doctor' | 'nurse' | 'receptionist', opts?: { privileges?: string[]; clinicIds?: string[] }): Promise<{ client: Client; id: string }>;
+}
+
+export async function signupOrg(app: App, name = 'Clinic Group'): Promise<Org> {
+  const email = `owner-${unique()}@example.com`;
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/signup',
+    payload: { organizationName: name, clinicName: `${name} Main`, name: 'Olive Owner', email, password },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  const owner = sessionFrom(app, { headers: res.headers, body: res.json() });
+  const me = res.json();
+  const inboxes = await owner.get('/api/v1/inboxes');
+  return {
+    owner,
+    me,
+    orgId: me.organization.id,
+    clinicId: me.clinics[0].id,
+    inboxId: inboxes.body.items[0].id,
+    async addUser(role, opts = {}) {
+      const userEmail = `${role}-${unique()}@example.com`;
+      const created = await owner.post('/api/v1/users', {
+        name: `${role[0].toUpperCase()}${role.slice(1)} ${unique().slice(-4)}`,
+        email: userEmail,
+        password,
+        role,
+        privileges: opts.privileges ?? ['send_messages', 'inbox', 'contacts'],
+        clinicIds: opts.clinicIds ?? [me.clinics[0].id],
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      return { client: await signIn(app, userEmail), id: created.body.id };
+    },
+  };
+}
+
+export async function signIn(app: App, email: string, pass = password): Promise<Client> {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: pass } });
+  expect(res.statusCode, res.body).toBe(200);
+  return sessionFrom(app, { headers: res.headers, body: res.json() });
+}
+
+/** A patient texting the clinic, through the simulator's inbound route (the same way in as a webhook). */
+export async function inbound(org: Org, body: string, from = '+14155550134', opts: { channel?: 'sms' | 'email' | 'whatsapp'; clinicId?: string; name?: string } = {}) {
+  const res = await org.owner.post('/api/v1/simulator/inbound', {
+    clinicId: opts.clinicId ?? org.clinicId,
+    channel: opts.channel ?? 'sms',
+    from,
+    body,
+    ...(opts.name ? { name: opts.name } : {}),
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body as { conversationId: string; messageId: string; contactId: string };
+}
+
+export function expectProblem(res: Reply, status: number, code?: string): void {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+  expect(res.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String), type: expect.any(String) });
+  if (code) expect(res.body.code).toBe(code);
+}

@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Three projects: pure unit tests; the HTTP API suite against the machine's PostgreSQL server
+ * (TEST_DATABASE_URL); and the same suite against the embedded PostgreSQL that `npm start` uses.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'api:server',
+          include: ['test/api/**/*.test.ts'],
+          globalSetup: ['test/setup/server-db.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'api:embedded',
+          include: ['test/api/**/*.test.ts'],
+          globalSetup: ['test/setup/embedded-db.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+        },
+      },
+      { test: { name: 'smoke', include: ['test/smoke/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },
+    ],
+  },
+});
