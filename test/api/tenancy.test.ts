@@ -1,0 +1,89 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { inbound, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
+
+let ctx: TestContext;
+let a: Org;
+let b: Org;
+const aIds: Record<string, string> = {};
+
+beforeAll(async () => {
+  ctx = await setupApp();
+  a = await signupOrg(ctx.app, 'Org A');
+  b = await signupOrg(ctx.app, 'Org B');
+  const msg = await inbound(a, 'Private health question', '+14155550301');
+  aIds.conversation = msg.conversationId;
+  aIds.message = msg.messageId;
+  aIds.contact = msg.contactId;
+  aIds.user = (await a.addUser('nurse')).id;
+  aIds.inbox = a.inboxId;
+  aIds.clinic = a.clinicId;
+  aIds.token = (await a.owner.post('/api/v1/api-tokens', { name: 'A token' })).body.id;
+});
+
+/** A plausible body for each route, so that only the organization check can refuse it. */
+function bodyFor(url: string): Record<string, unknown> {
+  if (url.endsWith('/messages')) return { body: 'hello' };
+  if (url.endsWith('/assign')) return { userId: null };
+  if (url.endsWith('/move')) return { inboxId: b.inboxId };
+  if (url.endsWith('/calls')) return { startedAt: '2026-01-01T10:00:00.000Z', durationSeconds: 60, direction: 'inbound', notes: 'n' };
+  if (url.endsWith('/notes')) return { body: 'note' };
+  if (url.includes('/users/')) return { name: 'Renamed' };
+  if (url.includes('/inboxes/')) return { name: 'Renamed' };
+  if (url.includes('/contacts/')) return { name: 'Renamed' };
+  return {};
+}
+
+function idFor(url: string): string {
+  if (url.startsWith('/api/v1/messages/')) return aIds.message;
+  if (url.startsWith('/api/v1/contacts/')) return aIds.contact;
+  if (url.startsWith('/api/v1/users/')) return aIds.user;
+  if (url.startsWith('/api/v1/inboxes/')) return aIds.inbox;
+  if (url.startsWith('/api/v1/api-tokens/')) return aIds.token;
+  return aIds.conversation;
+}
+
+describe('tenant isolation: another organization\'s ids answer 404 on every id-taking route', () => {
+  it('covers every route with an :id', () => {
+    const idRoutes = ctx.app.routeTable.filter((r) => r.url.includes(':id'));
+    expect(idRoutes.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it('answers 404 to org B for each of them, and changes nothing', async () => {
+    const idRoutes = ctx.app.routeTable.filter((r) => r.url.includes(':id'));
+    const leaks: string[] = [];
+    for (const route of idRoutes) {
+      const url = route.url.replace(':id', idFor(route.url));
+      const res = await b.owner.request(route.method as 'GET' | 'POST' | 'PATCH', url, route.method === 'GET' ? undefined : bodyFor(route.url));
+      if (res.status !== 404) leaks.push(`${route.method} ${route.url} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+      expect(JSON.stringify(res.body)).not.toContain('Private health question');
+    }
+    expect(leaks).toEqual([]);
+    const thread = await a.owner.get(`/api/v1/conversations/${aIds.conversation}`);
+    expect(thread.body.messages).toHaveLength(1);
+    expect(thread.body.status).toBe('open');
+  });
+
+  it('lists and searches never show another organization\'s data', async () => {
+    for (const url of ['/api/v1/conversations?status=all', '/api/v1/conversations?q=health', '/api/v1/conversations?q=4155550301', '/api/v1/contacts', '/api/v1/contacts?q=0301', '/api/v1/users', '/api/v1/inboxes', '/api/v1/clinics', '/api/v1/audit', '/api/v1/api-tokens']) {
+      const res = await b.owner.get(url);
+      expect(res.status, url).toBe(200);
+      const text = JSON.stringify(res.body);
+      for (const id of Object.values(aIds)) expect(text, `${url} leaks ${id}`).not.toContain(id);
+    }
+    expect((await b.owner.get('/api/v1/unread-count')).body.unread).toBe(0);
+  });
+
+  it('refuses org A\'s clinic, inbox and contact ids in org B\'s writes', async () => {
+    expect((await b.owner.post('/api/v1/conversations', { contactId: aIds.contact, channel: 'sms', clinicId: b.clinicId, body: 'x' })).status).toBe(404);
+    expect((await b.owner.post('/api/v1/conversations', { phone: '+14155550302', channel: 'sms', clinicId: aIds.clinic, body: 'x' })).status).toBe(404);
+    expect((await b.owner.post('/api/v1/conversations', { phone: '+14155550302', channel: 'sms', clinicId: b.clinicId, inboxId: aIds.inbox, body: 'x' })).status).toBe(404);
+    expect((await b.owner.post('/api/v1/simulator/inbound', { clinicId: aIds.clinic, channel: 'sms', from: '+14155550303', body: 'x' })).status).toBe(404);
+    expect((await b.owner.post('/api/v1/conversations/bulk', { ids: [aIds.conversation], action: 'close' })).status).toBe(404);
+  });
+
+  it('the same phone number in two organizations is two contacts', async () => {
+    const mine = await inbound(b, 'Hello B', '+14155550301');
+    expect(mine.contactId).not.toBe(aIds.contact);
+    expect(mine.conversationId).not.toBe(aIds.conversation);
+  });
+});
