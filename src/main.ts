@@ -1,11 +1,22 @@
 /** `npm start`: config → database (embedded or DATABASE_URL) → migrations → HTTP server. */
 import { loadConfig, ConfigError } from './config.js';
 import { openConfiguredDatabase } from './db/open.js';
+import { archiveInactive } from './conversations/service.js';
 import { seedDemo } from './demo/seed.js';
 import { systemClock, type Deps } from './deps.js';
 import { buildApp } from './server.js';
 
 const log = (message: string) => console.log(`[frontdesk] ${message}`);
+
+/** M2: archive conversations idle for 12 months, at start and hourly. (Moves to the job queue with the channels work.) */
+function startAutoArchive(deps: Deps): NodeJS.Timeout {
+  const run = () =>
+    archiveInactive(deps)
+      .then((n) => n && log(`archived ${n} conversation(s) idle for 12 months`))
+      .catch((e) => console.error('auto-archive failed', e instanceof Error ? e.message : e));
+  void run();
+  return setInterval(run, 60 * 60 * 1000).unref();
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -17,7 +28,11 @@ async function main(): Promise<void> {
     for (const line of demo.signIn) log(line);
   }
   const app = await buildApp(deps, { logger: { level: config.logLevel } });
-  app.addHook('onClose', () => database.close());
+  const archiver = startAutoArchive(deps);
+  app.addHook('onClose', async () => {
+    clearInterval(archiver);
+    await database.close();
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -105,6 +105,7 @@ function sessionFrom(app: App, res: { headers: Record<string, unknown>; body: an
 }
 
 export interface Org {
+  /** Replaceable: a test whose clock outlives the session signs in again. */
   owner: Client;
   me: any;
   orgId: string;

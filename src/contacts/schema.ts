@@ -34,7 +34,10 @@ export const contacts = pgTable(
     uniqueIndex('contacts_org_phone_key').on(t.orgId, t.phone),
     uniqueIndex('contacts_org_email_key').on(t.orgId, t.email),
     uniqueIndex('contacts_org_external_key').on(t.orgId, t.externalId),
+    // M7: "contains" search on name, email and phone digits, at any position.
     index('contacts_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
+    index('contacts_email_trgm_idx').using('gin', sql`${t.email} gin_trgm_ops`),
+    index('contacts_phone_trgm_idx').using('gin', sql`${t.phone} gin_trgm_ops`),
     index('contacts_org_created_idx').on(t.orgId, t.createdAt.desc(), t.id.desc()),
   ],
 );

@@ -2,7 +2,7 @@ import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { auditActor } from '../auth/service.js';
 import { recordAudit } from '../audit/service.js';
-import type { DbOrTx } from '../db/client.js';
+import { newestFirst, type DbOrTx } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
@@ -178,7 +178,7 @@ export async function listContacts(
           : undefined,
       ),
     )
-    .orderBy(desc(contacts.createdAt), desc(contacts.id))
+    .orderBy(newestFirst(contacts.createdAt), newestFirst(contacts.id))
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];

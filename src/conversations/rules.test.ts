@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../orgs/rules.js';
 import {
+  autoArchiveCutoff,
   decodeCursor,
   encodeCursor,
   mayPost,
@@ -127,5 +128,11 @@ describe('preview', () => {
     const long = preview('x'.repeat(300));
     expect(long).toHaveLength(140);
     expect(long.endsWith('…')).toBe(true);
+  });
+});
+
+describe('auto-archive cutoff', () => {
+  it('is 12 months before now', () => {
+    expect(autoArchiveCutoff(new Date('2026-03-02T09:00:00Z')).toISOString()).toBe('2025-03-02T09:00:00.000Z');
   });
 });

@@ -208,3 +208,10 @@ export function preview(body: string, max = 140): string {
   const flat = body.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
+
+/** M2 (seed 003): a conversation with no activity for 12 months is archived automatically. */
+export function autoArchiveCutoff(now: Date): Date {
+  const cutoff = new Date(now);
+  cutoff.setUTCMonth(cutoff.getUTCMonth() - 12);
+  return cutoff;
+}

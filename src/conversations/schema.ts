@@ -52,6 +52,10 @@ export const conversations = pgTable(
       .on(t.clinicId, t.contactId)
       .where(sql`${t.status} = 'open' and ${t.archivedAt} is null`),
     index('conversations_org_activity_idx').on(t.orgId, t.lastActivityAt.desc(), t.id.desc()),
+    // The default view, "All open": served without reading a closed or archived row.
+    index('conversations_open_activity_idx')
+      .on(t.orgId, t.lastActivityAt.desc(), t.id.desc())
+      .where(sql`${t.status} = 'open' and ${t.archivedAt} is null`),
     index('conversations_assignee_activity_idx').on(t.orgId, t.assigneeId, t.lastActivityAt.desc(), t.id.desc()),
     index('conversations_unread_idx').on(t.orgId, t.lastActivityAt.desc()).where(sql`${t.unread} and ${t.archivedAt} is null`),
     index('conversations_contact_idx').on(t.contactId, t.lastActivityAt.desc()),

@@ -1,17 +1,18 @@
-import { and, asc, eq, exists, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, exists, getTableColumns, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Actor } from '../auth/actor.js';
 import { auditActor } from '../auth/service.js';
 import { recordAudit } from '../audit/service.js';
 import { contactInOrg, contactMatch, findOrCreateContact, parseEmail, parsePhone, type ContactRow } from '../contacts/service.js';
 import { contacts } from '../contacts/schema.js';
-import type { DbOrTx, Tx } from '../db/client.js';
+import { newestFirst, type DbOrTx, type Tx } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { isAdmin, type Role } from '../orgs/rules.js';
 import { campaigns, users } from '../orgs/schema.js';
 import { accessibleClinic, assertClinicAccess, assignableUser, defaultInbox, inboxInOrg } from '../orgs/service.js';
 import {
+  autoArchiveCutoff,
   decodeCursor,
   encodeCursor,
   mayPost,
@@ -118,11 +119,13 @@ async function conversationById(db: DbOrTx, actor: Actor, id: string) {
 }
 
 const sender = alias(users, 'sender');
+/** Every message column but the search vector, which only queries need. */
+const { search: _search, ...messageColumns } = getTableColumns(messages);
 
 function messageSelect(db: DbOrTx) {
   return db
     .select({
-      m: messages,
+      m: messageColumns,
       senderName: sender.name,
       campaignName: campaigns.name,
       contactName: contacts.name,
@@ -301,7 +304,7 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
           isNull(conversations.archivedAt),
         ),
       )
-      .orderBy(sql`${conversations.lastActivityAt} desc`)
+      .orderBy(newestFirst(conversations.lastActivityAt))
       .limit(1);
     if (latestClosed) {
       [conversation] = await tx.update(conversations).set({ status: 'open' }).where(eq(conversations.id, latestClosed.id)).returning();
@@ -692,11 +695,12 @@ function clinicScope(actor: Actor): SQL | undefined {
 
 function searchCondition(deps: Deps, actor: Actor, q: string): SQL {
   const tsquery = textSearchQuery(q);
-  const byContact = exists(
+  const byContact = inArray(
+    conversations.contactId,
     deps.db
-      .select({ one: sql`1` })
+      .select({ id: contacts.id })
       .from(contacts)
-      .where(and(eq(contacts.id, conversations.contactId), contactMatch(deps, q))),
+      .where(and(eq(contacts.orgId, actor.orgId), contactMatch(deps, q))),
   );
   if (!tsquery) return byContact;
   const byText = inArray(
@@ -728,7 +732,11 @@ export async function listConversations(deps: Deps, actor: Actor, f: ListFilters
         ? isNull(conversations.assigneeId)
         : eq(conversations.assigneeId, f.assignee === 'me' ? actor.userId : f.assignee);
 
-  const rows = await conversationSelect(actor.userId, deps.db)
+  // Two steps: the page's ids straight off the activity index, then the joins for those rows only.
+  // One query joining first would join every conversation of the organization before sorting.
+  const page = await deps.db
+    .select({ id: conversations.id })
+    .from(conversations)
     .where(
       and(
         eq(conversations.orgId, actor.orgId),
@@ -736,12 +744,14 @@ export async function listConversations(deps: Deps, actor: Actor, f: ListFilters
         state.status ? eq(conversations.status, state.status) : undefined,
         state.archived === undefined ? undefined : state.archived ? isNotNull(conversations.archivedAt) : isNull(conversations.archivedAt),
         state.unread ? eq(conversations.unread, true) : undefined,
-        f.contactType ? eq(contacts.type, f.contactType) : undefined,
+        f.contactType
+          ? exists(deps.db.select({ one: sql`1` }).from(contacts).where(and(eq(contacts.id, conversations.contactId), eq(contacts.type, f.contactType))))
+          : undefined,
         assigneeCondition,
         f.inboxId ? eq(conversations.inboxId, f.inboxId) : undefined,
         f.clinicId ? eq(conversations.clinicId, f.clinicId) : undefined,
         f.contactId ? eq(conversations.contactId, f.contactId) : undefined,
-        f.pinned === undefined ? undefined : f.pinned ? eq(conversationUserState.pinned, true) : sql`coalesce(${conversationUserState.pinned}, false) = false`,
+        f.pinned === undefined ? undefined : pinnedCondition(deps, actor, f.pinned),
         messageConditions.length
           ? exists(
               deps.db
@@ -756,14 +766,33 @@ export async function listConversations(deps: Deps, actor: Actor, f: ListFilters
           : undefined,
       ),
     )
-    .orderBy(sql`${conversations.lastActivityAt} desc`, sql`${conversations.id} desc`)
+    .orderBy(newestFirst(conversations.lastActivityAt), newestFirst(conversations.id))
     .limit(f.limit + 1);
-  const items = rows.slice(0, f.limit).map(conversationJson);
+  const pageIds = page.slice(0, f.limit).map((r) => r.id);
+  const rows = pageIds.length ? await conversationSelect(actor.userId, deps.db).where(inArray(conversations.id, pageIds)) : [];
+  const byId = new Map(rows.map((r) => [r.c.id, conversationJson(r)]));
+  const items = pageIds.map((id) => byId.get(id)!);
   const last = items[items.length - 1];
   return {
     items,
-    nextCursor: rows.length > f.limit && last ? encodeCursor({ lastActivityAt: last.lastActivityAt, id: last.id }) : null,
+    nextCursor: page.length > f.limit && last ? encodeCursor({ lastActivityAt: last.lastActivityAt, id: last.id }) : null,
   };
+}
+
+function pinnedCondition(deps: Deps, actor: Actor, pinned: boolean): SQL {
+  const pinnedByMe = exists(
+    deps.db
+      .select({ one: sql`1` })
+      .from(conversationUserState)
+      .where(
+        and(
+          eq(conversationUserState.conversationId, conversations.id),
+          eq(conversationUserState.userId, actor.userId),
+          eq(conversationUserState.pinned, true),
+        ),
+      ),
+  );
+  return pinned ? pinnedByMe : sql`not ${pinnedByMe}`;
 }
 
 /** M8: unread open conversations the user can see, muted ones left out. */
@@ -794,11 +823,28 @@ export async function unreadCount(deps: Deps, actor: Actor, clinicId?: string): 
 export async function contactHistory(deps: Deps, actor: Actor, contactId: string) {
   const threads = await conversationSelect(actor.userId, deps.db)
     .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.contactId, contactId), clinicScope(actor)))
-    .orderBy(sql`${conversations.lastActivityAt} desc`)
+    .orderBy(newestFirst(conversations.lastActivityAt))
     .limit(100);
   const recent = await messageSelect(deps.db)
     .where(and(eq(messages.orgId, actor.orgId), eq(conversations.contactId, contactId), clinicScope(actor)))
-    .orderBy(sql`${messages.createdAt} desc`)
+    .orderBy(newestFirst(messages.createdAt))
     .limit(100);
   return { conversations: threads.map(conversationJson), messages: recent.map(messageJson) };
+}
+
+/** Archives every conversation idle for 12 months (M2); returns how many. Run periodically by main.ts. */
+export async function archiveInactive(deps: Pick<Deps, 'db' | 'clock'>): Promise<number> {
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    const archived = await tx
+      .update(conversations)
+      .set({ archivedAt: now })
+      .where(and(isNull(conversations.archivedAt), sql`${conversations.lastActivityAt} < ${autoArchiveCutoff(now)}`))
+      .returning({ id: conversations.id, orgId: conversations.orgId });
+    await recordAudit(
+      tx,
+      archived.map((c) => ({ orgId: c.orgId, actor: { kind: 'system' as const }, action: 'conversation.auto_archive', subject: { type: 'conversation', id: c.id } })),
+    );
+    return archived.length;
+  });
 }

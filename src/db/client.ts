@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql, type AnyColumn } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
@@ -32,3 +33,9 @@ export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta
 export async function migrateDatabase(db: Db): Promise<void> {
   await migrate(db, { migrationsFolder });
 }
+
+/**
+ * ORDER BY col DESC NULLS LAST: the order drizzle-kit builds DESC index columns in. A bare DESC
+ * means NULLS FIRST, which such an index cannot serve.
+ */
+export const newestFirst = (column: AnyColumn) => sql`${column} desc nulls last`;

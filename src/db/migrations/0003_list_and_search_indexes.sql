@@ -1,0 +1,3 @@
+CREATE INDEX "contacts_email_trgm_idx" ON "contacts" USING gin ("email" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "contacts_phone_trgm_idx" ON "contacts" USING gin ("phone" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "conversations_open_activity_idx" ON "conversations" USING btree ("org_id","last_activity_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "conversations"."status" = 'open' and "conversations"."archived_at" is null;
