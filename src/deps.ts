@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import type { EventHub } from './realtime/hub.js';
 
 export interface Clock {
   now(): Date;
@@ -12,4 +13,6 @@ export interface Deps {
   db: Db;
   clock: Clock;
   config: Config;
+  /** Change events from every process, for the live streams. */
+  events: EventHub;
 }

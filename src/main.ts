@@ -4,6 +4,7 @@ import { openConfiguredDatabase } from './db/open.js';
 import { archiveInactive } from './conversations/service.js';
 import { seedDemo } from './demo/seed.js';
 import { systemClock, type Deps } from './deps.js';
+import { startEventHub } from './realtime/hub.js';
 import { buildApp } from './server.js';
 
 const log = (message: string) => console.log(`[frontdesk] ${message}`);
@@ -21,7 +22,8 @@ function startAutoArchive(deps: Deps): NodeJS.Timeout {
 async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openConfiguredDatabase(config, log);
-  const deps: Deps = { db: database.db, clock: systemClock, config };
+  const events = await startEventHub(database.url, log);
+  const deps: Deps = { db: database.db, clock: systemClock, config, events };
   if (process.argv.includes('--demo')) {
     const demo = await seedDemo(deps);
     log(demo.created ? 'demo organization created' : 'demo organization already present');
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
   const archiver = startAutoArchive(deps);
   app.addHook('onClose', async () => {
     clearInterval(archiver);
+    await events.close();
     await database.close();
   });
 

@@ -16,6 +16,7 @@ import type { Deps } from './deps.js';
 import { registerErrorHandling } from './http/errors.js';
 import type { App } from './http/types.js';
 import { orgRoutes } from './orgs/routes.js';
+import { realtimeRoutes } from './realtime/routes.js';
 import { webRoutes } from './web.js';
 
 /** Request logs name the method and path only: query strings can hold a patient's name or phone. */
@@ -28,6 +29,8 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
     logger: opts.logger === undefined ? false : opts.logger === false ? false : { level: deps.config.logLevel, serializers: logSerializers },
     trustProxy: deps.config.trustProxy,
     bodyLimit: 1024 * 1024,
+    // Live event streams never go idle; on shutdown they are closed rather than waited for.
+    forceCloseConnections: true,
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -79,6 +82,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   contactRoutes(app, deps);
   conversationRoutes(app, deps);
   auditRoutes(app, deps);
+  realtimeRoutes(app, deps);
   if (deps.config.simulator) simulatorRoutes(app, deps);
   webRoutes(app);
 

@@ -6,6 +6,7 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 import type { Clock, Deps } from '../src/deps.js';
 import type { App } from '../src/http/types.js';
+import { startEventHub } from '../src/realtime/hub.js';
 import { buildApp } from '../src/server.js';
 import { withDatabase } from './setup/template.js';
 
@@ -52,10 +53,12 @@ export async function setupApp(env: Record<string, string> = {}): Promise<TestCo
   const database = openDatabase(url, { max: 5 });
   const clock = new TestClock();
   const config = loadConfig({ DATABASE_URL: url, ...env });
-  const deps: Deps = { db: database.db, clock, config };
+  const events = await startEventHub(url);
+  const deps: Deps = { db: database.db, clock, config, events };
   const app = await buildApp(deps);
   afterAll(async () => {
     await app.close();
+    await events.close();
     await database.close();
   });
   return { app, deps, database, clock };

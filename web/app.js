@@ -23,11 +23,13 @@ const time = (iso) => new Date(iso).toLocaleString([], { dateStyle: 'short', tim
 
 function showSignIn() {
   me = null;
+  events?.close();
   $('inbox').hidden = true;
   $('signin').hidden = false;
 }
 
 async function showInbox() {
+  if (me.privileges.includes('send_messages')) listen();
   $('signin').hidden = true;
   $('inbox').hidden = false;
   $('org-name').textContent = me.organization.name;
@@ -63,12 +65,13 @@ async function refresh() {
   if (!page.items.length) $('list').replaceChildren(el('li', { className: 'empty', textContent: 'No conversations here.' }));
 }
 
-async function openThread(id) {
+async function openThread(id, { quiet = false } = {}) {
+  const draft = quiet ? document.querySelector('.composer textarea')?.value ?? '' : '';
   activeId = id;
   const thread = await api(`/api/v1/conversations/${id}`);
-  if (thread.unread) await api(`/api/v1/conversations/${id}/read`, { method: 'POST' });
+  if (thread.unread && !quiet) await api(`/api/v1/conversations/${id}/read`, { method: 'POST' });
   const channel = el('select', { 'aria-label': 'Channel' }, ...thread.availableChannels.map((c) => el('option', { value: c, textContent: c, selected: c === thread.channel })));
-  const text = el('textarea', { placeholder: 'Write a reply — Enter sends, Shift+Enter adds a line' });
+  const text = el('textarea', { placeholder: 'Write a reply — Enter sends, Shift+Enter adds a line', value: draft });
   const send = async () => {
     if (!text.value.trim()) return;
     await api(`/api/v1/conversations/${id}/messages`, { method: 'POST', body: { body: text.value, channel: channel.value || undefined } }).catch((e) => alert(e.message));
@@ -96,7 +99,8 @@ async function openThread(id) {
     ),
     el('div', { className: 'composer' }, channel, text, el('button', { type: 'button', textContent: 'Send', onclick: send })),
   );
-  await refresh();
+  if (quiet) text.focus();
+  else await refresh();
 }
 
 $('signin-form').addEventListener('submit', async (e) => {
@@ -120,7 +124,27 @@ $('search').addEventListener('input', () => {
   clearTimeout(searchTimer);
   searchTimer = setTimeout(refresh, 250);
 });
-setInterval(() => me && refresh().catch(() => {}), 15000);
+// Live: the unread badge and the open views follow the event stream (which reconnects by itself).
+let events = null;
+let refreshTimer;
+function listen() {
+  events?.close();
+  events = new EventSource('/api/v1/events');
+  events.addEventListener('unread.count', (e) => {
+    const { unread } = JSON.parse(e.data);
+    $('unread-badge').textContent = String(unread);
+    document.title = unread ? `(${unread}) Frontdesk` : 'Frontdesk';
+  });
+  const changed = (e) => {
+    const data = JSON.parse(e.data || '{}');
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => {
+      refresh().catch(() => {});
+      if (activeId && (!data.conversationId || data.conversationId === activeId)) openThread(activeId, { quiet: true }).catch(() => {});
+    }, 200);
+  };
+  for (const type of ['message.created', 'message.status', 'conversation.updated', 'resync']) events.addEventListener(type, changed);
+}
 
 fetch('/api/v1/me').then(async (res) => {
   if (!res.ok) return showSignIn();

@@ -3,6 +3,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Actor } from '../auth/actor.js';
 import { auditActor } from '../auth/service.js';
 import { recordAudit } from '../audit/service.js';
+import { publish } from '../realtime/events.js';
 import { contactInOrg, contactMatch, findOrCreateContact, parseEmail, parsePhone, type ContactRow } from '../contacts/service.js';
 import { contacts } from '../contacts/schema.js';
 import { newestFirst, type DbOrTx, type Tx } from '../db/client.js';
@@ -30,6 +31,8 @@ import {
 import { callLogs, conversations, conversationUserState, messages } from './schema.js';
 
 type ConversationRow = typeof conversations.$inferSelect;
+
+const eventScope = (c: { id: string; orgId: string; clinicId: string }) => ({ orgId: c.orgId, clinicId: c.clinicId, conversationId: c.id });
 
 // ---------------------------------------------------------------------------------------------
 // Reading: the conversation list item and the message, as the API shows them
@@ -271,6 +274,7 @@ export async function appendOutbound(
       unread: input.sender.kind === 'user' ? false : conversation.unread,
     })
     .where(eq(conversations.id, conversation.id));
+  await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id });
   return message.id;
 }
 
@@ -342,6 +346,7 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
     .update(conversations)
     .set({ lastMessageId: message.id, lastActivityAt: input.at, channel: input.channel, unread: true })
     .where(eq(conversations.id, conversation.id));
+  await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id });
   return { conversationId: conversation.id, messageId: message.id };
 }
 
@@ -548,6 +553,7 @@ export async function changeState(deps: Deps, actor: Actor, id: string, action: 
     const conversation = await loadConversation(tx, actor, id, { lock: true });
     await applyState(tx, deps, conversation, action);
     await recordAudit(tx, { ...auditActor(actor), action: `conversation.${action}`, subject: { type: 'conversation', id } });
+    await publish(tx, { type: 'conversation.updated', ...eventScope(conversation) });
   });
   return conversationById(deps.db, actor, id);
 }
@@ -567,6 +573,7 @@ export async function bulkChangeState(deps: Deps, actor: Actor, ids: string[], a
     }
     for (const row of rows) assertClinicAccess(actor, row.clinicId);
     for (const row of rows) await applyState(tx, deps, row, action);
+    await publish(tx, rows.map((row) => ({ type: 'conversation.updated' as const, ...eventScope(row) })));
     await recordAudit(
       tx,
       rows.map((r) => ({ ...auditActor(actor), action: `conversation.${action}`, subject: { type: 'conversation', id: r.id }, details: { bulk: true } })),
@@ -592,6 +599,7 @@ export async function assignConversation(deps: Deps, actor: Actor, id: string, u
     const conversation = await loadConversation(tx, actor, id, { lock: true });
     if (userId) await assignableUser(tx, actor.orgId, userId, conversation.clinicId);
     await tx.update(conversations).set({ assigneeId: userId }).where(eq(conversations.id, id));
+    await publish(tx, { type: 'conversation.updated', ...eventScope(conversation) });
     await recordAudit(tx, {
       ...auditActor(actor),
       action: userId ? 'conversation.assign' : 'conversation.unassign',
@@ -607,6 +615,7 @@ export async function moveConversation(deps: Deps, actor: Actor, id: string, inb
     const conversation = await loadConversation(tx, actor, id, { lock: true });
     await inboxInOrg(tx, actor.orgId, inboxId);
     await tx.update(conversations).set({ inboxId }).where(eq(conversations.id, id));
+    await publish(tx, { type: 'conversation.updated', ...eventScope(conversation) });
     await recordAudit(tx, {
       ...auditActor(actor),
       action: 'conversation.move',
@@ -647,6 +656,7 @@ export async function logCall(
       .update(conversations)
       .set({ lastMessageId: message.id, lastActivityAt: at })
       .where(eq(conversations.id, conversation.id));
+    await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id });
     await recordAudit(tx, { ...auditActor(actor), action: 'call.log', subject: { type: 'message', id: message.id }, details: { conversationId: id } });
     return message.id;
   });
@@ -656,13 +666,14 @@ export async function logCall(
 export async function starMessage(deps: Deps, actor: Actor, messageId: string, starred: boolean) {
   await deps.db.transaction(async (tx) => {
     const [row] = await tx
-      .select({ clinicId: conversations.clinicId })
+      .select({ id: conversations.id, orgId: conversations.orgId, clinicId: conversations.clinicId })
       .from(messages)
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
       .where(and(eq(messages.id, messageId), eq(messages.orgId, actor.orgId)));
     if (!row) throw notFound('message');
     assertClinicAccess(actor, row.clinicId);
     await tx.update(messages).set({ starred }).where(eq(messages.id, messageId));
+    await publish(tx, { type: 'conversation.updated', ...eventScope(row), messageId });
     await recordAudit(tx, { ...auditActor(actor), action: starred ? 'message.star' : 'message.unstar', subject: { type: 'message', id: messageId } });
   });
   return messageById(deps.db, messageId);
@@ -840,7 +851,8 @@ export async function archiveInactive(deps: Pick<Deps, 'db' | 'clock'>): Promise
       .update(conversations)
       .set({ archivedAt: now })
       .where(and(isNull(conversations.archivedAt), sql`${conversations.lastActivityAt} < ${autoArchiveCutoff(now)}`))
-      .returning({ id: conversations.id, orgId: conversations.orgId });
+      .returning({ id: conversations.id, orgId: conversations.orgId, clinicId: conversations.clinicId });
+    await publish(tx, archived.map((c) => ({ type: 'conversation.updated' as const, ...eventScope(c) })));
     await recordAudit(
       tx,
       archived.map((c) => ({ orgId: c.orgId, actor: { kind: 'system' as const }, action: 'conversation.auto_archive', subject: { type: 'conversation', id: c.id } })),

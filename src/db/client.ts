@@ -12,6 +12,7 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
 
 export interface Database {
+  url: string;
   db: Db;
   pool: pg.Pool;
   close(): Promise<void>;
@@ -25,7 +26,7 @@ export function openDatabase(url: string, opts: { max?: number } = {}): Database
   // An idle client's error (the server restarting) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = drizzle(pool, { schema });
-  return { db, pool, close: () => pool.end() };
+  return { url, db, pool, close: () => pool.end() };
 }
 
 export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');

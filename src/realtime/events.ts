@@ -1,0 +1,26 @@
+/**
+ * B1/M8: change events, published inside the writing transaction with pg_notify, so they reach every
+ * server process (LISTEN) exactly when the change commits, and never for a rolled-back one. Events
+ * carry ids only: clients fetch what they are allowed to see, and no health information passes
+ * through the notification channel.
+ */
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+
+export const eventTypes = ['message.created', 'message.status', 'conversation.updated'] as const;
+export type EventType = (typeof eventTypes)[number];
+
+export interface ChangeEvent {
+  type: EventType;
+  orgId: string;
+  clinicId: string;
+  conversationId: string;
+  messageId?: string;
+}
+
+export const eventChannel = 'frontdesk_events';
+
+export async function publish(db: DbOrTx, event: ChangeEvent | ChangeEvent[]): Promise<void> {
+  const events = Array.isArray(event) ? event : [event];
+  for (const e of events) await db.execute(sql`select pg_notify(${eventChannel}, ${JSON.stringify(e)})`);
+}
