@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { effectivePrivileges, isAdmin, type Privilege, type Role } from '../orgs/rules.js';
-import { users } from '../orgs/schema.js';
+import { userClinicIds, users } from '../orgs/schema.js';
 import type { Actor } from './actor.js';
 import { passwordProblem, sessionIsLive, sessionLifetimeMs, shouldTouchSession } from './rules.js';
 import { apiTokens, sessions } from './schema.js';
@@ -29,7 +29,7 @@ const userWithClinics = {
   passwordHash: users.passwordHash,
   deactivatedAt: users.deactivatedAt,
   createdAt: users.createdAt,
-  clinicIds: sql<string[]>`array(select uc.clinic_id::text from user_clinics uc where uc.user_id = ${users.id})`,
+  clinicIds: userClinicIds,
 };
 
 function actorOf(user: UserRow, via: Actor['via'], origin: Origin): Actor {

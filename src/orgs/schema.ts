@@ -61,6 +61,9 @@ export const userClinics = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.clinicId] })],
 );
 
+/** The clinics a user works at, as a column of a query on users. */
+export const userClinicIds = sql<string[]>`array(select uc.clinic_id::text from user_clinics uc where uc.user_id = ${users.id} order by 1)`;
+
 export const inboxes = pgTable(
   'inboxes',
   {

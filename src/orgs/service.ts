@@ -7,7 +7,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { effectivePrivileges, isAdmin, privileges as allPrivileges, slugify, type Privilege, type Role } from './rules.js';
-import { clinics, inboxes, organizations, userClinics, users } from './schema.js';
+import { clinics, inboxes, organizations, userClinicIds, userClinics, users } from './schema.js';
 
 interface Origin {
   ip: string;
@@ -215,18 +215,20 @@ async function checkClinicIds(db: DbOrTx, orgId: string, clinicIds: string[]): P
   if (found.length !== new Set(clinicIds).size) throw new AppError('invalid_input', 'clinicIds names a clinic that is not in your organization');
 }
 
+const userColumns = {
+  id: users.id,
+  name: users.name,
+  email: users.email,
+  role: users.role,
+  privileges: users.privileges,
+  createdAt: users.createdAt,
+  deactivatedAt: users.deactivatedAt,
+  clinicIds: userClinicIds,
+};
+
 async function userJson(db: DbOrTx, orgId: string, userId: string) {
   const [row] = await db
-    .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      role: users.role,
-      privileges: users.privileges,
-      createdAt: users.createdAt,
-      deactivatedAt: users.deactivatedAt,
-      clinicIds: sql<string[]>`array(select uc.clinic_id::text from user_clinics uc where uc.user_id = ${users.id} order by 1)`,
-    })
+    .select(userColumns)
     .from(users)
     .where(and(eq(users.id, userId), eq(users.orgId, orgId)));
   if (!row) throw notFound('user');
@@ -327,16 +329,7 @@ export async function updateUser(
 
 export async function listUsers(deps: Deps, actor: Actor) {
   const rows = await deps.db
-    .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      role: users.role,
-      privileges: users.privileges,
-      createdAt: users.createdAt,
-      deactivatedAt: users.deactivatedAt,
-      clinicIds: sql<string[]>`array(select uc.clinic_id::text from user_clinics uc where uc.user_id = ${users.id} order by 1)`,
-    })
+    .select(userColumns)
     .from(users)
     .where(and(eq(users.orgId, actor.orgId), isNull(users.deactivatedAt)))
     .orderBy(asc(users.name));
