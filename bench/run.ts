@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config.js';
 import { openConfiguredDatabase } from '../src/db/open.js';
 import { seedDemo } from '../src/demo/seed.js';
 import { systemClock, type Deps } from '../src/deps.js';
-import { startEventHub } from '../src/realtime/hub.js';
+import { startRuntime } from '../src/runtime.js';
 import { buildApp } from '../src/server.js';
 
 const { values: args } = parseArgs({
@@ -70,8 +70,8 @@ async function main(): Promise<void> {
   await fs.chmod(dataDir, 0o755);
   const config = { ...loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), sessionIdleMinutes: 600 };
   const database = await openConfiguredDatabase(config, () => {});
-  const events = await startEventHub(database.url);
-  const deps: Deps = { db: database.db, clock: systemClock, config, events };
+  const runtime = await startRuntime(config, database, { clock: systemClock, worker: true });
+  const deps: Deps = runtime.deps;
   const app = await buildApp(deps);
   try {
     await seedDemo(deps);
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     await fs.writeFile(path.join(import.meta.dirname, 'results.json'), JSON.stringify(out, null, 2) + '\n');
   } finally {
     await app.close();
-    await events.close();
+    await runtime.close();
     await database.close();
     await fs.rm(dataDir, { recursive: true, force: true });
   }

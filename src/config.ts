@@ -20,7 +20,31 @@ export interface Config {
   simulator: boolean;
   /** Trust X-Forwarded-For from a reverse proxy (for audit addresses). */
   trustProxy: boolean;
+  /** What this process runs: the HTTP server, the delivery worker, or both (the default). */
+  role: 'web' | 'worker' | 'all';
+  sms: SmsConfig;
+  whatsapp: WhatsAppConfig;
+  email: EmailConfig;
+  worker: { concurrency: number; staleSeconds: number };
+  /** Where uploaded attachments are kept (a folder under DATA_DIR by default). */
+  attachmentsDir: string;
 }
+
+export type SmsConfig =
+  | { provider: 'simulator' }
+  | { provider: 'twilio'; accountSid: string; authToken: string; apiBaseUrl: string; defaultFrom: string | null };
+
+export type WhatsAppConfig =
+  | { provider: 'simulator'; verifyToken: string | null }
+  | { provider: 'meta'; token: string; appSecret: string; graphBaseUrl: string; graphVersion: string; verifyToken: string | null };
+
+export type EmailConfig = {
+  /** Domain of Message-IDs and of the reply addresses patients write back to. */
+  domain: string;
+  /** The From address of outbound mail (shown with the clinic's name). */
+  from: string;
+  inboundSmtpPort: number | null;
+} & ({ provider: 'simulator' } | { provider: 'smtp'; smtpUrl: string });
 
 export class ConfigError extends Error {}
 
@@ -45,7 +69,57 @@ function databaseUrl(env: Env): string | null {
   return raw;
 }
 
-export function loadConfig(env: Env = process.env): Config {
+function required(env: Env, name: string, because: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(`${name} is required ${because}`);
+  return value;
+}
+
+function smsConfig(env: Env): SmsConfig {
+  const provider = env.SMS_PROVIDER ?? (env.TWILIO_ACCOUNT_SID ? 'twilio' : 'simulator');
+  if (provider === 'simulator') return { provider };
+  if (provider !== 'twilio') throw new ConfigError(`SMS_PROVIDER must be simulator or twilio, got "${provider}"`);
+  const because = 'when SMS_PROVIDER=twilio';
+  return {
+    provider,
+    accountSid: required(env, 'TWILIO_ACCOUNT_SID', because),
+    authToken: required(env, 'TWILIO_AUTH_TOKEN', because),
+    apiBaseUrl: (env.TWILIO_API_BASE_URL ?? 'https://api.twilio.com').replace(/\/$/, ''),
+    defaultFrom: env.TWILIO_DEFAULT_FROM?.trim() || null,
+  };
+}
+
+function whatsAppConfig(env: Env): WhatsAppConfig {
+  const verifyToken = env.WHATSAPP_VERIFY_TOKEN?.trim() || null;
+  if (!env.WHATSAPP_TOKEN) return { provider: 'simulator', verifyToken };
+  return {
+    provider: 'meta',
+    token: env.WHATSAPP_TOKEN,
+    appSecret: required(env, 'WHATSAPP_APP_SECRET', 'with WHATSAPP_TOKEN (webhooks are signed with it)'),
+    graphBaseUrl: (env.WHATSAPP_GRAPH_BASE_URL ?? 'https://graph.facebook.com').replace(/\/$/, ''),
+    graphVersion: env.WHATSAPP_GRAPH_VERSION ?? 'v21.0',
+    verifyToken,
+  };
+}
+
+function emailConfig(env: Env, publicUrl: string): EmailConfig {
+  const domain = env.EMAIL_DOMAIN ?? new URL(publicUrl).hostname;
+  const inboundSmtpPort = env.INBOUND_SMTP_PORT ? integer(env, 'INBOUND_SMTP_PORT', 0, 0, 65535) : null;
+  const base = { domain, from: env.EMAIL_FROM ?? `inbox@${domain}`, inboundSmtpPort };
+  const smtpUrl = env.SMTP_URL?.trim();
+  if (!smtpUrl) return { ...base, provider: 'simulator' };
+  if (!/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must start with smtp:// or smtps://');
+  return { ...base, provider: 'smtp', smtpUrl };
+}
+
+function role(argv: readonly string[]): Config['role'] {
+  const i = argv.indexOf('--role');
+  const value = i >= 0 ? argv[i + 1] : 'all';
+  if (value !== 'web' && value !== 'worker' && value !== 'all') throw new ConfigError('--role must be web, worker or all');
+  return value;
+}
+
+export function loadConfig(env: Env = process.env, argv: readonly string[] = []): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
   const country = (env.DEFAULT_COUNTRY ?? 'US').toUpperCase();
@@ -63,5 +137,14 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     simulator: env.SIMULATOR !== 'off',
     trustProxy: env.TRUST_PROXY === 'true',
+    role: role(argv),
+    sms: smsConfig(env),
+    whatsapp: whatsAppConfig(env),
+    email: emailConfig(env, publicUrl),
+    worker: {
+      concurrency: integer(env, 'WORKER_CONCURRENCY', 4, 1, 100),
+      staleSeconds: integer(env, 'WORKER_STALE_SECONDS', 60, 2, 3600),
+    },
+    attachmentsDir: path.resolve(env.ATTACHMENTS_DIR ?? path.join(env.DATA_DIR ?? './data', 'attachments')),
   };
 }

@@ -1,5 +1,7 @@
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import type { Storage } from './attachments/storage.js';
+import type { Channels } from './channels/registry.js';
 import type { EventHub } from './realtime/hub.js';
 
 export interface Clock {
@@ -15,4 +17,7 @@ export interface Deps {
   config: Config;
   /** Change events from every process, for the live streams. */
   events: EventHub;
+  /** The provider adapters chosen from configuration. */
+  channels: Channels;
+  storage: Storage;
 }

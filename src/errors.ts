@@ -26,6 +26,10 @@ export const errorStatus = {
   payload_too_large: 413,
   contact_blocked: 422,
   opted_out: 422,
+  landline: 422,
+  invalid_number: 422,
+  whatsapp_window_closed: 422,
+  attachments_not_allowed: 422,
   channel_unavailable: 422,
   rate_limited: 429,
 } as const;

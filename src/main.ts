@@ -4,7 +4,7 @@ import { openConfiguredDatabase } from './db/open.js';
 import { archiveInactive } from './conversations/service.js';
 import { seedDemo } from './demo/seed.js';
 import { systemClock, type Deps } from './deps.js';
-import { startEventHub } from './realtime/hub.js';
+import { startRuntime } from './runtime.js';
 import { buildApp } from './server.js';
 
 const log = (message: string) => console.log(`[frontdesk] ${message}`);
@@ -20,36 +20,41 @@ function startAutoArchive(deps: Deps): NodeJS.Timeout {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, process.argv);
   const database = await openConfiguredDatabase(config, log);
-  const events = await startEventHub(database.url, log);
-  const deps: Deps = { db: database.db, clock: systemClock, config, events };
+  const runtime = await startRuntime(config, database, { clock: systemClock, worker: config.role !== 'web', log });
+  const deps = runtime.deps;
   if (process.argv.includes('--demo')) {
     const demo = await seedDemo(deps);
     log(demo.created ? 'demo organization created' : 'demo organization already present');
     for (const line of demo.signIn) log(line);
   }
-  const app = await buildApp(deps, { logger: { level: config.logLevel } });
-  const archiver = startAutoArchive(deps);
-  app.addHook('onClose', async () => {
-    clearInterval(archiver);
-    await events.close();
-    await database.close();
-  });
+  const archiver = config.role === 'web' ? null : startAutoArchive(deps);
+  const app = config.role === 'worker' ? null : await buildApp(deps, { logger: { level: config.logLevel } });
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: shutting down`);
-    await app.close().catch((e) => console.error(e));
+    try {
+      if (archiver) clearInterval(archiver);
+      await app?.close();
+      await runtime.close();
+      await database.close();
+    } catch (e) {
+      console.error(e);
+    }
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  await app.listen({ port: config.port, host: config.host });
-  log(`Frontdesk is running at http://localhost:${config.port} (${config.databaseUrl ? 'PostgreSQL at DATABASE_URL' : `embedded PostgreSQL in ${config.dataDir}`})`);
+  if (app) {
+    await app.listen({ port: config.port, host: config.host });
+    log(`Frontdesk is running at http://localhost:${config.port} (${config.databaseUrl ? 'PostgreSQL at DATABASE_URL' : `embedded PostgreSQL in ${config.dataDir}`})`);
+  }
+  if (config.role === 'worker') log('delivery worker running');
 }
 
 main().catch((e) => {

@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { Type } from 'typebox';
+import { attachmentRoutes } from './attachments/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { registerAuth } from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
@@ -82,6 +83,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   contactRoutes(app, deps);
   conversationRoutes(app, deps);
   auditRoutes(app, deps);
+  await attachmentRoutes(app, deps);
   realtimeRoutes(app, deps);
   if (deps.config.simulator) simulatorRoutes(app, deps);
   webRoutes(app);

@@ -1,12 +1,15 @@
 /** Builds the real app on a fresh database cloned from the run's template, and talks to it over HTTP (inject). */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, expect, inject } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 import type { Clock, Deps } from '../src/deps.js';
 import type { App } from '../src/http/types.js';
-import { startEventHub } from '../src/realtime/hub.js';
+import { startRuntime, type Runtime } from '../src/runtime.js';
 import { buildApp } from '../src/server.js';
 import { withDatabase } from './setup/template.js';
 
@@ -23,10 +26,17 @@ export class TestClock implements Clock {
 }
 
 export interface TestContext {
+  runtime: Runtime;
   app: App;
   deps: Deps;
   database: Database;
   clock: TestClock;
+}
+
+async function tempDir(): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'frontdesk-test-'));
+  afterAll(() => fs.rm(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 async function cloneTemplate(): Promise<string> {
@@ -48,20 +58,19 @@ async function cloneTemplate(): Promise<string> {
 }
 
 /** One app per test file, on its own database; closed after the file's tests. */
-export async function setupApp(env: Record<string, string> = {}): Promise<TestContext> {
+export async function setupApp(env: Record<string, string> = {}, opts: { worker?: boolean } = {}): Promise<TestContext> {
   const url = await cloneTemplate();
   const database = openDatabase(url, { max: 5 });
   const clock = new TestClock();
-  const config = loadConfig({ DATABASE_URL: url, ...env });
-  const events = await startEventHub(url);
-  const deps: Deps = { db: database.db, clock, config, events };
-  const app = await buildApp(deps);
+  const config = loadConfig({ DATABASE_URL: url, DATA_DIR: await tempDir(), WORKER_STALE_SECONDS: '2', ...env });
+  const runtime = await startRuntime(config, database, { clock, worker: opts.worker ?? false });
+  const app = await buildApp(runtime.deps);
   afterAll(async () => {
     await app.close();
-    await events.close();
+    await runtime.close();
     await database.close();
   });
-  return { app, deps, database, clock };
+  return { app, deps: runtime.deps, database, clock, runtime };
 }
 
 export interface Reply<T = any> {

@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js';
 import { Id, IdParams, Nullable, Page, pageOf, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import { contactTypes } from '../contacts/rules.js';
+import { Attachment } from '../attachments/routes.js';
 import {
   channels,
   directions,
@@ -34,6 +35,13 @@ const SendChannel = literals(sendChannels);
 const Direction = literals(directions);
 const MessageStatus = literals(messageStatuses);
 const Body = Type.String({ minLength: 1, maxLength: 20_000 });
+const AttachmentIds = Type.Optional(Type.Array(Id, { maxItems: 10, description: 'files uploaded with POST /api/v1/attachments (not on SMS)' }));
+const WhatsAppTemplate = Type.Optional(
+  Type.Object(
+    { name: Type.String({ minLength: 1, maxLength: 512 }), language: Type.String({ minLength: 2, maxLength: 15, default: 'en_US' }) },
+    { description: 'an approved WhatsApp template: the only thing WhatsApp allows outside the 24-hour window' },
+  ),
+);
 
 export const ConversationItem = Type.Object({
   id: Type.String(),
@@ -87,6 +95,7 @@ export const Message = Type.Object({
   createdAt: Timestamp,
   statusAt: Timestamp,
   call: Nullable(Type.Object({ startedAt: Timestamp, durationSeconds: Type.Integer() })),
+  attachments: Type.Array(Attachment),
 });
 
 const Thread = Type.Intersect([
@@ -156,6 +165,8 @@ export function conversationRoutes(app: App, deps: Deps): void {
           clinicId: Id,
           inboxId: Type.Optional(Id),
           body: Body,
+          attachmentIds: AttachmentIds,
+          whatsappTemplate: WhatsAppTemplate,
         }),
         response: responses({ 201: Type.Object({ conversation: ConversationItem, message: Message, joinedExisting: Type.Boolean() }) }, 404, 422),
       },
@@ -189,7 +200,7 @@ export function conversationRoutes(app: App, deps: Deps): void {
         tags: ['conversations'],
         summary: 'Send a message; accepted as queued, delivered asynchronously',
         params: IdParams,
-        body: Type.Object({ channel: Type.Optional(SendChannel), body: Body }),
+        body: Type.Object({ channel: Type.Optional(SendChannel), body: Body, attachmentIds: AttachmentIds, whatsappTemplate: WhatsAppTemplate }),
         response: responses({ 202: Message }, 404, 409, 422),
       },
     },

@@ -1,5 +1,6 @@
 /** Pure decisions of the inbox: who may post (T4), channels (M1), statuses (M3), list filters (M6). */
 import type { Role } from '../orgs/rules.js';
+import { normalizePhone } from '../contacts/rules.js';
 
 export const channels = ['sms', 'email', 'whatsapp', 'portal', 'web', 'call'] as const;
 export type Channel = (typeof channels)[number];
@@ -120,18 +121,32 @@ export interface Recipient extends ChannelReach {
   optedOutWhatsapp: boolean;
 }
 
-export type OutboundRefusal = { code: 'contact_blocked' | 'channel_unavailable' | 'opted_out'; detail: string };
+export type OutboundRefusal = { code: 'contact_blocked' | 'channel_unavailable' | 'opted_out' | 'landline' | 'invalid_number'; detail: string };
 
 /** S2/M1: whether a message may go to this contact on this channel; null when it may. */
-export function outboundRefusal(contact: Recipient, channel: SendChannel, opts: { hasGuestLink?: boolean } = {}): OutboundRefusal | null {
+export function outboundRefusal(
+  contact: Recipient,
+  channel: SendChannel,
+  opts: { hasGuestLink?: boolean; ignoreOptOut?: boolean } = {},
+): OutboundRefusal | null {
   if (contact.blocked) return { code: 'contact_blocked', detail: 'this contact is blocked; unblock them before sending' };
   const gap = channelGap(contact, channel, opts);
   if (gap) return { code: 'channel_unavailable', detail: gap };
   const optedOut =
-    (channel === 'sms' && contact.optedOutSms) ||
+    !opts.ignoreOptOut &&
+    ((channel === 'sms' && contact.optedOutSms) ||
     (channel === 'email' && contact.optedOutEmail) ||
-    (channel === 'whatsapp' && contact.optedOutWhatsapp);
+    (channel === 'whatsapp' && contact.optedOutWhatsapp));
   if (optedOut) return { code: 'opted_out', detail: `this contact opted out of ${channel === 'sms' ? 'SMS' : channel}; they must opt back in first` };
+  if (channel === 'sms') return smsNumberRefusal(contact.phone!);
+  return null;
+}
+
+/** S2: texts go only to valid numbers that can receive them; landlines cannot. */
+export function smsNumberRefusal(phone: string): OutboundRefusal | null {
+  const parsed = normalizePhone(phone, 'US');
+  if (!parsed.ok) return { code: 'invalid_number', detail: `${phone} is not a valid phone number` };
+  if (parsed.type === 'fixed_line') return { code: 'landline', detail: `${phone} is a landline and cannot receive texts; call or email instead` };
   return null;
 }
 

@@ -5,6 +5,7 @@ import {
   customType,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
@@ -45,6 +46,8 @@ export const conversations = pgTable(
     lastMessageId: uuid('last_message_id'),
     lastActivityAt: at('last_activity_at').notNull().defaultNow(),
     createdAt: at('created_at').notNull().defaultNow(),
+    /** S1: set when the two-way SMS inbox is disabled; the thread is kept for the record but shown to no one. */
+    hiddenAt: at('hidden_at'),
   },
   (t) => [
     // M2: one active thread per patient and clinic, so concurrent inbound messages cannot fork it.
@@ -88,7 +91,12 @@ export const messages = pgTable(
     campaignId: uuid('campaign_id').references(() => campaigns.id),
     starred: boolean('starred').notNull().default(false),
     failureReason: text('failure_reason'),
+    /** The provider's id (Twilio SID, WhatsApp wamid, email Message-ID): status callbacks and replies find the message by it. */
     providerMessageId: text('provider_message_id'),
+    /** Channel details of an outbound message: the WhatsApp template it goes out as. */
+    meta: jsonb('meta').$type<{ whatsappTemplate?: { name: string; language: string } }>(),
+    /** S1: an SMS of a disabled two-way inbox, kept for the record but shown to no one. */
+    hidden: boolean('hidden').notNull().default(false),
     createdAt: at('created_at').notNull().defaultNow(),
     statusAt: at('status_at').notNull().defaultNow(),
     search: tsvector('search')
@@ -100,6 +108,8 @@ export const messages = pgTable(
     index('messages_search_idx').using('gin', t.search),
     index('messages_starred_idx').on(t.orgId, t.conversationId).where(sql`${t.starred}`),
     index('messages_thread_kind_idx').on(t.conversationId, t.channel, t.direction, t.status),
+    // S3: a webhook retried by the provider finds the message it already stored, and changes nothing.
+    uniqueIndex('messages_provider_id_key').on(t.channel, t.providerMessageId).where(sql`${t.providerMessageId} is not null`),
     check(
       'messages_status_fits_direction',
       sql`(${t.channel} = 'call') = (${t.status} = 'logged') and (

@@ -1,10 +1,14 @@
-import { and, asc, eq, exists, getTableColumns, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, exists, getTableColumns, inArray, isNotNull, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Actor } from '../auth/actor.js';
 import { auditActor } from '../auth/service.js';
 import { recordAudit } from '../audit/service.js';
 import { publish } from '../realtime/events.js';
-import { contactInOrg, contactMatch, findOrCreateContact, parseEmail, parsePhone, type ContactRow } from '../contacts/service.js';
+import { attachmentsOf, attachToMessage, type attachmentJson } from '../attachments/service.js';
+import { whatsappWindowOpen } from '../channels/rules.js';
+import { enqueueDelivery } from '../delivery/queue.js';
+import { normalizePhone } from '../contacts/rules.js';
+import { contactInOrg, contactMatch, findOrCreateContact, parseEmail, type ContactRow } from '../contacts/service.js';
 import { contacts } from '../contacts/schema.js';
 import { newestFirst, type DbOrTx, type Tx } from '../db/client.js';
 import type { Deps } from '../deps.js';
@@ -31,6 +35,7 @@ import {
 import { callLogs, conversations, conversationUserState, messages } from './schema.js';
 
 type ConversationRow = typeof conversations.$inferSelect;
+type AttachmentJson = ReturnType<typeof attachmentJson>;
 
 const eventScope = (c: { id: string; orgId: string; clinicId: string }) => ({ orgId: c.orgId, clinicId: c.clinicId, conversationId: c.id });
 
@@ -116,7 +121,7 @@ function conversationJson(row: ConversationSelectRow) {
 export type ConversationJson = ReturnType<typeof conversationJson>;
 
 async function conversationById(db: DbOrTx, actor: Actor, id: string) {
-  const [row] = await conversationSelect(actor.userId, db).where(and(eq(conversations.id, id), eq(conversations.orgId, actor.orgId)));
+  const [row] = await conversationSelect(actor.userId, db).where(and(eq(conversations.id, id), eq(conversations.orgId, actor.orgId), isNull(conversations.hiddenAt)));
   if (!row) throw notFound('conversation');
   return conversationJson(row);
 }
@@ -154,7 +159,7 @@ function senderOf(row: MessageSelectRow) {
   return { type: 'contact' as const, id: row.contactId, name: row.contactName };
 }
 
-function messageJson(row: MessageSelectRow) {
+function messageJson(row: MessageSelectRow, files: AttachmentJson[] = []) {
   const { m } = row;
   return {
     id: m.id,
@@ -169,14 +174,20 @@ function messageJson(row: MessageSelectRow) {
     createdAt: m.createdAt.toISOString(),
     statusAt: m.statusAt.toISOString(),
     call: row.call && { startedAt: row.call.startedAt.toISOString(), durationSeconds: row.call.durationSeconds },
+    attachments: files,
   };
+}
+
+async function messagesJson(db: DbOrTx, rows: MessageSelectRow[]) {
+  const files = await attachmentsOf(db, rows.map((r) => r.m.id));
+  return rows.map((r) => messageJson(r, files.get(r.m.id)));
 }
 
 export type MessageJson = ReturnType<typeof messageJson>;
 
 async function messageById(db: DbOrTx, id: string) {
-  const [row] = await messageSelect(db).where(eq(messages.id, id));
-  return messageJson(row);
+  const [json] = await messagesJson(db, await messageSelect(db).where(eq(messages.id, id)));
+  return json;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -185,11 +196,27 @@ async function messageById(db: DbOrTx, id: string) {
 
 /** The conversation if it is the actor's organization's (else 404) and they work at its clinic (else 403). */
 async function loadConversation(db: DbOrTx, actor: Actor, id: string, opts: { lock?: boolean } = {}): Promise<ConversationRow> {
-  const query = db.select().from(conversations).where(and(eq(conversations.id, id), eq(conversations.orgId, actor.orgId)));
+  const query = db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.id, id), eq(conversations.orgId, actor.orgId), isNull(conversations.hiddenAt)));
   const [row] = opts.lock ? await query.for('update') : await query;
   if (!row) throw notFound('conversation');
   assertClinicAccess(actor, row.clinicId);
+  if (row.channel === 'sms') assertSmsAccess(actor);
   return row;
+}
+
+/** S1/T3: the two-way SMS inbox is for users with the `inbox` privilege. */
+function assertSmsAccess(actor: Actor): void {
+  if (!actor.privileges.includes('inbox')) {
+    throw new AppError('missing_privilege', 'SMS conversations need the "inbox" privilege; an admin can grant it', { privilege: 'inbox' });
+  }
+}
+
+/** What of a thread a user may see: no SMS without the `inbox` privilege, nothing of a disabled SMS inbox. */
+function visibleMessages(actor: Actor): SQL {
+  return and(eq(messages.hidden, false), actor.privileges.includes('inbox') ? undefined : ne(messages.channel, 'sms'))!;
 }
 
 /** Serialises every write that could make or revive a patient's active thread in a clinic. */
@@ -238,14 +265,42 @@ async function hasGuestLink(tx: DbOrTx, conversationId: string): Promise<boolean
  * message as `queued`, moves the thread's activity, marks the patient's messages replied and the
  * thread read. Staff replies, campaign messages and API sends all come through here.
  */
-export async function appendOutbound(
-  tx: Tx,
-  conversation: ConversationRow,
-  contact: ContactRow,
-  input: { channel: SendChannel; body: string; sender: OutboundSender; at: Date },
-): Promise<string> {
-  const refusal = outboundRefusal(contact, input.channel, { hasGuestLink: await hasGuestLink(tx, conversation.id) });
+export interface OutboundInput {
+  channel: SendChannel;
+  body: string;
+  sender: OutboundSender;
+  at: Date;
+  attachmentIds?: string[];
+  whatsappTemplate?: { name: string; language: string };
+  /** Only for the confirmation of an opt-out, the one text a carrier lets through after STOP. */
+  ignoreOptOut?: boolean;
+}
+
+/** The patient's latest WhatsApp message to the organization: it opens the 24-hour window (S4). */
+async function lastWhatsAppInbound(tx: DbOrTx, orgId: string, contactId: string): Promise<Date | null> {
+  const [row] = await tx
+    .select({ at: messages.createdAt })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(and(eq(messages.orgId, orgId), eq(conversations.contactId, contactId), eq(messages.channel, 'whatsapp'), eq(messages.direction, 'inbound')))
+    .orderBy(newestFirst(messages.createdAt))
+    .limit(1);
+  return row?.at ?? null;
+}
+
+async function checkChannelRules(tx: Tx, conversation: ConversationRow, contact: ContactRow, input: OutboundInput): Promise<void> {
+  const refusal = outboundRefusal(contact, input.channel, { hasGuestLink: await hasGuestLink(tx, conversation.id), ignoreOptOut: input.ignoreOptOut });
   if (refusal) throw new AppError(refusal.code, refusal.detail, { channel: input.channel });
+  if (input.channel === 'sms' && input.attachmentIds?.length) {
+    throw new AppError('attachments_not_allowed', 'attachments cannot go by SMS; choose email, WhatsApp or portal chat');
+  }
+  if (input.channel === 'whatsapp' && !input.whatsappTemplate && !whatsappWindowOpen(await lastWhatsAppInbound(tx, conversation.orgId, contact.id), input.at)) {
+    throw new AppError('whatsapp_window_closed', 'the patient has not written on WhatsApp in the last 24 hours; only an approved template can be sent');
+  }
+}
+
+export async function appendOutbound(tx: Tx, conversation: ConversationRow, contact: ContactRow, input: OutboundInput): Promise<string> {
+  await checkChannelRules(tx, conversation, contact, input);
   const [message] = await tx
     .insert(messages)
     .values({
@@ -257,10 +312,13 @@ export async function appendOutbound(
       status: 'queued',
       senderUserId: input.sender.kind === 'user' ? input.sender.userId : null,
       campaignId: input.sender.kind === 'campaign' ? input.sender.campaignId : null,
+      meta: input.whatsappTemplate ? { whatsappTemplate: input.whatsappTemplate } : null,
       createdAt: input.at,
       statusAt: input.at,
     })
     .returning({ id: messages.id });
+  if (input.attachmentIds?.length) await attachToMessage(tx, conversation.orgId, message.id, input.attachmentIds);
+  await enqueueDelivery(tx, message.id);
   await tx
     .update(messages)
     .set({ status: 'replied', statusAt: input.at })
@@ -306,6 +364,7 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
           eq(conversations.contactId, input.contactId),
           eq(conversations.status, 'closed'),
           isNull(conversations.archivedAt),
+          isNull(conversations.hiddenAt),
         ),
       )
       .orderBy(newestFirst(conversations.lastActivityAt))
@@ -363,13 +422,19 @@ export interface StartInput {
   clinicId: string;
   inboxId?: string;
   body: string;
+  attachmentIds?: string[];
+  whatsappTemplate?: { name: string; language: string };
 }
 
 async function resolveRecipient(deps: Deps, tx: Tx, actor: Actor, input: StartInput): Promise<ContactRow> {
   const given = [input.contactId, input.phone, input.email].filter((v) => v !== undefined).length;
   if (given !== 1) throw new AppError('invalid_input', 'give exactly one of contactId, phone or email');
   if (input.contactId) return contactInOrg(tx, actor.orgId, input.contactId);
-  if (input.phone) return findOrCreateContact(tx, actor.orgId, { phone: parsePhone(input.phone, deps.config.defaultCountry) }, input.name);
+  if (input.phone) {
+    const phone = normalizePhone(input.phone, deps.config.defaultCountry);
+    if (!phone.ok) throw new AppError('invalid_number', `cannot text or message ${input.phone}: ${phone.reason}`);
+    return findOrCreateContact(tx, actor.orgId, { phone: phone.e164 }, input.name);
+  }
   return findOrCreateContact(tx, actor.orgId, { email: parseEmail(input.email!) }, input.name);
 }
 
@@ -379,6 +444,7 @@ async function resolveRecipient(deps: Deps, tx: Tx, actor: Actor, input: StartIn
  * patient-centred — unless T4 forbids the sender to start one.
  */
 export async function startConversation(deps: Deps, actor: Actor, input: StartInput) {
+  if (input.channel === 'sms') assertSmsAccess(actor);
   const result = await deps.db.transaction(async (tx) => {
     await accessibleClinic(tx, actor, input.clinicId);
     const inbox = input.inboxId ? await inboxInOrg(tx, actor.orgId, input.inboxId) : await defaultInbox(tx, actor.orgId);
@@ -409,6 +475,8 @@ export async function startConversation(deps: Deps, actor: Actor, input: StartIn
       body: input.body,
       sender: { kind: 'user', userId: actor.userId },
       at,
+      attachmentIds: input.attachmentIds,
+      whatsappTemplate: input.whatsappTemplate,
     });
     await recordAudit(tx, [
       ...(existing
@@ -431,7 +499,14 @@ export async function startConversation(deps: Deps, actor: Actor, input: StartIn
 }
 
 /** A reply in a conversation; reopens and unarchives it, since a new message is new activity. */
-export async function sendMessage(deps: Deps, actor: Actor, conversationId: string, input: { channel?: SendChannel; body: string }) {
+export interface SendInput {
+  channel?: SendChannel;
+  body: string;
+  attachmentIds?: string[];
+  whatsappTemplate?: { name: string; language: string };
+}
+
+export async function sendMessage(deps: Deps, actor: Actor, conversationId: string, input: SendInput) {
   const messageId = await deps.db.transaction(async (tx) => {
     let conversation = await loadConversation(tx, actor, conversationId, { lock: true });
     refuse(mayPost(poster(actor), { kind: 'reply', conversation }));
@@ -441,8 +516,16 @@ export async function sendMessage(deps: Deps, actor: Actor, conversationId: stri
     }
     const channel = input.channel ?? (conversation.channel === 'call' ? sendableChannels(contact)[0] : conversation.channel);
     if (!channel) throw new AppError('channel_unavailable', 'this contact has no phone, email or portal chat to send to');
+    if (channel === 'sms') assertSmsAccess(actor);
     const at = deps.clock.now();
-    const id = await appendOutbound(tx, conversation, contact, { channel, body: input.body, sender: { kind: 'user', userId: actor.userId }, at });
+    const id = await appendOutbound(tx, conversation, contact, {
+      channel,
+      body: input.body,
+      sender: { kind: 'user', userId: actor.userId },
+      at,
+      attachmentIds: input.attachmentIds,
+      whatsappTemplate: input.whatsappTemplate,
+    });
     await recordAudit(tx, {
       ...auditActor(actor),
       action: 'message.send',
@@ -484,12 +567,13 @@ export async function getConversation(
     .where(
       and(
         eq(messages.conversationId, conversation.id),
+        visibleMessages(actor),
         after ? sql`(${messages.createdAt}, ${messages.id}) > (${after.lastActivityAt}::timestamptz, ${after.id}::uuid)` : undefined,
       ),
     )
     .orderBy(asc(messages.createdAt), asc(messages.id))
     .limit(page.limit + 1);
-  const items = rows.slice(0, page.limit).map(messageJson);
+  const items = await messagesJson(deps.db, rows.slice(0, page.limit));
   const last = items[items.length - 1];
   const contact = await contactInOrg(deps.db, actor.orgId, conversation.contactId);
   await recordAudit(deps.db, { ...auditActor(actor), action: 'conversation.view', subject: { type: 'conversation', id } });
@@ -698,10 +782,14 @@ export interface ListFilters {
   cursor?: string;
 }
 
-/** Non-admins see only the clinics they work at. */
-function clinicScope(actor: Actor): SQL | undefined {
-  if (isAdmin(actor.role)) return undefined;
-  return actor.clinicIds.length ? inArray(conversations.clinicId, actor.clinicIds) : sql`false`;
+/**
+ * The conversations a user may see at all: their organization's, in clinics they work at, not
+ * hidden with a disabled SMS inbox, and no SMS threads without the `inbox` privilege.
+ */
+function visibleConversations(actor: Actor): SQL {
+  const clinics = isAdmin(actor.role) ? undefined : actor.clinicIds.length ? inArray(conversations.clinicId, actor.clinicIds) : sql`false`;
+  const sms = actor.privileges.includes('inbox') ? undefined : ne(conversations.channel, 'sms');
+  return and(eq(conversations.orgId, actor.orgId), isNull(conversations.hiddenAt), clinics, sms)!;
 }
 
 function searchCondition(deps: Deps, actor: Actor, q: string): SQL {
@@ -750,8 +838,7 @@ export async function listConversations(deps: Deps, actor: Actor, f: ListFilters
     .from(conversations)
     .where(
       and(
-        eq(conversations.orgId, actor.orgId),
-        clinicScope(actor),
+        visibleConversations(actor),
         state.status ? eq(conversations.status, state.status) : undefined,
         state.archived === undefined ? undefined : state.archived ? isNotNull(conversations.archivedAt) : isNull(conversations.archivedAt),
         state.unread ? eq(conversations.unread, true) : undefined,
@@ -818,8 +905,7 @@ export async function unreadCount(deps: Deps, actor: Actor, clinicId?: string): 
     )
     .where(
       and(
-        eq(conversations.orgId, actor.orgId),
-        clinicScope(actor),
+        visibleConversations(actor),
         clinicId ? eq(conversations.clinicId, clinicId) : undefined,
         eq(conversations.unread, true),
         eq(conversations.status, 'open'),
@@ -833,14 +919,14 @@ export async function unreadCount(deps: Deps, actor: Actor, clinicId?: string): 
 /** C3: a contact's conversations and most recent messages and calls, in the clinics the actor sees. */
 export async function contactHistory(deps: Deps, actor: Actor, contactId: string) {
   const threads = await conversationSelect(actor.userId, deps.db)
-    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.contactId, contactId), clinicScope(actor)))
+    .where(and(visibleConversations(actor), eq(conversations.contactId, contactId)))
     .orderBy(newestFirst(conversations.lastActivityAt))
     .limit(100);
   const recent = await messageSelect(deps.db)
-    .where(and(eq(messages.orgId, actor.orgId), eq(conversations.contactId, contactId), clinicScope(actor)))
+    .where(and(visibleConversations(actor), visibleMessages(actor), eq(conversations.contactId, contactId)))
     .orderBy(newestFirst(messages.createdAt))
     .limit(100);
-  return { conversations: threads.map(conversationJson), messages: recent.map(messageJson) };
+  return { conversations: threads.map(conversationJson), messages: await messagesJson(deps.db, recent) };
 }
 
 /** Archives every conversation idle for 12 months (M2); returns how many. Run periodically by main.ts. */

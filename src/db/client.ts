@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { sql, type AnyColumn } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { Logger, runMigrations as runWorkerMigrations } from 'graphile-worker';
 import pg from 'pg';
 import * as schema from './schema.js';
 
@@ -31,9 +32,13 @@ export function openDatabase(url: string, opts: { max?: number } = {}): Database
 
 export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-export async function migrateDatabase(db: Db): Promise<void> {
+/** Our schema (drizzle-kit migrations), then the job queue's own (graphile-worker installs and upgrades it). */
+export async function migrateDatabase({ db, pool }: Pick<Database, 'db' | 'pool'>): Promise<void> {
   await migrate(db, { migrationsFolder });
+  await runWorkerMigrations({ pgPool: pool, logger: quietLogger });
 }
+
+const quietLogger = new Logger(() => () => {});
 
 /**
  * ORDER BY col DESC NULLS LAST: the order drizzle-kit builds DESC index columns in. A bare DESC

@@ -7,7 +7,7 @@ export async function openConfiguredDatabase(config: Config, log: (message: stri
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, log });
   const database = openDatabase(config.databaseUrl ?? embedded!.url);
   try {
-    await migrateDatabase(database.db);
+    await migrateDatabase(database);
   } catch (e) {
     await database.close();
     await embedded?.stop();

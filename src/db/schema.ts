@@ -4,3 +4,7 @@ export * from '../auth/schema.js';
 export * from '../contacts/schema.js';
 export * from '../conversations/schema.js';
 export * from '../audit/schema.js';
+export * from '../channels/schema.js';
+export * from '../delivery/schema.js';
+export * from '../billing/schema.js';
+export * from '../attachments/schema.js';

@@ -18,9 +18,6 @@ function parseEvent(payload: string | undefined): ChangeEvent | null {
   }
 }
 
-/** For scripts that write but serve no live streams (the demo seeder): nobody listens. */
-export const noEventHub: EventHub = { subscribe: () => () => {}, close: async () => {} };
-
 export async function startEventHub(url: string, log: (message: string) => void = () => {}): Promise<EventHub> {
   const byOrg = new Map<string, Set<Subscriber>>();
   let client: pg.Client | null = null;

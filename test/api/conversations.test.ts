@@ -33,7 +33,7 @@ describe('starting conversations and sending (M2, M3, C1, C4)', () => {
   });
 
   it('refuses invalid numbers and unusable channels with clear errors', async () => {
-    expectProblem(await org.owner.post('/api/v1/conversations', { phone: '12', channel: 'sms', clinicId: org.clinicId, body: 'x' }), 400, 'invalid_phone');
+    expectProblem(await org.owner.post('/api/v1/conversations', { phone: '12', channel: 'sms', clinicId: org.clinicId, body: 'x' }), 422, 'invalid_number');
     expectProblem(await org.owner.post('/api/v1/conversations', { phone: '+14155550103', channel: 'email', clinicId: org.clinicId, body: 'x' }), 422, 'channel_unavailable');
     expectProblem(await org.owner.post('/api/v1/conversations', { phone: '+14155550103', channel: 'fax', clinicId: org.clinicId, body: 'x' }), 400, 'invalid_input');
     expectProblem(await org.owner.post('/api/v1/conversations', { channel: 'sms', clinicId: org.clinicId, body: 'x' }), 400, 'invalid_input');

@@ -13,7 +13,7 @@ export async function prepareTemplate(adminUrl: string, name: string): Promise<v
   }
   const database = openDatabase(withDatabase(adminUrl, name), { max: 1 });
   try {
-    await migrateDatabase(database.db);
+    await migrateDatabase(database);
   } finally {
     await database.close();
   }

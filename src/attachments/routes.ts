@@ -1,0 +1,60 @@
+import fastifyMultipart from '@fastify/multipart';
+import { Type } from 'typebox';
+import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
+import { IdParams, responses, Timestamp } from '../http/schemas.js';
+import { actorOf, type App } from '../http/types.js';
+import { maxAttachmentBytes } from './rules.js';
+import { downloadAttachment, uploadAttachment } from './service.js';
+
+export const Attachment = Type.Object({
+  id: Type.String(),
+  filename: Type.String(),
+  contentType: Type.String({ description: 'detected from the bytes' }),
+  size: Type.Integer(),
+  sha256: Type.String(),
+  createdAt: Timestamp,
+});
+
+export async function attachmentRoutes(app: App, deps: Deps): Promise<void> {
+  await app.register(fastifyMultipart, { limits: { fileSize: maxAttachmentBytes, files: 1, fields: 5, parts: 6 }, throwFileSizeLimit: true });
+
+  app.post(
+    '/api/v1/attachments',
+    {
+      config: { access: { privileges: ['send_messages'] } },
+      schema: {
+        tags: ['attachments'],
+        summary: 'Upload a file (multipart/form-data, field "file", at most 25 MB): images, PDF, documents',
+        consumes: ['multipart/form-data'],
+        response: responses({ 201: Attachment }, 413),
+      },
+    },
+    async (request, reply) => {
+      if (!request.isMultipart()) throw new AppError('invalid_input', 'send the file as multipart/form-data in a field named "file"');
+      const file = await request.file();
+      if (!file) throw new AppError('invalid_input', 'no file in the upload; send it in a field named "file"');
+      const bytes = await file.toBuffer();
+      if (!bytes.length) throw new AppError('invalid_input', 'the file is empty');
+      return reply.code(201).send(await uploadAttachment(deps, actorOf(request), { filename: file.filename, bytes }));
+    },
+  );
+
+  app.get(
+    '/api/v1/attachments/:id',
+    {
+      config: { access: { privileges: ['send_messages'] } },
+      schema: { tags: ['attachments'], summary: 'Download a file of your organization', params: IdParams, response: responses({ 200: { type: 'string', format: 'binary' } as never }, 404) },
+    },
+    async (request, reply) => {
+      const { attachment, bytes } = await downloadAttachment(deps, actorOf(request), request.params.id);
+      const inline = attachment.contentType.startsWith('image/') || attachment.contentType === 'application/pdf';
+      return reply
+        .type(attachment.contentType)
+        .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`)
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, no-store')
+        .send(bytes);
+    },
+  );
+}

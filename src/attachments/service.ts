@@ -1,0 +1,91 @@
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { fileTypeFromBuffer } from 'file-type';
+import type { Actor } from '../auth/actor.js';
+import { auditActor } from '../auth/service.js';
+import { recordAudit } from '../audit/service.js';
+import type { DbOrTx } from '../db/client.js';
+import type { Deps } from '../deps.js';
+import { AppError, notFound } from '../errors.js';
+import { assertClinicAccess } from '../orgs/service.js';
+import { conversations, messages } from '../conversations/schema.js';
+import { allowedAttachmentType } from './rules.js';
+import { attachments } from './schema.js';
+
+export const attachmentJson = (a: typeof attachments.$inferSelect) => ({
+  id: a.id,
+  filename: a.filename,
+  contentType: a.contentType,
+  size: a.size,
+  sha256: a.sha256,
+  createdAt: a.createdAt.toISOString(),
+});
+
+/** M11: stores an upload after reading its type from its bytes; anything not on the list is refused. */
+export async function storeAttachment(
+  deps: Deps,
+  owner: { orgId: string; userId: string | null },
+  file: { filename: string; bytes: Buffer },
+  db: DbOrTx = deps.db,
+) {
+  const detected = await fileTypeFromBuffer(file.bytes);
+  const contentType = allowedAttachmentType(detected?.mime ?? null, file.bytes);
+  if (!contentType) {
+    throw new AppError('invalid_input', `${file.filename} is not an image, PDF or document we accept (its bytes say ${detected?.mime ?? 'unknown'})`);
+  }
+  const stored = await deps.storage.write(file.bytes);
+  const [row] = await db
+    .insert(attachments)
+    .values({
+      orgId: owner.orgId,
+      uploadedBy: owner.userId,
+      filename: file.filename.replace(/[\\/\0]/g, '_').slice(0, 200) || 'attachment',
+      contentType,
+      size: file.bytes.length,
+      sha256: stored.sha256,
+      storageKey: stored.key,
+      createdAt: deps.clock.now(),
+    })
+    .returning();
+  return row;
+}
+
+export async function uploadAttachment(deps: Deps, actor: Actor, file: { filename: string; bytes: Buffer }) {
+  const row = await storeAttachment(deps, { orgId: actor.orgId, userId: actor.userId }, file);
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'attachment.upload', subject: { type: 'attachment', id: row.id }, details: { size: row.size, contentType: row.contentType } });
+  return attachmentJson(row);
+}
+
+/** Links uploaded files to the message that carries them; each file goes with one message only. */
+export async function attachToMessage(tx: DbOrTx, orgId: string, messageId: string, ids: string[]): Promise<void> {
+  const unique = [...new Set(ids)];
+  const linked = await tx
+    .update(attachments)
+    .set({ messageId })
+    .where(and(inArray(attachments.id, unique), eq(attachments.orgId, orgId), isNull(attachments.messageId)))
+    .returning({ id: attachments.id });
+  if (linked.length !== unique.length) throw new AppError('invalid_input', 'attachmentIds names a file that does not exist or is already attached to another message');
+}
+
+export async function attachmentsOf(db: DbOrTx, messageIds: string[]) {
+  if (!messageIds.length) return new Map<string, ReturnType<typeof attachmentJson>[]>();
+  const rows = await db.select().from(attachments).where(inArray(attachments.messageId, messageIds));
+  const byMessage = new Map<string, ReturnType<typeof attachmentJson>[]>();
+  for (const row of rows) byMessage.set(row.messageId!, [...(byMessage.get(row.messageId!) ?? []), attachmentJson(row)]);
+  return byMessage;
+}
+
+/** The file, for a user of its organization who may see its thread (or its uploader before it is sent). */
+export async function downloadAttachment(deps: Deps, actor: Actor, id: string) {
+  const [row] = await deps.db
+    .select({ attachment: attachments, clinicId: conversations.clinicId })
+    .from(attachments)
+    .leftJoin(messages, eq(messages.id, attachments.messageId))
+    .leftJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(and(eq(attachments.id, id), eq(attachments.orgId, actor.orgId)));
+  if (!row) throw notFound('attachment');
+  if (row.clinicId) assertClinicAccess(actor, row.clinicId);
+  else if (row.attachment.uploadedBy !== actor.userId) throw notFound('attachment');
+  const bytes = await deps.storage.read(row.attachment.storageKey);
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'attachment.download', subject: { type: 'attachment', id } });
+  return { attachment: row.attachment, bytes };
+}

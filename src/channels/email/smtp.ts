@@ -1,0 +1,67 @@
+/** Email over real SMTP: nodemailer out, with the headers that make replies thread; mailparser for what comes in. */
+import { simpleParser, type AddressObject } from 'mailparser';
+import nodemailer from 'nodemailer';
+import type { ChannelAdapter, InboundMessage, OutboundEnvelope, SendOutcome } from '../types.js';
+
+export function smtpEmail(smtpUrl: string): ChannelAdapter & { close(): void } {
+  const transport = nodemailer.createTransport(smtpUrl);
+  return {
+    channel: 'email',
+    provider: 'smtp',
+    async send(envelope: OutboundEnvelope): Promise<SendOutcome> {
+      const mail = envelope.email!;
+      try {
+        const info = await transport.sendMail({
+          from: { name: envelope.fromName, address: envelope.from ?? '' },
+          to: envelope.to,
+          replyTo: mail.replyTo,
+          subject: mail.subject,
+          text: envelope.body,
+          messageId: mail.messageIdHeader,
+          inReplyTo: mail.inReplyTo ?? undefined,
+          references: mail.references.length ? mail.references : undefined,
+          attachments: await Promise.all(envelope.attachments.map(async (a) => ({ filename: a.filename, contentType: a.contentType, content: await a.read() }))),
+        });
+        return { kind: 'sent', providerMessageId: info.messageId ?? mail.messageIdHeader };
+      } catch (e) {
+        const err = e as { responseCode?: number; code?: string; message: string };
+        const permanent = typeof err.responseCode === 'number' && err.responseCode >= 500;
+        return { kind: 'failed', permanent, code: String(err.responseCode ?? err.code ?? 'smtp'), reason: err.message };
+      }
+    },
+    close: () => transport.close(),
+  };
+}
+
+const firstAddress = (a: AddressObject | AddressObject[] | undefined) => [a ?? []].flat().flatMap((o) => o.value)[0];
+const allAddresses = (a: AddressObject | AddressObject[] | undefined) =>
+  [a ?? []].flat().flatMap((o) => o.value.map((v) => v.address?.toLowerCase()).filter((v): v is string => !!v));
+
+/** A raw RFC 5322 message, as an inbound message: who, to which of our addresses, what it answers, its text and files. */
+export async function parseEmail(raw: Buffer | string, envelopeTo: string[] = []): Promise<(InboundMessage & { recipients: string[]; subject: string }) | null> {
+  const mail = await simpleParser(raw);
+  const from = firstAddress(mail.from);
+  if (!from?.address) return null;
+  const references = [mail.inReplyTo, ...[mail.references ?? []].flat()].filter((v): v is string => !!v);
+  const recipients = [...new Set([...envelopeTo.map((r) => r.toLowerCase()), ...allAddresses(mail.to), ...allAddresses(mail.cc)])];
+  return {
+    providerMessageId: mail.messageId ?? `<${Date.now()}.${Math.random().toString(36).slice(2)}@unknown>`,
+    from: from.address.toLowerCase(),
+    name: from.name || undefined,
+    to: recipients[0] ?? '',
+    recipients,
+    subject: mail.subject ?? '',
+    body: stripQuotedReply(mail.text ?? ''),
+    inReplyTo: references,
+    at: mail.date,
+    attachments: mail.attachments.map((a) => ({ filename: a.filename ?? 'attachment', content: a.content })),
+  };
+}
+
+/** The new part of a reply: drops the quoted history under "On … wrote:" and ">"-quoted lines. */
+export function stripQuotedReply(text: string): string {
+  const lines = text.replace(/\r\n/g, '\n').split('\n');
+  const cut = lines.findIndex((l, i) => /^On .+wrote:\s*$/.test(l) || (/^On .+/.test(l) && /wrote:\s*$/.test(lines[i + 1] ?? '')) || /^-{2,}\s*Original Message\s*-{2,}/i.test(l));
+  const kept = (cut >= 0 ? lines.slice(0, cut) : lines).filter((l) => !l.startsWith('>'));
+  return kept.join('\n').trim() || text.trim();
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { keywordAction, keywordReply, nextOutboundStatus, whatsappWindowOpen } from './rules.js';
+import { twilioSignature, verifyTwilioSignature } from './sms/twilio.js';
+import { metaSignature } from './whatsapp/meta.js';
+import { stripQuotedReply } from './email/smtp.js';
+
+describe('S2 keywords', () => {
+  it.each([
+    ['STOP', false, 'opt_out'],
+    ['stop', false, 'opt_out'],
+    ['  Stop! ', false, 'opt_out'],
+    ['STOPALL', false, 'opt_out'],
+    ['unsubscribe', false, 'opt_out'],
+    ['Cancel', false, 'opt_out'],
+    ['END', false, 'opt_out'],
+    ['quit', false, 'opt_out'],
+    ['REVOKE', false, 'opt_out'],
+    ['OptOut', false, 'opt_out'],
+    ['STOP', true, null],
+    ['START', true, 'opt_in'],
+    ['unstop', true, 'opt_in'],
+    ['Yes', true, 'opt_in'],
+    ['Yes', false, null],
+    ['START', false, null],
+    ['HELP', false, 'help'],
+    ['info', true, 'help'],
+    ['please stop texting me', false, null],
+    ['stop by at 3?', false, null],
+    ['Can I cancel my appointment', false, null],
+    ['', false, null],
+    ['STOP STOP', false, null],
+  ])('%j (opted out: %s) → %s', (body, optedOut, expected) => {
+    expect(keywordAction(body, optedOut)).toBe(expected);
+  });
+
+  it('replies name the clinic and say how to stop or come back', () => {
+    const clinic = { name: 'Riverside Dental', phone: '+14155550100' };
+    expect(keywordReply('opt_out', clinic)).toMatch(/^Riverside Dental: .*unsubscribed.*START/);
+    expect(keywordReply('opt_in', clinic)).toMatch(/resubscribed.*STOP/);
+    expect(keywordReply('help', clinic)).toMatch(/\+14155550100.*STOP/);
+    expect(keywordReply('help', { ...clinic, phone: null })).not.toMatch(/call/);
+  });
+});
+
+describe('M3 outbound status moves only forward', () => {
+  it.each([
+    ['queued', 'sent', 'sent'],
+    ['queued', 'delivered', 'delivered'],
+    ['sent', 'delivered', 'delivered'],
+    ['delivered', 'read', 'read'],
+    ['delivered', 'sent', null],
+    ['read', 'delivered', null],
+    ['sent', 'sent', null],
+    ['queued', 'failed', 'failed'],
+    ['sent', 'failed', 'failed'],
+    ['delivered', 'failed', null],
+    ['failed', 'delivered', null],
+    ['unread', 'read', null],
+  ] as const)('%s + %s → %s', (current, incoming, expected) => {
+    expect(nextOutboundStatus(current, incoming)).toBe(expected);
+  });
+});
+
+describe('S4 WhatsApp 24-hour window', () => {
+  const now = new Date('2026-03-02T12:00:00Z');
+  it.each([
+    [null, false],
+    [new Date('2026-03-02T11:00:00Z'), true],
+    [new Date('2026-03-01T12:00:01Z'), true],
+    [new Date('2026-03-01T12:00:00Z'), false],
+    [new Date('2026-02-20T12:00:00Z'), false],
+  ])('last inbound %s → open %s', (last, open) => {
+    expect(whatsappWindowOpen(last, now)).toBe(open);
+  });
+});
+
+describe('webhook signatures', () => {
+  it("matches Twilio's documented example", () => {
+    const params = { CallSid: 'CA1234567890ABCDE', Caller: '+12349013030', Digits: '1234', From: '+12349013030', To: '+18005551212' };
+    const url = 'https://mycompany.com/myapp.php?foo=1&bar=2';
+    expect(twilioSignature('12345', url, params)).toBe('0/KCTR6DLpKmkAf8muzZqo1nDgQ=');
+    expect(verifyTwilioSignature('12345', url, params, '0/KCTR6DLpKmkAf8muzZqo1nDgQ=')).toBe(true);
+    expect(verifyTwilioSignature('12345', url, { ...params, Digits: '1235' }, '0/KCTR6DLpKmkAf8muzZqo1nDgQ=')).toBe(false);
+    expect(verifyTwilioSignature('12345', url, params, undefined)).toBe(false);
+  });
+
+  it('signs WhatsApp bodies as sha256=<hex HMAC>', () => {
+    expect(metaSignature('secret', '{"a":1}')).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(metaSignature('secret', '{"a":1}')).not.toBe(metaSignature('secret', '{"a":2}'));
+  });
+});
+
+describe('email replies', () => {
+  it('keeps only the new text of a reply', () => {
+    expect(stripQuotedReply('Thursday works.\n\nOn Mon, 2 Mar 2026 at 10:00, Riverside <inbox@x.test> wrote:\n> Can you come Thursday?')).toBe('Thursday works.');
+    expect(stripQuotedReply('Yes\n> quoted')).toBe('Yes');
+    expect(stripQuotedReply('Plain message')).toBe('Plain message');
+  });
+});

@@ -1,0 +1,32 @@
+import { sql } from 'drizzle-orm';
+import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { organizations } from '../orgs/schema.js';
+
+export const providerChannelEnum = pgEnum('provider_channel', ['sms', 'whatsapp', 'email']);
+
+const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+/**
+ * An address the organization sends from and receives at: its SMS number (S1), its WhatsApp business
+ * number. Inbound traffic finds its organization by the address it was sent to.
+ */
+export const channelAccounts = pgTable(
+  'channel_accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    channel: providerChannelEnum('channel').notNull(),
+    provider: text('provider').notNull(),
+    /** E.164 number or email address. */
+    address: text('address').notNull(),
+    /** The provider's id for it: Twilio's IncomingPhoneNumber SID, Meta's phone number id. */
+    externalId: text('external_id'),
+    createdAt: at('created_at').notNull().defaultNow(),
+    releasedAt: at('released_at'),
+  },
+  (t) => [
+    uniqueIndex('channel_accounts_active_address').on(t.channel, t.address).where(sql`${t.releasedAt} is null`),
+    uniqueIndex('channel_accounts_one_active_per_org').on(t.orgId, t.channel).where(sql`${t.releasedAt} is null`),
+    index('channel_accounts_external_idx').on(t.externalId),
+  ],
+);

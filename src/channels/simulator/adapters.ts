@@ -1,0 +1,29 @@
+/**
+ * S5's simulator: a provider for every channel that works offline. Outbound messages are accepted
+ * (and so recorded in delivery_attempts, listed at /api/v1/simulator/outbox) and reported delivered
+ * at once; numbers for the two-way inbox are made up.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ChannelAdapter, NumberProvider, OutboundEnvelope, ProviderChannel, SendOutcome } from '../types.js';
+
+export function simulatorAdapter(channel: ProviderChannel): ChannelAdapter & { deliversInstantly: true } {
+  return {
+    channel,
+    provider: 'simulator',
+    deliversInstantly: true,
+    async send(envelope: OutboundEnvelope): Promise<SendOutcome> {
+      return { kind: 'sent', providerMessageId: channel === 'email' ? (envelope.email?.messageIdHeader ?? `<${randomUUID()}@simulator>`) : `SIM${randomUUID().replace(/-/g, '')}` };
+    },
+  };
+}
+
+export const simulatorNumbers: NumberProvider = {
+  provider: 'simulator',
+  async available(areaCode) {
+    return Array.from({ length: 5 }, (_, i) => ({ phoneNumber: `+1${areaCode}555${String(110 + i * 7).padStart(4, '0')}`, locality: 'Simulated, US' }));
+  },
+  async buy(phoneNumber) {
+    return { externalId: `SIMPN${randomUUID().replace(/-/g, '')}`, phoneNumber };
+  },
+  async release() {},
+};

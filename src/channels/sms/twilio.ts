@@ -1,0 +1,122 @@
+/**
+ * Twilio's Programmable Messaging, spoken on the wire: the REST API (form-encoded, basic auth) for
+ * sending and for buying numbers, and its webhooks (form-encoded, X-Twilio-Signature) for replies
+ * and status callbacks.
+ */
+import { createHmac } from 'node:crypto';
+import { safeEqual } from '../../auth/tokens.js';
+import type { ChannelAdapter, InboundMessage, NumberProvider, OutboundEnvelope, SendOutcome, StatusUpdate } from '../types.js';
+
+export interface TwilioOptions {
+  accountSid: string;
+  authToken: string;
+  apiBaseUrl: string;
+  defaultFrom: string | null;
+  statusCallbackUrl: string;
+}
+
+/** X-Twilio-Signature: base64 HMAC-SHA1, keyed by the auth token, of the URL followed by every form field (name then value) in name order. */
+export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
+  const data = Object.keys(params)
+    .sort()
+    .reduce((acc, key) => acc + key + params[key], url);
+  return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
+}
+
+export function verifyTwilioSignature(authToken: string, url: string, params: Record<string, string>, header: string | undefined): boolean {
+  return typeof header === 'string' && safeEqual(header, twilioSignature(authToken, url, params));
+}
+
+/** Twilio error codes that mean "do not try this again" even though HTTP said 4xx/5xx. */
+const unsubscribed = '21610';
+
+async function twilioRequest(opts: TwilioOptions, method: 'GET' | 'POST' | 'DELETE', path: string, form?: Record<string, string>) {
+  const auth = Buffer.from(`${opts.accountSid}:${opts.authToken}`).toString('base64');
+  const res = await fetch(`${opts.apiBaseUrl}/2010-04-01/Accounts/${encodeURIComponent(opts.accountSid)}${path}`, {
+    method,
+    headers: {
+      authorization: `Basic ${auth}`,
+      ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    },
+    body: form ? new URLSearchParams(form).toString() : undefined,
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await res.text();
+  const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  return { status: res.status, json };
+}
+
+export function twilioSms(opts: TwilioOptions): ChannelAdapter {
+  return {
+    channel: 'sms',
+    provider: 'twilio',
+    async send(envelope: OutboundEnvelope): Promise<SendOutcome> {
+      const from = envelope.from ?? opts.defaultFrom;
+      if (!from) {
+        return { kind: 'failed', permanent: true, code: 'no_sms_number', reason: 'no SMS number: the main admin can enable the two-way SMS inbox in Settings' };
+      }
+      let res;
+      try {
+        res = await twilioRequest(opts, 'POST', '/Messages.json', {
+          To: envelope.to,
+          From: from,
+          Body: envelope.body,
+          StatusCallback: opts.statusCallbackUrl,
+        });
+      } catch (e) {
+        return { kind: 'failed', permanent: false, code: 'network', reason: `Twilio could not be reached: ${(e as Error).message}` };
+      }
+      if (res.status === 200 || res.status === 201) return { kind: 'sent', providerMessageId: String(res.json.sid) };
+      const code = String(res.json.code ?? res.status);
+      const reason = String(res.json.message ?? `Twilio answered ${res.status}`);
+      const transient = res.status === 429 || res.status >= 500;
+      return { kind: 'failed', permanent: !transient, code, reason, optedOut: code === unsubscribed };
+    },
+  };
+}
+
+/** Our statuses from Twilio's MessageStatus; the in-between ones (accepted, sending…) change nothing. */
+const statusMap: Record<string, StatusUpdate['status'] | undefined> = {
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'read',
+  undelivered: 'failed',
+  failed: 'failed',
+};
+
+export function parseTwilioStatus(form: Record<string, string>): StatusUpdate | null {
+  const status = statusMap[form.MessageStatus ?? ''];
+  if (!form.MessageSid || !status) return null;
+  return {
+    providerMessageId: form.MessageSid,
+    status,
+    errorCode: form.ErrorCode || undefined,
+    reason: status === 'failed' ? `carrier reported ${form.MessageStatus}${form.ErrorCode ? ` (Twilio error ${form.ErrorCode})` : ''}` : undefined,
+  };
+}
+
+export function parseTwilioInbound(form: Record<string, string>): InboundMessage | null {
+  if (!form.MessageSid || !form.From || !form.To) return null;
+  return { providerMessageId: form.MessageSid, from: form.From, to: form.To, body: form.Body ?? '' };
+}
+
+export function twilioNumbers(opts: TwilioOptions): NumberProvider {
+  return {
+    provider: 'twilio',
+    async available(areaCode) {
+      const res = await twilioRequest(opts, 'GET', `/AvailablePhoneNumbers/US/Local.json?AreaCode=${encodeURIComponent(areaCode)}&SmsEnabled=true`);
+      if (res.status !== 200) throw new Error(`Twilio number search failed: ${String(res.json.message ?? res.status)}`);
+      const list = (res.json.available_phone_numbers ?? []) as { phone_number: string; locality?: string; region?: string }[];
+      return list.map((n) => ({ phoneNumber: n.phone_number, locality: [n.locality, n.region].filter(Boolean).join(', ') }));
+    },
+    async buy(phoneNumber, urls) {
+      const res = await twilioRequest(opts, 'POST', '/IncomingPhoneNumbers.json', { PhoneNumber: phoneNumber, SmsUrl: urls.sms, SmsMethod: 'POST' });
+      if (res.status !== 200 && res.status !== 201) throw new Error(`Twilio could not buy ${phoneNumber}: ${String(res.json.message ?? res.status)}`);
+      return { externalId: String(res.json.sid), phoneNumber: String(res.json.phone_number ?? phoneNumber) };
+    },
+    async release(externalId) {
+      const res = await twilioRequest(opts, 'DELETE', `/IncomingPhoneNumbers/${encodeURIComponent(externalId)}.json`);
+      if (res.status !== 204 && res.status !== 200 && res.status !== 404) throw new Error(`Twilio could not release the number: ${res.status}`);
+    },
+  };
+}

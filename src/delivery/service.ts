@@ -1,0 +1,208 @@
+/**
+ * S3: handing queued messages to their providers, and following the providers' status reports.
+ * Every status change of an outbound message comes through applyStatus, so it only moves forward.
+ */
+import { and, asc, desc, eq, inArray, isNull, max, sql } from 'drizzle-orm';
+import { attachments } from '../attachments/schema.js';
+import type { Storage } from '../attachments/storage.js';
+import { channelAccounts } from '../channels/schema.js';
+import { nextOutboundStatus } from '../channels/rules.js';
+import type { Channels } from '../channels/registry.js';
+import type { OutboundEnvelope, ProviderChannel, ProviderStatus, SendOutcome } from '../channels/types.js';
+import { contacts } from '../contacts/schema.js';
+import { outboundRefusal, type MessageStatus } from '../conversations/rules.js';
+import { conversations, messages } from '../conversations/schema.js';
+import type { Db, DbOrTx } from '../db/client.js';
+import type { Config } from '../config.js';
+import type { Clock } from '../deps.js';
+import { clinics } from '../orgs/schema.js';
+import { publish } from '../realtime/events.js';
+import { deliveryAttempts } from './schema.js';
+
+export interface DeliveryDeps {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  channels: Channels;
+  storage: Storage;
+}
+
+const providerChannels = new Set<string>(['sms', 'whatsapp', 'email']);
+
+type Loaded = NonNullable<Awaited<ReturnType<typeof loadMessage>>>;
+
+async function loadMessage(db: DbOrTx, messageId: string) {
+  const [row] = await db
+    .select({ message: messages, conversation: conversations, contact: contacts, clinic: clinics })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .innerJoin(clinics, eq(clinics.id, conversations.clinicId))
+    .where(eq(messages.id, messageId));
+  return row;
+}
+
+async function activeAccount(db: DbOrTx, orgId: string, channel: ProviderChannel) {
+  const [row] = await db
+    .select()
+    .from(channelAccounts)
+    .where(and(eq(channelAccounts.orgId, orgId), eq(channelAccounts.channel, channel), isNull(channelAccounts.releasedAt)));
+  return row;
+}
+
+/** Email threading: our Message-ID, the patient's message we answer, and the thread's earlier ids. */
+async function emailHeaders(db: DbOrTx, deps: DeliveryDeps, row: Loaded) {
+  const earlier = await db
+    .select({ id: messages.providerMessageId, direction: messages.direction })
+    .from(messages)
+    .where(and(eq(messages.conversationId, row.conversation.id), eq(messages.channel, 'email'), sql`${messages.providerMessageId} is not null`))
+    .orderBy(desc(messages.createdAt))
+    .limit(20);
+  const domain = deps.config.email.domain;
+  return {
+    messageIdHeader: `<${row.message.id}@${domain}>`,
+    inReplyTo: earlier.find((m) => m.direction === 'inbound')?.id ?? null,
+    references: earlier.map((m) => m.id!).reverse(),
+    replyTo: `reply+${row.conversation.id}@${domain}`,
+    subject: `Your conversation with ${row.clinic.name}`,
+  };
+}
+
+async function envelopeFor(deps: DeliveryDeps, row: Loaded): Promise<OutboundEnvelope> {
+  const channel = row.message.channel as ProviderChannel;
+  const account = channel === 'email' ? undefined : await activeAccount(deps.db, row.message.orgId, channel);
+  const files = await deps.db.select().from(attachments).where(eq(attachments.messageId, row.message.id)).orderBy(asc(attachments.createdAt));
+  return {
+    messageId: row.message.id,
+    orgId: row.message.orgId,
+    to: channel === 'email' ? row.contact.email! : row.contact.phone!,
+    from: channel === 'email' ? deps.config.email.from : channel === 'whatsapp' ? (account?.externalId ?? null) : (account?.address ?? null),
+    fromName: row.clinic.name,
+    body: row.message.body,
+    attachments: files.map((f) => ({ filename: f.filename, contentType: f.contentType, read: () => deps.storage.read(f.storageKey) })),
+    email: channel === 'email' ? await emailHeaders(deps.db, deps, row) : undefined,
+    template: row.message.meta?.whatsappTemplate,
+  };
+}
+
+/** Writes the try's row and commits it before the provider is called: a crash leaves a visible, unfinished try. */
+async function startAttempt(db: Db, messageId: string, provider: string, now: Date): Promise<string> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`attempt:${messageId}`}, 0))`);
+    const [{ last }] = await tx.select({ last: max(deliveryAttempts.attempt) }).from(deliveryAttempts).where(eq(deliveryAttempts.messageId, messageId));
+    const [row] = await tx
+      .insert(deliveryAttempts)
+      .values({ messageId, attempt: (last ?? 0) + 1, provider, startedAt: now })
+      .returning({ id: deliveryAttempts.id });
+    return row.id;
+  });
+}
+
+export type DeliveryResult = 'done' | 'retry';
+
+/**
+ * The deliver_message task: one try at handing a queued message to its provider. Returns 'retry'
+ * for a transient failure (the queue tries again later) unless this was the last try.
+ */
+export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts: { lastTry: boolean }): Promise<DeliveryResult> {
+  const row = await loadMessage(deps.db, messageId);
+  if (!row || row.message.direction !== 'outbound' || row.message.status !== 'queued') return 'done';
+  const channel = row.message.channel;
+  if (!providerChannels.has(channel)) {
+    // Portal chat and web replies are delivered by being stored: the patient reads them here.
+    await applyStatus(deps.db, deps.clock, messageId, 'sent');
+    return 'done';
+  }
+  // The contact may have opted out or been blocked since the message was queued.
+  const refusal = outboundRefusal(row.contact, channel as ProviderChannel, {});
+  if (refusal) {
+    await applyStatus(deps.db, deps.clock, messageId, 'failed', refusal.detail);
+    return 'done';
+  }
+  const adapter = deps.channels.adapter(channel as ProviderChannel);
+  const attemptId = await startAttempt(deps.db, messageId, adapter.provider, deps.clock.now());
+  let outcome: SendOutcome;
+  try {
+    outcome = await adapter.send(await envelopeFor(deps, row));
+  } catch (e) {
+    outcome = { kind: 'failed', permanent: false, code: 'adapter_error', reason: (e as Error).message };
+  }
+  return recordOutcome(deps, row, attemptId, outcome, opts.lastTry, 'deliversInstantly' in adapter);
+}
+
+async function recordOutcome(deps: DeliveryDeps, row: Loaded, attemptId: string, outcome: SendOutcome, lastTry: boolean, deliversInstantly: boolean): Promise<DeliveryResult> {
+  const now = deps.clock.now();
+  const messageId = row.message.id;
+  const retry = outcome.kind === 'failed' && !outcome.permanent && !lastTry;
+  await deps.db.transaction(async (tx) => {
+    await tx
+      .update(deliveryAttempts)
+      .set({
+        finishedAt: now,
+        outcome: outcome.kind === 'sent' ? 'sent' : retry ? 'retry' : 'failed',
+        providerMessageId: outcome.kind === 'sent' ? outcome.providerMessageId : null,
+        errorCode: outcome.kind === 'failed' ? outcome.code : null,
+        errorMessage: outcome.kind === 'failed' ? outcome.reason : null,
+      })
+      .where(eq(deliveryAttempts.id, attemptId));
+    if (outcome.kind === 'sent') {
+      await tx.update(messages).set({ providerMessageId: outcome.providerMessageId }).where(eq(messages.id, messageId));
+      await applyStatus(tx, deps.clock, messageId, deliversInstantly ? 'delivered' : 'sent');
+      return;
+    }
+    if (outcome.optedOut) {
+      await tx.update(contacts).set({ optedOutSms: true, updatedAt: now }).where(eq(contacts.id, row.contact.id));
+    }
+    if (!retry) {
+      const reason = outcome.permanent ? outcome.reason : `gave up after repeated failures: ${outcome.reason}`;
+      await applyStatus(tx, deps.clock, messageId, 'failed', `${reason} (${outcome.code})`);
+    }
+  });
+  return retry ? 'retry' : 'done';
+}
+
+/** M3: moves an outbound message's status forward (never back), and tells the open screens. */
+export async function applyStatus(db: DbOrTx, clock: Clock, messageId: string, status: ProviderStatus, reason?: string): Promise<MessageStatus | null> {
+  const [row] = await db
+    .select({ status: messages.status, orgId: messages.orgId, conversationId: messages.conversationId, clinicId: conversations.clinicId })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(and(eq(messages.id, messageId), eq(messages.direction, 'outbound')));
+  if (!row) return null;
+  const next = nextOutboundStatus(row.status, status);
+  if (!next) return null;
+  const updated = await db
+    .update(messages)
+    .set({ status: next, statusAt: clock.now(), failureReason: next === 'failed' ? (reason ?? 'the provider reported a failure') : null })
+    .where(and(eq(messages.id, messageId), eq(messages.status, row.status)))
+    .returning({ id: messages.id });
+  if (!updated.length) return null;
+  await publish(db, { type: 'message.status', orgId: row.orgId, clinicId: row.clinicId, conversationId: row.conversationId, messageId });
+  return next;
+}
+
+/** A provider's status callback: finds the message by the provider's id; unknown ids and repeats change nothing. */
+export async function applyProviderStatus(
+  db: Db,
+  clock: Clock,
+  channel: ProviderChannel,
+  update: { providerMessageId: string; status: ProviderStatus; reason?: string; errorCode?: string },
+): Promise<MessageStatus | null> {
+  return db.transaction(async (tx) => {
+    const [message] = await tx
+      .select({ id: messages.id, contactId: conversations.contactId })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .where(and(eq(messages.channel, channel), eq(messages.providerMessageId, update.providerMessageId)));
+    if (!message) return null;
+    if (channel === 'sms' && update.errorCode === '21610') {
+      await tx.update(contacts).set({ optedOutSms: true }).where(eq(contacts.id, message.contactId));
+    }
+    return applyStatus(tx, clock, message.id, update.status, update.reason);
+  });
+}
+
+export async function listAttempts(db: DbOrTx, messageIds: string[]) {
+  if (!messageIds.length) return [];
+  return db.select().from(deliveryAttempts).where(inArray(deliveryAttempts.messageId, messageIds)).orderBy(asc(deliveryAttempts.attempt));
+}

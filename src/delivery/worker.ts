@@ -1,0 +1,87 @@
+/**
+ * The delivery worker (graphile-worker). Each worker beats in worker_heartbeats; any worker hands
+ * back the jobs of one whose beat went stale (a crashed process), so a message whose sender died
+ * mid-send is tried again in seconds, not in graphile-worker's default four hours.
+ */
+import { sql } from 'drizzle-orm';
+import { Logger, makeWorkerUtils, run, type Runner, type Task, type WorkerUtils } from 'graphile-worker';
+import type pg from 'pg';
+import { deliverTask } from './queue.js';
+import { deliverMessage, type DeliveryDeps } from './service.js';
+
+const quiet = new Logger(() => () => {});
+
+export interface DeliveryWorker {
+  stop(): Promise<void>;
+  /** Hands back jobs locked by workers whose heartbeat is older than the configured limit. */
+  sweep(): Promise<string[]>;
+}
+
+export async function startWorker(deps: DeliveryDeps, pool: pg.Pool, log: (message: string) => void = () => {}): Promise<DeliveryWorker> {
+  const deliver: Task = async (payload, helpers) => {
+    const { messageId } = payload as { messageId: string };
+    const lastTry = helpers.job.attempts >= helpers.job.max_attempts;
+    const result = await deliverMessage(deps, messageId, { lastTry });
+    if (result === 'retry') throw new Error('the provider failed for now; the queue will try again');
+  };
+  const workerIds = new Set<string>();
+  const utils: WorkerUtils = await makeWorkerUtils({ pgPool: pool, logger: quiet });
+  const runner: Runner = await run({
+    pgPool: pool,
+    concurrency: deps.config.worker.concurrency,
+    noHandleSignals: true,
+    pollInterval: 1000,
+    logger: quiet,
+    taskList: { [deliverTask]: deliver },
+  });
+  runner.events.on('worker:create', ({ worker }) => {
+    workerIds.add(worker.workerId);
+    void beat();
+  });
+  runner.events.on('worker:release', ({ worker }) => workerIds.delete(worker.workerId));
+
+  const stale = deps.config.worker.staleSeconds;
+  async function beat(): Promise<void> {
+    const ids = [...workerIds];
+    if (!ids.length) return;
+    await deps.db.execute(sql`
+      insert into worker_heartbeats (worker_id, last_seen_at)
+      select id, now() from unnest(${`{${ids.join(',')}}`}::text[]) id
+      on conflict (worker_id) do update set last_seen_at = excluded.last_seen_at`);
+  }
+  async function sweep(): Promise<string[]> {
+    const { rows } = await deps.db.execute<{ locked_by: string }>(sql`
+      select distinct j.locked_by from graphile_worker.jobs j
+      where j.locked_by is not null
+        and not exists (select 1 from worker_heartbeats h where h.worker_id = j.locked_by and h.last_seen_at > now() - make_interval(secs => ${stale}))`);
+    const dead = rows.map((r) => r.locked_by).filter((id) => !workerIds.has(id));
+    if (dead.length) {
+      await utils.forceUnlockWorkers(dead);
+      log(`handed back the jobs of ${dead.length} stopped worker(s)`);
+    }
+    await deps.db.execute(sql`delete from worker_heartbeats where last_seen_at < now() - make_interval(secs => ${stale * 10})`);
+    return dead;
+  }
+  const timer = setInterval(
+    () => {
+      beat()
+        .then(sweep)
+        .catch((e) => log(`worker heartbeat failed: ${(e as Error).message}`));
+    },
+    Math.max(500, (stale * 1000) / 3),
+  );
+  timer.unref();
+  await beat();
+  await sweep().catch(() => []);
+  return {
+    sweep,
+    async stop() {
+      clearInterval(timer);
+      await runner.stop();
+      await deps.db
+        .execute(sql`delete from worker_heartbeats where worker_id = any(${`{${[...workerIds].join(',')}}`}::text[])`)
+        .catch(() => {});
+      await utils.release();
+    },
+  };
+}
