@@ -44,6 +44,8 @@ export type EmailConfig = {
   /** The From address of outbound mail (shown with the clinic's name). */
   from: string;
   inboundSmtpPort: number | null;
+  /** Shared secret of POST /webhooks/email (sent as X-Webhook-Token); the route is off without it. */
+  webhookToken: string | null;
 } & ({ provider: 'simulator' } | { provider: 'smtp'; smtpUrl: string });
 
 export class ConfigError extends Error {}
@@ -105,7 +107,7 @@ function whatsAppConfig(env: Env): WhatsAppConfig {
 function emailConfig(env: Env, publicUrl: string): EmailConfig {
   const domain = env.EMAIL_DOMAIN ?? new URL(publicUrl).hostname;
   const inboundSmtpPort = env.INBOUND_SMTP_PORT ? integer(env, 'INBOUND_SMTP_PORT', 0, 0, 65535) : null;
-  const base = { domain, from: env.EMAIL_FROM ?? `inbox@${domain}`, inboundSmtpPort };
+  const base = { domain, from: env.EMAIL_FROM ?? `inbox@${domain}`, inboundSmtpPort, webhookToken: env.EMAIL_WEBHOOK_TOKEN?.trim() || null };
   const smtpUrl = env.SMTP_URL?.trim();
   if (!smtpUrl) return { ...base, provider: 'simulator' };
   if (!/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must start with smtp:// or smtps://');

@@ -22,7 +22,7 @@ function startAutoArchive(deps: Deps): NodeJS.Timeout {
 async function main(): Promise<void> {
   const config = loadConfig(process.env, process.argv);
   const database = await openConfiguredDatabase(config, log);
-  const runtime = await startRuntime(config, database, { clock: systemClock, worker: config.role !== 'web', log });
+  const runtime = await startRuntime(config, database, { clock: systemClock, worker: config.role !== 'web', smtp: config.role !== 'worker', log });
   const deps = runtime.deps;
   if (process.argv.includes('--demo')) {
     const demo = await seedDemo(deps);

@@ -6,27 +6,34 @@ import type { Database } from './db/client.js';
 import type { Clock, Deps } from './deps.js';
 import { startWorker, type DeliveryWorker } from './delivery/worker.js';
 import { startEventHub } from './realtime/hub.js';
+import { startSmtpListener, type SmtpListener } from './channels/email/listener.js';
 
 export interface Runtime {
   deps: Deps;
   worker: DeliveryWorker | null;
+  smtp: SmtpListener | null;
   close(): Promise<void>;
 }
 
 export async function startRuntime(
   config: Config,
   database: Database,
-  opts: { clock: Clock; worker: boolean; log?: (message: string) => void },
+  opts: { clock: Clock; worker: boolean; smtp?: boolean; log?: (message: string) => void },
 ): Promise<Runtime> {
   const log = opts.log ?? (() => {});
   const events = await startEventHub(database.url, log);
   const channels = buildChannels(config);
   const deps: Deps = { db: database.db, clock: opts.clock, config, events, channels, storage: diskStorage(config.attachmentsDir) };
   const worker = opts.worker ? await startWorker(deps, database.pool, log) : null;
+  const smtpPort = config.email.inboundSmtpPort;
+  const smtp = opts.smtp !== false && smtpPort !== null ? await startSmtpListener(deps, smtpPort, log) : null;
+  if (smtp) log(`inbound SMTP listening on port ${smtp.port}`);
   return {
     deps,
     worker,
+    smtp,
     async close() {
+      await smtp?.close();
       await worker?.stop();
       channels.close();
       await events.close();

@@ -11,6 +11,9 @@ import { auditRoutes } from './audit/routes.js';
 import { registerAuth } from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
 import { simulatorRoutes } from './channels/simulator/routes.js';
+import { smsInboxRoutes } from './channels/sms/inbox.js';
+import { webhookRoutes } from './channels/webhooks.js';
+import { billingRoutes } from './billing/routes.js';
 import { contactRoutes } from './contacts/routes.js';
 import { conversationRoutes } from './conversations/routes.js';
 import type { Deps } from './deps.js';
@@ -85,6 +88,9 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   auditRoutes(app, deps);
   await attachmentRoutes(app, deps);
   realtimeRoutes(app, deps);
+  billingRoutes(app, deps);
+  smsInboxRoutes(app, deps);
+  webhookRoutes(app, deps);
   if (deps.config.simulator) simulatorRoutes(app, deps);
   webRoutes(app);
 

@@ -8,7 +8,7 @@ import type { Deps } from '../deps.js';
 import { IdParams, Nullable, Page, pageOf, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import { contactTypes } from './rules.js';
-import { addNote, contactInOrg, contactJson, createContact, listContacts, listNotes, setBlocked, updateContact } from './service.js';
+import { addNote, contactInOrg, contactJson, createContact, listContacts, listNotes, listOptOuts, setBlocked, updateContact } from './service.js';
 
 const ContactType = Type.Union(contactTypes.map((t) => Type.Literal(t)));
 
@@ -24,6 +24,7 @@ export const Contact = Type.Object({
   chatOptIn: Type.Boolean(),
   optedOut: Type.Object({ sms: Type.Boolean(), email: Type.Boolean(), whatsapp: Type.Boolean() }),
   blocked: Type.Boolean(),
+  availableChannels: Type.Array(Type.String(), { description: 'channels a message to this contact can go out on' }),
   createdAt: Timestamp,
 });
 
@@ -155,4 +156,13 @@ export function contactRoutes(app: App, deps: Deps): void {
       async (request) => setBlocked(deps, actorOf(request), request.params.id, action === 'block'),
     );
   }
+
+  app.get(
+    '/api/v1/opt-outs',
+    {
+      config: { access: crmOrHub },
+      schema: { tags: ['contacts'], summary: 'Contacts who opted out of SMS, email or WhatsApp', response: responses({ 200: Type.Object({ items: Type.Array(Contact) }) }) },
+    },
+    async (request) => ({ items: await listOptOuts(deps, actorOf(request)) }),
+  );
 }

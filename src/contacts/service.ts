@@ -9,6 +9,7 @@ import { AppError, notFound } from '../errors.js';
 import { users } from '../orgs/schema.js';
 import { normalizeEmail, normalizePhone, phoneSearchTerms, type ContactType } from './rules.js';
 import { contactNotes, contacts } from './schema.js';
+import { sendableChannels } from '../conversations/rules.js';
 
 export type ContactRow = typeof contacts.$inferSelect;
 
@@ -24,6 +25,8 @@ export const contactJson = (c: ContactRow) => ({
   chatOptIn: c.chatOptIn,
   optedOut: { sms: c.optedOutSms, email: c.optedOutEmail, whatsapp: c.optedOutWhatsapp },
   blocked: c.blocked,
+  /** M1: the channels a message to this contact can go out on. */
+  availableChannels: sendableChannels(c),
   createdAt: c.createdAt.toISOString(),
 });
 
@@ -234,4 +237,15 @@ export async function listNotes(db: DbOrTx, orgId: string, contactId: string) {
     author: { id: note.authorId, name: authorName },
     createdAt: note.createdAt.toISOString(),
   }));
+}
+
+/** S2: contacts who opted out of a channel, for Settings. */
+export async function listOptOuts(deps: Deps, actor: Actor) {
+  const rows = await deps.db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.orgId, actor.orgId), or(eq(contacts.optedOutSms, true), eq(contacts.optedOutEmail, true), eq(contacts.optedOutWhatsapp, true))))
+    .orderBy(desc(contacts.updatedAt))
+    .limit(1000);
+  return rows.map(contactJson);
 }

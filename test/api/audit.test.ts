@@ -24,6 +24,7 @@ describe('M13 audit log', () => {
     await org.owner.post(`/api/v1/conversations/${conversationId}/close`);
     await org.owner.post('/api/v1/conversations/bulk', { ids: [conversationId], action: 'reopen' });
     expect(await actionsFor(conversationId)).toEqual([
+      'message.receive',
       'simulator.inbound',
       'conversation.view',
       'message.send',

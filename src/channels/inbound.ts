@@ -1,0 +1,173 @@
+/**
+ * The one way in for a patient's message from outside (S3, M2): provider webhooks, the SMTP
+ * listener and the simulator all come through receiveInbound. A message the provider sends twice
+ * is stored once; carrier keywords (S2) are obeyed and answered.
+ */
+import { randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { attachToMessage, storeAttachment } from '../attachments/service.js';
+import { recordAudit } from '../audit/service.js';
+import { normalizePhone } from '../contacts/rules.js';
+import { findOrCreateContact, type ContactRow } from '../contacts/service.js';
+import { contacts } from '../contacts/schema.js';
+import { conversations, messages } from '../conversations/schema.js';
+import { appendOutbound, recordInbound } from '../conversations/service.js';
+import type { Tx } from '../db/client.js';
+import { isUniqueViolation } from '../db/errors.js';
+import type { Deps } from '../deps.js';
+import { campaigns, clinics } from '../orgs/schema.js';
+import { keywordAction, keywordReply } from './rules.js';
+import { channelAccounts } from './schema.js';
+import type { InboundMessage, ProviderChannel } from './types.js';
+
+export type InboundResult =
+  | { kind: 'stored'; orgId: string; conversationId: string; messageId: string; contactId: string }
+  | { kind: 'duplicate' }
+  | { kind: 'unroutable'; reason: string };
+
+export interface InboundTarget {
+  orgId: string;
+  /** When the address it came to names a clinic or a thread. */
+  clinicId?: string;
+}
+
+/** The organization whose active account (SMS number, WhatsApp phone number id) a message was sent to. */
+export async function accountOwner(deps: Deps, channel: ProviderChannel, by: { address?: string; externalId?: string }) {
+  const [row] = await deps.db
+    .select({ orgId: channelAccounts.orgId })
+    .from(channelAccounts)
+    .where(
+      and(
+        eq(channelAccounts.channel, channel),
+        isNull(channelAccounts.releasedAt),
+        by.address ? eq(channelAccounts.address, by.address) : eq(channelAccounts.externalId, by.externalId ?? ''),
+      ),
+    );
+  return row?.orgId ?? null;
+}
+
+/** Where a message from this contact lands when nothing names a clinic: their latest thread's, else the first. */
+async function clinicFor(tx: Tx, orgId: string, contactId: string): Promise<string> {
+  const [latest] = await tx
+    .select({ clinicId: conversations.clinicId })
+    .from(conversations)
+    .where(and(eq(conversations.orgId, orgId), eq(conversations.contactId, contactId), isNull(conversations.hiddenAt)))
+    .orderBy(desc(conversations.lastActivityAt))
+    .limit(1);
+  if (latest) return latest.clinicId;
+  const [first] = await tx.select({ id: clinics.id }).from(clinics).where(eq(clinics.orgId, orgId)).orderBy(asc(clinics.createdAt)).limit(1);
+  return first.id;
+}
+
+/** The campaign that signs automatic answers (keyword confirmations), so the thread says who sent them (M10). */
+async function automaticReplies(tx: Tx, orgId: string): Promise<string> {
+  const name = 'Automatic replies';
+  const [existing] = await tx.select({ id: campaigns.id }).from(campaigns).where(and(eq(campaigns.orgId, orgId), eq(campaigns.name, name)));
+  if (existing) return existing.id;
+  const [created] = await tx.insert(campaigns).values({ orgId, name }).returning({ id: campaigns.id });
+  return created.id;
+}
+
+async function contactFor(deps: Deps, tx: Tx, orgId: string, channel: ProviderChannel, msg: InboundMessage): Promise<ContactRow | null> {
+  if (channel === 'email') return findOrCreateContact(tx, orgId, { email: msg.from.toLowerCase() }, msg.name);
+  const phone = normalizePhone(msg.from, deps.config.defaultCountry);
+  return phone.ok ? findOrCreateContact(tx, orgId, { phone: phone.e164 }, msg.name) : null;
+}
+
+/** S2: STOP-type words opt out (and get one confirmation), START-type opt back in, HELP answers. */
+async function obeyKeyword(deps: Deps, tx: Tx, channel: ProviderChannel, contact: ContactRow, conversationId: string, body: string, at: Date) {
+  if (channel === 'email') return;
+  const optedOut = channel === 'sms' ? contact.optedOutSms : contact.optedOutWhatsapp;
+  const action = keywordAction(body, optedOut);
+  if (!action) return;
+  const flag = channel === 'sms' ? { optedOutSms: action === 'opt_out' } : { optedOutWhatsapp: action === 'opt_out' };
+  const [updated] = action === 'help' ? [contact] : await tx.update(contacts).set({ ...flag, updatedAt: at }).where(eq(contacts.id, contact.id)).returning();
+  const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId));
+  const [clinic] = await tx.select().from(clinics).where(eq(clinics.id, conversation.clinicId));
+  await appendOutbound(tx, conversation, updated, {
+    channel,
+    body: keywordReply(action, clinic),
+    sender: { kind: 'campaign', campaignId: await automaticReplies(tx, contact.orgId) },
+    at: new Date(at.getTime() + 1),
+    ignoreOptOut: action === 'opt_out',
+  });
+  await recordAudit(tx, {
+    orgId: contact.orgId,
+    actor: { kind: 'patient', contactId: contact.id },
+    action: `contact.${action}`,
+    subject: { type: 'contact', id: contact.id },
+    details: { channel },
+  });
+}
+
+export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: InboundMessage, target: InboundTarget): Promise<InboundResult> {
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const [seen] = await tx
+        .select({ id: messages.id })
+        .from(messages)
+        .where(and(eq(messages.channel, channel), eq(messages.providerMessageId, msg.providerMessageId)));
+      if (seen) return { kind: 'duplicate' } as const;
+      const contact = await contactFor(deps, tx, target.orgId, channel, msg);
+      if (!contact) return { kind: 'unroutable', reason: 'the sender has no valid address' } as const;
+      const at = deps.clock.now();
+      const clinicId = target.clinicId ?? (await clinicFor(tx, target.orgId, contact.id));
+      const stored = await recordInbound(tx, {
+        orgId: target.orgId,
+        clinicId,
+        contactId: contact.id,
+        channel,
+        body: msg.body || (msg.attachments?.length ? '(attachment)' : '(empty message)'),
+        providerMessageId: msg.providerMessageId,
+        at,
+      });
+      for (const file of msg.attachments ?? []) {
+        const row = await storeAttachment(deps, { orgId: target.orgId, userId: null }, { filename: file.filename, bytes: file.content }, tx).catch(() => null);
+        if (row) await attachToMessage(tx, target.orgId, stored.messageId, [row.id]);
+      }
+      await recordAudit(tx, {
+        orgId: target.orgId,
+        actor: { kind: 'patient', contactId: contact.id },
+        action: 'message.receive',
+        subject: { type: 'message', id: stored.messageId },
+        details: { conversationId: stored.conversationId, channel },
+      });
+      await obeyKeyword(deps, tx, channel, contact, stored.conversationId, msg.body, at);
+      return { kind: 'stored', orgId: target.orgId, ...stored, contactId: contact.id } as const;
+    });
+  } catch (e) {
+    // The same message delivered twice at the same moment: the unique index let one through.
+    if (isUniqueViolation(e, 'messages_provider_id_key')) return { kind: 'duplicate' };
+    throw e;
+  }
+}
+
+/** Email: the thread a reply belongs to, by our reply address or by the Message-IDs it answers. */
+export async function routeEmail(deps: Deps, recipients: string[], inReplyTo: string[]): Promise<InboundTarget | null> {
+  const domain = deps.config.email.domain.toLowerCase();
+  for (const address of recipients) {
+    const reply = new RegExp(`^reply\\+([0-9a-f-]{36})@${domain.replace(/\./g, '\\.')}$`).exec(address);
+    if (reply) {
+      const [c] = await deps.db.select().from(conversations).where(eq(conversations.id, reply[1]));
+      if (c) return { orgId: c.orgId, clinicId: c.clinicId };
+    }
+  }
+  if (inReplyTo.length) {
+    const [m] = await deps.db
+      .select({ orgId: conversations.orgId, clinicId: conversations.clinicId })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .where(and(eq(messages.channel, 'email'), sql`${messages.providerMessageId} = any(${`{${inReplyTo.map((r) => `"${r.replace(/"/g, '')}"`).join(',')}}`}::text[])`))
+      .limit(1);
+    if (m) return m;
+  }
+  for (const address of recipients) {
+    const [local, host] = address.split('@');
+    if (host !== domain) continue;
+    const [clinic] = await deps.db.select({ orgId: clinics.orgId, id: clinics.id }).from(clinics).where(eq(clinics.slug, local));
+    if (clinic) return { orgId: clinic.orgId, clinicId: clinic.id };
+  }
+  return null;
+}
+
+export const simulatedMessageId = () => `SIMIN${randomUUID().replace(/-/g, '')}`;
