@@ -185,3 +185,16 @@ export function expectProblem(res: Reply, status: number, code?: string): void {
   expect(res.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String), type: expect.any(String) });
   if (code) expect(res.body.code).toBe(code);
 }
+
+/** Polls until `check` passes or `ms` runs out: for outcomes the delivery worker produces in the background. */
+export async function eventually<T>(check: () => Promise<T>, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}

@@ -93,8 +93,8 @@ export const messages = pgTable(
     failureReason: text('failure_reason'),
     /** The provider's id (Twilio SID, WhatsApp wamid, email Message-ID): status callbacks and replies find the message by it. */
     providerMessageId: text('provider_message_id'),
-    /** Channel details of an outbound message: the WhatsApp template it goes out as. */
-    meta: jsonb('meta').$type<{ whatsappTemplate?: { name: string; language: string } }>(),
+    /** Channel details of an outbound message: the WhatsApp template it goes out as; whether it confirms an opt-out. */
+    meta: jsonb('meta').$type<{ whatsappTemplate?: { name: string; language: string }; optOutConfirmation?: true }>(),
     /** S1: an SMS of a disabled two-way inbox, kept for the record but shown to no one. */
     hidden: boolean('hidden').notNull().default(false),
     createdAt: at('created_at').notNull().defaultNow(),

@@ -312,7 +312,7 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
       status: 'queued',
       senderUserId: input.sender.kind === 'user' ? input.sender.userId : null,
       campaignId: input.sender.kind === 'campaign' ? input.sender.campaignId : null,
-      meta: input.whatsappTemplate ? { whatsappTemplate: input.whatsappTemplate } : null,
+      meta: input.whatsappTemplate || input.ignoreOptOut ? { whatsappTemplate: input.whatsappTemplate, optOutConfirmation: input.ignoreOptOut || undefined } : null,
       createdAt: input.at,
       statusAt: input.at,
     })

@@ -114,7 +114,7 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts
     return 'done';
   }
   // The contact may have opted out or been blocked since the message was queued.
-  const refusal = outboundRefusal(row.contact, channel as ProviderChannel, {});
+  const refusal = outboundRefusal(row.contact, channel as ProviderChannel, { ignoreOptOut: row.message.meta?.optOutConfirmation });
   if (refusal) {
     await applyStatus(deps.db, deps.clock, messageId, 'failed', refusal.detail);
     return 'done';

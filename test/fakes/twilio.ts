@@ -1,0 +1,100 @@
+/**
+ * A local server that speaks the parts of Twilio's REST API Frontdesk uses: Messages.json,
+ * AvailablePhoneNumbers and IncomingPhoneNumbers, with HTTP basic auth and Twilio's error bodies.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+
+export interface TwilioRequest {
+  method: string;
+  path: string;
+  form: Record<string, string>;
+}
+
+type Behaviour = { status: number; body: unknown } | 'hang';
+
+export class FakeTwilio {
+  readonly requests: TwilioRequest[] = [];
+  /** Answers for the next sends, in order; when empty, a send succeeds. */
+  readonly nextSends: Behaviour[] = [];
+  private server = http.createServer((req, res) => void this.handle(req, res));
+  private hanging: http.ServerResponse[] = [];
+  url = '';
+
+  constructor(
+    readonly accountSid = 'ACtest0000000000000000000000000000',
+    readonly authToken = 'test-auth-token',
+  ) {}
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const res of this.hanging) res.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  get sends(): TwilioRequest[] {
+    return this.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/Messages.json'));
+  }
+
+  async waitForSends(n: number, ms = 15_000): Promise<TwilioRequest[]> {
+    const deadline = Date.now() + ms;
+    while (this.sends.length < n) {
+      if (Date.now() > deadline) throw new Error(`expected ${n} sends, got ${this.sends.length}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return this.sends;
+  }
+
+  private json(res: http.ServerResponse, status: number, body: unknown) {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const url = new URL(req.url!, 'http://x');
+    const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString()));
+    const expectedAuth = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
+    if (req.headers.authorization !== expectedAuth) {
+      return this.json(res, 401, { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
+    }
+    const prefix = `/2010-04-01/Accounts/${this.accountSid}`;
+    if (!url.pathname.startsWith(prefix)) return this.json(res, 404, { code: 20404, message: 'not found', status: 404 });
+    const path = url.pathname.slice(prefix.length);
+    this.requests.push({ method: req.method!, path: path + url.search, form });
+
+    if (req.method === 'POST' && path === '/Messages.json') {
+      const behaviour = this.nextSends.shift();
+      if (behaviour === 'hang') {
+        this.hanging.push(res);
+        return;
+      }
+      if (behaviour) return this.json(res, behaviour.status, behaviour.body);
+      return this.json(res, 201, { sid: `SM${randomBytes(16).toString('hex')}`, status: 'queued', to: form.To, from: form.From, body: form.Body });
+    }
+    if (req.method === 'GET' && path === '/AvailablePhoneNumbers/US/Local.json') {
+      const area = url.searchParams.get('AreaCode') ?? '415';
+      return this.json(res, 200, {
+        available_phone_numbers: [1, 2, 3].map((i) => ({ phone_number: `+1${area}555${String(200 + i).padStart(4, '0')}`, friendly_name: `(${area}) 555-0${200 + i}`, locality: 'San Francisco', region: 'CA' })),
+      });
+    }
+    if (req.method === 'POST' && path === '/IncomingPhoneNumbers.json') {
+      return this.json(res, 201, { sid: `PN${randomBytes(16).toString('hex')}`, phone_number: form.PhoneNumber, sms_url: form.SmsUrl });
+    }
+    if (req.method === 'DELETE' && path.startsWith('/IncomingPhoneNumbers/')) {
+      res.writeHead(204);
+      return res.end();
+    }
+    this.json(res, 404, { code: 20404, message: 'not found', status: 404 });
+  }
+}
+
+export const twilioError = (code: number, message: string, status = 400) => ({ status, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } });
