@@ -12,6 +12,7 @@ import { registerAuth } from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
 import { simulatorRoutes } from './channels/simulator/routes.js';
 import { smsInboxRoutes } from './channels/sms/inbox.js';
+import { channelAccountRoutes } from './channels/accounts.js';
 import { webhookRoutes } from './channels/webhooks.js';
 import { billingRoutes } from './billing/routes.js';
 import { contactRoutes } from './contacts/routes.js';
@@ -90,6 +91,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   realtimeRoutes(app, deps);
   billingRoutes(app, deps);
   smsInboxRoutes(app, deps);
+  channelAccountRoutes(app, deps);
   webhookRoutes(app, deps);
   if (deps.config.simulator) simulatorRoutes(app, deps);
   webRoutes(app);
