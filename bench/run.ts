@@ -3,9 +3,13 @@
  * generated conversations. Prints a table and writes bench/results.json. The full-scale data set
  * generator and the PostgreSQL-ceiling comparison come with the performance issue.
  *
- *   npm run bench -- --conversations 20000 --messages 8 --seconds 5 --connections 10
+ *   npm run bench -- --conversations 20000 --messages 8 --seconds 5 --connections 10 --sends 200
+ *
+ * Providers are local: a Twilio-speaking server on loopback receives the sends.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,7 +20,8 @@ import { openConfiguredDatabase } from '../src/db/open.js';
 import { seedDemo } from '../src/demo/seed.js';
 import { systemClock, type Deps } from '../src/deps.js';
 import { startRuntime } from '../src/runtime.js';
-import { buildApp } from '../src/server.js';
+import { twilioSignature } from '../src/channels/sms/twilio.js';
+import { FakeTwilio } from '../test/fakes/twilio.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -24,6 +29,7 @@ const { values: args } = parseArgs({
     messages: { type: 'string', default: '8' },
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '10' },
+    sends: { type: 'string', default: '200' },
   },
 });
 const volume = { conversations: Number(args.conversations), messages: Number(args.messages) };
@@ -65,55 +71,164 @@ async function generate(deps: Deps, orgId: string): Promise<void> {
   console.log(`generated ${volume.conversations} conversations × ${volume.messages} messages in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
+type Row = { name: string; p50: number; p99: number; rps: number; note?: string };
+
+function print(row: Row): void {
+  console.log(`${row.name.padEnd(40)} p50 ${String(row.p50).padStart(5)} ms   p99 ${String(row.p99).padStart(5)} ms   ${String(row.rps).padStart(6)} /s${row.note ? `   ${row.note}` : ''}`);
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function readScenarios(address: string, cookie: string, threadId: string): Promise<Row[]> {
+  const scenarios: [string, string][] = [
+    ['list: default (all open)', '/api/v1/conversations'],
+    ['list: open & unread', '/api/v1/conversations?status=unread'],
+    ['list: unassigned patients, sms', '/api/v1/conversations?assignee=none&contactType=patient&channel=sms'],
+    ['search: name', '/api/v1/conversations?q=Maria'],
+    ['search: phone (415) 555-0134', `/api/v1/conversations?q=${encodeURIComponent('(415) 555-0134')}`],
+    ['search: message text', '/api/v1/conversations?q=insurance'],
+    ['thread: open one', `/api/v1/conversations/${threadId}`],
+    ['unread count', '/api/v1/unread-count'],
+  ];
+  const rows: Row[] = [];
+  for (const [name, url] of scenarios) {
+    const r = await autocannon({ url: `${address}${url}`, headers: { cookie }, connections: Number(args.connections), duration: Number(args.seconds) });
+    if (r.non2xx) throw new Error(`${name}: ${r.non2xx} non-2xx answers`);
+    rows.push({ name, p50: r.latency.p50, p99: r.latency.p99, rps: Math.round(r.requests.average) });
+    print(rows.at(-1)!);
+  }
+  return rows;
+}
+
+/** Signed Twilio webhooks, each a new message (unique MessageSid) from one of 500 patients, stored and counted. */
+async function inboundWebhooks(deps: Deps, address: string, clinicNumber: string, authToken: string): Promise<Row> {
+  const path = '/webhooks/twilio/sms';
+  let n = 0;
+  const before = await countMessages(deps);
+  const r = await autocannon({
+    url: `${address}${path}`,
+    connections: Number(args.connections),
+    duration: Number(args.seconds),
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          n++;
+          const form = { MessageSid: `SMbench${process.pid}x${n}`, AccountSid: 'ACbench', From: `+1415666${String(n % 500).padStart(4, '0')}`, To: clinicNumber, Body: `Benchmark message ${n}: can I move my appointment?` };
+          return {
+            ...req,
+            headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(authToken, deps.config.publicUrl + path, form) },
+            body: new URLSearchParams(form).toString(),
+          };
+        },
+      },
+    ],
+  });
+  if (r.non2xx) throw new Error(`inbound webhooks: ${r.non2xx} non-2xx answers`);
+  const stored = (await countMessages(deps)) - before;
+  const row = { name: 'inbound SMS webhook (signed, stored)', p50: r.latency.p50, p99: r.latency.p99, rps: Math.round(stored / Number(args.seconds)), note: `${stored} stored` };
+  print(row);
+  return row;
+}
+
+async function countMessages(deps: Deps): Promise<number> {
+  const { rows } = await deps.db.execute<{ n: number }>(sql`select count(*)::int as n from messages where direction = 'inbound'`);
+  return rows[0].n;
+}
+
+/** Idle: one message at a time, from the API's answer to the provider receiving the request. */
+async function sendToProvider(address: string, cookie: string, csrf: string, clinicId: string, twilio: FakeTwilio): Promise<Row> {
+  const headers = { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' };
+  const started = await fetch(`${address}/api/v1/conversations`, { method: 'POST', headers, body: JSON.stringify({ phone: '+14155550177', channel: 'sms', clinicId, body: 'warm-up' }) });
+  const conversationId = (await started.json()).conversation.id;
+  const samples: number[] = [];
+  const total = Number(args.sends);
+  for (let i = 0; i < total; i++) {
+    const before = twilio.sends.length;
+    const t0 = performance.now();
+    const res = await fetch(`${address}/api/v1/conversations/${conversationId}/messages`, { method: 'POST', headers, body: JSON.stringify({ body: `Reminder ${i}` }) });
+    if (res.status !== 202) throw new Error(`send answered ${res.status}`);
+    while (twilio.sends.length === before) await new Promise((r) => setTimeout(r, 1));
+    samples.push(twilio.sends[before].at - t0);
+  }
+  samples.sort((a, b) => a - b);
+  const row = { name: 'send: API call → provider receives it', p50: Math.round(percentile(samples, 50) * 10) / 10, p99: Math.round(percentile(samples, 99) * 10) / 10, rps: 0, note: `${total} sends, one at a time` };
+  print(row);
+  return row;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The server runs as `npm start` would, in its own process, so the load generator does not share its event loop. */
+async function startServer(env: Record<string, string | undefined>): Promise<{ address: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const child = spawn('node_modules/.bin/tsx', ['src/main.ts'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const address = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error('the server exited');
+    if (await fetch(`${address}/health`).then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { address, stop: () => new Promise((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))) };
+}
+
 async function main(): Promise<void> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'frontdesk-bench-'));
   await fs.chmod(dataDir, 0o755);
-  const config = { ...loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), sessionIdleMinutes: 600 };
+  const twilio = await new FakeTwilio().start();
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    SMS_PROVIDER: 'twilio',
+    TWILIO_ACCOUNT_SID: twilio.accountSid,
+    TWILIO_AUTH_TOKEN: twilio.authToken,
+    TWILIO_API_BASE_URL: twilio.url,
+    PUBLIC_URL: 'https://bench.frontdesk.test',
+    SESSION_IDLE_MINUTES: '600',
+  };
+  const config = loadConfig(env);
   const database = await openConfiguredDatabase(config, () => {});
-  const runtime = await startRuntime(config, database, { clock: systemClock, worker: true });
+  const runtime = await startRuntime(config, database, { clock: systemClock, worker: false, smtp: false });
   const deps: Deps = runtime.deps;
-  const app = await buildApp(deps);
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
     await seedDemo(deps);
     const [{ org_id: orgId }] = (await deps.db.execute<{ org_id: string }>(sql`select org_id from users where email = 'owner@demo.frontdesk.test'`)).rows;
     await generate(deps, orgId);
-    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    server = await startServer(env);
+    const { address } = server;
     const login = await fetch(`${address}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'owner@demo.frontdesk.test', password: 'frontdesk-demo' }),
     });
+    const me = await login.json();
     const cookie = login.headers.get('set-cookie')!.split(';')[0];
+    const post = (url: string, body: unknown) =>
+      fetch(`${address}${url}`, { method: 'POST', headers: { cookie, 'x-csrf-token': me.csrfToken, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const clinicNumber = (await (await post('/api/v1/sms-inbox', { phoneNumber: '+14155550199' })).json()).phoneNumber;
     const threadId = (await (await fetch(`${address}/api/v1/conversations?limit=1`, { headers: { cookie } })).json()).items[0].id;
 
-    const scenarios: [string, string][] = [
-      ['list: default (all open)', '/api/v1/conversations'],
-      ['list: open & unread', '/api/v1/conversations?status=unread'],
-      ['list: unassigned patients, sms', '/api/v1/conversations?assignee=none&contactType=patient&channel=sms'],
-      ['search: name', '/api/v1/conversations?q=Maria'],
-      ['search: phone (415) 555-0134', `/api/v1/conversations?q=${encodeURIComponent('(415) 555-0134')}`],
-      ['search: message text', '/api/v1/conversations?q=insurance'],
-      ['thread: open one', `/api/v1/conversations/${threadId}`],
-      ['unread count', '/api/v1/unread-count'],
+    const results = [
+      ...(await readScenarios(address, cookie, threadId)),
+      await inboundWebhooks(deps, address, clinicNumber, twilio.authToken),
+      await sendToProvider(address, cookie, me.csrfToken, me.clinics[0].id, twilio),
     ];
-    const results = [];
-    for (const [name, url] of scenarios) {
-      const r = await autocannon({
-        url: `${address}${url}`,
-        headers: { cookie },
-        connections: Number(args.connections),
-        duration: Number(args.seconds),
-      });
-      if (r.non2xx) throw new Error(`${name}: ${r.non2xx} non-2xx answers`);
-      results.push({ name, url, p50: r.latency.p50, p99: r.latency.p99, rps: Math.round(r.requests.average) });
-      console.log(`${name.padEnd(36)} p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   ${String(Math.round(r.requests.average)).padStart(6)} req/s`);
-    }
     const out = { at: new Date().toISOString(), machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, database: config.databaseUrl ? 'DATABASE_URL' : 'embedded', volume, connections: Number(args.connections), results };
     await fs.writeFile(path.join(import.meta.dirname, 'results.json'), JSON.stringify(out, null, 2) + '\n');
   } finally {
-    await app.close();
+    await server?.stop();
     await runtime.close();
     await database.close();
+    await twilio.stop();
     await fs.rm(dataDir, { recursive: true, force: true });
   }
 }

@@ -36,6 +36,8 @@ async function showInbox() {
   $('user-name').textContent = `${me.user.name} (${me.role.replace('_', ' ')})`;
   const clinics = $('clinic-filter');
   clinics.replaceChildren(el('option', { value: '', textContent: 'All clinics' }), ...me.clinics.map((c) => el('option', { value: c.id, textContent: c.name })));
+  $('simulate-open').hidden = !['main_admin', 'admin'].includes(me.role);
+  $('simulate-clinic').replaceChildren(...me.clinics.map((c) => el('option', { value: c.id, textContent: c.name })));
   await refresh();
 }
 
@@ -145,6 +147,22 @@ function listen() {
   };
   for (const type of ['message.created', 'message.status', 'conversation.updated', 'resync']) events.addEventListener(type, changed);
 }
+
+$('simulate-open').addEventListener('click', () => $('simulate').showModal());
+$('simulate-cancel').addEventListener('click', () => $('simulate').close());
+$('simulate-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = Object.fromEntries(new FormData(e.target));
+  if (!form.name) delete form.name;
+  try {
+    await api('/api/v1/simulator/inbound', { method: 'POST', body: form });
+    $('simulate-error').textContent = '';
+    $('simulate').close();
+    await refresh();
+  } catch (err) {
+    $('simulate-error').textContent = err.message;
+  }
+});
 
 fetch('/api/v1/me').then(async (res) => {
   if (!res.ok) return showSignIn();

@@ -26,6 +26,7 @@ export function openDatabase(url: string, opts: { max?: number } = {}): Database
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
   // An idle client's error (the server restarting) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzle(pool, { schema });
   return { url, db, pool, close: () => pool.end() };
 }

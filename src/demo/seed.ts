@@ -12,6 +12,7 @@ import type { Deps } from '../deps.js';
 import { campaigns, users } from '../orgs/schema.js';
 import { createClinic, createInbox, createUser, signup } from '../orgs/service.js';
 import { conversations } from '../conversations/schema.js';
+import { enableSmsInbox } from '../channels/sms/inbox.js';
 
 export const demoPassword = 'frontdesk-demo';
 const domain = 'demo.frontdesk.test';
@@ -80,6 +81,11 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean; signIn: 
   clinicIds.push((await createClinic(clockDeps, owner, { name: 'Riverside Northgate', phone: '+14155550100', address: '200 Northgate Ave' })).id);
   clinicIds.push((await createClinic(clockDeps, owner, { name: 'Riverside Lakeside', phone: '+14155550101', address: '15 Lakeshore Dr' })).id);
   await createInbox(clockDeps, owner, { name: 'Billing' });
+  // With the simulator, the demo gets a (made-up) two-way SMS number; a real provider would buy one.
+  if (deps.channels.numbers.provider === 'simulator') {
+    const [number] = await deps.channels.numbers.available('415');
+    await enableSmsInbox(clockDeps, owner, number.phoneNumber);
+  }
 
   const team: Actor[] = [owner];
   for (const member of staff) {

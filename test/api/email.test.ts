@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CapturingSmtp } from '../fakes/smtp.js';
 import { eventually, expectProblem, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => relay.stop());
 
 /** A patient's mail client, sending through our inbound SMTP listener. */
-async function patientSends(mail: nodemailer.SendMailOptions) {
+async function patientSends(mail: SendMailOptions) {
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: ctx.runtime.smtp!.port, secure: false, ignoreTLS: true });
   await transport.sendMail({ from: 'Erin Patient <erin@example.com>', ...mail });
   transport.close();

@@ -10,6 +10,8 @@ export interface TwilioRequest {
   method: string;
   path: string;
   form: Record<string, string>;
+  /** performance.now() when the request arrived. */
+  at: number;
 }
 
 type Behaviour = { status: number; body: unknown } | 'hang';
@@ -69,7 +71,7 @@ export class FakeTwilio {
     const prefix = `/2010-04-01/Accounts/${this.accountSid}`;
     if (!url.pathname.startsWith(prefix)) return this.json(res, 404, { code: 20404, message: 'not found', status: 404 });
     const path = url.pathname.slice(prefix.length);
-    this.requests.push({ method: req.method!, path: path + url.search, form });
+    this.requests.push({ method: req.method!, path: path + url.search, form, at: performance.now() });
 
     if (req.method === 'POST' && path === '/Messages.json') {
       const behaviour = this.nextSends.shift();
