@@ -17,7 +17,6 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
 import { campaigns, clinics } from '../orgs/schema.js';
 import { keywordAction, keywordReply } from './rules.js';
-import { channelAccounts } from './schema.js';
 import type { InboundMessage, ProviderChannel } from './types.js';
 
 export type InboundResult =
@@ -29,21 +28,6 @@ export interface InboundTarget {
   orgId: string;
   /** When the address it came to names a clinic or a thread. */
   clinicId?: string;
-}
-
-/** The organization whose active account (SMS number, WhatsApp phone number id) a message was sent to. */
-export async function accountOwner(deps: Deps, channel: ProviderChannel, by: { address?: string; externalId?: string }) {
-  const [row] = await deps.db
-    .select({ orgId: channelAccounts.orgId })
-    .from(channelAccounts)
-    .where(
-      and(
-        eq(channelAccounts.channel, channel),
-        isNull(channelAccounts.releasedAt),
-        by.address ? eq(channelAccounts.address, by.address) : eq(channelAccounts.externalId, by.externalId ?? ''),
-      ),
-    );
-  return row?.orgId ?? null;
 }
 
 /** Where a message from this contact lands when nothing names a clinic: their latest thread's, else the first. */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { organizations } from '../orgs/schema.js';
 
 export const providerChannelEnum = pgEnum('provider_channel', ['sms', 'whatsapp', 'email']);
@@ -29,4 +29,25 @@ export const channelAccounts = pgTable(
     uniqueIndex('channel_accounts_one_active_per_org').on(t.orgId, t.channel).where(sql`${t.releasedAt} is null`),
     index('channel_accounts_external_idx').on(t.externalId),
   ],
+);
+
+/**
+ * S3: a provider's inbound message, written as the webhook is accepted (one statement, then 200),
+ * and turned into a conversation message by the worker. The provider's id makes a retried
+ * webhook a no-op at the door.
+ */
+export const inboundEvents = pgTable(
+  'inbound_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    channel: providerChannelEnum('channel').notNull(),
+    providerMessageId: text('provider_message_id').notNull(),
+    payload: jsonb('payload').$type<{ from: string; to: string; body: string; name?: string; at?: string }>().notNull(),
+    receivedAt: at('received_at').notNull().defaultNow(),
+    processedAt: at('processed_at'),
+  },
+  (t) => [uniqueIndex('inbound_events_provider_key').on(t.channel, t.providerMessageId)],
 );

@@ -7,8 +7,10 @@ import type { Deps } from '../deps.js';
 import { problem, sendProblem } from '../http/errors.js';
 import type { App } from '../http/types.js';
 import { applyProviderStatus } from '../delivery/service.js';
+import { acceptInbound } from '../delivery/queue.js';
+import type { InboundMessage } from './types.js';
 import { parseEmail } from './email/smtp.js';
-import { accountOwner, receiveInbound, routeEmail } from './inbound.js';
+import { receiveInbound, routeEmail } from './inbound.js';
 import { parseTwilioInbound, parseTwilioStatus, verifyTwilioSignature } from './sms/twilio.js';
 import { parseMetaWebhook, verifyMetaSignature } from './whatsapp/meta.js';
 
@@ -31,6 +33,10 @@ export async function receiveEmail(deps: Deps, raw: Buffer, envelopeTo: string[]
 }
 
 export function webhookRoutes(app: App, deps: Deps): void {
+  /** Webhooks only accept (one statement); the worker files the message into its conversation. */
+  const accept = (channel: 'sms' | 'whatsapp', account: { address: string } | { externalId: string }, m: InboundMessage) =>
+    acceptInbound(deps.db, { channel, account, providerMessageId: m.providerMessageId, payload: { from: m.from, to: m.to, body: m.body, name: m.name, at: m.at?.toISOString() } });
+
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
@@ -43,10 +49,8 @@ export function webhookRoutes(app: App, deps: Deps): void {
     app.post('/webhooks/twilio/sms', { schema: { ...hidden, summary: "Twilio's incoming-message webhook" } }, async (request, reply) => {
       if (!signed(request)) return refuseSignature(reply);
       const inbound = parseTwilioInbound(formFields(request.body));
-      if (inbound) {
-        const orgId = await accountOwner(deps, 'sms', { address: inbound.to });
-        if (orgId) await receiveInbound(deps, 'sms', inbound, { orgId });
-        else request.log.warn({ to: inbound.to }, 'SMS to a number no organization owns');
+      if (inbound && !(await accept('sms', { address: inbound.to }, inbound))) {
+        request.log.info('SMS webhook not taken: a number no organization owns, or a repeat');
       }
       return reply.type('text/xml').send(emptyTwiml);
     });
@@ -82,9 +86,7 @@ export function webhookRoutes(app: App, deps: Deps): void {
           return sendProblem(reply, problem(400, 'invalid_input', 'the body is not JSON'));
         }
         for (const batch of parseMetaWebhook(body)) {
-          const orgId = await accountOwner(deps, 'whatsapp', { externalId: batch.phoneNumberId });
-          if (!orgId) continue;
-          for (const inbound of batch.inbound) await receiveInbound(deps, 'whatsapp', inbound, { orgId });
+          for (const inbound of batch.inbound) await accept('whatsapp', { externalId: batch.phoneNumberId }, inbound);
           for (const status of batch.statuses) await applyProviderStatus(deps.db, deps.clock, 'whatsapp', status);
         }
         return reply.code(200).send({ ok: true });

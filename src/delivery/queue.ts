@@ -6,11 +6,51 @@ export const deliverTask = 'deliver_message';
 export const maxDeliveryTries = 10;
 
 /**
+ * Jobs of one conversation (or one sender) share one of a few serial queues, so a patient gets
+ * messages in the order they were written, and their own texts are filed in the order they came.
+ */
+const lanes = 8;
+const lane = (prefix: string, key: string) => sql`${prefix} || (abs(hashtext(${key})) % ${lanes})::text`;
+
+/**
  * S3: the delivery job is written in the caller's transaction, with the message: both or neither.
  * The job key makes a second enqueue of the same message a no-op.
  */
-export async function enqueueDelivery(tx: DbOrTx, messageId: string): Promise<void> {
+export async function enqueueDelivery(tx: DbOrTx, messageId: string, conversationId: string): Promise<void> {
   await tx.execute(sql`select graphile_worker.add_job(
     ${deliverTask}, json_build_object('messageId', ${messageId}::text),
+    queue_name := ${lane('deliver:', conversationId)},
     job_key := ${`deliver:${messageId}`}, max_attempts := ${maxDeliveryTries})`);
+}
+
+export const inboundTask = 'process_inbound';
+
+/**
+ * S3: accepts a provider's inbound message in one statement: finds the organization that owns the
+ * address it was sent to, stores the raw event with its processing job — or nothing, when no one
+ * owns the address or the provider already delivered this id — so the webhook answers at once.
+ * Returns whether it was taken.
+ */
+export async function acceptInbound(
+  db: DbOrTx,
+  event: {
+    channel: 'sms' | 'whatsapp';
+    /** Our address it was sent to: the SMS number, or the WhatsApp phone number id. */
+    account: { address: string } | { externalId: string };
+    providerMessageId: string;
+    payload: { from: string; to: string; body: string; name?: string; at?: string };
+  },
+): Promise<boolean> {
+  const owner = 'address' in event.account ? sql`a.address = ${event.account.address}` : sql`a.external_id = ${event.account.externalId}`;
+  const { rows } = await db.execute<{ id: string }>(sql`
+    with accepted as (
+      insert into inbound_events (org_id, channel, provider_message_id, payload)
+      select a.org_id, ${event.channel}, ${event.providerMessageId}, ${JSON.stringify(event.payload)}::jsonb
+      from channel_accounts a
+      where a.channel = ${event.channel} and a.released_at is null and ${owner}
+      on conflict (channel, provider_message_id) do nothing
+      returning id)
+    select id, graphile_worker.add_job(${inboundTask}, json_build_object('eventId', id),
+      queue_name := ${lane('inbound:', event.payload.from)}, max_attempts := ${maxDeliveryTries}) from accepted`);
+  return rows.length > 0;
 }

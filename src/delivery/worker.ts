@@ -6,8 +6,10 @@
 import { sql } from 'drizzle-orm';
 import { Logger, makeWorkerUtils, run, type Runner, type Task, type WorkerUtils } from 'graphile-worker';
 import type pg from 'pg';
-import { deliverTask } from './queue.js';
-import { deliverMessage, type DeliveryDeps } from './service.js';
+import { processInboundEvent } from '../channels/process-inbound.js';
+import type { Deps } from '../deps.js';
+import { deliverTask, inboundTask } from './queue.js';
+import { deliverMessage } from './service.js';
 
 const quiet = new Logger(() => () => {});
 
@@ -17,7 +19,7 @@ export interface DeliveryWorker {
   sweep(): Promise<string[]>;
 }
 
-export async function startWorker(deps: DeliveryDeps, pool: pg.Pool, log: (message: string) => void = () => {}): Promise<DeliveryWorker> {
+export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: string) => void = () => {}): Promise<DeliveryWorker> {
   const deliver: Task = async (payload, helpers) => {
     const { messageId } = payload as { messageId: string };
     const lastTry = helpers.job.attempts >= helpers.job.max_attempts;
@@ -32,7 +34,7 @@ export async function startWorker(deps: DeliveryDeps, pool: pg.Pool, log: (messa
     noHandleSignals: true,
     pollInterval: 1000,
     logger: quiet,
-    taskList: { [deliverTask]: deliver },
+    taskList: { [deliverTask]: deliver, [inboundTask]: async (payload) => processInboundEvent(deps, (payload as { eventId: string }).eventId) },
   });
   runner.events.on('worker:create', ({ worker }) => {
     workerIds.add(worker.workerId);

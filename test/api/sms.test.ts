@@ -150,8 +150,13 @@ describe('inbound SMS (M2, S2, S3)', () => {
     expect(first.statusCode).toBe(200);
     expect(first.headers['content-type']).toMatch(/text\/xml/);
     await patientTexts('+14155550811', 'Can I come at 4?', sid);
-    const list = (await org.owner.get(`/api/v1/conversations?q=${encodeURIComponent('+14155550811')}`)).body.items;
-    expect(list).toHaveLength(1);
+    const list = await eventually(async () => {
+      const items = (await org.owner.get(`/api/v1/conversations?q=${encodeURIComponent('+14155550811')}`)).body.items;
+      expect(items).toHaveLength(1);
+      return items;
+    });
+    const accepted = await ctx.deps.db.query.inboundEvents.findMany({ where: (t, { eq }) => eq(t.providerMessageId, sid) });
+    expect(accepted).toHaveLength(1);
     expect(list[0]).toMatchObject({ unread: true, channel: 'sms', contact: { type: 'lead', phone: '+14155550811' } });
     const thread = (await org.owner.get(`/api/v1/conversations/${list[0].id}`)).body;
     expect(thread.messages.map((m: any) => m.body)).toEqual(['Can I come at 4?']);
@@ -163,15 +168,14 @@ describe('inbound SMS (M2, S2, S3)', () => {
     await patientTexts('+14155550812', 'Stop');
     const confirmation = await sentTo('+14155550812', 2);
     expect(confirmation.form.Body).toMatch(/^Texting Dental Main: .*unsubscribed.*START/);
-    const optOuts = (await org.owner.get('/api/v1/opt-outs')).body.items;
-    expect(optOuts.map((c: any) => c.phone)).toContain('+14155550812');
     const conversationId = (await org.owner.get(`/api/v1/conversations?q=4155550812`)).body.items[0].id;
+    await eventually(async () => expect((await org.owner.get('/api/v1/opt-outs')).body.items.map((c: any) => c.phone)).toContain('+14155550812'));
     expectProblem(await org.owner.post(`/api/v1/conversations/${conversationId}/messages`, { body: 'Are you there?' }), 422, 'opted_out');
     const thread = (await org.owner.get(`/api/v1/conversations/${conversationId}`)).body;
     expect(thread.messages.at(-1).sender).toMatchObject({ type: 'campaign', name: 'Automatic replies' });
 
     await patientTexts('+14155550812', 'START');
-    expect((await org.owner.get('/api/v1/opt-outs')).body.items.map((c: any) => c.phone)).not.toContain('+14155550812');
+    await eventually(async () => expect((await org.owner.get('/api/v1/opt-outs')).body.items.map((c: any) => c.phone)).not.toContain('+14155550812'));
     expect((await org.owner.post(`/api/v1/conversations/${conversationId}/messages`, { body: 'Welcome back' })).status).toBe(202);
   });
 

@@ -1,0 +1,18 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Deps } from '../deps.js';
+import { receiveInbound } from './inbound.js';
+import { inboundEvents } from './schema.js';
+
+/** The process_inbound task: turns an accepted webhook event into the conversation's message, once. */
+export async function processInboundEvent(deps: Deps, eventId: string): Promise<void> {
+  const [event] = await deps.db.select().from(inboundEvents).where(and(eq(inboundEvents.id, eventId), isNull(inboundEvents.processedAt)));
+  if (!event) return;
+  const { payload } = event;
+  await receiveInbound(
+    deps,
+    event.channel,
+    { providerMessageId: event.providerMessageId, from: payload.from, to: payload.to, body: payload.body, name: payload.name, at: payload.at ? new Date(payload.at) : undefined },
+    { orgId: event.orgId },
+  );
+  await deps.db.update(inboundEvents).set({ processedAt: deps.clock.now() }).where(eq(inboundEvents.id, eventId));
+}
