@@ -318,7 +318,7 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
     })
     .returning({ id: messages.id });
   if (input.attachmentIds?.length) await attachToMessage(tx, conversation.orgId, message.id, input.attachmentIds);
-  await enqueueDelivery(tx, message.id, conversation.id);
+  await enqueueDelivery(tx, message.id);
   await tx
     .update(messages)
     .set({ status: 'replied', statusAt: input.at })

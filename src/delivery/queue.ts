@@ -6,8 +6,9 @@ export const deliverTask = 'deliver_message';
 export const maxDeliveryTries = 10;
 
 /**
- * Jobs of one conversation (or one sender) share one of a few serial queues, so a patient gets
- * messages in the order they were written, and their own texts are filed in the order they came.
+ * A sender's inbound texts share one of a few serial queues, so they are filed in the order they
+ * came (STOP then START must not swap). Outbound jobs run in parallel: carriers do not keep order
+ * anyway, and a serial lane would hold a second quick reply until the first one's job completes.
  */
 const lanes = 8;
 const lane = (prefix: string, key: string) => sql`${prefix} || (abs(hashtext(${key})) % ${lanes})::text`;
@@ -16,10 +17,9 @@ const lane = (prefix: string, key: string) => sql`${prefix} || (abs(hashtext(${k
  * S3: the delivery job is written in the caller's transaction, with the message: both or neither.
  * The job key makes a second enqueue of the same message a no-op.
  */
-export async function enqueueDelivery(tx: DbOrTx, messageId: string, conversationId: string): Promise<void> {
+export async function enqueueDelivery(tx: DbOrTx, messageId: string): Promise<void> {
   await tx.execute(sql`select graphile_worker.add_job(
     ${deliverTask}, json_build_object('messageId', ${messageId}::text),
-    queue_name := ${lane('deliver:', conversationId)},
     job_key := ${`deliver:${messageId}`}, max_attempts := ${maxDeliveryTries})`);
 }
 
