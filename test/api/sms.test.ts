@@ -226,6 +226,8 @@ describe('disabling the inbox (S1)', () => {
     // Still in the database for the record.
     const kept = await ctx.deps.db.query.messages.findMany({ where: (t, { eq }) => eq(t.conversationId, conversationId) });
     expect(kept).toHaveLength(1);
-    expect((await other.owner.post('/api/v1/sms-inbox', { phoneNumber: number })).status).toBe(201);
+    expectProblem(await other.owner.post('/api/v1/sms-inbox', { phoneNumber: number }), 409, 'conflict');
+    const fresh = (await other.owner.get('/api/v1/sms-inbox/available-numbers?areaCode=212')).body.items[2].phoneNumber;
+    expect((await other.owner.post('/api/v1/sms-inbox', { phoneNumber: fresh })).status).toBe(201);
   });
 });

@@ -41,6 +41,11 @@ export async function enableSmsInbox(deps: Deps, actor: Actor, phoneNumber: stri
   const parsed = normalizePhone(phoneNumber, deps.config.defaultCountry);
   if (!parsed.ok) throw new AppError('invalid_input', `phoneNumber: ${parsed.reason}`);
   if (await activeNumber(deps, actor.orgId)) throw new AppError('conflict', 'the SMS inbox is already enabled; disable it first to change the number');
+  const [usedBefore] = await deps.db
+    .select({ id: channelAccounts.id })
+    .from(channelAccounts)
+    .where(and(eq(channelAccounts.orgId, actor.orgId), eq(channelAccounts.channel, 'sms'), eq(channelAccounts.address, parsed.e164)));
+  if (usedBefore) throw new AppError('conflict', 'a released number cannot be taken back; choose a new number');
   const bought = await deps.channels.numbers.buy(parsed.e164, {
     sms: `${deps.config.publicUrl}/webhooks/twilio/sms`,
     status: `${deps.config.publicUrl}/webhooks/twilio/status`,
