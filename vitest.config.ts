@@ -8,7 +8,7 @@ export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
     projects: [
-      { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['src/**/*.test.ts', 'web/src/**/*.test.ts'] } },
       {
         test: {
           name: 'api:server',
@@ -24,6 +24,15 @@ export default defineConfig({
           include: ['test/api/**/*.test.ts'],
           globalSetup: ['test/setup/embedded-db.ts'],
           testTimeout: 30_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/setup/server-db.ts', 'test/setup/web-build.ts'],
+          testTimeout: 60_000,
           hookTimeout: 120_000,
         },
       },

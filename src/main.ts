@@ -6,6 +6,7 @@ import { seedDemo } from './demo/seed.js';
 import { systemClock, type Deps } from './deps.js';
 import { startRuntime } from './runtime.js';
 import { buildApp } from './server.js';
+import { ensureWebBuild } from './web.js';
 
 const log = (message: string) => console.log(`[frontdesk] ${message}`);
 
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     for (const line of demo.signIn) log(line);
   }
   const archiver = config.role === 'web' ? null : startAutoArchive(deps);
+  if (config.role !== 'worker') await ensureWebBuild(log);
   const app = config.role === 'worker' ? null : await buildApp(deps, { logger: { level: config.logLevel } });
 
   let stopping = false;

@@ -69,7 +69,8 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  registerErrorHandling(app);
+  const pageFallback = await webRoutes(app);
+  registerErrorHandling(app, pageFallback);
   registerAuth(app, deps);
 
   app.get(
@@ -94,7 +95,6 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   channelAccountRoutes(app, deps);
   webhookRoutes(app, deps);
   if (deps.config.simulator) simulatorRoutes(app, deps);
-  webRoutes(app);
 
   return app;
 }

@@ -13,6 +13,7 @@ import {
   conversationStatuses,
 } from './rules.js';
 import {
+  announceTyping,
   assignConversation,
   bulkChangeState,
   changeState,
@@ -228,6 +229,18 @@ export function conversationRoutes(app: App, deps: Deps): void {
       async (request) => changeView(deps, actorOf(request), request.params.id, action),
     );
   }
+
+  app.post(
+    '/api/v1/conversations/:id/typing',
+    {
+      config: { access: hub },
+      schema: { tags: ['conversations'], summary: 'Say you are writing a reply, so colleagues see "… is replying" (send every few seconds while typing)', params: IdParams, response: responses({ 204: Type.Null() }, 404) },
+    },
+    async (request, reply) => {
+      await announceTyping(deps, actorOf(request), request.params.id);
+      return reply.code(204).send();
+    },
+  );
 
   app.post(
     '/api/v1/conversations/:id/assign',

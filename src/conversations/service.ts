@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/service.js';
 import { publish } from '../realtime/events.js';
 import { attachmentsOf, attachToMessage, type attachmentJson } from '../attachments/service.js';
 import { whatsappWindowOpen } from '../channels/rules.js';
+import { maxSmsSegments, smsSize } from '../channels/sms-segments.js';
 import { enqueueDelivery } from '../delivery/queue.js';
 import { normalizePhone } from '../contacts/rules.js';
 import { contactInOrg, contactMatch, findOrCreateContact, parseEmail, type ContactRow } from '../contacts/service.js';
@@ -291,6 +292,9 @@ async function lastWhatsAppInbound(tx: DbOrTx, orgId: string, contactId: string)
 async function checkChannelRules(tx: Tx, conversation: ConversationRow, contact: ContactRow, input: OutboundInput): Promise<void> {
   const refusal = outboundRefusal(contact, input.channel, { hasGuestLink: await hasGuestLink(tx, conversation.id), ignoreOptOut: input.ignoreOptOut });
   if (refusal) throw new AppError(refusal.code, refusal.detail, { channel: input.channel });
+  if (input.channel === 'sms' && smsSize(input.body).segments > maxSmsSegments) {
+    throw new AppError('invalid_input', `an SMS is at most ${maxSmsSegments} segments; this one needs ${smsSize(input.body).segments}. Shorten it or send it by email or portal chat`);
+  }
   if (input.channel === 'sms' && input.attachmentIds?.length) {
     throw new AppError('attachments_not_allowed', 'attachments cannot go by SMS; choose email, WhatsApp or portal chat');
   }
@@ -945,4 +949,10 @@ export async function archiveInactive(deps: Pick<Deps, 'db' | 'clock'>): Promise
     );
     return archived.length;
   });
+}
+
+/** B1: "X is replying…" — tells the others looking at this thread; nothing is stored. */
+export async function announceTyping(deps: Deps, actor: Actor, id: string): Promise<void> {
+  const conversation = await loadConversation(deps.db, actor, id);
+  await publish(deps.db, { type: 'conversation.typing', ...eventScope(conversation), user: { id: actor.userId, name: actor.name } });
 }

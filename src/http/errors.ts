@@ -72,7 +72,7 @@ function validationProblem(error: FastifyError): Problem {
 
 const statusCodes: Record<string, ErrorCode> = { '413': 'payload_too_large' };
 
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, pageFallback: (request: FastifyRequest, reply: FastifyReply) => boolean = () => false): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError) {
       if (error.status === 429 && typeof error.extra.retryAfterSeconds === 'number') {
@@ -92,9 +92,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return sendProblem(reply, problem(500, 'internal', 'something went wrong on our side; it has been logged'));
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    if (pageFallback(request, reply)) return reply;
+    return sendProblem(reply, problem(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
 }
 
 export { errorStatus };

@@ -7,7 +7,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 
-export const eventTypes = ['message.created', 'message.status', 'conversation.updated'] as const;
+export const eventTypes = ['message.created', 'message.status', 'conversation.updated', 'conversation.typing'] as const;
 export type EventType = (typeof eventTypes)[number];
 
 export interface ChangeEvent {
@@ -16,6 +16,8 @@ export interface ChangeEvent {
   clinicId: string;
   conversationId: string;
   messageId?: string;
+  /** conversation.typing: who is writing a reply (a name, no content). */
+  user?: { id: string; name: string };
 }
 
 export const eventChannel = 'frontdesk_events';

@@ -24,7 +24,7 @@ export function realtimeRoutes(app: App, deps: Deps): void {
       config: { access: { privileges: ['send_messages'] } },
       schema: {
         tags: ['realtime'],
-        summary: 'Live events (text/event-stream): message.created, message.status, conversation.updated, unread.count, resync',
+        summary: 'Live events (text/event-stream): message.created, message.status, conversation.updated, conversation.typing, unread.count, resync',
         response: responses({ 200: { type: 'string', description: 'an event stream' } as never }),
       },
     },
@@ -59,10 +59,11 @@ export function realtimeRoutes(app: App, deps: Deps): void {
           res.write(frame('resync', {}));
         } else {
           if (!canAccessClinic(actor, event.clinicId)) return;
+          if (event.type === 'conversation.typing' && event.user?.id === actor.userId) return;
           const { orgId: _org, ...visible } = event;
           res.write(frame(event.type, visible));
         }
-        scheduleUnread();
+        if (event.type !== 'conversation.typing') scheduleUnread();
       });
       const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
       const stop = () => {

@@ -1,0 +1,131 @@
+/**
+ * The staff web app in a real browser (Debian's chromium, driven by playwright-core) against the
+ * real server on PostgreSQL. Screenshots of the main views go to test-artifacts/.
+ */
+import { createRequire } from 'node:module';
+import fs from 'node:fs/promises';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inbound, password, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
+
+const artifacts = 'test-artifacts';
+let ctx: TestContext;
+let base: string;
+let browser: Browser;
+let org: Org;
+let receptionist: { email: string };
+
+beforeAll(async () => {
+  ctx = await setupApp({}, { worker: true });
+  base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+  await fs.mkdir(artifacts, { recursive: true });
+  org = await signupOrg(ctx.app, 'Browser Dental');
+  await org.owner.request('PUT', '/api/v1/plan', { plan: 'accelerator' });
+  await inbound(org, 'Is my crown covered by insurance?', '(415) 555-0134', { name: 'Maria Gonzalez' });
+  await inbound(org, 'Can I bring my son too?', '+14155550199', { name: 'James Carter' });
+  await inbound(org, 'Please send my invoice', 'aisha@example.com', { channel: 'email', name: 'Aisha Rahman' });
+  const r = await org.owner.post('/api/v1/users', { name: 'Rita Reception', email: 'rita@browser.test', password, role: 'receptionist', privileges: ['send_messages', 'contacts'], clinicIds: [org.clinicId] });
+  expect(r.status).toBe(201);
+  receptionist = { email: 'rita@browser.test' };
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function signedIn(email: string): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1360, height: 820 } })).newPage();
+  await page.goto(base);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('list', { name: 'Conversations' }).waitFor();
+  return page;
+}
+
+async function seriousViolations(page: Page) {
+  const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(async () => (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run());
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('the staff inbox in a browser', () => {
+  it('signs in, finds a patient by phone typed another way, and replies with Enter', async () => {
+    const page = await signedIn(org.me.user.email);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('searchbox', { name: /search conversations/i }).fill('415-555-0134');
+    await expect.poll(() => page.getByRole('listitem').count()).toBe(1);
+    await page.getByRole('button', { name: /Maria Gonzalez/ }).click();
+    await page.getByRole('heading', { name: 'Maria Gonzalez' }).waitFor();
+    expect(page.url()).toContain('q=415-555-0134');
+    const box = page.getByLabel('Message', { exact: true });
+    await box.fill('Yes, it is covered.');
+    await box.press('Enter');
+    const thread = page.getByRole('list', { name: 'Messages' });
+    await thread.getByText('Yes, it is covered.').waitFor();
+    await expect.poll(async () => thread.getByText('Yes, it is covered.').count()).toBe(1);
+    expect(await box.inputValue()).toBe('');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${artifacts}/inbox-thread.png` });
+  });
+
+  it('shows a colleague\'s message live in the open thread, and "is replying"', async () => {
+    const mine = await signedIn(org.me.user.email);
+    await mine.getByRole('button', { name: /James Carter/ }).click();
+    await mine.getByRole('heading', { name: 'James Carter' }).waitFor();
+    const colleague = await org.addUser('receptionist');
+    const conversationId = new URL(mine.url()).searchParams.get('c')!;
+    await colleague.client.post(`/api/v1/conversations/${conversationId}/typing`);
+    await mine.getByText(/is replying…/).waitFor({ timeout: 5000 });
+    const sent = await colleague.client.post(`/api/v1/conversations/${conversationId}/messages`, { body: 'Of course, bring him along!' });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+    await mine.getByRole('list', { name: 'Messages' }).getByText('Of course, bring him along!').waitFor({ timeout: 5000 });
+  });
+
+  it('bulk marks conversations unread and the badge follows', async () => {
+    const page = await signedIn(org.me.user.email);
+    const badge = page.getByTestId('unread-badge');
+    const before = Number(await badge.textContent());
+    const boxes = page.getByRole('checkbox', { name: /Select conversation/ });
+    const count = await boxes.count();
+    for (let i = 0; i < count; i++) await boxes.nth(i).check();
+    await page.getByRole('button', { name: 'Mark read', exact: true }).click();
+    await expect.poll(async () => Number(await badge.textContent())).toBe(0);
+    for (let i = 0; i < count; i++) await boxes.nth(i).check();
+    await page.getByRole('button', { name: 'Mark unread', exact: true }).click();
+    await expect.poll(async () => Number(await badge.textContent())).toBe(count);
+    expect(count).toBeGreaterThanOrEqual(before);
+    await page.screenshot({ path: `${artifacts}/inbox-bulk.png` });
+  });
+
+  it('keeps filters in the address, so a view can be bookmarked', async () => {
+    const page = await signedIn(org.me.user.email);
+    await page.getByLabel('Channel', { exact: true }).first().selectOption('email');
+    await page.waitForURL(/channel=email/);
+    await page.screenshot({ path: `${artifacts}/inbox-filter.png` });
+    await expect.poll(() => page.getByRole('listitem').count()).toBe(1);
+    const url = page.url();
+    expect(url).toContain('channel=email');
+    const again = await (await browser.newContext()).newPage();
+    await again.goto(base);
+    await again.getByLabel('Email').fill(org.me.user.email);
+    await again.getByLabel('Password').fill(password);
+    await again.getByRole('button', { name: 'Sign in' }).click();
+    await again.getByRole('list', { name: 'Conversations' }).waitFor();
+    await again.goto(url);
+    await expect.poll(() => again.getByRole('listitem').count()).toBe(1);
+    await again.getByRole('button', { name: /Aisha Rahman/ }).waitFor();
+  });
+
+  it('a receptionist without the inbox privilege sees no SMS', async () => {
+    const page = await signedIn(receptionist.email);
+    await page.getByRole('button', { name: /Aisha Rahman/ }).waitFor();
+    expect(await page.getByRole('button', { name: /Maria Gonzalez|James Carter/ }).count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${artifacts}/inbox-no-sms.png` });
+  });
+});

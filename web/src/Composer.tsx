@@ -1,0 +1,122 @@
+import { useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { smsSize } from '../../src/channels/sms-segments';
+import { api, post } from './api';
+import { channelLabels } from './logic';
+import type { Thread } from './types';
+
+interface Uploaded {
+  id: string;
+  filename: string;
+}
+
+/** K1: Enter sends, Shift+Enter adds a line; the channel picker offers only what reaches this contact. */
+export function Composer({ thread, onSent }: { thread: Thread; onSent: () => Promise<unknown> }) {
+  const channels = thread.availableChannels;
+  const [channel, setChannel] = useState(channels.includes(thread.channel as never) ? thread.channel : (channels[0] ?? ''));
+  const [text, setText] = useState('');
+  const [files, setFiles] = useState<Uploaded[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const lastTyping = useRef(0);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const size = channel === 'sms' ? smsSize(text) : null;
+
+  async function send() {
+    if (!text.trim() || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await post(`/api/v1/conversations/${thread.id}/messages`, { body: text, channel, attachmentIds: files.length ? files.map((f) => f.id) : undefined });
+      setText('');
+      setFiles([]);
+      await onSent();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void send();
+    }
+  }
+
+  function announceTyping() {
+    if (Date.now() - lastTyping.current < 3000) return;
+    lastTyping.current = Date.now();
+    void post(`/api/v1/conversations/${thread.id}/typing`).catch(() => {});
+  }
+
+  async function upload(list: FileList | null) {
+    if (!list?.length) return;
+    if (channel === 'sms') return setError('Attachments cannot go by SMS; choose another channel.');
+    for (const file of Array.from(list)) {
+      const form = new FormData();
+      form.append('file', file);
+      try {
+        const uploaded = await api<Uploaded>('/api/v1/attachments', { method: 'POST', form });
+        setFiles((f) => [...f, uploaded]);
+      } catch (e) {
+        setError(`${file.name}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  if (!channels.length) return <p className="composer empty">This contact has no phone, email or portal chat to write to.</p>;
+  return (
+    <div
+      className="composer"
+      onDragOver={(e: DragEvent) => e.preventDefault()}
+      onDrop={(e: DragEvent) => {
+        e.preventDefault();
+        void upload(e.dataTransfer.files);
+      }}
+    >
+      {error && <p className="error" role="alert">{error}</p>}
+      {files.length > 0 && (
+        <ul className="files" aria-label="Attached files">
+          {files.map((f) => (
+            <li key={f.id}>
+              {f.filename}{' '}
+              <button type="button" aria-label={`Remove ${f.filename}`} onClick={() => setFiles((all) => all.filter((x) => x.id !== f.id))}>×</button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="composer-row">
+        <label className="visually-hidden" htmlFor="composer-channel">Channel</label>
+        <select id="composer-channel" value={channel} onChange={(e) => setChannel(e.target.value as typeof channel)}>
+          {channels.map((c) => (
+            <option key={c} value={c}>{channelLabels[c]}</option>
+          ))}
+        </select>
+        <label className="visually-hidden" htmlFor="composer-text">Message</label>
+        <textarea
+          id="composer-text"
+          value={text}
+          placeholder="Write a reply — Enter sends, Shift+Enter adds a line"
+          onChange={(e) => {
+            setText(e.target.value);
+            announceTyping();
+          }}
+          onKeyDown={onKeyDown}
+        />
+        <input ref={fileInput} type="file" hidden multiple onChange={(e) => void upload(e.target.files)} />
+        <button type="button" className="secondary" disabled={channel === 'sms'} title={channel === 'sms' ? 'Attachments cannot go by SMS' : undefined} onClick={() => fileInput.current?.click()}>
+          Attach
+        </button>
+        <button type="button" onClick={() => void send()} disabled={busy || !text.trim()}>
+          Send
+        </button>
+      </div>
+      {size && (
+        <p className="counter" aria-live="polite">
+          {size.units} characters · {size.segments} {size.segments === 1 ? 'segment' : 'segments'} · {size.encoding} ({size.remaining} left in this segment)
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef } from 'react';
+import { api } from './api';
+import { channelLabels, channelShort, initials, listQuery, shortTime, type Filters } from './logic';
+import type { ConversationItem, Page } from './types';
+
+const rowHeight = 68;
+
+export function ConversationList(props: {
+  filters: Filters;
+  selected: string | null;
+  onSelect: (id: string) => void;
+  checked: Set<string>;
+  onCheck: (next: Set<string>) => void;
+  onVisible: (items: ConversationItem[]) => void;
+}) {
+  const { filters } = props;
+  const pinned = useQuery({ queryKey: ['conversations', 'pinned', filters], queryFn: () => api<Page<ConversationItem>>(listQuery(filters, 'pinned')) });
+  const rest = useInfiniteQuery({
+    queryKey: ['conversations', 'rest', filters],
+    queryFn: ({ pageParam }) => api<Page<ConversationItem>>(listQuery(filters, 'rest', pageParam)),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const items = useMemo(() => [...(pinned.data?.items ?? []), ...(rest.data?.pages.flatMap((p) => p.items) ?? [])], [pinned.data, rest.data]);
+  const { onVisible } = props;
+  useEffect(() => {
+    onVisible(items);
+  }, [items, onVisible]);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 8 });
+  const rows = virtualizer.getVirtualItems();
+  const last = rows[rows.length - 1];
+  useEffect(() => {
+    if (last && last.index >= items.length - 10 && rest.hasNextPage && !rest.isFetchingNextPage) void rest.fetchNextPage();
+  }, [last, items.length, rest]);
+
+  const toggle = (id: string) => {
+    const next = new Set(props.checked);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    props.onCheck(next);
+  };
+
+  if (rest.isError) return <div className="list empty" role="alert">{(rest.error as Error).message}</div>;
+  return (
+    <div className="list" ref={scroller} aria-label="Conversations" role="list">
+      {!rest.isLoading && items.length === 0 && <p className="empty">No conversations here.</p>}
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {rows.map((row) => {
+          const c = items[row.index]!;
+          return (
+            <div
+              key={c.id}
+              role="listitem"
+              className={`row${c.unread ? ' unread' : ''}${c.id === props.selected ? ' active' : ''}`}
+              style={{ position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${row.start}px)` }}
+            >
+              <input type="checkbox" aria-label={`Select conversation with ${c.contact.name}`} checked={props.checked.has(c.id)} onChange={() => toggle(c.id)} />
+              <button type="button" className="row-main" onClick={() => props.onSelect(c.id)} aria-current={c.id === props.selected}>
+                <span className="row-top">
+                  <span className="name">
+                    {c.pinned && <span className="pill pinned" aria-hidden>PINNED</span>}
+                    <span className={`pill ${c.channel}`} aria-hidden title={channelLabels[c.channel]}>{channelShort[c.channel]}</span>
+                    {c.contact.name}
+                    <span className="visually-hidden">{`, ${channelLabels[c.channel]}${c.unread ? ', unread' : ''}${c.pinned ? ', pinned' : ''}`}</span>
+                    {c.contact.type === 'lead' && <span className="tag">lead</span>}
+                  </span>
+                  <time dateTime={c.lastActivityAt}>{shortTime(c.lastActivityAt)}</time>
+                </span>
+                <span className="row-bottom">
+                  <span className="preview">
+                    {c.lastMessage?.direction === 'outbound' && c.lastMessage.senderName ? `${c.lastMessage.senderName}: ` : ''}
+                    {c.lastMessage?.preview ?? ''}
+                  </span>
+                  {c.assignee && (
+                    <span className="avatar" title={`Assigned to ${c.assignee.name}`}>
+                      {initials(c.assignee.name)}
+                    </span>
+                  )}
+                </span>
+              </button>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,182 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api, post } from './api';
+import { ConversationList } from './ConversationList';
+import { filtersFromSearch, searchFromFilters, type Filters } from './logic';
+import { NewConversation } from './NewConversation';
+import { ThreadView } from './ThreadView';
+import type { ConversationItem, Me } from './types';
+import { useLive } from './useLive';
+
+function useUrlState() {
+  const [search, setSearch] = useState(window.location.search);
+  useEffect(() => {
+    const onPop = () => setSearch(window.location.search);
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+  const filters = useMemo(() => filtersFromSearch(search), [search]);
+  const selected = new URLSearchParams(search).get('c');
+  const update = useCallback((next: { filters?: Filters; selected?: string | null }, push = false) => {
+    const current = new URLSearchParams(window.location.search);
+    const text = searchFromFilters(next.filters ?? filtersFromSearch(window.location.search), next.selected === undefined ? current.get('c') : next.selected);
+    window.history[push ? 'pushState' : 'replaceState'](null, '', `${window.location.pathname}${text}`);
+    setSearch(text);
+  }, []);
+  return { filters, selected, update };
+}
+
+export function Inbox({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
+  const canUseHub = me.privileges.includes('send_messages');
+  const queryClient = useQueryClient();
+  const { filters, selected, update } = useUrlState();
+  const { unread, typing } = useLive(canUseHub);
+  const [checked, setChecked] = useState<Set<string>>(new Set());
+  const [composing, setComposing] = useState(false);
+  const [visible, setVisible] = useState<ConversationItem[]>([]);
+  const searchBox = useRef<HTMLInputElement>(null);
+  const inboxes = useQuery({ queryKey: ['inboxes'], queryFn: () => api('/api/v1/inboxes'), enabled: canUseHub });
+  const users = useQuery({ queryKey: ['users'], queryFn: () => api('/api/v1/users'), enabled: canUseHub });
+  const unreadFallback = useQuery({ queryKey: ['conversations', 'unread-count'], queryFn: () => api('/api/v1/unread-count'), enabled: canUseHub });
+  const unreadCount = unread ?? unreadFallback.data?.unread ?? 0;
+
+  useEffect(() => {
+    document.title = unreadCount ? `(${unreadCount}) Frontdesk` : 'Frontdesk';
+  }, [unreadCount]);
+
+  const setFilter = (key: keyof Filters, value: string) => update({ filters: { ...filters, [key]: value || undefined } });
+
+  // Keyboard: j/k move, r reply, e close, / search — not while typing in a field.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement;
+      if (e.metaKey || e.ctrlKey || e.altKey || target.closest('input, textarea, select, [contenteditable]')) return;
+      const index = visible.findIndex((c) => c.id === selected);
+      if (e.key === 'j' || e.key === 'k') {
+        const next = visible[Math.max(0, Math.min(visible.length - 1, index + (e.key === 'j' ? 1 : -1)))];
+        if (next) update({ selected: next.id });
+      } else if (e.key === '/') {
+        e.preventDefault();
+        searchBox.current?.focus();
+      } else if (e.key === 'r') {
+        e.preventDefault();
+        document.getElementById('composer-text')?.focus();
+      } else if (e.key === 'e' && selected) {
+        void post(`/api/v1/conversations/${selected}/close`).then(() => queryClient.invalidateQueries({ queryKey: ['conversations'] }));
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [visible, selected, update, queryClient]);
+
+  async function bulk(action: 'read' | 'unread' | 'close') {
+    await post('/api/v1/conversations/bulk', { ids: [...checked], action });
+    setChecked(new Set());
+    await queryClient.invalidateQueries({ queryKey: ['conversations'] });
+  }
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <strong className="brand">{me.organization.name}</strong>
+        <span className="badge" aria-label={`${unreadCount} unread conversations`} data-testid="unread-badge">
+          {unreadCount}
+        </span>
+        <label className="visually-hidden" htmlFor="clinic-switcher">
+          Clinic
+        </label>
+        <select id="clinic-switcher" value={filters.clinicId ?? ''} onChange={(e) => setFilter('clinicId', e.target.value)}>
+          <option value="">All clinics</option>
+          {me.clinics.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+        <input
+          ref={searchBox}
+          type="search"
+          aria-label="Search conversations by name, phone or text"
+          placeholder="Search name, phone or text  ( / )"
+          defaultValue={filters.q ?? ''}
+          onChange={(e) => setFilter('q', e.target.value.trim())}
+        />
+        <span className="spacer" />
+        {canUseHub && (
+          <button type="button" onClick={() => setComposing(true)}>
+            New message
+          </button>
+        )}
+        <span className="who">
+          {me.user.name} · {me.role.replace('_', ' ')}
+        </span>
+        <button type="button" className="secondary" onClick={onSignOut}>
+          Sign out
+        </button>
+      </header>
+      {!canUseHub ? (
+        <p className="empty">You need the “send messages” privilege to open the inbox. Ask an admin.</p>
+      ) : (
+        <>
+          <nav className="filterbar" aria-label="Filters">
+            <FilterSelect label="Status" value={filters.status ?? (filters.q ? '' : 'open')} onChange={(v) => setFilter('status', v)} options={[['open', 'All open'], ['unread', 'Open & unread'], ['all', 'All'], ['closed', 'All closed'], ['archived', 'Archived']]} allowEmpty={!!filters.q} emptyLabel="Any status" />
+            <FilterSelect label="Contact type" value={filters.contactType ?? ''} onChange={(v) => setFilter('contactType', v)} options={[['patient', 'Patients'], ['lead', 'Leads']]} emptyLabel="Patients & leads" allowEmpty />
+            <FilterSelect label="Assignment" value={filters.assignee ?? ''} onChange={(v) => setFilter('assignee', v)} options={[['me', 'Assigned to me'], ['none', 'Unassigned'], ...((users.data?.items ?? []) as { id: string; name: string }[]).map((u) => [u.id, u.name] as [string, string])]} emptyLabel="Anyone" allowEmpty />
+            <FilterSelect label="Inbox" value={filters.inboxId ?? ''} onChange={(v) => setFilter('inboxId', v)} options={((inboxes.data?.items ?? []) as { id: string; name: string }[]).map((i) => [i.id, i.name] as [string, string])} emptyLabel="All inboxes" allowEmpty />
+            <FilterSelect label="Channel" value={filters.channel ?? ''} onChange={(v) => setFilter('channel', v)} options={[['sms', 'SMS'], ['email', 'Email'], ['whatsapp', 'WhatsApp'], ['portal', 'Portal'], ['web', 'Web'], ['call', 'Calls']]} emptyLabel="All channels" allowEmpty />
+            <FilterSelect label="Direction" value={filters.direction ?? ''} onChange={(v) => setFilter('direction', v)} options={[['inbound', 'From patients'], ['outbound', 'From the clinic']]} emptyLabel="Both directions" allowEmpty />
+            <label className="check">
+              <input type="checkbox" checked={filters.starred === 'true'} onChange={(e) => setFilter('starred', e.target.checked ? 'true' : '')} /> Starred
+            </label>
+          </nav>
+          {checked.size > 0 && (
+            <div className="bulkbar" role="toolbar" aria-label="Selected conversations">
+              <span>{checked.size} selected</span>
+              <button type="button" onClick={() => bulk('read')}>Mark read</button>
+              <button type="button" onClick={() => bulk('unread')}>Mark unread</button>
+              <button type="button" onClick={() => bulk('close')}>Close</button>
+              <button type="button" className="secondary" onClick={() => setChecked(new Set())}>Clear</button>
+            </div>
+          )}
+          <section className="panes">
+            <ConversationList filters={filters} selected={selected} onSelect={(id) => update({ selected: id }, true)} checked={checked} onCheck={setChecked} onVisible={setVisible} />
+            {selected ? (
+              <ThreadView key={selected} id={selected} me={me} typing={typing.filter((t) => t.conversationId === selected)} users={(users.data?.items ?? []) as { id: string; name: string }[]} inboxes={(inboxes.data?.items ?? []) as { id: string; name: string }[]} />
+            ) : (
+              <section className="thread empty">Select a conversation, or press j.</section>
+            )}
+          </section>
+        </>
+      )}
+      {composing && (
+        <NewConversation
+          me={me}
+          onClose={() => setComposing(false)}
+          onStarted={(id) => {
+            setComposing(false);
+            update({ selected: id }, true);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function FilterSelect(props: { label: string; value: string; onChange: (v: string) => void; options: [string, string][]; emptyLabel?: string; allowEmpty?: boolean }) {
+  const id = `filter-${props.label.toLowerCase().replace(/\s+/g, '-')}`;
+  return (
+    <span className="filter">
+      <label htmlFor={id} className="visually-hidden">
+        {props.label}
+      </label>
+      <select id={id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        {props.allowEmpty && <option value="">{props.emptyLabel}</option>}
+        {props.options.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </span>
+  );
+}

@@ -1,0 +1,152 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, post } from './api';
+import { Composer } from './Composer';
+import { channelLabels, duration, statusTick } from './logic';
+import type { Me, Message, Thread } from './types';
+import type { Typing } from './useLive';
+
+export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me: Me; typing: Typing[]; users: { id: string; name: string }[]; inboxes: { id: string; name: string }[] }) {
+  const queryClient = useQueryClient();
+  const thread = useQuery({ queryKey: ['thread', id], queryFn: () => api<Thread>(`/api/v1/conversations/${id}?limit=500`) });
+  const [error, setError] = useState<string | null>(null);
+  const [loggingCall, setLoggingCall] = useState(false);
+  const markedRead = useRef(false);
+  const bottom = useRef<HTMLLIElement>(null);
+
+  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: ['thread', id] }), queryClient.invalidateQueries({ queryKey: ['conversations'] })]);
+  const act = async (path: string, body?: unknown) => {
+    setError(null);
+    try {
+      await post(path, body);
+      await refresh();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  useEffect(() => {
+    if (thread.data?.unread && !markedRead.current) {
+      markedRead.current = true;
+      void act(`/api/v1/conversations/${id}/read`);
+    }
+  });
+  useEffect(() => {
+    bottom.current?.scrollIntoView({ block: 'end' });
+  }, [thread.data?.messages.length]);
+
+  if (thread.isLoading) return <section className="thread empty">Loading…</section>;
+  if (thread.isError) return <section className="thread empty" role="alert">{(thread.error as Error).message}</section>;
+  const t = thread.data!;
+  const base = `/api/v1/conversations/${id}`;
+
+  return (
+    <section className="thread" aria-label={`Conversation with ${t.contact.name}`}>
+      <div className="thread-head">
+        <div>
+          <h2>{t.contact.name}</h2>
+          <span className="sub">
+            {[t.contact.phone, t.contact.email].filter(Boolean).join(' · ')} · {t.status}
+            {t.archived ? ' · archived' : ''}
+            {t.contact.blocked ? ' · blocked' : ''}
+          </span>
+        </div>
+        <div className="actions" role="toolbar" aria-label="Conversation actions">
+          <button type="button" onClick={() => act(`${base}/${t.unread ? 'read' : 'unread'}`)}>{t.unread ? 'Mark read' : 'Mark unread'}</button>
+          <button type="button" onClick={() => act(`${base}/${t.status === 'open' ? 'close' : 'reopen'}`)}>{t.status === 'open' ? 'Close' : 'Reopen'}</button>
+          <button type="button" onClick={() => act(`${base}/${t.archived ? 'unarchive' : 'archive'}`)}>{t.archived ? 'Unarchive' : 'Archive'}</button>
+          <button type="button" aria-pressed={t.pinned} onClick={() => act(`${base}/${t.pinned ? 'unpin' : 'pin'}`)}>{t.pinned ? 'Unpin' : 'Pin'}</button>
+          <button type="button" aria-pressed={t.muted} onClick={() => act(`${base}/${t.muted ? 'unmute' : 'mute'}`)}>{t.muted ? 'Unmute' : 'Mute'}</button>
+          <label className="visually-hidden" htmlFor="assign">Assign to</label>
+          <select id="assign" value={t.assignee?.id ?? ''} onChange={(e) => act(`${base}/assign`, { userId: e.target.value || null })}>
+            <option value="">Unassigned</option>
+            {users.map((u) => (
+              <option key={u.id} value={u.id}>{u.id === me.user.id ? `${u.name} (me)` : u.name}</option>
+            ))}
+          </select>
+          <label className="visually-hidden" htmlFor="move">Inbox</label>
+          <select id="move" value={t.inboxId} onChange={(e) => act(`${base}/move`, { inboxId: e.target.value })}>
+            {inboxes.map((i) => (
+              <option key={i.id} value={i.id}>{i.name}</option>
+            ))}
+          </select>
+          <button type="button" onClick={() => setLoggingCall((v) => !v)}>Log call</button>
+          <button type="button" className="danger" onClick={() => act(`/api/v1/contacts/${t.contact.id}/${t.contact.blocked ? 'unblock' : 'block'}`)}>{t.contact.blocked ? 'Unblock' : 'Block'}</button>
+        </div>
+      </div>
+      {error && <p className="error" role="alert">{error}</p>}
+      {loggingCall && <CallForm onDone={() => setLoggingCall(false)} onSubmit={(body) => act(`${base}/calls`, body)} />}
+      <ol className="messages" aria-label="Messages">
+        {t.messages.map((m) => (
+          <MessageBubble key={m.id} m={m} onStar={() => act(`/api/v1/messages/${m.id}/${m.starred ? 'unstar' : 'star'}`)} />
+        ))}
+        <li ref={bottom} aria-hidden="true" className="end" />
+      </ol>
+      {typing.length > 0 && (
+        <p className="typing" role="status">
+          {typing.map((x) => x.name).join(', ')} {typing.length > 1 ? 'are' : 'is'} replying…
+        </p>
+      )}
+      <Composer thread={t} onSent={refresh} />
+    </section>
+  );
+}
+
+function MessageBubble({ m, onStar }: { m: Message; onStar: () => void }) {
+  const tick = statusTick(m.status);
+  const kind = m.channel === 'call' ? 'call' : m.direction;
+  return (
+    <li className={`msg ${kind}`}>
+      <div className="label">
+        <span className="sender">{m.sender.name}</span> · {channelLabels[m.channel]} · <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })}</time>
+        {m.direction === 'outbound' && m.channel !== 'call' && (
+          <span className={`tick ${m.status}`} title={m.failureReason ?? tick.label} aria-label={tick.label}>
+            {' '}
+            {tick.mark}
+          </span>
+        )}
+        <button type="button" className="star" aria-pressed={m.starred} aria-label={m.starred ? 'Remove star' : 'Star message'} onClick={onStar}>
+          {m.starred ? '★' : '☆'}
+        </button>
+      </div>
+      {m.call && <div className="call-meta">{m.direction === 'inbound' ? 'Incoming' : 'Outgoing'} call · {duration(m.call.durationSeconds)}</div>}
+      <div className="body">{m.body}</div>
+      {m.status === 'failed' && m.failureReason && <div className="failure">Not delivered: {m.failureReason}</div>}
+      {m.attachments.map((a) =>
+        a.contentType.startsWith('image/') ? (
+          <a key={a.id} href={`/api/v1/attachments/${a.id}`} target="_blank" rel="noreferrer">
+            <img className="attachment-image" src={`/api/v1/attachments/${a.id}`} alt={a.filename} />
+          </a>
+        ) : (
+          <a key={a.id} className="attachment" href={`/api/v1/attachments/${a.id}`} target="_blank" rel="noreferrer">
+            Attachment: {a.filename} ({Math.ceil(a.size / 1024)} KB)
+          </a>
+        ),
+      )}
+    </li>
+  );
+}
+
+function CallForm({ onSubmit, onDone }: { onSubmit: (body: unknown) => Promise<void>; onDone: () => void }) {
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    await onSubmit({
+      startedAt: new Date(String(f.get('startedAt'))).toISOString(),
+      durationSeconds: Math.round(Number(f.get('minutes')) * 60),
+      direction: f.get('direction'),
+      notes: f.get('notes'),
+    });
+    onDone();
+  }
+  const now = new Date(Date.now() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  return (
+    <form className="callform" onSubmit={submit} aria-label="Log a call">
+      <label>When <input type="datetime-local" name="startedAt" defaultValue={now} required /></label>
+      <label>Minutes <input type="number" name="minutes" min="0" step="0.5" defaultValue="5" required /></label>
+      <label>Direction <select name="direction"><option value="inbound">Incoming</option><option value="outbound">Outgoing</option></select></label>
+      <label className="grow">Summary <input name="notes" required placeholder="What was discussed" /></label>
+      <button type="submit">Save call</button>
+    </form>
+  );
+}

@@ -1,0 +1,35 @@
+/** The API client: JSON in and out, the CSRF header on writes, problem details as errors. */
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+let csrfToken: string | null = null;
+let onSignedOut: (reason: string) => void = () => {};
+
+export function setSession(token: string | null, signedOut?: (reason: string) => void): void {
+  csrfToken = token;
+  if (signedOut) onSignedOut = signedOut;
+}
+
+export async function api<T = any>(path: string, options: { method?: string; body?: unknown; form?: FormData } = {}): Promise<T> {
+  const method = options.method ?? (options.body !== undefined || options.form ? 'POST' : 'GET');
+  const headers: Record<string, string> = {};
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const res = await fetch(path, { method, headers, body: options.form ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined) });
+  const data = res.status === 204 ? null : await res.json().catch(() => null);
+  if (!res.ok) {
+    if (res.status === 401 && !path.startsWith('/api/v1/auth/')) onSignedOut('Your session ended. Please sign in again.');
+    throw new ApiError(res.status, data?.code ?? 'error', data?.detail ?? `The request failed (${res.status}).`);
+  }
+  return data as T;
+}
+
+export const post = <T = any>(path: string, body: unknown = {}) => api<T>(path, { method: 'POST', body });

@@ -1,0 +1,83 @@
+/** Pure UI logic: filters in the URL, labels, times. Tested without a browser. */
+import type { Channel } from './types';
+
+export const filterKeys = ['status', 'contactType', 'assignee', 'inboxId', 'clinicId', 'channel', 'direction', 'starred', 'q'] as const;
+export type FilterKey = (typeof filterKeys)[number];
+export type Filters = Partial<Record<FilterKey, string>>;
+
+/** The view's filters from the address bar, so a view can be bookmarked and shared. */
+export function filtersFromSearch(search: string): Filters {
+  const params = new URLSearchParams(search);
+  const filters: Filters = {};
+  for (const key of filterKeys) {
+    const value = params.get(key);
+    if (value) filters[key] = value;
+  }
+  return filters;
+}
+
+export function searchFromFilters(filters: Filters, selected: string | null): string {
+  const params = new URLSearchParams();
+  for (const key of filterKeys) if (filters[key]) params.set(key, filters[key]!);
+  if (selected) params.set('c', selected);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** The list API's query for a view; pinned threads are fetched apart and shown first. */
+export function listQuery(filters: Filters, part: 'pinned' | 'rest', cursor?: string): string {
+  const params = new URLSearchParams();
+  for (const key of filterKeys) if (filters[key]) params.set(key, filters[key]!);
+  params.set('pinned', part === 'pinned' ? 'true' : 'false');
+  params.set('limit', part === 'pinned' ? '20' : '50');
+  if (cursor) params.set('cursor', cursor);
+  return `/api/v1/conversations?${params}`;
+}
+
+export const channelLabels: Record<Channel, string> = { sms: 'SMS', email: 'Email', whatsapp: 'WhatsApp', portal: 'Portal', web: 'Web', call: 'Call' };
+export const channelShort: Record<Channel, string> = { sms: 'SMS', email: 'EMAIL', whatsapp: 'WA', portal: 'PORTAL', web: 'WEB', call: 'CALL' };
+
+/** Status ticks as a person reads them. */
+export function statusTick(status: string): { mark: string; label: string } {
+  switch (status) {
+    case 'queued':
+      return { mark: '🕓', label: 'Queued' };
+    case 'sent':
+      return { mark: '✓', label: 'Sent' };
+    case 'delivered':
+      return { mark: '✓✓', label: 'Delivered' };
+    case 'read':
+      return { mark: '✓✓', label: 'Read' };
+    case 'failed':
+      return { mark: '⚠', label: 'Failed' };
+    default:
+      return { mark: '', label: status[0].toUpperCase() + status.slice(1) };
+  }
+}
+
+export function initials(name: string): string {
+  return name
+    .replace(/^(dr|mr|mrs|ms)\.?\s+/i, '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0]!.toUpperCase())
+    .join('');
+}
+
+/** "14:05" today, "Mon" this week, "3 Mar" this year, else "3 Mar 2025". */
+export function shortTime(iso: string, now = new Date()): string {
+  const d = new Date(iso);
+  const sameDay = d.toDateString() === now.toDateString();
+  if (sameDay) return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const days = (now.getTime() - d.getTime()) / 86_400_000;
+  if (days < 6) return d.toLocaleDateString([], { weekday: 'short' });
+  if (d.getFullYear() === now.getFullYear()) return d.toLocaleDateString([], { day: 'numeric', month: 'short' });
+  return d.toLocaleDateString([], { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+export function duration(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  return m ? `${m} min${s ? ` ${s} s` : ''}` : `${s} s`;
+}

@@ -1,0 +1,52 @@
+export type Channel = 'sms' | 'email' | 'whatsapp' | 'portal' | 'web' | 'call';
+
+export interface Me {
+  user: { id: string; name: string; email: string; role: string };
+  role: 'main_admin' | 'admin' | 'doctor' | 'nurse' | 'receptionist';
+  privileges: ('send_messages' | 'inbox' | 'contacts')[];
+  organization: { id: string; name: string };
+  plan: string;
+  clinics: { id: string; name: string; slug: string }[];
+  csrfToken: string | null;
+}
+
+export interface ConversationItem {
+  id: string;
+  contact: { id: string; name: string; type: 'patient' | 'lead'; phone: string | null; email: string | null; blocked: boolean };
+  channel: Channel;
+  status: 'open' | 'closed';
+  archived: boolean;
+  unread: boolean;
+  assignee: { id: string; name: string } | null;
+  inboxId: string;
+  clinicId: string;
+  lastMessage: { id: string; preview: string; direction: 'inbound' | 'outbound'; channel: Channel; status: string; senderName: string | null; createdAt: string } | null;
+  lastActivityAt: string;
+  pinned: boolean;
+  muted: boolean;
+}
+
+export interface Message {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  channel: Channel;
+  body: string;
+  status: string;
+  failureReason: string | null;
+  sender: { type: 'user' | 'campaign' | 'contact'; id: string; name: string };
+  starred: boolean;
+  createdAt: string;
+  call: { startedAt: string; durationSeconds: number } | null;
+  attachments: { id: string; filename: string; contentType: string; size: number }[];
+}
+
+export interface Thread extends ConversationItem {
+  availableChannels: Exclude<Channel, 'call'>[];
+  messages: Message[];
+  nextCursor: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

@@ -1,0 +1,49 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+
+export interface Typing {
+  conversationId: string;
+  name: string;
+  until: number;
+}
+
+/**
+ * B1: one EventSource per screen. Change events refresh what they touch; the browser reconnects
+ * on its own, and a (re)connect or a resync refetches everything, so nothing missed stays missed.
+ */
+export function useLive(enabled: boolean) {
+  const queryClient = useQueryClient();
+  const [unread, setUnread] = useState<number | null>(null);
+  const [typing, setTyping] = useState<Typing[]>([]);
+  const connectedOnce = useRef(false);
+
+  useEffect(() => {
+    if (!enabled) return;
+    const source = new EventSource('/api/v1/events');
+    const refreshAll = () => void queryClient.invalidateQueries();
+    source.addEventListener('ready', () => {
+      if (connectedOnce.current) refreshAll();
+      connectedOnce.current = true;
+    });
+    source.addEventListener('resync', refreshAll);
+    source.addEventListener('unread.count', (e) => setUnread(JSON.parse((e as MessageEvent).data).unread));
+    const changed = (e: Event) => {
+      const data = JSON.parse((e as MessageEvent).data) as { conversationId: string };
+      void queryClient.invalidateQueries({ queryKey: ['conversations'] });
+      void queryClient.invalidateQueries({ queryKey: ['thread', data.conversationId] });
+      setTyping((list) => list.filter((t) => t.conversationId !== data.conversationId || e.type !== 'message.created'));
+    };
+    for (const type of ['message.created', 'message.status', 'conversation.updated']) source.addEventListener(type, changed);
+    source.addEventListener('conversation.typing', (e) => {
+      const data = JSON.parse((e as MessageEvent).data) as { conversationId: string; user: { name: string } };
+      setTyping((list) => [...list.filter((t) => t.conversationId !== data.conversationId || t.name !== data.user.name), { conversationId: data.conversationId, name: data.user.name, until: Date.now() + 6000 }]);
+    });
+    const sweep = setInterval(() => setTyping((list) => (list.some((t) => t.until < Date.now()) ? list.filter((t) => t.until >= Date.now()) : list)), 1000);
+    return () => {
+      clearInterval(sweep);
+      source.close();
+    };
+  }, [enabled, queryClient]);
+
+  return { unread, typing };
+}
