@@ -41,6 +41,7 @@ export const Me = Type.Object({
   plan: Type.Union(plans.map((p) => Type.Literal(p))),
   clinics: Type.Array(Clinic),
   csrfToken: Nullable(Type.String({ description: 'send as X-CSRF-Token on cookie-authenticated writes' })),
+  sessionIdleMinutes: Type.Integer({ description: 'a session ends after this long without a request' }),
 });
 
 export function orgRoutes(app: App, deps: Deps): void {

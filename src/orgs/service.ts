@@ -107,6 +107,7 @@ export async function me(deps: Deps, actor: Actor) {
     plan: org.plan,
     clinics: await listClinics(deps, actor),
     csrfToken: actor.via.kind === 'session' ? actor.via.csrfToken : null,
+    sessionIdleMinutes: deps.config.sessionIdleMinutes,
   };
 }
 

@@ -128,4 +128,33 @@ describe('the staff inbox in a browser', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: `${artifacts}/inbox-no-sms.png` });
   });
+
+  it('opens the patient\'s profile in a new tab, with notes and history', async () => {
+    const page = await signedIn(org.me.user.email);
+    await page.getByRole('button', { name: /Aisha Rahman/ }).click();
+    const [profile] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('link', { name: /Open profile/ }).click()]);
+    await profile.getByRole('heading', { name: 'Aisha Rahman' }).waitFor();
+    await profile.getByLabel('Add a note').fill('Prefers email');
+    await profile.getByRole('button', { name: 'Save note' }).click();
+    await profile.getByText('Prefers email').waitFor();
+    expect(await seriousViolations(profile)).toEqual([]);
+    await profile.screenshot({ path: `${artifacts}/contact.png` });
+  });
+
+  it('settings: team privileges for admins, and the SMS inbox for the main admin only', async () => {
+    const page = await signedIn(org.me.user.email);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Team and privileges' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Two-way SMS' }).click();
+    await page.getByLabel('Area code').fill('415');
+    await page.getByRole('button', { name: 'Select' }).first().click();
+    await page.getByText(/^On, with/).waitFor();
+    await page.screenshot({ path: `${artifacts}/settings-sms.png` });
+
+    const rita = await signedIn(receptionist.email);
+    await rita.getByRole('link', { name: 'Settings' }).click();
+    expect(await rita.getByRole('button', { name: 'Team' }).count()).toBe(0);
+    expect(await rita.getByRole('button', { name: 'Two-way SMS' }).count()).toBe(0);
+  });
 });

@@ -2,11 +2,13 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { api, post, setSession } from './api';
 import { Inbox } from './Inbox';
+import { ContactPage } from './ContactPage';
+import { Nav } from './Nav';
+import { usePath } from './router';
+import { Settings } from './Settings';
 import { SignIn } from './SignIn';
+import { useLive } from './useLive';
 import type { Me } from './types';
-
-/** Signs out after this long without the user touching anything (the server enforces its own limit too). */
-const idleMs = 15 * 60_000;
 
 export function App() {
   const queryClient = useQueryClient();
@@ -36,10 +38,12 @@ export function App() {
   // Idle sign-out: the screen is cleared, nothing of a patient stays on it.
   useEffect(() => {
     if (!me) return;
+    // Signs out after the organization's idle time without the user touching anything (the server enforces it too).
+    const idleMs = me.sessionIdleMinutes * 60_000;
     let timer = setTimeout(expire, idleMs);
     function expire() {
       void post('/api/v1/auth/logout').catch(() => {});
-      signOut('You were signed out after 15 minutes without activity.');
+      signOut(`You were signed out after ${me!.sessionIdleMinutes} minutes without activity.`);
     }
     const reset = () => {
       clearTimeout(timer);
@@ -56,12 +60,34 @@ export function App() {
   if (me === undefined) return <p className="loading">Loading…</p>;
   if (me === null) return <SignIn notice={notice} onSignedIn={signedIn} />;
   return (
-    <Inbox
+    <Shell
       me={me}
       onSignOut={async () => {
         await post('/api/v1/auth/logout').catch(() => {});
         signOut(null);
       }}
     />
+  );
+}
+
+function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
+  const path = usePath();
+  const live = useLive(me.privileges.includes('send_messages'));
+  const contactId = /^\/contacts\/([0-9a-f-]{36})$/.exec(path)?.[1];
+  return (
+    <div className="page">
+      <header className="topbar">
+        <strong className="brand">{me.organization.name}</strong>
+        <Nav me={me} path={path} unread={live.unread} />
+        <span className="spacer" />
+        <span className="who">
+          {me.user.name} · {me.role.replace('_', ' ')}
+        </span>
+        <button type="button" className="secondary" onClick={onSignOut}>
+          Sign out
+        </button>
+      </header>
+      {path.startsWith('/settings') ? <Settings me={me} /> : contactId ? <ContactPage id={contactId} me={me} /> : <Inbox me={me} live={live} />}
+    </div>
   );
 }

@@ -6,7 +6,7 @@ import { filtersFromSearch, searchFromFilters, type Filters } from './logic';
 import { NewConversation } from './NewConversation';
 import { ThreadView } from './ThreadView';
 import type { ConversationItem, Me } from './types';
-import { useLive } from './useLive';
+import type { Typing } from './useLive';
 
 function useUrlState() {
   const [search, setSearch] = useState(window.location.search);
@@ -26,11 +26,11 @@ function useUrlState() {
   return { filters, selected, update };
 }
 
-export function Inbox({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
+export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typing: Typing[] } }) {
   const canUseHub = me.privileges.includes('send_messages');
   const queryClient = useQueryClient();
   const { filters, selected, update } = useUrlState();
-  const { unread, typing } = useLive(canUseHub);
+  const { unread, typing } = live;
   const [checked, setChecked] = useState<Set<string>>(new Set());
   const [composing, setComposing] = useState(false);
   const [visible, setVisible] = useState<ConversationItem[]>([]);
@@ -77,11 +77,7 @@ export function Inbox({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
 
   return (
     <div className="app">
-      <header className="topbar">
-        <strong className="brand">{me.organization.name}</strong>
-        <span className="badge" aria-label={`${unreadCount} unread conversations`} data-testid="unread-badge">
-          {unreadCount}
-        </span>
+      <div className="toolbar">
         <label className="visually-hidden" htmlFor="clinic-switcher">
           Clinic
         </label>
@@ -107,13 +103,7 @@ export function Inbox({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
             New message
           </button>
         )}
-        <span className="who">
-          {me.user.name} · {me.role.replace('_', ' ')}
-        </span>
-        <button type="button" className="secondary" onClick={onSignOut}>
-          Sign out
-        </button>
-      </header>
+      </div>
       {!canUseHub ? (
         <p className="empty">You need the “send messages” privilege to open the inbox. Ask an admin.</p>
       ) : (

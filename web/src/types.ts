@@ -8,6 +8,7 @@ export interface Me {
   plan: string;
   clinics: { id: string; name: string; slug: string }[];
   csrfToken: string | null;
+  sessionIdleMinutes: number;
 }
 
 export interface ConversationItem {

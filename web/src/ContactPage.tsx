@@ -1,0 +1,69 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api, post } from './api';
+import { channelLabels, shortTime } from './logic';
+import type { ConversationItem, Me, Message } from './types';
+
+/** C3: a patient's details, private notes and the history of their conversations, on one page. */
+export function ContactPage({ id, me }: { id: string; me: Me }) {
+  const queryClient = useQueryClient();
+  const contact = useQuery({ queryKey: ['contact', id], queryFn: () => api(`/api/v1/contacts/${id}`) });
+  const [error, setError] = useState<string | null>(null);
+  async function addNote(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    try {
+      await post(`/api/v1/contacts/${id}/notes`, { body: new FormData(form).get('body') });
+      form.reset();
+      await queryClient.invalidateQueries({ queryKey: ['contact', id] });
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+  if (contact.isLoading) return <p className="loading">Loading…</p>;
+  if (contact.isError) return <p className="empty" role="alert">{(contact.error as Error).message}</p>;
+  const c = contact.data;
+  return (
+    <main className="contact-page">
+      <section aria-labelledby="contact-name">
+        <h1 id="contact-name">{c.name}</h1>
+        <p className="sub">{c.type === 'lead' ? 'Lead' : 'Patient'}{c.blocked ? ' · blocked' : ''}</p>
+        <dl>
+          <dt>Phone</dt><dd>{c.phone ?? '—'}</dd>
+          <dt>Email</dt><dd>{c.email ?? '—'}</dd>
+          <dt>Date of birth</dt><dd>{c.dateOfBirth ?? '—'}</dd>
+          <dt>Can be reached by</dt><dd>{c.availableChannels.map((ch: keyof typeof channelLabels) => channelLabels[ch]).join(', ') || '—'}</dd>
+          <dt>Opted out of</dt><dd>{Object.entries(c.optedOut).filter(([, v]) => v).map(([k]) => k.toUpperCase()).join(', ') || 'nothing'}</dd>
+        </dl>
+      </section>
+      {me.privileges.includes('contacts') && (
+        <section aria-labelledby="notes-title">
+          <h2 id="notes-title">Private notes</h2>
+          <p className="sub">Seen by the clinic's staff only, never by the patient.</p>
+          {error && <p className="error" role="alert">{error}</p>}
+          <ul>{c.notes.map((n: { id: string; body: string; author: { name: string }; createdAt: string }) => <li key={n.id}>{n.body} <span className="sub">— {n.author.name}, {shortTime(n.createdAt)}</span></li>)}</ul>
+          <form className="inline-form" onSubmit={addNote}>
+            <label className="grow">Add a note <input name="body" required /></label>
+            <button type="submit">Save note</button>
+          </form>
+        </section>
+      )}
+      <section aria-labelledby="threads-title">
+        <h2 id="threads-title">Conversations</h2>
+        <ul>
+          {c.conversations.map((t: ConversationItem) => (
+            <li key={t.id}><a href={`/?status=all&c=${t.id}`}>{channelLabels[t.channel]} · {t.status}{t.archived ? ' · archived' : ''} · {shortTime(t.lastActivityAt)}</a> — {t.lastMessage?.preview}</li>
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="history-title">
+        <h2 id="history-title">Recent messages and calls</h2>
+        <ul>
+          {c.messages.map((m: Message) => (
+            <li key={m.id}><span className="sub">{shortTime(m.createdAt)} · {channelLabels[m.channel]} · {m.sender.name}:</span> {m.body}</li>
+          ))}
+        </ul>
+      </section>
+    </main>
+  );
+}

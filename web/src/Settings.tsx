@@ -1,0 +1,232 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { api, post } from './api';
+import type { Me } from './types';
+
+const privilegeNames = { send_messages: 'Send messages', inbox: 'SMS inbox', contacts: 'Contacts (CRM)' } as const;
+type Privilege = keyof typeof privilegeNames;
+
+/** Settings: team and privileges, inboxes, opted-out patients, the two-way SMS inbox, the plan. */
+export function Settings({ me }: { me: Me }) {
+  const isAdmin = me.role === 'admin' || me.role === 'main_admin';
+  const sections = [
+    isAdmin && ['team', 'Team'],
+    isAdmin && ['inboxes', 'Inboxes'],
+    (me.privileges.includes('contacts') || me.privileges.includes('send_messages')) && ['optouts', 'Opted-out patients'],
+    me.privileges.includes('inbox') && ['sms', 'Two-way SMS'],
+    ['plan', 'Plan'],
+  ].filter(Boolean) as [string, string][];
+  const [section, setSection] = useState(sections[0]![0]);
+  return (
+    <main className="settings">
+      <nav className="settings-nav" aria-label="Settings sections">
+        {sections.map(([id, label]) => (
+          <button key={id} type="button" className={id === section ? '' : 'secondary'} aria-pressed={id === section} onClick={() => setSection(id)}>
+            {label}
+          </button>
+        ))}
+      </nav>
+      <section className="settings-body">
+        {section === 'team' && <Team me={me} />}
+        {section === 'inboxes' && <Inboxes />}
+        {section === 'optouts' && <OptOuts />}
+        {section === 'sms' && <SmsInbox me={me} />}
+        {section === 'plan' && <Plan />}
+      </section>
+    </main>
+  );
+}
+
+function useAction() {
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const run = async (fn: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await fn();
+      await queryClient.invalidateQueries();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return { error, run };
+}
+
+function Team({ me }: { me: Me }) {
+  const users = useQuery({ queryKey: ['users'], queryFn: () => api('/api/v1/users') });
+  const { error, run } = useAction();
+  const toggle = (user: { id: string; privileges: Privilege[] }, p: Privilege) =>
+    run(() => api(`/api/v1/users/${user.id}`, { method: 'PATCH', body: { privileges: user.privileges.includes(p) ? user.privileges.filter((x) => x !== p) : [...user.privileges, p] } }));
+  async function add(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const form = e.currentTarget;
+    await run(async () => {
+      await post('/api/v1/users', {
+        name: f.get('name'),
+        email: f.get('email'),
+        password: f.get('password'),
+        role: f.get('role'),
+        privileges: (Object.keys(privilegeNames) as Privilege[]).filter((p) => f.get(p) === 'on'),
+        clinicIds: me.clinics.map((c) => c.id),
+      });
+      form.reset();
+    });
+  }
+  return (
+    <>
+      <h2>Team and privileges</h2>
+      {error && <p className="error" role="alert">{error}</p>}
+      <table className="grid">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Role</th>
+            {Object.values(privilegeNames).map((n) => (
+              <th scope="col" key={n}>{n}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {(users.data?.items ?? []).map((u: { id: string; name: string; email: string; role: string; privileges: Privilege[] }) => (
+            <tr key={u.id}>
+              <td>{u.name}<div className="sub">{u.email}</div></td>
+              <td>{u.role.replace('_', ' ')}</td>
+              {(Object.keys(privilegeNames) as Privilege[]).map((p) => (
+                <td key={p}>
+                  <input type="checkbox" aria-label={`${privilegeNames[p]} for ${u.name}`} checked={u.privileges.includes(p)} disabled={u.role === 'main_admin'} onChange={() => toggle(u, p)} />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form className="inline-form" onSubmit={add} aria-label="Add a team member">
+        <h3>Add a team member</h3>
+        <label>Name <input name="name" required /></label>
+        <label>Email <input name="email" type="email" required /></label>
+        <label>Temporary password <input name="password" type="password" minLength={10} required /></label>
+        <label>Role <select name="role" defaultValue="receptionist"><option value="receptionist">Receptionist</option><option value="doctor">Doctor</option><option value="nurse">Nurse</option><option value="admin">Admin</option></select></label>
+        {(Object.keys(privilegeNames) as Privilege[]).map((p) => (
+          <label key={p} className="check"><input type="checkbox" name={p} defaultChecked={p === 'send_messages'} /> {privilegeNames[p]}</label>
+        ))}
+        <button type="submit">Add</button>
+      </form>
+    </>
+  );
+}
+
+function Inboxes() {
+  const inboxes = useQuery({ queryKey: ['inboxes'], queryFn: () => api('/api/v1/inboxes') });
+  const { error, run } = useAction();
+  async function add(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const name = new FormData(form).get('name');
+    await run(async () => {
+      await post('/api/v1/inboxes', { name });
+      form.reset();
+    });
+  }
+  return (
+    <>
+      <h2>Inboxes</h2>
+      <p className="sub">Inboxes sort conversations by team or workflow; move a thread from its menu.</p>
+      {error && <p className="error" role="alert">{error}</p>}
+      <ul>{(inboxes.data?.items ?? []).map((i: { id: string; name: string }) => <li key={i.id}>{i.name}</li>)}</ul>
+      <form className="inline-form" onSubmit={add}>
+        <label>New inbox <input name="name" required /></label>
+        <button type="submit">Create</button>
+      </form>
+    </>
+  );
+}
+
+function OptOuts() {
+  const list = useQuery({ queryKey: ['opt-outs'], queryFn: () => api('/api/v1/opt-outs') });
+  const items = list.data?.items ?? [];
+  return (
+    <>
+      <h2>Opted-out patients</h2>
+      <p className="sub">Nothing is sent on a channel a patient opted out of; they opt back in by replying START.</p>
+      {items.length === 0 ? (
+        <p>No one has opted out.</p>
+      ) : (
+        <table className="grid">
+          <thead><tr><th scope="col">Name</th><th scope="col">Phone / email</th><th scope="col">Opted out of</th></tr></thead>
+          <tbody>
+            {items.map((c: { id: string; name: string; phone: string | null; email: string | null; optedOut: Record<string, boolean> }) => (
+              <tr key={c.id}>
+                <td>{c.name}</td>
+                <td>{c.phone ?? c.email}</td>
+                <td>{Object.entries(c.optedOut).filter(([, v]) => v).map(([k]) => k.toUpperCase()).join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+function SmsInbox({ me }: { me: Me }) {
+  const status = useQuery({ queryKey: ['sms-inbox'], queryFn: () => api('/api/v1/sms-inbox') });
+  const [areaCode, setAreaCode] = useState('');
+  const numbers = useQuery({ queryKey: ['sms-numbers', areaCode], queryFn: () => api(`/api/v1/sms-inbox/available-numbers?areaCode=${areaCode}`), enabled: /^[2-9]\d\d$/.test(areaCode) && me.role === 'main_admin' && me.plan === 'accelerator' });
+  const [confirming, setConfirming] = useState(false);
+  const { error, run } = useAction();
+  const locked = me.plan !== 'accelerator';
+  return (
+    <>
+      <h2>Two-way SMS inbox {locked && <span className="lock" aria-label="Locked: needs the Accelerator plan">🔒 Accelerator plan</span>}</h2>
+      <p className="sub">A number of your own for texting patients; their replies land in the inbox. $5 per month.</p>
+      {error && <p className="error" role="alert">{error}</p>}
+      {status.data?.enabled ? (
+        <>
+          <p>On, with <strong>{status.data.phoneNumber}</strong>.</p>
+          {me.role === 'main_admin' &&
+            (confirming ? (
+              <div className="confirm" role="alertdialog" aria-label="Confirm disabling">
+                <p>Disabling releases this number for good and hides the old texts from everyone (they are kept for the record). Enabling again needs a new number.</p>
+                <button type="button" className="danger" onClick={() => run(() => post('/api/v1/sms-inbox/disable', { confirm: true })).then(() => setConfirming(false))}>Disable and release the number</button>
+                <button type="button" className="secondary" onClick={() => setConfirming(false)}>Keep it</button>
+              </div>
+            ) : (
+              <button type="button" className="danger" onClick={() => setConfirming(true)}>Disable…</button>
+            ))}
+        </>
+      ) : me.role !== 'main_admin' ? (
+        <p>Off. Only the main admin can turn it on.</p>
+      ) : locked ? (
+        <p>Upgrade to the Accelerator plan to turn it on.</p>
+      ) : (
+        <>
+          <label>Area code <input value={areaCode} onChange={(e) => setAreaCode(e.target.value.replace(/\D/g, '').slice(0, 3))} inputMode="numeric" placeholder="415" /></label>
+          <ul className="numbers">
+            {(numbers.data?.items ?? []).map((n: { phoneNumber: string; locality: string }) => (
+              <li key={n.phoneNumber}>
+                {n.phoneNumber} <span className="sub">{n.locality}</span>{' '}
+                <button type="button" onClick={() => run(() => post('/api/v1/sms-inbox', { phoneNumber: n.phoneNumber }))}>Select</button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </>
+  );
+}
+
+function Plan() {
+  const plan = useQuery({ queryKey: ['plan'], queryFn: () => api('/api/v1/plan') });
+  return (
+    <>
+      <h2>Plan</h2>
+      {plan.data && (
+        <p>
+          You are on <strong>{plan.data.name}</strong>
+          {plan.data.features.length ? <>, which includes {plan.data.features.map((f: string) => f.replace('_', '-')).join(' and ')}.</> : '.'}
+        </p>
+      )}
+    </>
+  );
+}
