@@ -8,6 +8,8 @@
  * Providers are local: a Twilio-speaking server on loopback receives the sends.
  */
 import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -30,6 +32,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '10' },
     sends: { type: 'string', default: '200' },
+    'sse-clients': { type: 'string', default: '500' },
   },
 });
 const volume = { conversations: Number(args.conversations), messages: Number(args.messages) };
@@ -152,7 +155,7 @@ async function countAccepted(deps: Deps): Promise<number> {
 }
 
 /** Idle: one message at a time, from the API's answer to the provider receiving the request. */
-async function sendToProvider(address: string, cookie: string, csrf: string, clinicId: string, twilio: FakeTwilio): Promise<Row> {
+async function sendToProvider(address: string, cookie: string, csrf: string, clinicId: string, twilio: FakeTwilio): Promise<Row & { conversationId: string }> {
   const headers = { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' };
   const started = await fetch(`${address}/api/v1/conversations`, { method: 'POST', headers, body: JSON.stringify({ phone: '+14155550177', channel: 'sms', clinicId, body: 'warm-up' }) });
   const conversationId = (await started.json()).conversation.id;
@@ -168,6 +171,80 @@ async function sendToProvider(address: string, cookie: string, csrf: string, cli
   }
   samples.sort((a, b) => a - b);
   const row = { name: 'send: API call → provider receives it', p50: Math.round(percentile(samples, 50) * 10) / 10, p99: Math.round(percentile(samples, 99) * 10) / 10, rps: 0, note: `${total} sends, one at a time` };
+  print(row);
+  return { ...row, conversationId };
+}
+
+/** The web app's first load: the JavaScript and CSS index.html pulls in, gzipped. */
+async function webBundle(): Promise<Row> {
+  const { build } = await import('vite');
+  await build({ configFile: path.join(import.meta.dirname, '..', 'vite.config.ts'), logLevel: 'warn' });
+  const dist = path.join(import.meta.dirname, '..', 'dist', 'web');
+  const html = await fs.readFile(path.join(dist, 'index.html'), 'utf8');
+  const assets = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => m[1]!);
+  let js = 0;
+  let css = 0;
+  for (const asset of assets) {
+    const gz = gzipSync(await fs.readFile(path.join(dist, asset))).length;
+    if (asset.endsWith('.js')) js += gz;
+    else css += gz;
+  }
+  const row = { name: 'web app first load (gzip)', p50: 0, p99: 0, rps: 0, note: `${(js / 1024).toFixed(1)} KB JavaScript + ${(css / 1024).toFixed(1)} KB CSS` };
+  print(row);
+  return row;
+}
+
+/** B1: from a message being sent to each of `clients` open event streams hearing of it. */
+async function sseFanOut(address: string, cookie: string, csrf: string, conversationId: string, clients: number, messages: number): Promise<Row> {
+  const arrivals = new Map<string, number[]>();
+  const sentAt = new Map<string, number>();
+  const requests: http.ClientRequest[] = [];
+  let ready = 0;
+  await new Promise<void>((resolve, reject) => {
+    for (let i = 0; i < clients; i++) {
+      const req = http.get(`${address}/api/v1/events`, { headers: { cookie, accept: 'text/event-stream' }, agent: false }, (res) => {
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          const now = performance.now();
+          buffer += chunk;
+          let end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            if (block.startsWith('event: ready') && ++ready === clients) resolve();
+            if (block.startsWith('event: message.created')) {
+              const id = JSON.parse(block.split('data: ')[1]!).messageId as string;
+              arrivals.set(id, [...(arrivals.get(id) ?? []), now]);
+            }
+          }
+        });
+      });
+      req.on('error', reject);
+      requests.push(req);
+    }
+  });
+  const headers = { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' };
+  for (let i = 0; i < messages; i++) {
+    const t0 = performance.now();
+    const res = await fetch(`${address}/api/v1/conversations/${conversationId}/messages`, { method: 'POST', headers, body: JSON.stringify({ body: `Fan-out ${i}` }) });
+    if (res.status !== 202) throw new Error(`fan-out send answered ${res.status}: ${await res.text()}`);
+    const { id } = (await res.json()) as { id: string };
+    sentAt.set(id, t0);
+    const deadline = Date.now() + 10_000;
+    while ((arrivals.get(id)?.length ?? 0) < clients && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  requests.forEach((r) => r.destroy());
+  const samples = [...sentAt].flatMap(([id, t0]) => (arrivals.get(id) ?? []).map((t) => t - t0)).sort((a, b) => a - b);
+  const expected = clients * messages;
+  const row = {
+    name: `SSE: send → ${clients} open streams`,
+    p50: Math.round(percentile(samples, 50) * 10) / 10,
+    p99: Math.round(percentile(samples, 99) * 10) / 10,
+    rps: 0,
+    note: `${samples.length}/${expected} deliveries, ${messages} messages`,
+  };
   print(row);
   return row;
 }
@@ -236,8 +313,13 @@ async function main(): Promise<void> {
       ...(await readScenarios(address, cookie, threadId)),
       await inboundWebhooks(deps, address, clinicNumber, twilio.authToken),
       await inboundDrain(deps),
-      await sendToProvider(address, cookie, me.csrfToken, me.clinics[0].id, twilio),
     ];
+    const send = await sendToProvider(address, cookie, me.csrfToken, me.clinics[0].id, twilio);
+    results.push(
+      send,
+      await sseFanOut(address, cookie, me.csrfToken, send.conversationId, Number(args['sse-clients']), 20),
+      await webBundle(),
+    );
     const out = { at: new Date().toISOString(), machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, database: config.databaseUrl ? 'DATABASE_URL' : 'embedded', volume, connections: Number(args.connections), results };
     await fs.writeFile(path.join(import.meta.dirname, 'results.json'), JSON.stringify(out, null, 2) + '\n');
   } finally {

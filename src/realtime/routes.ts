@@ -18,6 +18,18 @@ function frame(event: string, data: unknown): string {
  * the clinics they work at, and their unread count whenever it changes. Events name ids; clients fetch.
  */
 export function realtimeRoutes(app: App, deps: Deps): void {
+  // One count per user per burst, however many of their screens are open.
+  const counting = new Map<string, { at: number; count: Promise<number | null> }>();
+  const sharedUnread = (actor: Actor) => {
+    const now = Date.now();
+    const hit = counting.get(actor.userId);
+    if (hit && now - hit.at < unreadDebounceMs) return hit.count;
+    const count = unreadCount(deps, actor).catch(() => null);
+    counting.set(actor.userId, { at: now, count });
+    if (counting.size > 10_000) counting.clear();
+    return count;
+  };
+
   app.get(
     '/api/v1/events',
     {
@@ -43,7 +55,7 @@ export function realtimeRoutes(app: App, deps: Deps): void {
       let unreadTimer: NodeJS.Timeout | undefined;
       const sendUnread = async () => {
         unreadTimer = undefined;
-        const unread = await unreadCount(deps, actor).catch(() => null);
+        const unread = await sharedUnread(actor);
         if (unread !== null && unread !== lastUnread && !res.destroyed) {
           lastUnread = unread;
           res.write(frame('unread.count', { unread }));
