@@ -63,6 +63,12 @@ describe('the staff inbox in a browser', () => {
     await page.getByRole('heading', { name: 'Maria Gonzalez' }).waitFor();
     expect(page.url()).toContain('q=415-555-0134');
     const box = page.getByLabel('Message', { exact: true });
+    await box.fill('A'.repeat(161));
+    await page.getByText('161 characters · 2 segments · GSM-7').waitFor();
+    await box.fill('');
+    await page.getByRole('button', { name: 'Emoji' }).click();
+    await page.getByRole('menuitem', { name: 'thumbs up' }).click();
+    await page.getByText(/2 characters · 1 segment · UCS-2/).waitFor();
     await box.fill('Yes, it is covered.');
     await box.press('Enter');
     const thread = page.getByRole('list', { name: 'Messages' });

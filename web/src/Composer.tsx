@@ -4,6 +4,13 @@ import { api, post } from './api';
 import { channelLabels } from './logic';
 import type { Thread } from './types';
 
+/** A short, clinic-appropriate set; each has a name a screen reader reads. */
+const emojis: [string, string][] = [
+  ['🙂', 'smile'], ['😊', 'happy'], ['👍', 'thumbs up'], ['🙏', 'thank you'], ['❤️', 'heart'], ['🎉', 'celebration'],
+  ['✅', 'check mark'], ['📅', 'calendar'], ['⏰', 'alarm clock'], ['🦷', 'tooth'], ['💊', 'pill'], ['🩺', 'stethoscope'],
+  ['📞', 'telephone'], ['📍', 'location'], ['👋', 'wave'], ['😷', 'face mask'],
+];
+
 interface Uploaded {
   id: string;
   filename: string;
@@ -17,6 +24,8 @@ export function Composer({ thread, onSent }: { thread: Thread; onSent: () => Pro
   const [files, setFiles] = useState<Uploaded[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [emojiOpen, setEmojiOpen] = useState(false);
+  const textArea = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
   const fileInput = useRef<HTMLInputElement>(null);
   const size = channel === 'sms' ? smsSize(text) : null;
@@ -65,6 +74,18 @@ export function Composer({ thread, onSent }: { thread: Thread; onSent: () => Pro
     }
   }
 
+  function insertEmoji(emoji: string) {
+    const el = textArea.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? text.length;
+    setText(text.slice(0, start) + emoji + text.slice(end));
+    setEmojiOpen(false);
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(start + emoji.length, start + emoji.length);
+    });
+  }
+
   if (!channels.length) return <p className="composer empty">This contact has no phone, email or portal chat to write to.</p>;
   return (
     <div
@@ -95,6 +116,7 @@ export function Composer({ thread, onSent }: { thread: Thread; onSent: () => Pro
         </select>
         <label className="visually-hidden" htmlFor="composer-text">Message</label>
         <textarea
+          ref={textArea}
           id="composer-text"
           value={text}
           placeholder="Write a reply — Enter sends, Shift+Enter adds a line"
@@ -104,6 +126,20 @@ export function Composer({ thread, onSent }: { thread: Thread; onSent: () => Pro
           }}
           onKeyDown={onKeyDown}
         />
+        <span className="emoji-wrap">
+          <button type="button" className="secondary" aria-expanded={emojiOpen} aria-haspopup="true" onClick={() => setEmojiOpen((o) => !o)}>
+            Emoji
+          </button>
+          {emojiOpen && (
+            <span className="emoji-menu" role="menu" aria-label="Emoji">
+              {emojis.map(([emoji, name]) => (
+                <button key={emoji} type="button" role="menuitem" aria-label={name} className="secondary" onClick={() => insertEmoji(emoji)}>
+                  {emoji}
+                </button>
+              ))}
+            </span>
+          )}
+        </span>
         <input ref={fileInput} type="file" hidden multiple onChange={(e) => void upload(e.target.files)} />
         <button type="button" className="secondary" disabled={channel === 'sms'} title={channel === 'sms' ? 'Attachments cannot go by SMS' : undefined} onClick={() => fileInput.current?.click()}>
           Attach
