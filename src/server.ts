@@ -15,6 +15,7 @@ import { smsInboxRoutes } from './channels/sms/inbox.js';
 import { channelAccountRoutes } from './channels/accounts.js';
 import { webhookRoutes } from './channels/webhooks.js';
 import { billingRoutes } from './billing/routes.js';
+import { templateRoutes } from './templates/routes.js';
 import { contactRoutes } from './contacts/routes.js';
 import { conversationRoutes } from './conversations/routes.js';
 import type { Deps } from './deps.js';
@@ -91,6 +92,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   await attachmentRoutes(app, deps);
   realtimeRoutes(app, deps);
   billingRoutes(app, deps);
+  templateRoutes(app, deps);
   smsInboxRoutes(app, deps);
   channelAccountRoutes(app, deps);
   webhookRoutes(app, deps);

@@ -15,7 +15,9 @@ import { newestFirst, type DbOrTx, type Tx } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { isAdmin, type Role } from '../orgs/rules.js';
-import { campaigns, users } from '../orgs/schema.js';
+import { campaigns, clinics, users } from '../orgs/schema.js';
+import { renderTemplate } from '../templates/rules.js';
+import { templateInOrg } from '../templates/service.js';
 import { accessibleClinic, assertClinicAccess, assignableUser, defaultInbox, inboxInOrg } from '../orgs/service.js';
 import {
   autoArchiveCutoff,
@@ -505,7 +507,8 @@ export async function startConversation(deps: Deps, actor: Actor, input: StartIn
 /** A reply in a conversation; reopens and unarchives it, since a new message is new activity. */
 export interface SendInput {
   channel?: SendChannel;
-  body: string;
+  body?: string;
+  templateId?: string;
   attachmentIds?: string[];
   whatsappTemplate?: { name: string; language: string };
 }
@@ -522,9 +525,10 @@ export async function sendMessage(deps: Deps, actor: Actor, conversationId: stri
     if (!channel) throw new AppError('channel_unavailable', 'this contact has no phone, email or portal chat to send to');
     if (channel === 'sms') assertSmsAccess(actor);
     const at = deps.clock.now();
+    const body = await messageBody(tx, actor, conversation, contact, input);
     const id = await appendOutbound(tx, conversation, contact, {
       channel,
-      body: input.body,
+      body,
       sender: { kind: 'user', userId: actor.userId },
       at,
       attachmentIds: input.attachmentIds,
@@ -539,6 +543,17 @@ export async function sendMessage(deps: Deps, actor: Actor, conversationId: stri
     return id;
   });
   return messageById(deps.db, messageId);
+}
+
+/** K2: the text to send — as written, or the template filled in for this patient. */
+async function messageBody(tx: Tx, actor: Actor, conversation: ConversationRow, contact: ContactRow, input: SendInput): Promise<string> {
+  if (input.templateId) {
+    const template = await templateInOrg(tx, actor.orgId, input.templateId);
+    const [clinic] = await tx.select().from(clinics).where(eq(clinics.id, conversation.clinicId));
+    return renderTemplate(template.body, { patient: { name: contact.name }, clinic, staff: { name: actor.name } });
+  }
+  if (!input.body) throw new AppError('invalid_input', 'body is required (or a templateId)', { errors: [{ field: 'body.body', message: 'is required' }] });
+  return input.body;
 }
 
 /** Opens and unarchives a thread, unless the patient has another active one in the clinic. */

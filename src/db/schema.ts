@@ -8,3 +8,4 @@ export * from '../channels/schema.js';
 export * from '../delivery/schema.js';
 export * from '../billing/schema.js';
 export * from '../attachments/schema.js';
+export * from '../templates/schema.js';

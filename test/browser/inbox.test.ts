@@ -97,6 +97,8 @@ describe('the staff inbox in a browser', () => {
     const badge = page.getByTestId('unread-badge');
     const before = Number(await badge.textContent());
     const boxes = page.getByRole('checkbox', { name: /Select conversation/ });
+    await boxes.first().waitFor();
+    await expect.poll(() => boxes.count()).toBe(3);
     const count = await boxes.count();
     for (let i = 0; i < count; i++) await boxes.nth(i).check();
     await page.getByRole('button', { name: 'Mark read', exact: true }).click();
@@ -152,6 +154,16 @@ describe('the staff inbox in a browser', () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Team and privileges' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Templates' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Welcome');
+    await page.getByLabel('Text', { exact: true }).fill('Hi {{patient.firstName}}, welcome to {{clinic.name}}!');
+    await page.getByRole('button', { name: 'Save template' }).click();
+    await page.getByText('Welcome', { exact: true }).waitFor();
+    await page.getByRole('link', { name: /Inbox/ }).click();
+    await page.getByRole('button', { name: /Aisha Rahman/ }).click();
+    await page.getByLabel('Insert a template').selectOption({ label: 'Welcome' });
+    expect(await page.getByLabel('Message', { exact: true }).inputValue()).toBe('Hi Aisha, welcome to Browser Dental Main!');
+    await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Two-way SMS' }).click();
     await page.getByLabel('Area code').fill('415');
     await page.getByRole('button', { name: 'Select' }).first().click();

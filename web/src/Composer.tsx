@@ -1,5 +1,7 @@
 import { useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { smsSize } from '../../src/channels/sms-segments';
+import { renderTemplate } from '../../src/templates/rules';
 import { api, post } from './api';
 import { channelLabels } from './logic';
 import type { Thread } from './types';
@@ -17,7 +19,9 @@ interface Uploaded {
 }
 
 /** K1: Enter sends, Shift+Enter adds a line; the channel picker offers only what reaches this contact. */
-export function Composer({ thread, onSent }: { thread: Thread; onSent: () => Promise<unknown> }) {
+export function Composer({ thread, staffName, onSent }: { thread: Thread; staffName: string; onSent: () => Promise<unknown> }) {
+  const templates = useQuery({ queryKey: ['templates'], queryFn: () => api<{ items: { id: string; name: string; body: string }[] }>('/api/v1/templates') });
+  const clinics = useQuery({ queryKey: ['clinics'], queryFn: () => api<{ items: { id: string; name: string; phone: string | null; address: string | null }[] }>('/api/v1/clinics') });
   const channels = thread.availableChannels;
   const [channel, setChannel] = useState(channels.includes(thread.channel as never) ? thread.channel : (channels[0] ?? ''));
   const [text, setText] = useState('');
@@ -86,6 +90,14 @@ export function Composer({ thread, onSent }: { thread: Thread; onSent: () => Pro
     });
   }
 
+  function insertTemplate(id: string) {
+    const template = templates.data?.items.find((t) => t.id === id);
+    const clinic = clinics.data?.items.find((c) => c.id === thread.clinicId);
+    if (!template || !clinic) return;
+    setText(renderTemplate(template.body, { patient: { name: thread.contact.name }, clinic, staff: { name: staffName } }));
+    textArea.current?.focus();
+  }
+
   if (!channels.length) return <p className="composer empty">This contact has no phone, email or portal chat to write to.</p>;
   return (
     <div
@@ -126,6 +138,17 @@ export function Composer({ thread, onSent }: { thread: Thread; onSent: () => Pro
           }}
           onKeyDown={onKeyDown}
         />
+        {(templates.data?.items.length ?? 0) > 0 && (
+          <>
+            <label className="visually-hidden" htmlFor="composer-template">Insert a template</label>
+            <select id="composer-template" value="" onChange={(e) => insertTemplate(e.target.value)}>
+              <option value="">Templates…</option>
+              {templates.data!.items.map((t) => (
+                <option key={t.id} value={t.id}>{t.name}</option>
+              ))}
+            </select>
+          </>
+        )}
         <span className="emoji-wrap">
           <button type="button" className="secondary" aria-expanded={emojiOpen} aria-haspopup="true" onClick={() => setEmojiOpen((o) => !o)}>
             Emoji

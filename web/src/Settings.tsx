@@ -12,6 +12,7 @@ export function Settings({ me }: { me: Me }) {
   const sections = [
     isAdmin && ['team', 'Team'],
     isAdmin && ['inboxes', 'Inboxes'],
+    isAdmin && ['templates', 'Templates'],
     (me.privileges.includes('contacts') || me.privileges.includes('send_messages')) && ['optouts', 'Opted-out patients'],
     me.privileges.includes('inbox') && ['sms', 'Two-way SMS'],
     ['plan', 'Plan'],
@@ -29,6 +30,7 @@ export function Settings({ me }: { me: Me }) {
       <section className="settings-body">
         {section === 'team' && <Team me={me} />}
         {section === 'inboxes' && <Inboxes />}
+        {section === 'templates' && <Templates />}
         {section === 'optouts' && <OptOuts />}
         {section === 'sms' && <SmsInbox me={me} />}
         {section === 'plan' && <Plan />}
@@ -227,6 +229,33 @@ function Plan() {
           {plan.data.features.length ? <>, which includes {plan.data.features.map((f: string) => f.replace('_', '-')).join(' and ')}.</> : '.'}
         </p>
       )}
+    </>
+  );
+}
+
+function Templates() {
+  const list = useQuery({ queryKey: ['templates'], queryFn: () => api('/api/v1/templates') });
+  const { error, run } = useAction();
+  async function add(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    await run(async () => {
+      await post('/api/v1/templates', { name: f.get('name'), body: f.get('body') });
+      form.reset();
+    });
+  }
+  return (
+    <>
+      <h2>Templates</h2>
+      <p className="sub">Placeholders: {(list.data?.placeholders ?? []).map((p: string) => `{{${p}}}`).join(' ')}</p>
+      {error && <p className="error" role="alert">{error}</p>}
+      <ul>{(list.data?.items ?? []).map((t: { id: string; name: string; body: string }) => <li key={t.id}><strong>{t.name}</strong> — {t.body}</li>)}</ul>
+      <form className="inline-form" onSubmit={add} aria-label="New template">
+        <label>Name <input name="name" required /></label>
+        <label className="grow">Text <input name="body" required placeholder="Hi {{patient.firstName}}, …" /></label>
+        <button type="submit">Save template</button>
+      </form>
     </>
   );
 }

@@ -88,7 +88,7 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
           {typing.map((x) => x.name).join(', ')} {typing.length > 1 ? 'are' : 'is'} replying…
         </p>
       )}
-      <Composer thread={t} onSent={refresh} />
+      <Composer thread={t} staffName={me.user.name} onSent={refresh} />
     </section>
   );
 }

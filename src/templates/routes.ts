@@ -1,0 +1,33 @@
+import { Type } from 'typebox';
+import type { Deps } from '../deps.js';
+import { responses, Timestamp } from '../http/schemas.js';
+import { actorOf, type App } from '../http/types.js';
+import { placeholders } from './rules.js';
+import { createTemplate, listTemplates } from './service.js';
+
+const Template = Type.Object({ id: Type.String(), name: Type.String(), body: Type.String(), createdAt: Timestamp });
+
+export function templateRoutes(app: App, deps: Deps): void {
+  app.get(
+    '/api/v1/templates',
+    {
+      config: { access: { privileges: ['send_messages'] } },
+      schema: { tags: ['templates'], summary: 'Message templates, and the placeholders they may use', response: responses({ 200: Type.Object({ items: Type.Array(Template), placeholders: Type.Array(Type.String()) }) }) },
+    },
+    async (request) => ({ items: await listTemplates(deps, actorOf(request)), placeholders: [...placeholders] }),
+  );
+
+  app.post(
+    '/api/v1/templates',
+    {
+      config: { access: { role: 'admin' } },
+      schema: {
+        tags: ['templates'],
+        summary: 'Create a template; {{patient.firstName}}-style placeholders are filled in per recipient (an unknown one is 400)',
+        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), body: Type.String({ minLength: 1, maxLength: 5000 }) }),
+        response: responses({ 201: Template }, 409),
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createTemplate(deps, actorOf(request), request.body)),
+  );
+}

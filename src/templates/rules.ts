@@ -1,0 +1,51 @@
+/** K2: message templates with {{placeholders}}, checked when saved and filled in per recipient. Pure; shared with the web app. */
+
+export const placeholders = [
+  'patient.firstName',
+  'patient.lastName',
+  'patient.name',
+  'clinic.name',
+  'clinic.phone',
+  'clinic.address',
+  'staff.name',
+] as const;
+export type Placeholder = (typeof placeholders)[number];
+
+const pattern = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+/** The placeholders a template uses that we do not know, in the order they appear. */
+export function unknownPlaceholders(body: string): string[] {
+  const known = new Set<string>(placeholders);
+  return [...new Set([...body.matchAll(pattern)].map((m) => m[1]!).filter((name) => !known.has(name)))];
+}
+
+export interface TemplateValues {
+  patient: { name: string };
+  clinic: { name: string; phone: string | null; address: string | null };
+  staff: { name: string };
+}
+
+function valueOf(name: Placeholder, v: TemplateValues): string {
+  const [first, ...rest] = v.patient.name.trim().split(/\s+/);
+  switch (name) {
+    case 'patient.firstName':
+      return first ?? '';
+    case 'patient.lastName':
+      return rest.join(' ');
+    case 'patient.name':
+      return v.patient.name;
+    case 'clinic.name':
+      return v.clinic.name;
+    case 'clinic.phone':
+      return v.clinic.phone ?? '';
+    case 'clinic.address':
+      return v.clinic.address ?? '';
+    case 'staff.name':
+      return v.staff.name;
+  }
+}
+
+/** Fills a template in for one recipient; an unknown placeholder stays as written. */
+export function renderTemplate(body: string, values: TemplateValues): string {
+  return body.replace(pattern, (whole, name: string) => ((placeholders as readonly string[]).includes(name) ? valueOf(name as Placeholder, values) : whole));
+}

@@ -1,0 +1,42 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Actor } from '../auth/actor.js';
+import { auditActor } from '../auth/service.js';
+import { recordAudit } from '../audit/service.js';
+import type { DbOrTx } from '../db/client.js';
+import { isUniqueViolation } from '../db/errors.js';
+import type { Deps } from '../deps.js';
+import { AppError, notFound } from '../errors.js';
+import { placeholders, unknownPlaceholders } from './rules.js';
+import { templates } from './schema.js';
+
+const templateJson = (t: typeof templates.$inferSelect) => ({ id: t.id, name: t.name, body: t.body, createdAt: t.createdAt.toISOString() });
+
+export async function listTemplates(deps: Deps, actor: Actor) {
+  const rows = await deps.db.select().from(templates).where(eq(templates.orgId, actor.orgId)).orderBy(asc(templates.name));
+  return rows.map(templateJson);
+}
+
+export async function createTemplate(deps: Deps, actor: Actor, input: { name: string; body: string }) {
+  const unknown = unknownPlaceholders(input.body);
+  if (unknown.length) {
+    throw new AppError('invalid_input', `unknown placeholder ${unknown.map((u) => `{{${u}}}`).join(', ')}; known: ${placeholders.map((p) => `{{${p}}}`).join(', ')}`, {
+      errors: [{ field: 'body.body', message: `unknown placeholder {{${unknown[0]}}}` }],
+    });
+  }
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const [row] = await tx.insert(templates).values({ orgId: actor.orgId, name: input.name.trim(), body: input.body, createdBy: actor.userId }).returning();
+      await recordAudit(tx, { ...auditActor(actor), action: 'template.create', subject: { type: 'template', id: row.id } });
+      return templateJson(row);
+    });
+  } catch (e) {
+    if (isUniqueViolation(e, 'templates_org_name_key')) throw new AppError('name_taken', `a template named "${input.name}" already exists`);
+    throw e;
+  }
+}
+
+export async function templateInOrg(db: DbOrTx, orgId: string, id: string) {
+  const [row] = await db.select().from(templates).where(and(eq(templates.id, id), eq(templates.orgId, orgId)));
+  if (!row) throw notFound('template');
+  return row;
+}
