@@ -175,4 +175,24 @@ describe('the staff inbox in a browser', () => {
     expect(await rita.getByRole('button', { name: 'Team' }).count()).toBe(0);
     expect(await rita.getByRole('button', { name: 'Two-way SMS' }).count()).toBe(0);
   });
+
+  it('works from the keyboard: / searches, j/k move, r replies, e closes', async () => {
+    const page = await signedIn(org.me.user.email);
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(/search conversations/i);
+    await page.keyboard.press('Escape');
+    await page.locator('body').click({ position: { x: 900, y: 600 } });
+    await page.keyboard.press('j');
+    await page.getByRole('heading', { level: 2 }).first().waitFor();
+    const first = new URL(page.url()).searchParams.get('c');
+    await page.keyboard.press('j');
+    await expect.poll(() => new URL(page.url()).searchParams.get('c')).not.toBe(first);
+    await page.keyboard.press('k');
+    await expect.poll(() => new URL(page.url()).searchParams.get('c')).toBe(first);
+    await page.keyboard.press('r');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('composer-text');
+    await page.locator('body').click({ position: { x: 900, y: 600 } });
+    await page.keyboard.press('e');
+    await page.getByRole('button', { name: 'Reopen' }).waitFor();
+  });
 });
