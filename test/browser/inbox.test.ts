@@ -195,4 +195,27 @@ describe('the staff inbox in a browser', () => {
     await page.keyboard.press('e');
     await page.getByRole('button', { name: 'Reopen' }).waitFor();
   });
+
+  it('catches up after the event stream drops', async () => {
+    const page = await signedIn(org.me.user.email);
+    await page.getByRole('button', { name: /Aisha Rahman/ }).click();
+    await page.getByRole('heading', { name: 'Aisha Rahman' }).waitFor();
+    await page.context().setOffline(true);
+    await inbound(org, 'Are you still there? (sent while offline)', 'aisha@example.com', { channel: 'email' });
+    await page.waitForTimeout(300);
+    await page.context().setOffline(false);
+    await page.getByRole('list', { name: 'Messages' }).getByText('Are you still there? (sent while offline)').waitFor({ timeout: 15_000 });
+  });
+
+  it('starts a new conversation with a number typed any way, creating a lead', async () => {
+    const page = await signedIn(org.me.user.email);
+    await page.getByRole('button', { name: 'New message' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New message' });
+    await dialog.getByLabel('To (patient, phone number or email)').fill('(415) 555-0177');
+    await dialog.getByLabel('Message').fill('Hello from Browser Dental!');
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('heading', { name: '+14155550177' }).waitFor();
+    await page.getByRole('list', { name: 'Messages' }).getByText('Hello from Browser Dental!').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+  });
 });
