@@ -42,6 +42,7 @@ export const Me = Type.Object({
   clinics: Type.Array(Clinic),
   csrfToken: Nullable(Type.String({ description: 'send as X-CSRF-Token on cookie-authenticated writes' })),
   sessionIdleMinutes: Type.Integer({ description: 'a session ends after this long without a request' }),
+  simulator: Type.Boolean({ description: 'whether the offline simulator routes are on' }),
 });
 
 export function orgRoutes(app: App, deps: Deps): void {

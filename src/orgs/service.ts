@@ -108,6 +108,7 @@ export async function me(deps: Deps, actor: Actor) {
     clinics: await listClinics(deps, actor),
     csrfToken: actor.via.kind === 'session' ? actor.via.csrfToken : null,
     sessionIdleMinutes: deps.config.sessionIdleMinutes,
+    simulator: deps.config.simulator,
   };
 }
 

@@ -218,4 +218,17 @@ describe('the staff inbox in a browser', () => {
     await page.getByRole('list', { name: 'Messages' }).getByText('Hello from Browser Dental!').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
   });
+
+  it('lets an admin play a patient writing in (the simulator)', async () => {
+    const page = await signedIn(org.me.user.email);
+    await page.getByRole('button', { name: 'Simulate a patient' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Simulate a patient writing in' });
+    await dialog.getByLabel('From (phone or email)').fill('+1 415 555 0188');
+    await dialog.getByLabel('Name').fill('Sim Patient');
+    await dialog.getByLabel('Message').fill('Do you have parking?');
+    await dialog.getByRole('button', { name: 'Deliver' }).click();
+    await page.getByRole('button', { name: /Sim Patient/ }).waitFor();
+    const rita = await signedIn(receptionist.email);
+    expect(await rita.getByRole('button', { name: 'Simulate a patient' }).count()).toBe(0);
+  });
 });

@@ -4,6 +4,7 @@ import { api, post } from './api';
 import { ConversationList } from './ConversationList';
 import { filtersFromSearch, searchFromFilters, type Filters } from './logic';
 import { NewConversation } from './NewConversation';
+import { SimulatePatient } from './SimulatePatient';
 import { ThreadView } from './ThreadView';
 import type { ConversationItem, Me } from './types';
 import type { Typing } from './useLive';
@@ -33,6 +34,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
   const { unread, typing } = live;
   const [checked, setChecked] = useState<Set<string>>(new Set());
   const [composing, setComposing] = useState(false);
+  const [simulating, setSimulating] = useState(false);
   const [visible, setVisible] = useState<ConversationItem[]>([]);
   const searchBox = useRef<HTMLInputElement>(null);
   const inboxes = useQuery({ queryKey: ['inboxes'], queryFn: () => api('/api/v1/inboxes'), enabled: canUseHub });
@@ -98,6 +100,11 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
           onChange={(e) => setFilter('q', e.target.value.trim())}
         />
         <span className="spacer" />
+        {me.simulator && (me.role === 'admin' || me.role === 'main_admin') && (
+          <button type="button" className="secondary" onClick={() => setSimulating(true)}>
+            Simulate a patient
+          </button>
+        )}
         {canUseHub && (
           <button type="button" onClick={() => setComposing(true)}>
             New message
@@ -138,6 +145,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
           </section>
         </>
       )}
+      {simulating && <SimulatePatient me={me} onClose={() => setSimulating(false)} />}
       {composing && (
         <NewConversation
           me={me}

@@ -9,6 +9,7 @@ export interface Me {
   clinics: { id: string; name: string; slug: string }[];
   csrfToken: string | null;
   sessionIdleMinutes: number;
+  simulator: boolean;
 }
 
 export interface ConversationItem {
