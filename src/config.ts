@@ -126,11 +126,12 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = [])
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
   const country = (env.DEFAULT_COUNTRY ?? 'US').toUpperCase();
   if (!/^[A-Z]{2}$/.test(country)) throw new ConfigError('DEFAULT_COUNTRY must be a two-letter ISO country code');
+  const dataDir = path.resolve(env.DATA_DIR ?? './data');
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: databaseUrl(env),
-    dataDir: path.resolve(env.DATA_DIR ?? './data'),
+    dataDir,
     embeddedPgPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
     sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 15, 1, 24 * 60),
     defaultCountry: country,
@@ -147,6 +148,6 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = [])
       concurrency: integer(env, 'WORKER_CONCURRENCY', 4, 1, 100),
       staleSeconds: integer(env, 'WORKER_STALE_SECONDS', 60, 2, 3600),
     },
-    attachmentsDir: path.resolve(env.ATTACHMENTS_DIR ?? path.join(env.DATA_DIR ?? './data', 'attachments')),
+    attachmentsDir: path.resolve(env.ATTACHMENTS_DIR ?? path.join(dataDir, 'attachments')),
   };
 }

@@ -1,4 +1,8 @@
+import { and, desc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
+import type { Actor } from '../auth/actor.js';
 import type { DbOrTx } from '../db/client.js';
+import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
 import { auditLog } from './schema.js';
 
 export interface AuditEntry {
@@ -34,4 +38,40 @@ export async function recordAudit(db: DbOrTx, entry: AuditEntry | AuditEntry[]):
       details: e.details ?? null,
     })),
   );
+}
+
+export interface AuditQuery {
+  userId?: string;
+  /** A subject, or a conversation whose messages' entries name it in their details. */
+  subjectId?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** The organization's audit log, newest first; the cursor is the last entry's id. */
+export async function queryAudit(deps: Deps, actor: Actor, q: AuditQuery) {
+  const limit = q.limit ?? 50;
+  const before = q.cursor === undefined ? null : Number(q.cursor);
+  if (before !== null && !Number.isSafeInteger(before)) throw new AppError('invalid_cursor', 'cursor is not one this API returned');
+  const rows = await deps.db
+    .select()
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.orgId, actor.orgId),
+        q.userId ? eq(auditLog.actorUserId, q.userId) : undefined,
+        q.subjectId ? or(eq(auditLog.subjectId, q.subjectId), sql`${auditLog.details}->>'conversationId' = ${q.subjectId}`) : undefined,
+        q.action ? eq(auditLog.action, q.action) : undefined,
+        q.from ? gte(auditLog.at, new Date(q.from)) : undefined,
+        q.to ? lte(auditLog.at, new Date(q.to)) : undefined,
+        before !== null ? lt(auditLog.id, before) : undefined,
+      ),
+    )
+    .orderBy(desc(auditLog.id))
+    .limit(limit + 1);
+  const items = rows.slice(0, limit).map((r) => ({ ...r, id: String(r.id), at: r.at.toISOString() }));
+  return { items, nextCursor: rows.length > limit ? items[items.length - 1].id : null };
 }

@@ -4,7 +4,7 @@
  * is stored once; carrier keywords (S2) are obeyed and answered.
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { attachToMessage, storeAttachment } from '../attachments/service.js';
 import { recordAudit } from '../audit/service.js';
 import { normalizePhone } from '../contacts/rules.js';
@@ -96,19 +96,25 @@ export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: 
       if (!contact) return { kind: 'unroutable', reason: 'the sender has no valid address' } as const;
       const at = deps.clock.now();
       const clinicId = target.clinicId ?? (await clinicFor(tx, target.orgId, contact.id));
+      const kept: string[] = [];
+      const refused: string[] = [];
+      for (const file of msg.attachments ?? []) {
+        const row = await storeAttachment(deps, { orgId: target.orgId, userId: null }, { filename: file.filename, bytes: file.content }, tx).catch(() => null);
+        if (row) kept.push(row.id);
+        else refused.push(file.filename);
+      }
+      // A file we do not accept (an executable, say) is not kept, but the staff are told it came.
+      const notes = refused.map((name) => `[attachment "${name}" not kept: not an image, PDF or document we accept]`);
       const stored = await recordInbound(tx, {
         orgId: target.orgId,
         clinicId,
         contactId: contact.id,
         channel,
-        body: msg.body || (msg.attachments?.length ? '(attachment)' : '(empty message)'),
+        body: [msg.body, ...notes].filter(Boolean).join('\n') || (kept.length ? '(attachment)' : '(empty message)'),
         providerMessageId: msg.providerMessageId,
         at,
       });
-      for (const file of msg.attachments ?? []) {
-        const row = await storeAttachment(deps, { orgId: target.orgId, userId: null }, { filename: file.filename, bytes: file.content }, tx).catch(() => null);
-        if (row) await attachToMessage(tx, target.orgId, stored.messageId, [row.id]);
-      }
+      if (kept.length) await attachToMessage(tx, target.orgId, stored.messageId, kept);
       await recordAudit(tx, {
         orgId: target.orgId,
         actor: { kind: 'patient', contactId: contact.id },
@@ -141,7 +147,7 @@ export async function routeEmail(deps: Deps, recipients: string[], inReplyTo: st
       .select({ orgId: conversations.orgId, clinicId: conversations.clinicId })
       .from(messages)
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-      .where(and(eq(messages.channel, 'email'), sql`${messages.providerMessageId} = any(${`{${inReplyTo.map((r) => `"${r.replace(/"/g, '')}"`).join(',')}}`}::text[])`))
+      .where(and(eq(messages.channel, 'email'), inArray(messages.providerMessageId, inReplyTo.slice(0, 50))))
       .limit(1);
     if (m) return m;
   }

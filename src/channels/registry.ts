@@ -22,8 +22,6 @@ export function buildChannels(config: Config): Channels {
   return {
     adapter: (channel) => adapters[channel],
     numbers,
-    close: () => {
-      if ('close' in email && typeof email.close === 'function') email.close();
-    },
+    close: () => Object.values(adapters).forEach((a) => a.close?.()),
   };
 }

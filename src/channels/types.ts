@@ -42,7 +42,11 @@ export type SendOutcome =
 export interface ChannelAdapter {
   readonly channel: ProviderChannel;
   readonly provider: string;
+  /** True when a send is as good as delivered (no status callbacks will follow): the simulator. */
+  readonly deliversInstantly?: boolean;
   send(envelope: OutboundEnvelope): Promise<SendOutcome>;
+  /** Releases connections (SMTP pools). */
+  close?(): void;
 }
 
 /** Status as a provider reports it, mapped onto ours; `failed` carries the provider's reason. */
@@ -75,14 +79,4 @@ export interface NumberProvider {
   available(areaCode: string): Promise<{ phoneNumber: string; locality: string }[]>;
   buy(phoneNumber: string, webhookUrls: { sms: string; status: string }): Promise<{ externalId: string; phoneNumber: string }>;
   release(externalId: string): Promise<void>;
-}
-
-export class ProviderError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly code: string,
-  ) {
-    super(message);
-  }
 }

@@ -1,8 +1,9 @@
-import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { auditActor } from '../auth/service.js';
 import { recordAudit } from '../audit/service.js';
 import { newestFirst, type DbOrTx } from '../db/client.js';
+import { encodeCursor, readCursor } from '../db/keyset.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
@@ -41,7 +42,7 @@ export interface ContactInput {
   chatOptIn?: boolean;
 }
 
-export function parsePhone(input: string, defaultCountry: string, field = 'phone'): string {
+function parsePhone(input: string, defaultCountry: string, field = 'phone'): string {
   const phone = normalizePhone(input, defaultCountry);
   if (!phone.ok) throw new AppError('invalid_phone', `${field}: ${phone.reason}`, { errors: [{ field: `body.${field}`, message: phone.reason }] });
   return phone.e164;
@@ -166,7 +167,7 @@ export async function listContacts(
   actor: Actor,
   query: { q?: string; type?: ContactType; blocked?: boolean; limit: number; cursor?: string },
 ) {
-  const cursor = query.cursor ? decodeContactCursor(query.cursor) : null;
+  const cursor = readCursor(query.cursor);
   const rows = await deps.db
     .select()
     .from(contacts)
@@ -177,7 +178,7 @@ export async function listContacts(
         query.type ? eq(contacts.type, query.type) : undefined,
         query.blocked === undefined ? undefined : eq(contacts.blocked, query.blocked),
         cursor
-          ? or(lt(contacts.createdAt, cursor.at), and(eq(contacts.createdAt, cursor.at), lt(contacts.id, cursor.id)))
+          ? sql`(${contacts.createdAt}, ${contacts.id}) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`
           : undefined,
       ),
     )
@@ -187,19 +188,8 @@ export async function listContacts(
   const last = page[page.length - 1];
   return {
     items: page.map(contactJson),
-    nextCursor: rows.length > query.limit && last ? Buffer.from(JSON.stringify([last.createdAt.toISOString(), last.id])).toString('base64url') : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
   };
-}
-
-function decodeContactCursor(raw: string): { at: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(at);
-    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(date.getTime())) throw new Error();
-    return { at: date, id };
-  } catch {
-    throw new AppError('invalid_cursor', 'cursor is not one this API returned');
-  }
 }
 
 export async function setBlocked(deps: Deps, actor: Actor, id: string, blocked: boolean) {

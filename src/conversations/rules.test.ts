@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { Role } from '../orgs/rules.js';
 import {
   autoArchiveCutoff,
-  decodeCursor,
-  encodeCursor,
   mayPost,
   openStatusCondition,
   outboundRefusal,
@@ -90,23 +88,6 @@ describe('M6 open-status filter', () => {
     ['any', {}],
   ] as const)('%s', (filter, expected) => {
     expect(openStatusCondition(filter)).toEqual(expected);
-  });
-});
-
-describe('keyset cursors', () => {
-  const cursor = { lastActivityAt: '2026-03-02T09:00:00.123Z', id: '0b7f2c1e-8d6a-4f4b-9c55-0a8d5b0e7f11' };
-  it('round-trips', () => {
-    expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
-  });
-  it.each([
-    ['not base64 json', 'zzz'],
-    ['empty', ''],
-    ['an object', Buffer.from('{"a":1}').toString('base64url')],
-    ['a bad id', Buffer.from(JSON.stringify([cursor.lastActivityAt, 'x; drop table'])).toString('base64url')],
-    ['a bad time', Buffer.from(JSON.stringify(['yesterday', cursor.id])).toString('base64url')],
-    ['a non-canonical time', Buffer.from(JSON.stringify(['2026-03-02', cursor.id])).toString('base64url')],
-  ])('rejects %s', (_name, raw) => {
-    expect(decodeCursor(raw)).toBeNull();
   });
 });
 

@@ -182,32 +182,6 @@ export function openStatusCondition(filter: OpenStatusFilter | 'any'): {
   }
 }
 
-export interface Cursor {
-  lastActivityAt: string;
-  id: string;
-}
-
-export function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify([c.lastActivityAt, c.id])).toString('base64url');
-}
-
-const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Null when the cursor was not made by encodeCursor: the caller answers 400 invalid_cursor. */
-export function decodeCursor(raw: string): Cursor | null {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (!Array.isArray(value) || value.length !== 2) return null;
-    const [at, id] = value;
-    if (typeof at !== 'string' || typeof id !== 'string' || !uuidShape.test(id)) return null;
-    const time = new Date(at);
-    if (Number.isNaN(time.getTime()) || time.toISOString() !== at) return null;
-    return { lastActivityAt: at, id };
-  } catch {
-    return null;
-  }
-}
-
 /** Words of a text search as a PostgreSQL tsquery with prefix matching, or null when nothing is left. */
 export function textSearchQuery(q: string): string | null {
   const words = q

@@ -12,6 +12,7 @@ import { normalizePhone } from '../contacts/rules.js';
 import { contactInOrg, contactMatch, findOrCreateContact, parseEmail, type ContactRow } from '../contacts/service.js';
 import { contacts } from '../contacts/schema.js';
 import { newestFirst, type DbOrTx, type Tx } from '../db/client.js';
+import { encodeCursor, readCursor } from '../db/keyset.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { isAdmin, type Role } from '../orgs/rules.js';
@@ -21,8 +22,6 @@ import { templateInOrg } from '../templates/service.js';
 import { accessibleClinic, assertClinicAccess, assignableUser, defaultInbox, inboxInOrg } from '../orgs/service.js';
 import {
   autoArchiveCutoff,
-  decodeCursor,
-  encodeCursor,
   mayPost,
   openStatusCondition,
   outboundRefusal,
@@ -121,7 +120,6 @@ function conversationJson(row: ConversationSelectRow) {
   };
 }
 
-export type ConversationJson = ReturnType<typeof conversationJson>;
 
 async function conversationById(db: DbOrTx, actor: Actor, id: string) {
   const [row] = await conversationSelect(actor.userId, db).where(and(eq(conversations.id, id), eq(conversations.orgId, actor.orgId), isNull(conversations.hiddenAt)));
@@ -186,7 +184,6 @@ async function messagesJson(db: DbOrTx, rows: MessageSelectRow[]) {
   return rows.map((r) => messageJson(r, files.get(r.m.id)));
 }
 
-export type MessageJson = ReturnType<typeof messageJson>;
 
 async function messageById(db: DbOrTx, id: string) {
   const [json] = await messagesJson(db, await messageSelect(db).where(eq(messages.id, id)));
@@ -292,7 +289,8 @@ async function lastWhatsAppInbound(tx: DbOrTx, orgId: string, contactId: string)
 }
 
 async function checkChannelRules(tx: Tx, conversation: ConversationRow, contact: ContactRow, input: OutboundInput): Promise<void> {
-  const refusal = outboundRefusal(contact, input.channel, { hasGuestLink: await hasGuestLink(tx, conversation.id), ignoreOptOut: input.ignoreOptOut });
+  const guestLink = input.channel === 'web' && (await hasGuestLink(tx, conversation.id));
+  const refusal = outboundRefusal(contact, input.channel, { hasGuestLink: guestLink, ignoreOptOut: input.ignoreOptOut });
   if (refusal) throw new AppError(refusal.code, refusal.detail, { channel: input.channel });
   if (input.channel === 'sms' && smsSize(input.body).segments > maxSmsSegments) {
     throw new AppError('invalid_input', `an SMS is at most ${maxSmsSegments} segments; this one needs ${smsSize(input.body).segments}. Shorten it or send it by email or portal chat`);
@@ -580,14 +578,13 @@ export async function getConversation(
   page: { limit: number; cursor?: string },
 ) {
   const conversation = await loadConversation(deps.db, actor, id);
-  const after = page.cursor ? decodeCursor(page.cursor) : null;
-  if (page.cursor && !after) throw new AppError('invalid_cursor', 'cursor is not one this API returned');
+  const after = readCursor(page.cursor);
   const rows = await messageSelect(deps.db)
     .where(
       and(
         eq(messages.conversationId, conversation.id),
         visibleMessages(actor),
-        after ? sql`(${messages.createdAt}, ${messages.id}) > (${after.lastActivityAt}::timestamptz, ${after.id}::uuid)` : undefined,
+        after ? sql`(${messages.createdAt}, ${messages.id}) > (${after.at}::timestamptz, ${after.id}::uuid)` : undefined,
       ),
     )
     .orderBy(asc(messages.createdAt), asc(messages.id))
@@ -600,7 +597,7 @@ export async function getConversation(
     ...(await conversationById(deps.db, actor, id)),
     availableChannels: sendableChannels(contact, { hasGuestLink: await hasGuestLink(deps.db, id) }),
     messages: items,
-    nextCursor: rows.length > page.limit && last ? encodeCursor({ lastActivityAt: last.createdAt, id: last.id }) : null,
+    nextCursor: rows.length > page.limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
   };
 }
 
@@ -832,8 +829,7 @@ function searchCondition(deps: Deps, actor: Actor, q: string): SQL {
 }
 
 export async function listConversations(deps: Deps, actor: Actor, f: ListFilters) {
-  const cursor = f.cursor ? decodeCursor(f.cursor) : null;
-  if (f.cursor && !cursor) throw new AppError('invalid_cursor', 'cursor is not one this API returned');
+  const cursor = readCursor(f.cursor);
   if (f.clinicId) assertClinicAccess(actor, f.clinicId);
   // M7: a search with no status chosen looks through open, closed and archived threads alike.
   const state = openStatusCondition(f.status ?? (f.q ? 'any' : 'open'));
@@ -879,7 +875,7 @@ export async function listConversations(deps: Deps, actor: Actor, f: ListFilters
           : undefined,
         f.q ? searchCondition(deps, actor, f.q) : undefined,
         cursor
-          ? sql`(${conversations.lastActivityAt}, ${conversations.id}) < (${cursor.lastActivityAt}::timestamptz, ${cursor.id}::uuid)`
+          ? sql`(${conversations.lastActivityAt}, ${conversations.id}) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`
           : undefined,
       ),
     )
@@ -892,7 +888,7 @@ export async function listConversations(deps: Deps, actor: Actor, f: ListFilters
   const last = items[items.length - 1];
   return {
     items,
-    nextCursor: page.length > f.limit && last ? encodeCursor({ lastActivityAt: last.lastActivityAt, id: last.id }) : null,
+    nextCursor: page.length > f.limit && last ? encodeCursor({ at: last.lastActivityAt, id: last.id }) : null,
   };
 }
 

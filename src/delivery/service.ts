@@ -2,7 +2,7 @@
  * S3: handing queued messages to their providers, and following the providers' status reports.
  * Every status change of an outbound message comes through applyStatus, so it only moves forward.
  */
-import { and, asc, desc, eq, inArray, isNull, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, max, sql } from 'drizzle-orm';
 import { attachments } from '../attachments/schema.js';
 import type { Storage } from '../attachments/storage.js';
 import { channelAccounts } from '../channels/schema.js';
@@ -127,7 +127,7 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts
   } catch (e) {
     outcome = { kind: 'failed', permanent: false, code: 'adapter_error', reason: (e as Error).message };
   }
-  return recordOutcome(deps, row, attemptId, outcome, opts.lastTry, 'deliversInstantly' in adapter);
+  return recordOutcome(deps, row, attemptId, outcome, opts.lastTry, adapter.deliversInstantly === true);
 }
 
 async function recordOutcome(deps: DeliveryDeps, row: Loaded, attemptId: string, outcome: SendOutcome, lastTry: boolean, deliversInstantly: boolean): Promise<DeliveryResult> {
@@ -200,9 +200,4 @@ export async function applyProviderStatus(
     }
     return applyStatus(tx, clock, message.id, update.status, update.reason);
   });
-}
-
-export async function listAttempts(db: DbOrTx, messageIds: string[]) {
-  if (!messageIds.length) return [];
-  return db.select().from(deliveryAttempts).where(inArray(deliveryAttempts.messageId, messageIds)).orderBy(asc(deliveryAttempts.attempt));
 }

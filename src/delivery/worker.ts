@@ -3,12 +3,13 @@
  * back the jobs of one whose beat went stale (a crashed process), so a message whose sender died
  * mid-send is tried again in seconds, not in graphile-worker's default four hours.
  */
-import { sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { Logger, makeWorkerUtils, run, type Runner, type Task, type WorkerUtils } from 'graphile-worker';
 import type pg from 'pg';
 import { processInboundEvent } from '../channels/process-inbound.js';
 import type { Deps } from '../deps.js';
 import { deliverTask, inboundTask } from './queue.js';
+import { workerHeartbeats } from './schema.js';
 import { deliverMessage } from './service.js';
 
 const quiet = new Logger(() => () => {});
@@ -46,10 +47,10 @@ export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: stri
   async function beat(): Promise<void> {
     const ids = [...workerIds];
     if (!ids.length) return;
-    await deps.db.execute(sql`
-      insert into worker_heartbeats (worker_id, last_seen_at)
-      select id, now() from unnest(${`{${ids.join(',')}}`}::text[]) id
-      on conflict (worker_id) do update set last_seen_at = excluded.last_seen_at`);
+    await deps.db
+      .insert(workerHeartbeats)
+      .values(ids.map((workerId) => ({ workerId, lastSeenAt: sql`now()` })))
+      .onConflictDoUpdate({ target: workerHeartbeats.workerId, set: { lastSeenAt: sql`excluded.last_seen_at` } });
   }
   async function sweep(): Promise<string[]> {
     const { rows } = await deps.db.execute<{ locked_by: string }>(sql`
@@ -80,9 +81,7 @@ export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: stri
     async stop() {
       clearInterval(timer);
       await runner.stop();
-      await deps.db
-        .execute(sql`delete from worker_heartbeats where worker_id = any(${`{${[...workerIds].join(',')}}`}::text[])`)
-        .catch(() => {});
+      if (workerIds.size) await deps.db.delete(workerHeartbeats).where(inArray(workerHeartbeats.workerId, [...workerIds])).catch(() => {});
       await utils.release();
     },
   };

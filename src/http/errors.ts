@@ -1,6 +1,6 @@
 /** One error handler: AppError and validation errors become RFC 9457 problem details; the rest a bare 500. */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, errorStatus, type ErrorCode } from '../errors.js';
+import { AppError, type ErrorCode } from '../errors.js';
 
 const titles: Record<number, string> = {
   400: 'Invalid input',
@@ -98,4 +98,3 @@ export function registerErrorHandling(app: FastifyInstance, pageFallback: (reque
   });
 }
 
-export { errorStatus };

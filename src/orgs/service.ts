@@ -119,7 +119,7 @@ export async function listClinics(deps: Deps, actor: Actor) {
     .where(
       and(
         eq(clinics.orgId, actor.orgId),
-        isAdmin(actor.role) ? undefined : inArray(clinics.id, actor.clinicIds.length ? actor.clinicIds : ['00000000-0000-0000-0000-000000000000']),
+        isAdmin(actor.role) ? undefined : actor.clinicIds.length ? inArray(clinics.id, actor.clinicIds) : sql`false`,
       ),
     )
     .orderBy(asc(clinics.createdAt), asc(clinics.name));

@@ -102,6 +102,19 @@ describe('email over SMTP (S4)', () => {
     expect(thread.messages.filter((m: any) => m.body === 'Can I also book my husband?')).toHaveLength(1);
   });
 
+  it('does not keep a file type we refuse, and says so in the message', async () => {
+    const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(64, 1)]);
+    await patientSends({ to: `${clinicSlug}@${domain}`, subject: 'program', text: 'Please run this', attachments: [{ filename: 'tool.exe', content: elf }] });
+    // Erin's mail joins her open thread.
+    const message = await eventually(async () => {
+      const last = (await org.owner.get(`/api/v1/conversations/${conversationId}`)).body.messages.at(-1);
+      expect(last.body).toMatch(/^Please run this/);
+      return last;
+    });
+    expect(message.body).toBe('Please run this\n[attachment "tool.exe" not kept: not an image, PDF or document we accept]');
+    expect(message.attachments).toEqual([]);
+  });
+
   it('refuses mail for no clinic of ours', async () => {
     const raw = 'From: a@example.com\r\nTo: nobody@' + domain + '\r\nSubject: x\r\n\r\nhello\r\n';
     const res = await ctx.app.inject({ method: 'POST', url: '/webhooks/email', headers: { 'content-type': 'message/rfc822', 'x-webhook-token': 'email-hook-secret' }, payload: raw });

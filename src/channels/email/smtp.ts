@@ -3,7 +3,7 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import nodemailer from 'nodemailer';
 import type { ChannelAdapter, InboundMessage, OutboundEnvelope, SendOutcome } from '../types.js';
 
-export function smtpEmail(smtpUrl: string): ChannelAdapter & { close(): void } {
+export function smtpEmail(smtpUrl: string): ChannelAdapter {
   const transport = nodemailer.createTransport(smtpUrl);
   return {
     channel: 'email',

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelAdapter, NumberProvider, OutboundEnvelope, ProviderChannel, SendOutcome } from '../types.js';
 
-export function simulatorAdapter(channel: ProviderChannel): ChannelAdapter & { deliversInstantly: true } {
+export function simulatorAdapter(channel: ProviderChannel): ChannelAdapter {
   return {
     channel,
     provider: 'simulator',
