@@ -32,6 +32,7 @@ export const errorStatus = {
   attachments_not_allowed: 422,
   channel_unavailable: 422,
   rate_limited: 429,
+  provider_error: 502,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

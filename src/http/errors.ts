@@ -14,6 +14,7 @@ const titles: Record<number, string> = {
   415: 'Unsupported media type',
   422: 'Refused by a channel rule',
   429: 'Too many requests',
+  502: 'The provider refused',
   500: 'Internal server error',
 };
 

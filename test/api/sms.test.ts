@@ -79,6 +79,12 @@ describe('the two-way SMS inbox (S1)', () => {
     expectProblem(refused, 402, 'plan_required');
     expect(refused.body).toMatchObject({ plan: 'accelerator', detail: expect.stringMatching(/Accelerator/) });
     expectProblem(await org.owner.post('/api/v1/sms-inbox', { phoneNumber: '+14155550298' }), 409, 'conflict');
+    const taken = await signupOrg(ctx.app, 'Unlucky Dental');
+    await taken.owner.request('PUT', '/api/v1/plan', { plan: 'accelerator' });
+    const unavailable = await taken.owner.post('/api/v1/sms-inbox', { phoneNumber: '+14155559999' });
+    expectProblem(unavailable, 502, 'provider_error');
+    expect(unavailable.body.detail).toMatch(/not available/);
+    expect((await taken.owner.get('/api/v1/sms-inbox')).body.enabled).toBe(false);
     expectProblem(await org.owner.get('/api/v1/sms-inbox/available-numbers?areaCode=12'), 400, 'invalid_input');
   });
 });

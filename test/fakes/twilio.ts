@@ -88,6 +88,9 @@ export class FakeTwilio {
         available_phone_numbers: [1, 2, 3].map((i) => ({ phone_number: `+1${area}555${String(200 + i).padStart(4, '0')}`, friendly_name: `(${area}) 555-0${200 + i}`, locality: 'San Francisco', region: 'CA' })),
       });
     }
+    if (req.method === 'POST' && path === '/IncomingPhoneNumbers.json' && form.PhoneNumber?.endsWith('9999')) {
+      return this.json(res, 400, { code: 21422, message: 'PhoneNumber is not available', status: 400 });
+    }
     if (req.method === 'POST' && path === '/IncomingPhoneNumbers.json') {
       return this.json(res, 201, { sid: `PN${randomBytes(16).toString('hex')}`, phone_number: form.PhoneNumber, sms_url: form.SmsUrl });
     }

@@ -5,6 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../../auth/tokens.js';
+import { AppError } from '../../errors.js';
 import type { ChannelAdapter, InboundMessage, NumberProvider, OutboundEnvelope, SendOutcome, StatusUpdate } from '../types.js';
 
 export interface TwilioOptions {
@@ -105,18 +106,18 @@ export function twilioNumbers(opts: TwilioOptions): NumberProvider {
     provider: 'twilio',
     async available(areaCode) {
       const res = await twilioRequest(opts, 'GET', `/AvailablePhoneNumbers/US/Local.json?AreaCode=${encodeURIComponent(areaCode)}&SmsEnabled=true`);
-      if (res.status !== 200) throw new Error(`Twilio number search failed: ${String(res.json.message ?? res.status)}`);
+      if (res.status !== 200) throw new AppError('provider_error', `Twilio's number search failed: ${String(res.json.message ?? res.status)}`);
       const list = (res.json.available_phone_numbers ?? []) as { phone_number: string; locality?: string; region?: string }[];
       return list.map((n) => ({ phoneNumber: n.phone_number, locality: [n.locality, n.region].filter(Boolean).join(', ') }));
     },
     async buy(phoneNumber, urls) {
       const res = await twilioRequest(opts, 'POST', '/IncomingPhoneNumbers.json', { PhoneNumber: phoneNumber, SmsUrl: urls.sms, SmsMethod: 'POST' });
-      if (res.status !== 200 && res.status !== 201) throw new Error(`Twilio could not buy ${phoneNumber}: ${String(res.json.message ?? res.status)}`);
+      if (res.status !== 200 && res.status !== 201) throw new AppError('provider_error', `Twilio could not buy ${phoneNumber}: ${String(res.json.message ?? res.status)}`);
       return { externalId: String(res.json.sid), phoneNumber: String(res.json.phone_number ?? phoneNumber) };
     },
     async release(externalId) {
       const res = await twilioRequest(opts, 'DELETE', `/IncomingPhoneNumbers/${encodeURIComponent(externalId)}.json`);
-      if (res.status !== 204 && res.status !== 200 && res.status !== 404) throw new Error(`Twilio could not release the number: ${res.status}`);
+      if (res.status !== 204 && res.status !== 200 && res.status !== 404) throw new AppError('provider_error', `Twilio could not release the number (${res.status}); try again`);
     },
   };
 }
