@@ -48,8 +48,9 @@ async function generate(deps: Deps, orgId: string): Promise<void> {
                   'Bench Patient ' || g, '+1415' || lpad((2000000 + g)::text, 7, '0')
            from generate_series(1, ${volume.conversations}) g
            returning id, name)
-    insert into conversations (org_id, clinic_id, inbox_id, contact_id, channel, unread, last_activity_at, created_at)
+    insert into conversations (org_id, clinic_id, inbox_id, contact_id, channel, origin_channel, unread, last_activity_at, created_at)
     select ${orgId}, (select ids from clinics)[1 + (row_number() over ()) % 3], (select id from inbox), c.id,
+           (array['sms','email','whatsapp','sms'])[1 + (row_number() over ()) % 4]::channel,
            (array['sms','email','whatsapp','sms'])[1 + (row_number() over ()) % 4]::channel,
            (row_number() over ()) % 4 = 0,
            now() - ((row_number() over ()) || ' minutes')::interval, now() - interval '30 days'

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Limit } from './ratelimit/rules.js';
 
 /** Every setting Frontdesk reads from the environment, parsed and checked once at start. */
 export interface Config {
@@ -28,6 +29,8 @@ export interface Config {
   worker: { concurrency: number; staleSeconds: number };
   /** Where uploaded attachments are kept (a folder under DATA_DIR by default). */
   attachmentsDir: string;
+  /** P1: how often the public message form may be used. */
+  guestLimits: { perIp: Limit; perEmail: Limit; perThread: Limit };
 }
 
 export type SmsConfig =
@@ -114,6 +117,15 @@ function emailConfig(env: Env, publicUrl: string): EmailConfig {
   return { ...base, provider: 'smtp', smtpUrl };
 }
 
+/** "10/3600": ten per hour. */
+function limit(env: Env, name: string, fallback: Limit): Limit {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const match = /^(\d+)\/(\d+)$/.exec(raw.trim());
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) throw new ConfigError(`${name} must be "<count>/<seconds>", e.g. "10/3600", got "${raw}"`);
+  return { max: Number(match[1]), windowSeconds: Number(match[2]) };
+}
+
 function role(argv: readonly string[]): Config['role'] {
   const i = argv.indexOf('--role');
   const value = i >= 0 ? argv[i + 1] : 'all';
@@ -149,5 +161,10 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = [])
       staleSeconds: integer(env, 'WORKER_STALE_SECONDS', 60, 2, 3600),
     },
     attachmentsDir: path.resolve(env.ATTACHMENTS_DIR ?? path.join(dataDir, 'attachments')),
+    guestLimits: {
+      perIp: limit(env, 'GUEST_LIMIT_PER_IP', { max: 10, windowSeconds: 3600 }),
+      perEmail: limit(env, 'GUEST_LIMIT_PER_EMAIL', { max: 5, windowSeconds: 3600 }),
+      perThread: limit(env, 'GUEST_LIMIT_PER_THREAD', { max: 30, windowSeconds: 3600 }),
+    },
   };
 }

@@ -1,24 +1,13 @@
 /** `npm start`: config → database (embedded or DATABASE_URL) → migrations → HTTP server. */
 import { loadConfig, ConfigError } from './config.js';
 import { openConfiguredDatabase } from './db/open.js';
-import { archiveInactive } from './conversations/service.js';
 import { seedDemo } from './demo/seed.js';
-import { systemClock, type Deps } from './deps.js';
+import { systemClock } from './deps.js';
 import { startRuntime } from './runtime.js';
 import { buildApp } from './server.js';
 import { ensureWebBuild } from './web.js';
 
 const log = (message: string) => console.log(`[frontdesk] ${message}`);
-
-/** M2: archive conversations idle for 12 months, at start and hourly. (Moves to the job queue with the channels work.) */
-function startAutoArchive(deps: Deps): NodeJS.Timeout {
-  const run = () =>
-    archiveInactive(deps)
-      .then((n) => n && log(`archived ${n} conversation(s) idle for 12 months`))
-      .catch((e) => console.error('auto-archive failed', e instanceof Error ? e.message : e));
-  void run();
-  return setInterval(run, 60 * 60 * 1000).unref();
-}
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, process.argv);
@@ -30,7 +19,6 @@ async function main(): Promise<void> {
     log(demo.created ? 'demo organization created' : 'demo organization already present');
     for (const line of demo.signIn) log(line);
   }
-  const archiver = config.role === 'web' ? null : startAutoArchive(deps);
   if (config.role !== 'worker') await ensureWebBuild(log);
   const app = config.role === 'worker' ? null : await buildApp(deps, { logger: { level: config.logLevel } });
 
@@ -40,7 +28,6 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: shutting down`);
     try {
-      if (archiver) clearInterval(archiver);
       await app?.close();
       await runtime.close();
       await database.close();

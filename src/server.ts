@@ -16,6 +16,7 @@ import { channelAccountRoutes } from './channels/accounts.js';
 import { webhookRoutes } from './channels/webhooks.js';
 import { billingRoutes } from './billing/routes.js';
 import { templateRoutes } from './templates/routes.js';
+import { guestRoutes } from './guest/routes.js';
 import { contactRoutes } from './contacts/routes.js';
 import { conversationRoutes } from './conversations/routes.js';
 import type { Deps } from './deps.js';
@@ -27,8 +28,11 @@ import { webRoutes } from './web.js';
 
 /** Request logs name the method and path only: query strings can hold a patient's name or phone. */
 const logSerializers = {
-  req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, path: req.url.split('?')[0], ip: req.ip }),
+  req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, path: redactPath(req.url.split('?')[0]), ip: req.ip }),
 };
+
+/** Guest links are keys: a log line names the route, never the token. */
+export const redactPath = (path: string) => path.replace(/^\/g\/[^/]+/, '/g/:token').replace(/^(\/api\/v1\/public\/threads\/)[^/]+/, '$1:token');
 
 export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions['logger'] } = {}): Promise<App> {
   const app = Fastify({
@@ -93,6 +97,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   realtimeRoutes(app, deps);
   billingRoutes(app, deps);
   templateRoutes(app, deps);
+  guestRoutes(app, deps);
   smsInboxRoutes(app, deps);
   channelAccountRoutes(app, deps);
   webhookRoutes(app, deps);

@@ -7,10 +7,25 @@ import { features } from './rules.js';
 import { getPlan, listCharges, setPlan } from './service.js';
 
 const PlanName = Type.Union(plans.map((p) => Type.Literal(p)));
-const PlanInfo = Type.Object({ plan: PlanName, name: Type.String(), features: Type.Array(Type.Union(features.map((f) => Type.Literal(f)))) });
+const PlanSummary = {
+  plan: PlanName,
+  name: Type.String(),
+  monthlyPriceCents: Type.Integer(),
+  features: Type.Array(Type.Union(features.map((f) => Type.Literal(f)))),
+  limits: Type.Object({ guestConversationsPerMonth: Nullable(Type.Integer({ description: 'new web conversations a month; null is unlimited' })) }),
+};
+const PlanInfo = Type.Object({
+  ...PlanSummary,
+  usage: Type.Object({
+    guestConversationsThisMonth: Type.Integer(),
+    heldConversations: Type.Integer({ description: 'guest conversations over the limit, kept and shown once the plan allows' }),
+    periodStart: Timestamp,
+  }),
+  available: Type.Array(Type.Object(PlanSummary), { description: 'every plan, cheapest first' }),
+});
 
 export function billingRoutes(app: App, deps: Deps): void {
-  app.get('/api/v1/plan', { schema: { tags: ['billing'], summary: "The organization's plan and what it includes", response: responses({ 200: PlanInfo }) } }, async (request) =>
+  app.get('/api/v1/plan', { schema: { tags: ['billing'], summary: "The organization's plan, what it includes, and this month's usage", response: responses({ 200: PlanInfo }) } }, async (request) =>
     getPlan(deps, actorOf(request)),
   );
 

@@ -1,20 +1,37 @@
-/** P4: what each plan includes, as data. Code asks `planAllows`; prices and limits live here, nowhere else. */
+/**
+ * P4: decisions about plans. What each plan includes lives in the plan_entitlements table (data an
+ * operator can change); these functions decide from a loaded copy of it.
+ */
 import type { Plan } from '../orgs/rules.js';
 
 export const features = ['crm', 'two_way_sms'] as const;
 export type Feature = (typeof features)[number];
 
-export const planCatalog: Record<Plan, { name: string; features: readonly Feature[] }> = {
-  free: { name: 'Free', features: [] },
-  pro: { name: 'Pro', features: ['crm'] },
-  accelerator: { name: 'Accelerator', features: ['crm', 'two_way_sms'] },
-};
+export interface Entitlements {
+  plan: Plan;
+  name: string;
+  rank: number;
+  monthlyPriceCents: number;
+  features: readonly string[];
+  /** Null: unlimited. */
+  guestConversationsPerMonth: number | null;
+}
 
 export const smsInboxMonthlyCents = 500;
 
-export const planAllows = (plan: Plan, feature: Feature) => planCatalog[plan].features.includes(feature);
+export const planAllows = (e: Entitlements, feature: Feature) => e.features.includes(feature);
 
-/** The first plan, in price order, that includes the feature: what a 402 tells the customer to buy. */
-export function planFor(feature: Feature): Plan {
-  return (Object.keys(planCatalog) as Plan[]).find((p) => planAllows(p, feature))!;
+/** The cheapest plan that includes the feature: what a 402 tells the customer to buy. */
+export function cheapestWith(catalog: readonly Entitlements[], allows: (e: Entitlements) => boolean): Entitlements | null {
+  return [...catalog].sort((a, b) => a.rank - b.rank).find(allows) ?? null;
+}
+
+/** The first instant of the UTC calendar month `at` falls in: monthly limits count from here. */
+export function monthStart(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
+}
+
+/** How many more new guest conversations the plan lets in this month (Infinity when unlimited). */
+export function guestRoomLeft(e: Entitlements, usedThisMonth: number): number {
+  return e.guestConversationsPerMonth === null ? Infinity : Math.max(0, e.guestConversationsPerMonth - usedThisMonth);
 }

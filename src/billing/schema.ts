@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { organizations } from '../orgs/schema.js';
+import { organizations, planEnum } from '../orgs/schema.js';
 
 /** The organization's billing ledger: recurring and one-off charges, ended rather than deleted. */
 export const billingCharges = pgTable(
@@ -18,3 +18,18 @@ export const billingCharges = pgTable(
   },
   (t) => [index('billing_charges_org_idx').on(t.orgId), check('billing_amount_nonnegative', sql`${t.amountCents} >= 0`)],
 );
+
+/**
+ * P4: the plans and what each includes, as rows: an operator changes a limit or a price with an
+ * UPDATE, not a release. The migration writes the three plans; `rank` orders them by price.
+ */
+export const planEntitlements = pgTable('plan_entitlements', {
+  plan: planEnum('plan').primaryKey(),
+  name: text('name').notNull(),
+  rank: integer('rank').notNull(),
+  monthlyPriceCents: integer('monthly_price_cents').notNull(),
+  /** Features by name (see rules.ts `features`). */
+  features: text('features').array().notNull(),
+  /** New guest conversations (from the clinic's public page) a month; null is unlimited. */
+  guestConversationsPerMonth: integer('guest_conversations_per_month'),
+});

@@ -17,6 +17,7 @@ import {
   assignConversation,
   bulkChangeState,
   changeState,
+  markSpam,
   changeView,
   getConversation,
   listConversations,
@@ -58,6 +59,7 @@ export const ConversationItem = Type.Object({
   status: literals(conversationStatuses),
   archived: Type.Boolean(),
   archivedAt: Nullable(Timestamp),
+  spam: Type.Boolean({ description: 'marked as spam by staff (P1)' }),
   unread: Type.Boolean(),
   assignee: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
   inboxId: Type.String(),
@@ -93,6 +95,7 @@ export const Message = Type.Object({
     name: Type.String({ description: "the team member's name, the campaign's name, or the patient's (M10)" }),
   }),
   starred: Type.Boolean(),
+  sensitive: Type.Boolean({ description: 'M12: shown to the patient only after they re-enter their password' }),
   createdAt: Timestamp,
   statusAt: Timestamp,
   call: Nullable(Type.Object({ startedAt: Timestamp, durationSeconds: Type.Integer() })),
@@ -168,6 +171,7 @@ export function conversationRoutes(app: App, deps: Deps): void {
           body: Body,
           attachmentIds: AttachmentIds,
           whatsappTemplate: WhatsAppTemplate,
+          sensitive: Type.Optional(Type.Boolean({ description: 'M12: portal chat only; the patient must re-enter their password to read it' })),
         }),
         response: responses({ 201: Type.Object({ conversation: ConversationItem, message: Message, joinedExisting: Type.Boolean() }) }, 404, 422),
       },
@@ -207,11 +211,26 @@ export function conversationRoutes(app: App, deps: Deps): void {
           templateId: Type.Optional(Type.String({ format: 'uuid', description: 'fill in this template for the recipient (instead of body)' })),
           attachmentIds: AttachmentIds,
           whatsappTemplate: WhatsAppTemplate,
+          sensitive: Type.Optional(Type.Boolean({ description: 'M12: portal chat only; the patient must re-enter their password to read it' })),
         }),
         response: responses({ 202: Message }, 404, 409, 422),
       },
     },
     async (request, reply) => reply.code(202).send(await sendMessage(deps, actorOf(request), request.params.id, request.body)),
+  );
+
+  app.post(
+    '/api/v1/conversations/:id/spam',
+    {
+      config: { access: hub },
+      schema: {
+        tags: ['conversations'],
+        summary: 'Mark as spam: closes and archives the thread, blocks the sender and revokes their guest links (P1)',
+        params: IdParams,
+        response: responses({ 200: ConversationItem }, 404),
+      },
+    },
+    async (request) => markSpam(deps, actorOf(request), request.params.id),
   );
 
   for (const action of stateActions) {

@@ -48,6 +48,12 @@ export const conversations = pgTable(
     createdAt: at('created_at').notNull().defaultNow(),
     /** S1: set when the two-way SMS inbox is disabled; the thread is kept for the record but shown to no one. */
     hiddenAt: at('hidden_at'),
+    /** P4: a guest conversation over the plan's monthly limit, kept but shown to no one until the plan allows. */
+    heldAt: at('held_at'),
+    /** P1: marked as spam by staff; the sender is blocked and their guest links revoked. */
+    spamAt: at('spam_at'),
+    /** The channel of the first message: what a conversion report counts a booking against (P3). */
+    originChannel: channelEnum('origin_channel').notNull(),
   },
   (t) => [
     // M2: one active thread per patient and clinic, so concurrent inbound messages cannot fork it.
@@ -97,6 +103,10 @@ export const messages = pgTable(
     meta: jsonb('meta').$type<{ whatsappTemplate?: { name: string; language: string }; optOutConfirmation?: true }>(),
     /** S1: an SMS of a disabled two-way inbox, kept for the record but shown to no one. */
     hidden: boolean('hidden').notNull().default(false),
+    /** M12: a portal message the patient sees only after entering their password again. */
+    sensitive: boolean('sensitive').notNull().default(false),
+    /** P1: the guest link a web message came through or goes to; a link shows only its own messages. */
+    guestLinkId: uuid('guest_link_id'),
     createdAt: at('created_at').notNull().defaultNow(),
     statusAt: at('status_at').notNull().defaultNow(),
     search: tsvector('search')
@@ -108,6 +118,7 @@ export const messages = pgTable(
     index('messages_search_idx').using('gin', t.search),
     index('messages_starred_idx').on(t.orgId, t.conversationId).where(sql`${t.starred}`),
     index('messages_thread_kind_idx').on(t.conversationId, t.channel, t.direction, t.status),
+    index('messages_guest_link_idx').on(t.guestLinkId, t.createdAt).where(sql`${t.guestLinkId} is not null`),
     // S3: a webhook retried by the provider finds the message it already stored, and changes nothing.
     uniqueIndex('messages_provider_id_key').on(t.channel, t.providerMessageId).where(sql`${t.providerMessageId} is not null`),
     check(

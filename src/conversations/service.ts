@@ -35,11 +35,15 @@ import {
   type SendChannel,
 } from './rules.js';
 import { callLogs, conversations, conversationUserState, messages } from './schema.js';
+import { guestLinks } from '../guest/schema.js';
 
 type ConversationRow = typeof conversations.$inferSelect;
 type AttachmentJson = ReturnType<typeof attachmentJson>;
 
-const eventScope = (c: { id: string; orgId: string; clinicId: string }) => ({ orgId: c.orgId, clinicId: c.clinicId, conversationId: c.id });
+export const eventScope = (c: { id: string; orgId: string; clinicId: string }) => ({ orgId: c.orgId, clinicId: c.clinicId, conversationId: c.id });
+
+/** Threads staff see: not those of a disabled SMS inbox (S1), not guest threads held over the plan's limit (P4). */
+const shownToStaff = and(isNull(conversations.hiddenAt), isNull(conversations.heldAt))!;
 
 // ---------------------------------------------------------------------------------------------
 // Reading: the conversation list item and the message, as the API shows them
@@ -100,6 +104,7 @@ function conversationJson(row: ConversationSelectRow) {
     status: c.status,
     archived: c.archivedAt !== null,
     archivedAt: c.archivedAt?.toISOString() ?? null,
+    spam: c.spamAt !== null,
     unread: c.unread,
     assignee: row.assignee,
     inboxId: c.inboxId,
@@ -122,7 +127,7 @@ function conversationJson(row: ConversationSelectRow) {
 
 
 async function conversationById(db: DbOrTx, actor: Actor, id: string) {
-  const [row] = await conversationSelect(actor.userId, db).where(and(eq(conversations.id, id), eq(conversations.orgId, actor.orgId), isNull(conversations.hiddenAt)));
+  const [row] = await conversationSelect(actor.userId, db).where(and(eq(conversations.id, id), eq(conversations.orgId, actor.orgId), shownToStaff));
   if (!row) throw notFound('conversation');
   return conversationJson(row);
 }
@@ -172,6 +177,7 @@ function messageJson(row: MessageSelectRow, files: AttachmentJson[] = []) {
     failureReason: m.failureReason,
     sender: senderOf(row),
     starred: m.starred,
+    sensitive: m.sensitive,
     createdAt: m.createdAt.toISOString(),
     statusAt: m.statusAt.toISOString(),
     call: row.call && { startedAt: row.call.startedAt.toISOString(), durationSeconds: row.call.durationSeconds },
@@ -199,7 +205,7 @@ async function loadConversation(db: DbOrTx, actor: Actor, id: string, opts: { lo
   const query = db
     .select()
     .from(conversations)
-    .where(and(eq(conversations.id, id), eq(conversations.orgId, actor.orgId), isNull(conversations.hiddenAt)));
+    .where(and(eq(conversations.id, id), eq(conversations.orgId, actor.orgId), shownToStaff));
   const [row] = opts.lock ? await query.for('update') : await query;
   if (!row) throw notFound('conversation');
   assertClinicAccess(actor, row.clinicId);
@@ -251,13 +257,16 @@ function refuse(verdict: ReturnType<typeof mayPost>): void {
 
 export type OutboundSender = { kind: 'user'; userId: string } | { kind: 'campaign'; campaignId: string };
 
-async function hasGuestLink(tx: DbOrTx, conversationId: string): Promise<boolean> {
-  const [row] = await tx
-    .select({ id: messages.id })
+/** P1: the guest link a web reply goes to — the one the patient wrote through last, unless revoked. */
+async function currentGuestLink(db: DbOrTx, conversationId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ id: guestLinks.id })
     .from(messages)
-    .where(and(eq(messages.conversationId, conversationId), eq(messages.channel, 'web'), eq(messages.direction, 'inbound')))
+    .innerJoin(guestLinks, eq(guestLinks.id, messages.guestLinkId))
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'inbound'), eq(messages.channel, 'web'), isNull(guestLinks.revokedAt)))
+    .orderBy(newestFirst(messages.createdAt))
     .limit(1);
-  return Boolean(row);
+  return row?.id ?? null;
 }
 
 /**
@@ -274,6 +283,8 @@ export interface OutboundInput {
   whatsappTemplate?: { name: string; language: string };
   /** Only for the confirmation of an opt-out, the one text a carrier lets through after STOP. */
   ignoreOptOut?: boolean;
+  /** M12: a portal message the patient sees only after entering their password again. */
+  sensitive?: boolean;
 }
 
 /** The patient's latest WhatsApp message to the organization: it opens the 24-hour window (S4). */
@@ -288,9 +299,10 @@ async function lastWhatsAppInbound(tx: DbOrTx, orgId: string, contactId: string)
   return row?.at ?? null;
 }
 
-async function checkChannelRules(tx: Tx, conversation: ConversationRow, contact: ContactRow, input: OutboundInput): Promise<void> {
-  const guestLink = input.channel === 'web' && (await hasGuestLink(tx, conversation.id));
-  const refusal = outboundRefusal(contact, input.channel, { hasGuestLink: guestLink, ignoreOptOut: input.ignoreOptOut });
+/** Refuses what a channel's rules forbid; returns the guest link a web reply goes to. */
+async function checkChannelRules(tx: Tx, conversation: ConversationRow, contact: ContactRow, input: OutboundInput): Promise<string | null> {
+  const guestLink = input.channel === 'web' ? await currentGuestLink(tx, conversation.id) : null;
+  const refusal = outboundRefusal(contact, input.channel, { hasGuestLink: guestLink !== null, ignoreOptOut: input.ignoreOptOut });
   if (refusal) throw new AppError(refusal.code, refusal.detail, { channel: input.channel });
   if (input.channel === 'sms' && smsSize(input.body).segments > maxSmsSegments) {
     throw new AppError('invalid_input', `an SMS is at most ${maxSmsSegments} segments; this one needs ${smsSize(input.body).segments}. Shorten it or send it by email or portal chat`);
@@ -301,10 +313,19 @@ async function checkChannelRules(tx: Tx, conversation: ConversationRow, contact:
   if (input.channel === 'whatsapp' && !input.whatsappTemplate && !whatsappWindowOpen(await lastWhatsAppInbound(tx, conversation.orgId, contact.id), input.at)) {
     throw new AppError('whatsapp_window_closed', 'the patient has not written on WhatsApp in the last 24 hours; only an approved template can be sent');
   }
+  if (input.sensitive && input.channel !== 'portal') {
+    throw new AppError('invalid_input', 'only portal chat messages can be marked sensitive: other channels cannot ask the patient to sign in before showing them', {
+      errors: [{ field: 'body.sensitive', message: 'needs the portal channel' }],
+    });
+  }
+  if (input.channel === 'web' && input.attachmentIds?.length) {
+    throw new AppError('attachments_not_allowed', "attachments cannot go to a guest's private link; send them by email or portal chat");
+  }
+  return guestLink;
 }
 
 export async function appendOutbound(tx: Tx, conversation: ConversationRow, contact: ContactRow, input: OutboundInput): Promise<string> {
-  await checkChannelRules(tx, conversation, contact, input);
+  const guestLinkId = await checkChannelRules(tx, conversation, contact, input);
   const [message] = await tx
     .insert(messages)
     .values({
@@ -316,6 +337,8 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
       status: 'queued',
       senderUserId: input.sender.kind === 'user' ? input.sender.userId : null,
       campaignId: input.sender.kind === 'campaign' ? input.sender.campaignId : null,
+      sensitive: input.sensitive ?? false,
+      guestLinkId,
       meta: input.whatsappTemplate || input.ignoreOptOut ? { whatsappTemplate: input.whatsappTemplate, optOutConfirmation: input.ignoreOptOut || undefined } : null,
       createdAt: input.at,
       statusAt: input.at,
@@ -347,6 +370,10 @@ export interface InboundInput {
   channel: Exclude<Channel, 'call'>;
   body: string;
   providerMessageId?: string;
+  /** P1: the guest link a web message came through. */
+  guestLinkId?: string;
+  /** P4: asked only when a new conversation is about to be made: whether it starts held (over the plan's limit). */
+  holdNew?: () => Promise<boolean>;
   at: Date;
 }
 
@@ -355,9 +382,10 @@ export interface InboundInput {
  * closed one, or starts a new one in the default inbox. Concurrent deliveries serialise on the
  * thread slot's lock, so they never fork the thread.
  */
-export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conversationId: string; messageId: string }> {
+export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conversationId: string; messageId: string; created: boolean; held: boolean }> {
   await lockThreadSlot(tx, input.clinicId, input.contactId);
   let conversation = await activeConversation(tx, input.clinicId, input.contactId);
+  let created = false;
   if (!conversation) {
     const [latestClosed] = await tx
       .select()
@@ -377,6 +405,7 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
       [conversation] = await tx.update(conversations).set({ status: 'open' }).where(eq(conversations.id, latestClosed.id)).returning();
     } else {
       const inbox = await defaultInbox(tx, input.orgId);
+      created = true;
       [conversation] = await tx
         .insert(conversations)
         .values({
@@ -385,17 +414,24 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
           inboxId: inbox.id,
           contactId: input.contactId,
           channel: input.channel,
+          originChannel: input.channel,
           lastActivityAt: input.at,
           createdAt: input.at,
+          heldAt: (await input.holdNew?.()) ? input.at : null,
         })
         .returning();
     }
+  }
+  if (conversation.heldAt && input.channel !== 'web') {
+    // A patient writing by another channel is not a new guest conversation: the plan's limit does not hold it.
+    [conversation] = await tx.update(conversations).set({ heldAt: null }).where(eq(conversations.id, conversation.id)).returning();
   }
   const [message] = await tx
     .insert(messages)
     .values({
       orgId: input.orgId,
       conversationId: conversation.id,
+      guestLinkId: input.guestLinkId,
       direction: 'inbound',
       channel: input.channel,
       body: input.body,
@@ -410,7 +446,7 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
     .set({ lastMessageId: message.id, lastActivityAt: input.at, channel: input.channel, unread: true })
     .where(eq(conversations.id, conversation.id));
   await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id });
-  return { conversationId: conversation.id, messageId: message.id };
+  return { conversationId: conversation.id, messageId: message.id, created, held: conversation.heldAt !== null };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -428,6 +464,7 @@ export interface StartInput {
   body: string;
   attachmentIds?: string[];
   whatsappTemplate?: { name: string; language: string };
+  sensitive?: boolean;
 }
 
 async function resolveRecipient(deps: Deps, tx: Tx, actor: Actor, input: StartInput): Promise<ContactRow> {
@@ -456,6 +493,8 @@ export async function startConversation(deps: Deps, actor: Actor, input: StartIn
     await lockThreadSlot(tx, input.clinicId, contact.id);
     const existing = await activeConversation(tx, input.clinicId, contact.id);
     refuse(mayPost(poster(actor), { kind: 'start', hasActiveConversation: Boolean(existing) }));
+    // Staff writing to the patient bring a thread held over the plan's guest limit into view.
+    if (existing?.heldAt) await tx.update(conversations).set({ heldAt: null }).where(eq(conversations.id, existing.id));
     const at = deps.clock.now();
     const conversation =
       existing ??
@@ -468,6 +507,7 @@ export async function startConversation(deps: Deps, actor: Actor, input: StartIn
             inboxId: inbox.id,
             contactId: contact.id,
             channel: input.channel,
+            originChannel: input.channel,
             startedByUserId: actor.userId,
             lastActivityAt: at,
             createdAt: at,
@@ -481,6 +521,7 @@ export async function startConversation(deps: Deps, actor: Actor, input: StartIn
       at,
       attachmentIds: input.attachmentIds,
       whatsappTemplate: input.whatsappTemplate,
+      sensitive: input.sensitive,
     });
     await recordAudit(tx, [
       ...(existing
@@ -509,6 +550,7 @@ export interface SendInput {
   templateId?: string;
   attachmentIds?: string[];
   whatsappTemplate?: { name: string; language: string };
+  sensitive?: boolean;
 }
 
 export async function sendMessage(deps: Deps, actor: Actor, conversationId: string, input: SendInput) {
@@ -531,6 +573,7 @@ export async function sendMessage(deps: Deps, actor: Actor, conversationId: stri
       at,
       attachmentIds: input.attachmentIds,
       whatsappTemplate: input.whatsappTemplate,
+      sensitive: input.sensitive,
     });
     await recordAudit(tx, {
       ...auditActor(actor),
@@ -595,7 +638,7 @@ export async function getConversation(
   await recordAudit(deps.db, { ...auditActor(actor), action: 'conversation.view', subject: { type: 'conversation', id } });
   return {
     ...(await conversationById(deps.db, actor, id)),
-    availableChannels: sendableChannels(contact, { hasGuestLink: await hasGuestLink(deps.db, id) }),
+    availableChannels: sendableChannels(contact, { hasGuestLink: (await currentGuestLink(deps.db, id)) !== null }),
     messages: items,
     nextCursor: rows.length > page.limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
   };
@@ -646,6 +689,33 @@ async function applyState(tx: Tx, deps: Deps, conversation: ConversationRow, act
       return;
     }
   }
+}
+
+/**
+ * P1: the sender is a spammer. The thread is closed, archived and marked; the contact is blocked
+ * (nothing more is accepted from them or sent to them) and every guest link they hold stops working.
+ */
+export async function markSpam(deps: Deps, actor: Actor, id: string) {
+  await deps.db.transaction(async (tx) => {
+    const conversation = await loadConversation(tx, actor, id, { lock: true });
+    const now = deps.clock.now();
+    await tx
+      .update(conversations)
+      .set({ spamAt: conversation.spamAt ?? now, status: 'closed', archivedAt: conversation.archivedAt ?? now, unread: false })
+      .where(eq(conversations.id, id));
+    await tx.update(contacts).set({ blocked: true, updatedAt: now }).where(eq(contacts.id, conversation.contactId));
+    const revoked = await tx
+      .update(guestLinks)
+      .set({ revokedAt: now })
+      .where(and(eq(guestLinks.contactId, conversation.contactId), isNull(guestLinks.revokedAt)))
+      .returning({ id: guestLinks.id });
+    await recordAudit(tx, [
+      { ...auditActor(actor), action: 'conversation.spam', subject: { type: 'conversation', id }, details: { revokedGuestLinks: revoked.length } },
+      { ...auditActor(actor), action: 'contact.block', subject: { type: 'contact', id: conversation.contactId } },
+    ]);
+    await publish(tx, { type: 'conversation.updated', ...eventScope(conversation) });
+  });
+  return conversationById(deps.db, actor, id);
 }
 
 export async function changeState(deps: Deps, actor: Actor, id: string, action: StateAction) {
@@ -805,7 +875,7 @@ export interface ListFilters {
 function visibleConversations(actor: Actor): SQL {
   const clinics = isAdmin(actor.role) ? undefined : actor.clinicIds.length ? inArray(conversations.clinicId, actor.clinicIds) : sql`false`;
   const sms = actor.privileges.includes('inbox') ? undefined : ne(conversations.channel, 'sms');
-  return and(eq(conversations.orgId, actor.orgId), isNull(conversations.hiddenAt), clinics, sms)!;
+  return and(eq(conversations.orgId, actor.orgId), shownToStaff, clinics, sms)!;
 }
 
 function searchCondition(deps: Deps, actor: Actor, q: string): SQL {

@@ -17,6 +17,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../deps.js';
 import { clinics } from '../orgs/schema.js';
 import { publish } from '../realtime/events.js';
+import { enqueueGuestNotification } from '../guest/notify.js';
 import { deliveryAttempts } from './schema.js';
 
 export interface DeliveryDeps {
@@ -109,8 +110,13 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts
   if (!row || row.message.direction !== 'outbound' || row.message.status !== 'queued') return 'done';
   const channel = row.message.channel;
   if (!providerChannels.has(channel)) {
-    // Portal chat and web replies are delivered by being stored: the patient reads them here.
-    await applyStatus(deps.db, deps.clock, messageId, 'sent');
+    // Portal chat and web replies are delivered by being stored: the patient reads them here. A
+    // guest has no account to look in, so they are told by email.
+    const guestLinkId = row.message.guestLinkId;
+    await deps.db.transaction(async (tx) => {
+      await applyStatus(tx, deps.clock, messageId, 'sent');
+      if (channel === 'web' && guestLinkId) await enqueueGuestNotification(tx, guestLinkId, messageId);
+    });
     return 'done';
   }
   // The contact may have opted out or been blocked since the message was queued.

@@ -9,6 +9,8 @@ import type pg from 'pg';
 import { processInboundEvent } from '../channels/process-inbound.js';
 import type { Deps } from '../deps.js';
 import { deliverTask, inboundTask } from './queue.js';
+import { notifyGuest, notifyGuestTask } from '../guest/notify.js';
+import { maintenanceTask, runMaintenance } from '../maintenance.js';
 import { workerHeartbeats } from './schema.js';
 import { deliverMessage } from './service.js';
 
@@ -35,7 +37,19 @@ export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: stri
     noHandleSignals: true,
     pollInterval: 1000,
     logger: quiet,
-    taskList: { [deliverTask]: deliver, [inboundTask]: async (payload) => processInboundEvent(deps, (payload as { eventId: string }).eventId) },
+    taskList: {
+      [deliverTask]: deliver,
+      [inboundTask]: async (payload) => processInboundEvent(deps, (payload as { eventId: string }).eventId),
+      [notifyGuestTask]: async (payload) => {
+        const { linkId, messageId } = payload as { linkId: string; messageId: string };
+        if ((await notifyGuest(deps, linkId, messageId)) === 'retry') throw new Error('the mail server failed for now; the queue will try again');
+      },
+      [maintenanceTask]: async () => {
+        const done = await runMaintenance(deps);
+        if (done.archived || done.released) log(`maintenance: archived ${done.archived} idle conversation(s), released ${done.released} held one(s)`);
+      },
+    },
+    crontab: `0 * * * * ${maintenanceTask}`,
   });
   runner.events.on('worker:create', ({ worker }) => {
     workerIds.add(worker.workerId);
@@ -76,6 +90,8 @@ export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: stri
   timer.unref();
   await beat();
   await sweep().catch(() => []);
+  // Housekeeping runs hourly by cron; once at start too, so a long-stopped install catches up.
+  await utils.addJob(maintenanceTask, {}, { jobKey: maintenanceTask });
   return {
     sweep,
     async stop() {

@@ -137,7 +137,7 @@ async function firstClinicId(deps: Deps, orgId: string): Promise<string> {
 async function campaignMessage(deps: Deps, orgId: string, clinicId: string, contactId: string, channel: 'sms' | 'email' | 'whatsapp', body: string, campaignId: string, at: Date): Promise<string> {
   return deps.db.transaction(async (tx) => {
     const [inbox] = (await tx.execute<{ id: string }>(sql`select id from inboxes where org_id = ${orgId} order by created_at limit 1`)).rows;
-    const [conversation] = await tx.insert(conversations).values({ orgId, clinicId, inboxId: inbox.id, contactId, channel, lastActivityAt: at, createdAt: at }).returning();
+    const [conversation] = await tx.insert(conversations).values({ orgId, clinicId, inboxId: inbox.id, contactId, channel, originChannel: channel, lastActivityAt: at, createdAt: at }).returning();
     const [contact] = await tx.select().from(contacts).where(eq(contacts.id, contactId));
     await appendOutbound(tx, conversation, contact, { channel, body, sender: { kind: 'campaign', campaignId }, at });
     return conversation.id;

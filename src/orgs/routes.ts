@@ -3,7 +3,7 @@ import type { Deps } from '../deps.js';
 import { IdParams, Nullable, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import { plans, privileges, roles } from './rules.js';
-import { createClinic, createInbox, createUser, listClinics, listInboxes, listUsers, renameInbox, updateUser } from './service.js';
+import { createClinic, updateClinic, createInbox, createUser, listClinics, listInboxes, listUsers, renameInbox, updateUser } from './service.js';
 
 const Role = Type.Union(roles.map((r) => Type.Literal(r)));
 const StaffRole = Type.Union(roles.filter((r) => r !== 'main_admin').map((r) => Type.Literal(r)));
@@ -17,6 +17,8 @@ export const Clinic = Type.Object({
   timezone: Type.String(),
   phone: Nullable(Type.String()),
   address: Nullable(Type.String()),
+  hours: Nullable(Type.String({ description: 'opening hours as shown on the public page' })),
+  guestEmailPreview: Type.Boolean({ description: 'whether reply emails to guests may quote the first words of the reply' }),
   createdAt: Timestamp,
 });
 
@@ -65,11 +67,37 @@ export function orgRoutes(app: App, deps: Deps): void {
           timezone: Type.Optional(Type.String({ maxLength: 64 })),
           phone: Type.Optional(Type.String({ maxLength: 40 })),
           address: Type.Optional(Type.String({ maxLength: 500 })),
+          hours: Type.Optional(Type.String({ maxLength: 500 })),
         }),
         response: responses({ 201: Clinic }, 409),
       },
     },
     async (request, reply) => reply.code(201).send(await createClinic(deps, actorOf(request), request.body)),
+  );
+
+  app.patch(
+    '/api/v1/clinics/:id',
+    {
+      config: { access: { role: 'admin' } },
+      schema: {
+        tags: ['organization'],
+        summary: "Edit a clinic: its public page's details and guest email previews",
+        params: IdParams,
+        body: Type.Object(
+          {
+            name: Type.Optional(Name),
+            timezone: Type.Optional(Type.String({ maxLength: 64 })),
+            phone: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
+            address: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+            hours: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+            guestEmailPreview: Type.Optional(Type.Boolean()),
+          },
+          { minProperties: 1 },
+        ),
+        response: responses({ 200: Clinic }, 404),
+      },
+    },
+    async (request) => updateClinic(deps, actorOf(request), request.params.id, request.body),
   );
 
   app.get(

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { plans, privileges, roles } from './rules.js';
 
 export const planEnum = pgEnum('plan', plans);
@@ -25,6 +25,10 @@ export const clinics = pgTable(
     timezone: text('timezone').notNull().default('America/New_York'),
     phone: text('phone'),
     address: text('address'),
+    /** Opening hours as the clinic writes them ("Mon–Fri 8:00–17:00"), shown on its public page. */
+    hours: text('hours'),
+    /** P1: whether the email telling a guest the clinic replied may quote the first words of the reply. */
+    guestEmailPreview: boolean('guest_email_preview').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('clinics_slug_key').on(t.slug), index('clinics_org_idx').on(t.orgId)],

@@ -20,6 +20,7 @@ export interface ClinicInput {
   timezone?: string;
   phone?: string;
   address?: string;
+  hours?: string;
 }
 
 const clinicJson = (c: typeof clinics.$inferSelect) => ({
@@ -29,6 +30,8 @@ const clinicJson = (c: typeof clinics.$inferSelect) => ({
   timezone: c.timezone,
   phone: c.phone,
   address: c.address,
+  hours: c.hours,
+  guestEmailPreview: c.guestEmailPreview,
   createdAt: c.createdAt.toISOString(),
 });
 
@@ -48,7 +51,7 @@ async function insertClinic(tx: DbOrTx, orgId: string, input: ClinicInput) {
     const slug = n === 1 ? base : `${base}-${n}`;
     const [row] = await tx
       .insert(clinics)
-      .values({ orgId, name: input.name, slug, timezone: input.timezone, phone: input.phone, address: input.address })
+      .values({ orgId, name: input.name, slug, timezone: input.timezone, phone: input.phone, address: input.address, hours: input.hours })
       .onConflictDoNothing()
       .returning();
     if (row) return row;
@@ -124,6 +127,30 @@ export async function listClinics(deps: Deps, actor: Actor) {
     )
     .orderBy(asc(clinics.createdAt), asc(clinics.name));
   return rows.map(clinicJson);
+}
+
+export interface ClinicChanges {
+  name?: string;
+  timezone?: string;
+  phone?: string | null;
+  address?: string | null;
+  hours?: string | null;
+  guestEmailPreview?: boolean;
+}
+
+/** An admin edits what the clinic's public page shows and how guests are told of replies. */
+export async function updateClinic(deps: Deps, actor: Actor, id: string, changes: ClinicChanges) {
+  if (changes.timezone) checkTimezone(changes.timezone);
+  return deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(clinics)
+      .set(changes)
+      .where(and(eq(clinics.id, id), eq(clinics.orgId, actor.orgId)))
+      .returning();
+    if (!row) throw notFound('clinic');
+    await recordAudit(tx, { ...auditActor(actor), action: 'clinic.update', subject: { type: 'clinic', id }, details: { fields: Object.keys(changes) } });
+    return clinicJson(row);
+  });
 }
 
 export async function createClinic(deps: Deps, actor: Actor, input: ClinicInput) {

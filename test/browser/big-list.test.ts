@@ -20,8 +20,8 @@ beforeAll(async () => {
       select ${org.orgId}, 'patient', 'Patient ' || lpad(g::text, 5, '0'), '+1415' || (3000000 + g)::text
       from generate_series(1, 10000) g
       returning id, name)
-    insert into conversations (org_id, clinic_id, inbox_id, contact_id, channel, unread, last_activity_at)
-    select ${org.orgId}, ${org.clinicId}, ${org.inboxId}, c.id, 'sms', false, now() - (substr(c.name, 9)::int || ' minutes')::interval
+    insert into conversations (org_id, clinic_id, inbox_id, contact_id, channel, origin_channel, unread, last_activity_at)
+    select ${org.orgId}, ${org.clinicId}, ${org.inboxId}, c.id, 'sms', 'sms', false, now() - (substr(c.name, 9)::int || ' minutes')::interval
     from new_contacts c`);
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'] });
 });

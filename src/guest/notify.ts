@@ -1,0 +1,73 @@
+/**
+ * P1: telling a guest the clinic replied. One email carries a fresh key to their link and, if the
+ * clinic allows it, the first words of the reply; nothing else of the conversation leaves.
+ */
+import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { sha256 } from '../auth/tokens.js';
+import type { ChannelAdapter } from '../channels/types.js';
+import { contacts } from '../contacts/schema.js';
+import { messages } from '../conversations/schema.js';
+import type { DbOrTx } from '../db/client.js';
+import type { DeliveryDeps } from '../delivery/service.js';
+import { clinics } from '../orgs/schema.js';
+import { emailPreview, guestPath, notificationText, shouldNotify } from './rules.js';
+import { guestLinks, guestTokens } from './schema.js';
+import { mintToken } from './service.js';
+
+export const notifyGuestTask = 'notify_guest';
+
+/** Queued with the reply's delivery; the job key folds quick successive replies into one job. */
+export async function enqueueGuestNotification(tx: DbOrTx, linkId: string, messageId: string): Promise<void> {
+  await tx.execute(sql`select graphile_worker.add_job(
+    ${notifyGuestTask}, json_build_object('linkId', ${linkId}::text, 'messageId', ${messageId}::text),
+    job_key := ${`notify:${linkId}`}, max_attempts := 8)`);
+}
+
+export type NotifyResult = 'sent' | 'skipped' | 'retry';
+
+export async function notifyGuest(deps: DeliveryDeps, linkId: string, messageId: string): Promise<NotifyResult> {
+  const [row] = await deps.db
+    .select({ link: guestLinks, contact: contacts, clinic: clinics })
+    .from(guestLinks)
+    .innerJoin(contacts, eq(contacts.id, guestLinks.contactId))
+    .innerJoin(clinics, eq(clinics.id, guestLinks.clinicId))
+    .where(eq(guestLinks.id, linkId));
+  const now = deps.clock.now();
+  if (!row || row.link.revokedAt || row.contact.blocked || row.contact.optedOutEmail || !row.contact.email) return 'skipped';
+  if (!shouldNotify(row.link, now)) return 'skipped';
+  const [reply] = await deps.db.select({ body: messages.body }).from(messages).where(eq(messages.id, messageId));
+  const token = await mintToken(deps.db, linkId, now);
+  const adapter: ChannelAdapter = deps.channels.adapter('email');
+  const domain = deps.config.email.domain;
+  const outcome = await adapter
+    .send({
+      messageId: randomUUID(),
+      orgId: row.link.orgId,
+      to: row.contact.email,
+      from: deps.config.email.from,
+      fromName: row.clinic.name,
+      body: notificationText({
+        patientName: row.contact.name,
+        clinicName: row.clinic.name,
+        url: deps.config.publicUrl + guestPath(token),
+        preview: emailPreview(reply?.body ?? '', row.clinic.guestEmailPreview),
+      }),
+      attachments: [],
+      email: {
+        messageIdHeader: `<notify.${randomUUID()}@${domain}>`,
+        inReplyTo: null,
+        references: [],
+        replyTo: deps.config.email.from,
+        subject: `${row.clinic.name} replied to your message`,
+      },
+    })
+    .catch((e: Error) => ({ kind: 'failed' as const, permanent: false, code: 'adapter_error', reason: e.message }));
+  if (outcome.kind === 'failed') {
+    // The key never reached anyone: take it back.
+    await deps.db.delete(guestTokens).where(eq(guestTokens.tokenHash, sha256(token)));
+    return outcome.permanent ? 'skipped' : 'retry';
+  }
+  await deps.db.update(guestLinks).set({ notifiedAt: now }).where(eq(guestLinks.id, linkId));
+  return 'sent';
+}
