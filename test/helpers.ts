@@ -127,7 +127,7 @@ export interface Org {
   addUser(role: 'admin' | 'doctor' | 'nurse' | 'receptionist', opts?: { privileges?: string[]; clinicIds?: string[] }): Promise<{ client: Client; id: string }>;
 }
 
-export async function signupOrg(app: App, name = 'Clinic Group'): Promise<Org> {
+export async function signupOrg(app: App, name = 'Clinic Group', opts: { plan?: 'free' | 'pro' | 'accelerator' } = {}): Promise<Org> {
   const email = `owner-${unique()}@example.com`;
   const res = await app.inject({
     method: 'POST',
@@ -138,6 +138,7 @@ export async function signupOrg(app: App, name = 'Clinic Group'): Promise<Org> {
   const owner = sessionFrom(app, { headers: res.headers, body: res.json() });
   const me = res.json();
   const inboxes = await owner.get('/api/v1/inboxes');
+  if (opts.plan && opts.plan !== 'free') expect((await owner.request('PUT', '/api/v1/plan', { plan: opts.plan })).status).toBe(200);
   return {
     owner,
     me,

@@ -1,3 +1,4 @@
+import type { Feature } from '../billing/rules.js';
 import type { Privilege, Role } from '../orgs/rules.js';
 
 /** Who is calling: a signed-in staff member, through a browser session or an API token. */
@@ -20,4 +21,6 @@ export interface Access {
   public?: true;
   privileges?: Privilege[];
   role?: 'admin' | 'main_admin';
+  /** P4: a plan feature the route belongs to (402 naming the plan without it), with what to call it. */
+  feature?: { name: Feature; what: string };
 }

@@ -6,6 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
+import { requireFeature } from '../billing/service.js';
 import type { App } from '../http/types.js';
 import { isAdmin } from '../orgs/rules.js';
 import type { Access, Actor } from './actor.js';
@@ -56,5 +57,6 @@ export function registerAuth(app: App, deps: Deps): void {
       throw new AppError('csrf', 'this write needs the X-CSRF-Token header from sign-in or GET /api/v1/me');
     }
     authorize(request.actor, access);
+    if (access?.feature) await requireFeature(deps.db, request.actor.orgId, access.feature.name, access.feature.what);
   });
 }

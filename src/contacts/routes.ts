@@ -48,6 +48,8 @@ const ContactFields = {
 const crm = { privileges: ['contacts' as const] };
 /** Finding a patient to message is part of the hub too, so senders may look contacts up and block them. */
 const crmOrHub = { privileges: ['contacts' as const, 'send_messages' as const] };
+/** C3: the contacts list, the contact page and private notes are the CRM, a Pro-plan feature (402 on Free). */
+const crmFeature = { name: 'crm' as const, what: 'The patient contacts CRM' };
 
 async function contactDetail(deps: Deps, actor: Actor, id: string) {
   const contact = await contactInOrg(deps.db, actor.orgId, id);
@@ -61,7 +63,7 @@ export function contactRoutes(app: App, deps: Deps): void {
   app.get(
     '/api/v1/contacts',
     {
-      config: { access: crmOrHub },
+      config: { access: { ...crmOrHub, feature: crmFeature } },
       schema: {
         tags: ['contacts'],
         summary: 'Contacts, newest first; q searches name, email and phone (any format)',
@@ -92,7 +94,7 @@ export function contactRoutes(app: App, deps: Deps): void {
   app.get(
     '/api/v1/contacts/:id',
     {
-      config: { access: crmOrHub },
+      config: { access: { ...crmOrHub, feature: crmFeature } },
       schema: {
         tags: ['contacts'],
         summary: "A contact with private notes and the history of their conversations, messages and calls",
@@ -129,7 +131,7 @@ export function contactRoutes(app: App, deps: Deps): void {
   app.post(
     '/api/v1/contacts/:id/notes',
     {
-      config: { access: crm },
+      config: { access: { ...crm, feature: crmFeature } },
       schema: {
         tags: ['contacts'],
         summary: 'Add a private note (staff only, never shown to the patient)',

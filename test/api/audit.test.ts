@@ -6,7 +6,7 @@ let ctx: TestContext;
 let org: Org;
 beforeAll(async () => {
   ctx = await setupApp();
-  org = await signupOrg(ctx.app);
+  org = await signupOrg(ctx.app, 'Clinic Group', { plan: 'pro' });
 });
 
 const actionsFor = async (subjectId: string) =>

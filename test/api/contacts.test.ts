@@ -5,7 +5,7 @@ let ctx: TestContext;
 let org: Org;
 beforeAll(async () => {
   ctx = await setupApp();
-  org = await signupOrg(ctx.app);
+  org = await signupOrg(ctx.app, 'Clinic Group', { plan: 'pro' });
 });
 
 describe('contacts (C1, C2, C4)', () => {
@@ -91,5 +91,30 @@ describe('contacts (C1, C2, C4)', () => {
     const second = await org.owner.get(`/api/v1/contacts?limit=2&cursor=${first.body.nextCursor}`);
     expect(second.body.items[0].id).not.toBe(first.body.items[1].id);
     expectProblem(await org.owner.get('/api/v1/contacts?cursor=nope'), 400, 'invalid_cursor');
+  });
+});
+
+describe('the CRM is a Pro-plan feature (C3, P4)', () => {
+  it('answers 402 naming Pro on Free for the list, the contact page and notes; creating contacts and blocking stay open', async () => {
+    const free = await signupOrg(ctx.app, 'Free Group');
+    const created = await free.owner.post('/api/v1/contacts', { name: 'Fay Free', phone: '+14155550777' });
+    expect(created.status).toBe(201);
+    for (const res of [
+      await free.owner.get('/api/v1/contacts'),
+      await free.owner.get(`/api/v1/contacts/${created.body.id}`),
+      await free.owner.post(`/api/v1/contacts/${created.body.id}/notes`, { body: 'Prefers mornings' }),
+    ]) {
+      expectProblem(res, 402, 'plan_required');
+      expect(res.body).toMatchObject({ plan: 'pro', detail: expect.stringMatching(/Pro plan; you are on Free/) });
+    }
+    expect((await free.owner.post(`/api/v1/contacts/${created.body.id}/block`)).status).toBe(200);
+    await free.owner.request('PUT', '/api/v1/plan', { plan: 'pro' });
+    expect((await free.owner.get(`/api/v1/contacts/${created.body.id}`)).status).toBe(200);
+  });
+
+  it('checks the privilege before the plan: a user without it gets 403 whatever the plan', async () => {
+    const free = await signupOrg(ctx.app, 'Free Group 2');
+    const nurse = await free.addUser('nurse', { privileges: [] });
+    expectProblem(await nurse.client.get('/api/v1/contacts'), 403, 'missing_privilege');
   });
 });

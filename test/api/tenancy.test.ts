@@ -8,8 +8,8 @@ const aIds: Record<string, string> = {};
 
 beforeAll(async () => {
   ctx = await setupApp();
-  a = await signupOrg(ctx.app, 'Org A');
-  b = await signupOrg(ctx.app, 'Org B');
+  a = await signupOrg(ctx.app, 'Org A', { plan: 'pro' });
+  b = await signupOrg(ctx.app, 'Org B', { plan: 'pro' });
   const msg = await inbound(a, 'Private health question', '+14155550301');
   aIds.conversation = msg.conversationId;
   aIds.message = msg.messageId;
@@ -28,6 +28,7 @@ function bodyFor(url: string): Record<string, unknown> {
   if (url.endsWith('/calls')) return { startedAt: '2026-01-01T10:00:00.000Z', durationSeconds: 60, direction: 'inbound', notes: 'n' };
   if (url.endsWith('/notes')) return { body: 'note' };
   if (url.includes('/users/')) return { name: 'Renamed' };
+  if (url.includes('/clinics/')) return { name: 'Renamed' };
   if (url.includes('/inboxes/')) return { name: 'Renamed' };
   if (url.includes('/contacts/')) return { name: 'Renamed' };
   return {};
@@ -39,6 +40,7 @@ function idFor(url: string): string {
   if (url.startsWith('/api/v1/users/')) return aIds.user;
   if (url.startsWith('/api/v1/inboxes/')) return aIds.inbox;
   if (url.startsWith('/api/v1/api-tokens/')) return aIds.token;
+  if (url.startsWith('/api/v1/clinics/')) return a.clinicId;
   return aIds.conversation;
 }
 
