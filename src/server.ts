@@ -17,6 +17,7 @@ import { webhookRoutes } from './channels/webhooks.js';
 import { billingRoutes } from './billing/routes.js';
 import { templateRoutes } from './templates/routes.js';
 import { guestRoutes } from './guest/routes.js';
+import { bookingRoutes } from './bookings/routes.js';
 import { contactRoutes } from './contacts/routes.js';
 import { conversationRoutes } from './conversations/routes.js';
 import type { Deps } from './deps.js';
@@ -98,6 +99,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   billingRoutes(app, deps);
   templateRoutes(app, deps);
   guestRoutes(app, deps);
+  bookingRoutes(app, deps);
   smsInboxRoutes(app, deps);
   channelAccountRoutes(app, deps);
   webhookRoutes(app, deps);

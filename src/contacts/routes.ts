@@ -4,6 +4,8 @@ import { auditActor } from '../auth/service.js';
 import { recordAudit } from '../audit/service.js';
 import { contactHistory } from '../conversations/service.js';
 import { ConversationItem, Message } from '../conversations/routes.js';
+import { Booking } from '../bookings/routes.js';
+import { bookingsOf } from '../bookings/service.js';
 import type { Deps } from '../deps.js';
 import { IdParams, Nullable, Page, pageOf, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
@@ -56,7 +58,7 @@ async function contactDetail(deps: Deps, actor: Actor, id: string) {
   const history = await contactHistory(deps, actor, id);
   const notes = actor.privileges.includes('contacts') ? await listNotes(deps.db, actor.orgId, id) : [];
   await recordAudit(deps.db, { ...auditActor(actor), action: 'contact.view', subject: { type: 'contact', id } });
-  return { ...contactJson(contact), notes, ...history };
+  return { ...contactJson(contact), notes, ...history, bookings: await bookingsOf(deps.db, actor.orgId, { contactId: id }) };
 }
 
 export function contactRoutes(app: App, deps: Deps): void {
@@ -103,7 +105,7 @@ export function contactRoutes(app: App, deps: Deps): void {
           {
             200: Type.Intersect([
               Contact,
-              Type.Object({ notes: Type.Array(Note), conversations: Type.Array(ConversationItem), messages: Type.Array(Message) }),
+              Type.Object({ notes: Type.Array(Note), conversations: Type.Array(ConversationItem), messages: Type.Array(Message), bookings: Type.Array(Booking) }),
             ]),
           },
           404,

@@ -4,6 +4,8 @@ import { Id, IdParams, Nullable, Page, pageOf, responses, Timestamp } from '../h
 import { actorOf, type App } from '../http/types.js';
 import { contactTypes } from '../contacts/rules.js';
 import { Attachment } from '../attachments/routes.js';
+import { Booking } from '../bookings/routes.js';
+import { bookingsOf } from '../bookings/service.js';
 import {
   channels,
   directions,
@@ -104,7 +106,12 @@ export const Message = Type.Object({
 
 const Thread = Type.Intersect([
   ConversationItem,
-  Type.Object({ availableChannels: Type.Array(SendChannel), messages: Type.Array(Message), nextCursor: Nullable(Type.String()) }),
+  Type.Object({
+    availableChannels: Type.Array(SendChannel),
+    messages: Type.Array(Message),
+    nextCursor: Nullable(Type.String()),
+    bookings: Type.Array(Booking, { description: 'bookings this conversation led to (P3)' }),
+  }),
 ]);
 
 const ListQuery = Type.Intersect([
@@ -194,7 +201,11 @@ export function conversationRoutes(app: App, deps: Deps): void {
         response: responses({ 200: Thread }, 404),
       },
     },
-    async (request) => getConversation(deps, actorOf(request), request.params.id, { limit: request.query.limit ?? 200, cursor: request.query.cursor }),
+    async (request) => {
+      const actor = actorOf(request);
+      const thread = await getConversation(deps, actor, request.params.id, { limit: request.query.limit ?? 200, cursor: request.query.cursor });
+      return { ...thread, bookings: await bookingsOf(deps.db, actor.orgId, { conversationId: thread.id }) };
+    },
   );
 
   app.post(

@@ -201,7 +201,7 @@ async function messageById(db: DbOrTx, id: string) {
 // ---------------------------------------------------------------------------------------------
 
 /** The conversation if it is the actor's organization's (else 404) and they work at its clinic (else 403). */
-async function loadConversation(db: DbOrTx, actor: Actor, id: string, opts: { lock?: boolean } = {}): Promise<ConversationRow> {
+export async function loadConversation(db: DbOrTx, actor: Actor, id: string, opts: { lock?: boolean } = {}): Promise<ConversationRow> {
   const query = db
     .select()
     .from(conversations)
