@@ -18,6 +18,7 @@ import { billingRoutes } from './billing/routes.js';
 import { templateRoutes } from './templates/routes.js';
 import { guestRoutes } from './guest/routes.js';
 import { bookingRoutes } from './bookings/routes.js';
+import { portalRoutes } from './portal/routes.js';
 import { contactRoutes } from './contacts/routes.js';
 import { conversationRoutes } from './conversations/routes.js';
 import type { Deps } from './deps.js';
@@ -68,6 +69,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'fd_session' },
           bearer: { type: 'http', scheme: 'bearer' },
+          portalSession: { type: 'apiKey', in: 'cookie', name: 'fd_portal', description: 'a patient signed in to the portal' },
         },
       },
       security: [{ session: [] }, { bearer: [] }],
@@ -100,6 +102,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   templateRoutes(app, deps);
   guestRoutes(app, deps);
   bookingRoutes(app, deps);
+  portalRoutes(app, deps);
   smsInboxRoutes(app, deps);
   channelAccountRoutes(app, deps);
   webhookRoutes(app, deps);

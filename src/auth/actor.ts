@@ -19,6 +19,8 @@ export interface Actor {
 /** What a route demands beyond being signed in. `privileges` means any one of them. */
 export interface Access {
   public?: true;
+  /** A signed-in patient of the portal (its own session), not staff. */
+  portal?: true;
   privileges?: Privilege[];
   role?: 'admin' | 'main_admin';
   /** P4: a plan feature the route belongs to (402 naming the plan without it), with what to call it. */

@@ -50,7 +50,7 @@ export function registerAuth(app: App, deps: Deps): void {
   app.decorateRequest('actor', null);
   app.addHook('preValidation', async (request) => {
     const access = request.routeOptions.config.access;
-    if (access?.public || !isProtectedPath(request.routeOptions.url)) return;
+    if (access?.public || access?.portal || !isProtectedPath(request.routeOptions.url)) return;
     request.actor = await authenticate(deps, request);
     if (!request.actor) throw new AppError('not_signed_in', 'sign in first, or send an API token');
     if (!safeMethods.has(request.method) && !csrfMatches(request.actor, request.headers['x-csrf-token'] as string | undefined)) {

@@ -75,6 +75,8 @@ describe('M1 channels a contact can use', () => {
   it('says why portal chat is unavailable', () => {
     expect(outboundRefusal({ ...reachable, portalAccount: false }, 'portal')?.detail).toMatch(/no portal account/);
     expect(outboundRefusal(reachable, 'portal')?.detail).toMatch(/not opted in/);
+    expect(outboundRefusal({ ...reachable, portalAccount: false }, 'portal')?.missing).toBe('portal_account');
+    expect(outboundRefusal(reachable, 'portal')?.missing).toBe('chat_opt_in');
   });
 });
 

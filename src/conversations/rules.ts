@@ -121,7 +121,24 @@ export interface Recipient extends ChannelReach {
   optedOutWhatsapp: boolean;
 }
 
-export type OutboundRefusal = { code: 'contact_blocked' | 'channel_unavailable' | 'opted_out' | 'landline' | 'invalid_number'; detail: string };
+/** What a contact lacks for a channel: named in a 422 so an integration knows what to fix. */
+export type Missing = 'phone' | 'email' | 'portal_account' | 'chat_opt_in' | 'guest_link';
+
+export type OutboundRefusal = { code: 'contact_blocked' | 'channel_unavailable' | 'opted_out' | 'landline' | 'invalid_number'; detail: string; missing?: Missing };
+
+function missingFor(contact: ChannelReach, channel: SendChannel): Missing {
+  switch (channel) {
+    case 'sms':
+    case 'whatsapp':
+      return 'phone';
+    case 'email':
+      return 'email';
+    case 'portal':
+      return contact.portalAccount ? 'chat_opt_in' : 'portal_account';
+    case 'web':
+      return 'guest_link';
+  }
+}
 
 /** S2/M1: whether a message may go to this contact on this channel; null when it may. */
 export function outboundRefusal(
@@ -131,7 +148,7 @@ export function outboundRefusal(
 ): OutboundRefusal | null {
   if (contact.blocked) return { code: 'contact_blocked', detail: 'this contact is blocked; unblock them before sending' };
   const gap = channelGap(contact, channel, opts);
-  if (gap) return { code: 'channel_unavailable', detail: gap };
+  if (gap) return { code: 'channel_unavailable', detail: gap, missing: missingFor(contact, channel) };
   const optedOut =
     !opts.ignoreOptOut &&
     ((channel === 'sms' && contact.optedOutSms) ||

@@ -303,7 +303,7 @@ async function lastWhatsAppInbound(tx: DbOrTx, orgId: string, contactId: string)
 async function checkChannelRules(tx: Tx, conversation: ConversationRow, contact: ContactRow, input: OutboundInput): Promise<string | null> {
   const guestLink = input.channel === 'web' ? await currentGuestLink(tx, conversation.id) : null;
   const refusal = outboundRefusal(contact, input.channel, { hasGuestLink: guestLink !== null, ignoreOptOut: input.ignoreOptOut });
-  if (refusal) throw new AppError(refusal.code, refusal.detail, { channel: input.channel });
+  if (refusal) throw new AppError(refusal.code, refusal.detail, { channel: input.channel, ...(refusal.missing ? { missing: refusal.missing } : {}) });
   if (input.channel === 'sms' && smsSize(input.body).segments > maxSmsSegments) {
     throw new AppError('invalid_input', `an SMS is at most ${maxSmsSegments} segments; this one needs ${smsSize(input.body).segments}. Shorten it or send it by email or portal chat`);
   }
