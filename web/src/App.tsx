@@ -3,6 +3,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, post, setSession } from './api';
 import { Inbox } from './Inbox';
 import { ContactPage } from './ContactPage';
+import { ContactsPage } from './ContactsPage';
+import { ReportsPage } from './ReportsPage';
 import { Nav } from './Nav';
 import { usePath } from './router';
 import { Settings } from './Settings';
@@ -87,7 +89,17 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           Sign out
         </button>
       </header>
-      {path.startsWith('/settings') ? <Settings me={me} /> : contactId ? <ContactPage id={contactId} me={me} /> : <Inbox me={me} live={live} />}
+      {path.startsWith('/settings') ? (
+        <Settings me={me} />
+      ) : contactId ? (
+        <ContactPage id={contactId} me={me} />
+      ) : path === '/contacts' ? (
+        <ContactsPage />
+      ) : path === '/reports' ? (
+        <ReportsPage />
+      ) : (
+        <Inbox me={me} live={live} />
+      )}
     </div>
   );
 }

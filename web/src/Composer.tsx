@@ -29,6 +29,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [emojiOpen, setEmojiOpen] = useState(false);
+  const [sensitive, setSensitive] = useState(false);
   const textArea = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -39,8 +40,14 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
     setBusy(true);
     setError(null);
     try {
-      await post(`/api/v1/conversations/${thread.id}/messages`, { body: text, channel, attachmentIds: files.length ? files.map((f) => f.id) : undefined });
+      await post(`/api/v1/conversations/${thread.id}/messages`, {
+        body: text,
+        channel,
+        attachmentIds: files.length ? files.map((f) => f.id) : undefined,
+        sensitive: channel === 'portal' && sensitive ? true : undefined,
+      });
       setText('');
+      setSensitive(false);
       setFiles([]);
       await onSent();
     } catch (e) {
@@ -171,6 +178,12 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
           Send
         </button>
       </div>
+      {channel === 'portal' && (
+        <label className="sensitive-toggle">
+          <input type="checkbox" checked={sensitive} onChange={(e) => setSensitive(e.target.checked)} /> Sensitive — the patient must enter their password again to read it
+        </label>
+      )}
+      {channel === 'web' && <p className="counter">Goes to the patient's private link; they are emailed that you replied. The email address was not verified.</p>}
       {size && (
         <p className="counter" aria-live="polite">
           {size.units} characters · {size.segments} {size.segments === 1 ? 'segment' : 'segments'} · {size.encoding} ({size.remaining} left in this segment)

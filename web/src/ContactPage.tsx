@@ -2,13 +2,23 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, post } from './api';
 import { channelLabels, shortTime } from './logic';
-import type { ConversationItem, Me, Message } from './types';
+import type { Booking, ConversationItem, Me, Message } from './types';
+import { PlanLockOr } from './PlanLock';
 
 /** C3: a patient's details, private notes and the history of their conversations, on one page. */
 export function ContactPage({ id, me }: { id: string; me: Me }) {
   const queryClient = useQueryClient();
   const contact = useQuery({ queryKey: ['contact', id], queryFn: () => api(`/api/v1/contacts/${id}`) });
   const [error, setError] = useState<string | null>(null);
+  const [invite, setInvite] = useState<{ inviteUrl: string; emailed: boolean } | null>(null);
+  async function invitePatient() {
+    setError(null);
+    try {
+      setInvite(await post(`/api/v1/contacts/${id}/portal-invitation`));
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
   async function addNote(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
@@ -21,7 +31,7 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
     }
   }
   if (contact.isLoading) return <p className="loading">Loading…</p>;
-  if (contact.isError) return <p className="empty" role="alert">{(contact.error as Error).message}</p>;
+  if (contact.isError) return <PlanLockOr error={contact.error as Error} />;
   const c = contact.data;
   return (
     <main className="contact-page">
@@ -34,7 +44,29 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
           <dt>Date of birth</dt><dd>{c.dateOfBirth ?? '—'}</dd>
           <dt>Can be reached by</dt><dd>{c.availableChannels.map((ch: keyof typeof channelLabels) => channelLabels[ch]).join(', ') || '—'}</dd>
           <dt>Opted out of</dt><dd>{Object.entries(c.optedOut).filter(([, v]) => v).map(([k]) => k.toUpperCase()).join(', ') || 'nothing'}</dd>
+          <dt>Patient portal</dt>
+          <dd>
+            {c.portalAccount ? (c.chatOptIn ? 'Account, chat on' : 'Account, chat off') : 'No account'}{' '}
+            {c.email && !c.blocked && <button type="button" className="secondary" onClick={invitePatient}>{c.portalAccount ? 'Send a new portal link' : 'Invite to the portal'}</button>}
+          </dd>
         </dl>
+        {invite && (
+          <p className="notice" role="status">
+            {invite.emailed ? 'Invitation emailed. ' : 'The email could not be sent; give the patient this link. '}
+            It works once, for 7 days: <code>{invite.inviteUrl}</code>
+          </p>
+        )}
+        {error && !me.privileges.includes('contacts') && <p className="error" role="alert">{error}</p>}
+      </section>
+      <section aria-labelledby="bookings-title">
+        <h2 id="bookings-title">Bookings</h2>
+        {c.bookings.length === 0 ? <p className="sub">No bookings yet.</p> : (
+          <ul>
+            {c.bookings.map((b: Booking) => (
+              <li key={b.id}>{new Date(b.startsAt).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' })} <span className="sub">· {b.source === 'integration' ? 'from the practice system' : 'recorded by staff'}{b.conversationId ? ' · from a conversation' : ''}{b.notes ? ` · ${b.notes}` : ''}</span></li>
+            ))}
+          </ul>
+        )}
       </section>
       {me.privileges.includes('contacts') && (
         <section aria-labelledby="notes-title">

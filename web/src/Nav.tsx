@@ -10,6 +10,8 @@ export function Nav({ me, path, unread }: { me: Me; path: string; unread: number
   };
   const tabs = [
     me.privileges.includes('send_messages') && { to: '/', label: 'Inbox', badge: unread ?? 0 },
+    me.privileges.includes('contacts') && { to: '/contacts', label: 'Contacts', badge: null },
+    (me.role === 'admin' || me.role === 'main_admin') && { to: '/reports', label: 'Reports', badge: null },
     { to: '/settings', label: 'Settings', badge: null },
   ].filter(Boolean) as { to: string; label: string; badge: number | null }[];
   return (

@@ -30,6 +30,9 @@ export function NewConversation({ me, onClose, onStarted }: { me: Me; onClose: (
           To (patient, phone number or email)
           <input value={contact ? contact.name : q} onChange={(e) => { setContact(null); setQ(e.target.value); }} required autoFocus />
         </label>
+        {matches.error && (matches.error as { status?: number }).status === 402 && (
+          <p className="sub">🔒 Patient search is part of the Pro plan. Type a phone number or an email address instead.</p>
+        )}
         {!contact && (matches.data?.items?.length ?? 0) > 0 && (
           <ul className="suggestions" aria-label="Matching contacts">
             {matches.data.items.map((c: { id: string; name: string; phone: string | null; email: string | null }) => (

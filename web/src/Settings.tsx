@@ -13,6 +13,7 @@ export function Settings({ me }: { me: Me }) {
     isAdmin && ['team', 'Team'],
     isAdmin && ['inboxes', 'Inboxes'],
     isAdmin && ['templates', 'Templates'],
+    isAdmin && ['public', 'Public pages'],
     (me.privileges.includes('contacts') || me.privileges.includes('send_messages')) && ['optouts', 'Opted-out patients'],
     me.privileges.includes('inbox') && ['sms', 'Two-way SMS'],
     ['plan', 'Plan'],
@@ -33,7 +34,8 @@ export function Settings({ me }: { me: Me }) {
         {section === 'templates' && <Templates />}
         {section === 'optouts' && <OptOuts />}
         {section === 'sms' && <SmsInbox me={me} />}
-        {section === 'plan' && <Plan />}
+        {section === 'plan' && <Plan me={me} />}
+        {section === 'public' && <PublicPages />}
       </section>
     </main>
   );
@@ -218,17 +220,89 @@ function SmsInbox({ me }: { me: Me }) {
   );
 }
 
-function Plan() {
-  const plan = useQuery({ queryKey: ['plan'], queryFn: () => api('/api/v1/plan') });
+interface PlanSummary {
+  plan: 'free' | 'pro' | 'accelerator';
+  name: string;
+  monthlyPriceCents: number;
+  features: string[];
+  limits: { guestConversationsPerMonth: number | null };
+}
+const featureNames: Record<string, string> = { crm: 'contacts CRM', two_way_sms: 'two-way SMS' };
+const describePlan = (p: PlanSummary) =>
+  [p.limits.guestConversationsPerMonth === null ? 'unlimited web conversations' : `${p.limits.guestConversationsPerMonth} new web conversations a month`, ...p.features.map((f) => featureNames[f] ?? f)].join(', ');
+
+/** P4: the plan, this month's usage against its limits, and (for the main admin) the other plans. */
+function Plan({ me }: { me: Me }) {
+  const plan = useQuery({ queryKey: ['plan'], queryFn: () => api<PlanSummary & { usage: { guestConversationsThisMonth: number; heldConversations: number }; available: PlanSummary[] }>('/api/v1/plan') });
+  const { error, run } = useAction();
+  if (!plan.data) return <h2>Plan</h2>;
+  const p = plan.data;
+  const limit = p.limits.guestConversationsPerMonth;
   return (
     <>
       <h2>Plan</h2>
-      {plan.data && (
-        <p>
-          You are on <strong>{plan.data.name}</strong>
-          {plan.data.features.length ? <>, which includes {plan.data.features.map((f: string) => f.replace('_', '-')).join(' and ')}.</> : '.'}
+      <p>You are on <strong>{p.name}</strong>: {describePlan(p)}.</p>
+      <p>
+        New web conversations this month: <strong>{p.usage.guestConversationsThisMonth}</strong>
+        {limit !== null ? ` of ${limit}` : ''}.
+      </p>
+      {limit !== null && <progress max={limit} value={Math.min(limit, p.usage.guestConversationsThisMonth)} aria-label="Web conversations used this month" />}
+      {p.usage.heldConversations > 0 && (
+        <p className="notice" role="status">
+          🔒 {p.usage.heldConversations} web {p.usage.heldConversations === 1 ? 'conversation is' : 'conversations are'} waiting over the monthly limit. They are kept, and appear as soon as the plan allows.
         </p>
       )}
+      {error && <p className="error" role="alert">{error}</p>}
+      <table className="report">
+        <thead><tr><th scope="col">Plan</th><th scope="col">Includes</th><th scope="col">Price</th><th scope="col"><span className="visually-hidden">Action</span></th></tr></thead>
+        <tbody>
+          {p.available.map((a) => (
+            <tr key={a.plan}>
+              <th scope="row">{a.name}</th>
+              <td>{describePlan(a)}</td>
+              <td>{a.monthlyPriceCents ? `$${(a.monthlyPriceCents / 100).toFixed(0)}/month` : 'Free'}</td>
+              <td>
+                {a.plan === p.plan ? 'Current plan' : me.role === 'main_admin' ? (
+                  <button type="button" className="secondary" onClick={() => run(() => api('/api/v1/plan', { method: 'PUT', body: { plan: a.plan } }))}>Switch to {a.name}</button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+/** P1: what each clinic's public page shows, and whether guest reply emails may quote the reply. */
+function PublicPages() {
+  const clinics = useQuery({ queryKey: ['clinics'], queryFn: () => api('/api/v1/clinics') });
+  const { error, run } = useAction();
+  return (
+    <>
+      <h2>Public pages</h2>
+      <p className="sub">Patients write to you from these pages without an account; their messages arrive in the inbox on the Web channel.</p>
+      {error && <p className="error" role="alert">{error}</p>}
+      {(clinics.data?.items ?? []).map((c: { id: string; name: string; slug: string; phone: string | null; address: string | null; hours: string | null; guestEmailPreview: boolean }) => (
+        <form
+          key={c.id}
+          className="stack-form"
+          aria-label={`Public page of ${c.name}`}
+          onSubmit={(e) => {
+            e.preventDefault();
+            const f = new FormData(e.currentTarget);
+            const text = (name: string) => String(f.get(name) ?? '').trim() || null;
+            void run(() => api(`/api/v1/clinics/${c.id}`, { method: 'PATCH', body: { phone: text('phone'), address: text('address'), hours: text('hours'), guestEmailPreview: f.get('preview') === 'on' } }));
+          }}
+        >
+          <h3>{c.name} — <a href={`/c/${c.slug}`} target="_blank" rel="noreferrer">/c/{c.slug}</a></h3>
+          <label>Address <input name="address" defaultValue={c.address ?? ''} /></label>
+          <label>Opening hours <input name="hours" defaultValue={c.hours ?? ''} placeholder="Mon–Fri 8:00–17:00" /></label>
+          <label>Phone <input name="phone" defaultValue={c.phone ?? ''} /></label>
+          <label className="check"><input type="checkbox" name="preview" defaultChecked={c.guestEmailPreview} /> Reply emails may quote the first words of the reply (off: the email only says you replied)</label>
+          <button type="submit">Save</button>
+        </form>
+      ))}
     </>
   );
 }

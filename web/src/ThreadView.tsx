@@ -11,6 +11,7 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
   const thread = useQuery({ queryKey: ['thread', id], queryFn: () => api<Thread>(`/api/v1/conversations/${id}?limit=500`) });
   const [error, setError] = useState<string | null>(null);
   const [loggingCall, setLoggingCall] = useState(false);
+  const [booking, setBooking] = useState(false);
   const markedRead = useRef(false);
   const bottom = useRef<HTMLLIElement>(null);
 
@@ -50,7 +51,13 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
             {[t.contact.phone, t.contact.email].filter(Boolean).join(' · ')} · {t.status}
             {t.archived ? ' · archived' : ''}
             {t.contact.blocked ? ' · blocked' : ''}
+            {t.spam ? ' · marked as spam' : ''}
           </span>
+          {t.bookings.length > 0 && (
+            <p className="sub booked">
+              Booked: {t.bookings.map((b) => new Date(b.startsAt).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' })).join(', ')}
+            </p>
+          )}
         </div>
         <div className="actions" role="toolbar" aria-label="Conversation actions">
           <button type="button" onClick={() => act(`${base}/${t.unread ? 'read' : 'unread'}`)}>{t.unread ? 'Mark read' : 'Mark unread'}</button>
@@ -72,11 +79,22 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
             ))}
           </select>
           <button type="button" onClick={() => setLoggingCall((v) => !v)}>Log call</button>
+          <button type="button" onClick={() => setBooking((v) => !v)}>Record booking</button>
+          {!t.spam && (
+            <button
+              type="button"
+              className="danger"
+              onClick={() => window.confirm(`Mark this conversation as spam? ${t.contact.name} will be blocked and their private links will stop working.`) && act(`${base}/spam`)}
+            >
+              Spam
+            </button>
+          )}
           <button type="button" className="danger" onClick={() => act(`/api/v1/contacts/${t.contact.id}/${t.contact.blocked ? 'unblock' : 'block'}`)}>{t.contact.blocked ? 'Unblock' : 'Block'}</button>
         </div>
       </div>
       {error && <p className="error" role="alert">{error}</p>}
       {loggingCall && <CallForm onDone={() => setLoggingCall(false)} onSubmit={(body) => act(`${base}/calls`, body)} />}
+      {booking && <BookingForm onDone={() => setBooking(false)} onSubmit={(body) => act(`${base}/bookings`, body)} />}
       <ol className="messages" aria-label="Messages">
         {t.messages.map((m) => (
           <MessageBubble key={m.id} m={m} onStar={() => act(`/api/v1/messages/${m.id}/${m.starred ? 'unstar' : 'star'}`)} />
@@ -110,6 +128,7 @@ function MessageBubble({ m, onStar }: { m: Message; onStar: () => void }) {
           {m.starred ? '★' : '☆'}
         </button>
       </div>
+      {m.sensitive && <div className="call-meta">Sensitive: the patient re-enters their password to read it</div>}
       {m.call && <div className="call-meta">{m.direction === 'inbound' ? 'Incoming' : 'Outgoing'} call · {duration(m.call.durationSeconds)}</div>}
       <div className="body">{m.body}</div>
       {m.status === 'failed' && m.failureReason && <div className="failure">Not delivered: {m.failureReason}</div>}
@@ -148,6 +167,23 @@ function CallForm({ onSubmit, onDone }: { onSubmit: (body: unknown) => Promise<v
       <label>Direction <select name="direction"><option value="inbound">Incoming</option><option value="outbound">Outgoing</option></select></label>
       <label className="grow">Summary <input name="notes" required placeholder="What was discussed" /></label>
       <button type="submit">Save call</button>
+    </form>
+  );
+}
+
+/** P3: staff record the appointment this conversation led to. */
+function BookingForm({ onSubmit, onDone }: { onSubmit: (body: unknown) => Promise<void>; onDone: () => void }) {
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    await onSubmit({ startsAt: new Date(String(f.get('startsAt'))).toISOString(), notes: String(f.get('notes') || '') || undefined });
+    onDone();
+  }
+  return (
+    <form className="callform" onSubmit={submit} aria-label="Record a booking">
+      <label>Appointment <input type="datetime-local" name="startsAt" required /></label>
+      <label className="grow">Notes <input name="notes" placeholder="Cleaning, new patient exam…" /></label>
+      <button type="submit">Save booking</button>
     </form>
   );
 }

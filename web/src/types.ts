@@ -18,6 +18,7 @@ export interface ConversationItem {
   channel: Channel;
   status: 'open' | 'closed';
   archived: boolean;
+  spam: boolean;
   unread: boolean;
   assignee: { id: string; name: string } | null;
   inboxId: string;
@@ -37,6 +38,7 @@ export interface Message {
   failureReason: string | null;
   sender: { type: 'user' | 'campaign' | 'contact'; id: string; name: string };
   starred: boolean;
+  sensitive: boolean;
   createdAt: string;
   call: { startedAt: string; durationSeconds: number } | null;
   attachments: { id: string; filename: string; contentType: string; size: number }[];
@@ -46,6 +48,17 @@ export interface Thread extends ConversationItem {
   availableChannels: Exclude<Channel, 'call'>[];
   messages: Message[];
   nextCursor: string | null;
+  bookings: Booking[];
+}
+
+export interface Booking {
+  id: string;
+  clinicId: string;
+  contactId: string;
+  conversationId: string | null;
+  startsAt: string;
+  source: 'integration' | 'staff';
+  notes: string | null;
 }
 
 export interface Page<T> {

@@ -1,0 +1,61 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api } from './api';
+import { PlanLockOr } from './PlanLock';
+import type { Page } from './types';
+
+interface ContactRow {
+  id: string;
+  name: string;
+  type: 'patient' | 'lead';
+  phone: string | null;
+  email: string | null;
+  blocked: boolean;
+  portalAccount: boolean;
+  createdAt: string;
+}
+
+/** C3: the CRM's contact list — search by name, phone or email, filter by type and blocked. */
+export function ContactsPage() {
+  const [q, setQ] = useState('');
+  const [type, setType] = useState('');
+  const [blocked, setBlocked] = useState(false);
+  const params = new URLSearchParams({ limit: '50', ...(q.trim().length >= 2 ? { q: q.trim() } : {}), ...(type ? { type } : {}), ...(blocked ? { blocked: 'true' } : {}) });
+  const list = useInfiniteQuery({
+    queryKey: ['contacts', params.toString()],
+    queryFn: ({ pageParam }) => api<Page<ContactRow>>(`/api/v1/contacts?${params}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <main className="contact-page">
+      <h1>Contacts</h1>
+      <form className="inline-form" role="search" onSubmit={(e) => e.preventDefault()}>
+        <label className="grow">Search <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Name, phone or email" /></label>
+        <label>Type <select value={type} onChange={(e) => setType(e.target.value)}><option value="">All</option><option value="patient">Patients</option><option value="lead">Leads</option></select></label>
+        <label><input type="checkbox" checked={blocked} onChange={(e) => setBlocked(e.target.checked)} /> Blocked only</label>
+      </form>
+      {list.isError ? (
+        <PlanLockOr error={list.error as Error} />
+      ) : (
+        <table className="report">
+          <thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Phone</th><th scope="col">Email</th><th scope="col">Portal</th></tr></thead>
+          <tbody>
+            {rows.map((c) => (
+              <tr key={c.id}>
+                <td><a href={`/contacts/${c.id}`}>{c.name}</a>{c.blocked ? ' (blocked)' : ''}</td>
+                <td>{c.type === 'patient' ? 'Patient' : 'Lead'}</td>
+                <td>{c.phone ?? '—'}</td>
+                <td>{c.email ?? '—'}</td>
+                <td>{c.portalAccount ? 'Yes' : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {list.hasNextPage && <button type="button" className="secondary" onClick={() => void list.fetchNextPage()}>Show more</button>}
+      {list.isSuccess && rows.length === 0 && <p className="sub">No contacts match.</p>}
+    </main>
+  );
+}
