@@ -1,6 +1,7 @@
 /** M6 at volume: 10,000 conversations scroll as a virtual list — only the rows on screen are in the page. */
 import { sql } from 'drizzle-orm';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from './support.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { password, setupApp, signupOrg, type TestContext } from '../helpers.js';
 
@@ -23,7 +24,7 @@ beforeAll(async () => {
     insert into conversations (org_id, clinic_id, inbox_id, contact_id, channel, origin_channel, unread, last_activity_at)
     select ${org.orgId}, ${org.clinicId}, ${org.inboxId}, c.id, 'sms', 'sms', false, now() - (substr(c.name, 9)::int || ' minutes')::interval
     from new_contacts c`);
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'] });
+  browser = await launchBrowser();
 });
 afterAll(() => browser?.close());
 

@@ -2,9 +2,9 @@
  * The staff web app in a real browser (Debian's chromium, driven by playwright-core) against the
  * real server on PostgreSQL. Screenshots of the main views go to test-artifacts/.
  */
-import { createRequire } from 'node:module';
 import fs from 'node:fs/promises';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, seriousViolations } from './support.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inbound, password, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
 
@@ -18,10 +18,7 @@ let receptionist: { email: string };
 beforeAll(async () => {
   ctx = await setupApp({}, { worker: true });
   base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-  });
+  browser = await launchBrowser();
   await fs.mkdir(artifacts, { recursive: true });
   org = await signupOrg(ctx.app, 'Browser Dental');
   await org.owner.request('PUT', '/api/v1/plan', { plan: 'accelerator' });
@@ -44,13 +41,6 @@ async function signedIn(email: string): Promise<Page> {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('list', { name: 'Conversations' }).waitFor();
   return page;
-}
-
-async function seriousViolations(page: Page) {
-  const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-  await page.addScriptTag({ path: axePath });
-  const result = await page.evaluate(async () => (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run());
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 describe('the staff inbox in a browser', () => {

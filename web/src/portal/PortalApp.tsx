@@ -1,0 +1,315 @@
+/**
+ * P2: the patient portal — sign in (separate from staff), communication preferences, the inbox and
+ * chat with read receipts, and sensitive messages behind a second password entry (M12).
+ */
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { navigate, usePath } from '../router';
+
+class PortalError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+let csrf: string | null = null;
+let onSignedOut: () => void = () => {};
+
+async function call<T = any>(path: string, method = 'GET', body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = await res.json().catch(() => null);
+  if (!res.ok) {
+    if (res.status === 401 && !path.endsWith('/login') && !path.endsWith('/reauth') && !path.endsWith('/activate')) onSignedOut();
+    throw new PortalError(res.status, data?.detail ?? `The request failed (${res.status}).`);
+  }
+  return data as T;
+}
+
+interface PortalMe {
+  name: string;
+  email: string | null;
+  chatOptIn: boolean;
+  clinics: { id: string; name: string; slug: string }[];
+  csrfToken: string;
+  sensitiveUnlocked: boolean;
+}
+
+interface InboxItem {
+  id: string;
+  clinic: { id: string; name: string };
+  unread: number;
+  lastMessage: { preview: string; direction: string; sensitive: boolean; createdAt: string };
+}
+
+interface PortalMessage {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  from: string;
+  body: string | null;
+  sensitive: boolean;
+  locked: boolean;
+  status: string;
+  createdAt: string;
+}
+
+const when = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+const clinicKey = 'frontdesk.portal.clinic';
+
+export function PortalApp() {
+  const queryClient = useQueryClient();
+  const [me, setMe] = useState<PortalMe | null | undefined>(undefined);
+  const [notice, setNotice] = useState<string | null>(null);
+  const path = usePath();
+
+  const signedIn = useCallback((next: PortalMe) => {
+    csrf = next.csrfToken;
+    setMe(next);
+    setNotice(null);
+  }, []);
+  const signedOut = useCallback(
+    (reason: string | null) => {
+      csrf = null;
+      queryClient.clear();
+      setMe(null);
+      setNotice(reason);
+    },
+    [queryClient],
+  );
+  onSignedOut = () => signedOut('Your session ended. Please sign in again.');
+
+  useEffect(() => {
+    call<PortalMe>('/api/v1/portal/me').then(signedIn, () => setMe(null));
+  }, [signedIn]);
+
+  if (path.startsWith('/portal/activate')) return <Activate onDone={(m) => { signedIn(m); navigate('/portal'); }} />;
+  if (me === undefined) return <p className="loading">Loading…</p>;
+  if (me === null) return <PortalSignIn notice={notice} onSignedIn={signedIn} />;
+  const conversationId = /^\/portal\/c\/([0-9a-f-]{36})$/.exec(path)?.[1];
+  return (
+    <div className="portal">
+      <header className="topbar">
+        <strong className="brand">Patient portal</strong>
+        <a href="/portal" onClick={(e) => { e.preventDefault(); navigate('/portal'); }}>Messages</a>
+        <span className="spacer" />
+        <span className="who">{me.name}</span>
+        <button type="button" className="secondary" onClick={async () => { await call('/api/v1/portal/logout', 'POST').catch(() => {}); signedOut(null); }}>Sign out</button>
+      </header>
+      <main className="portal-main">
+        {conversationId ? <PortalThread id={conversationId} me={me} onMe={setMe} /> : <PortalInbox me={me} onMe={setMe} />}
+      </main>
+    </div>
+  );
+}
+
+function PortalSignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn: (m: PortalMe) => void }) {
+  const fromUrl = new URLSearchParams(window.location.search).get('clinic');
+  const [clinic, setClinic] = useState(fromUrl ?? localStorage.getItem(clinicKey) ?? '');
+  const [error, setError] = useState<string | null>(null);
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    setError(null);
+    try {
+      const me = await call<PortalMe>('/api/v1/portal/login', 'POST', { clinicSlug: clinic.trim(), email: f.get('email'), password: f.get('password') });
+      localStorage.setItem(clinicKey, clinic.trim());
+      onSignedIn(me);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+  return (
+    <main className="signin">
+      <form className="card" onSubmit={submit}>
+        <h1>Patient portal</h1>
+        {notice && <p className="notice" role="status">{notice}</p>}
+        <label>Clinic address <input value={clinic} onChange={(e) => setClinic(e.target.value)} required placeholder="riverside-dental" aria-describedby="clinic-hint" /></label>
+        <p className="sub" id="clinic-hint">The last part of your clinic's page address: /c/<em>clinic-address</em>.</p>
+        <label>Email <input name="email" type="email" autoComplete="username" required /></label>
+        <label>Password <input name="password" type="password" autoComplete="current-password" required /></label>
+        {error && <p className="error" role="alert">{error}</p>}
+        <button type="submit">Sign in</button>
+        <p className="sub">No account yet? Your clinic sends you an invitation link.</p>
+      </form>
+    </main>
+  );
+}
+
+function Activate({ onDone }: { onDone: (m: PortalMe) => void }) {
+  const token = window.location.hash.slice(1);
+  const [error, setError] = useState<string | null>(null);
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    if (f.get('password') !== f.get('confirm')) return setError('The two passwords are not the same.');
+    try {
+      onDone(await call<PortalMe>('/api/v1/portal/activate', 'POST', { token, password: f.get('password') }));
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+  return (
+    <main className="signin">
+      <form className="card" onSubmit={submit}>
+        <h1>Choose your portal password</h1>
+        <p className="sub">At least 10 characters. You will use it with your email to sign in.</p>
+        <label>New password <input name="password" type="password" autoComplete="new-password" minLength={10} required /></label>
+        <label>The same password again <input name="confirm" type="password" autoComplete="new-password" minLength={10} required /></label>
+        {error && <p className="error" role="alert">{error}</p>}
+        <button type="submit">Save and sign in</button>
+      </form>
+    </main>
+  );
+}
+
+function Preferences({ me, onMe }: { me: PortalMe; onMe: (m: PortalMe) => void }) {
+  const [error, setError] = useState<string | null>(null);
+  // Shown at once; put back if the clinic's server refuses.
+  const [checked, setChecked] = useState(me.chatOptIn);
+  return (
+    <section className="card prefs" aria-labelledby="prefs-title">
+      <h2 id="prefs-title">Communication preferences</h2>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={checked}
+          onChange={async (e) => {
+            const wanted = e.target.checked;
+            setChecked(wanted);
+            setError(null);
+            try {
+              onMe(await call<PortalMe>('/api/v1/portal/preferences', 'PUT', { chatOptIn: wanted }));
+            } catch (err) {
+              setChecked(!wanted);
+              setError((err as Error).message);
+            }
+          }}
+        />
+        Chat with the clinic in the portal
+      </label>
+      <p className="sub">{me.chatOptIn ? 'The clinic can message you here, and you can write to them.' : 'Turn this on to message the clinic and receive their messages here.'}</p>
+      {error && <p className="error" role="alert">{error}</p>}
+    </section>
+  );
+}
+
+function PortalInbox({ me, onMe }: { me: PortalMe; onMe: (m: PortalMe) => void }) {
+  const inbox = useQuery({ queryKey: ['portal-inbox'], queryFn: () => call<{ items: InboxItem[] }>('/api/v1/portal/conversations'), refetchInterval: 10_000 });
+  const [error, setError] = useState<string | null>(null);
+  async function write(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    try {
+      const res = await call<{ conversationId: string }>('/api/v1/portal/conversations', 'POST', { clinicId: f.get('clinicId'), body: f.get('body') });
+      navigate(`/portal/c/${res.conversationId}`);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+  return (
+    <>
+      <h1>Messages</h1>
+      <ul className="portal-inbox" aria-label="Conversations">
+        {(inbox.data?.items ?? []).map((c) => (
+          <li key={c.id}>
+            <a href={`/portal/c/${c.id}`} onClick={(e) => { e.preventDefault(); navigate(`/portal/c/${c.id}`); }}>
+              <strong>{c.clinic.name}</strong>
+              {c.unread > 0 && <span className="badge" aria-label={`${c.unread} new`}>{c.unread}</span>}
+              <span className="preview">{c.lastMessage.sensitive ? '🔒 ' : ''}{c.lastMessage.preview}</span>
+              <span className="sub">{when(c.lastMessage.createdAt)}</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+      {inbox.isSuccess && inbox.data.items.length === 0 && <p className="sub">No messages yet.</p>}
+      {me.chatOptIn && (
+        <form className="card" onSubmit={write} aria-label="Write to the clinic">
+          <h2>Write to the clinic</h2>
+          <label>Clinic <select name="clinicId">{me.clinics.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}</select></label>
+          <label>Message <textarea name="body" required maxLength={5000} /></label>
+          {error && <p className="error" role="alert">{error}</p>}
+          <button type="submit">Send</button>
+        </form>
+      )}
+      <Preferences me={me} onMe={onMe} />
+    </>
+  );
+}
+
+function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: PortalMe) => void }) {
+  const queryClient = useQueryClient();
+  const thread = useQuery({
+    queryKey: ['portal-thread', id],
+    queryFn: () => call<{ clinic: { name: string }; sensitiveUnlocked: boolean; messages: PortalMessage[] }>(`/api/v1/portal/conversations/${id}`),
+    refetchInterval: 5_000,
+  });
+  const [error, setError] = useState<string | null>(null);
+  const [text, setText] = useState('');
+  const count = thread.data?.messages.length ?? 0;
+  const unlocked = thread.data?.sensitiveUnlocked ?? false;
+  // Opening the thread reads it: the clinic sees its messages read (M3).
+  useEffect(() => {
+    if (count) void call(`/api/v1/portal/conversations/${id}/read`, 'POST').catch(() => {});
+  }, [id, count, unlocked]);
+
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['portal-thread', id] });
+  async function reauth(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setError(null);
+    try {
+      await call('/api/v1/portal/reauth', 'POST', { password: new FormData(e.currentTarget).get('password') });
+      await refresh();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+  async function send(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setError(null);
+    try {
+      await call(`/api/v1/portal/conversations/${id}/messages`, 'POST', { body: text });
+      setText('');
+      await refresh();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+  if (thread.isLoading) return <p className="loading">Loading…</p>;
+  if (thread.isError) return <p className="empty" role="alert">{(thread.error as Error).message}</p>;
+  const t = thread.data!;
+  const locked = t.messages.some((m) => m.locked);
+  return (
+    <section aria-labelledby="portal-thread-title">
+      <h1 id="portal-thread-title">{t.clinic.name}</h1>
+      <ol className="portal-messages" aria-label="Messages">
+        {t.messages.map((m) => (
+          <li key={m.id} className={`msg ${m.direction === 'inbound' ? 'outbound' : 'inbound'}`}>
+            <div className="label">
+              {m.from} · <time dateTime={m.createdAt}>{when(m.createdAt)}</time>
+              {m.direction === 'inbound' && <span className="sub"> · {m.status === 'read' ? 'Seen by the clinic' : 'Delivered'}</span>}
+            </div>
+            {m.locked ? <div className="body locked">🔒 A sensitive message is waiting. Enter your password below to read it.</div> : <div className="body">{m.body}</div>}
+          </li>
+        ))}
+      </ol>
+      {error && <p className="error" role="alert">{error}</p>}
+      {locked && (
+        <form className="card" onSubmit={reauth} aria-label="Enter your password to read sensitive messages">
+          <label>Your password <input name="password" type="password" autoComplete="current-password" required /></label>
+          <p className="sub">Sensitive messages stay visible for 5 minutes.</p>
+          <button type="submit">Show sensitive messages</button>
+        </form>
+      )}
+      {me.chatOptIn ? (
+        <form className="card" onSubmit={send} aria-label="Write back">
+          <label>Reply <textarea value={text} onChange={(e) => setText(e.target.value)} required maxLength={5000} /></label>
+          <button type="submit" disabled={!text.trim()}>Send</button>
+        </form>
+      ) : (
+        <Preferences me={me} onMe={onMe} />
+      )}
+    </section>
+  );
+}
