@@ -7,12 +7,16 @@ import type { Actor } from '../auth/actor.js';
 import { actorFromSession, createSession } from '../auth/service.js';
 import { findOrCreateContact } from '../contacts/service.js';
 import { contacts } from '../contacts/schema.js';
-import { appendOutbound, assignConversation, changeState, logCall, recordInbound, sendMessage, starMessage } from '../conversations/service.js';
+import { appendOutbound, assignConversation, changeState, logCall, recordInbound, sendMessage, startConversation, starMessage } from '../conversations/service.js';
 import type { Deps } from '../deps.js';
 import { campaigns, users } from '../orgs/schema.js';
-import { createClinic, createInbox, createUser, signup } from '../orgs/service.js';
+import { createClinic, createInbox, createUser, signup, updateClinic } from '../orgs/service.js';
 import { conversations } from '../conversations/schema.js';
 import { enableSmsInbox } from '../channels/sms/inbox.js';
+import { hashPassword } from '../auth/tokens.js';
+import { bookFromConversation } from '../bookings/service.js';
+import { postFromPublicPage } from '../guest/service.js';
+import { portalAccounts } from '../portal/schema.js';
 
 export const demoPassword = 'frontdesk-demo';
 const domain = 'demo.frontdesk.test';
@@ -35,14 +39,16 @@ type Script = {
   end?: 'close' | 'archive' | 'read';
   assign?: number;
   star?: boolean;
+  /** P3: the conversation led to this booking. */
+  booked?: string;
 };
 
 const scripts: Script[] = [
   { name: 'Maria Gonzalez', phone: '+14155550134', type: 'patient', clinic: 0, channel: 'sms', lines: [{ campaign: 'Hi Maria, a reminder of your cleaning at Riverside Downtown tomorrow at 9:30. Reply C to confirm.' }, 'C', 'Also, can I bring my son along? He needs a check-up too.'] },
-  { name: 'James Carter', phone: '+14155550199', type: 'patient', clinic: 0, channel: 'sms', lines: ['Hi, my crown feels loose since yesterday. Should I come in?', { staff: "Sorry to hear that, James. We can see you today at 3:15 — would that work?" }, 'Yes please, 3:15 is great.'], end: 'read', assign: 3 },
+  { name: 'James Carter', phone: '+14155550199', type: 'patient', clinic: 0, channel: 'sms', lines: ['Hi, my crown feels loose since yesterday. Should I come in?', { staff: "Sorry to hear that, James. We can see you today at 3:15 — would that work?" }, 'Yes please, 3:15 is great.'], end: 'read', assign: 3, booked: 'Loose crown' },
   { name: 'Aisha Rahman', email: 'aisha.rahman@example.com', type: 'patient', clinic: 0, channel: 'email', lines: ['Could you send me the invoice for my last visit? My insurer needs it.', { staff: 'Of course, Aisha — the invoice is attached to your portal. Anything else we can help with?' }], end: 'close' },
   { name: 'Tom Becker', phone: '+14155550117', type: 'lead', clinic: 0, channel: 'sms', lines: ['How much is teeth whitening at your clinic?'] },
-  { name: 'Chen Wei', phone: '+14155550142', type: 'patient', clinic: 1, channel: 'whatsapp', lines: ['Hello, is the Northgate office open on Saturdays?', { staff: 'Hi Chen, yes — Saturdays 9:00 to 13:00. Would you like to book?' }, 'Great, I will call to book.', { call: 'Booked Sat 10:00 cleaning. Asked about payment plans; sent brochure.', minutes: 6 }], end: 'read', star: true },
+  { name: 'Chen Wei', phone: '+14155550142', type: 'patient', clinic: 1, channel: 'whatsapp', lines: ['Hello, is the Northgate office open on Saturdays?', { staff: 'Hi Chen, yes — Saturdays 9:00 to 13:00. Would you like to book?' }, 'Great, I will call to book.', { call: 'Booked Sat 10:00 cleaning. Asked about payment plans; sent brochure.', minutes: 6 }], end: 'read', star: true, booked: 'Saturday cleaning' },
   { name: 'Olivia Brown', phone: '+14155550163', type: 'patient', clinic: 1, channel: 'sms', lines: [{ campaign: 'Hi Olivia, your 6-month check-up is due. Book online or reply to this text.' }, 'Can I do next Tuesday afternoon?'], assign: 1 },
   { name: 'Noah Wilson', email: 'noah.wilson@example.com', type: 'lead', clinic: 1, channel: 'email', lines: ['Do you accept Delta Dental PPO? Looking for a new dentist for my family of four.'] },
   { name: 'Fatima Al-Sayed', phone: '+14155550178', type: 'patient', clinic: 2, channel: 'sms', lines: ['My daughter chipped her tooth at school. Can you see her today?', { staff: "Poor thing! Bring her in at 1:30 — we'll keep a slot." }, 'Thank you so much!'], end: 'close' },
@@ -62,6 +68,7 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean; signIn: 
   const signIn = [
     `Sign in at http://localhost:${deps.config.port} with owner@${domain} / ${demoPassword}`,
     `Other roles: ${staff.map((s) => s.email).join(', ')} (same password)`,
+    `Public page: http://localhost:${deps.config.port}/c/riverside-downtown · patient portal: http://localhost:${deps.config.port}/portal?clinic=riverside-downtown with ${portalPatient.email} / ${demoPassword}`,
   ];
   const [existing] = await deps.db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${`owner@${domain}`}`);
   if (existing) return { created: false, signIn };
@@ -124,7 +131,10 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean; signIn: 
     if (script.end === 'read') await changeState(clockDeps, reception, conversationId, 'read');
     if (script.end === 'close') await changeState(clockDeps, reception, conversationId, 'close');
     if (script.end === 'archive') await changeState(clockDeps, owner, conversationId, 'archive');
+    if (script.booked) await bookFromConversation(clockDeps, reception, conversationId, { startsAt: moment(-3, 60 * (i % 5)).toISOString(), notes: script.booked });
   }
+  now = moment(0, -120);
+  await patientsSide(clockDeps, owner, reception, clinicIds[0]);
   return { created: true, signIn };
 }
 
@@ -142,4 +152,21 @@ async function campaignMessage(deps: Deps, orgId: string, clinicId: string, cont
     await appendOutbound(tx, conversation, contact, { channel, body, sender: { kind: 'campaign', campaignId }, at });
     return conversation.id;
   });
+}
+
+const portalPatient = { name: 'Hannah Lee', email: 'hannah.lee@example.com' };
+
+/** The patients' side: a guest message from the public page, a portal patient with a sensitive result. */
+async function patientsSide(base: Deps, owner: Actor, reception: Actor, clinicId: string): Promise<void> {
+  let t = base.clock.now();
+  const deps: Deps = { ...base, clock: { now: () => (t = new Date(t.getTime() + 60_000)) } };
+  await updateClinic(deps, owner, clinicId, { address: '1 River Plaza, Suite 200', hours: 'Mon–Fri 8:00–18:00, Sat 9:00–13:00', phone: '+14155550102' });
+  const [clinic] = (await deps.db.execute<{ slug: string }>(sql`select slug from clinics where id = ${clinicId}`)).rows;
+  await postFromPublicPage(deps, clinic.slug, { name: 'Ava Thompson', email: 'ava.thompson@example.com', body: 'Hi! I just moved to the area. Are you taking new patients, and do you take Cigna?' }, { ip: '127.0.0.1', userAgent: 'demo' });
+
+  const contact = await findOrCreateContact(deps.db, owner.orgId, { email: portalPatient.email }, portalPatient.name);
+  await deps.db.update(contacts).set({ type: 'patient', portalAccount: true, chatOptIn: true }).where(eq(contacts.id, contact.id));
+  await deps.db.insert(portalAccounts).values({ contactId: contact.id, orgId: owner.orgId, passwordHash: await hashPassword(demoPassword), createdAt: deps.clock.now() });
+  const started = await startConversation(deps, reception, { contactId: contact.id, channel: 'portal', clinicId, body: 'Hi Hannah, your X-ray results from Tuesday are ready.' });
+  await sendMessage(deps, reception, started.conversation.id, { channel: 'portal', body: 'No cavities; a small area on the lower left molar to watch at your next visit.', sensitive: true });
 }

@@ -83,6 +83,18 @@ async function refuseDuplicate(tx: Tx, where: { contactId: string } | { linkId: 
   }
 }
 
+/** M13: a guest's message came in, from where. */
+function auditReceived(tx: Tx, who: { orgId: string; contactId: string }, visitor: Visitor, stored: { messageId: string; conversationId: string }, details: Record<string, unknown> = {}) {
+  return recordAudit(tx, {
+    orgId: who.orgId,
+    actor: { kind: 'patient', contactId: who.contactId },
+    origin: visitor,
+    action: 'message.receive',
+    subject: { type: 'message', id: stored.messageId },
+    details: { conversationId: stored.conversationId, channel: 'web', ...details },
+  });
+}
+
 export interface GuestPost {
   name: string;
   email: string;
@@ -158,14 +170,7 @@ export async function postFromPublicPage(deps: Deps, slug: string, post: GuestPo
       .returning();
     await tx.update(messages).set({ guestLinkId: link.id }).where(eq(messages.id, stored.messageId));
     const token = await mintToken(tx, link.id, now);
-    await recordAudit(tx, {
-      orgId: clinic.orgId,
-      actor: { kind: 'patient', contactId: contact.id },
-      origin: visitor,
-      action: 'message.receive',
-      subject: { type: 'message', id: stored.messageId },
-      details: { conversationId: stored.conversationId, channel: 'web', held: stored.held },
-    });
+    await auditReceived(tx, { orgId: clinic.orgId, contactId: contact.id }, visitor, stored, { held: stored.held });
     return { token, overLimit: overLimit as AppError | null };
   });
   const guestUrl = deps.config.publicUrl + guestPath(outcome.token);
@@ -255,14 +260,7 @@ export async function replyAsGuest(deps: Deps, token: string, body: string, visi
     await refuseDuplicate(tx, { linkId: link.id }, body, now);
     const stored = await recordInbound(tx, { orgId: link.orgId, clinicId: link.clinicId, contactId: link.contactId, channel: 'web', body, at: now, guestLinkId: link.id });
     await tx.update(guestLinks).set({ conversationId: stored.conversationId, lastSeenAt: now }).where(eq(guestLinks.id, link.id));
-    await recordAudit(tx, {
-      orgId: link.orgId,
-      actor: { kind: 'patient', contactId: link.contactId },
-      origin: visitor,
-      action: 'message.receive',
-      subject: { type: 'message', id: stored.messageId },
-      details: { conversationId: stored.conversationId, channel: 'web' },
-    });
+    await auditReceived(tx, link, visitor, stored);
     return stored.messageId;
   });
   return { id: messageId, direction: 'inbound', body, from: contact.name, createdAt: now.toISOString(), status: 'delivered' };
