@@ -135,6 +135,71 @@ async function inboundWebhooks(deps: Deps, address: string, clinicNumber: string
   return row;
 }
 
+/**
+ * P1: messages from the public page, each from its own client address (X-Forwarded-For behind a
+ * trusted proxy) and email, so the per-client rate limits stay on but do not refuse the load.
+ */
+async function publicPosts(address: string, slug: string): Promise<Row & { guestPath: string }> {
+  let n = 0;
+  const r = await autocannon({
+    url: `${address}/api/v1/public/clinics/${slug}/messages`,
+    connections: Number(args.connections),
+    duration: Number(args.seconds),
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          n++;
+          const client = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+          return {
+            ...req,
+            headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+            body: JSON.stringify({ name: `Guest ${n}`, email: `guest${process.pid}x${n}@bench.test`, body: `Benchmark question ${n}: are you taking new patients?` }),
+          };
+        },
+      },
+    ],
+  });
+  if (r.non2xx) throw new Error(`public posts: ${r.non2xx} non-2xx answers`);
+  const row = { name: 'public page message (rate limited per client)', p50: r.latency.p50, p99: r.latency.p99, rps: Math.round(r.requests.average), note: `${r['2xx']} accepted` };
+  print(row);
+  const last = await fetch(`${address}/api/v1/public/clinics/${slug}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.255.255.254' },
+    body: JSON.stringify({ name: 'Thread Reader', email: `reader${process.pid}@bench.test`, body: 'A thread to read back' }),
+  });
+  return { ...row, guestPath: new URL((await last.json()).guestUrl).pathname };
+}
+
+/** P1: time to first byte of the guest's private thread page, measured at the response headers. */
+async function guestPageTtfb(address: string, guestPath: string, requests = 2000, concurrency = Number(args.connections)): Promise<Row> {
+  const url = new URL(guestPath, address);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const times: number[] = [];
+  let next = 0;
+  const started = Date.now();
+  const one = () =>
+    new Promise<void>((resolve, reject) => {
+      const t0 = process.hrtime.bigint();
+      http
+        .get(url, { agent, headers: { 'x-forwarded-for': '10.254.0.1' } }, (res) => {
+          times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+          if (res.statusCode !== 200) reject(new Error(`guest page answered ${res.statusCode}`));
+          res.resume();
+          res.on('end', resolve);
+        })
+        .on('error', reject);
+    });
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next++ < requests) await one();
+  }));
+  agent.destroy();
+  times.sort((a, b) => a - b);
+  const row = { name: 'guest thread page, time to first byte', p50: Math.round(percentile(times, 50)), p99: Math.round(percentile(times, 99)), rps: Math.round(requests / ((Date.now() - started) / 1000)), note: `${requests} requests` };
+  print(row);
+  return row;
+}
+
 /** How fast the worker files accepted webhooks into conversations, from the first acceptance to the last filed. */
 async function inboundDrain(deps: Deps): Promise<Row> {
   for (;;) {
@@ -286,6 +351,8 @@ async function main(): Promise<void> {
     TWILIO_API_BASE_URL: twilio.url,
     PUBLIC_URL: 'https://bench.frontdesk.test',
     SESSION_IDLE_MINUTES: '600',
+    // The public-page benchmark spreads its clients with X-Forwarded-For, as a reverse proxy would.
+    TRUST_PROXY: 'true',
   };
   const config = loadConfig(env);
   const database = await openConfiguredDatabase(config, () => {});
@@ -315,6 +382,8 @@ async function main(): Promise<void> {
       await inboundWebhooks(deps, address, clinicNumber, twilio.authToken),
       await inboundDrain(deps),
     ];
+    const guest = await publicPosts(address, 'riverside-downtown');
+    results.push(guest, await guestPageTtfb(address, guest.guestPath));
     const send = await sendToProvider(address, cookie, me.csrfToken, me.clinics[0].id, twilio);
     results.push(
       send,
