@@ -199,3 +199,28 @@ export async function eventually<T>(check: () => Promise<T>, ms = 15_000): Promi
     }
   }
 }
+
+/** The 8-byte PNG signature and an IHDR chunk: enough for a PNG to be known by its bytes. */
+export const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
+
+function multipart(filename: string, bytes: Buffer) {
+  const boundary = '----frontdesk' + Math.random().toString(16).slice(2);
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    bytes,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { payload, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** Uploads a file as the signed-in browser would (multipart, with the CSRF header). */
+export async function uploadFile(app: App, client: Client, filename: string, bytes: Buffer): Promise<Reply> {
+  const { payload, contentType } = multipart(filename, bytes);
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/attachments',
+    headers: { cookie: client.auth.cookie!, 'x-csrf-token': client.auth.csrf!, 'content-type': contentType },
+    payload,
+  });
+  return { status: res.statusCode, body: res.json(), headers: res.headers };
+}

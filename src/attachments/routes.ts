@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
 import { Type } from 'typebox';
 import type { Deps } from '../deps.js';
@@ -48,13 +49,18 @@ export async function attachmentRoutes(app: App, deps: Deps): Promise<void> {
     },
     async (request, reply) => {
       const { attachment, bytes } = await downloadAttachment(deps, actorOf(request), request.params.id);
-      const inline = attachment.contentType.startsWith('image/') || attachment.contentType === 'application/pdf';
-      return reply
-        .type(attachment.contentType)
-        .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`)
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, no-store')
-        .send(bytes);
+      return sendStoredFile(reply, attachment, bytes);
     },
   );
+}
+
+/** A stored file as a download: images and PDFs shown in place, everything else saved; never sniffed, never cached. */
+export function sendStoredFile(reply: FastifyReply, attachment: { contentType: string; filename: string }, bytes: Buffer): FastifyReply {
+  const inline = attachment.contentType.startsWith('image/') || attachment.contentType === 'application/pdf';
+  return reply
+    .type(attachment.contentType)
+    .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`)
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', 'private, no-store')
+    .send(bytes);
 }

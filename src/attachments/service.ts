@@ -74,6 +74,24 @@ export async function attachmentsOf(db: DbOrTx, messageIds: string[]) {
   return byMessage;
 }
 
+/** What a patient may download: a file on a message in one of their threads, found by the caller's condition. */
+export async function attachmentForPatient(deps: Deps, id: string, where: { guestLinkId: string } | { contactId: string; channel: 'portal' }) {
+  const [row] = await deps.db
+    .select({ attachment: attachments, sensitive: messages.sensitive })
+    .from(attachments)
+    .innerJoin(messages, eq(messages.id, attachments.messageId))
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(
+      and(
+        eq(attachments.id, id),
+        eq(messages.hidden, false),
+        'guestLinkId' in where ? eq(messages.guestLinkId, where.guestLinkId) : and(eq(conversations.contactId, where.contactId), eq(messages.channel, where.channel)),
+      ),
+    );
+  if (!row) throw notFound('attachment');
+  return { attachment: row.attachment, sensitive: row.sensitive, bytes: await deps.storage.read(row.attachment.storageKey) };
+}
+
 /** The file, for a user of its organization who may see its thread (or its uploader before it is sent). */
 export async function downloadAttachment(deps: Deps, actor: Actor, id: string) {
   const [row] = await deps.db

@@ -318,9 +318,6 @@ async function checkChannelRules(tx: Tx, conversation: ConversationRow, contact:
       errors: [{ field: 'body.sensitive', message: 'needs the portal channel' }],
     });
   }
-  if (input.channel === 'web' && input.attachmentIds?.length) {
-    throw new AppError('attachments_not_allowed', "attachments cannot go to a guest's private link; send them by email or portal chat");
-  }
   return guestLink;
 }
 

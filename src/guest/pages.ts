@@ -79,12 +79,24 @@ ${field('body', 'Message', state, { required: true, textarea: true, hint: 'Pleas
 
 const time = (iso: string) => `<time datetime="${iso}">${escapeHtml(new Date(iso).toUTCString().replace(/:\d\d GMT$/, ' UTC'))}</time>`;
 
-export function renderGuestMessages(thread: GuestThread): string {
+function renderFiles(token: string, m: GuestThread['messages'][number]): string {
+  return m.attachments
+    .map((a) => {
+      const url = `/api/v1/public/threads/${token}/attachments/${a.id}`;
+      return a.contentType.startsWith('image/')
+        ? `<a class="file" href="${url}"><img src="${url}" alt="${escapeHtml(a.filename)}"></a>`
+        : `<a class="file" href="${url}">${escapeHtml(a.filename)} (${Math.ceil(a.size / 1024)} KB)</a>`;
+    })
+    .join('');
+}
+
+export function renderGuestMessages(token: string, thread: GuestThread): string {
   return thread.messages
     .map(
       (m) => `<li class="msg ${m.direction === 'inbound' ? 'mine' : 'theirs'}" id="m-${m.id}">
 <p class="meta"><span class="from">${escapeHtml(m.direction === 'inbound' ? 'You' : m.from)}</span> · ${time(m.createdAt)}${m.direction === 'inbound' ? ` · <span class="status">${m.status === 'read' ? 'Seen by the clinic' : 'Delivered'}</span>` : ''}</p>
 <p class="body">${escapeHtml(m.body)}</p>
+${renderFiles(token, m)}
 </li>`,
     )
     .join('\n');
@@ -102,7 +114,7 @@ ${thread.held ? '<p class="notice" role="status">Your message is saved. The clin
 <section aria-labelledby="thread-title">
 <h2 id="thread-title" class="visually-hidden">Messages</h2>
 <ol class="thread" id="thread" aria-live="polite">
-${renderGuestMessages(thread)}
+${renderGuestMessages(token, thread)}
 </ol>
 </section>
 <section aria-labelledby="reply-title">
@@ -147,6 +159,7 @@ button{background:#1e5bd8;color:#fff;border:0;border-radius:6px;padding:.7rem 1.
 .msg .meta{margin:0;font-size:.8rem;color:#4a5360}
 .msg .body{margin:.2rem 0 0;white-space:pre-wrap;overflow-wrap:anywhere}
 .private{color:#4a5360;font-size:.9rem}
+.file{display:block;margin-top:.4rem}.file img{max-width:100%;max-height:320px;border-radius:6px}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 footer{max-width:42rem;margin:0 auto;padding:0 1rem 2rem;color:#4a5360;font-size:.85rem}
 a{color:#1e4fb8}
@@ -159,7 +172,7 @@ export const guestJs = `
   var list = document.getElementById('thread');
   if (!token || !list) return;
   var shown = list.children.length;
-  function esc(s) { var d = document.createElement('div'); d.textContent = s; return d.innerHTML; }
+  function esc(s) { var d = document.createElement('div'); d.textContent = s; return d.innerHTML.replace(/"/g, '&quot;'); }
   function refresh() {
     if (document.hidden) return;
     fetch('/api/v1/public/threads/' + token + '/messages', { headers: { accept: 'application/json' }, cache: 'no-store' })
@@ -169,8 +182,14 @@ export const guestJs = `
         shown = t.messages.length;
         list.innerHTML = t.messages.map(function (m) {
           var mine = m.direction === 'inbound';
+          var files = m.attachments.map(function (a) {
+            var url = '/api/v1/public/threads/' + token + '/attachments/' + a.id;
+            return a.contentType.indexOf('image/') === 0
+              ? '<a class="file" href="' + url + '"><img src="' + url + '" alt="' + esc(a.filename) + '"></a>'
+              : '<a class="file" href="' + url + '">' + esc(a.filename) + '</a>';
+          }).join('');
           return '<li class="msg ' + (mine ? 'mine' : 'theirs') + '" id="m-' + m.id + '"><p class="meta"><span class="from">' + esc(mine ? 'You' : m.from) +
-            '</span> · <time datetime="' + m.createdAt + '">' + esc(new Date(m.createdAt).toLocaleString()) + '</time></p><p class="body">' + esc(m.body) + '</p></li>';
+            '</span> · <time datetime="' + m.createdAt + '">' + esc(new Date(m.createdAt).toLocaleString()) + '</time></p><p class="body">' + esc(m.body) + '</p>' + files + '</li>';
         }).join('');
       })
       .catch(function () {});

@@ -4,7 +4,8 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { Nullable, Timestamp } from '../http/schemas.js';
 import type { App } from '../http/types.js';
-import { clinicBySlug, postFromPublicPage, readGuestThread, replyAsGuest, type GuestPost, type Visitor } from './service.js';
+import { sendStoredFile } from '../attachments/routes.js';
+import { clinicBySlug, guestAttachment, postFromPublicPage, readGuestThread, replyAsGuest, type GuestPost, type Visitor } from './service.js';
 import { clinicPage, guestCss, guestJs, guestPage, notFoundPage, type FormState } from './pages.js';
 import { guestPath } from './rules.js';
 
@@ -24,6 +25,9 @@ const PostBody = Type.Object({
 
 const GuestMessage = Type.Object({
   id: Type.String(),
+  attachments: Type.Array(Type.Object({ id: Type.String(), filename: Type.String(), contentType: Type.String(), size: Type.Integer() }), {
+    description: 'files the clinic sent; GET /api/v1/public/threads/{token}/attachments/{id}',
+  }),
   direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound')], { description: 'inbound: written by the patient' }),
   body: Type.String(),
   from: Type.String(),
@@ -210,5 +214,23 @@ export function guestRoutes(app: App, deps: Deps): void {
       },
     },
     async (request, reply) => privateHeaders(reply).code(201).send(await replyAsGuest(deps, request.params.token, request.body.body, visitorOf(request))),
+  );
+
+  app.get(
+    '/api/v1/public/threads/:token/attachments/:id',
+    {
+      config: publicAccess,
+      schema: {
+        tags,
+        summary: 'A file the clinic sent on this private link',
+        security: [],
+        params: Type.Object({ token: Type.String({ minLength: 1, maxLength: 100 }), id: Type.String({ format: 'uuid' }) }),
+        response: { 200: { type: 'string', format: 'binary' } as never, 404: problem('unknown link or file') },
+      },
+    },
+    async (request, reply) => {
+      const { attachment, bytes } = await guestAttachment(deps, request.params.token, request.params.id, visitorOf(request));
+      return sendStoredFile(privateHeaders(reply), attachment, bytes);
+    },
   );
 }

@@ -5,6 +5,7 @@
  * the form learns nothing of that person's other conversations.
  */
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { attachmentForPatient, attachmentsOf } from '../attachments/service.js';
 import { recordAudit } from '../audit/service.js';
 import { sha256 } from '../auth/tokens.js';
 import { admitGuestConversation } from '../billing/service.js';
@@ -193,6 +194,7 @@ export interface GuestMessage {
   from: string;
   createdAt: string;
   status: string;
+  attachments: { id: string; filename: string; contentType: string; size: number }[];
 }
 
 export interface GuestThread {
@@ -219,6 +221,7 @@ export async function readGuestThread(deps: Deps, token: string, visitor: Visito
     .where(and(eq(messages.guestLinkId, link.id), eq(messages.hidden, false)))
     .orderBy(asc(messages.createdAt), asc(messages.id))
     .limit(500);
+  const files = await attachmentsOf(deps.db, rows.map((r) => r.m.id));
   const unread = rows.filter((r) => r.m.direction === 'outbound' && (r.m.status === 'sent' || r.m.status === 'delivered')).map((r) => r.m.id);
   for (const id of unread) await applyStatus(deps.db, deps.clock, id, 'read');
   const newVisit = !link.lastSeenAt || now.getTime() - link.lastSeenAt.getTime() > 10 * 60 * 1000;
@@ -244,6 +247,7 @@ export async function readGuestThread(deps: Deps, token: string, visitor: Visito
       from: r.m.direction === 'inbound' ? contact.name : r.senderName ? `${r.senderName.split(/\s+/)[0]} at ${clinic.name}` : clinic.name,
       createdAt: r.m.createdAt.toISOString(),
       status: r.m.direction === 'outbound' ? (unread.includes(r.m.id) ? 'read' : r.m.status) : r.m.status === 'unread' ? 'delivered' : 'read',
+      attachments: (files.get(r.m.id) ?? []).map(({ id, filename, contentType, size }) => ({ id, filename, contentType, size })),
     })),
   };
 }
@@ -263,5 +267,13 @@ export async function replyAsGuest(deps: Deps, token: string, body: string, visi
     await auditReceived(tx, link, visitor, stored);
     return stored.messageId;
   });
-  return { id: messageId, direction: 'inbound', body, from: contact.name, createdAt: now.toISOString(), status: 'delivered' };
+  return { id: messageId, direction: 'inbound', body, from: contact.name, createdAt: now.toISOString(), status: 'delivered', attachments: [] };
+}
+
+/** A file the clinic sent to this link; audited like any download of health information. */
+export async function guestAttachment(deps: Deps, token: string, attachmentId: string, visitor: Visitor) {
+  const link = await linkByToken(deps.db, token);
+  const file = await attachmentForPatient(deps, attachmentId, { guestLinkId: link.id });
+  await recordAudit(deps.db, { orgId: link.orgId, actor: { kind: 'patient', contactId: link.contactId }, origin: visitor, action: 'attachment.download', subject: { type: 'attachment', id: attachmentId } });
+  return file;
 }

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { sendStoredFile } from '../attachments/routes.js';
 import { passwordMaxLength } from '../auth/rules.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
@@ -19,6 +20,7 @@ import {
   portalMe,
   portalPost,
   portalSensitiveMessage,
+  portalAttachment,
   portalThread,
   reauthenticate,
   setPreferences,
@@ -62,6 +64,7 @@ const PortalMessage = Type.Object({
   locked: Type.Boolean(),
   status: Type.String({ description: 'the clinic’s messages: sent, delivered, read; the patient’s: delivered, read (seen by the team)' }),
   createdAt: Timestamp,
+  attachments: Type.Array(Type.Object({ id: Type.String(), filename: Type.String(), contentType: Type.String(), size: Type.Integer() }), { description: 'GET /api/v1/portal/attachments/{id}; empty while locked' }),
 });
 
 export function portalRoutes(app: App, deps: Deps): void {
@@ -234,5 +237,17 @@ export function portalRoutes(app: App, deps: Deps): void {
       schema: { tags, summary: 'One message; a sensitive one needs the password entered in the last 5 minutes (403 reauth_required)', security, params: IdParams, response: responses({ 200: Type.Object({ id: Type.String(), body: Type.String(), sensitive: Type.Boolean(), createdAt: Timestamp }) }, 404) },
     },
     async (request) => portalSensitiveMessage(deps, patientOf(request), request.params.id),
+  );
+
+  app.get(
+    '/api/v1/portal/attachments/:id',
+    {
+      config: portal,
+      schema: { tags, summary: 'A file on one of the patient’s portal messages (a sensitive one needs the password entered in the last 5 minutes)', security, params: IdParams, response: responses({ 200: { type: 'string', format: 'binary' } as never }, 404) },
+    },
+    async (request, reply) => {
+      const { attachment, bytes } = await portalAttachment(deps, patientOf(request), request.params.id);
+      return sendStoredFile(reply, attachment, bytes);
+    },
   );
 }

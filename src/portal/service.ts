@@ -8,6 +8,7 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { checkPassword, auditActor } from '../auth/service.js';
 import { hashPassword, newSecret, safeEqual, sha256, verifyPassword } from '../auth/tokens.js';
+import { attachmentForPatient, attachmentsOf } from '../attachments/service.js';
 import { recordAudit } from '../audit/service.js';
 import { contacts } from '../contacts/schema.js';
 import { contactInOrg, parseEmail } from '../contacts/service.js';
@@ -291,6 +292,7 @@ export async function portalThread(deps: Deps, p: Patient, id: string) {
     .limit(500);
   await markFetched(deps, rows.map((r) => r.m));
   const unlocked = reauthValid(p.reauthAt, deps.clock.now());
+  const files = await attachmentsOf(deps.db, rows.map((r) => r.m.id));
   await recordAudit(deps.db, { ...audit(p), action: 'portal.thread_view', subject: { type: 'conversation', id }, details: { sensitiveShown: unlocked && rows.some((r) => r.m.sensitive) } });
   return {
     id: c.id,
@@ -307,6 +309,7 @@ export async function portalThread(deps: Deps, p: Patient, id: string) {
         locked,
         status: m.direction === 'outbound' ? (portalStatusAfterFetch(m.status) ?? m.status) : ownMessageStatus(m.status),
         createdAt: m.createdAt.toISOString(),
+        attachments: locked ? [] : (files.get(m.id) ?? []).map(({ id, filename, contentType, size }) => ({ id, filename, contentType, size })),
       };
     }),
   };
@@ -369,5 +372,16 @@ export async function portalPost(deps: Deps, p: Patient, target: { conversationI
     await recordAudit(tx, { ...audit(p), action: 'message.receive', subject: { type: 'message', id: s.messageId }, details: { conversationId: s.conversationId, channel: 'portal' } });
     return s;
   });
-  return { conversationId: stored.conversationId, message: { id: stored.messageId, direction: 'inbound' as const, from: 'You', body, sensitive: false, locked: false, status: 'delivered' as const, createdAt: now.toISOString() } };
+  return {
+    conversationId: stored.conversationId,
+    message: { id: stored.messageId, direction: 'inbound' as const, from: 'You', body, sensitive: false, locked: false, status: 'delivered' as const, createdAt: now.toISOString(), attachments: [] },
+  };
+}
+
+/** A file on one of the patient's portal messages; a sensitive message's files need the password like its text. */
+export async function portalAttachment(deps: Deps, p: Patient, id: string) {
+  const file = await attachmentForPatient(deps, id, { contactId: p.contactId, channel: 'portal' });
+  if (file.sensitive && !reauthValid(p.reauthAt, deps.clock.now())) throw new AppError('reauth_required', 'this file is on a sensitive message: enter your password again to open it');
+  await recordAudit(deps.db, { ...audit(p), action: 'attachment.download', subject: { type: 'attachment', id } });
+  return file;
 }

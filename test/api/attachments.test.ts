@@ -1,37 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, inbound, setupApp, signupOrg, type Client, type Org, type TestContext } from '../helpers.js';
+import { expectProblem, inbound, png, setupApp, signupOrg, uploadFile, type Client, type Org, type TestContext } from '../helpers.js';
 
 let ctx: TestContext;
 let org: Org;
-
-// The 8-byte PNG signature and an IHDR chunk: enough for a PNG to be known by its bytes.
-const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
 
 beforeAll(async () => {
   ctx = await setupApp();
   org = await signupOrg(ctx.app, 'Attach Dental');
 });
 
-function multipart(filename: string, bytes: Buffer) {
-  const boundary = '----frontdesk' + Math.random().toString(16).slice(2);
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
-    bytes,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
-async function upload(client: Client, filename: string, bytes: Buffer) {
-  const { payload, contentType } = multipart(filename, bytes);
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/v1/attachments',
-    headers: { cookie: client.auth.cookie!, 'x-csrf-token': client.auth.csrf!, 'content-type': contentType },
-    payload,
-  });
-  return { status: res.statusCode, body: res.json(), headers: res.headers };
-}
+const upload = (client: Client, filename: string, bytes: Buffer) => uploadFile(ctx.app, client, filename, bytes);
 
 describe('attachments (M11)', () => {
   it('reads the type from the bytes, not the name', async () => {

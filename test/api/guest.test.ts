@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redactPath } from '../../src/server.js';
 import { CapturingSmtp } from '../fakes/smtp.js';
-import { eventually, expectProblem, inbound, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
+import { eventually, expectProblem, inbound, png, setupApp, signupOrg, uploadFile, type Org, type TestContext } from '../helpers.js';
 
 let ctx: TestContext;
 let org: Org;
@@ -222,6 +222,25 @@ describe('the private link (P1)', () => {
     expect(created.status).toBe(201);
     const seen = await thread(tokenOf(created.body.guestUrl));
     expect(seen.body.messages.map((m: any) => m.body)).toEqual(['Send me everything']);
+  });
+
+  it('lets the guest open files the clinic sent to their link, and no one else', async () => {
+    const created = await post(guest({ name: 'Fiona File', email: 'fiona@example.com', body: 'Can you send the aftercare sheet?' }));
+    const token = tokenOf(created.body.guestUrl);
+    const id = (await org.owner.get('/api/v1/conversations?q=fiona@example.com')).body.items[0].id;
+    const file = await uploadFile(ctx.app, org.owner, 'aftercare.png', png);
+    expect((await org.owner.post(`/api/v1/conversations/${id}/messages`, { channel: 'web', body: 'Here it is', attachmentIds: [file.body.id] })).status).toBe(202);
+    const seen = await thread(token);
+    expect(seen.body.messages[1].attachments).toEqual([{ id: file.body.id, filename: 'aftercare.png', contentType: 'image/png', size: png.length }]);
+    const download = await ctx.app.inject({ method: 'GET', url: `/api/v1/public/threads/${token}/attachments/${file.body.id}` });
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload.equals(png)).toBe(true);
+    expect(download.headers['x-content-type-options']).toBe('nosniff');
+    const page = await ctx.app.inject({ method: 'GET', url: `/g/${token}` });
+    expect(page.body).toContain(`/api/v1/public/threads/${token}/attachments/${file.body.id}`);
+
+    const other = tokenOf((await post(guest())).body.guestUrl);
+    expect((await ctx.app.inject({ method: 'GET', url: `/api/v1/public/threads/${other}/attachments/${file.body.id}` })).statusCode).toBe(404);
   });
 
   it('answers 404 for a wrong, malformed or revoked token and reveals nothing', async () => {

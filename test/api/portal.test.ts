@@ -1,6 +1,6 @@
 /** P2 portal chat and M12 sensitive messages, over HTTP. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Client, eventually, expectProblem, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
+import { Client, eventually, expectProblem, png, setupApp, signupOrg, uploadFile, type Org, type TestContext } from '../helpers.js';
 
 let ctx: TestContext;
 let org: Org;
@@ -138,6 +138,24 @@ describe('portal chat (P2, M3, M12)', () => {
 
     ctx.clock.advance(5 * 60 * 1000 + 1);
     expect((await patient.get(`/api/v1/portal/conversations/${conversationId}`)).body.messages[1]).toMatchObject({ locked: true, body: null });
+  });
+
+  it('keeps the files of a sensitive message behind the password too', async () => {
+    const { contactId, patient } = await invitedPatient();
+    const started = await org.owner.post('/api/v1/conversations', { contactId, channel: 'portal', clinicId: org.clinicId, body: 'Your scan' });
+    const file = await uploadFile(ctx.app, org.owner, 'scan.png', png);
+    const sent = await org.owner.post(`/api/v1/conversations/${started.body.conversation.id}/messages`, { channel: 'portal', body: 'The scan image', sensitive: true, attachmentIds: [file.body.id] });
+    expect(sent.status).toBe(202);
+    const locked = await patient.get(`/api/v1/portal/conversations/${started.body.conversation.id}`);
+    expect(locked.body.messages[1].attachments).toEqual([]);
+    expectProblem(await patient.get(`/api/v1/portal/attachments/${file.body.id}`), 403, 'reauth_required');
+    await patient.post('/api/v1/portal/reauth', { password: patientPassword });
+    const open = await patient.get(`/api/v1/portal/conversations/${started.body.conversation.id}`);
+    expect(open.body.messages[1].attachments[0]).toMatchObject({ id: file.body.id, filename: 'scan.png' });
+    const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/portal/attachments/${file.body.id}`, headers: { cookie: patient.auth.cookie! } });
+    expect(res.statusCode).toBe(200);
+    const stranger = await invitedPatient();
+    expectProblem(await stranger.patient.get(`/api/v1/portal/attachments/${file.body.id}`), 404);
   });
 
   it('marks only portal messages sensitive', async () => {

@@ -1,13 +1,17 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+
+// Pages away from the inbox load when first opened, so the inbox itself loads less.
+const Settings = lazy(() => import('./Settings').then((m) => ({ default: m.Settings })));
+const ContactsPage = lazy(() => import('./ContactsPage').then((m) => ({ default: m.ContactsPage })));
+const ReportsPage = lazy(() => import('./ReportsPage').then((m) => ({ default: m.ReportsPage })));
 import { api, post, setSession } from './api';
 import { Inbox } from './Inbox';
 import { ContactPage } from './ContactPage';
-import { ContactsPage } from './ContactsPage';
-import { ReportsPage } from './ReportsPage';
+
 import { Nav } from './Nav';
 import { usePath } from './router';
-import { Settings } from './Settings';
+
 import { SignIn } from './SignIn';
 import { useLive } from './useLive';
 import type { Me } from './types';
@@ -89,6 +93,7 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           Sign out
         </button>
       </header>
+      <Suspense fallback={<p className="loading">Loading…</p>}>
       {path.startsWith('/settings') ? (
         <Settings me={me} />
       ) : contactId ? (
@@ -100,6 +105,7 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
       ) : (
         <Inbox me={me} live={live} />
       )}
+      </Suspense>
     </div>
   );
 }

@@ -53,6 +53,7 @@ interface PortalMessage {
   locked: boolean;
   status: string;
   createdAt: string;
+  attachments: { id: string; filename: string; contentType: string; size: number }[];
 }
 
 const when = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
@@ -291,6 +292,11 @@ function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: Po
               {m.direction === 'inbound' && <span className="sub"> · {m.status === 'read' ? 'Seen by the clinic' : 'Delivered'}</span>}
             </div>
             {m.locked ? <div className="body locked">🔒 A sensitive message is waiting. Enter your password below to read it.</div> : <div className="body">{m.body}</div>}
+            {m.attachments.map((a) => (
+              <a key={a.id} className="attachment" href={`/api/v1/portal/attachments/${a.id}`} target="_blank" rel="noreferrer">
+                {a.contentType.startsWith('image/') ? <img className="attachment-image" src={`/api/v1/portal/attachments/${a.id}`} alt={a.filename} /> : `${a.filename} (${Math.ceil(a.size / 1024)} KB)`}
+              </a>
+            ))}
           </li>
         ))}
       </ol>
