@@ -19,6 +19,7 @@ import { templateRoutes } from './templates/routes.js';
 import { guestRoutes } from './guest/routes.js';
 import { bookingRoutes } from './bookings/routes.js';
 import { portalRoutes } from './portal/routes.js';
+import { fhirRoutes } from './fhir/routes.js';
 import { contactRoutes } from './contacts/routes.js';
 import { conversationRoutes } from './conversations/routes.js';
 import type { Deps } from './deps.js';
@@ -103,6 +104,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   guestRoutes(app, deps);
   bookingRoutes(app, deps);
   portalRoutes(app, deps);
+  fhirRoutes(app, deps);
   smsInboxRoutes(app, deps);
   channelAccountRoutes(app, deps);
   webhookRoutes(app, deps);

@@ -221,7 +221,7 @@ function assertSmsAccess(actor: Actor): void {
 }
 
 /** What of a thread a user may see: no SMS without the `inbox` privilege, nothing of a disabled SMS inbox. */
-function visibleMessages(actor: Actor): SQL {
+export function visibleMessages(actor: Actor): SQL {
   return and(eq(messages.hidden, false), actor.privileges.includes('inbox') ? undefined : ne(messages.channel, 'sms'))!;
 }
 
@@ -869,7 +869,7 @@ export interface ListFilters {
  * The conversations a user may see at all: their organization's, in clinics they work at, not
  * hidden with a disabled SMS inbox, and no SMS threads without the `inbox` privilege.
  */
-function visibleConversations(actor: Actor): SQL {
+export function visibleConversations(actor: Actor): SQL {
   const clinics = isAdmin(actor.role) ? undefined : actor.clinicIds.length ? inArray(conversations.clinicId, actor.clinicIds) : sql`false`;
   const sms = actor.privileges.includes('inbox') ? undefined : ne(conversations.channel, 'sms');
   return and(eq(conversations.orgId, actor.orgId), shownToStaff, clinics, sms)!;

@@ -1,0 +1,83 @@
+/** B3: reading conversations for the FHIR export, with the same walls as the inbox (organization, clinic, SMS privilege). */
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import type { Actor } from '../auth/actor.js';
+import { auditActor } from '../auth/service.js';
+import { recordAudit } from '../audit/service.js';
+import { attachments } from '../attachments/schema.js';
+import { contacts } from '../contacts/schema.js';
+import { contactInOrg } from '../contacts/service.js';
+import { callLogs, conversations, messages } from '../conversations/schema.js';
+import { loadConversation, visibleConversations, visibleMessages } from '../conversations/service.js';
+import type { Deps } from '../deps.js';
+import { notFound } from '../errors.js';
+import { campaigns, clinics, users } from '../orgs/schema.js';
+import { messageResource, threadResource, type Communication } from './rules.js';
+
+type ConversationRow = typeof conversations.$inferSelect;
+
+async function resourcesOf(deps: Deps, actor: Actor, threads: ConversationRow[]): Promise<Communication[]> {
+  if (!threads.length) return [];
+  const ids = threads.map((t) => t.id);
+  const [contact] = await deps.db.select({ id: contacts.id, name: contacts.name }).from(contacts).where(eq(contacts.id, threads[0].contactId));
+  const clinicRows = await deps.db.select({ id: clinics.id, name: clinics.name }).from(clinics).where(inArray(clinics.id, [...new Set(threads.map((t) => t.clinicId))]));
+  const clinicOf = new Map(clinicRows.map((c) => [c.id, c]));
+  const rows = await deps.db
+    .select({ m: messages, userName: users.name, campaignName: campaigns.name, call: { startedAt: callLogs.startedAt, durationSeconds: callLogs.durationSeconds } })
+    .from(messages)
+    .leftJoin(users, eq(users.id, messages.senderUserId))
+    .leftJoin(campaigns, eq(campaigns.id, messages.campaignId))
+    .leftJoin(callLogs, eq(callLogs.messageId, messages.id))
+    .where(and(inArray(messages.conversationId, ids), visibleMessages(actor)))
+    .orderBy(asc(messages.createdAt), asc(messages.id));
+  const files = rows.length ? await deps.db.select().from(attachments).where(inArray(attachments.messageId, rows.map((r) => r.m.id))) : [];
+  const out: Communication[] = [];
+  for (const t of threads) {
+    const clinic = clinicOf.get(t.clinicId)!;
+    out.push(threadResource({ id: t.id, contact, clinicName: clinic.name, channel: t.originChannel, status: t.status, createdAt: t.createdAt, lastActivityAt: t.lastActivityAt }));
+    for (const { m, userName, campaignName, call } of rows.filter((r) => r.m.conversationId === t.id)) {
+      out.push(
+        messageResource({
+          id: m.id,
+          conversationId: t.id,
+          contact,
+          clinic,
+          direction: m.direction,
+          channel: m.channel,
+          body: m.body,
+          status: m.status,
+          failureReason: m.failureReason,
+          sender: m.campaignId ? { kind: 'campaign', name: campaignName ?? 'Campaign' } : m.senderUserId ? { kind: 'user', id: m.senderUserId, name: userName ?? 'Team member' } : { kind: 'patient' },
+          createdAt: m.createdAt,
+          statusAt: m.statusAt,
+          call: call?.startedAt ? { startedAt: call.startedAt, durationSeconds: call.durationSeconds! } : null,
+          attachments: files.filter((f) => f.messageId === m.id),
+          attachmentUrl: (id) => `${deps.config.publicUrl}/api/v1/attachments/${id}`,
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+export async function communicationsOfPatient(deps: Deps, actor: Actor, contactId: string): Promise<Communication[]> {
+  await contactInOrg(deps.db, actor.orgId, contactId);
+  const threads = await deps.db
+    .select()
+    .from(conversations)
+    .where(and(visibleConversations(actor), eq(conversations.contactId, contactId)))
+    .orderBy(desc(conversations.lastActivityAt))
+    .limit(200);
+  const resources = await resourcesOf(deps, actor, threads);
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'fhir.export', subject: { type: 'contact', id: contactId }, details: { resources: resources.length } });
+  return resources;
+}
+
+/** One resource: a thread header (by conversation id) or a message (by message id). */
+export async function communicationById(deps: Deps, actor: Actor, id: string): Promise<Communication> {
+  const [asMessage] = await deps.db.select({ conversationId: messages.conversationId }).from(messages).where(and(eq(messages.id, id), eq(messages.orgId, actor.orgId)));
+  const conversation = await loadConversation(deps.db, actor, asMessage?.conversationId ?? id);
+  const resource = (await resourcesOf(deps, actor, [conversation])).find((r) => r.id === id);
+  if (!resource) throw notFound('Communication');
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'fhir.export', subject: { type: asMessage ? 'message' : 'conversation', id } });
+  return resource;
+}
