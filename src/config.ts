@@ -31,6 +31,8 @@ export interface Config {
   attachmentsDir: string;
   /** P1: how often the public message form may be used. */
   guestLimits: { perIp: Limit; perEmail: Limit; perThread: Limit };
+  /** B3: the first wait before an outgoing webhook is tried again (it doubles each time). */
+  webhookRetryBaseMs: number;
 }
 
 export type SmsConfig =
@@ -161,6 +163,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = [])
       staleSeconds: integer(env, 'WORKER_STALE_SECONDS', 60, 2, 3600),
     },
     attachmentsDir: path.resolve(env.ATTACHMENTS_DIR ?? path.join(dataDir, 'attachments')),
+    webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 50, 3_600_000),
     guestLimits: {
       perIp: limit(env, 'GUEST_LIMIT_PER_IP', { max: 10, windowSeconds: 3600 }),
       perEmail: limit(env, 'GUEST_LIMIT_PER_EMAIL', { max: 5, windowSeconds: 3600 }),

@@ -20,6 +20,7 @@ import { guestRoutes } from './guest/routes.js';
 import { bookingRoutes } from './bookings/routes.js';
 import { portalRoutes } from './portal/routes.js';
 import { fhirRoutes } from './fhir/routes.js';
+import { hookRoutes } from './hooks/routes.js';
 import { contactRoutes } from './contacts/routes.js';
 import { conversationRoutes } from './conversations/routes.js';
 import type { Deps } from './deps.js';
@@ -105,6 +106,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   bookingRoutes(app, deps);
   portalRoutes(app, deps);
   fhirRoutes(app, deps);
+  hookRoutes(app, deps);
   smsInboxRoutes(app, deps);
   channelAccountRoutes(app, deps);
   webhookRoutes(app, deps);

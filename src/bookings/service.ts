@@ -20,6 +20,7 @@ import { AppError, notFound } from '../errors.js';
 import { isAdmin } from '../orgs/rules.js';
 import { accessibleClinic } from '../orgs/service.js';
 import { publish } from '../realtime/events.js';
+import { emitWebhookEvent } from '../hooks/queue.js';
 import { attributionSince, monthKey, nextMonth, parseMonth, withRates } from './rules.js';
 import { bookings } from './schema.js';
 
@@ -149,6 +150,7 @@ export async function createBooking(deps: Deps, actor: Actor, input: BookingInpu
           createdAt: now,
         })
         .returning();
+      await emitWebhookEvent(tx, actor.orgId, 'booking.created', { bookingId: booking.id, contactId: contact.id, clinicId: input.clinicId, conversationId: booking.conversationId }, now);
       await recordAudit(tx, { ...auditActor(actor), action: 'booking.create', subject: { type: 'booking', id: booking.id }, details: { contactId: contact.id, conversationId: booking.conversationId } });
       if (conversation) await publish(tx, { type: 'conversation.updated', ...eventScope(conversation) });
       return booking;

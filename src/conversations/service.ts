@@ -36,6 +36,7 @@ import {
 } from './rules.js';
 import { callLogs, conversations, conversationUserState, messages } from './schema.js';
 import { guestLinks } from '../guest/schema.js';
+import { emitWebhookEvent } from '../hooks/queue.js';
 
 type ConversationRow = typeof conversations.$inferSelect;
 type AttachmentJson = ReturnType<typeof attachmentJson>;
@@ -643,6 +644,9 @@ export async function getConversation(
 
 // --- state changes -------------------------------------------------------------------------
 
+const emitClosed = (tx: Tx, c: ConversationRow, at: Date) =>
+  emitWebhookEvent(tx, c.orgId, 'conversation.closed', { conversationId: c.id, clinicId: c.clinicId, contactId: c.contactId }, at);
+
 export const stateActions = ['read', 'unread', 'close', 'reopen', 'archive', 'unarchive'] as const;
 export type StateAction = (typeof stateActions)[number];
 export const viewActions = ['pin', 'unpin', 'mute', 'unmute'] as const;
@@ -663,6 +667,7 @@ async function applyState(tx: Tx, deps: Deps, conversation: ConversationRow, act
       return;
     case 'close':
       await tx.update(conversations).set({ status: 'closed' }).where(eq(conversations.id, conversation.id));
+      if (conversation.status !== 'closed') await emitClosed(tx, conversation, now);
       return;
     case 'archive':
       await tx.update(conversations).set({ archivedAt: conversation.archivedAt ?? now }).where(eq(conversations.id, conversation.id));
@@ -700,6 +705,7 @@ export async function markSpam(deps: Deps, actor: Actor, id: string) {
       .update(conversations)
       .set({ spamAt: conversation.spamAt ?? now, status: 'closed', archivedAt: conversation.archivedAt ?? now, unread: false })
       .where(eq(conversations.id, id));
+    if (conversation.status !== 'closed') await emitClosed(tx, conversation, now);
     await tx.update(contacts).set({ blocked: true, updatedAt: now }).where(eq(contacts.id, conversation.contactId));
     const revoked = await tx
       .update(guestLinks)

@@ -13,3 +13,4 @@ export * from '../ratelimit/schema.js';
 export * from '../guest/schema.js';
 export * from '../portal/schema.js';
 export * from '../bookings/schema.js';
+export * from '../hooks/schema.js';

@@ -11,6 +11,8 @@ import type { Deps } from '../deps.js';
 import { deliverTask, inboundTask } from './queue.js';
 import { notifyGuest, notifyGuestTask } from '../guest/notify.js';
 import { maintenanceTask, runMaintenance } from '../maintenance.js';
+import { webhookDeliverTask } from '../hooks/queue.js';
+import { deliverWebhook } from '../hooks/service.js';
 import { workerHeartbeats } from './schema.js';
 import { deliverMessage } from './service.js';
 
@@ -44,6 +46,7 @@ export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: stri
         const { linkId, messageId } = payload as { linkId: string; messageId: string };
         if ((await notifyGuest(deps, linkId, messageId)) === 'retry') throw new Error('the mail server failed for now; the queue will try again');
       },
+      [webhookDeliverTask]: async (payload) => deliverWebhook(deps, (payload as { deliveryId: string }).deliveryId),
       [maintenanceTask]: async () => {
         const done = await runMaintenance(deps);
         if (done.archived || done.released) log(`maintenance: archived ${done.archived} idle conversation(s), released ${done.released} held one(s)`);

@@ -6,6 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
+import { emitWebhookEvent } from '../hooks/queue.js';
 
 export const eventTypes = ['message.created', 'message.status', 'conversation.updated', 'conversation.typing'] as const;
 export type EventType = (typeof eventTypes)[number];
@@ -16,13 +17,21 @@ export interface ChangeEvent {
   clinicId: string;
   conversationId: string;
   messageId?: string;
+  /** message.status: the status it moved to. */
+  status?: string;
   /** conversation.typing: who is writing a reply (a name, no content). */
   user?: { id: string; name: string };
 }
 
 export const eventChannel = 'frontdesk_events';
 
+/** Tells every open screen (pg_notify) and, for message events, the organization's webhooks (B3). */
 export async function publish(db: DbOrTx, event: ChangeEvent | ChangeEvent[]): Promise<void> {
   const events = Array.isArray(event) ? event : [event];
-  for (const e of events) await db.execute(sql`select pg_notify(${eventChannel}, ${JSON.stringify(e)})`);
+  for (const e of events) {
+    await db.execute(sql`select pg_notify(${eventChannel}, ${JSON.stringify(e)})`);
+    if ((e.type === 'message.created' || e.type === 'message.status') && e.messageId) {
+      await emitWebhookEvent(db, e.orgId, e.type, { conversationId: e.conversationId, clinicId: e.clinicId, messageId: e.messageId, status: e.status ?? null }, new Date());
+    }
+  }
 }

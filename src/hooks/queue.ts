@@ -1,0 +1,22 @@
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import type { WebhookEvent } from './rules.js';
+
+export const webhookDeliverTask = 'webhook_deliver';
+
+/**
+ * B3: an event for the organization's webhooks, written in the caller's transaction — one delivery
+ * row and one job per subscribed endpoint, in one statement, or nothing when no endpoint wants it.
+ * Payloads carry identifiers, never message text: receivers fetch what they need with the API.
+ */
+export async function emitWebhookEvent(db: DbOrTx, orgId: string, event: WebhookEvent, data: Record<string, string | null>, at: Date): Promise<void> {
+  const payload = JSON.stringify({ event, occurredAt: at.toISOString(), data });
+  await db.execute(sql`
+    with delivery as (
+      insert into webhook_deliveries (endpoint_id, org_id, event, payload, status, created_at)
+      select e.id, e.org_id, ${event}, ${payload}::jsonb, 'pending', ${at.toISOString()}::timestamptz
+      from webhook_endpoints e
+      where e.org_id = ${orgId} and e.disabled_at is null and ${event} = any(e.events)
+      returning id)
+    select graphile_worker.add_job(${webhookDeliverTask}, json_build_object('deliveryId', id)) from delivery`);
+}
