@@ -36,6 +36,7 @@ import {
 } from './rules.js';
 import { callLogs, conversations, conversationUserState, messages } from './schema.js';
 import { guestLinks } from '../guest/schema.js';
+import { bookings } from '../bookings/schema.js';
 import { emitWebhookEvent } from '../hooks/queue.js';
 
 type ConversationRow = typeof conversations.$inferSelect;
@@ -563,7 +564,7 @@ export async function sendMessage(deps: Deps, actor: Actor, conversationId: stri
     if (!channel) throw new AppError('channel_unavailable', 'this contact has no phone, email or portal chat to send to');
     if (channel === 'sms') assertSmsAccess(actor);
     const at = deps.clock.now();
-    const body = await messageBody(tx, actor, conversation, contact, input);
+    const body = await messageBody(deps, tx, actor, conversation, contact, input);
     const id = await appendOutbound(tx, conversation, contact, {
       channel,
       body,
@@ -585,11 +586,17 @@ export async function sendMessage(deps: Deps, actor: Actor, conversationId: stri
 }
 
 /** K2: the text to send — as written, or the template filled in for this patient. */
-async function messageBody(tx: Tx, actor: Actor, conversation: ConversationRow, contact: ContactRow, input: SendInput): Promise<string> {
+async function messageBody(deps: Deps, tx: Tx, actor: Actor, conversation: ConversationRow, contact: ContactRow, input: SendInput): Promise<string> {
   if (input.templateId) {
     const template = await templateInOrg(tx, actor.orgId, input.templateId);
     const [clinic] = await tx.select().from(clinics).where(eq(clinics.id, conversation.clinicId));
-    return renderTemplate(template.body, { patient: { name: contact.name }, clinic, staff: { name: actor.name } });
+    const [next] = await tx
+      .select({ startsAt: bookings.startsAt })
+      .from(bookings)
+      .where(and(eq(bookings.contactId, contact.id), sql`${bookings.startsAt} > ${deps.clock.now().toISOString()}::timestamptz`))
+      .orderBy(asc(bookings.startsAt))
+      .limit(1);
+    return renderTemplate(template.body, { patient: { name: contact.name }, clinic, staff: { name: actor.name }, appointment: next ?? null });
   }
   if (!input.body) throw new AppError('invalid_input', 'body is required (or a templateId)', { errors: [{ field: 'body.body', message: 'is required' }] });
   return input.body;

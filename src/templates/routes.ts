@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
 import type { Deps } from '../deps.js';
-import { responses, Timestamp } from '../http/schemas.js';
+import { IdParams, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import { placeholders } from './rules.js';
-import { createTemplate, listTemplates } from './service.js';
+import { createTemplate, deleteTemplate, listTemplates, updateTemplate } from './service.js';
 
 const Template = Type.Object({ id: Type.String(), name: Type.String(), body: Type.String(), createdAt: Timestamp });
 
@@ -29,5 +29,29 @@ export function templateRoutes(app: App, deps: Deps): void {
       },
     },
     async (request, reply) => reply.code(201).send(await createTemplate(deps, actorOf(request), request.body)),
+  );
+
+  app.patch(
+    '/api/v1/templates/:id',
+    {
+      config: { access: { role: 'admin' } },
+      schema: {
+        tags: ['templates'],
+        summary: 'Change a template (placeholders checked again)',
+        params: IdParams,
+        body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), body: Type.Optional(Type.String({ minLength: 1, maxLength: 5000 })) }, { minProperties: 1 }),
+        response: responses({ 200: Template }, 404, 409),
+      },
+    },
+    async (request) => updateTemplate(deps, actorOf(request), request.params.id, request.body),
+  );
+
+  app.delete(
+    '/api/v1/templates/:id',
+    { config: { access: { role: 'admin' } }, schema: { tags: ['templates'], summary: 'Delete a template', params: IdParams, response: responses({ 204: Type.Null() }, 404) } },
+    async (request, reply) => {
+      await deleteTemplate(deps, actorOf(request), request.params.id);
+      return reply.code(204).send();
+    },
   );
 }

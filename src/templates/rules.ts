@@ -8,6 +8,8 @@ export const placeholders = [
   'clinic.phone',
   'clinic.address',
   'staff.name',
+  'appointment.date',
+  'appointment.time',
 ] as const;
 export type Placeholder = (typeof placeholders)[number];
 
@@ -21,8 +23,18 @@ export function unknownPlaceholders(body: string): string[] {
 
 export interface TemplateValues {
   patient: { name: string };
-  clinic: { name: string; phone: string | null; address: string | null };
+  clinic: { name: string; phone: string | null; address: string | null; timezone?: string };
   staff: { name: string };
+  /** The patient's appointment: the one a reminder is about, or their next one. */
+  appointment?: { startsAt: Date } | null;
+}
+
+/** An appointment's date and time as the clinic's patients read them: in the clinic's time zone. */
+export function appointmentParts(startsAt: Date, timezone = 'America/New_York'): { date: string; time: string } {
+  return {
+    date: new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'long', month: 'long', day: 'numeric' }).format(startsAt),
+    time: new Intl.DateTimeFormat('en-US', { timeZone: timezone, hour: 'numeric', minute: '2-digit' }).format(startsAt),
+  };
 }
 
 function valueOf(name: Placeholder, v: TemplateValues): string {
@@ -42,6 +54,10 @@ function valueOf(name: Placeholder, v: TemplateValues): string {
       return v.clinic.address ?? '';
     case 'staff.name':
       return v.staff.name;
+    case 'appointment.date':
+      return v.appointment ? appointmentParts(v.appointment.startsAt, v.clinic.timezone).date : '';
+    case 'appointment.time':
+      return v.appointment ? appointmentParts(v.appointment.startsAt, v.clinic.timezone).time : '';
   }
 }
 

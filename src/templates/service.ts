@@ -16,13 +16,46 @@ export async function listTemplates(deps: Deps, actor: Actor) {
   return rows.map(templateJson);
 }
 
-export async function createTemplate(deps: Deps, actor: Actor, input: { name: string; body: string }) {
-  const unknown = unknownPlaceholders(input.body);
+/** K2: a template is checked when saved: every placeholder must be one we can fill in (400 naming it). */
+export function checkTemplateBody(body: string): void {
+  const unknown = unknownPlaceholders(body);
   if (unknown.length) {
     throw new AppError('invalid_input', `unknown placeholder ${unknown.map((u) => `{{${u}}}`).join(', ')}; known: ${placeholders.map((p) => `{{${p}}}`).join(', ')}`, {
       errors: [{ field: 'body.body', message: `unknown placeholder {{${unknown[0]}}}` }],
     });
   }
+}
+
+const nameTaken = (e: unknown, name: string) => (isUniqueViolation(e, 'templates_org_name_key') ? new AppError('name_taken', `a template named "${name}" already exists`) : e);
+
+export async function updateTemplate(deps: Deps, actor: Actor, id: string, input: { name?: string; body?: string }) {
+  if (input.body !== undefined) checkTemplateBody(input.body);
+  await templateInOrg(deps.db, actor.orgId, id);
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(templates)
+        .set({ ...(input.name !== undefined ? { name: input.name.trim() } : {}), ...(input.body !== undefined ? { body: input.body } : {}) })
+        .where(eq(templates.id, id))
+        .returning();
+      await recordAudit(tx, { ...auditActor(actor), action: 'template.update', subject: { type: 'template', id } });
+      return templateJson(row);
+    });
+  } catch (e) {
+    throw nameTaken(e, input.name ?? '');
+  }
+}
+
+export async function deleteTemplate(deps: Deps, actor: Actor, id: string) {
+  await templateInOrg(deps.db, actor.orgId, id);
+  await deps.db.transaction(async (tx) => {
+    await tx.delete(templates).where(eq(templates.id, id));
+    await recordAudit(tx, { ...auditActor(actor), action: 'template.delete', subject: { type: 'template', id } });
+  });
+}
+
+export async function createTemplate(deps: Deps, actor: Actor, input: { name: string; body: string }) {
+  checkTemplateBody(input.body);
   try {
     return await deps.db.transaction(async (tx) => {
       const [row] = await tx.insert(templates).values({ orgId: actor.orgId, name: input.name.trim(), body: input.body, createdBy: actor.userId }).returning();
@@ -30,8 +63,7 @@ export async function createTemplate(deps: Deps, actor: Actor, input: { name: st
       return templateJson(row);
     });
   } catch (e) {
-    if (isUniqueViolation(e, 'templates_org_name_key')) throw new AppError('name_taken', `a template named "${input.name}" already exists`);
-    throw e;
+    throw nameTaken(e, input.name);
   }
 }
 

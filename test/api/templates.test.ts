@@ -36,4 +36,18 @@ describe('K2 templates', () => {
     expectProblem(await receptionist.client.post('/api/v1/templates', { name: 'Mine', body: 'Hello' }), 403, 'admin_only');
     expect((await receptionist.client.get('/api/v1/templates')).status).toBe(200);
   });
+
+  it('fill in the patient’s next appointment, in the clinic’s time zone; change and delete with the same checks', async () => {
+    const created = await org.owner.post('/api/v1/templates', { name: 'Reminder', body: 'Hi {{patient.firstName}}, see you {{appointment.date}} at {{appointment.time}}.' });
+    const { conversationId } = await inbound(org, 'When is it?', '+14155550963', { name: 'Omar Haddad' });
+    await org.owner.post(`/api/v1/conversations/${conversationId}/bookings`, { startsAt: '2026-03-10T14:30:00.000Z' });
+    const sent = await org.owner.post(`/api/v1/conversations/${conversationId}/messages`, { templateId: created.body.id });
+    expect(sent.body.body).toBe('Hi Omar, see you Tuesday, March 10 at 10:30 AM.');
+
+    expectProblem(await org.owner.patch(`/api/v1/templates/${created.body.id}`, { body: 'See you {{appointment.when}}' }), 400, 'invalid_input');
+    const changed = await org.owner.patch(`/api/v1/templates/${created.body.id}`, { body: 'See you at {{appointment.time}}' });
+    expect(changed.body.body).toBe('See you at {{appointment.time}}');
+    expect((await org.owner.request('DELETE', `/api/v1/templates/${created.body.id}`)).status).toBe(204);
+    expect((await org.owner.get('/api/v1/templates')).body.items.map((t: any) => t.name)).not.toContain('Reminder');
+  });
 });

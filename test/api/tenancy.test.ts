@@ -18,6 +18,8 @@ beforeAll(async () => {
   aIds.inbox = a.inboxId;
   aIds.clinic = a.clinicId;
   aIds.token = (await a.owner.post('/api/v1/api-tokens', { name: 'A token' })).body.id;
+  aIds.template = (await a.owner.post('/api/v1/templates', { name: 'A template', body: 'Hi {{patient.firstName}}' })).body.id;
+  aIds.webhook = (await a.owner.post('/api/v1/webhooks', { url: 'https://a.example.com/hooks', events: ['message.created'] })).body.id;
 });
 
 /** A plausible body for each route, so that only the organization check can refuse it. */
@@ -30,6 +32,7 @@ function bodyFor(url: string): Record<string, unknown> {
   if (url.endsWith('/bookings')) return { startsAt: '2026-01-01T10:00:00.000Z' };
   if (url.includes('/users/')) return { name: 'Renamed' };
   if (url.includes('/clinics/')) return { name: 'Renamed' };
+  if (url.includes('/templates/')) return { name: 'Renamed' };
   if (url.includes('/inboxes/')) return { name: 'Renamed' };
   if (url.includes('/contacts/')) return { name: 'Renamed' };
   return {};
@@ -42,6 +45,8 @@ function idFor(url: string): string {
   if (url.startsWith('/api/v1/inboxes/')) return aIds.inbox;
   if (url.startsWith('/api/v1/api-tokens/')) return aIds.token;
   if (url.startsWith('/api/v1/clinics/')) return a.clinicId;
+  if (url.startsWith('/api/v1/templates/')) return aIds.template;
+  if (url.startsWith('/api/v1/webhooks/')) return aIds.webhook;
   return aIds.conversation;
 }
 
@@ -57,7 +62,7 @@ describe('tenant isolation: another organization\'s ids answer 404 on every id-t
     const leaks: string[] = [];
     for (const route of idRoutes) {
       const url = route.url.replace(':id', idFor(route.url));
-      const res = await b.owner.request(route.method as 'GET' | 'POST' | 'PATCH', url, route.method === 'GET' ? undefined : bodyFor(route.url));
+      const res = await b.owner.request(route.method as 'GET' | 'POST' | 'PATCH' | 'DELETE', url, route.method === 'GET' ? undefined : bodyFor(route.url));
       if (res.status !== 404) leaks.push(`${route.method} ${route.url} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
       expect(JSON.stringify(res.body)).not.toContain('Private health question');
     }
