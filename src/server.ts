@@ -21,6 +21,7 @@ import { bookingRoutes } from './bookings/routes.js';
 import { portalRoutes } from './portal/routes.js';
 import { fhirRoutes } from './fhir/routes.js';
 import { hookRoutes } from './hooks/routes.js';
+import { campaignRoutes } from './campaigns/routes.js';
 import { contactRoutes } from './contacts/routes.js';
 import { conversationRoutes } from './conversations/routes.js';
 import type { Deps } from './deps.js';
@@ -107,6 +108,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   portalRoutes(app, deps);
   fhirRoutes(app, deps);
   hookRoutes(app, deps);
+  campaignRoutes(app, deps);
   smsInboxRoutes(app, deps);
   channelAccountRoutes(app, deps);
   webhookRoutes(app, deps);

@@ -15,7 +15,8 @@ import { appendOutbound, recordInbound } from '../conversations/service.js';
 import type { Tx } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
-import { campaigns, clinics } from '../orgs/schema.js';
+import { clinics } from '../orgs/schema.js';
+import { campaigns } from '../campaigns/schema.js';
 import { keywordAction, keywordReply } from './rules.js';
 import type { InboundMessage, ProviderChannel } from './types.js';
 

@@ -15,7 +15,8 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { contacts } from '../contacts/schema.js';
-import { campaigns, clinics, inboxes, organizations, users } from '../orgs/schema.js';
+import { clinics, inboxes, organizations, users } from '../orgs/schema.js';
+import { campaigns } from '../campaigns/schema.js';
 import { channels, conversationStatuses, directions, messageStatuses } from './rules.js';
 
 export const channelEnum = pgEnum('channel', channels);

@@ -16,7 +16,8 @@ import { encodeCursor, readCursor } from '../db/keyset.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { isAdmin, type Role } from '../orgs/rules.js';
-import { campaigns, clinics, users } from '../orgs/schema.js';
+import { clinics, users } from '../orgs/schema.js';
+import { campaigns } from '../campaigns/schema.js';
 import { renderTemplate } from '../templates/rules.js';
 import { templateInOrg } from '../templates/service.js';
 import { accessibleClinic, assertClinicAccess, assignableUser, defaultInbox, inboxInOrg } from '../orgs/service.js';
@@ -540,6 +541,36 @@ export async function startConversation(deps: Deps, actor: Actor, input: StartIn
     message: await messageById(deps.db, result.messageId),
     joinedExisting: result.joinedExisting,
   };
+}
+
+/**
+ * M10: a campaign's message, in the caller's transaction: it joins the patient's active thread in
+ * the clinic or starts one, under the same channel rules and delivery path as a staff message.
+ */
+export async function appendAutomatic(
+  tx: Tx,
+  input: { orgId: string; clinicId: string; contact: ContactRow; channel: SendChannel; body: string; campaignId: string; at: Date },
+): Promise<{ conversationId: string; messageId: string }> {
+  await lockThreadSlot(tx, input.clinicId, input.contact.id);
+  const conversation =
+    (await activeConversation(tx, input.clinicId, input.contact.id)) ??
+    (
+      await tx
+        .insert(conversations)
+        .values({
+          orgId: input.orgId,
+          clinicId: input.clinicId,
+          inboxId: (await defaultInbox(tx, input.orgId)).id,
+          contactId: input.contact.id,
+          channel: input.channel,
+          originChannel: input.channel,
+          lastActivityAt: input.at,
+          createdAt: input.at,
+        })
+        .returning()
+    )[0];
+  const messageId = await appendOutbound(tx, conversation, input.contact, { channel: input.channel, body: input.body, sender: { kind: 'campaign', campaignId: input.campaignId }, at: input.at });
+  return { conversationId: conversation.id, messageId };
 }
 
 /** A reply in a conversation; reopens and unarchives it, since a new message is new activity. */

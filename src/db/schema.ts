@@ -9,6 +9,7 @@ export * from '../delivery/schema.js';
 export * from '../billing/schema.js';
 export * from '../attachments/schema.js';
 export * from '../templates/schema.js';
+export * from '../campaigns/schema.js';
 export * from '../ratelimit/schema.js';
 export * from '../guest/schema.js';
 export * from '../portal/schema.js';

@@ -13,6 +13,9 @@ import { notifyGuest, notifyGuestTask } from '../guest/notify.js';
 import { maintenanceTask, runMaintenance } from '../maintenance.js';
 import { webhookDeliverTask } from '../hooks/queue.js';
 import { deliverWebhook } from '../hooks/service.js';
+import { runDueCampaigns } from '../campaigns/service.js';
+
+const campaignsTask = 'campaigns';
 import { workerHeartbeats } from './schema.js';
 import { deliverMessage } from './service.js';
 
@@ -47,12 +50,16 @@ export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: stri
         if ((await notifyGuest(deps, linkId, messageId)) === 'retry') throw new Error('the mail server failed for now; the queue will try again');
       },
       [webhookDeliverTask]: async (payload) => deliverWebhook(deps, (payload as { deliveryId: string }).deliveryId),
+      [campaignsTask]: async () => {
+        const sent = await runDueCampaigns(deps);
+        if (sent) log(`campaigns: ${sent} message(s) queued`);
+      },
       [maintenanceTask]: async () => {
         const done = await runMaintenance(deps);
         if (done.archived || done.released) log(`maintenance: archived ${done.archived} idle conversation(s), released ${done.released} held one(s)`);
       },
     },
-    crontab: `0 * * * * ${maintenanceTask}`,
+    crontab: [`0 * * * * ${maintenanceTask}`, `*/5 * * * * ${campaignsTask}`].join('\n'),
   });
   runner.events.on('worker:create', ({ worker }) => {
     workerIds.add(worker.workerId);

@@ -10,7 +10,8 @@ import { callLogs, conversations, messages } from '../conversations/schema.js';
 import { loadConversation, visibleConversations, visibleMessages } from '../conversations/service.js';
 import type { Deps } from '../deps.js';
 import { notFound } from '../errors.js';
-import { campaigns, clinics, users } from '../orgs/schema.js';
+import { clinics, users } from '../orgs/schema.js';
+import { campaigns } from '../campaigns/schema.js';
 import { messageResource, threadResource, type Communication } from './rules.js';
 
 type ConversationRow = typeof conversations.$inferSelect;

@@ -78,11 +78,3 @@ export const inboxes = pgTable(
   },
   (t) => [uniqueIndex('inboxes_org_name_key').on(t.orgId, sql`lower(${t.name})`)],
 );
-
-/** Automatic senders (appointment reminders, form invites): named so the thread can show who sent a message (M10). */
-export const campaigns = pgTable('campaigns', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  orgId: uuid('org_id').notNull().references(() => organizations.id),
-  name: text('name').notNull(),
-  createdAt: createdAt(),
-});

@@ -20,6 +20,7 @@ beforeAll(async () => {
   aIds.token = (await a.owner.post('/api/v1/api-tokens', { name: 'A token' })).body.id;
   aIds.template = (await a.owner.post('/api/v1/templates', { name: 'A template', body: 'Hi {{patient.firstName}}' })).body.id;
   aIds.webhook = (await a.owner.post('/api/v1/webhooks', { url: 'https://a.example.com/hooks', events: ['message.created'] })).body.id;
+  aIds.campaign = (await a.owner.post('/api/v1/campaigns', { name: 'A reminders', trigger: 'appointment_reminder', hoursBefore: 24, templateId: aIds.template })).body.id;
 });
 
 /** A plausible body for each route, so that only the organization check can refuse it. */
@@ -32,7 +33,7 @@ function bodyFor(url: string): Record<string, unknown> {
   if (url.endsWith('/bookings')) return { startsAt: '2026-01-01T10:00:00.000Z' };
   if (url.includes('/users/')) return { name: 'Renamed' };
   if (url.includes('/clinics/')) return { name: 'Renamed' };
-  if (url.includes('/templates/')) return { name: 'Renamed' };
+  if (url.includes('/templates/') || url.includes('/campaigns/')) return { name: 'Renamed' };
   if (url.includes('/inboxes/')) return { name: 'Renamed' };
   if (url.includes('/contacts/')) return { name: 'Renamed' };
   return {};
@@ -47,6 +48,7 @@ function idFor(url: string): string {
   if (url.startsWith('/api/v1/clinics/')) return a.clinicId;
   if (url.startsWith('/api/v1/templates/')) return aIds.template;
   if (url.startsWith('/api/v1/webhooks/')) return aIds.webhook;
+  if (url.startsWith('/api/v1/campaigns/')) return aIds.campaign;
   return aIds.conversation;
 }
 
