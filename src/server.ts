@@ -22,6 +22,7 @@ import { portalRoutes } from './portal/routes.js';
 import { fhirRoutes } from './fhir/routes.js';
 import { hookRoutes } from './hooks/routes.js';
 import { campaignRoutes } from './campaigns/routes.js';
+import { artifactRoutes } from './artifacts/routes.js';
 import { contactRoutes } from './contacts/routes.js';
 import { conversationRoutes } from './conversations/routes.js';
 import type { Deps } from './deps.js';
@@ -37,7 +38,7 @@ const logSerializers = {
 };
 
 /** Guest links are keys: a log line names the route, never the token. */
-export const redactPath = (path: string) => path.replace(/^\/g\/[^/]+/, '/g/:token').replace(/^(\/api\/v1\/public\/threads\/)[^/]+/, '$1:token');
+export const redactPath = (path: string) => path.replace(/^\/g\/[^/]+/, '/g/:token').replace(/^\/l\/[^/]+/, '/l/:token').replace(/^(\/api\/v1\/public\/threads\/)[^/]+/, '$1:token');
 
 export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions['logger'] } = {}): Promise<App> {
   const app = Fastify({
@@ -109,6 +110,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   fhirRoutes(app, deps);
   hookRoutes(app, deps);
   campaignRoutes(app, deps);
+  artifactRoutes(app, deps);
   smsInboxRoutes(app, deps);
   channelAccountRoutes(app, deps);
   webhookRoutes(app, deps);

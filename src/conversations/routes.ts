@@ -5,6 +5,7 @@ import { actorOf, type App } from '../http/types.js';
 import { contactTypes } from '../contacts/rules.js';
 import { Attachment } from '../attachments/routes.js';
 import { Booking } from '../bookings/routes.js';
+import { cardKinds } from '../artifacts/rules.js';
 import { bookingsOf } from '../bookings/service.js';
 import {
   channels,
@@ -101,6 +102,17 @@ export const Message = Type.Object({
   createdAt: Timestamp,
   statusAt: Timestamp,
   call: Nullable(Type.Object({ startedAt: Timestamp, durationSeconds: Type.Integer() })),
+  card: Nullable(
+    Type.Object({
+      kind: Type.String(),
+      title: Type.String(),
+      artifactId: Nullable(Type.String()),
+      amountCents: Nullable(Type.Integer()),
+      currency: Nullable(Type.String()),
+      url: Nullable(Type.String()),
+      link: Nullable(Type.Object({ expiresAt: Timestamp, openCount: Type.Integer(), firstOpenedAt: Nullable(Timestamp), lastOpenedAt: Nullable(Timestamp) }, { description: 'whether and when the patient opened it' })),
+    }),
+  ),
   attachments: Type.Array(Attachment),
 });
 
@@ -223,6 +235,19 @@ export function conversationRoutes(app: App, deps: Deps): void {
           attachmentIds: AttachmentIds,
           whatsappTemplate: WhatsAppTemplate,
           sensitive: Type.Optional(Type.Boolean({ description: 'M12: portal chat only; the patient must re-enter their password to read it' })),
+          card: Type.Optional(
+            Type.Object(
+              {
+                kind: Type.Union(cardKinds.map((k) => Type.Literal(k))),
+                artifactId: Type.Optional(Id),
+                title: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+                amountCents: Type.Optional(Type.Integer({ minimum: 1 })),
+                currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+                url: Type.Optional(Type.String({ pattern: '^https://', maxLength: 2000 })),
+              },
+              { description: "K4: a card — one of the patient's artifacts (artifactId), a payment request (amountCents) or a review request (url) — sent with a secure link that expires in 14 days" },
+            ),
+          ),
         }),
         response: responses({ 202: Message }, 404, 409, 422),
       },

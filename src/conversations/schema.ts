@@ -24,6 +24,17 @@ export const directionEnum = pgEnum('direction', directions);
 export const messageStatusEnum = pgEnum('message_status', messageStatuses);
 export const conversationStatusEnum = pgEnum('conversation_status', conversationStatuses);
 
+/** K4: what a card shows: an artifact's summary, or a payment or review request. */
+export interface MessageCard {
+  kind: 'appointment' | 'invoice' | 'prescription' | 'treatment_plan' | 'form' | 'payment_request' | 'review_request';
+  title: string;
+  artifactId: string | null;
+  amountCents: number | null;
+  currency: string | null;
+  /** Where the patient completes it (a form, a payment page, a review site). */
+  url: string | null;
+}
+
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
@@ -104,6 +115,8 @@ export const messages = pgTable(
     meta: jsonb('meta').$type<{ whatsappTemplate?: { name: string; language: string }; optOutConfirmation?: true }>(),
     /** S1: an SMS of a disabled two-way inbox, kept for the record but shown to no one. */
     hidden: boolean('hidden').notNull().default(false),
+    /** K4: the card this message carries (an artifact or a request); its link is in card_links. */
+    card: jsonb('card').$type<MessageCard>(),
     /** M12: a portal message the patient sees only after entering their password again. */
     sensitive: boolean('sensitive').notNull().default(false),
     /** P1: the guest link a web message came through or goes to; a link shows only its own messages. */

@@ -35,7 +35,10 @@ import {
   type OpenStatusFilter,
   type SendChannel,
 } from './rules.js';
-import { callLogs, conversations, conversationUserState, messages } from './schema.js';
+import { callLogs, conversations, conversationUserState, messages, type MessageCard } from './schema.js';
+import { cardLinks } from '../artifacts/schema.js';
+import { createCardLink, cardUrl, newCardToken, resolveCard, type CardInput } from '../artifacts/service.js';
+import { cardLabels, cardLine, type CardKind } from '../artifacts/rules.js';
 import { guestLinks } from '../guest/schema.js';
 import { bookings } from '../bookings/schema.js';
 import { emitWebhookEvent } from '../hooks/queue.js';
@@ -148,6 +151,7 @@ function messageSelect(db: DbOrTx) {
       contactName: contacts.name,
       contactId: contacts.id,
       call: { startedAt: callLogs.startedAt, durationSeconds: callLogs.durationSeconds },
+      link: { expiresAt: cardLinks.expiresAt, openCount: cardLinks.openCount, firstOpenedAt: cardLinks.firstOpenedAt, lastOpenedAt: cardLinks.lastOpenedAt, token: cardLinks.token },
     })
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
@@ -155,6 +159,7 @@ function messageSelect(db: DbOrTx) {
     .leftJoin(sender, eq(sender.id, messages.senderUserId))
     .leftJoin(campaigns, eq(campaigns.id, messages.campaignId))
     .leftJoin(callLogs, eq(callLogs.messageId, messages.id))
+    .leftJoin(cardLinks, eq(cardLinks.messageId, messages.id))
     .$dynamic();
 }
 
@@ -184,6 +189,17 @@ function messageJson(row: MessageSelectRow, files: AttachmentJson[] = []) {
     createdAt: m.createdAt.toISOString(),
     statusAt: m.statusAt.toISOString(),
     call: row.call && { startedAt: row.call.startedAt.toISOString(), durationSeconds: row.call.durationSeconds },
+    card: m.card && {
+      ...m.card,
+      link: row.link?.token
+        ? {
+            expiresAt: row.link.expiresAt.toISOString(),
+            openCount: row.link.openCount,
+            firstOpenedAt: row.link.firstOpenedAt?.toISOString() ?? null,
+            lastOpenedAt: row.link.lastOpenedAt?.toISOString() ?? null,
+          }
+        : null,
+    },
     attachments: files,
   };
 }
@@ -288,6 +304,7 @@ export interface OutboundInput {
   ignoreOptOut?: boolean;
   /** M12: a portal message the patient sees only after entering their password again. */
   sensitive?: boolean;
+  card?: MessageCard;
 }
 
 /** The patient's latest WhatsApp message to the organization: it opens the 24-hour window (S4). */
@@ -338,6 +355,7 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
       senderUserId: input.sender.kind === 'user' ? input.sender.userId : null,
       campaignId: input.sender.kind === 'campaign' ? input.sender.campaignId : null,
       sensitive: input.sensitive ?? false,
+      card: input.card ?? null,
       guestLinkId,
       meta: input.whatsappTemplate || input.ignoreOptOut ? { whatsappTemplate: input.whatsappTemplate, optOutConfirmation: input.ignoreOptOut || undefined } : null,
       createdAt: input.at,
@@ -581,6 +599,8 @@ export interface SendInput {
   attachmentIds?: string[];
   whatsappTemplate?: { name: string; language: string };
   sensitive?: boolean;
+  /** K4: send a card (an artifact or a request) with a secure, expiring link. */
+  card?: CardInput;
 }
 
 export async function sendMessage(deps: Deps, actor: Actor, conversationId: string, input: SendInput) {
@@ -595,7 +615,10 @@ export async function sendMessage(deps: Deps, actor: Actor, conversationId: stri
     if (!channel) throw new AppError('channel_unavailable', 'this contact has no phone, email or portal chat to send to');
     if (channel === 'sms') assertSmsAccess(actor);
     const at = deps.clock.now();
-    const body = await messageBody(deps, tx, actor, conversation, contact, input);
+    const card = input.card ? await resolveCard(tx, actor.orgId, contact.id, input.card) : undefined;
+    const token = card ? newCardToken() : undefined;
+    const text = card && !input.body && !input.templateId ? '' : await messageBody(deps, tx, actor, conversation, contact, input);
+    const body = card ? withCard(text, card, channel, cardUrl(deps.config.publicUrl, token!)) : text;
     const id = await appendOutbound(tx, conversation, contact, {
       channel,
       body,
@@ -604,7 +627,9 @@ export async function sendMessage(deps: Deps, actor: Actor, conversationId: stri
       attachmentIds: input.attachmentIds,
       whatsappTemplate: input.whatsappTemplate,
       sensitive: input.sensitive,
+      card,
     });
+    if (card) await createCardLink(tx, actor.orgId, id, token!, at);
     await recordAudit(tx, {
       ...auditActor(actor),
       action: 'message.send',
@@ -614,6 +639,12 @@ export async function sendMessage(deps: Deps, actor: Actor, conversationId: stri
     return id;
   });
   return messageById(deps.db, messageId);
+}
+
+/** K4: a card's text: the note written with it, then (except in the portal, which draws the card) what it is and its link. */
+function withCard(text: string, card: MessageCard, channel: SendChannel, url: string): string {
+  const line = channel === 'portal' ? `${cardLabels[card.kind as CardKind]}: ${card.title}` : cardLine(card, url);
+  return text ? `${text}\n\n${line}` : line;
 }
 
 /** K2: the text to send — as written, or the template filled in for this patient. */

@@ -15,3 +15,4 @@ export * from '../guest/schema.js';
 export * from '../portal/schema.js';
 export * from '../bookings/schema.js';
 export * from '../hooks/schema.js';
+export * from '../artifacts/schema.js';

@@ -4,7 +4,7 @@
  */
 import type { ClinicRow, GuestThread } from './service.js';
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export interface FormState {
   values?: { name?: string; email?: string; phone?: string; body?: string };
@@ -12,7 +12,8 @@ export interface FormState {
   fieldErrors?: Record<string, string>;
 }
 
-function layout(title: string, main: string, opts: { script?: boolean } = {}): string {
+/** A public page: server-rendered, its own style sheet, readable without JavaScript. */
+export function layout(title: string, main: string, opts: { script?: boolean } = {}): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -79,6 +80,11 @@ ${field('body', 'Message', state, { required: true, textarea: true, hint: 'Pleas
 
 const time = (iso: string) => `<time datetime="${iso}">${escapeHtml(new Date(iso).toUTCString().replace(/:\d\d GMT$/, ' UTC'))}</time>`;
 
+function renderCard(m: GuestThread['messages'][number]): string {
+  if (!m.card) return '';
+  return `<div class="card"><strong>${escapeHtml(m.card.label)}: ${escapeHtml(m.card.title)}</strong>${m.card.amount ? ` — ${escapeHtml(m.card.amount)}` : ''}<p><a class="button" href="${escapeHtml(m.card.link)}">Open</a></p></div>`;
+}
+
 function renderFiles(token: string, m: GuestThread['messages'][number]): string {
   return m.attachments
     .map((a) => {
@@ -96,7 +102,7 @@ export function renderGuestMessages(token: string, thread: GuestThread): string 
       (m) => `<li class="msg ${m.direction === 'inbound' ? 'mine' : 'theirs'}" id="m-${m.id}">
 <p class="meta"><span class="from">${escapeHtml(m.direction === 'inbound' ? 'You' : m.from)}</span> · ${time(m.createdAt)}${m.direction === 'inbound' ? ` · <span class="status">${m.status === 'read' ? 'Seen by the clinic' : 'Delivered'}</span>` : ''}</p>
 <p class="body">${escapeHtml(m.body)}</p>
-${renderFiles(token, m)}
+${renderCard(m)}${renderFiles(token, m)}
 </li>`,
     )
     .join('\n');
@@ -159,6 +165,7 @@ button{background:#1e5bd8;color:#fff;border:0;border-radius:6px;padding:.7rem 1.
 .msg .meta{margin:0;font-size:.8rem;color:#4a5360}
 .msg .body{margin:.2rem 0 0;white-space:pre-wrap;overflow-wrap:anywhere}
 .private{color:#4a5360;font-size:.9rem}
+.card{background:#fff;border:1px solid #d5d9df;border-radius:10px;padding:1rem 1.2rem}.card dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}.card dd{margin:0}.button{display:inline-block;background:#1e5bd8;color:#fff;padding:.6rem 1.2rem;border-radius:6px;text-decoration:none;font-weight:600}
 .file{display:block;margin-top:.4rem}.file img{max-width:100%;max-height:320px;border-radius:6px}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 footer{max-width:42rem;margin:0 auto;padding:0 1rem 2rem;color:#4a5360;font-size:.85rem}

@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import { Nullable, Timestamp } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { sendStoredFile } from '../attachments/routes.js';
+import { PatientCard } from '../portal/routes.js';
 import { clinicBySlug, guestAttachment, postFromPublicPage, readGuestThread, replyAsGuest, type GuestPost, type Visitor } from './service.js';
 import { clinicPage, guestCss, guestJs, guestPage, notFoundPage, type FormState } from './pages.js';
 import { guestPath } from './rules.js';
@@ -25,6 +26,7 @@ const PostBody = Type.Object({
 
 const GuestMessage = Type.Object({
   id: Type.String(),
+  card: Nullable(PatientCard),
   attachments: Type.Array(Type.Object({ id: Type.String(), filename: Type.String(), contentType: Type.String(), size: Type.Integer() }), {
     description: 'files the clinic sent; GET /api/v1/public/threads/{token}/attachments/{id}',
   }),
@@ -46,7 +48,7 @@ const problem = (description: string) => Type.Object({ code: Type.String(), deta
 const visitorOf = (request: FastifyRequest): Visitor => ({ ip: request.ip, userAgent: request.headers['user-agent']?.slice(0, 300) ?? null });
 
 /** Private pages: never cached, never sent on as a referrer, never indexed. */
-function privateHeaders(reply: FastifyReply): FastifyReply {
+export function privateHeaders(reply: FastifyReply): FastifyReply {
   return reply
     .header('Cache-Control', 'no-store')
     .header('Referrer-Policy', 'no-referrer')

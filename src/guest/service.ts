@@ -6,6 +6,7 @@
  */
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { attachmentForPatient, attachmentsOf } from '../attachments/service.js';
+import { patientCards, type PatientCard } from '../artifacts/service.js';
 import { recordAudit } from '../audit/service.js';
 import { sha256 } from '../auth/tokens.js';
 import { admitGuestConversation } from '../billing/service.js';
@@ -195,6 +196,7 @@ export interface GuestMessage {
   createdAt: string;
   status: string;
   attachments: { id: string; filename: string; contentType: string; size: number }[];
+  card: PatientCard | null;
 }
 
 export interface GuestThread {
@@ -215,13 +217,14 @@ export async function readGuestThread(deps: Deps, token: string, visitor: Visito
   const [contact] = await deps.db.select().from(contacts).where(eq(contacts.id, link.contactId));
   const [conversation] = await deps.db.select({ heldAt: conversations.heldAt }).from(conversations).where(eq(conversations.id, link.conversationId));
   const rows = await deps.db
-    .select({ m: { id: messages.id, direction: messages.direction, body: messages.body, createdAt: messages.createdAt, status: messages.status }, senderName: users.name })
+    .select({ m: { id: messages.id, direction: messages.direction, body: messages.body, createdAt: messages.createdAt, status: messages.status, card: messages.card }, senderName: users.name })
     .from(messages)
     .leftJoin(users, eq(users.id, messages.senderUserId))
     .where(and(eq(messages.guestLinkId, link.id), eq(messages.hidden, false)))
     .orderBy(asc(messages.createdAt), asc(messages.id))
     .limit(500);
   const files = await attachmentsOf(deps.db, rows.map((r) => r.m.id));
+  const cards = await patientCards(deps.db, deps.config.publicUrl, rows.map((r) => r.m));
   const unread = rows.filter((r) => r.m.direction === 'outbound' && (r.m.status === 'sent' || r.m.status === 'delivered')).map((r) => r.m.id);
   for (const id of unread) await applyStatus(deps.db, deps.clock, id, 'read');
   const newVisit = !link.lastSeenAt || now.getTime() - link.lastSeenAt.getTime() > 10 * 60 * 1000;
@@ -248,6 +251,7 @@ export async function readGuestThread(deps: Deps, token: string, visitor: Visito
       createdAt: r.m.createdAt.toISOString(),
       status: r.m.direction === 'outbound' ? (unread.includes(r.m.id) ? 'read' : r.m.status) : r.m.status === 'unread' ? 'delivered' : 'read',
       attachments: (files.get(r.m.id) ?? []).map(({ id, filename, contentType, size }) => ({ id, filename, contentType, size })),
+      card: cards.get(r.m.id) ?? null,
     })),
   };
 }
@@ -267,7 +271,7 @@ export async function replyAsGuest(deps: Deps, token: string, body: string, visi
     await auditReceived(tx, link, visitor, stored);
     return stored.messageId;
   });
-  return { id: messageId, direction: 'inbound', body, from: contact.name, createdAt: now.toISOString(), status: 'delivered', attachments: [] };
+  return { id: messageId, direction: 'inbound', body, from: contact.name, createdAt: now.toISOString(), status: 'delivered', attachments: [], card: null };
 }
 
 /** A file the clinic sent to this link; audited like any download of health information. */

@@ -55,6 +55,8 @@ const PortalMe = Type.Object({
   sensitiveUnlocked: Type.Boolean({ description: 'whether sensitive messages show now (password entered in the last 5 minutes)' }),
 });
 
+export const PatientCard = Type.Object({ kind: Type.String(), label: Type.String(), title: Type.String(), amount: Nullable(Type.String()), link: Type.String({ description: 'the secure link; opening it is recorded' }) });
+
 const PortalMessage = Type.Object({
   id: Type.String(),
   direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound')], { description: 'inbound: written by the patient' }),
@@ -65,6 +67,7 @@ const PortalMessage = Type.Object({
   status: Type.String({ description: 'the clinic’s messages: sent, delivered, read; the patient’s: delivered, read (seen by the team)' }),
   createdAt: Timestamp,
   attachments: Type.Array(Type.Object({ id: Type.String(), filename: Type.String(), contentType: Type.String(), size: Type.Integer() }), { description: 'GET /api/v1/portal/attachments/{id}; empty while locked' }),
+  card: Nullable(PatientCard),
 });
 
 export function portalRoutes(app: App, deps: Deps): void {

@@ -9,6 +9,7 @@ import type { Actor } from '../auth/actor.js';
 import { checkPassword, auditActor } from '../auth/service.js';
 import { hashPassword, newSecret, safeEqual, sha256, verifyPassword } from '../auth/tokens.js';
 import { attachmentForPatient, attachmentsOf } from '../attachments/service.js';
+import { patientCards } from '../artifacts/service.js';
 import { recordAudit } from '../audit/service.js';
 import { contacts } from '../contacts/schema.js';
 import { contactInOrg, parseEmail } from '../contacts/service.js';
@@ -293,6 +294,7 @@ export async function portalThread(deps: Deps, p: Patient, id: string) {
   await markFetched(deps, rows.map((r) => r.m));
   const unlocked = reauthValid(p.reauthAt, deps.clock.now());
   const files = await attachmentsOf(deps.db, rows.map((r) => r.m.id));
+  const cards = await patientCards(deps.db, deps.config.publicUrl, rows.map((r) => r.m));
   await recordAudit(deps.db, { ...audit(p), action: 'portal.thread_view', subject: { type: 'conversation', id }, details: { sensitiveShown: unlocked && rows.some((r) => r.m.sensitive) } });
   return {
     id: c.id,
@@ -310,6 +312,7 @@ export async function portalThread(deps: Deps, p: Patient, id: string) {
         status: m.direction === 'outbound' ? (portalStatusAfterFetch(m.status) ?? m.status) : ownMessageStatus(m.status),
         createdAt: m.createdAt.toISOString(),
         attachments: locked ? [] : (files.get(m.id) ?? []).map(({ id, filename, contentType, size }) => ({ id, filename, contentType, size })),
+        card: locked ? null : (cards.get(m.id) ?? null),
       };
     }),
   };
@@ -374,7 +377,7 @@ export async function portalPost(deps: Deps, p: Patient, target: { conversationI
   });
   return {
     conversationId: stored.conversationId,
-    message: { id: stored.messageId, direction: 'inbound' as const, from: 'You', body, sensitive: false, locked: false, status: 'delivered' as const, createdAt: now.toISOString(), attachments: [] },
+    message: { id: stored.messageId, direction: 'inbound' as const, from: 'You', body, sensitive: false, locked: false, status: 'delivered' as const, createdAt: now.toISOString(), attachments: [], card: null },
   };
 }
 

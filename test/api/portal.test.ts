@@ -158,6 +158,16 @@ describe('portal chat (P2, M3, M12)', () => {
     expectProblem(await stranger.patient.get(`/api/v1/portal/attachments/${file.body.id}`), 404);
   });
 
+  it('draws a card in the portal with its secure link, and no link text in the message', async () => {
+    const { contactId, patient } = await invitedPatient();
+    const started = await org.owner.post('/api/v1/conversations', { contactId, channel: 'portal', clinicId: org.clinicId, body: 'Your plan is ready' });
+    const plan = await org.owner.post('/api/v1/artifacts', { contactId, kind: 'treatment_plan', externalId: `TP-${contactId}`, title: 'Two crowns, upper left' });
+    const sent = await org.owner.post(`/api/v1/conversations/${started.body.conversation.id}/messages`, { channel: 'portal', card: { kind: 'treatment_plan', artifactId: plan.body.id } });
+    expect(sent.body.body).toBe('Treatment plan: Two crowns, upper left');
+    const thread = await patient.get(`/api/v1/portal/conversations/${started.body.conversation.id}`);
+    expect(thread.body.messages[1].card).toMatchObject({ kind: 'treatment_plan', label: 'Treatment plan', title: 'Two crowns, upper left', link: expect.stringMatching(/\/l\/[A-Za-z0-9_-]{32}$/) });
+  });
+
   it('marks only portal messages sensitive', async () => {
     const contact = await org.owner.post('/api/v1/contacts', { name: 'Sms Only', phone: '+14155553999' });
     const started = await org.owner.post('/api/v1/conversations', { contactId: contact.body.id, channel: 'sms', clinicId: org.clinicId, body: 'Hello' });
