@@ -11,7 +11,7 @@ import type { App } from './http/types.js';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const webDist = path.join(root, 'dist', 'web');
-const sources = [path.join(root, 'web'), path.join(root, 'src', 'channels', 'sms-segments.ts'), path.join(root, 'src', 'templates', 'rules.ts'), path.join(root, 'vite.config.ts')];
+const sources = [path.join(root, 'web'), path.join(root, 'src', 'channels', 'sms-segments.ts'), path.join(root, 'src', 'templates', 'rules.ts'), path.join(root, 'src', 'artifacts', 'rules.ts'), path.join(root, 'vite.config.ts')];
 
 function newestSource(file: string): number {
   const stat = statSync(file);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cardLine, cardTokenPattern, formatAmount, linkExpired, newCardToken, slashCommands } from './rules.js';
+import { newCardToken } from './service.js';
+import { cardLine, cardTokenPattern, formatAmount, linkExpired, slashCommands } from './rules.js';
 
 describe('cards (K3, K4)', () => {
   it('writes the line a text carries: kind, title, amount and the link', () => {

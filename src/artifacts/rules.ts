@@ -1,5 +1,4 @@
-/** K3/K4: pure rules of patient artifacts and the cards that carry them. */
-import { randomBytes } from 'node:crypto';
+/** K3/K4: pure rules of patient artifacts and the cards that carry them (shared with the web app). */
 
 /** What a practice-management system pushes about a patient. */
 export const artifactKinds = ['appointment', 'invoice', 'prescription', 'treatment_plan', 'form'] as const;
@@ -23,7 +22,6 @@ export const cardLabels: Record<CardKind, string> = {
 };
 
 export const cardLinkDays = 14;
-export const newCardToken = () => randomBytes(24).toString('base64url');
 export const cardTokenPattern = /^[A-Za-z0-9_-]{32}$/;
 
 export const formatAmount = (cents: number, currency = 'USD') => new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);

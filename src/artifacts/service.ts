@@ -14,7 +14,8 @@ import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { clinics } from '../orgs/schema.js';
 import { publish } from '../realtime/events.js';
-import { cardLabels, cardLinkDays, cardTokenPattern, formatAmount, linkExpired, newCardToken, type ArtifactKind, type CardKind } from './rules.js';
+import { randomBytes } from 'node:crypto';
+import { cardLabels, cardLinkDays, cardTokenPattern, formatAmount, linkExpired, type ArtifactKind, type CardKind } from './rules.js';
 import { cardLinks, patientArtifacts } from './schema.js';
 
 type ArtifactRow = typeof patientArtifacts.$inferSelect;
@@ -130,7 +131,8 @@ export async function createCardLink(tx: Tx, orgId: string, messageId: string, t
 }
 
 export const cardUrl = (publicUrl: string, token: string) => `${publicUrl}/l/${token}`;
-export { newCardToken };
+/** 192 random bits, URL-safe. */
+export const newCardToken = () => randomBytes(24).toString('base64url');
 
 export type CardOpening =
   | { kind: 'open'; card: MessageCard; clinic: { name: string; phone: string | null }; artifact: ArtifactRow | null }

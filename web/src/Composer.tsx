@@ -4,6 +4,7 @@ import { smsSize } from '../../src/channels/sms-segments';
 import { renderTemplate } from '../../src/templates/rules';
 import { api, post } from './api';
 import { channelLabels } from './logic';
+import { cardLabels, formatAmount, slashCommands } from '../../src/artifacts/rules';
 import type { Thread } from './types';
 
 /** A short, clinic-appropriate set; each has a name a screen reader reads. */
@@ -34,14 +35,25 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
   const lastTyping = useRef(0);
   const fileInput = useRef<HTMLInputElement>(null);
   const size = channel === 'sms' ? smsSize(text) : null;
+  // K3: "/appt", "/invoice", "/rx", "/plan", "/form" attach the patient's latest one as a card.
+  const slash = /^(\/\w+)(?:\s+([\s\S]*))?$/.exec(text.trim());
+  const slashKind = slash ? slashCommands[slash[1]] : undefined;
+  const artifact = useQuery({
+    queryKey: ['artifacts', thread.contact.id, slashKind],
+    queryFn: () => api<{ items: { id: string; title: string; occurredAt: string | null; amountCents: number | null; currency: string | null }[] }>(`/api/v1/contacts/${thread.contact.id}/artifacts?kind=${slashKind}&limit=1`),
+    enabled: Boolean(slashKind),
+  });
+  const cardArtifact = slashKind ? artifact.data?.items[0] : undefined;
 
   async function send() {
     if (!text.trim() || busy) return;
     setBusy(true);
     setError(null);
     try {
+      if (slashKind && !cardArtifact) throw new Error(`This patient has no ${cardLabels[slashKind].toLowerCase()} on file.`);
       await post(`/api/v1/conversations/${thread.id}/messages`, {
-        body: text,
+        body: cardArtifact ? slash![2]?.trim() || undefined : text,
+        card: cardArtifact ? { kind: slashKind, artifactId: cardArtifact.id } : undefined,
         channel,
         attachmentIds: files.length ? files.map((f) => f.id) : undefined,
         sensitive: channel === 'portal' && sensitive ? true : undefined,
@@ -178,6 +190,15 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
           Send
         </button>
       </div>
+      {slashKind && (
+        <div className="card-preview" role="status">
+          {artifact.isLoading
+            ? 'Looking up…'
+            : cardArtifact
+              ? <>{cardLabels[slashKind]}: <strong>{cardArtifact.title}</strong>{cardArtifact.occurredAt ? ` · ${new Date(cardArtifact.occurredAt).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' })}` : ''}{cardArtifact.amountCents ? ` · ${formatAmount(cardArtifact.amountCents, cardArtifact.currency ?? 'USD')}` : ''} — sent with a secure link</>
+              : `No ${cardLabels[slashKind].toLowerCase()} on file for this patient.`}
+        </div>
+      )}
       {channel === 'portal' && (
         <label className="sensitive-toggle">
           <input type="checkbox" checked={sensitive} onChange={(e) => setSensitive(e.target.checked)} /> Sensitive — the patient must enter their password again to read it

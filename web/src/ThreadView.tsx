@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, post } from './api';
 import { Composer } from './Composer';
 import { channelLabels, duration, statusTick } from './logic';
+import { cardLabels, formatAmount } from '../../src/artifacts/rules';
 import type { Me, Message, Thread } from './types';
 import type { Typing } from './useLive';
 
@@ -128,6 +129,18 @@ function MessageBubble({ m, onStar }: { m: Message; onStar: () => void }) {
           {m.starred ? '★' : '☆'}
         </button>
       </div>
+      {m.card && (
+        <div className="card-preview">
+          {cardLabels[m.card.kind as keyof typeof cardLabels] ?? m.card.kind}: <strong>{m.card.title}</strong>
+          {m.card.amountCents ? ` · ${formatAmount(m.card.amountCents, m.card.currency ?? 'USD')}` : ''}
+          {m.card.link && (
+            <span className="sub">
+              {' · '}
+              {m.card.link.openCount ? `opened ${m.card.link.openCount}× (last ${new Date(m.card.link.lastOpenedAt!).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })})` : 'not opened yet'}
+            </span>
+          )}
+        </div>
+      )}
       {m.sensitive && <div className="call-meta">Sensitive: the patient re-enters their password to read it</div>}
       {m.call && <div className="call-meta">{m.direction === 'inbound' ? 'Incoming' : 'Outgoing'} call · {duration(m.call.durationSeconds)}</div>}
       <div className="body">{m.body}</div>

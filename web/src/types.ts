@@ -39,6 +39,13 @@ export interface Message {
   sender: { type: 'user' | 'campaign' | 'contact'; id: string; name: string };
   starred: boolean;
   sensitive: boolean;
+  card: {
+    kind: string;
+    title: string;
+    amountCents: number | null;
+    currency: string | null;
+    link: { expiresAt: string; openCount: number; firstOpenedAt: string | null; lastOpenedAt: string | null } | null;
+  } | null;
   createdAt: string;
   call: { startedAt: string; durationSeconds: number } | null;
   attachments: { id: string; filename: string; contentType: string; size: number }[];
