@@ -23,6 +23,7 @@ import { fhirRoutes } from './fhir/routes.js';
 import { hookRoutes } from './hooks/routes.js';
 import { campaignRoutes } from './campaigns/routes.js';
 import { artifactRoutes } from './artifacts/routes.js';
+import { reportRoutes } from './reports/routes.js';
 import { contactRoutes } from './contacts/routes.js';
 import { conversationRoutes } from './conversations/routes.js';
 import type { Deps } from './deps.js';
@@ -111,6 +112,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   hookRoutes(app, deps);
   campaignRoutes(app, deps);
   artifactRoutes(app, deps);
+  reportRoutes(app, deps);
   smsInboxRoutes(app, deps);
   channelAccountRoutes(app, deps);
   webhookRoutes(app, deps);

@@ -5,7 +5,7 @@ describe('campaign rules (M10)', () => {
   const ny = 'America/New_York';
   it('reads the time of day in the clinic’s zone', () => {
     expect(minuteOfDay(new Date('2026-03-10T13:30:00Z'), ny)).toBe(9 * 60 + 30);
-    expect(minuteOfDay(new Date('2026-03-10T04:05:00Z'), ny)).toBe(5 + 23 * 60);
+    expect(minuteOfDay(new Date('2026-03-10T04:05:00Z'), ny)).toBe(5); // 0:05, daylight time since March 8
   });
 
   it.each([

@@ -11,12 +11,12 @@ import { normalizePhone } from '../contacts/rules.js';
 import { findOrCreateContact, type ContactRow } from '../contacts/service.js';
 import { contacts } from '../contacts/schema.js';
 import { conversations, messages } from '../conversations/schema.js';
-import { appendOutbound, recordInbound } from '../conversations/service.js';
+import { appendOutbound, recordInbound, replyAfterHours } from '../conversations/service.js';
 import type { Tx } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
 import { clinics } from '../orgs/schema.js';
-import { campaigns } from '../campaigns/schema.js';
+import { systemCampaign } from '../campaigns/system.js';
 import { keywordAction, keywordReply } from './rules.js';
 import type { InboundMessage, ProviderChannel } from './types.js';
 
@@ -44,15 +44,6 @@ async function clinicFor(tx: Tx, orgId: string, contactId: string): Promise<stri
   return first.id;
 }
 
-/** The campaign that signs automatic answers (keyword confirmations), so the thread says who sent them (M10). */
-async function automaticReplies(tx: Tx, orgId: string): Promise<string> {
-  const name = 'Automatic replies';
-  const [existing] = await tx.select({ id: campaigns.id }).from(campaigns).where(and(eq(campaigns.orgId, orgId), eq(campaigns.name, name)));
-  if (existing) return existing.id;
-  const [created] = await tx.insert(campaigns).values({ orgId, name }).returning({ id: campaigns.id });
-  return created.id;
-}
-
 async function contactFor(deps: Deps, tx: Tx, orgId: string, channel: ProviderChannel, msg: InboundMessage): Promise<ContactRow | null> {
   if (channel === 'email') return findOrCreateContact(tx, orgId, { email: msg.from.toLowerCase() }, msg.name);
   const phone = normalizePhone(msg.from, deps.config.defaultCountry);
@@ -60,11 +51,12 @@ async function contactFor(deps: Deps, tx: Tx, orgId: string, channel: ProviderCh
 }
 
 /** S2: STOP-type words opt out (and get one confirmation), START-type opt back in, HELP answers. */
-async function obeyKeyword(deps: Deps, tx: Tx, channel: ProviderChannel, contact: ContactRow, conversationId: string, body: string, at: Date) {
-  if (channel === 'email') return;
+/** Returns whether the message was a keyword (and so was answered already). */
+async function obeyKeyword(deps: Deps, tx: Tx, channel: ProviderChannel, contact: ContactRow, conversationId: string, body: string, at: Date): Promise<boolean> {
+  if (channel === 'email') return false;
   const optedOut = channel === 'sms' ? contact.optedOutSms : contact.optedOutWhatsapp;
   const action = keywordAction(body, optedOut);
-  if (!action) return;
+  if (!action) return false;
   const flag = channel === 'sms' ? { optedOutSms: action === 'opt_out' } : { optedOutWhatsapp: action === 'opt_out' };
   const [updated] = action === 'help' ? [contact] : await tx.update(contacts).set({ ...flag, updatedAt: at }).where(eq(contacts.id, contact.id)).returning();
   const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId));
@@ -72,7 +64,7 @@ async function obeyKeyword(deps: Deps, tx: Tx, channel: ProviderChannel, contact
   await appendOutbound(tx, conversation, updated, {
     channel,
     body: keywordReply(action, clinic),
-    sender: { kind: 'campaign', campaignId: await automaticReplies(tx, contact.orgId) },
+    sender: { kind: 'campaign', campaignId: await systemCampaign(tx, contact.orgId, 'Automatic replies') },
     at: new Date(at.getTime() + 1),
     ignoreOptOut: action === 'opt_out',
   });
@@ -83,6 +75,7 @@ async function obeyKeyword(deps: Deps, tx: Tx, channel: ProviderChannel, contact
     subject: { type: 'contact', id: contact.id },
     details: { channel },
   });
+  return true;
 }
 
 export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: InboundMessage, target: InboundTarget): Promise<InboundResult> {
@@ -123,7 +116,8 @@ export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: 
         subject: { type: 'message', id: stored.messageId },
         details: { conversationId: stored.conversationId, channel },
       });
-      await obeyKeyword(deps, tx, channel, contact, stored.conversationId, msg.body, at);
+      const keyword = await obeyKeyword(deps, tx, channel, contact, stored.conversationId, msg.body, at);
+      if (!keyword) await replyAfterHours(tx, stored.conversationId, at);
       return { kind: 'stored', orgId: target.orgId, ...stored, contactId: contact.id } as const;
     });
   } catch (e) {

@@ -62,6 +62,9 @@ export const ConversationItem = Type.Object({
   status: literals(conversationStatuses),
   archived: Type.Boolean(),
   archivedAt: Nullable(Timestamp),
+  awaitingSince: Nullable(Timestamp),
+  replyDueAt: Nullable(Timestamp),
+  overdue: Type.Boolean({ description: 'B2: the patient has waited past the clinic’s reply target' }),
   spam: Type.Boolean({ description: 'marked as spam by staff (P1)' }),
   unread: Type.Boolean(),
   assignee: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
@@ -140,6 +143,7 @@ const ListQuery = Type.Intersect([
     contactId: Type.Optional(Id),
     starred: Type.Optional(Type.Boolean()),
     pinned: Type.Optional(Type.Boolean()),
+    overdue: Type.Optional(Type.Boolean({ description: 'B2: threads waiting past the clinic’s reply target (same business day)' })),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'patient name, phone number in any format, or message text' })),
   }),
 ]);

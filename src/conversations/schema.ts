@@ -66,6 +66,15 @@ export const conversations = pgTable(
     spamAt: at('spam_at'),
     /** The channel of the first message: what a conversion report counts a booking against (P3). */
     originChannel: channelEnum('origin_channel').notNull(),
+    /** B2: since when the patient waits for an answer (their first message after the team last wrote), and by when it is due. */
+    awaitingSince: at('awaiting_since'),
+    replyDueAt: at('reply_due_at'),
+    /** B2: the thread's first patient message and the team's first answer to it: its first-response time. */
+    firstInboundAt: at('first_inbound_at'),
+    firstResponseAt: at('first_response_at'),
+    firstResponderId: uuid('first_responder_id').references(() => users.id),
+    /** B2: the last after-hours auto-reply, so a thread gets one a night. */
+    afterHoursRepliedAt: at('after_hours_replied_at'),
   },
   (t) => [
     // M2: one active thread per patient and clinic, so concurrent inbound messages cannot fork it.
@@ -80,6 +89,7 @@ export const conversations = pgTable(
     index('conversations_assignee_activity_idx').on(t.orgId, t.assigneeId, t.lastActivityAt.desc(), t.id.desc()),
     index('conversations_unread_idx').on(t.orgId, t.lastActivityAt.desc()).where(sql`${t.unread} and ${t.archivedAt} is null`),
     index('conversations_contact_idx').on(t.contactId, t.lastActivityAt.desc()),
+    index('conversations_overdue_idx').on(t.orgId, t.replyDueAt).where(sql`${t.replyDueAt} is not null`),
   ],
 );
 

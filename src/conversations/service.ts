@@ -39,6 +39,8 @@ import { callLogs, conversations, conversationUserState, messages, type MessageC
 import { cardLinks } from '../artifacts/schema.js';
 import { createCardLink, cardUrl, newCardToken, resolveCard, type CardInput } from '../artifacts/service.js';
 import { cardLabels, cardLine, type CardKind } from '../artifacts/rules.js';
+import { defaultOpeningHours, isOpen, lastClosing, replyDueAt } from '../orgs/hours.js';
+import { systemCampaign } from '../campaigns/system.js';
 import { guestLinks } from '../guest/schema.js';
 import { bookings } from '../bookings/schema.js';
 import { emitWebhookEvent } from '../hooks/queue.js';
@@ -101,7 +103,7 @@ function conversationSelect(userId: string, db: DbOrTx) {
 
 type ConversationSelectRow = Awaited<ReturnType<ReturnType<typeof conversationSelect>['execute']>>[number];
 
-function conversationJson(row: ConversationSelectRow) {
+function conversationJson(row: ConversationSelectRow, now: Date = new Date()) {
   const { c } = row;
   return {
     id: c.id,
@@ -125,6 +127,9 @@ function conversationJson(row: ConversationSelectRow) {
       createdAt: row.last.createdAt.toISOString(),
     },
     lastActivityAt: c.lastActivityAt.toISOString(),
+    awaitingSince: c.awaitingSince?.toISOString() ?? null,
+    replyDueAt: c.replyDueAt?.toISOString() ?? null,
+    overdue: c.replyDueAt !== null && c.replyDueAt < now,
     pinned: row.pinned,
     muted: row.muted,
     createdAt: c.createdAt.toISOString(),
@@ -132,10 +137,10 @@ function conversationJson(row: ConversationSelectRow) {
 }
 
 
-async function conversationById(db: DbOrTx, actor: Actor, id: string) {
+async function conversationById(db: DbOrTx, actor: Actor, id: string, now?: Date) {
   const [row] = await conversationSelect(actor.userId, db).where(and(eq(conversations.id, id), eq(conversations.orgId, actor.orgId), shownToStaff));
   if (!row) throw notFound('conversation');
-  return conversationJson(row);
+  return conversationJson(row, now);
 }
 
 const sender = alias(users, 'sender');
@@ -375,6 +380,14 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
       lastActivityAt: input.at,
       channel: input.channel,
       unread: input.sender.kind === 'user' ? false : conversation.unread,
+      // B2: a team member's answer ends the wait; the first one is the thread's first response.
+      ...(input.sender.kind === 'user'
+        ? {
+            awaitingSince: null,
+            replyDueAt: null,
+            ...(conversation.firstInboundAt && !conversation.firstResponseAt ? { firstResponseAt: input.at, firstResponderId: input.sender.userId } : {}),
+          }
+        : {}),
     })
     .where(eq(conversations.id, conversation.id));
   await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id });
@@ -459,12 +472,53 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
       statusAt: input.at,
     })
     .returning({ id: messages.id });
+  const [clinic] = await tx.select({ timezone: clinics.timezone, openingHours: clinics.openingHours }).from(clinics).where(eq(clinics.id, conversation.clinicId));
   await tx
     .update(conversations)
-    .set({ lastMessageId: message.id, lastActivityAt: input.at, channel: input.channel, unread: true })
+    .set({
+      lastMessageId: message.id,
+      lastActivityAt: input.at,
+      channel: input.channel,
+      unread: true,
+      // B2: the wait starts with the first message the team has not answered.
+      awaitingSince: conversation.awaitingSince ?? input.at,
+      replyDueAt: conversation.awaitingSince ? conversation.replyDueAt : replyDueAt(input.at, clinic.openingHours ?? defaultOpeningHours, clinic.timezone),
+      firstInboundAt: conversation.firstInboundAt ?? input.at,
+    })
     .where(eq(conversations.id, conversation.id));
   await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id });
   return { conversationId: conversation.id, messageId: message.id, created, held: conversation.heldAt !== null };
+}
+
+/**
+ * B2: the clinic's after-hours auto-reply, at most once per conversation per night, on the channel
+ * the patient wrote on. Callers skip it for carrier keywords (STOP gets its own confirmation only).
+ */
+export async function replyAfterHours(tx: Tx, conversationId: string, at: Date): Promise<void> {
+  const [row] = await tx
+    .select({ c: conversations, clinic: clinics, contact: contacts })
+    .from(conversations)
+    .innerJoin(clinics, eq(clinics.id, conversations.clinicId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(eq(conversations.id, conversationId));
+  const hours = row.clinic.openingHours ?? defaultOpeningHours;
+  if (!row.clinic.afterHoursReply || isOpen(at, hours, row.clinic.timezone)) return;
+  const closing = lastClosing(at, hours, row.clinic.timezone);
+  if (row.c.afterHoursRepliedAt && (!closing || row.c.afterHoursRepliedAt >= closing)) return;
+  const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId));
+  try {
+    await appendOutbound(tx, conversation, row.contact, {
+      channel: conversation.channel as SendChannel,
+      body: row.clinic.afterHoursReply,
+      sender: { kind: 'campaign', campaignId: await systemCampaign(tx, row.c.orgId, 'After-hours reply') },
+      at: new Date(at.getTime() + 1),
+    });
+  } catch (e) {
+    // A patient the channel cannot reach (opted out, blocked) simply gets no auto-reply.
+    if (e instanceof AppError) return;
+    throw e;
+  }
+  await tx.update(conversations).set({ afterHoursRepliedAt: at }).where(eq(conversations.id, conversationId));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -704,7 +758,7 @@ export async function getConversation(
   const contact = await contactInOrg(deps.db, actor.orgId, conversation.contactId);
   await recordAudit(deps.db, { ...auditActor(actor), action: 'conversation.view', subject: { type: 'conversation', id } });
   return {
-    ...(await conversationById(deps.db, actor, id)),
+    ...(await conversationById(deps.db, actor, id, deps.clock.now())),
     availableChannels: sendableChannels(contact, { hasGuestLink: (await currentGuestLink(deps.db, id)) !== null }),
     messages: items,
     nextCursor: rows.length > page.limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
@@ -923,6 +977,11 @@ export async function starMessage(deps: Deps, actor: Actor, messageId: string, s
 
 // --- the list (M6, M7) ---------------------------------------------------------------------
 
+function overdueCondition(overdue: boolean, now: Date): SQL {
+  const late = sql`${conversations.replyDueAt} < ${now.toISOString()}::timestamptz`;
+  return overdue ? late : sql`(${conversations.replyDueAt} is null or not ${late})`;
+}
+
 export interface ListFilters {
   status?: OpenStatusFilter;
   contactType?: 'patient' | 'lead';
@@ -935,6 +994,8 @@ export interface ListFilters {
   contactId?: string;
   starred?: boolean;
   pinned?: boolean;
+  /** B2: only threads waiting past the clinic's reply target (true), or not (false). */
+  overdue?: boolean;
   q?: string;
   limit: number;
   cursor?: string;
@@ -1007,6 +1068,7 @@ export async function listConversations(deps: Deps, actor: Actor, f: ListFilters
         f.clinicId ? eq(conversations.clinicId, f.clinicId) : undefined,
         f.contactId ? eq(conversations.contactId, f.contactId) : undefined,
         f.pinned === undefined ? undefined : pinnedCondition(deps, actor, f.pinned),
+        f.overdue === undefined ? undefined : overdueCondition(f.overdue, deps.clock.now()),
         messageConditions.length
           ? exists(
               deps.db
@@ -1025,7 +1087,8 @@ export async function listConversations(deps: Deps, actor: Actor, f: ListFilters
     .limit(f.limit + 1);
   const pageIds = page.slice(0, f.limit).map((r) => r.id);
   const rows = pageIds.length ? await conversationSelect(actor.userId, deps.db).where(inArray(conversations.id, pageIds)) : [];
-  const byId = new Map(rows.map((r) => [r.c.id, conversationJson(r)]));
+  const now = deps.clock.now();
+  const byId = new Map(rows.map((r) => [r.c.id, conversationJson(r, now)]));
   const items = pageIds.map((id) => byId.get(id)!);
   const last = items[items.length - 1];
   return {
@@ -1083,7 +1146,8 @@ export async function contactHistory(deps: Deps, actor: Actor, contactId: string
     .where(and(visibleConversations(actor), visibleMessages(actor), eq(conversations.contactId, contactId)))
     .orderBy(newestFirst(messages.createdAt))
     .limit(100);
-  return { conversations: threads.map(conversationJson), messages: await messagesJson(deps.db, recent) };
+  const now = deps.clock.now();
+  return { conversations: threads.map((t) => conversationJson(t, now)), messages: await messagesJson(deps.db, recent) };
 }
 
 /** Archives every conversation idle for 12 months (M2); returns how many. Run periodically by main.ts. */

@@ -14,7 +14,7 @@ import { normalizePhone } from '../contacts/rules.js';
 import { contacts } from '../contacts/schema.js';
 import { findOrCreateContact, parseEmail, type ContactRow } from '../contacts/service.js';
 import { conversations, messages } from '../conversations/schema.js';
-import { recordInbound } from '../conversations/service.js';
+import { recordInbound, replyAfterHours } from '../conversations/service.js';
 import type { DbOrTx, Tx } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { applyStatus } from '../delivery/service.js';
@@ -171,6 +171,7 @@ export async function postFromPublicPage(deps: Deps, slug: string, post: GuestPo
       })
       .returning();
     await tx.update(messages).set({ guestLinkId: link.id }).where(eq(messages.id, stored.messageId));
+    if (!stored.held) await replyAfterHours(tx, stored.conversationId, now);
     const token = await mintToken(tx, link.id, now);
     await auditReceived(tx, { orgId: clinic.orgId, contactId: contact.id }, visitor, stored, { held: stored.held });
     return { token, overLimit: overLimit as AppError | null };
@@ -268,6 +269,7 @@ export async function replyAsGuest(deps: Deps, token: string, body: string, visi
     await refuseDuplicate(tx, { linkId: link.id }, body, now);
     const stored = await recordInbound(tx, { orgId: link.orgId, clinicId: link.clinicId, contactId: link.contactId, channel: 'web', body, at: now, guestLinkId: link.id });
     await tx.update(guestLinks).set({ conversationId: stored.conversationId, lastSeenAt: now }).where(eq(guestLinks.id, link.id));
+    await replyAfterHours(tx, stored.conversationId, now);
     await auditReceived(tx, link, visitor, stored);
     return stored.messageId;
   });

@@ -3,12 +3,19 @@ import type { Deps } from '../deps.js';
 import { IdParams, Nullable, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import { plans, privileges, roles } from './rules.js';
+import { weekdays } from './hours.js';
 import { createClinic, updateClinic, createInbox, createUser, listClinics, listInboxes, listUsers, renameInbox, updateUser } from './service.js';
 
 const Role = Type.Union(roles.map((r) => Type.Literal(r)));
 const StaffRole = Type.Union(roles.filter((r) => r !== 'main_admin').map((r) => Type.Literal(r)));
 const Privilege = Type.Union(privileges.map((p) => Type.Literal(p)));
 const Name = Type.String({ minLength: 1, maxLength: 200 });
+
+const Interval = Type.Object({ open: Type.String({ pattern: '^\\d\\d:\\d\\d$' }), close: Type.String({ pattern: '^\\d\\d:\\d\\d$' }) });
+const OpeningHoursSchema = Type.Object(Object.fromEntries(weekdays.map((d) => [d, Type.Optional(Type.Array(Interval, { maxItems: 4 }))])), {
+  additionalProperties: false,
+  description: 'B2: open intervals per weekday (sun…sat) in the clinic’s time zone; a missing day is closed',
+});
 
 export const Clinic = Type.Object({
   id: Type.String(),
@@ -19,6 +26,8 @@ export const Clinic = Type.Object({
   address: Nullable(Type.String()),
   hours: Nullable(Type.String({ description: 'opening hours as shown on the public page' })),
   guestEmailPreview: Type.Boolean({ description: 'whether reply emails to guests may quote the first words of the reply' }),
+  openingHours: OpeningHoursSchema,
+  afterHoursReply: Nullable(Type.String({ description: 'sent once a night to a patient who writes while the clinic is closed; null is off' })),
   createdAt: Timestamp,
 });
 
@@ -91,6 +100,8 @@ export function orgRoutes(app: App, deps: Deps): void {
             address: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
             hours: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
             guestEmailPreview: Type.Optional(Type.Boolean()),
+            openingHours: Type.Optional(OpeningHoursSchema),
+            afterHoursReply: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 1000 }))),
           },
           { minProperties: 1 },
         ),

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { plans, privileges, roles } from './rules.js';
+import type { OpeningHours } from './hours.js';
 
 export const planEnum = pgEnum('plan', plans);
 export const roleEnum = pgEnum('role', roles);
@@ -29,6 +30,10 @@ export const clinics = pgTable(
     hours: text('hours'),
     /** P1: whether the email telling a guest the clinic replied may quote the first words of the reply. */
     guestEmailPreview: boolean('guest_email_preview').notNull().default(false),
+    /** B2: when the clinic is open (its time zone); null means Monday to Friday, 8:00–17:00. */
+    openingHours: jsonb('opening_hours').$type<OpeningHours>(),
+    /** B2: the automatic answer to a message that arrives while the clinic is closed; null is off. */
+    afterHoursReply: text('after_hours_reply'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('clinics_slug_key').on(t.slug), index('clinics_org_idx').on(t.orgId)],

@@ -7,6 +7,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { effectivePrivileges, isAdmin, privileges as allPrivileges, slugify, type Privilege, type Role } from './rules.js';
+import { defaultOpeningHours, openingHoursProblem, type OpeningHours } from './hours.js';
 import { clinics, inboxes, organizations, userClinicIds, userClinics, users } from './schema.js';
 
 interface Origin {
@@ -32,6 +33,8 @@ const clinicJson = (c: typeof clinics.$inferSelect) => ({
   address: c.address,
   hours: c.hours,
   guestEmailPreview: c.guestEmailPreview,
+  openingHours: c.openingHours ?? defaultOpeningHours,
+  afterHoursReply: c.afterHoursReply,
   createdAt: c.createdAt.toISOString(),
 });
 
@@ -136,11 +139,15 @@ export interface ClinicChanges {
   address?: string | null;
   hours?: string | null;
   guestEmailPreview?: boolean;
+  openingHours?: OpeningHours;
+  afterHoursReply?: string | null;
 }
 
 /** An admin edits what the clinic's public page shows and how guests are told of replies. */
 export async function updateClinic(deps: Deps, actor: Actor, id: string, changes: ClinicChanges) {
   if (changes.timezone) checkTimezone(changes.timezone);
+  const hoursProblem = changes.openingHours && openingHoursProblem(changes.openingHours);
+  if (hoursProblem) throw new AppError('invalid_input', `openingHours: ${hoursProblem}`, { errors: [{ field: 'body.openingHours', message: hoursProblem }] });
   return deps.db.transaction(async (tx) => {
     const [row] = await tx
       .update(clinics)

@@ -15,7 +15,7 @@ import { contacts } from '../contacts/schema.js';
 import { contactInOrg, parseEmail } from '../contacts/service.js';
 import { preview } from '../conversations/rules.js';
 import { conversations, messages } from '../conversations/schema.js';
-import { recordInbound } from '../conversations/service.js';
+import { recordInbound, replyAfterHours } from '../conversations/service.js';
 import type { DbOrTx } from '../db/client.js';
 import { applyStatus } from '../delivery/service.js';
 import type { Deps } from '../deps.js';
@@ -372,6 +372,7 @@ export async function portalPost(deps: Deps, p: Patient, target: { conversationI
   const now = deps.clock.now();
   const stored = await deps.db.transaction(async (tx) => {
     const s = await recordInbound(tx, { orgId: p.orgId, clinicId, contactId: p.contactId, channel: 'portal', body, at: now });
+    await replyAfterHours(tx, s.conversationId, now);
     await recordAudit(tx, { ...audit(p), action: 'message.receive', subject: { type: 'message', id: s.messageId }, details: { conversationId: s.conversationId, channel: 'portal' } });
     return s;
   });

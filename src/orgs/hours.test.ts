@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { defaultOpeningHours, isOpen, lastClosing, openingHoursProblem, replyDueAt } from './hours.js';
+
+const ny = 'America/New_York';
+// 2026-03-02 is a Monday; New York is UTC-5 until DST starts on 2026-03-08.
+const at = (iso: string) => new Date(iso);
+
+describe('opening hours and the reply target (B2)', () => {
+  it.each([
+    ['Monday 10:00', '2026-03-02T15:00:00Z', true],
+    ['Monday 7:59', '2026-03-02T12:59:00Z', false],
+    ['Monday 17:00', '2026-03-02T22:00:00Z', false],
+    ['Saturday noon', '2026-03-07T17:00:00Z', false],
+  ])('%s is open: %s', (_, iso, open) => {
+    expect(isOpen(at(iso), defaultOpeningHours, ny)).toBe(open);
+  });
+
+  it.each([
+    ['during hours → that day’s closing', '2026-03-02T15:00:00Z', '2026-03-02T22:00:00.000Z'],
+    ['before opening → that day’s closing', '2026-03-02T11:00:00Z', '2026-03-02T22:00:00.000Z'],
+    ['after closing → the next day’s closing', '2026-03-02T23:30:00Z', '2026-03-03T22:00:00.000Z'],
+    ['Friday evening → Monday’s closing', '2026-03-06T23:00:00Z', '2026-03-09T21:00:00.000Z'], // Monday after DST: UTC-4
+  ])('%s', (_, received, due) => {
+    expect(replyDueAt(at(received), defaultOpeningHours, ny)?.toISOString()).toBe(due);
+  });
+
+  it('knows when the clinic last closed, for one after-hours reply a night', () => {
+    expect(lastClosing(at('2026-03-03T02:00:00Z'), defaultOpeningHours, ny)?.toISOString()).toBe('2026-03-02T22:00:00.000Z');
+    expect(lastClosing(at('2026-03-07T17:00:00Z'), defaultOpeningHours, ny)?.toISOString()).toBe('2026-03-06T22:00:00.000Z');
+  });
+
+  it('has no target for a clinic with no hours, and checks hours an admin writes', () => {
+    expect(replyDueAt(at('2026-03-02T15:00:00Z'), {}, ny)).toBeNull();
+    expect(openingHoursProblem({ mon: [{ open: '09:00', close: '17:30' }] })).toBeNull();
+    expect(openingHoursProblem({ mon: [{ open: '17:00', close: '09:00' }] })).toMatch(/opens at 17:00/);
+    expect(openingHoursProblem({ funday: [] } as never)).toMatch(/not a weekday/);
+    expect(openingHoursProblem({ tue: [{ open: '9', close: '17:00' }] })).toMatch(/HH:MM/);
+  });
+});
