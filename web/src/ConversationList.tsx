@@ -67,6 +67,7 @@ export function ConversationList(props: {
                     {c.contact.name}
                     <span className="visually-hidden">{`, ${channelLabels[c.channel]}${c.unread ? ', unread' : ''}${c.pinned ? ', pinned' : ''}`}</span>
                     {c.contact.type === 'lead' && <span className="tag">lead</span>}
+                    {c.overdue && <span className="tag overdue" title={`Waiting since ${new Date(c.awaitingSince!).toLocaleString()}; the answer was due ${new Date(c.replyDueAt!).toLocaleString()}`}>overdue</span>}
                   </span>
                   <time dateTime={c.lastActivityAt}>{shortTime(c.lastActivityAt)}</time>
                 </span>

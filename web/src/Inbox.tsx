@@ -125,6 +125,9 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
             <label className="check">
               <input type="checkbox" checked={filters.starred === 'true'} onChange={(e) => setFilter('starred', e.target.checked ? 'true' : '')} /> Starred
             </label>
+            <label className="check">
+              <input type="checkbox" checked={filters.overdue === 'true'} onChange={(e) => setFilter('overdue', e.target.checked ? 'true' : '')} /> Overdue
+            </label>
           </nav>
           {checked.size > 0 && (
             <div className="bulkbar" role="toolbar" aria-label="Selected conversations">

@@ -34,7 +34,45 @@ export function ReportsPage() {
       <ReportTable label="Channel" rows={r.byChannel.map((x) => ({ key: channelLabels[x.channel] ?? x.channel, ...x }))} />
       <h2>By month</h2>
       <ReportTable label="Month" rows={r.byMonth.map((x) => ({ key: x.month, ...x }))} />
+      <ResponseTimes />
     </main>
+  );
+}
+
+interface TimeRow {
+  id: string;
+  name: string;
+  conversations: number;
+  medianSeconds: number | null;
+}
+
+const waited = (s: number | null) => (s === null ? '—' : s < 3600 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
+
+/** B2: the median time to a first answer this month. */
+function ResponseTimes() {
+  const report = useQuery({
+    queryKey: ['response-times'],
+    queryFn: () => api<{ from: string; overall: { conversations: number; medianSeconds: number | null }; byClinic: TimeRow[]; byChannel: TimeRow[]; byStaff: TimeRow[] }>('/api/v1/reports/response-times'),
+  });
+  if (!report.data) return null;
+  const r = report.data;
+  const table = (label: string, rows: TimeRow[]) => (
+    <table className="report">
+      <thead><tr><th scope="col">{label}</th><th scope="col">First answers</th><th scope="col">Median wait</th></tr></thead>
+      <tbody>{rows.map((x) => <tr key={x.id}><th scope="row">{label === 'Channel' ? (channelLabels[x.name as Channel] ?? x.name) : x.name}</th><td>{x.conversations}</td><td>{waited(x.medianSeconds)}</td></tr>)}</tbody>
+    </table>
+  );
+  return (
+    <>
+      <h1>Response times</h1>
+      <p>In {r.from}: {r.overall.conversations} first answers, median wait <strong>{waited(r.overall.medianSeconds)}</strong>.</p>
+      <h2>By clinic</h2>
+      {table('Clinic', r.byClinic)}
+      <h2>By channel</h2>
+      {table('Channel', r.byChannel)}
+      <h2>By team member</h2>
+      {table('Team member', r.byStaff)}
+    </>
   );
 }
 

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, post } from './api';
 import type { Me } from './types';
+import { Campaigns, Webhooks } from './Automation';
 
 const privilegeNames = { send_messages: 'Send messages', inbox: 'SMS inbox', contacts: 'Contacts (CRM)' } as const;
 type Privilege = keyof typeof privilegeNames;
@@ -14,6 +15,8 @@ export function Settings({ me }: { me: Me }) {
     isAdmin && ['inboxes', 'Inboxes'],
     isAdmin && ['templates', 'Templates'],
     isAdmin && ['public', 'Public pages'],
+    isAdmin && ['campaigns', 'Campaigns'],
+    isAdmin && ['webhooks', 'Webhooks'],
     (me.privileges.includes('contacts') || me.privileges.includes('send_messages')) && ['optouts', 'Opted-out patients'],
     me.privileges.includes('inbox') && ['sms', 'Two-way SMS'],
     ['plan', 'Plan'],
@@ -36,6 +39,8 @@ export function Settings({ me }: { me: Me }) {
         {section === 'sms' && <SmsInbox me={me} />}
         {section === 'plan' && <Plan me={me} />}
         {section === 'public' && <PublicPages />}
+        {section === 'campaigns' && <Campaigns />}
+        {section === 'webhooks' && <Webhooks />}
       </section>
     </main>
   );
@@ -275,6 +280,8 @@ function Plan({ me }: { me: Me }) {
 }
 
 /** P1: what each clinic's public page shows, and whether guest reply emails may quote the reply. */
+const weekdayNames = [['mon', 'Monday'], ['tue', 'Tuesday'], ['wed', 'Wednesday'], ['thu', 'Thursday'], ['fri', 'Friday'], ['sat', 'Saturday'], ['sun', 'Sunday']] as const;
+
 function PublicPages() {
   const clinics = useQuery({ queryKey: ['clinics'], queryFn: () => api('/api/v1/clinics') });
   const { error, run } = useAction();
@@ -283,7 +290,7 @@ function PublicPages() {
       <h2>Public pages</h2>
       <p className="sub">Patients write to you from these pages without an account; their messages arrive in the inbox on the Web channel.</p>
       {error && <p className="error" role="alert">{error}</p>}
-      {(clinics.data?.items ?? []).map((c: { id: string; name: string; slug: string; phone: string | null; address: string | null; hours: string | null; guestEmailPreview: boolean }) => (
+      {(clinics.data?.items ?? []).map((c: { id: string; name: string; slug: string; phone: string | null; address: string | null; hours: string | null; guestEmailPreview: boolean; openingHours: Record<string, { open: string; close: string }[]>; afterHoursReply: string | null }) => (
         <form
           key={c.id}
           className="stack-form"
@@ -292,7 +299,18 @@ function PublicPages() {
             e.preventDefault();
             const f = new FormData(e.currentTarget);
             const text = (name: string) => String(f.get(name) ?? '').trim() || null;
-            void run(() => api(`/api/v1/clinics/${c.id}`, { method: 'PATCH', body: { phone: text('phone'), address: text('address'), hours: text('hours'), guestEmailPreview: f.get('preview') === 'on' } }));
+            const openingHours = Object.fromEntries(
+              weekdayNames.flatMap(([day]) => {
+                const m = /^(\d\d:\d\d)\s*[-–]\s*(\d\d:\d\d)$/.exec(String(f.get(`day-${day}`) ?? '').trim());
+                return m ? [[day, [{ open: m[1], close: m[2] }]]] : [];
+              }),
+            );
+            void run(() =>
+              api(`/api/v1/clinics/${c.id}`, {
+                method: 'PATCH',
+                body: { phone: text('phone'), address: text('address'), hours: text('hours'), guestEmailPreview: f.get('preview') === 'on', openingHours, afterHoursReply: text('afterHours') },
+              }),
+            );
           }}
         >
           <h3>{c.name} — <a href={`/c/${c.slug}`} target="_blank" rel="noreferrer">/c/{c.slug}</a></h3>
@@ -300,6 +318,13 @@ function PublicPages() {
           <label>Opening hours <input name="hours" defaultValue={c.hours ?? ''} placeholder="Mon–Fri 8:00–17:00" /></label>
           <label>Phone <input name="phone" defaultValue={c.phone ?? ''} /></label>
           <label className="check"><input type="checkbox" name="preview" defaultChecked={c.guestEmailPreview} /> Reply emails may quote the first words of the reply (off: the email only says you replied)</label>
+          <fieldset>
+            <legend>Opening hours (for reply targets and the after-hours reply; blank is closed)</legend>
+            {weekdayNames.map(([day, label]) => (
+              <label key={day}>{label} <input name={`day-${day}`} defaultValue={(c.openingHours[day] ?? []).map((i) => `${i.open}-${i.close}`)[0] ?? ''} placeholder="08:00-17:00" /></label>
+            ))}
+          </fieldset>
+          <label>After-hours reply (blank is off) <textarea name="afterHours" defaultValue={c.afterHoursReply ?? ''} placeholder="Thanks for writing! We are closed now and will answer when we open." /></label>
           <button type="submit">Save</button>
         </form>
       ))}

@@ -25,6 +25,9 @@ export interface ConversationItem {
   clinicId: string;
   lastMessage: { id: string; preview: string; direction: 'inbound' | 'outbound'; channel: Channel; status: string; senderName: string | null; createdAt: string } | null;
   lastActivityAt: string;
+  awaitingSince: string | null;
+  replyDueAt: string | null;
+  overdue: boolean;
   pinned: boolean;
   muted: boolean;
 }
