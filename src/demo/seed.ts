@@ -2,7 +2,7 @@
  * A demo organization with three clinics, one user of each role and realistic conversations, built
  * through the same services the API uses, with a clock that walks through the past two weeks.
  */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { actorFromSession, createSession } from '../auth/service.js';
 import { findOrCreateContact } from '../contacts/service.js';
@@ -15,6 +15,8 @@ import { createClinic, createInbox, createUser, signup, updateClinic } from '../
 import { conversations } from '../conversations/schema.js';
 import { enableSmsInbox } from '../channels/sms/inbox.js';
 import { hashPassword } from '../auth/tokens.js';
+import { upsertArtifact } from '../artifacts/service.js';
+import { createTemplate } from '../templates/service.js';
 import { bookFromConversation } from '../bookings/service.js';
 import { postFromPublicPage } from '../guest/service.js';
 import { portalAccounts } from '../portal/schema.js';
@@ -101,7 +103,12 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean; signIn: 
     const s = await createSession(clockDeps, deps.db, { id: user.id, orgId: owner.orgId }, origin);
     team.push((await actorFromSession(clockDeps, s.token, origin))!);
   }
-  const [campaign] = await deps.db.insert(campaigns).values({ orgId: owner.orgId, name: 'Appointment Reminders' }).returning();
+  const reminder = await createTemplate(clockDeps, owner, { name: 'Appointment reminder', body: 'Hi {{patient.firstName}}, a reminder of your visit at {{clinic.name}} on {{appointment.date}} at {{appointment.time}}. Reply C to confirm.' });
+  await createTemplate(clockDeps, owner, { name: 'Running late', body: 'Hi {{patient.firstName}}, {{clinic.name}} is running about 15 minutes late today. Sorry! — {{staff.name}}' });
+  const [campaign] = await deps.db
+    .insert(campaigns)
+    .values({ orgId: owner.orgId, name: 'Appointment Reminders', trigger: 'appointment_reminder', hoursBefore: 24, templateId: reminder.id, createdAt: now })
+    .returning();
   const reception = team[4];
 
   for (const [i, script] of scripts.entries()) {
@@ -136,6 +143,7 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean; signIn: 
   }
   now = moment(0, -120);
   await patientsSide(clockDeps, owner, reception, clinicIds[0]);
+  await artifactsFor(clockDeps, owner);
   return { created: true, signIn };
 }
 
@@ -170,4 +178,13 @@ async function patientsSide(base: Deps, owner: Actor, reception: Actor, clinicId
   await deps.db.insert(portalAccounts).values({ contactId: contact.id, orgId: owner.orgId, passwordHash: await hashPassword(demoPassword), createdAt: deps.clock.now() });
   const started = await startConversation(deps, reception, { contactId: contact.id, channel: 'portal', clinicId, body: 'Hi Hannah, your X-ray results from Tuesday are ready.' });
   await sendMessage(deps, reception, started.conversation.id, { channel: 'portal', body: 'No cavities; a small area on the lower left molar to watch at your next visit.', sensitive: true });
+}
+
+/** K3: what the practice system would have pushed: an appointment for Maria, an invoice for Aisha. */
+async function artifactsFor(deps: Deps, owner: Actor): Promise<void> {
+  const byName = async (name: string) => (await deps.db.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.orgId, owner.orgId), eq(contacts.name, name))))[0]?.id;
+  const maria = await byName('Maria Gonzalez');
+  const aisha = await byName('Aisha Rahman');
+  if (maria) await upsertArtifact(deps, owner, { contactId: maria, kind: 'appointment', externalId: 'DEMO-APPT-1', title: 'Cleaning with Dr. Patel', occurredAt: moment(-2, 30).toISOString() });
+  if (aisha) await upsertArtifact(deps, owner, { contactId: aisha, kind: 'invoice', externalId: 'DEMO-INV-1042', title: 'Invoice 1042', amountCents: 12050, currency: 'USD', url: 'https://pay.example.com/invoices/1042' });
 }
