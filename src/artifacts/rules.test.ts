@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newCardToken } from './service.js';
-import { cardLine, cardTokenPattern, formatAmount, linkExpired, slashCommands } from './rules.js';
+import { cardLine, cardTokenPattern, formatAmount, linkExpired, parseRequestCommand, slashCommands } from './rules.js';
 
 describe('cards (K3, K4)', () => {
   it('writes the line a text carries: kind, title, amount and the link', () => {
@@ -25,5 +25,21 @@ describe('cards (K3, K4)', () => {
     const at = new Date('2026-03-10T00:00:00Z');
     expect(linkExpired(at, new Date('2026-03-09T23:59:59Z'))).toBe(false);
     expect(linkExpired(at, at)).toBe(true);
+  });
+
+  it.each([
+    ['/pay 45.50 Co-pay for today', { card: { kind: 'payment_request', amountCents: 4550, title: 'Co-pay for today' } }],
+    ['/pay $120', { card: { kind: 'payment_request', amountCents: 12000 } }],
+    ['/pay 9,99', { card: { kind: 'payment_request', amountCents: 999 } }],
+    ['/review https://g.page/r/abc Thanks for coming in!', { card: { kind: 'review_request', url: 'https://g.page/r/abc' }, note: 'Thanks for coming in!' }],
+    ['Hello there', null],
+  ])('reads the request shortcut %j', (text, expected) => {
+    expect(parseRequestCommand(text)).toEqual(expected);
+  });
+
+  it('says what is missing from a request shortcut', () => {
+    expect(parseRequestCommand('/pay')).toEqual({ problem: expect.stringMatching(/amount/) });
+    expect(parseRequestCommand('/pay 0')).toEqual({ problem: expect.stringMatching(/more than zero/) });
+    expect(parseRequestCommand('/review http://insecure.example')).toEqual({ problem: expect.stringMatching(/https/) });
   });
 });

@@ -40,3 +40,27 @@ export function cardLine(card: CardContent, url: string): string {
 }
 
 export const linkExpired = (expiresAt: Date, now: Date) => now >= expiresAt;
+
+export type RequestCommand =
+  | { card: { kind: 'payment_request'; amountCents: number; title?: string } | { kind: 'review_request'; url: string }; note?: string }
+  | { problem: string };
+
+/**
+ * K4's request shortcuts in the composer: "/pay 45.50 Co-pay for today" asks for a payment,
+ * "/review https://… Thanks for visiting!" for a review. Null when the text is neither.
+ */
+export function parseRequestCommand(text: string): RequestCommand | null {
+  const pay = /^\/pay(?:\s+\$?(\d+(?:[.,]\d{1,2})?))?(?:\s+([\s\S]+))?$/.exec(text.trim());
+  if (pay) {
+    if (!pay[1]) return { problem: 'Write the amount after /pay, e.g. /pay 45.50 Co-pay for today' };
+    const amountCents = Math.round(Number(pay[1].replace(',', '.')) * 100);
+    if (amountCents < 1) return { problem: 'The amount must be more than zero' };
+    return { card: { kind: 'payment_request', amountCents, ...(pay[2] ? { title: pay[2].trim() } : {}) } };
+  }
+  const review = /^\/review(?:\s+(\S+))?(?:\s+([\s\S]+))?$/.exec(text.trim());
+  if (review) {
+    if (!review[1] || !/^https:\/\/\S+$/.test(review[1])) return { problem: 'Write the https address of your review page after /review' };
+    return { card: { kind: 'review_request', url: review[1] }, ...(review[2] ? { note: review[2].trim() } : {}) };
+  }
+  return null;
+}

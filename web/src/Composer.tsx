@@ -4,7 +4,7 @@ import { smsSize } from '../../src/channels/sms-segments';
 import { renderTemplate } from '../../src/templates/rules';
 import { api, post } from './api';
 import { channelLabels } from './logic';
-import { cardLabels, formatAmount, slashCommands } from '../../src/artifacts/rules';
+import { cardLabels, formatAmount, parseRequestCommand, slashCommands } from '../../src/artifacts/rules';
 import type { Thread } from './types';
 
 /** A short, clinic-appropriate set; each has a name a screen reader reads. */
@@ -44,6 +44,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
     enabled: Boolean(slashKind),
   });
   const cardArtifact = slashKind ? artifact.data?.items[0] : undefined;
+  const request = parseRequestCommand(text);
 
   async function send() {
     if (!text.trim() || busy) return;
@@ -51,9 +52,10 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
     setError(null);
     try {
       if (slashKind && !cardArtifact) throw new Error(`This patient has no ${cardLabels[slashKind].toLowerCase()} on file.`);
+      if (request && 'problem' in request) throw new Error(request.problem);
       await post(`/api/v1/conversations/${thread.id}/messages`, {
-        body: cardArtifact ? slash![2]?.trim() || undefined : text,
-        card: cardArtifact ? { kind: slashKind, artifactId: cardArtifact.id } : undefined,
+        body: cardArtifact ? slash![2]?.trim() || undefined : request ? request.note : text,
+        card: cardArtifact ? { kind: slashKind, artifactId: cardArtifact.id } : request?.card,
         channel,
         attachmentIds: files.length ? files.map((f) => f.id) : undefined,
         sensitive: channel === 'portal' && sensitive ? true : undefined,
@@ -190,6 +192,15 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
           Send
         </button>
       </div>
+      {request && (
+        <div className="card-preview" role="status">
+          {'problem' in request
+            ? request.problem
+            : request.card.kind === 'payment_request'
+              ? <>Payment request: <strong>{formatAmount(request.card.amountCents)}</strong>{request.card.title ? ` — ${request.card.title}` : ''} — sent with a secure link</>
+              : <>Review request: <strong>{request.card.url}</strong> — sent with a secure link</>}
+        </div>
+      )}
       {slashKind && (
         <div className="card-preview" role="status">
           {artifact.isLoading
