@@ -19,7 +19,8 @@ async function main(): Promise<void> {
     log(demo.created ? 'demo organization created' : 'demo organization already present');
     for (const line of demo.signIn) log(line);
   }
-  if (config.role !== 'worker') await ensureWebBuild(log);
+  // Several web processes of one install start together: one build is enough (WEB_BUILD=off on the others).
+  if (config.role !== 'worker' && process.env.WEB_BUILD !== 'off') await ensureWebBuild(log);
   const app = config.role === 'worker' ? null : await buildApp(deps, { logger: { level: config.logLevel } });
 
   let stopping = false;
