@@ -34,10 +34,21 @@ export function openDatabase(url: string, opts: { max?: number } = {}): Database
 export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 /** Our schema (drizzle-kit migrations), then the job queue's own (graphile-worker installs and upgrades it). */
-export async function migrateDatabase({ db, pool }: Pick<Database, 'db' | 'pool'>): Promise<void> {
-  await migrate(db, { migrationsFolder });
-  await runWorkerMigrations({ pgPool: pool, logger: quietLogger });
+export async function migrateDatabase({ url, db, pool }: Pick<Database, 'url' | 'db' | 'pool'>): Promise<void> {
+  // Several processes of one install may start at once: one migrates, the others wait and find it
+  // done. The lock has a connection of its own, so a pool of one can still migrate.
+  const lock = new pg.Client({ connectionString: url });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [migrationLockKey]);
+    await migrate(db, { migrationsFolder });
+    await runWorkerMigrations({ pgPool: pool, logger: quietLogger });
+  } finally {
+    await lock.end().catch(() => {});
+  }
 }
+
+const migrationLockKey = 4_710_081;
 
 const quietLogger = new Logger(() => () => {});
 

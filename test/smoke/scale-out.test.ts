@@ -1,6 +1,7 @@
 /**
  * B1/B4: two web processes and two workers on one PostgreSQL. A message sent through web A reaches
- * an event stream open on web B; "is replying" too; every delivery job runs exactly once.
+ * an event stream open on web B; "is replying" too; every delivery job runs exactly once. They
+ * start together on an empty database, which they migrate once between them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -9,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { FakeTwilio } from '../fakes/twilio.js';
-import { dropDatabase, prepareTemplate, withDatabase } from '../setup/template.js';
+import pg from 'pg';
+import { dropDatabase, withDatabase } from '../setup/template.js';
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `frontdesk_scale_${randomBytes(4).toString('hex')}`;
@@ -48,7 +50,10 @@ function start(role: 'web' | 'worker', env: Record<string, string>, port?: numbe
 }
 
 beforeAll(async () => {
-  await prepareTemplate(adminUrl, dbName);
+  // An empty database: the four processes start together and migrate it once between them.
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${dbName}`).finally(() => admin.end());
   twilio = await new FakeTwilio().start();
   const env = {
     DATABASE_URL: url,
