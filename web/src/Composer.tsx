@@ -162,7 +162,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
         {(templates.data?.items.length ?? 0) > 0 && (
           <>
             <label className="visually-hidden" htmlFor="composer-template">Insert a template</label>
-            <select id="composer-template" value="" onChange={(e) => insertTemplate(e.target.value)}>
+            <select id="composer-template" value="" disabled={!clinics.data} onChange={(e) => insertTemplate(e.target.value)}>
               <option value="">Templates…</option>
               {templates.data!.items.map((t) => (
                 <option key={t.id} value={t.id}>{t.name}</option>
