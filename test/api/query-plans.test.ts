@@ -112,7 +112,7 @@ describe('query plans (B4)', () => {
   it('a deep page reads no more rows than a first page (keyset pagination)', async () => {
     let cursor: string | null = null;
     for (let page = 0; page < 40; page++) {
-      const res = await org.owner.get(`/api/v1/conversations?status=all&limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const res: { body: { nextCursor: string | null } } = await org.owner.get(`/api/v1/conversations?status=all&limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
       cursor = res.body.nextCursor;
     }
     expect(cursor).toBeTruthy();
