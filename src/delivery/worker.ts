@@ -4,7 +4,8 @@
  * mid-send is tried again in seconds, not in graphile-worker's default four hours.
  */
 import { inArray, sql } from 'drizzle-orm';
-import { Logger, makeWorkerUtils, run, type Runner, type Task, type WorkerUtils } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { Logger, makeWorkerUtils, run, type Runner, type Task, type WorkerEvents, type WorkerUtils } from 'graphile-worker';
 import type pg from 'pg';
 import { processInboundEvent } from '../channels/process-inbound.js';
 import type { Deps } from '../deps.js';
@@ -34,10 +35,19 @@ export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: stri
     const result = await deliverMessage(deps, messageId, { lastTry });
     if (result === 'retry') throw new Error('the provider failed for now; the queue will try again');
   };
+  // graphile-worker 0.17 locks jobs and queues in the name of the worker *pool* (`pool-…`), not of
+  // each worker: the pool's id is what beats, and what a sweep must never mistake for a dead one.
   const workerIds = new Set<string>();
+  const events: WorkerEvents = new EventEmitter();
+  events.on('pool:create', ({ workerPool }) => {
+    workerIds.add(workerPool.id);
+    void beat();
+  });
+  events.on('pool:release', ({ workerPool }) => workerIds.delete(workerPool.id));
   const utils: WorkerUtils = await makeWorkerUtils({ pgPool: pool, logger: quiet });
   const runner: Runner = await run({
     pgPool: pool,
+    events,
     concurrency: deps.config.worker.concurrency,
     noHandleSignals: true,
     pollInterval: 1000,
@@ -61,11 +71,6 @@ export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: stri
     },
     crontab: [`0 * * * * ${maintenanceTask}`, `*/5 * * * * ${campaignsTask}`].join('\n'),
   });
-  runner.events.on('worker:create', ({ worker }) => {
-    workerIds.add(worker.workerId);
-    void beat();
-  });
-  runner.events.on('worker:release', ({ worker }) => workerIds.delete(worker.workerId));
 
   const stale = deps.config.worker.staleSeconds;
   async function beat(): Promise<void> {
