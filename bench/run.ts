@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.js';
 import { openConfiguredDatabase } from '../src/db/open.js';
@@ -33,6 +34,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '10' },
     sends: { type: 'string', default: '200' },
     'sse-clients': { type: 'string', default: '500' },
+    /** Use the data already in DATABASE_URL (from `npm run bench:seed`) instead of generating some. */
+    seeded: { type: 'boolean', default: false },
   },
 });
 const volume = { conversations: Number(args.conversations), messages: Number(args.messages) };
@@ -83,13 +86,15 @@ function print(row: Row): void {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-async function readScenarios(address: string, cookie: string, threadId: string): Promise<Row[]> {
+async function readScenarios(address: string, cookie: string, threadId: string, probe: { name: string; phone: string }): Promise<Row[]> {
+  const typedPhone = `(${probe.phone.slice(2, 5)}) ${probe.phone.slice(5, 8)}-${probe.phone.slice(8)}`;
   const scenarios: [string, string][] = [
     ['list: default (all open)', '/api/v1/conversations'],
     ['list: open & unread', '/api/v1/conversations?status=unread'],
     ['list: unassigned patients, sms', '/api/v1/conversations?assignee=none&contactType=patient&channel=sms'],
-    ['search: name', '/api/v1/conversations?q=Maria'],
-    ['search: phone (415) 555-0134', `/api/v1/conversations?q=${encodeURIComponent('(415) 555-0134')}`],
+    ['list: overdue', '/api/v1/conversations?overdue=true'],
+    [`search: name "${probe.name}"`, `/api/v1/conversations?q=${encodeURIComponent(probe.name)}`],
+    [`search: phone ${typedPhone}`, `/api/v1/conversations?q=${encodeURIComponent(typedPhone)}`],
     ['search: message text', '/api/v1/conversations?q=insurance'],
     ['thread: open one', `/api/v1/conversations/${threadId}`],
     ['unread count', '/api/v1/unread-count'],
@@ -102,6 +107,76 @@ async function readScenarios(address: string, cookie: string, threadId: string):
     print(rows.at(-1)!);
   }
   return rows;
+}
+
+/**
+ * The ceiling: what PostgreSQL alone does here for the default list (the two statements the API
+ * runs: the page's ids off the activity index, then the rows with their joins) and for storing a
+ * message, with as many connections as the HTTP clients. Every API figure is read against these.
+ */
+async function rawCeiling(databaseUrl: string, orgId: string, conversationId: string, seconds: number, connections: number): Promise<{ list: Row; insert: Row }> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: connections });
+  const listSql = `with page as (
+      select id from conversations where org_id = $1 and hidden_at is null and held_at is null and status = 'open' and archived_at is null
+      order by last_activity_at desc nulls last, id desc nulls last limit 51)
+    select c.*, ct.name, ct.phone, m.body, m.direction, m.status, u.name as sender
+    from page join conversations c using (id) join contacts ct on ct.id = c.contact_id
+    left join messages m on m.id = c.last_message_id left join users u on u.id = m.sender_user_id
+    order by c.last_activity_at desc, c.id desc`;
+  const insertSql = `insert into messages (org_id, conversation_id, direction, channel, body, status, created_at, status_at)
+    values ($1, $2, 'inbound', 'sms', 'ceiling probe', 'read', now(), now())`;
+  const measure = async (name: string, run: (c: pg.PoolClient) => Promise<unknown>): Promise<Row> => {
+    const times: number[] = [];
+    const end = Date.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        const client = await pool.connect();
+        try {
+          while (Date.now() < end) {
+            const t0 = process.hrtime.bigint();
+            await run(client);
+            times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+          }
+        } finally {
+          client.release();
+        }
+      }),
+    );
+    times.sort((a, b) => a - b);
+    const row = { name, p50: +percentile(times, 50).toFixed(1), p99: +percentile(times, 99).toFixed(1), rps: Math.round(times.length / seconds) };
+    print(row);
+    return row;
+  };
+  try {
+    const list = await measure('PostgreSQL alone: default list', (c) => c.query(listSql, [orgId]));
+    const insert = await measure('PostgreSQL alone: store a message', (c) => c.query(insertSql, [orgId, conversationId]));
+    await pool.query(`delete from messages where body = 'ceiling probe'`);
+    return { list, insert };
+  } finally {
+    await pool.end();
+  }
+}
+
+/** How many sends the API accepts per second (stored as queued with their job; delivery is the worker's). */
+async function sendAccept(address: string, cookie: string, csrf: string, clinicId: string): Promise<Row> {
+  const started = await fetch(`${address}/api/v1/conversations`, {
+    method: 'POST',
+    headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `accept-${process.pid}@bench.test`, channel: 'email', clinicId, body: 'Benchmark thread' }),
+  });
+  const conversationId = (await started.json()).conversation.id;
+  const r = await autocannon({
+    url: `${address}/api/v1/conversations/${conversationId}/messages`,
+    method: 'POST',
+    connections: Number(args.connections),
+    duration: Number(args.seconds),
+    headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+    body: JSON.stringify({ channel: 'email', body: 'Benchmark: your appointment is confirmed.' }),
+  });
+  if (r.non2xx) throw new Error(`send accept: ${r.non2xx} non-2xx answers`);
+  const row = { name: 'send: API accepts (202, queued)', p50: r.latency.p50, p99: r.latency.p99, rps: Math.round(r.requests.average) };
+  print(row);
+  return row;
 }
 
 /** Signed Twilio webhooks, each a new message (unique MessageSid) from one of 500 patients, stored and counted. */
@@ -360,15 +435,22 @@ async function main(): Promise<void> {
   const deps: Deps = runtime.deps;
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
-    await seedDemo(deps);
-    const [{ org_id: orgId }] = (await deps.db.execute<{ org_id: string }>(sql`select org_id from users where email = 'owner@demo.frontdesk.test'`)).rows;
-    await generate(deps, orgId);
+    if (args.seeded && !config.databaseUrl) throw new Error('--seeded reads the data set at DATABASE_URL: run npm run bench:seed against it first');
+    const owner = args.seeded ? { email: 'owner@org1.bench.test', password: 'frontdesk-bench' } : { email: 'owner@demo.frontdesk.test', password: 'frontdesk-demo' };
+    if (!args.seeded) await seedDemo(deps);
+    const [{ org_id: orgId }] = (await deps.db.execute<{ org_id: string }>(sql`select org_id from users where email = ${owner.email}`)).rows;
+    if (!args.seeded) await generate(deps, orgId);
+    const [probe] = (
+      await deps.db.execute<{ name: string; phone: string }>(sql`
+        select ct.name, ct.phone from conversations c join contacts ct on ct.id = c.contact_id
+        where c.org_id = ${orgId} and ct.phone like '+1%' and length(ct.phone) = 12 order by c.last_activity_at desc limit 1`)
+    ).rows;
     server = await startServer(env);
     const { address } = server;
     const login = await fetch(`${address}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'owner@demo.frontdesk.test', password: 'frontdesk-demo' }),
+      body: JSON.stringify(owner),
     });
     const me = await login.json();
     const cookie = login.headers.get('set-cookie')!.split(';')[0];
@@ -377,12 +459,23 @@ async function main(): Promise<void> {
     const clinicNumber = (await (await post('/api/v1/sms-inbox', { phoneNumber: '+14155550199' })).json()).phoneNumber;
     const threadId = (await (await fetch(`${address}/api/v1/conversations?limit=1`, { headers: { cookie } })).json()).items[0].id;
 
+    const ceiling = await rawCeiling(database.url, orgId, threadId, Number(args.seconds), Number(args.connections));
+    const reads = await readScenarios(address, cookie, threadId, { name: probe.name.split(' ')[1] ?? probe.name, phone: probe.phone });
+    const accept = await sendAccept(address, cookie, me.csrfToken, me.clinics[0].id);
     const results = [
-      ...(await readScenarios(address, cookie, threadId)),
+      ceiling.list,
+      ceiling.insert,
+      ...reads,
+      accept,
       await inboundWebhooks(deps, address, clinicNumber, twilio.authToken),
       await inboundDrain(deps),
     ];
-    const guest = await publicPosts(address, 'riverside-downtown');
+    const ratio = (api: Row, raw: Row) => `${Math.round((api.rps / raw.rps) * 100)}% of PostgreSQL alone`;
+    console.log(`\nlist (default view): ${ratio(reads[0], ceiling.list)}; send accept: ${ratio(accept, ceiling.insert)}`);
+    reads[0].note = ratio(reads[0], ceiling.list);
+    accept.note = ratio(accept, ceiling.insert);
+    const [{ slug }] = (await deps.db.execute<{ slug: string }>(sql`select slug from clinics where org_id = ${orgId} order by created_at limit 1`)).rows;
+    const guest = await publicPosts(address, slug);
     results.push(guest, await guestPageTtfb(address, guest.guestPath));
     const send = await sendToProvider(address, cookie, me.csrfToken, me.clinics[0].id, twilio);
     results.push(
@@ -390,7 +483,7 @@ async function main(): Promise<void> {
       await sseFanOut(address, cookie, me.csrfToken, send.conversationId, Number(args['sse-clients']), 20),
       await webBundle(),
     );
-    const out = { at: new Date().toISOString(), machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, database: config.databaseUrl ? 'DATABASE_URL' : 'embedded', volume, connections: Number(args.connections), results };
+    const out = { at: new Date().toISOString(), machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, database: config.databaseUrl ? 'DATABASE_URL' : 'embedded', volume: args.seeded ? 'npm run bench:seed data set' : volume, connections: Number(args.connections), results };
     await fs.writeFile(path.join(import.meta.dirname, 'results.json'), JSON.stringify(out, null, 2) + '\n');
   } finally {
     await server?.stop();
