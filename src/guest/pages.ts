@@ -13,13 +13,13 @@ export interface FormState {
 }
 
 /** A public page: server-rendered, its own style sheet, readable without JavaScript. */
-export function layout(title: string, main: string, opts: { script?: boolean } = {}): string {
+export function layout(title: string, main: string, opts: { script?: boolean; indexable?: boolean } = {}): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
+${opts.indexable ? '' : '<meta name="robots" content="noindex">'}
 <title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="/public/guest.css">
 ${opts.script ? '<script src="/public/guest.js" defer></script>' : ''}
@@ -75,6 +75,8 @@ ${field('body', 'Message', state, { required: true, textarea: true, hint: 'Pleas
 </form>
 <p class="portal-link">Already a patient with a portal account? <a href="/portal?clinic=${encodeURIComponent(clinic.slug)}">Sign in to the patient portal</a>.</p>
 </section>`,
+    // The clinic's page is meant to be found; the private pages are not.
+    { indexable: !state.error && !state.fieldErrors },
   );
 }
 

@@ -47,13 +47,11 @@ const problem = (description: string) => Type.Object({ code: Type.String(), deta
 
 const visitorOf = (request: FastifyRequest): Visitor => ({ ip: request.ip, userAgent: request.headers['user-agent']?.slice(0, 300) ?? null });
 
+const pageCsp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 /** Private pages: never cached, never sent on as a referrer, never indexed. */
 export function privateHeaders(reply: FastifyReply): FastifyReply {
-  return reply
-    .header('Cache-Control', 'no-store')
-    .header('Referrer-Policy', 'no-referrer')
-    .header('X-Robots-Tag', 'noindex, nofollow')
-    .header('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  return reply.header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer').header('X-Robots-Tag', 'noindex, nofollow').header('Content-Security-Policy', pageCsp);
 }
 
 const html = (reply: FastifyReply, status: number, body: string) => privateHeaders(reply).code(status).type('text/html; charset=utf-8').send(body);
@@ -92,7 +90,7 @@ export function guestRoutes(app: App, deps: Deps): void {
     async (request, reply) => {
       const clinic = await clinicBySlug(deps.db, request.params.clinicSlug).catch(() => null);
       if (!clinic) return html(reply, 404, notFoundPage());
-      return reply.header('Cache-Control', 'public, max-age=60').type('text/html; charset=utf-8').send(clinicPage(clinic));
+      return reply.header('Cache-Control', 'public, max-age=60').header('Content-Security-Policy', pageCsp).type('text/html; charset=utf-8').send(clinicPage(clinic));
     },
   );
 

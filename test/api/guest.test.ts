@@ -49,6 +49,7 @@ describe('the public clinic page (P1)', () => {
     expect(res.body).toContain('12 Harbor St, Portland');
     expect(res.body).toContain('Mon–Fri 8:00–17:00');
     for (const name of ['name', 'email', 'phone', 'body']) expect(res.body).toContain(`name="${name}"`);
+    expect(res.headers['content-security-policy']).toMatch(/script-src 'self'/);
     expect((await ctx.app.inject({ method: 'GET', url: '/c/no-such-clinic' })).statusCode).toBe(404);
   });
 
