@@ -153,6 +153,8 @@ function likePattern(q: string): string {
 /** M7 for contacts: name or email containing the text, or a phone number in any format a person types. */
 export function contactMatch(deps: Deps, q: string): SQL {
   const phone = phoneSearchTerms(q, deps.config.defaultCountry);
+  // A whole phone number names one contact: no need to look for it inside names and emails.
+  if (phone.e164) return eq(contacts.phone, phone.e164);
   const conditions: (SQL | undefined)[] = [
     sql`${contacts.name} ilike ${likePattern(q)}`,
     sql`${contacts.email} ilike ${likePattern(q)}`,

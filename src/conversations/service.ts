@@ -8,7 +8,7 @@ import { attachmentsOf, attachToMessage, type attachmentJson } from '../attachme
 import { whatsappWindowOpen } from '../channels/rules.js';
 import { maxSmsSegments, smsSize } from '../channels/sms-segments.js';
 import { enqueueDelivery } from '../delivery/queue.js';
-import { normalizePhone } from '../contacts/rules.js';
+import { normalizePhone, phoneSearchTerms } from '../contacts/rules.js';
 import { contactInOrg, contactMatch, findOrCreateContact, parseEmail, type ContactRow } from '../contacts/service.js';
 import { contacts } from '../contacts/schema.js';
 import { newestFirst, type DbOrTx, type Tx } from '../db/client.js';
@@ -1011,15 +1011,21 @@ export function visibleConversations(actor: Actor): SQL {
   return and(eq(conversations.orgId, actor.orgId), shownToStaff, clinics, sms)!;
 }
 
-function searchCondition(deps: Deps, actor: Actor, q: string): SQL {
-  const tsquery = textSearchQuery(q);
-  const byContact = inArray(
-    conversations.contactId,
-    deps.db
-      .select({ id: contacts.id })
-      .from(contacts)
-      .where(and(eq(contacts.orgId, actor.orgId), contactMatch(deps, q))),
-  );
+/** Above this many matching contacts, the search hands PostgreSQL the subquery instead of the ids. */
+const contactIdsInline = 1000;
+
+async function searchCondition(deps: Deps, actor: Actor, q: string): Promise<SQL> {
+  // A phone number, typed however, finds the patient; its digits are not searched as message words
+  // (every time and date in every message would match them, over the whole archive).
+  const tsquery = phoneSearchTerms(q, deps.config.defaultCountry).e164 ? null : textSearchQuery(q);
+  const matching = deps.db
+    .select({ id: contacts.id })
+    .from(contacts)
+    .where(and(eq(contacts.orgId, actor.orgId), contactMatch(deps, q)));
+  // The matching contacts first, as ids: with a handful of them PostgreSQL reads their threads by
+  // contact; given the subquery it would walk the whole organization's activity index instead.
+  const ids = (await matching.limit(contactIdsInline + 1)).map((r) => r.id);
+  const byContact = ids.length > contactIdsInline ? inArray(conversations.contactId, matching) : ids.length ? inArray(conversations.contactId, ids) : sql`false`;
   if (!tsquery) return byContact;
   const byText = inArray(
     conversations.id,
@@ -1036,6 +1042,7 @@ export async function listConversations(deps: Deps, actor: Actor, f: ListFilters
   if (f.clinicId) assertClinicAccess(actor, f.clinicId);
   // M7: a search with no status chosen looks through open, closed and archived threads alike.
   const state = openStatusCondition(f.status ?? (f.q ? 'any' : 'open'));
+  const search = f.q ? await searchCondition(deps, actor, f.q) : undefined;
   const messageConditions = [
     f.channel ? eq(messages.channel, f.channel) : undefined,
     f.direction ? eq(messages.direction, f.direction) : undefined,
@@ -1077,7 +1084,7 @@ export async function listConversations(deps: Deps, actor: Actor, f: ListFilters
                 .where(and(eq(messages.conversationId, conversations.id), ...messageConditions)),
             )
           : undefined,
-        f.q ? searchCondition(deps, actor, f.q) : undefined,
+        search,
         cursor
           ? sql`(${conversations.lastActivityAt}, ${conversations.id}) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`
           : undefined,
