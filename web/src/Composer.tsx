@@ -22,7 +22,7 @@ interface Uploaded {
 /** K1: Enter sends, Shift+Enter adds a line; the channel picker offers only what reaches this contact. */
 export function Composer({ thread, staffName, onSent }: { thread: Thread; staffName: string; onSent: () => Promise<unknown> }) {
   const templates = useQuery({ queryKey: ['templates'], queryFn: () => api<{ items: { id: string; name: string; body: string }[] }>('/api/v1/templates') });
-  const clinics = useQuery({ queryKey: ['clinics'], queryFn: () => api<{ items: { id: string; name: string; phone: string | null; address: string | null }[] }>('/api/v1/clinics') });
+  const clinics = useQuery({ queryKey: ['clinics'], queryFn: () => api<{ items: { id: string; name: string; phone: string | null; address: string | null; timezone: string }[] }>('/api/v1/clinics') });
   const channels = thread.availableChannels;
   const [channel, setChannel] = useState(channels.includes(thread.channel as never) ? thread.channel : (channels[0] ?? ''));
   const [text, setText] = useState('');
@@ -115,7 +115,9 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
     const template = templates.data?.items.find((t) => t.id === id);
     const clinic = clinics.data?.items.find((c) => c.id === thread.clinicId);
     if (!template || !clinic) return;
-    setText(renderTemplate(template.body, { patient: { name: thread.contact.name }, clinic, staff: { name: staffName } }));
+    // {{appointment.*}}: the next booking this conversation led to (the API fills in the patient's next one when sending by template).
+    const next = thread.bookings.map((b) => new Date(b.startsAt)).filter((d) => d > new Date()).sort((a, b) => a.getTime() - b.getTime())[0];
+    setText(renderTemplate(template.body, { patient: { name: thread.contact.name }, clinic, staff: { name: staffName }, appointment: next ? { startsAt: next } : null }));
     textArea.current?.focus();
   }
 
