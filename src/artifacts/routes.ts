@@ -1,11 +1,10 @@
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { escapeHtml, layout, notFoundPage } from '../guest/pages.js';
 import { privateHeaders } from '../guest/routes.js';
 import { Id, IdParams, Nullable, responses, Timestamp } from '../http/schemas.js';
-import { actorOf, type App } from '../http/types.js';
+import { actorOf, type App, clientOrigin } from '../http/types.js';
 import { appointmentParts } from '../templates/rules.js';
 import { artifactKinds, cardLabels, formatAmount } from './rules.js';
 import { listArtifacts, openCard, upsertArtifact, type CardOpening } from './service.js';
@@ -53,7 +52,6 @@ ${clinic.phone ? `<p>Questions? Call ${escapeHtml(clinic.name)} at <a href="tel:
 const expiredPage = (clinic: { name: string; phone: string | null }) =>
   layout('Link expired', `<h1>This link has expired</h1><p>For your privacy, links from ${escapeHtml(clinic.name)} work for a limited time. Please ask the clinic to send it again${clinic.phone ? ` — call <a href="tel:${escapeHtml(clinic.phone)}">${escapeHtml(clinic.phone)}</a>` : ''}.</p>`);
 
-const visitorOf = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent']?.slice(0, 300) ?? null });
 
 export function artifactRoutes(app: App, deps: Deps): void {
   app.post(
@@ -108,7 +106,7 @@ export function artifactRoutes(app: App, deps: Deps): void {
     async (request, reply) => {
       const html = (status: number, body: string) => privateHeaders(reply).code(status).type('text/html; charset=utf-8').send(body);
       try {
-        const opening = await openCard(deps, request.params.token, visitorOf(request));
+        const opening = await openCard(deps, request.params.token, clientOrigin(request));
         return opening.kind === 'expired' ? html(410, expiredPage(opening.clinic)) : html(200, cardPage(opening));
       } catch (e) {
         if (e instanceof AppError && e.status === 404) return html(404, notFoundPage());

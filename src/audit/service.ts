@@ -5,6 +5,12 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { auditLog } from './schema.js';
 
+/** Where a request came from, as the audit log keeps it. */
+export interface Origin {
+  ip: string;
+  userAgent: string | null;
+}
+
 export interface AuditEntry {
   orgId: string;
   actor:
@@ -12,7 +18,7 @@ export interface AuditEntry {
     | { kind: 'api_token'; userId: string; tokenId: string }
     | { kind: 'patient'; contactId?: string }
     | { kind: 'system' };
-  origin?: { ip: string; userAgent: string | null };
+  origin?: Origin;
   /** A dotted verb: `conversation.view`, `message.send`, `conversation.assign`… */
   action: string;
   subject: { type: string; id?: string | null };

@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { requireFeature } from '../billing/service.js';
-import type { App } from '../http/types.js';
+import { clientOrigin, type App } from '../http/types.js';
 import { isAdmin } from '../orgs/rules.js';
 import type { Access, Actor } from './actor.js';
 import { actorFromApiToken, actorFromSession, csrfMatches, sessionCookie } from './service.js';
@@ -15,7 +15,7 @@ import { actorFromApiToken, actorFromSession, csrfMatches, sessionCookie } from 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 async function authenticate(deps: Deps, request: FastifyRequest): Promise<Actor | null> {
-  const origin = { ip: request.ip, userAgent: request.headers['user-agent']?.slice(0, 300) ?? null };
+  const origin = clientOrigin(request);
   const authorization = request.headers.authorization;
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);

@@ -1,8 +1,8 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { Deps } from '../deps.js';
 import { IdParams, Nullable, Ok, responses, Timestamp } from '../http/schemas.js';
-import { actorOf, type App } from '../http/types.js';
+import { actorOf, type App, clientOrigin } from '../http/types.js';
 import { me, signup } from '../orgs/service.js';
 import { Me } from '../orgs/routes.js';
 import { sessionLifetimeMs, passwordMaxLength } from './rules.js';
@@ -21,7 +21,6 @@ const ApiToken = Type.Object({
   revokedAt: Nullable(Timestamp),
 });
 
-const origin = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent']?.slice(0, 300) ?? null });
 
 function setSessionCookie(deps: Deps, reply: FastifyReply, token: string): void {
   reply.setCookie(sessionCookie, token, {
@@ -52,9 +51,9 @@ export function authRoutes(app: App, deps: Deps): void {
       },
     },
     async (request, reply) => {
-      const { session } = await signup(deps, request.body, origin(request));
+      const { session } = await signup(deps, request.body, clientOrigin(request));
       setSessionCookie(deps, reply, session.token);
-      const actor = await actorFromSession(deps, session.token, origin(request));
+      const actor = await actorFromSession(deps, session.token, clientOrigin(request));
       return reply.code(201).send(await me(deps, actor!));
     },
   );
@@ -71,7 +70,7 @@ export function authRoutes(app: App, deps: Deps): void {
       },
     },
     async (request, reply) => {
-      const { session, actor } = await login(deps, request.body, origin(request));
+      const { session, actor } = await login(deps, request.body, clientOrigin(request));
       setSessionCookie(deps, reply, session.token);
       return me(deps, actor);
     },

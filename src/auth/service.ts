@@ -7,15 +7,11 @@ import type { Actor } from './actor.js';
 import { passwordProblem, sessionIsLive, sessionLifetimeMs, shouldTouchSession } from './rules.js';
 import { apiTokens, sessions } from './schema.js';
 import { hashPassword, newSecret, safeEqual, sha256, verifyPassword } from './tokens.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, type Origin } from '../audit/service.js';
 import type { DbOrTx } from '../db/client.js';
 
 export const sessionCookie = 'fd_session';
 
-interface Origin {
-  ip: string;
-  userAgent: string | null;
-}
 
 type UserRow = typeof users.$inferSelect & { clinicIds: string[] };
 

@@ -1,12 +1,12 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { Nullable, Timestamp } from '../http/schemas.js';
-import type { App } from '../http/types.js';
+import { clientOrigin, type App } from '../http/types.js';
 import { sendStoredFile } from '../attachments/routes.js';
 import { PatientCard } from '../portal/routes.js';
-import { clinicBySlug, guestAttachment, postFromPublicPage, readGuestThread, replyAsGuest, type GuestPost, type Visitor } from './service.js';
+import { clinicBySlug, guestAttachment, postFromPublicPage, readGuestThread, replyAsGuest, type GuestPost } from './service.js';
 import { clinicPage, guestCss, guestJs, guestPage, notFoundPage, type FormState } from './pages.js';
 import { guestPath } from './rules.js';
 
@@ -45,7 +45,6 @@ const GuestThread = Type.Object({
 const ClinicProfile = Type.Object({ name: Type.String(), slug: Type.String(), phone: Nullable(Type.String()), address: Nullable(Type.String()), hours: Nullable(Type.String()) });
 const problem = (description: string) => Type.Object({ code: Type.String(), detail: Type.String() }, { additionalProperties: true, description });
 
-const visitorOf = (request: FastifyRequest): Visitor => ({ ip: request.ip, userAgent: request.headers['user-agent']?.slice(0, 300) ?? null });
 
 const pageCsp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -106,7 +105,7 @@ export function guestRoutes(app: App, deps: Deps): void {
       if (Object.keys(fieldErrors).length) return html(reply, 400, clinicPage(clinic, { ...state, fieldErrors, error: 'Please check the fields marked below.' }));
       try {
         const post: GuestPost = { name: f.name.slice(0, 200), email: f.email.slice(0, 254), phone: f.phone || undefined, body: f.body, website: f.website };
-        const { token } = await postFromPublicPage(deps, clinic.slug, post, visitorOf(request));
+        const { token } = await postFromPublicPage(deps, clinic.slug, post, clientOrigin(request));
         return privateHeaders(reply).redirect(guestPath(token), 303);
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
@@ -122,7 +121,7 @@ export function guestRoutes(app: App, deps: Deps): void {
     '/g/:token',
     { config: publicAccess, schema: { tags, summary: "The guest's private thread (HTML; readable without JavaScript)", params: TokenParams } },
     async (request, reply) => {
-      const thread = await readGuestThread(deps, request.params.token, visitorOf(request)).catch((e) => {
+      const thread = await readGuestThread(deps, request.params.token, clientOrigin(request)).catch((e) => {
         if (e instanceof AppError && e.status === 404) return null;
         throw e;
       });
@@ -139,13 +138,13 @@ export function guestRoutes(app: App, deps: Deps): void {
       const token = request.params.token;
       try {
         if (!f.body?.trim()) throw new AppError('invalid_input', 'Please write a reply first.');
-        await replyAsGuest(deps, token, f.body.slice(0, 5000), visitorOf(request));
+        await replyAsGuest(deps, token, f.body.slice(0, 5000), clientOrigin(request));
         return privateHeaders(reply).redirect(guestPath(token), 303);
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
         if (e.status === 404) return html(reply, 404, notFoundPage());
         if (e.status === 429) reply.header('Retry-After', String(e.extra.retryAfterSeconds));
-        const thread = await readGuestThread(deps, token, visitorOf(request));
+        const thread = await readGuestThread(deps, token, clientOrigin(request));
         return html(reply, e.status, guestPage(token, thread, { values: { body: f.body }, error: e.detail }));
       }
     },
@@ -186,7 +185,7 @@ export function guestRoutes(app: App, deps: Deps): void {
       },
     },
     async (request, reply) => {
-      const { guestUrl } = await postFromPublicPage(deps, request.params.clinicSlug, request.body, visitorOf(request));
+      const { guestUrl } = await postFromPublicPage(deps, request.params.clinicSlug, request.body, clientOrigin(request));
       return privateHeaders(reply).code(201).send({ guestUrl });
     },
   );
@@ -197,7 +196,7 @@ export function guestRoutes(app: App, deps: Deps): void {
       config: publicAccess,
       schema: { tags, summary: "The guest's thread (the token is the only key; a wrong or revoked one is 404)", security: [], params: TokenParams, response: { 200: GuestThread, 404: problem('unknown or revoked link') } },
     },
-    async (request, reply) => privateHeaders(reply).send(await readGuestThread(deps, request.params.token, visitorOf(request))),
+    async (request, reply) => privateHeaders(reply).send(await readGuestThread(deps, request.params.token, clientOrigin(request))),
   );
 
   app.post(
@@ -213,7 +212,7 @@ export function guestRoutes(app: App, deps: Deps): void {
         response: { 201: GuestMessage, 400: problem('invalid input'), 404: problem('unknown or revoked link'), 409: problem('duplicate_message'), 429: problem('rate limited') },
       },
     },
-    async (request, reply) => privateHeaders(reply).code(201).send(await replyAsGuest(deps, request.params.token, request.body.body, visitorOf(request))),
+    async (request, reply) => privateHeaders(reply).code(201).send(await replyAsGuest(deps, request.params.token, request.body.body, clientOrigin(request))),
   );
 
   app.get(
@@ -229,7 +228,7 @@ export function guestRoutes(app: App, deps: Deps): void {
       },
     },
     async (request, reply) => {
-      const { attachment, bytes } = await guestAttachment(deps, request.params.token, request.params.id, visitorOf(request));
+      const { attachment, bytes } = await guestAttachment(deps, request.params.token, request.params.id, clientOrigin(request));
       return sendStoredFile(privateHeaders(reply), attachment, bytes);
     },
   );

@@ -7,7 +7,7 @@
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { attachmentForPatient, attachmentsOf } from '../attachments/service.js';
 import { patientCards, type PatientCard } from '../artifacts/service.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, type Origin } from '../audit/service.js';
 import { sha256 } from '../auth/tokens.js';
 import { admitGuestConversation } from '../billing/service.js';
 import { normalizePhone } from '../contacts/rules.js';
@@ -28,10 +28,8 @@ import { guestLinks, guestTokens } from './schema.js';
 export type ClinicRow = typeof clinics.$inferSelect;
 type LinkRow = typeof guestLinks.$inferSelect;
 
-export interface Visitor {
-  ip: string;
-  userAgent: string | null;
-}
+/** A guest's address and browser: what the audit log and the rate limits know of them. */
+export type Visitor = Origin;
 
 export async function clinicBySlug(db: DbOrTx, slug: string): Promise<ClinicRow> {
   const [clinic] = await db.select().from(clinics).where(eq(clinics.slug, slug.toLowerCase()));

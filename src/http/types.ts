@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Access, Actor } from '../auth/actor.js';
+import type { Origin } from '../audit/service.js';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -28,3 +29,9 @@ export function actorOf(request: { actor: Actor | null }): Actor {
   if (!request.actor) throw new Error('route reached without an actor: its access config is wrong');
   return request.actor;
 }
+
+/** The caller's address (behind a trusted proxy, X-Forwarded-For's) and browser, for the audit log and rate limits. */
+export const clientOrigin = (request: { ip: string; headers: Record<string, string | string[] | undefined> }): Origin => ({
+  ip: request.ip,
+  userAgent: (request.headers['user-agent'] as string | undefined)?.slice(0, 300) ?? null,
+});

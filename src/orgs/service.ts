@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { auditActor, checkPassword, createSession, hashPassword } from '../auth/service.js';
 import type { Actor } from '../auth/actor.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, type Origin } from '../audit/service.js';
 import type { DbOrTx } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
@@ -10,10 +10,6 @@ import { effectivePrivileges, isAdmin, privileges as allPrivileges, slugify, typ
 import { defaultOpeningHours, openingHoursProblem, type OpeningHours } from './hours.js';
 import { clinics, inboxes, organizations, userClinicIds, userClinics, users } from './schema.js';
 
-interface Origin {
-  ip: string;
-  userAgent: string | null;
-}
 
 export interface ClinicInput {
   name: string;

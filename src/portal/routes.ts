@@ -5,7 +5,7 @@ import { passwordMaxLength } from '../auth/rules.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { Id, IdParams, Nullable, Ok, responses, Timestamp } from '../http/schemas.js';
-import { actorOf, type App } from '../http/types.js';
+import { actorOf, type App, clientOrigin } from '../http/types.js';
 import { portalLifetimeMs } from './rules.js';
 import {
   activate,
@@ -39,7 +39,6 @@ const Password = Type.String({ minLength: 1, maxLength: passwordMaxLength });
 const Text = Type.String({ minLength: 1, maxLength: 5000 });
 const security = [{ portalSession: [] }];
 
-const origin = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent']?.slice(0, 300) ?? null });
 
 function patientOf(request: FastifyRequest): Patient {
   if (!request.patient) throw new Error('portal route reached without a patient');
@@ -75,7 +74,7 @@ export function portalRoutes(app: App, deps: Deps): void {
   app.addHook('preValidation', async (request) => {
     if (!request.routeOptions.config.access?.portal) return;
     const token = request.cookies[portalCookie];
-    request.patient = token ? await patientFromSession(deps, token, origin(request)) : null;
+    request.patient = token ? await patientFromSession(deps, token, clientOrigin(request)) : null;
     if (!request.patient) throw new AppError('not_signed_in', 'sign in to the patient portal first');
     if (request.method !== 'GET' && !portalCsrfMatches(request.patient, request.headers['x-csrf-token'] as string | undefined)) {
       throw new AppError('csrf', 'this write needs the X-CSRF-Token header from sign-in or GET /api/v1/portal/me');
@@ -110,9 +109,9 @@ export function portalRoutes(app: App, deps: Deps): void {
       schema: { tags, summary: 'Set the portal password from an invitation, and sign in', security: [], body: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }), password: Password }), response: responses({ 200: PortalMe }, 404) },
     },
     async (request, reply) => {
-      const session = await activate(deps, request.body, origin(request));
+      const session = await activate(deps, request.body, clientOrigin(request));
       setCookie(reply, session.token);
-      return portalMe(deps, (await patientFromSession(deps, session.token, origin(request)))!);
+      return portalMe(deps, (await patientFromSession(deps, session.token, clientOrigin(request)))!);
     },
   );
 
@@ -129,9 +128,9 @@ export function portalRoutes(app: App, deps: Deps): void {
       },
     },
     async (request, reply) => {
-      const session = await portalLogin(deps, request.body, origin(request));
+      const session = await portalLogin(deps, request.body, clientOrigin(request));
       setCookie(reply, session.token);
-      return portalMe(deps, (await patientFromSession(deps, session.token, origin(request)))!);
+      return portalMe(deps, (await patientFromSession(deps, session.token, clientOrigin(request)))!);
     },
   );
 

@@ -10,7 +10,7 @@ import { checkPassword, auditActor } from '../auth/service.js';
 import { hashPassword, newSecret, safeEqual, sha256, verifyPassword } from '../auth/tokens.js';
 import { attachmentForPatient, attachmentsOf } from '../attachments/service.js';
 import { patientCards } from '../artifacts/service.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, type Origin } from '../audit/service.js';
 import { contacts } from '../contacts/schema.js';
 import { contactInOrg, parseEmail } from '../contacts/service.js';
 import { preview } from '../conversations/rules.js';
@@ -40,10 +40,6 @@ export interface Patient {
   userAgent: string | null;
 }
 
-interface Origin {
-  ip: string;
-  userAgent: string | null;
-}
 
 const audit = (p: Patient) => ({ orgId: p.orgId, actor: { kind: 'patient' as const, contactId: p.contactId }, origin: { ip: p.ip, userAgent: p.userAgent } });
 
