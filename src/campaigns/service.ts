@@ -15,6 +15,7 @@ import { appendAutomatic } from '../conversations/service.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
+import { clockTime, minutes } from '../orgs/hours.js';
 import { clinics } from '../orgs/schema.js';
 import { templateInOrg } from '../templates/service.js';
 import { renderTemplate } from '../templates/rules.js';
@@ -24,11 +25,6 @@ import { campaignRuns, campaigns, campaignSends } from './schema.js';
 type CampaignRow = typeof campaigns.$inferSelect;
 type BookingRow = typeof bookings.$inferSelect;
 
-const hhmm = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
-const minuteOf = (value: string) => {
-  const [h, m] = value.split(':').map(Number);
-  return h * 60 + m;
-};
 
 export const campaignJson = (c: CampaignRow) => ({
   id: c.id,
@@ -38,7 +34,7 @@ export const campaignJson = (c: CampaignRow) => ({
   templateId: c.templateId,
   channel: c.channel,
   clinicId: c.clinicId,
-  quietHours: { start: hhmm(c.quietStartMinute), end: hhmm(c.quietEndMinute) },
+  quietHours: { start: clockTime(c.quietStartMinute), end: clockTime(c.quietEndMinute) },
   urgent: c.urgent,
   active: c.active,
   createdAt: c.createdAt.toISOString(),
@@ -73,7 +69,7 @@ const columnsOf = (input: Partial<CampaignInput>) => ({
   ...(input.templateId !== undefined ? { templateId: input.templateId } : {}),
   ...(input.channel !== undefined ? { channel: input.channel } : {}),
   ...(input.clinicId !== undefined ? { clinicId: input.clinicId } : {}),
-  ...(input.quietHours ? { quietStartMinute: minuteOf(input.quietHours.start), quietEndMinute: minuteOf(input.quietHours.end) } : {}),
+  ...(input.quietHours ? { quietStartMinute: minutes(input.quietHours.start), quietEndMinute: minutes(input.quietHours.end) } : {}),
   ...(input.urgent !== undefined ? { urgent: input.urgent } : {}),
   ...(input.active !== undefined ? { active: input.active } : {}),
 });
@@ -149,14 +145,20 @@ function pickChannel(c: CampaignRow, contact: ContactRow): { channel: SendChanne
 
 type Outcome = { status: 'sent'; messageId: string } | { status: 'skipped'; reason: SkipReason } | { status: 'failed'; reason: string } | { status: 'already_sent' };
 
-async function sendOne(deps: Deps, c: CampaignRow, runId: string, booking: BookingRow, now: Date): Promise<Outcome> {
+/** What every send of one run shares: the template's text and the organization's clinics. */
+interface RunContext {
+  templateBody: string;
+  clinics: Map<string, typeof clinics.$inferSelect>;
+}
+
+async function sendOne(deps: Deps, c: CampaignRow, run: RunContext & { id: string }, booking: BookingRow, now: Date): Promise<Outcome> {
+  const runId = run.id;
   const [contact] = await deps.db.select().from(contacts).where(eq(contacts.id, booking.contactId));
-  const [clinic] = await deps.db.select().from(clinics).where(eq(clinics.id, booking.clinicId));
+  const clinic = run.clinics.get(booking.clinicId)!;
   const pick = pickChannel(c, contact);
   if ('skip' in pick) return { status: 'skipped', reason: pick.skip };
   if (quietHoursApply(pick.channel) && !c.urgent && inQuietHours(now, clinic.timezone, c.quietStartMinute, c.quietEndMinute)) return { status: 'skipped', reason: 'quiet_hours' };
-  const template = await templateInOrg(deps.db, c.orgId, c.templateId!);
-  const body = renderTemplate(template.body, { patient: { name: contact.name }, clinic, staff: { name: clinic.name }, appointment: { startsAt: booking.startsAt } });
+  const body = renderTemplate(run.templateBody, { patient: { name: contact.name }, clinic, staff: { name: clinic.name }, appointment: { startsAt: booking.startsAt } });
   try {
     return await deps.db.transaction(async (tx) => {
       // The 'sent' row first: a concurrent run that got here first makes this one stop at the unique index.
@@ -182,8 +184,12 @@ export async function runCampaign(deps: Deps, c: CampaignRow, opts: { record: 'a
   if (!due.length && opts.record === 'when_due') return null;
   const [run] = await deps.db.insert(campaignRuns).values({ campaignId: c.id, orgId: c.orgId, at: now }).returning();
   const counts = { sent: 0, skipped: 0, failed: 0 };
+  const shared: RunContext = {
+    templateBody: due.length ? (await templateInOrg(deps.db, c.orgId, c.templateId!)).body : '',
+    clinics: new Map((await deps.db.select().from(clinics).where(eq(clinics.orgId, c.orgId))).map((k) => [k.id, k])),
+  };
   for (const booking of due) {
-    const outcome = await sendOne(deps, c, run.id, booking, now);
+    const outcome = await sendOne(deps, c, { ...shared, id: run.id }, booking, now);
     if (outcome.status === 'already_sent' || outcome.status === 'sent') {
       if (outcome.status === 'sent') counts.sent++;
       continue;

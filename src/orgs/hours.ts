@@ -12,7 +12,11 @@ export const defaultOpeningHours: OpeningHours = Object.fromEntries(
   (['mon', 'tue', 'wed', 'thu', 'fri'] as const).map((d) => [d, [{ open: '08:00', close: '17:00' }]]),
 ) as OpeningHours;
 
-const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+/** "08:30" → 510, minutes since midnight. */
+export const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** 510 → "08:30". */
+export const clockTime = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
 /** The zone's offset from UTC at this instant, in minutes (New York in winter: -300). */
 function offsetAt(at: Date, timezone: string): number {

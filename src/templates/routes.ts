@@ -48,7 +48,7 @@ export function templateRoutes(app: App, deps: Deps): void {
 
   app.delete(
     '/api/v1/templates/:id',
-    { config: { access: { role: 'admin' } }, schema: { tags: ['templates'], summary: 'Delete a template', params: IdParams, response: responses({ 204: Type.Null() }, 404) } },
+    { config: { access: { role: 'admin' } }, schema: { tags: ['templates'], summary: 'Delete a template', params: IdParams, response: responses({ 204: Type.Null() }, 404, 409) } },
     async (request, reply) => {
       await deleteTemplate(deps, actorOf(request), request.params.id);
       return reply.code(204).send();

@@ -8,6 +8,7 @@ import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { placeholders, unknownPlaceholders } from './rules.js';
 import { templates } from './schema.js';
+import { campaigns } from '../campaigns/schema.js';
 
 const templateJson = (t: typeof templates.$inferSelect) => ({ id: t.id, name: t.name, body: t.body, createdAt: t.createdAt.toISOString() });
 
@@ -46,8 +47,13 @@ export async function updateTemplate(deps: Deps, actor: Actor, id: string, input
   }
 }
 
+/** Deletes a template no campaign sends; one in use answers 409 naming the campaigns (pause or change them first). */
 export async function deleteTemplate(deps: Deps, actor: Actor, id: string) {
   await templateInOrg(deps.db, actor.orgId, id);
+  const users = await deps.db.select({ name: campaigns.name }).from(campaigns).where(eq(campaigns.templateId, id));
+  if (users.length) {
+    throw new AppError('conflict', `campaign ${users.map((u) => `"${u.name}"`).join(', ')} sends this template; give it another template first`);
+  }
   await deps.db.transaction(async (tx) => {
     await tx.delete(templates).where(eq(templates.id, id));
     await recordAudit(tx, { ...auditActor(actor), action: 'template.delete', subject: { type: 'template', id } });

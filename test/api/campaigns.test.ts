@@ -88,6 +88,12 @@ describe('appointment reminders (M10)', () => {
     expect((await org.owner.post(`/api/v1/campaigns/${invite.body.id}/run`)).body.sent).toBe(0);
   });
 
+  it('keeps the template a campaign sends: deleting it is 409 naming the campaign, not a crash', async () => {
+    const refused = await org.owner.request('DELETE', `/api/v1/templates/${templateId}`);
+    expectProblem(refused, 409, 'conflict');
+    expect(refused.body.detail).toContain('"Appointment reminders"');
+  });
+
   it('is for admins, and walled off by organization', async () => {
     const nurse = await org.addUser('nurse');
     expectProblem(await nurse.client.get('/api/v1/campaigns'), 403, 'admin_only');

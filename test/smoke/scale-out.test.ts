@@ -3,7 +3,7 @@
  * an event stream open on web B; "is replying" too; every delivery job runs exactly once. They
  * start together on an empty database, which they migrate once between them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { openDatabase, type Database } from '../../src/db/client.js';
 import { FakeTwilio } from '../fakes/twilio.js';
 import pg from 'pg';
 import { dropDatabase, withDatabase } from '../setup/template.js';
+import { startFrontdesk, stopAll, until } from './support.js';
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `frontdesk_scale_${randomBytes(4).toString('hex')}`;
@@ -29,25 +30,8 @@ const freePort = () =>
     });
   });
 
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function start(role: 'web' | 'worker', env: Record<string, string>, port?: number): ChildProcess {
-  const child = spawn('node_modules/.bin/tsx', ['src/main.ts', '--role', role], {
-    env: { ...process.env, ...env, ...(port ? { PORT: String(port), HOST: '127.0.0.1' } : {}) },
-    detached: true,
-    stdio: 'ignore',
-  });
-  children.push(child);
-  return child;
-}
+const start = (role: 'web' | 'worker', env: Record<string, string>, port?: number) =>
+  startFrontdesk(children, ['--role', role], { ...env, ...(port ? { PORT: String(port), HOST: '127.0.0.1' } : {}) });
 
 beforeAll(async () => {
   // An empty database: the four processes start together and migrate it once between them.
@@ -78,13 +62,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of children) {
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  }
+  stopAll(children, 'SIGTERM');
   await database?.close();
   await twilio?.stop();
   await new Promise((r) => setTimeout(r, 500));

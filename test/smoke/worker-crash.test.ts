@@ -2,7 +2,7 @@
  * S3: a worker killed (SIGKILL) while the provider is still answering its send loses nothing: a new
  * worker takes the job back within seconds, and each try is made once, on its own attempt row.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -14,6 +14,7 @@ import type { App } from '../../src/http/types.js';
 import { systemClock } from '../../src/deps.js';
 import { FakeTwilio } from '../fakes/twilio.js';
 import { dropDatabase, prepareTemplate, withDatabase } from '../setup/template.js';
+import { startFrontdesk, stopAll, until } from './support.js';
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `frontdesk_crash_${randomBytes(4).toString('hex')}`;
@@ -44,13 +45,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of children) {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  stopAll(children, 'SIGKILL');
   await app?.close();
   await runtime?.close();
   await database?.close();
@@ -58,21 +53,7 @@ afterAll(async () => {
   await dropDatabase(adminUrl, dbName);
 });
 
-function startWorkerProcess(): ChildProcess {
-  const child = spawn('node_modules/.bin/tsx', ['src/main.ts', '--role', 'worker'], { env: { ...process.env, ...env }, detached: true, stdio: 'ignore' });
-  children.push(child);
-  return child;
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const startWorkerProcess = () => startFrontdesk(children, ['--role', 'worker'], env);
 
 describe('a worker killed mid-send', () => {
   it('loses nothing and sends once per attempt record', async () => {
