@@ -70,10 +70,10 @@ async function lockAllowance(tx: Tx, orgId: string): Promise<void> {
  * the conversation held (stored, shown to no one) and answers 402 with the returned error.
  */
 export async function admitGuestConversation(tx: Tx, orgId: string, at: Date): Promise<{ admitted: true } | { admitted: false; error: AppError }> {
-  // Unlimited plans count nothing and so need not queue their posts behind one lock.
-  if ((await entitlementsOf(tx, orgId)).guestConversationsPerMonth === null) return { admitted: true };
-  await lockAllowance(tx, orgId);
   const current = await entitlementsOf(tx, orgId);
+  // Unlimited plans count nothing and so need not queue their posts behind one lock.
+  if (current.guestConversationsPerMonth === null) return { admitted: true };
+  await lockAllowance(tx, orgId);
   if (guestRoomLeft(current, await guestConversationsSince(tx, orgId, monthStart(at))) > 0) return { admitted: true };
   const error = await planRequired(tx, current, `More than ${current.guestConversationsPerMonth} new web conversations a month`, (e) => e.guestConversationsPerMonth === null);
   return { admitted: false, error };

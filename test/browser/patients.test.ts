@@ -120,11 +120,17 @@ describe('portal chat (P2, M12)', () => {
     await page.getByText('Cholesterol 180 mg/dL: normal.').waitFor();
     await eventually(async () => expect((await org.owner.get(`/api/v1/conversations/${id}`)).body.messages[1].status).toBe('read'));
 
+    const plan = await org.owner.post('/api/v1/artifacts', { contactId: contact.body.id, kind: 'treatment_plan', externalId: 'TP-PAULA', title: 'Two crowns, upper left' });
+    await org.owner.post(`/api/v1/conversations/${id}/messages`, { channel: 'portal', card: { kind: 'treatment_plan', artifactId: plan.body.id } });
+    const card = page.getByText('Two crowns, upper left');
+    await card.waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('link', { name: 'Open' }).getAttribute('href')).toMatch(/\/l\/[A-Za-z0-9_-]{32}$/);
+
     await page.getByLabel('Reply', { exact: true }).fill('Thank you!');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByText('Thank you!').waitFor();
     await page.screenshot({ path: `${artifacts}/portal-thread.png` });
     const staff = await org.owner.get(`/api/v1/conversations/${id}`);
-    expect(staff.body.messages[2]).toMatchObject({ direction: 'inbound', channel: 'portal', body: 'Thank you!' });
+    expect(staff.body.messages.at(-1)).toMatchObject({ direction: 'inbound', channel: 'portal', body: 'Thank you!' });
   });
 });

@@ -54,6 +54,7 @@ interface PortalMessage {
   status: string;
   createdAt: string;
   attachments: { id: string; filename: string; contentType: string; size: number }[];
+  card: { label: string; title: string; amount: string | null; link: string } | null;
 }
 
 const when = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
@@ -291,7 +292,13 @@ function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: Po
               {m.from} · <time dateTime={m.createdAt}>{when(m.createdAt)}</time>
               {m.direction === 'inbound' && <span className="sub"> · {m.status === 'read' ? 'Seen by the clinic' : 'Delivered'}</span>}
             </div>
-            {m.locked ? <div className="body locked">🔒 A sensitive message is waiting. Enter your password below to read it.</div> : <div className="body">{m.body}</div>}
+            {m.locked ? <div className="body locked">🔒 A sensitive message is waiting. Enter your password below to read it.</div> : m.card ? null : <div className="body">{m.body}</div>}
+            {m.card && (
+              <div className="card-preview">
+                {m.card.label}: <strong>{m.card.title}</strong>
+                {m.card.amount ? ` · ${m.card.amount}` : ''} — <a href={m.card.link}>Open</a>
+              </div>
+            )}
             {m.attachments.map((a) => (
               <a key={a.id} className="attachment" href={`/api/v1/portal/attachments/${a.id}`} target="_blank" rel="noreferrer">
                 {a.contentType.startsWith('image/') ? <img className="attachment-image" src={`/api/v1/portal/attachments/${a.id}`} alt={a.filename} /> : `${a.filename} (${Math.ceil(a.size / 1024)} KB)`}
