@@ -103,7 +103,7 @@ function conversationSelect(userId: string, db: DbOrTx) {
 
 type ConversationSelectRow = Awaited<ReturnType<ReturnType<typeof conversationSelect>['execute']>>[number];
 
-function conversationJson(row: ConversationSelectRow, now: Date = new Date()) {
+function conversationJson(row: ConversationSelectRow, now: Date) {
   const { c } = row;
   return {
     id: c.id,
@@ -137,10 +137,12 @@ function conversationJson(row: ConversationSelectRow, now: Date = new Date()) {
 }
 
 
-async function conversationById(db: DbOrTx, actor: Actor, id: string, now?: Date) {
+/** One conversation as the list shows it; `overdue` is judged by the clock the rest of the request uses. */
+async function conversationById(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, id: string) {
+  const db = deps.db;
   const [row] = await conversationSelect(actor.userId, db).where(and(eq(conversations.id, id), eq(conversations.orgId, actor.orgId), shownToStaff));
   if (!row) throw notFound('conversation');
-  return conversationJson(row, now);
+  return conversationJson(row, deps.clock.now());
 }
 
 const sender = alias(users, 'sender');
@@ -609,7 +611,7 @@ export async function startConversation(deps: Deps, actor: Actor, input: StartIn
     return { conversationId: conversation.id, messageId, joinedExisting: Boolean(existing) };
   });
   return {
-    conversation: await conversationById(deps.db, actor, result.conversationId),
+    conversation: await conversationById(deps, actor, result.conversationId),
     message: await messageById(deps.db, result.messageId),
     joinedExisting: result.joinedExisting,
   };
@@ -758,7 +760,7 @@ export async function getConversation(
   const contact = await contactInOrg(deps.db, actor.orgId, conversation.contactId);
   await recordAudit(deps.db, { ...auditActor(actor), action: 'conversation.view', subject: { type: 'conversation', id } });
   return {
-    ...(await conversationById(deps.db, actor, id, deps.clock.now())),
+    ...(await conversationById(deps, actor, id)),
     availableChannels: sendableChannels(contact, { hasGuestLink: (await currentGuestLink(deps.db, id)) !== null }),
     messages: items,
     nextCursor: rows.length > page.limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
@@ -841,7 +843,7 @@ export async function markSpam(deps: Deps, actor: Actor, id: string) {
     ]);
     await publish(tx, { type: 'conversation.updated', ...eventScope(conversation) });
   });
-  return conversationById(deps.db, actor, id);
+  return conversationById(deps, actor, id);
 }
 
 export async function changeState(deps: Deps, actor: Actor, id: string, action: StateAction) {
@@ -851,7 +853,7 @@ export async function changeState(deps: Deps, actor: Actor, id: string, action: 
     await recordAudit(tx, { ...auditActor(actor), action: `conversation.${action}`, subject: { type: 'conversation', id } });
     await publish(tx, { type: 'conversation.updated', ...eventScope(conversation) });
   });
-  return conversationById(deps.db, actor, id);
+  return conversationById(deps, actor, id);
 }
 
 export async function bulkChangeState(deps: Deps, actor: Actor, ids: string[], action: StateAction) {
@@ -887,7 +889,7 @@ export async function changeView(deps: Deps, actor: Actor, id: string, action: V
     .values({ conversationId: id, userId: actor.userId, [field]: value })
     .onConflictDoUpdate({ target: [conversationUserState.conversationId, conversationUserState.userId], set: { [field]: value } });
   await recordAudit(deps.db, { ...auditActor(actor), action: `conversation.${action}`, subject: { type: 'conversation', id } });
-  return conversationById(deps.db, actor, id);
+  return conversationById(deps, actor, id);
 }
 
 export async function assignConversation(deps: Deps, actor: Actor, id: string, userId: string | null) {
@@ -903,7 +905,7 @@ export async function assignConversation(deps: Deps, actor: Actor, id: string, u
       details: { from: conversation.assigneeId, to: userId },
     });
   });
-  return conversationById(deps.db, actor, id);
+  return conversationById(deps, actor, id);
 }
 
 export async function moveConversation(deps: Deps, actor: Actor, id: string, inboxId: string) {
@@ -919,7 +921,7 @@ export async function moveConversation(deps: Deps, actor: Actor, id: string, inb
       details: { from: conversation.inboxId, to: inboxId },
     });
   });
-  return conversationById(deps.db, actor, id);
+  return conversationById(deps, actor, id);
 }
 
 export async function logCall(
