@@ -1,21 +1,15 @@
 /**
- * `npm run bench:seed`: a large, realistic data set for the benchmarks and query-plan checks.
+ * `npm run bench:seed`: a large, realistic data set for the benchmarks (see dataset.ts for its shape).
  *
  *   npm run bench:seed -- --orgs 20 --clinics-per-org 5 --contacts 200000 --conversations 300000 --messages 3000000
  *
- * Names, emails and message texts come from @faker-js/faker as pools sent to PostgreSQL once;
- * rows are generated server-side in batches (INSERT … SELECT over generate_series), so the data
- * never crosses the wire row by row. Skew: a few clinics take most of the traffic, thread lengths
- * follow an exponential curve (many short threads, some long ones), every channel appears, 10% of
- * conversations are archived. The first organization's owner signs in as owner@org1.bench.test
- * / frontdesk-bench. Uses DATABASE_URL, or the embedded PostgreSQL under DATA_DIR.
+ * The first organization's owner signs in as owner@org1.bench.test / frontdesk-bench. Uses
+ * DATABASE_URL, or the embedded PostgreSQL under DATA_DIR.
  */
 import { parseArgs } from 'node:util';
-import { faker } from '@faker-js/faker';
-import { sql } from 'drizzle-orm';
-import { hashPassword } from '../src/auth/tokens.js';
 import { loadConfig } from '../src/config.js';
 import { openConfiguredDatabase } from '../src/db/open.js';
+import { benchPassword, seedDataSet } from './dataset.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,17 +21,6 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '42' },
   },
 });
-const size = {
-  orgs: Number(args.orgs),
-  clinics: Number(args['clinics-per-org']),
-  contacts: Number(args.contacts),
-  conversations: Number(args.conversations),
-  messages: Number(args.messages),
-};
-export const benchPassword = 'frontdesk-bench';
-
-/** A JS array as one PostgreSQL array parameter (drizzle would otherwise spread it into a row). */
-const pgArray = (values: string[]) => sql.param(`{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
 
 function progress(label: string, done: number, total: number, started: number): void {
   const width = 30;
@@ -47,123 +30,19 @@ function progress(label: string, done: number, total: number, started: number): 
   if (done >= total) process.stderr.write('\n');
 }
 
-async function main(): Promise<void> {
-  faker.seed(Number(args.seed));
-  const config = loadConfig(process.env);
-  const database = await openConfiguredDatabase(config, (m) => process.stderr.write(`${m}\n`));
-  const db = database.db;
-  const started = Date.now();
-  try {
-    const firstNames = Array.from({ length: 1500 }, () => faker.person.firstName());
-    const lastNames = Array.from({ length: 1500 }, () => faker.person.lastName());
-    const domains = Array.from({ length: 40 }, () => faker.internet.domainName());
-    const phrases = Array.from({ length: 800 }, () =>
-      faker.helpers.arrayElement([
-        () => `Can I move my appointment to ${faker.date.weekday()} ${faker.helpers.arrayElement(['morning', 'afternoon'])}?`,
-        () => `Is ${faker.helpers.arrayElement(['my crown', 'the cleaning', 'whitening', 'the X-ray', 'Invisalign'])} covered by ${faker.company.name()}?`,
-        () => `Your ${faker.helpers.arrayElement(['cleaning', 'check-up', 'filling', 'consultation'])} is confirmed for ${faker.date.weekday()} at ${faker.number.int({ min: 8, max: 17 })}:${faker.helpers.arrayElement(['00', '15', '30', '45'])}.`,
-        () => faker.lorem.sentence({ min: 6, max: 18 }),
-        () => `Please send the invoice for my last visit, ${faker.person.firstName()} asked for it.`,
-      ])(),
-    );
-    const passwordHash = await hashPassword(benchPassword);
-
-    // Organizations, clinics, a small team and an inbox each.
-    const orgIds: string[] = [];
-    for (let o = 1; o <= size.orgs; o++) {
-      const [{ id: orgId }] = (await db.execute<{ id: string }>(sql`insert into organizations (name, plan) values (${`${faker.company.name()} Dental`}, 'accelerator') returning id`)).rows;
-      orgIds.push(orgId);
-      for (let c = 1; c <= size.clinics; c++) {
-        await db.execute(sql`insert into clinics (org_id, name, slug, phone, address) values (${orgId}, ${`${faker.location.city()} Clinic`}, ${`bench-${o}-${c}-${faker.string.alphanumeric(6).toLowerCase()}`}, ${faker.phone.number({ style: 'international' })}, ${faker.location.streetAddress()})`);
-      }
-      await db.execute(sql`insert into inboxes (org_id, name) values (${orgId}, 'General')`);
-      await db.execute(sql`insert into users (org_id, name, email, password_hash, role, privileges)
-        select ${orgId}::uuid, ${`${faker.person.fullName()}`}, ${`owner@org${o}.bench.test`}, ${passwordHash}, 'main_admin'::role, '{send_messages,inbox,contacts}'::privilege[]
-        union all select ${orgId}::uuid, 'Staff ' || g, 'staff' || g || ${`@org${o}.bench.test`}, ${passwordHash}, 'receptionist'::role, '{send_messages,inbox,contacts}'::privilege[] from generate_series(1, 4) g`);
-    }
-    process.stderr.write(`organizations: ${size.orgs} × ${size.clinics} clinics\n`);
-
-    // Contacts: spread over organizations, the first ones larger (skew).
-    const batch = 20_000;
-    let t = Date.now();
-    for (let done = 0; done < size.contacts; done += batch) {
-      const n = Math.min(batch, size.contacts - done);
-      await db.execute(sql`
-        insert into contacts (org_id, type, name, phone, email, created_at)
-        select (${pgArray(orgIds)}::uuid[])[1 + floor(power(random(), 2) * ${orgIds.length})::int],
-               (case when random() < 0.3 then 'lead' else 'patient' end)::contact_type,
-               f || ' ' || l,
-               case when random() < 0.9 then '+1' || (200 + floor(random() * 700))::int || lpad((${done} + g)::text, 7, '0') end,
-               case when random() < 0.6 then lower(f || '.' || l || (${done} + g)::text || '@' || (${pgArray(domains)}::text[])[1 + floor(random() * ${domains.length})::int]) end,
-               now() - random() * interval '3 years'
-        from generate_series(1, ${n}) g,
-             lateral (select (${pgArray(firstNames)}::text[])[1 + floor(random() * ${firstNames.length})::int] as f, (${pgArray(lastNames)}::text[])[1 + floor(random() * ${lastNames.length})::int] as l) names`);
-      progress('contacts', done + n, size.contacts, t);
-    }
-
-    // Conversations: a contact each (contacts may have several), busy clinics weighted, all channels, 10% archived.
-    t = Date.now();
-    for (let done = 0; done < size.conversations; done += batch) {
-      const n = Math.min(batch, size.conversations - done);
-      await db.execute(sql`
-        with picked as (
-          select c.id as contact_id, c.org_id, row_number() over () as r
-          from (select id, org_id from contacts order by random() limit ${n}) c),
-        placed as (
-          select p.*, (select array_agg(id order by created_at) from clinics where org_id = p.org_id) as clinic_ids,
-                 (select id from inboxes where org_id = p.org_id limit 1) as inbox_id,
-                 (array['sms','sms','sms','email','email','whatsapp','portal','web'])[1 + floor(random() * 8)::int]::channel as ch,
-                 now() - power(random(), 2) * interval '540 days' as activity
-          from picked p)
-        insert into conversations (org_id, clinic_id, inbox_id, contact_id, channel, origin_channel, status, unread, archived_at, last_activity_at, created_at)
-        select org_id, clinic_ids[1 + floor(power(random(), 3) * array_length(clinic_ids, 1))::int], inbox_id, contact_id, ch, ch,
-               (case when random() < 0.35 then 'closed' else 'open' end)::conversation_status,
-               random() < 0.15,
-               case when random() < 0.10 then activity + interval '1 day' end,
-               activity, activity - interval '2 days'
-        from placed
-        on conflict do nothing`);
-      progress('conversations', done + n, size.conversations, t);
-    }
-    // Every open, unarchived pair must be unique: the insert above skips the rare clash.
-    const [{ n: conversationCount }] = (await db.execute<{ n: number }>(sql`select count(*)::int as n from conversations`)).rows;
-
-    // Messages: exponential thread lengths averaging messages/conversations.
-    t = Date.now();
-    const average = size.messages / Math.max(1, conversationCount);
-    const { rows: ids } = await db.execute<{ id: string }>(sql`select id from conversations where last_message_id is null order by id`);
-    let written = 0;
-    const chunk = Math.max(1, Math.floor(batch / Math.max(1, average)));
-    for (let i = 0; i < ids.length && written < size.messages; i += chunk) {
-      const slice = ids.slice(i, i + chunk).map((r) => r.id);
-      const { rows } = await db.execute<{ n: number }>(sql`
-        with lengths as (
-          select c.*, greatest(1, round(-ln(1 - random() * 0.999) * ${average}))::int as len
-          from conversations c where c.id = any(${pgArray(slice)}::uuid[])),
-        inserted as (
-          insert into messages (org_id, conversation_id, direction, channel, body, status, sender_user_id, created_at, status_at)
-          select l.org_id, l.id, d.direction::direction, l.channel,
-                 (${pgArray(phrases)}::text[])[1 + floor(random() * ${phrases.length})::int],
-                 (case when d.direction = 'inbound' then 'read' else 'delivered' end)::message_status,
-                 case when d.direction = 'outbound' then (select u.id from users u where u.org_id = l.org_id order by u.role limit 1) end,
-                 l.last_activity_at - (l.len - n) * interval '37 minutes', l.last_activity_at
-          from lengths l cross join generate_series(1, l.len) n
-          cross join lateral (select case when n % 2 = 1 then 'inbound' else 'outbound' end as direction) d
-          returning 1)
-        select count(*)::int as n from inserted`);
-      written += rows[0].n;
-      if (written < size.messages) progress('messages', written, size.messages, t);
-    }
-    progress('messages', size.messages, size.messages, t);
-    await db.execute(sql`
-      update conversations c set last_message_id = m.id
-      from (select distinct on (conversation_id) conversation_id, id from messages order by conversation_id, created_at desc) m
-      where m.conversation_id = c.id and c.last_message_id is null`);
-    await db.execute(sql`analyze`);
-    process.stderr.write(`done in ${Math.round((Date.now() - started) / 1000)} s: ${written.toLocaleString()} messages in ${conversationCount.toLocaleString()} conversations. Sign in as owner@org1.bench.test / ${benchPassword}\n`);
-  } finally {
-    await database.close();
-  }
+const config = loadConfig(process.env);
+const database = await openConfiguredDatabase(config, (m) => process.stderr.write(`${m}\n`));
+const started = Date.now();
+try {
+  const size = {
+    orgs: Number(args.orgs),
+    clinics: Number(args['clinics-per-org']),
+    contacts: Number(args.contacts),
+    conversations: Number(args.conversations),
+    messages: Number(args.messages),
+  };
+  const written = await seedDataSet(database.db, size, { seed: Number(args.seed), progress, log: (line) => process.stderr.write(`${line}\n`) });
+  process.stderr.write(`done in ${Math.round((Date.now() - started) / 1000)} s: ${written.messages.toLocaleString()} messages in ${written.conversations.toLocaleString()} conversations. Sign in as owner@org1.bench.test / ${benchPassword}\n`);
+} finally {
+  await database.close();
 }
-
-await main();

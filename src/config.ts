@@ -7,6 +7,8 @@ export interface Config {
   host: string;
   /** `postgres://…` of an external server, or null for the embedded PostgreSQL under `dataDir`. */
   databaseUrl: string | null;
+  /** `postgres://…` of a read replica for inbox lists, searches and counts; null reads the primary. */
+  readDatabaseUrl: string | null;
   dataDir: string;
   embeddedPgPort: number;
   /** Sign-in sessions end after this long without a request. */
@@ -67,11 +69,11 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-function databaseUrl(env: Env): string | null {
-  const raw = env.DATABASE_URL?.trim();
+function databaseUrl(env: Env, name = 'DATABASE_URL'): string | null {
+  const raw = env[name]?.trim();
   if (!raw) return null;
   if (!/^postgres(ql)?:\/\//.test(raw)) {
-    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+    throw new ConfigError(`${name} must start with postgres:// or postgresql://`);
   }
   return raw;
 }
@@ -145,6 +147,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = [])
     port,
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: databaseUrl(env),
+    readDatabaseUrl: databaseUrl(env, 'DATABASE_READ_URL'),
     dataDir,
     embeddedPgPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
     sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 15, 1, 24 * 60),

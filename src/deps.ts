@@ -13,6 +13,11 @@ export const systemClock: Clock = { now: () => new Date() };
 /** Everything a service needs from the outside world, built once by main.ts (or by a test). */
 export interface Deps {
   db: Db;
+  /**
+   * Where inbox lists, searches and counts read: a replica when DATABASE_READ_URL is set, else `db`.
+   * Only reads that may lag the primary by a moment belong here; a thread a user opens reads `db`.
+   */
+  readDb: Db;
   clock: Clock;
   config: Config;
   /** Change events from every process, for the live streams. */

@@ -2,7 +2,7 @@
 import { diskStorage } from './attachments/storage.js';
 import { buildChannels } from './channels/registry.js';
 import type { Config } from './config.js';
-import type { Database } from './db/client.js';
+import { openDatabase, type Database } from './db/client.js';
 import type { Clock, Deps } from './deps.js';
 import { startWorker, type DeliveryWorker } from './delivery/worker.js';
 import { startEventHub } from './realtime/hub.js';
@@ -23,7 +23,8 @@ export async function startRuntime(
   const log = opts.log ?? (() => {});
   const events = await startEventHub(database.url, log);
   const channels = buildChannels(config);
-  const deps: Deps = { db: database.db, clock: opts.clock, config, events, channels, storage: diskStorage(config.attachmentsDir) };
+  const replica = config.readDatabaseUrl ? openDatabase(config.readDatabaseUrl) : null;
+  const deps: Deps = { db: database.db, readDb: replica?.db ?? database.db, clock: opts.clock, config, events, channels, storage: diskStorage(config.attachmentsDir) };
   const worker = opts.worker ? await startWorker(deps, database.pool, log) : null;
   const smtpPort = config.email.inboundSmtpPort;
   const smtp = opts.smtp !== false && smtpPort !== null ? await startSmtpListener(deps, smtpPort, log) : null;
@@ -37,6 +38,7 @@ export async function startRuntime(
       await worker?.stop();
       channels.close();
       await events.close();
+      await replica?.close();
     },
   };
 }

@@ -39,7 +39,7 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
-async function cloneTemplate(): Promise<string> {
+export async function cloneTemplate(): Promise<string> {
   const adminUrl = inject('adminUrl');
   const name = `frontdesk_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -58,8 +58,8 @@ async function cloneTemplate(): Promise<string> {
 }
 
 /** One app per test file, on its own database; closed after the file's tests. */
-export async function setupApp(env: Record<string, string> = {}, opts: { worker?: boolean } = {}): Promise<TestContext> {
-  const url = await cloneTemplate();
+export async function setupApp(env: Record<string, string> = {}, opts: { worker?: boolean; databaseUrl?: string } = {}): Promise<TestContext> {
+  const url = opts.databaseUrl ?? (await cloneTemplate());
   const database = openDatabase(url, { max: 5 });
   const clock = new TestClock();
   const config = loadConfig({ DATABASE_URL: url, DATA_DIR: await tempDir(), WORKER_STALE_SECONDS: '2', ...env });

@@ -170,7 +170,7 @@ export async function listContacts(
   query: { q?: string; type?: ContactType; blocked?: boolean; limit: number; cursor?: string },
 ) {
   const cursor = readCursor(query.cursor);
-  const rows = await deps.db
+  const rows = await deps.readDb
     .select()
     .from(contacts)
     .where(

@@ -1020,7 +1020,7 @@ async function searchCondition(deps: Deps, actor: Actor, q: string): Promise<SQL
   // A phone number, typed however, finds the patient; its digits are not searched as message words
   // (every time and date in every message would match them, over the whole archive).
   const tsquery = phoneSearchTerms(q, deps.config.defaultCountry).e164 ? null : textSearchQuery(q);
-  const matching = deps.db
+  const matching = deps.readDb
     .select({ id: contacts.id })
     .from(contacts)
     .where(and(eq(contacts.orgId, actor.orgId), contactMatch(deps, q)));
@@ -1031,7 +1031,7 @@ async function searchCondition(deps: Deps, actor: Actor, q: string): Promise<SQL
   if (!tsquery) return byContact;
   const byText = inArray(
     conversations.id,
-    deps.db
+    deps.readDb
       .select({ id: messages.conversationId })
       .from(messages)
       .where(and(eq(messages.orgId, actor.orgId), sql`${messages.search} @@ to_tsquery('simple', ${tsquery})`)),
@@ -1060,7 +1060,7 @@ export async function listConversations(deps: Deps, actor: Actor, f: ListFilters
 
   // Two steps: the page's ids straight off the activity index, then the joins for those rows only.
   // One query joining first would join every conversation of the organization before sorting.
-  const page = await deps.db
+  const page = await deps.readDb
     .select({ id: conversations.id })
     .from(conversations)
     .where(
@@ -1095,7 +1095,7 @@ export async function listConversations(deps: Deps, actor: Actor, f: ListFilters
     .orderBy(newestFirst(conversations.lastActivityAt), newestFirst(conversations.id))
     .limit(f.limit + 1);
   const pageIds = page.slice(0, f.limit).map((r) => r.id);
-  const rows = pageIds.length ? await conversationSelect(actor.userId, deps.db).where(inArray(conversations.id, pageIds)) : [];
+  const rows = pageIds.length ? await conversationSelect(actor.userId, deps.readDb).where(inArray(conversations.id, pageIds)) : [];
   const now = deps.clock.now();
   const byId = new Map(rows.map((r) => [r.c.id, conversationJson(r, now)]));
   const items = pageIds.map((id) => byId.get(id)!);
@@ -1125,7 +1125,7 @@ function pinnedCondition(deps: Deps, actor: Actor, pinned: boolean): SQL {
 /** M8: unread open conversations the user can see, muted ones left out. */
 export async function unreadCount(deps: Deps, actor: Actor, clinicId?: string): Promise<number> {
   if (clinicId) assertClinicAccess(actor, clinicId);
-  const [row] = await deps.db
+  const [row] = await deps.readDb
     .select({ n: sql<number>`count(*)::int` })
     .from(conversations)
     .leftJoin(
