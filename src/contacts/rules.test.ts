@@ -28,13 +28,16 @@ describe('phone normalisation to E.164', () => {
 
 describe('phone search terms', () => {
   it.each([
-    ['(415) 555-0134', '+14155550134', '4155550134'],
-    ['+1 415 555 0134', '+14155550134', '14155550134'],
-    ['0134', null, '0134'],
-    ['Maria', null, null],
-    ['12', null, null],
-  ])('%j → e164 %j, digits %j', (q, e164, digits) => {
-    expect(phoneSearchTerms(q, 'US')).toEqual({ e164, digits });
+    ['(415) 555-0134', '+14155550134', '4155550134', true],
+    ['+1 415 555 0134', '+14155550134', '14155550134', true],
+    // Not a number that exists (no 372 area code), but typed as one: still only a phone search.
+    ['(372) 000-0643', null, '3720000643', true],
+    ['0134', null, '0134', false],
+    ['room 1234567', null, null, false],
+    ['Maria', null, null, false],
+    ['12', null, null, false],
+  ])('%j → e164 %j, digits %j, phone only %j', (q, e164, digits, phoneOnly) => {
+    expect(phoneSearchTerms(q, 'US')).toEqual({ e164, digits, phoneOnly });
   });
 });
 

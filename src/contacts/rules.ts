@@ -33,11 +33,13 @@ export function normalizePhone(input: string, defaultCountry: string): PhoneResu
 }
 
 /** What a search box's text means as a phone number: the E.164 form if it is one, else its digits. */
-export function phoneSearchTerms(query: string, defaultCountry: string): { e164: string | null; digits: string | null } {
+export function phoneSearchTerms(query: string, defaultCountry: string): { e164: string | null; digits: string | null; phoneOnly: boolean } {
   const digits = query.replace(/\D/g, '');
-  if (digits.length < 3 || /[a-z]/i.test(query)) return { e164: null, digits: null };
+  if (digits.length < 3 || /[a-z]/i.test(query)) return { e164: null, digits: null, phoneOnly: false };
   const phone = normalizePhone(query, defaultCountry);
-  return { e164: phone.ok ? phone.e164 : null, digits };
+  // Seven digits or more and nothing but phone punctuation: a number, even one that does not exist.
+  const phoneOnly = phone.ok || (digits.length >= 7 && /^[\d\s()+.\-]+$/.test(query.trim()));
+  return { e164: phone.ok ? phone.e164 : null, digits, phoneOnly };
 }
 
 const emailShape = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -155,6 +155,7 @@ export function contactMatch(deps: Deps, q: string): SQL {
   const phone = phoneSearchTerms(q, deps.config.defaultCountry);
   // A whole phone number names one contact: no need to look for it inside names and emails.
   if (phone.e164) return eq(contacts.phone, phone.e164);
+  if (phone.phoneOnly) return sql`${contacts.phone} like ${likePattern(phone.digits!)}`;
   const conditions: (SQL | undefined)[] = [
     sql`${contacts.name} ilike ${likePattern(q)}`,
     sql`${contacts.email} ilike ${likePattern(q)}`,

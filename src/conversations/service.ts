@@ -1019,7 +1019,7 @@ const contactIdsInline = 1000;
 async function searchCondition(deps: Deps, actor: Actor, q: string): Promise<SQL> {
   // A phone number, typed however, finds the patient; its digits are not searched as message words
   // (every time and date in every message would match them, over the whole archive).
-  const tsquery = phoneSearchTerms(q, deps.config.defaultCountry).e164 ? null : textSearchQuery(q);
+  const tsquery = phoneSearchTerms(q, deps.config.defaultCountry).phoneOnly ? null : textSearchQuery(q);
   const matching = deps.readDb
     .select({ id: contacts.id })
     .from(contacts)
