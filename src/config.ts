@@ -33,6 +33,8 @@ export interface Config {
   attachmentsDir: string;
   /** P1: how often the public message form may be used. */
   guestLimits: { perIp: Limit; perEmail: Limit; perThread: Limit };
+  /** Staff sign-in attempts one address may make (LOGIN_LIMIT_PER_IP, "max/seconds"). */
+  loginLimitPerIp: Limit;
   /** B3: the first wait before an outgoing webhook is tried again (it doubles each time). */
   webhookRetryBaseMs: number;
 }
@@ -167,6 +169,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = [])
     },
     attachmentsDir: path.resolve(env.ATTACHMENTS_DIR ?? path.join(dataDir, 'attachments')),
     webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 50, 3_600_000),
+    loginLimitPerIp: limit(env, 'LOGIN_LIMIT_PER_IP', { max: 30, windowSeconds: 900 }),
     guestLimits: {
       perIp: limit(env, 'GUEST_LIMIT_PER_IP', { max: 10, windowSeconds: 3600 }),
       perEmail: limit(env, 'GUEST_LIMIT_PER_EMAIL', { max: 5, windowSeconds: 3600 }),

@@ -9,6 +9,8 @@ export const errorStatus = {
   spam_suspected: 400,
   not_signed_in: 401,
   invalid_credentials: 401,
+  two_factor_required: 401,
+  invalid_code: 401,
   plan_required: 402,
   csrf: 403,
   forbidden: 403,
@@ -19,6 +21,8 @@ export const errorStatus = {
   doctor_conversation_exists: 403,
   clinician_not_participant: 403,
   reauth_required: 403,
+  two_factor_enrolment_required: 403,
+  emergency_reason_required: 403,
   sender_blocked: 403,
   not_found: 404,
   conflict: 409,
@@ -37,6 +41,7 @@ export const errorStatus = {
   attachments_not_allowed: 422,
   channel_unavailable: 422,
   rate_limited: 429,
+  account_locked: 429,
   provider_error: 502,
 } as const;
 

@@ -62,7 +62,9 @@ export async function setupApp(env: Record<string, string> = {}, opts: { worker?
   const url = opts.databaseUrl ?? (await cloneTemplate());
   const database = openDatabase(url, { max: 5 });
   const clock = new TestClock();
-  const config = loadConfig({ DATABASE_URL: url, DATA_DIR: await tempDir(), WORKER_STALE_SECONDS: '2', ...env });
+  // Every test signs in from 127.0.0.1 within one window of the test clock: the per-address sign-in
+  // limit is the security test's to set.
+  const config = loadConfig({ DATABASE_URL: url, DATA_DIR: await tempDir(), WORKER_STALE_SECONDS: '2', LOGIN_LIMIT_PER_IP: '10000/900', ...env });
   const runtime = await startRuntime(config, database, { clock, worker: opts.worker ?? false });
   const app = await buildApp(runtime.deps);
   afterAll(async () => {

@@ -16,6 +16,7 @@ const Entry = Type.Object({
   ip: Nullable(Type.String()),
   userAgent: Nullable(Type.String()),
   details: Nullable(Type.Record(Type.String(), Type.Unknown())),
+  outcome: Type.Union([Type.Literal('success'), Type.Literal('failure'), Type.Literal('denied')]),
 });
 
 export function auditRoutes(app: App, deps: Deps): void {

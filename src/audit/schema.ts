@@ -1,5 +1,7 @@
 import { bigserial, index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
 export const actorKindEnum = pgEnum('actor_kind', ['user', 'api_token', 'patient', 'system']);
 
 /**
@@ -20,6 +22,8 @@ export const auditLog = pgTable(
     ip: text('ip'),
     userAgent: text('user_agent'),
     details: jsonb('details').$type<Record<string, unknown>>(),
+    /** success, failure (wrong password, bad code) or denied (locked out, not allowed). */
+    outcome: text('outcome').$type<AuditOutcome>().notNull().default('success'),
     at: timestamp('at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [index('audit_org_at_idx').on(t.orgId, t.at.desc()), index('audit_subject_idx').on(t.orgId, t.subjectId)],

@@ -3,7 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import type { DbOrTx } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { auditLog } from './schema.js';
+import { auditLog, type AuditOutcome } from './schema.js';
 
 /** Where a request came from, as the audit log keeps it. */
 export interface Origin {
@@ -24,6 +24,8 @@ export interface AuditEntry {
   subject: { type: string; id?: string | null };
   /** Identifiers and changed settings only: never message text or other health information. */
   details?: Record<string, unknown>;
+  /** Success unless said otherwise: a refused attempt is recorded too. */
+  outcome?: AuditOutcome;
 }
 
 /** M13: write one entry, inside the caller's transaction when it has one, so the entry and the change land together. */
@@ -42,6 +44,7 @@ export async function recordAudit(db: DbOrTx, entry: AuditEntry | AuditEntry[]):
       ip: e.origin?.ip ?? null,
       userAgent: e.origin?.userAgent ?? null,
       details: e.details ?? null,
+      outcome: e.outcome ?? 'success',
     })),
   );
 }

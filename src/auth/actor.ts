@@ -14,6 +14,8 @@ export interface Actor {
   via: { kind: 'session'; tokenHash: string; csrfToken: string } | { kind: 'api_token'; tokenId: string };
   ip: string;
   userAgent: string | null;
+  /** The organization requires two-factor sign-in and this user has not enrolled: only enrolment is open. */
+  mustEnrolTwoFactor: boolean;
 }
 
 /** What a route demands beyond being signed in. `privileges` means any one of them. */

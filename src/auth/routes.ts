@@ -6,7 +6,8 @@ import { actorOf, type App, clientOrigin } from '../http/types.js';
 import { me, signup } from '../orgs/service.js';
 import { Me } from '../orgs/routes.js';
 import { sessionLifetimeMs, passwordMaxLength } from './rules.js';
-import { actorFromSession, createApiToken, listApiTokens, login, logout, revokeApiToken, sessionCookie } from './service.js';
+import { actorFromSession, createApiToken, listApiTokens, login, logout, logoutEverywhere, revokeApiToken, sessionCookie, unlockUser } from './service.js';
+import { confirmTwoFactor, disableTwoFactor, enrolTwoFactor } from './two-factor.js';
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
 const Password = Type.String({ minLength: 1, maxLength: passwordMaxLength });
@@ -65,8 +66,14 @@ export function authRoutes(app: App, deps: Deps): void {
       schema: {
         tags: ['auth'],
         summary: 'Sign in; sets an HttpOnly session cookie and answers with the CSRF token',
-        body: Type.Object({ email: Email, password: Password }),
-        response: responses({ 200: Me }),
+        description:
+          'With two-factor sign-in on, the first attempt without `code` answers 401 `two_factor_required`. Five wrong passwords or codes in a row lock the account for 15 minutes (429 `account_locked`, Retry-After); one address may try 30 times in 15 minutes.',
+        body: Type.Object({
+          email: Email,
+          password: Password,
+          code: Type.Optional(Type.String({ minLength: 1, maxLength: 20, description: 'the authenticator app\'s 6-digit code, or a recovery code' })),
+        }),
+        response: responses({ 200: Me }, 429),
       },
     },
     async (request, reply) => {
@@ -82,6 +89,69 @@ export function authRoutes(app: App, deps: Deps): void {
     async (request, reply) => {
       await logout(deps, actorOf(request));
       reply.clearCookie(sessionCookie, { path: '/' });
+      return { ok: true };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout-everywhere',
+    { schema: { tags: ['auth'], summary: 'Sign out every session of this user, on every device (this one too)', response: responses({ 200: Type.Object({ ended: Type.Integer() }) }) } },
+    async (request, reply) => {
+      const ended = await logoutEverywhere(deps, actorOf(request));
+      reply.clearCookie(sessionCookie, { path: '/' });
+      return { ended };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/two-factor/enrol',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Start two-factor sign-in: a new TOTP secret and its otpauth:// URI for an authenticator app (off until confirmed)',
+        response: responses({ 200: Type.Object({ secret: Type.String(), uri: Type.String() }) }, 409),
+      },
+    },
+    async (request) => enrolTwoFactor(deps, actorOf(request)),
+  );
+
+  app.post(
+    '/api/v1/auth/two-factor/confirm',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Turn two-factor sign-in on with a first code; answers ten one-time recovery codes, shown this once',
+        body: Type.Object({ code: Type.String({ minLength: 6, maxLength: 8, pattern: '^[0-9 ]+$' }) }),
+        response: responses({ 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }) }, 409),
+      },
+    },
+    async (request) => confirmTwoFactor(deps, actorOf(request), request.body.code),
+  );
+
+  app.post(
+    '/api/v1/auth/two-factor/disable',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Turn two-factor sign-in off (asks for the password again)',
+        body: Type.Object({ password: Password }),
+        response: responses({ 200: Ok }),
+      },
+    },
+    async (request) => {
+      await disableTwoFactor(deps, actorOf(request), request.body.password);
+      return { ok: true };
+    },
+  );
+
+  app.post(
+    '/api/v1/users/:id/unlock',
+    {
+      config: { access: { role: 'admin' } },
+      schema: { tags: ['auth'], summary: 'Lift a sign-in lockout before its 15 minutes are over (admin)', params: IdParams, response: responses({ 200: Ok }) },
+    },
+    async (request) => {
+      await unlockUser(deps, actorOf(request), request.params.id);
       return { ok: true };
     },
   );

@@ -3,8 +3,11 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { effectivePrivileges, isAdmin, type Privilege, type Role } from '../orgs/rules.js';
 import { userClinicIds, users } from '../orgs/schema.js';
+import { spend } from '../ratelimit/service.js';
+import { isBreachedPassword } from './breached.js';
+import { checkSecondFactor } from './two-factor.js';
 import type { Actor } from './actor.js';
-import { passwordProblem, sessionIsLive, sessionLifetimeMs, shouldTouchSession } from './rules.js';
+import { afterFailedLogin, isLocked, passwordProblem, sessionIsLive, sessionLifetimeMs, shouldTouchSession } from './rules.js';
 import { apiTokens, sessions } from './schema.js';
 import { hashPassword, newSecret, safeEqual, sha256, verifyPassword } from './tokens.js';
 import { recordAudit, type Origin } from '../audit/service.js';
@@ -13,7 +16,7 @@ import type { DbOrTx } from '../db/client.js';
 export const sessionCookie = 'fd_session';
 
 
-type UserRow = typeof users.$inferSelect & { clinicIds: string[] };
+type UserRow = typeof users.$inferSelect & { clinicIds: string[]; orgRequiresTwoFactor: boolean };
 
 const userWithClinics = {
   id: users.id,
@@ -26,6 +29,12 @@ const userWithClinics = {
   deactivatedAt: users.deactivatedAt,
   createdAt: users.createdAt,
   clinicIds: userClinicIds,
+  failedLogins: users.failedLogins,
+  lockedUntil: users.lockedUntil,
+  totpSecret: users.totpSecret,
+  totpEnabledAt: users.totpEnabledAt,
+  recoveryCodes: users.recoveryCodes,
+  orgRequiresTwoFactor: sql<boolean>`(select o.require_two_factor from organizations o where o.id = ${users.orgId})`,
 };
 
 function actorOf(user: UserRow, via: Actor['via'], origin: Origin): Actor {
@@ -40,11 +49,12 @@ function actorOf(user: UserRow, via: Actor['via'], origin: Origin): Actor {
     via,
     ip: origin.ip,
     userAgent: origin.userAgent,
+    mustEnrolTwoFactor: via.kind === 'session' && user.orgRequiresTwoFactor && !user.totpEnabledAt,
   };
 }
 
 export function checkPassword(password: string, who: { email: string; name: string }): void {
-  const reason = passwordProblem(password, who);
+  const reason = passwordProblem(password, { ...who, breached: isBreachedPassword });
   if (reason) throw new AppError('invalid_input', `password ${reason}`, { errors: [{ field: 'body.password', message: reason }] });
 }
 
@@ -66,29 +76,81 @@ export async function createSession(deps: Deps, tx: DbOrTx, user: { id: string; 
   return { token, csrfToken };
 }
 
-export async function login(deps: Deps, input: { email: string; password: string }, origin: Origin) {
+export async function login(deps: Deps, input: { email: string; password: string; code?: string }, origin: Origin) {
+  const now = deps.clock.now();
+  // Guessing spread over many accounts from one address is throttled too, not only per account.
+  await spend(deps.db, `login:${origin.ip}`, deps.config.loginLimitPerIp, now, 'sign-in attempts from one address');
   const [user] = await deps.db
     .select(userWithClinics)
     .from(users)
     .where(sql`lower(${users.email}) = ${input.email.trim().toLowerCase()}`);
   const active = user && !user.deactivatedAt ? user : undefined;
+  if (active && isLocked(active.lockedUntil, now)) {
+    await recordAudit(deps.db, { orgId: active.orgId, actor: { kind: 'user', userId: active.id }, origin, action: 'auth.login_locked', subject: { type: 'user', id: active.id }, outcome: 'denied' });
+    throw accountLocked(active.lockedUntil!, now);
+  }
   const ok = await verifyPassword(active?.passwordHash ?? null, input.password);
   if (!active || !ok) {
-    if (user) {
-      await recordAudit(deps.db, {
-        orgId: user.orgId,
-        actor: { kind: 'user', userId: user.id },
-        origin,
-        action: 'auth.login_failed',
-        subject: { type: 'user', id: user.id },
-      });
-    }
+    if (user) await failedLogin(deps, user, origin, 'password');
     throw new AppError('invalid_credentials', 'that email and password do not match an active account');
   }
+  if (active.totpEnabledAt) {
+    if (!input.code) throw new AppError('two_factor_required', 'this account signs in with a code from its authenticator app (or a recovery code): send it as "code"');
+    const second = checkSecondFactor(active, input.code, now);
+    if (!second.ok) {
+      await failedLogin(deps, active, origin, 'code');
+      throw new AppError('invalid_code', 'that code is wrong or expired; codes change every 30 seconds');
+    }
+    if (second.usedRecoveryCode) {
+      await deps.db.update(users).set({ recoveryCodes: second.remainingRecoveryCodes }).where(eq(users.id, active.id));
+      await recordAudit(deps.db, { orgId: active.orgId, actor: { kind: 'user', userId: active.id }, origin, action: 'auth.recovery_code_used', subject: { type: 'user', id: active.id }, details: { remaining: second.remainingRecoveryCodes.length } });
+    }
+  }
+  if (active.failedLogins || active.lockedUntil) await deps.db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, active.id));
   const session = await createSession(deps, deps.db, active, origin);
   const actor = actorOf(active, { kind: 'session', tokenHash: sha256(session.token), csrfToken: session.csrfToken }, origin);
-  await recordAudit(deps.db, { ...auditActor(actor), action: 'auth.login', subject: { type: 'user', id: active.id } });
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'auth.login', subject: { type: 'user', id: active.id }, details: { twoFactor: !!active.totpEnabledAt } });
   return { session, actor };
+}
+
+function accountLocked(until: Date, now: Date): AppError {
+  const wait = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
+  return new AppError('account_locked', `too many wrong attempts: this account is locked for ${Math.ceil(wait / 60)} min; an admin can unlock it sooner`, { retryAfterSeconds: wait });
+}
+
+/** Counts a wrong password or code; the one that reaches the limit locks the account (audited). */
+async function failedLogin(deps: Deps, user: UserRow, origin: Origin, what: 'password' | 'code'): Promise<void> {
+  const now = deps.clock.now();
+  const [row] = await deps.db
+    .update(users)
+    .set({ failedLogins: sql`${users.failedLogins} + 1` })
+    .where(eq(users.id, user.id))
+    .returning({ failedLogins: users.failedLogins });
+  const next = afterFailedLogin(row.failedLogins - 1, now);
+  const who = { orgId: user.orgId, actor: { kind: 'user' as const, userId: user.id }, origin, subject: { type: 'user', id: user.id } };
+  await recordAudit(deps.db, { ...who, action: 'auth.login_failed', outcome: 'failure', details: { wrong: what, inARow: next.failedLogins } });
+  if (next.lockedUntil) {
+    await deps.db.update(users).set({ lockedUntil: next.lockedUntil }).where(eq(users.id, user.id));
+    await recordAudit(deps.db, { ...who, action: 'auth.locked', outcome: 'denied', details: { until: next.lockedUntil.toISOString() } });
+  }
+}
+
+/** Ends every session of the user, this one included (a lost laptop, a shared computer). */
+export async function logoutEverywhere(deps: Deps, actor: Actor): Promise<number> {
+  const ended = await deps.db.delete(sessions).where(eq(sessions.userId, actor.userId)).returning({ tokenHash: sessions.tokenHash });
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'auth.logout_everywhere', subject: { type: 'user', id: actor.userId }, details: { sessions: ended.length } });
+  return ended.length;
+}
+
+/** An admin lifts a lockout early. */
+export async function unlockUser(deps: Deps, actor: Actor, userId: string): Promise<void> {
+  const [row] = await deps.db
+    .update(users)
+    .set({ failedLogins: 0, lockedUntil: null })
+    .where(and(eq(users.id, userId), eq(users.orgId, actor.orgId)))
+    .returning({ id: users.id });
+  if (!row) throw new AppError('not_found', 'user not found');
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'auth.unlocked', subject: { type: 'user', id: userId } });
 }
 
 export async function logout(deps: Deps, actor: Actor): Promise<void> {

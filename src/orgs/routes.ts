@@ -4,7 +4,7 @@ import { IdParams, Nullable, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import { plans, privileges, roles } from './rules.js';
 import { weekdays } from './hours.js';
-import { createClinic, updateClinic, createInbox, createUser, listClinics, listInboxes, listUsers, renameInbox, updateUser } from './service.js';
+import { createClinic, updateClinic, createInbox, createUser, listClinics, listInboxes, listUsers, renameInbox, requireTwoFactor, updateUser } from './service.js';
 
 const Role = Type.Union(roles.map((r) => Type.Literal(r)));
 const StaffRole = Type.Union(roles.filter((r) => r !== 'main_admin').map((r) => Type.Literal(r)));
@@ -54,6 +54,11 @@ export const Me = Type.Object({
   csrfToken: Nullable(Type.String({ description: 'send as X-CSRF-Token on cookie-authenticated writes' })),
   sessionIdleMinutes: Type.Integer({ description: 'a session ends after this long without a request' }),
   simulator: Type.Boolean({ description: 'whether the offline simulator routes are on' }),
+  security: Type.Object({
+    twoFactorEnabled: Type.Boolean(),
+    organizationRequiresTwoFactor: Type.Boolean(),
+    mustEnrolTwoFactor: Type.Boolean({ description: 'true: every other route answers 403 two_factor_enrolment_required until enrolment' }),
+  }),
 });
 
 export function orgRoutes(app: App, deps: Deps): void {
@@ -133,6 +138,20 @@ export function orgRoutes(app: App, deps: Deps): void {
       schema: { tags: ['organization'], summary: 'Rename an inbox', params: IdParams, body: Type.Object({ name: Name }), response: responses({ 200: Inbox }, 404, 409) },
     },
     async (request) => renameInbox(deps, actorOf(request), request.params.id, request.body),
+  );
+
+  app.put(
+    '/api/v1/organization/two-factor',
+    {
+      config: { access: { role: 'admin' } },
+      schema: {
+        tags: ['organization'],
+        summary: 'Require two-factor sign-in for every staff member (admin); those without it may only enrol until they do',
+        body: Type.Object({ required: Type.Boolean() }),
+        response: responses({ 200: Type.Object({ required: Type.Boolean() }) }),
+      },
+    },
+    async (request) => ({ required: await requireTwoFactor(deps, actorOf(request), request.body.required) }),
   );
 
   app.get(

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { plans, privileges, roles } from './rules.js';
 import type { OpeningHours } from './hours.js';
 
@@ -13,6 +13,8 @@ export const organizations = pgTable('organizations', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull(),
   plan: planEnum('plan').notNull().default('free'),
+  /** Staff must sign in with a second factor (TOTP); those without one may only enrol. */
+  requireTwoFactor: boolean('require_two_factor').notNull().default(false),
   createdAt: createdAt(),
 });
 
@@ -51,6 +53,14 @@ export const users = pgTable(
     privileges: privilegeEnum('privileges').array().notNull().default(sql`'{}'`),
     createdAt: createdAt(),
     deactivatedAt: timestamp('deactivated_at', { withTimezone: true, precision: 3 }),
+    /** Wrong passwords or codes in a row; reset by a successful sign-in. */
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true, precision: 3 }),
+    /** TOTP secret (base32): pending until `totpEnabledAt` is set by a first correct code. */
+    totpSecret: text('totp_secret'),
+    totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true, precision: 3 }),
+    /** SHA-256 of the unused one-time recovery codes. */
+    recoveryCodes: text('recovery_codes').array().notNull().default(sql`'{}'`),
   },
   (t) => [
     uniqueIndex('users_email_key').on(sql`lower(${t.email})`),

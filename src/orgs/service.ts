@@ -101,6 +101,7 @@ export async function signup(
 
 export async function me(deps: Deps, actor: Actor) {
   const [org] = await deps.db.select().from(organizations).where(eq(organizations.id, actor.orgId));
+  const [user] = await deps.db.select({ totpEnabledAt: users.totpEnabledAt }).from(users).where(eq(users.id, actor.userId));
   return {
     user: { id: actor.userId, name: actor.name, email: actor.email, role: actor.role },
     role: actor.role,
@@ -111,6 +112,7 @@ export async function me(deps: Deps, actor: Actor) {
     csrfToken: actor.via.kind === 'session' ? actor.via.csrfToken : null,
     sessionIdleMinutes: deps.config.sessionIdleMinutes,
     simulator: deps.config.simulator,
+    security: { twoFactorEnabled: !!user?.totpEnabledAt, organizationRequiresTwoFactor: org.requireTwoFactor, mustEnrolTwoFactor: actor.mustEnrolTwoFactor },
   };
 }
 
@@ -384,4 +386,13 @@ export async function assignableUser(db: DbOrTx, orgId: string, userId: string, 
     throw new AppError('invalid_input', `${row.name} does not work at this conversation's clinic`);
   }
   return row;
+}
+
+/** Turns the organization's two-factor requirement on or off (audited as a setting change). */
+export async function requireTwoFactor(deps: Deps, actor: Actor, required: boolean): Promise<boolean> {
+  const [self] = await deps.db.select({ totpEnabledAt: users.totpEnabledAt }).from(users).where(eq(users.id, actor.userId));
+  if (required && !self?.totpEnabledAt) throw new AppError('conflict', 'turn on two-factor sign-in for yourself first, so the requirement cannot shut you out');
+  await deps.db.update(organizations).set({ requireTwoFactor: required }).where(eq(organizations.id, actor.orgId));
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'organization.two_factor_requirement', subject: { type: 'organization', id: actor.orgId }, details: { required } });
+  return required;
 }
