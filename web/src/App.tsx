@@ -13,6 +13,7 @@ import { Nav } from './Nav';
 import { usePath } from './router';
 
 import { SignIn } from './SignIn';
+import { TwoFactor } from './Security';
 import { useLive } from './useLive';
 import type { Me } from './types';
 
@@ -65,6 +66,17 @@ export function App() {
 
   if (me === undefined) return <p className="loading">Loading…</p>;
   if (me === null) return <SignIn notice={notice} onSignedIn={signedIn} />;
+  if (me.security.mustEnrolTwoFactor) {
+    return (
+      <main className="signin">
+        <div className="card">
+          <h1>Set up two-factor sign-in</h1>
+          <p>{me.organization.name} requires a code from an authenticator app at every sign-in. Set it up to continue.</p>
+          <TwoFactor onChange={() => void api<Me>('/api/v1/me').then(signedIn)} />
+        </div>
+      </main>
+    );
+  }
   return (
     <Shell
       me={me}

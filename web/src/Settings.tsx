@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { api, post } from './api';
 import type { Me } from './types';
 import { Campaigns, Webhooks } from './Automation';
+import { Security } from './Security';
 
 const privilegeNames = { send_messages: 'Send messages', inbox: 'SMS inbox', contacts: 'Contacts (CRM)' } as const;
 type Privilege = keyof typeof privilegeNames;
@@ -20,6 +21,7 @@ export function Settings({ me }: { me: Me }) {
     (me.privileges.includes('contacts') || me.privileges.includes('send_messages')) && ['optouts', 'Opted-out patients'],
     me.privileges.includes('inbox') && ['sms', 'Two-way SMS'],
     ['plan', 'Plan'],
+    ['security', 'Security'],
   ].filter(Boolean) as [string, string][];
   const [section, setSection] = useState(sections[0]![0]);
   return (
@@ -41,6 +43,7 @@ export function Settings({ me }: { me: Me }) {
         {section === 'public' && <PublicPages />}
         {section === 'campaigns' && <Campaigns />}
         {section === 'webhooks' && <Webhooks />}
+        {section === 'security' && <Security me={me} />}
       </section>
     </main>
   );

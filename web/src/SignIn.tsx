@@ -1,19 +1,27 @@
 import { useState, type FormEvent } from 'react';
-import { post } from './api';
+import { ApiError, post } from './api';
 import type { Me } from './types';
 
 export function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn: (me: Me) => void }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Two-factor accounts answer the first attempt with two_factor_required: then the code field shows.
+  const [askCode, setAskCode] = useState(false);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
+    const code = String(form.get('code') ?? '').trim();
     setBusy(true);
     try {
-      onSignedIn(await post<Me>('/api/v1/auth/login', { email: form.get('email'), password: form.get('password') }));
+      onSignedIn(await post<Me>('/api/v1/auth/login', { email: form.get('email'), password: form.get('password'), ...(code ? { code } : {}) }));
     } catch (err) {
-      setError((err as Error).message);
+      if (err instanceof ApiError && err.code === 'two_factor_required') {
+        setAskCode(true);
+        setError(null);
+      } else {
+        setError((err as Error).message);
+      }
     } finally {
       setBusy(false);
     }
@@ -33,6 +41,12 @@ export function SignIn({ notice, onSignedIn }: { notice: string | null; onSigned
           Password
           <input name="password" type="password" autoComplete="current-password" required />
         </label>
+        {askCode && (
+          <label>
+            Code from your authenticator app (or a recovery code)
+            <input name="code" autoComplete="one-time-code" inputMode="text" required autoFocus />
+          </label>
+        )}
         <button type="submit" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>

@@ -10,6 +10,7 @@ export interface Me {
   csrfToken: string | null;
   sessionIdleMinutes: number;
   simulator: boolean;
+  security: { twoFactorEnabled: boolean; organizationRequiresTwoFactor: boolean; mustEnrolTwoFactor: boolean };
 }
 
 export interface ConversationItem {

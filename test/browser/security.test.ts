@@ -1,0 +1,66 @@
+/** Issue 8 in the browser: setting up two-factor sign-in from Settings, then signing in with a code. */
+import type { Browser, Page } from 'playwright-core';
+import { Secret, TOTP } from 'otpauth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { password, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
+import { launchBrowser, seriousViolations } from './support.js';
+
+let ctx: TestContext;
+let base: string;
+let browser: Browser;
+let org: Org;
+
+beforeAll(async () => {
+  ctx = await setupApp();
+  base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await launchBrowser();
+  org = await signupOrg(ctx.app, 'Two Factor Dental');
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The code the authenticator app would show at the server's (test) clock. */
+function codeFor(secret: string): string {
+  const at = ctx.clock.now();
+  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: at.getTime() });
+}
+
+async function signInPage(): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  await page.goto(base);
+  await page.getByLabel('Email').fill(org.me.user.email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return page;
+}
+
+describe('two-factor sign-in in the web app', () => {
+  let secret: string;
+
+  it('is set up from Settings → Security, and shows the recovery codes once', async () => {
+    const page = await signInPage();
+    await page.getByRole('list', { name: 'Conversations' }).waitFor();
+    await page.goto(`${base}/settings`);
+    await page.getByRole('button', { name: 'Security' }).click();
+    await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+    secret = (await page.getByLabel('Secret key').textContent())!.trim();
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    await page.getByLabel('The 6-digit code it shows').fill(codeFor(secret));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await expect.poll(() => page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').count()).toBe(10);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('then asks for the code after the password', async () => {
+    const page = await signInPage();
+    const code = page.getByLabel(/Code from your authenticator app/);
+    await code.waitFor();
+    await code.fill('000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText(/wrong or expired/).waitFor();
+    await code.fill(codeFor(secret));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('list', { name: 'Conversations' }).waitFor();
+  });
+});
