@@ -1,5 +1,6 @@
 /** Builds the Fastify app from the modules. No logic of its own; it never listens (main.ts does). */
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -61,6 +62,29 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   app.decorate('routeTable', routeTable);
 
   await app.register(fastifyCookie);
+  // Transmission and browser safeguards on every answer: HSTS, a CSP without inline scripts, no
+  // framing, no referrer leaving the site (a thread's URL names a conversation), no MIME sniffing.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -80,7 +104,8 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
       security: [{ session: [] }, { bearer: [] }],
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // The API explorer's page has inline styles of its own; it reads no patient data.
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   const pageFallback = await webRoutes(app);
   registerErrorHandling(app, pageFallback);

@@ -29,8 +29,7 @@ afterAll(async () => {
 });
 
 async function newPage(): Promise<Page> {
-  // bypassCSP lets the test inject axe-core; the pages' own scripts run under their real policy.
-  return (await browser.newContext({ viewport: { width: 1000, height: 800 }, bypassCSP: true })).newPage();
+  return (await browser.newContext({ viewport: { width: 1000, height: 800 } })).newPage();
 }
 
 describe('the guest journey (P1)', () => {

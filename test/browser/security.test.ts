@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { password, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
-import { launchBrowser, seriousViolations } from './support.js';
+import { cspRefusals, launchBrowser, seriousViolations } from './support.js';
 
 let ctx: TestContext;
 let base: string;
@@ -26,8 +26,11 @@ function codeFor(secret: string): string {
   return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: at.getTime() });
 }
 
+let refusals: string[] = [];
+
 async function signInPage(): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  refusals = cspRefusals(page);
   await page.goto(base);
   await page.getByLabel('Email').fill(org.me.user.email);
   await page.getByLabel('Password').fill(password);
@@ -50,6 +53,8 @@ describe('two-factor sign-in in the web app', () => {
     await page.getByRole('button', { name: 'Turn on' }).click();
     await expect.poll(() => page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').count()).toBe(10);
     expect(await seriousViolations(page)).toEqual([]);
+    // The app runs whole under the strict policy: nothing inline was refused.
+    expect(refusals).toEqual([]);
   });
 
   it('then asks for the code after the password', async () => {
@@ -62,5 +67,6 @@ describe('two-factor sign-in in the web app', () => {
     await code.fill(codeFor(secret));
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('list', { name: 'Conversations' }).waitFor();
+    expect(refusals).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 /** What every browser test shares: Debian's chromium, and an accessibility check with axe-core. */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -9,10 +10,25 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** axe-core's serious and critical findings on the page, as readable lines (the page's context needs bypassCSP). */
+let axeSource: string | undefined;
+
+/**
+ * axe-core's serious and critical findings on the page, as readable lines. axe goes in through the
+ * DevTools protocol (page.evaluate), which the page's Content-Security-Policy does not govern, so
+ * the pages are tested under their real policy.
+ */
 export async function seriousViolations(page: Page): Promise<string[]> {
-  const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-  await page.addScriptTag({ path: axePath });
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(axeSource);
   const result = await page.evaluate(async () => (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run());
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** Collects the page's Content-Security-Policy refusals (an inline script or style the policy blocked). */
+export function cspRefusals(page: Page): string[] {
+  const refusals: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) refusals.push(m.text());
+  });
+  return refusals;
 }
