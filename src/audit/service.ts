@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import type { DbOrTx } from '../db/client.js';
 import type { Deps } from '../deps.js';
@@ -53,11 +53,35 @@ export interface AuditQuery {
   userId?: string;
   /** A subject, or a conversation whose messages' entries name it in their details. */
   subjectId?: string;
+  /** A patient (contact): entries about them, their conversations and those conversations' messages. */
+  patientId?: string;
   action?: string;
+  outcome?: AuditOutcome;
   from?: string;
   to?: string;
   limit?: number;
   cursor?: string;
+}
+
+function auditConditions(actor: Actor, q: AuditQuery) {
+  const patientThreads = sql`(select c.id::text from conversations c where c.org_id = ${actor.orgId} and c.contact_id = ${q.patientId ?? null}::uuid)`;
+  return and(
+    eq(auditLog.orgId, actor.orgId),
+    q.userId ? eq(auditLog.actorUserId, q.userId) : undefined,
+    q.subjectId ? or(eq(auditLog.subjectId, q.subjectId), sql`${auditLog.details}->>'conversationId' = ${q.subjectId}`) : undefined,
+    q.patientId
+      ? or(
+          eq(auditLog.subjectId, q.patientId),
+          sql`${auditLog.details}->>'contactId' = ${q.patientId}`,
+          sql`${auditLog.subjectId} in ${patientThreads}`,
+          sql`${auditLog.details}->>'conversationId' in ${patientThreads}`,
+        )
+      : undefined,
+    q.action ? eq(auditLog.action, q.action) : undefined,
+    q.outcome ? eq(auditLog.outcome, q.outcome) : undefined,
+    q.from ? gte(auditLog.at, new Date(q.from)) : undefined,
+    q.to ? lte(auditLog.at, new Date(q.to)) : undefined,
+  );
 }
 
 /** The organization's audit log, newest first; the cursor is the last entry's id. */
@@ -68,19 +92,46 @@ export async function queryAudit(deps: Deps, actor: Actor, q: AuditQuery) {
   const rows = await deps.db
     .select()
     .from(auditLog)
-    .where(
-      and(
-        eq(auditLog.orgId, actor.orgId),
-        q.userId ? eq(auditLog.actorUserId, q.userId) : undefined,
-        q.subjectId ? or(eq(auditLog.subjectId, q.subjectId), sql`${auditLog.details}->>'conversationId' = ${q.subjectId}`) : undefined,
-        q.action ? eq(auditLog.action, q.action) : undefined,
-        q.from ? gte(auditLog.at, new Date(q.from)) : undefined,
-        q.to ? lte(auditLog.at, new Date(q.to)) : undefined,
-        before !== null ? lt(auditLog.id, before) : undefined,
-      ),
-    )
+    .where(and(auditConditions(actor, q), before !== null ? lt(auditLog.id, before) : undefined))
     .orderBy(desc(auditLog.id))
     .limit(limit + 1);
   const items = rows.slice(0, limit).map((r) => ({ ...r, id: String(r.id), at: r.at.toISOString() }));
   return { items, nextCursor: rows.length > limit ? items[items.length - 1].id : null };
+}
+
+/** At most this many entries in one export; narrow the dates for more. */
+export const auditExportLimit = 100_000;
+
+const csvColumns = ['id', 'at', 'actor_kind', 'actor_user_id', 'actor_email', 'actor_token_id', 'action', 'outcome', 'subject_type', 'subject_id', 'ip', 'user_agent', 'details'] as const;
+
+/** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading =+-@ is defused for spreadsheets. */
+function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (/^[=+\-@]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** M13: the entries a query selects, oldest first, as CSV or JSON for an auditor; the export is itself audited. */
+export async function exportAudit(deps: Deps, actor: Actor, q: AuditQuery, format: 'csv' | 'json'): Promise<{ body: string; count: number }> {
+  const rows = await deps.db
+    .select({ entry: auditLog, actorEmail: sql<string | null>`(select u.email from users u where u.id = ${auditLog.actorUserId})` })
+    .from(auditLog)
+    .where(auditConditions(actor, q))
+    .orderBy(asc(auditLog.id))
+    .limit(auditExportLimit);
+  await recordAudit(deps.db, {
+    orgId: actor.orgId,
+    actor: actor.via.kind === 'api_token' ? { kind: 'api_token', userId: actor.userId, tokenId: actor.via.tokenId } : { kind: 'user', userId: actor.userId },
+    origin: actor,
+    action: 'audit.export',
+    subject: { type: 'audit_log' },
+    details: { format, entries: rows.length, filters: { ...q, limit: undefined, cursor: undefined } },
+  });
+  const entries = rows.map(({ entry, actorEmail }) => ({ ...entry, id: String(entry.id), at: entry.at.toISOString(), actorEmail }));
+  if (format === 'json') return { body: JSON.stringify({ entries }), count: entries.length };
+  const lines = entries.map((e) =>
+    [e.id, e.at, e.actorKind, e.actorUserId, e.actorEmail, e.actorTokenId, e.action, e.outcome, e.subjectType, e.subjectId, e.ip, e.userAgent, e.details].map(csvField).join(','),
+  );
+  return { body: [csvColumns.join(','), ...lines].join('\r\n') + '\r\n', count: entries.length };
 }

@@ -72,4 +72,44 @@ describe('M13 audit log', () => {
     const count = await ctx.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from audit_log`);
     expect(count.rows[0].n).toBeGreaterThan(10);
   });
+
+  it('selects one patient: their contact, their conversations and those conversations\' messages', async () => {
+    const first = await inbound(org, 'About my filling', '+14155550410');
+    await org.owner.get(`/api/v1/conversations/${first.conversationId}`);
+    await org.owner.post(`/api/v1/conversations/${first.conversationId}/messages`, { body: 'Tuesday?' });
+    await org.owner.get(`/api/v1/contacts/${first.contactId}`);
+    const other = await inbound(org, 'Someone else', '+14155550411');
+    await org.owner.get(`/api/v1/conversations/${other.conversationId}`);
+    const items = (await org.owner.get(`/api/v1/audit?patientId=${first.contactId}&limit=200`)).body.items as { action: string; subjectId: string }[];
+    expect(items.map((e) => e.action).reverse()).toEqual(['message.receive', 'simulator.inbound', 'conversation.view', 'message.send', 'contact.view']);
+    expect(items.some((e) => e.subjectId === other.conversationId)).toBe(false);
+  });
+
+  it('exports as CSV (who, what, when, from where, outcome) and as JSON, and audits the export', async () => {
+    const { contactId } = await inbound(org, 'Export me', '+14155550412');
+    await org.owner.get(`/api/v1/contacts/${contactId}`);
+    const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/audit/export?patientId=${contactId}`, headers: { cookie: org.owner.auth.cookie! } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="audit-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const [header, ...rows] = res.body.trim().split('\r\n');
+    expect(header).toBe('id,at,actor_kind,actor_user_id,actor_email,actor_token_id,action,outcome,subject_type,subject_id,ip,user_agent,details');
+    expect(rows.map((r) => r.split(',')[6])).toEqual(['message.receive', 'simulator.inbound', 'contact.view']);
+    expect(rows[2]).toContain(org.me.user.email);
+    expect(rows[2]).toContain(',success,contact,');
+    expect(rows[2]).toContain('127.0.0.1');
+
+    const json = await org.owner.get(`/api/v1/audit/export?patientId=${contactId}&format=json`);
+    expect(json.body.entries.map((e: { action: string }) => e.action)).toEqual(['message.receive', 'simulator.inbound', 'contact.view']);
+    const exports = (await org.owner.get('/api/v1/audit?action=audit.export')).body.items;
+    expect(exports).toHaveLength(2);
+    expect(exports[0].details).toMatchObject({ format: 'json', entries: 3 });
+  });
+
+  it('filters by outcome: refused sign-ins show as failures', async () => {
+    await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: org.me.user.email, password: 'not-the-right-one' } });
+    const failed = (await org.owner.get('/api/v1/audit?outcome=failure')).body.items;
+    expect(failed.map((e: { action: string }) => e.action)).toEqual(['auth.login_failed']);
+    expectProblem(await org.owner.get('/api/v1/audit?outcome=maybe'), 400, 'invalid_input');
+  });
 });
