@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { attachmentRoutes } from './attachments/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { emergencyRoutes } from './emergency/routes.js';
 import { registerAuth } from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
 import { simulatorRoutes } from './channels/simulator/routes.js';
@@ -126,6 +127,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   contactRoutes(app, deps);
   conversationRoutes(app, deps);
   auditRoutes(app, deps);
+  emergencyRoutes(app, deps);
   await attachmentRoutes(app, deps);
   realtimeRoutes(app, deps);
   billingRoutes(app, deps);

@@ -822,6 +822,18 @@ async function applyState(tx: Tx, deps: Deps, conversation: ConversationRow, act
  * P1: the sender is a spammer. The thread is closed, archived and marked; the contact is blocked
  * (nothing more is accepted from them or sent to them) and every guest link they hold stops working.
  */
+/**
+ * Break-the-glass reading: the whole thread — clinics, privileges and a disabled SMS inbox's hiding
+ * set aside — for the emergency-access module, which has already recorded the reason. Organization
+ * walls stay: another organization's conversation is still not found.
+ */
+export async function emergencyThread(deps: Deps, actor: Actor, id: string) {
+  const [row] = await conversationSelect(actor.userId, deps.db).where(and(eq(conversations.id, id), eq(conversations.orgId, actor.orgId)));
+  if (!row) throw notFound('conversation');
+  const rows = await messageSelect(deps.db).where(eq(messages.conversationId, id)).orderBy(asc(messages.createdAt), asc(messages.id)).limit(5000);
+  return { conversation: conversationJson(row, deps.clock.now()), messages: await messagesJson(deps.db, rows) };
+}
+
 export async function markSpam(deps: Deps, actor: Actor, id: string) {
   await deps.db.transaction(async (tx) => {
     const conversation = await loadConversation(tx, actor, id, { lock: true });

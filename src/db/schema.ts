@@ -16,3 +16,4 @@ export * from '../portal/schema.js';
 export * from '../bookings/schema.js';
 export * from '../hooks/schema.js';
 export * from '../artifacts/schema.js';
+export * from '../emergency/schema.js';

@@ -20,12 +20,14 @@ beforeAll(async () => {
   aIds.token = (await a.owner.post('/api/v1/api-tokens', { name: 'A token' })).body.id;
   aIds.template = (await a.owner.post('/api/v1/templates', { name: 'A template', body: 'Hi {{patient.firstName}}' })).body.id;
   aIds.webhook = (await a.owner.post('/api/v1/webhooks', { url: 'https://a.example.com/hooks', events: ['message.created'] })).body.id;
+  aIds.emergency = (await a.owner.post(`/api/v1/conversations/${msg.conversationId}/emergency-access`, { reason: 'Tenancy test opening' })).body.emergencyAccessId;
   aIds.campaign = (await a.owner.post('/api/v1/campaigns', { name: 'A reminders', trigger: 'appointment_reminder', hoursBefore: 24, templateId: aIds.template })).body.id;
 });
 
 /** A plausible body for each route, so that only the organization check can refuse it. */
 function bodyFor(url: string): Record<string, unknown> {
   if (url.endsWith('/messages')) return { body: 'hello' };
+  if (url.endsWith('/emergency-access')) return { reason: 'Looking for a leak across organizations' };
   if (url.endsWith('/assign')) return { userId: null };
   if (url.endsWith('/move')) return { inboxId: b.inboxId };
   if (url.endsWith('/calls')) return { startedAt: '2026-01-01T10:00:00.000Z', durationSeconds: 60, direction: 'inbound', notes: 'n' };
@@ -49,6 +51,7 @@ function idFor(url: string): string {
   if (url.startsWith('/api/v1/templates/')) return aIds.template;
   if (url.startsWith('/api/v1/webhooks/')) return aIds.webhook;
   if (url.startsWith('/api/v1/campaigns/')) return aIds.campaign;
+  if (url.startsWith('/api/v1/emergency-access/')) return aIds.emergency;
   return aIds.conversation;
 }
 

@@ -2,7 +2,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { password, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
+import { inbound, password, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
 import { cspRefusals, launchBrowser, seriousViolations } from './support.js';
 
 let ctx: TestContext;
@@ -28,11 +28,11 @@ function codeFor(secret: string): string {
 
 let refusals: string[] = [];
 
-async function signInPage(): Promise<Page> {
+async function signInPage(email = org.me.user.email): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   refusals = cspRefusals(page);
   await page.goto(base);
-  await page.getByLabel('Email').fill(org.me.user.email);
+  await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   return page;
@@ -68,5 +68,34 @@ describe('two-factor sign-in in the web app', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('list', { name: 'Conversations' }).waitFor();
     expect(refusals).toEqual([]);
+  });
+});
+
+describe('emergency access in the web app', () => {
+  it('an admin refused a thread opens it with a reason, and another admin reviews it', async () => {
+    await org.owner.request('PUT', '/api/v1/plan', { plan: 'accelerator' });
+    const { conversationId } = await inbound(org, 'Severe allergic reaction after the injection', '+14155550931', { name: 'Ellis Urgent' });
+    const created = await org.owner.post('/api/v1/users', { name: 'Ada Admin', email: 'ada@emergency.test', password, role: 'admin', privileges: ['send_messages'], clinicIds: [org.clinicId] });
+    expect(created.status).toBe(201);
+    const page = await signInPage('ada@emergency.test');
+    await page.getByRole('list', { name: 'Conversations' }).waitFor();
+    await page.goto(`${base}/?c=${conversationId}`);
+    await page.getByRole('heading', { name: 'Emergency access' }).waitFor();
+    await page.getByLabel('Reason').fill('Patient reports a severe reaction; the clinician with SMS access is off today');
+    await page.getByRole('button', { name: 'Open in an emergency' }).click();
+    await page.getByText('Severe allergic reaction after the injection').waitFor();
+    await page.getByText(/recorded with your reason for review/).waitFor();
+    expect(refusals).toEqual([]);
+
+    // The owner turned two-factor on above; this sign-in is about the review, not the code.
+    expect((await org.owner.post('/api/v1/auth/two-factor/disable', { password })).status).toBe(200);
+    const owner = await signInPage();
+    await owner.getByRole('list', { name: 'Conversations' }).waitFor();
+    await owner.goto(`${base}/settings`);
+    await owner.getByRole('button', { name: 'Emergency access' }).click();
+    const opening = owner.getByRole('list', { name: 'Emergency openings' }).getByRole('listitem').first();
+    await opening.getByText(/clinician with SMS access is off today/).waitFor();
+    await opening.getByRole('button', { name: 'Mark reviewed' }).click();
+    await opening.getByText(/Reviewed by/).waitFor();
   });
 });

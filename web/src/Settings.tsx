@@ -4,6 +4,7 @@ import { api, post } from './api';
 import type { Me } from './types';
 import { Campaigns, Webhooks } from './Automation';
 import { Security } from './Security';
+import { EmergencyReview } from './Emergency';
 
 const privilegeNames = { send_messages: 'Send messages', inbox: 'SMS inbox', contacts: 'Contacts (CRM)' } as const;
 type Privilege = keyof typeof privilegeNames;
@@ -22,6 +23,7 @@ export function Settings({ me }: { me: Me }) {
     me.privileges.includes('inbox') && ['sms', 'Two-way SMS'],
     ['plan', 'Plan'],
     ['security', 'Security'],
+    isAdmin && ['emergency', 'Emergency access'],
   ].filter(Boolean) as [string, string][];
   const [section, setSection] = useState(sections[0]![0]);
   return (
@@ -44,6 +46,7 @@ export function Settings({ me }: { me: Me }) {
         {section === 'campaigns' && <Campaigns />}
         {section === 'webhooks' && <Webhooks />}
         {section === 'security' && <Security me={me} />}
+        {section === 'emergency' && <EmergencyReview myId={me.user.id} />}
       </section>
     </main>
   );

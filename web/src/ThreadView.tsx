@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, post } from './api';
+import { api, ApiError, post } from './api';
+import { EmergencyAccess } from './Emergency';
 import { Composer } from './Composer';
 import { channelLabels, duration, statusTick } from './logic';
 import { cardLabels, formatAmount } from '../../src/artifacts/rules';
@@ -38,7 +39,11 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
   }, [thread.data?.messages.length]);
 
   if (thread.isLoading) return <section className="thread empty">Loading…</section>;
-  if (thread.isError) return <section className="thread empty" role="alert">{(thread.error as Error).message}</section>;
+  if (thread.isError) {
+    const refused = thread.error instanceof ApiError && thread.error.status === 403;
+    if (refused && (me.role === 'admin' || me.role === 'main_admin')) return <EmergencyAccess id={id} refusal={thread.error.message} />;
+    return <section className="thread empty" role="alert">{(thread.error as Error).message}</section>;
+  }
   const t = thread.data!;
   const base = `/api/v1/conversations/${id}`;
 
@@ -112,7 +117,7 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
   );
 }
 
-function MessageBubble({ m, onStar }: { m: Message; onStar: () => void }) {
+export function MessageBubble({ m, onStar }: { m: Message; onStar: () => void }) {
   const tick = statusTick(m.status);
   const kind = m.channel === 'call' ? 'call' : m.direction;
   return (
