@@ -28,6 +28,7 @@ import {
   moveConversation,
   sendMessage,
   starMessage,
+  retractMessage,
   startConversation,
   stateActions,
   unreadCount,
@@ -117,6 +118,8 @@ export const Message = Type.Object({
     }),
   ),
   attachments: Type.Array(Attachment),
+  retracted: Nullable(Type.Object({ at: Timestamp, byUserId: Nullable(Type.String()), reason: Type.String() }, { description: 'taken back by the clinic; the text stays for the record' })),
+  correctsMessageId: Nullable(Type.String({ description: 'the retracted message this one corrects' })),
 });
 
 const Thread = Type.Intersect([
@@ -378,6 +381,23 @@ export function conversationRoutes(app: App, deps: Deps): void {
       async (request) => starMessage(deps, actorOf(request), request.params.id, action === 'star'),
     );
   }
+
+  app.post(
+    '/api/v1/messages/:id/retract',
+    {
+      config: { access: hub },
+      schema: {
+        tags: ['conversations'],
+        summary: 'Retract a message the clinic sent (the sender, or an admin), with a reason and optionally a correction sent as a new message',
+        description:
+          'Sent messages are never edited or deleted. A retracted message keeps its text for the record and shows as retracted to staff and, in the portal and on the guest page, to the patient; one still queued is not sent. SMS, email and WhatsApp cannot be recalled from the phone or mailbox: send a correction.',
+        params: IdParams,
+        body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }), correction: Type.Optional(Type.String({ minLength: 1, maxLength: 5000 })) }),
+        response: responses({ 200: Type.Object({ retracted: Message, correction: Nullable(Message) }) }, 404, 409),
+      },
+    },
+    async (request) => retractMessage(deps, actorOf(request), request.params.id, request.body),
+  );
 
   app.get(
     '/api/v1/unread-count',

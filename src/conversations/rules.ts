@@ -221,3 +221,6 @@ export function autoArchiveCutoff(now: Date): Date {
   cutoff.setUTCMonth(cutoff.getUTCMonth() - 12);
   return cutoff;
 }
+
+/** What a patient sees in place of a message the clinic retracted (its text stays in the record). */
+export const retractedNotice = 'This message was retracted by the clinic.';

@@ -131,6 +131,14 @@ export const messages = pgTable(
     sensitive: boolean('sensitive').notNull().default(false),
     /** P1: the guest link a web message came through or goes to; a link shows only its own messages. */
     guestLinkId: uuid('guest_link_id'),
+    /**
+     * Integrity: a sent message is never edited or deleted (a trigger refuses it); staff retract it
+     * instead, with a reason, and may send a correction that names it. The text stays for the record.
+     */
+    retractedAt: at('retracted_at'),
+    retractedBy: uuid('retracted_by').references(() => users.id),
+    retractionReason: text('retraction_reason'),
+    correctsMessageId: uuid('corrects_message_id'),
     createdAt: at('created_at').notNull().defaultNow(),
     statusAt: at('status_at').notNull().defaultNow(),
     search: tsvector('search')

@@ -208,6 +208,8 @@ function messageJson(row: MessageSelectRow, files: AttachmentJson[] = []) {
         : null,
     },
     attachments: files,
+    retracted: m.retractedAt && { at: m.retractedAt.toISOString(), byUserId: m.retractedBy, reason: m.retractionReason ?? '' },
+    correctsMessageId: m.correctsMessageId,
   };
 }
 
@@ -312,6 +314,8 @@ export interface OutboundInput {
   /** M12: a portal message the patient sees only after entering their password again. */
   sensitive?: boolean;
   card?: MessageCard;
+  /** Integrity: the retracted message this one corrects. */
+  correctsMessageId?: string;
 }
 
 /** The patient's latest WhatsApp message to the organization: it opens the 24-hour window (S4). */
@@ -363,6 +367,7 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
       campaignId: input.sender.kind === 'campaign' ? input.sender.campaignId : null,
       sensitive: input.sensitive ?? false,
       card: input.card ?? null,
+      correctsMessageId: input.correctsMessageId ?? null,
       guestLinkId,
       meta: input.whatsappTemplate || input.ignoreOptOut ? { whatsappTemplate: input.whatsappTemplate, optOutConfirmation: input.ignoreOptOut || undefined } : null,
       createdAt: input.at,
@@ -657,6 +662,7 @@ export interface SendInput {
   sensitive?: boolean;
   /** K4: send a card (an artifact or a request) with a secure, expiring link. */
   card?: CardInput;
+  correctsMessageId?: string;
 }
 
 export async function sendMessage(deps: Deps, actor: Actor, conversationId: string, input: SendInput) {
@@ -684,6 +690,7 @@ export async function sendMessage(deps: Deps, actor: Actor, conversationId: stri
       whatsappTemplate: input.whatsappTemplate,
       sensitive: input.sensitive,
       card,
+      correctsMessageId: input.correctsMessageId,
     });
     if (card) await createCardLink(tx, actor.orgId, id, token!, at);
     await recordAudit(tx, {
@@ -987,6 +994,32 @@ export async function starMessage(deps: Deps, actor: Actor, messageId: string, s
     await recordAudit(tx, { ...auditActor(actor), action: starred ? 'message.star' : 'message.unstar', subject: { type: 'message', id: messageId } });
   });
   return messageById(deps.db, messageId);
+}
+
+/**
+ * Integrity: staff take back a message they sent (an admin, anyone's) with a reason. Its text stays
+ * for the record; the thread, the portal and the guest page show it as retracted. One still queued
+ * is not sent. A correction, when given, goes out as a new message that names the retracted one.
+ */
+export async function retractMessage(deps: Deps, actor: Actor, messageId: string, input: { reason: string; correction?: string }) {
+  const conversationId = await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ m: { id: messages.id, direction: messages.direction, channel: messages.channel, senderUserId: messages.senderUserId, retractedAt: messages.retractedAt, conversationId: messages.conversationId } })
+      .from(messages)
+      .where(and(eq(messages.id, messageId), eq(messages.orgId, actor.orgId)))
+      .for('update');
+    if (!row) throw notFound('message');
+    const conversation = await loadConversation(tx, actor, row.m.conversationId);
+    if (row.m.direction !== 'outbound' || row.m.channel === 'call') throw new AppError('conflict', 'only messages the clinic sent can be retracted; a patient\'s message or a call log stays as it is');
+    if (row.m.retractedAt) throw new AppError('conflict', 'this message was retracted already');
+    if (row.m.senderUserId !== actor.userId && !isAdmin(actor.role)) throw new AppError('forbidden', 'only the sender or an admin may retract a message');
+    await tx.update(messages).set({ retractedAt: deps.clock.now(), retractedBy: actor.userId, retractionReason: input.reason.trim() }).where(eq(messages.id, messageId));
+    await publish(tx, { type: 'conversation.updated', ...eventScope(conversation), messageId });
+    await recordAudit(tx, { ...auditActor(actor), action: 'message.retract', subject: { type: 'message', id: messageId }, details: { conversationId: conversation.id, withCorrection: !!input.correction } });
+    return conversation.id;
+  });
+  const correction = input.correction ? await sendMessage(deps, actor, conversationId, { body: input.correction, correctsMessageId: messageId }) : null;
+  return { retracted: await messageById(deps.db, messageId), correction };
 }
 
 // --- the list (M6, M7) ---------------------------------------------------------------------

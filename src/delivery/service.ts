@@ -108,6 +108,10 @@ export type DeliveryResult = 'done' | 'retry';
 export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts: { lastTry: boolean }): Promise<DeliveryResult> {
   const row = await loadMessage(deps.db, messageId);
   if (!row || row.message.direction !== 'outbound' || row.message.status !== 'queued') return 'done';
+  if (row.message.retractedAt) {
+    await applyStatus(deps.db, deps.clock, messageId, 'failed', 'retracted by the clinic before it was sent');
+    return 'done';
+  }
   const channel = row.message.channel;
   if (!providerChannels.has(channel)) {
     // Portal chat and web replies are delivered by being stored: the patient reads them here. A

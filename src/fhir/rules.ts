@@ -108,6 +108,8 @@ export interface MessageInput {
   body: string;
   status: string;
   failureReason: string | null;
+  /** Integrity: taken back by the clinic, as R4's entered-in-error with the reason. */
+  retraction?: { at: Date; reason: string } | null;
   sender: { kind: 'user'; id: string; name: string } | { kind: 'campaign'; name: string } | { kind: 'patient' };
   createdAt: Date;
   statusAt: Date;
@@ -131,13 +133,14 @@ export function messageResource(m: MessageInput): Communication {
     ...(m.body ? [{ contentString: m.body }] : []),
     ...m.attachments.map((a) => ({ contentAttachment: { contentType: a.contentType, url: m.attachmentUrl(a.id), title: a.filename, size: a.size, creation: a.createdAt.toISOString() } })),
   ];
-  const status = messageStatus(m.direction, m.status);
+  const status: EventStatus = m.retraction ? 'entered-in-error' : messageStatus(m.direction, m.status);
   return {
     resourceType: 'Communication',
     id: m.id,
     meta: { lastUpdated: m.statusAt.toISOString() },
     status,
     ...(status === 'not-done' ? { statusReason: { text: m.failureReason ?? 'not delivered' } } : {}),
+    ...(m.retraction ? { statusReason: { text: `retracted ${m.retraction.at.toISOString()}: ${m.retraction.reason}` } } : {}),
     partOf: [{ reference: `Communication/${m.conversationId}` }],
     medium: medium(m.channel),
     subject: patientRef(m.contact),

@@ -47,6 +47,7 @@ async function resourcesOf(deps: Deps, actor: Actor, threads: ConversationRow[])
           body: m.body,
           status: m.status,
           failureReason: m.failureReason,
+          retraction: m.retractedAt ? { at: m.retractedAt, reason: m.retractionReason ?? '' } : null,
           sender: m.campaignId ? { kind: 'campaign', name: campaignName ?? 'Campaign' } : m.senderUserId ? { kind: 'user', id: m.senderUserId, name: userName ?? 'Team member' } : { kind: 'patient' },
           createdAt: m.createdAt,
           statusAt: m.statusAt,

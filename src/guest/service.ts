@@ -4,6 +4,7 @@
  * through it and the clinic's web replies to it — so someone who types another person's email into
  * the form learns nothing of that person's other conversations.
  */
+import { retractedNotice } from '../conversations/rules.js';
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { attachmentForPatient, attachmentsOf } from '../attachments/service.js';
 import { patientCards, type PatientCard } from '../artifacts/service.js';
@@ -216,7 +217,7 @@ export async function readGuestThread(deps: Deps, token: string, visitor: Visito
   const [contact] = await deps.db.select().from(contacts).where(eq(contacts.id, link.contactId));
   const [conversation] = await deps.db.select({ heldAt: conversations.heldAt }).from(conversations).where(eq(conversations.id, link.conversationId));
   const rows = await deps.db
-    .select({ m: { id: messages.id, direction: messages.direction, body: messages.body, createdAt: messages.createdAt, status: messages.status, card: messages.card }, senderName: users.name })
+    .select({ m: { id: messages.id, direction: messages.direction, body: messages.body, createdAt: messages.createdAt, status: messages.status, card: messages.card, retractedAt: messages.retractedAt }, senderName: users.name })
     .from(messages)
     .leftJoin(users, eq(users.id, messages.senderUserId))
     .where(and(eq(messages.guestLinkId, link.id), eq(messages.hidden, false)))
@@ -244,7 +245,7 @@ export async function readGuestThread(deps: Deps, token: string, visitor: Visito
     messages: rows.map((r) => ({
       id: r.m.id,
       direction: r.m.direction,
-      body: r.m.body,
+      body: r.m.retractedAt ? retractedNotice : r.m.body,
       // Staff are named by first name only: the patient knows who answered, not the team's full names.
       from: r.m.direction === 'inbound' ? contact.name : r.senderName ? `${r.senderName.split(/\s+/)[0]} at ${clinic.name}` : clinic.name,
       createdAt: r.m.createdAt.toISOString(),

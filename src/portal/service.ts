@@ -3,6 +3,7 @@
  * to chat, and see the clinic's portal messages. Read receipts go both ways; sensitive messages
  * (M12) show only within five minutes of entering the password again.
  */
+import { retractedNotice } from '../conversations/rules.js';
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
@@ -235,7 +236,7 @@ export async function portalInbox(deps: Deps, p: Patient) {
   const ids = rows.map((r) => r.c.id);
   const latest = ids.length
     ? await deps.db
-        .selectDistinctOn([messages.conversationId], { id: messages.id, conversationId: messages.conversationId, body: messages.body, sensitive: messages.sensitive, direction: messages.direction, status: messages.status, createdAt: messages.createdAt })
+        .selectDistinctOn([messages.conversationId], { id: messages.id, conversationId: messages.conversationId, body: messages.body, retractedAt: messages.retractedAt, sensitive: messages.sensitive, direction: messages.direction, status: messages.status, createdAt: messages.createdAt })
         .from(messages)
         .where(and(inArray(messages.conversationId, ids), portalMessage))
         .orderBy(messages.conversationId, desc(messages.createdAt))
@@ -256,7 +257,7 @@ export async function portalInbox(deps: Deps, p: Patient) {
         clinic: { id: c.clinicId, name: clinicName },
         unread: unseen.filter((u) => u.conversationId === c.id).length,
         lastMessage: {
-          preview: m.sensitive ? 'Sensitive message: sign in again to read it' : preview(m.body),
+          preview: m.sensitive ? 'Sensitive message: sign in again to read it' : preview(m.retractedAt ? retractedNotice : m.body),
           direction: m.direction,
           sensitive: m.sensitive,
           createdAt: m.createdAt.toISOString(),
@@ -302,7 +303,7 @@ export async function portalThread(deps: Deps, p: Patient, id: string) {
         id: m.id,
         direction: m.direction,
         from: m.direction === 'inbound' ? 'You' : senderName ?? clinicName,
-        body: locked ? null : m.body,
+        body: locked ? null : m.retractedAt ? retractedNotice : m.body,
         sensitive: m.sensitive,
         locked,
         status: m.direction === 'outbound' ? (portalStatusAfterFetch(m.status) ?? m.status) : ownMessageStatus(m.status),

@@ -99,3 +99,23 @@ describe('emergency access in the web app', () => {
     await opening.getByText(/Reviewed by/).waitFor();
   });
 });
+
+describe('retraction in the web app', () => {
+  it('retracts a sent message with a correction; the old text stays, struck through', async () => {
+    const { conversationId } = await inbound(org, 'Which pharmacy has my prescription?', '+14155550941', { name: 'Rory Retract' });
+    await org.owner.post(`/api/v1/conversations/${conversationId}/messages`, { body: 'It went to Main Street Pharmacy' });
+    const page = await signInPage();
+    await page.getByRole('list', { name: 'Conversations' }).waitFor();
+    await page.goto(`${base}/?c=${conversationId}`);
+    const sent = page.getByRole('list', { name: 'Messages' }).getByRole('listitem').filter({ hasText: 'It went to Main Street Pharmacy' });
+    await sent.getByRole('button', { name: 'Retract' }).click();
+    const form = page.getByRole('form', { name: 'Retract message' });
+    await form.getByLabel('Reason').fill('wrong pharmacy');
+    await form.getByLabel(/Correction/).fill('Correction: it went to Elm Street Pharmacy');
+    await form.getByRole('button', { name: 'Retract' }).click();
+    await sent.getByText('Retracted: wrong pharmacy').waitFor();
+    await page.getByRole('list', { name: 'Messages' }).getByText('Correction: it went to Elm Street Pharmacy').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(refusals).toEqual([]);
+  });
+});

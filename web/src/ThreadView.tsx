@@ -103,7 +103,12 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
       {booking && <BookingForm onDone={() => setBooking(false)} onSubmit={(body) => act(`${base}/bookings`, body)} />}
       <ol className="messages" aria-label="Messages">
         {t.messages.map((m) => (
-          <MessageBubble key={m.id} m={m} onStar={() => act(`/api/v1/messages/${m.id}/${m.starred ? 'unstar' : 'star'}`)} />
+          <MessageBubble
+            key={m.id}
+            m={m}
+            onStar={() => act(`/api/v1/messages/${m.id}/${m.starred ? 'unstar' : 'star'}`)}
+            onRetract={m.sender.id === me.user.id || me.role === 'admin' || me.role === 'main_admin' ? (body) => act(`/api/v1/messages/${m.id}/retract`, body) : undefined}
+          />
         ))}
         <li ref={bottom} aria-hidden="true" className="end" />
       </ol>
@@ -117,11 +122,12 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
   );
 }
 
-export function MessageBubble({ m, onStar }: { m: Message; onStar: () => void }) {
+export function MessageBubble({ m, onStar, onRetract }: { m: Message; onStar: () => void; onRetract?: (body: { reason: string; correction?: string }) => Promise<void> }) {
   const tick = statusTick(m.status);
   const kind = m.channel === 'call' ? 'call' : m.direction;
+  const [retracting, setRetracting] = useState(false);
   return (
-    <li className={`msg ${kind}`}>
+    <li className={`msg ${kind}${m.retracted ? ' retracted' : ''}`}>
       <div className="label">
         <span className="sender">{m.sender.name}</span> · {channelLabels[m.channel]} · <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })}</time>
         {m.direction === 'outbound' && m.channel !== 'call' && (
@@ -133,7 +139,24 @@ export function MessageBubble({ m, onStar }: { m: Message; onStar: () => void })
         <button type="button" className="star" aria-pressed={m.starred} aria-label={m.starred ? 'Remove star' : 'Star message'} onClick={onStar}>
           {m.starred ? '★' : '☆'}
         </button>
+        {onRetract && !m.retracted && m.direction === 'outbound' && m.channel !== 'call' && (
+          <button type="button" className="link" onClick={() => setRetracting(true)}>
+            Retract
+          </button>
+        )}
       </div>
+      {m.retracted && <div className="failure">Retracted: {m.retracted.reason}. The patient sees that it was taken back; the text stays in the record.</div>}
+      {m.correctsMessageId && <div className="call-meta">Correction of an earlier message</div>}
+      {retracting && onRetract && (
+        <RetractForm
+          channel={m.channel}
+          onCancel={() => setRetracting(false)}
+          onSubmit={async (body) => {
+            await onRetract(body);
+            setRetracting(false);
+          }}
+        />
+      )}
       {m.card && (
         <div className="card-preview">
           {cardLabels[m.card.kind as keyof typeof cardLabels] ?? m.card.kind}: <strong>{m.card.title}</strong>
@@ -162,6 +185,33 @@ export function MessageBubble({ m, onStar }: { m: Message; onStar: () => void })
         ),
       )}
     </li>
+  );
+}
+
+function RetractForm({ channel, onSubmit, onCancel }: { channel: Message['channel']; onSubmit: (body: { reason: string; correction?: string }) => Promise<void>; onCancel: () => void }) {
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const correction = String(f.get('correction') ?? '').trim();
+    await onSubmit({ reason: String(f.get('reason')), ...(correction ? { correction } : {}) });
+  }
+  const recallable = channel === 'portal' || channel === 'web';
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label="Retract message">
+      <p>{recallable ? 'The patient will see that this message was taken back.' : 'A text, email or WhatsApp message already on the patient\'s phone cannot be recalled: send a correction.'}</p>
+      <label>
+        Reason
+        <input name="reason" minLength={3} maxLength={500} required />
+      </label>
+      <label>
+        Correction (sent as a new message)
+        <textarea name="correction" maxLength={5000} />
+      </label>
+      <button type="submit">Retract</button>
+      <button type="button" className="secondary" onClick={onCancel}>
+        Cancel
+      </button>
+    </form>
   );
 }
 

@@ -43,6 +43,8 @@ export interface Message {
   sender: { type: 'user' | 'campaign' | 'contact'; id: string; name: string };
   starred: boolean;
   sensitive: boolean;
+  retracted: { at: string; byUserId: string | null; reason: string } | null;
+  correctsMessageId: string | null;
   card: {
     kind: string;
     title: string;
