@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import { IdParams, responses } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import { searchBundle } from './rules.js';
-import { communicationById, communicationsOfPatient } from './service.js';
+import { communicationById, communicationsOfPatient, patientRecord } from './service.js';
 
 const tags = ['FHIR R4'];
 const access = { privileges: ['send_messages' as const, 'contacts' as const] };
@@ -14,6 +14,26 @@ const Resource = Type.Object({ resourceType: Type.String() }, { additionalProper
 const fhirJson = (reply: FastifyReply) => reply.type('application/fhir+json; charset=utf-8');
 
 export function fhirRoutes(app: App, deps: Deps): void {
+  app.get(
+    '/api/v1/contacts/:id/record',
+    {
+      config: { access: { role: 'admin' } },
+      schema: {
+        tags: ['contacts'],
+        summary: "A patient's complete communication record for their right of access: every conversation in every clinic and channel, as JSON or a FHIR R4 collection Bundle (admins; audited)",
+        params: IdParams,
+        querystring: Type.Object({ format: Type.Union([Type.Literal('json'), Type.Literal('fhir')], { default: 'json' }) }),
+        response: responses({ 200: Type.Object({}, { additionalProperties: true, description: 'the record: { exportedAt, patient, conversations[] } or a FHIR Bundle' }) }, 404),
+      },
+    },
+    async (request, reply) => {
+      const record = await patientRecord(deps, actorOf(request), request.params.id, request.query.format);
+      const day = deps.clock.now().toISOString().slice(0, 10);
+      reply.header('Content-Disposition', `attachment; filename="patient-record-${day}.${request.query.format === 'fhir' ? 'fhir.json' : 'json'}"`).header('Cache-Control', 'no-store');
+      return request.query.format === 'fhir' ? fhirJson(reply).send(record) : record;
+    },
+  );
+
   app.get(
     '/fhir/R4/Communication',
     {

@@ -16,7 +16,7 @@ import { messageResource, threadResource, type Communication } from './rules.js'
 
 type ConversationRow = typeof conversations.$inferSelect;
 
-async function resourcesOf(deps: Deps, actor: Actor, threads: ConversationRow[]): Promise<Communication[]> {
+async function resourcesOf(deps: Deps, actor: Actor, threads: ConversationRow[], opts: { complete?: boolean } = {}): Promise<Communication[]> {
   if (!threads.length) return [];
   const ids = threads.map((t) => t.id);
   const [contact] = await deps.db.select({ id: contacts.id, name: contacts.name }).from(contacts).where(eq(contacts.id, threads[0].contactId));
@@ -28,7 +28,7 @@ async function resourcesOf(deps: Deps, actor: Actor, threads: ConversationRow[])
     .leftJoin(users, eq(users.id, messages.senderUserId))
     .leftJoin(campaigns, eq(campaigns.id, messages.campaignId))
     .leftJoin(callLogs, eq(callLogs.messageId, messages.id))
-    .where(and(inArray(messages.conversationId, ids), visibleMessages(actor)))
+    .where(and(inArray(messages.conversationId, ids), opts.complete ? undefined : visibleMessages(actor)))
     .orderBy(asc(messages.createdAt), asc(messages.id));
   const files = rows.length ? await deps.db.select().from(attachments).where(inArray(attachments.messageId, rows.map((r) => r.m.id))) : [];
   const out: Communication[] = [];
@@ -82,4 +82,60 @@ export async function communicationById(deps: Deps, actor: Actor, id: string): P
   if (!resource) throw notFound('Communication');
   await recordAudit(deps.db, { ...auditActor(actor), action: 'fhir.export', subject: { type: asMessage ? 'message' : 'conversation', id } });
   return resource;
+}
+
+/**
+ * The patient's right of access: every conversation the organization has with this contact — all
+ * clinics, all channels, a disabled SMS inbox's hidden texts and retracted messages included — as
+ * one FHIR collection Bundle (the Patient, then thread headers and their messages) or as plain JSON.
+ * Admins only (the route says so); audited.
+ */
+export async function patientRecord(deps: Deps, actor: Actor, contactId: string, format: 'json' | 'fhir') {
+  const contact = await contactInOrg(deps.db, actor.orgId, contactId);
+  const threads = await deps.db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.contactId, contactId)))
+    .orderBy(asc(conversations.createdAt));
+  const resources = await resourcesOf(deps, actor, threads, { complete: true });
+  const exportedAt = deps.clock.now().toISOString();
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'contact.record_export', subject: { type: 'contact', id: contactId }, details: { format, conversations: threads.length, resources: resources.length } });
+  const patient = { resourceType: 'Patient' as const, id: contact.id, name: [{ text: contact.name }], telecom: [...(contact.phone ? [{ system: 'phone', value: contact.phone }] : []), ...(contact.email ? [{ system: 'email', value: contact.email }] : [])] };
+  if (format === 'fhir') {
+    return {
+      resourceType: 'Bundle' as const,
+      type: 'collection' as const,
+      timestamp: exportedAt,
+      entry: [patient, ...resources].map((resource) => ({ fullUrl: `${deps.config.publicUrl}/fhir/R4/${resource.resourceType}/${resource.id}`, resource })),
+    };
+  }
+  const byThread = new Map<string, Communication[]>();
+  for (const r of resources) {
+    const thread = r.partOf?.[0]?.reference?.split('/')[1];
+    if (thread) byThread.set(thread, [...(byThread.get(thread) ?? []), r]);
+  }
+  return {
+    exportedAt,
+    patient: { id: contact.id, name: contact.name, type: contact.type, phone: contact.phone, email: contact.email, createdAt: contact.createdAt.toISOString() },
+    conversations: threads.map((t) => ({
+      id: t.id,
+      clinicId: t.clinicId,
+      channel: t.originChannel,
+      status: t.status,
+      createdAt: t.createdAt.toISOString(),
+      archivedAt: t.archivedAt?.toISOString() ?? null,
+      messages: (byThread.get(t.id) ?? []).map((m) => ({
+        id: m.id,
+        status: m.status,
+        statusReason: m.statusReason?.text ?? null,
+        channel: m.medium?.[0]?.coding?.[0]?.code ?? null,
+        from: m.sender?.display ?? null,
+        sent: m.sent ?? null,
+        received: m.received ?? null,
+        text: m.payload?.find((p) => 'contentString' in p)?.contentString ?? null,
+        attachments: (m.payload ?? []).flatMap((p) => ('contentAttachment' in p && p.contentAttachment ? [p.contentAttachment] : [])),
+        note: m.note?.[0]?.text ?? null,
+      })),
+    })),
+  };
 }

@@ -98,3 +98,36 @@ describe('FHIR R4 Communication (B3)', () => {
     expectProblem(await new (org.owner.constructor as any)(ctx.app).get(`/fhir/R4/Communication/${conversationId}`), 401);
   });
 });
+
+describe("the patient's right of access", () => {
+  it('an admin exports the complete record as JSON and as a FHIR collection, audited; others may not', async () => {
+    const org = await signupOrg(ctx.app, 'Record Clinic');
+    const { conversationId, contactId } = await inbound(org, 'Please send me my records', '+14155550961');
+    const sent = (await org.owner.post(`/api/v1/conversations/${conversationId}/messages`, { body: 'Wrong attachment, sorry' })).body;
+    await org.owner.post(`/api/v1/messages/${sent.id}/retract`, { reason: 'wrong file', correction: 'Here is the right one' });
+
+    const json = await org.owner.get(`/api/v1/contacts/${contactId}/record`);
+    expect(json.status).toBe(200);
+    expect(json.headers['content-disposition']).toMatch(/^attachment; filename="patient-record-/);
+    expect(json.body.patient).toMatchObject({ id: contactId, phone: '+14155550961' });
+    expect(json.body.conversations).toHaveLength(1);
+    expect(json.body.conversations[0].messages.map((m: { text: string; status: string }) => [m.text, m.status])).toEqual([
+      ['Please send me my records', 'completed'],
+      ['Wrong attachment, sorry', 'entered-in-error'],
+      ['Here is the right one', 'in-progress'],
+    ]);
+
+    const fhir = await ctx.app.inject({ method: 'GET', url: `/api/v1/contacts/${contactId}/record?format=fhir`, headers: { cookie: org.owner.auth.cookie! } });
+    expect(fhir.headers['content-type']).toMatch(/^application\/fhir\+json/);
+    const bundle = fhir.json();
+    expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
+    expect(bundle.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType)).toEqual(['Patient', 'Communication', 'Communication', 'Communication', 'Communication']);
+
+    const audit = (await org.owner.get(`/api/v1/audit?action=contact.record_export`)).body.items;
+    expect(audit.map((e: { details: { format: string } }) => e.details.format)).toEqual(['fhir', 'json']);
+    const receptionist = await org.addUser('receptionist');
+    expectProblem(await receptionist.client.get(`/api/v1/contacts/${contactId}/record`), 403, 'admin_only');
+    const other = await signupOrg(ctx.app, 'Other Record Clinic');
+    expectProblem(await other.owner.get(`/api/v1/contacts/${contactId}/record`), 404, 'not_found');
+  });
+});

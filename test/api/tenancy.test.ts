@@ -28,6 +28,7 @@ beforeAll(async () => {
 function bodyFor(url: string): Record<string, unknown> {
   if (url.endsWith('/messages')) return { body: 'hello' };
   if (url.endsWith('/emergency-access')) return { reason: 'Looking for a leak across organizations' };
+  if (url.endsWith('/retract')) return { reason: 'leak test' };
   if (url.endsWith('/assign')) return { userId: null };
   if (url.endsWith('/move')) return { inboxId: b.inboxId };
   if (url.endsWith('/calls')) return { startedAt: '2026-01-01T10:00:00.000Z', durationSeconds: 60, direction: 'inbound', notes: 'n' };

@@ -57,6 +57,12 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
           </p>
         )}
         {error && !me.privileges.includes('contacts') && <p className="error" role="alert">{error}</p>}
+        {(me.role === 'admin' || me.role === 'main_admin') && (
+          <p>
+            Patient's record (right of access): <a href={`/api/v1/contacts/${c.id}/record`} download>JSON</a> ·{' '}
+            <a href={`/api/v1/contacts/${c.id}/record?format=fhir`} download>FHIR bundle</a>
+          </p>
+        )}
       </section>
       <section aria-labelledby="bookings-title">
         <h2 id="bookings-title">Bookings</h2>
