@@ -1060,6 +1060,8 @@ export function visibleConversations(actor: Actor): SQL {
 
 /** Above this many matching contacts, the search hands PostgreSQL the subquery instead of the ids. */
 const contactIdsInline = 1000;
+/** Above this many matching messages, likewise for the words of a search. */
+const textHitsInline = 2000;
 
 async function searchCondition(deps: Deps, actor: Actor, q: string): Promise<SQL> {
   // A phone number, typed however, finds the patient; its digits are not searched as message words
@@ -1074,13 +1076,17 @@ async function searchCondition(deps: Deps, actor: Actor, q: string): Promise<SQL
   const ids = (await matching.limit(contactIdsInline + 1)).map((r) => r.id);
   const byContact = ids.length > contactIdsInline ? inArray(conversations.contactId, matching) : ids.length ? inArray(conversations.contactId, ids) : sql`false`;
   if (!tsquery) return byContact;
-  const byText = inArray(
-    conversations.id,
-    deps.readDb
-      .select({ id: messages.conversationId })
-      .from(messages)
-      .where(and(eq(messages.orgId, actor.orgId), sql`${messages.search} @@ to_tsquery('simple', ${tsquery})`)),
-  );
+  const matchingMessages = deps.readDb
+    .select({ id: messages.conversationId })
+    .from(messages)
+    .where(and(eq(messages.orgId, actor.orgId), sql`${messages.search} @@ to_tsquery('simple', ${tsquery})`));
+  // Likewise the words: a rare word's few threads go in as ids, so PostgreSQL fetches them by key
+  // instead of walking every thread of the organization to test each against the word (0.7 s at
+  // 60,000 threads when nothing matches). A common word keeps the subquery: the newest threads
+  // match it soon enough.
+  const hits = await matchingMessages.limit(textHitsInline);
+  const threads = [...new Set(hits.map((h) => h.id))];
+  const byText = hits.length >= textHitsInline ? inArray(conversations.id, matchingMessages) : threads.length ? inArray(conversations.id, threads) : sql`false`;
   return or(byContact, byText)!;
 }
 
