@@ -341,15 +341,14 @@ export async function updateUser(
       throw new AppError('forbidden', 'the main admin cannot be demoted or deactivated; the organization needs its owner');
     }
     if (input.clinicIds) await checkClinicIds(tx, actor.orgId, input.clinicIds);
-    await tx
-      .update(users)
-      .set({
-        name: input.name,
-        role: input.role,
-        privileges: input.privileges ? [...new Set(input.privileges)] : undefined,
-        deactivatedAt: input.active === undefined ? undefined : input.active ? null : deps.clock.now(),
-      })
-      .where(eq(users.id, userId));
+    const changes = {
+      name: input.name,
+      role: input.role,
+      privileges: input.privileges ? [...new Set(input.privileges)] : undefined,
+      deactivatedAt: input.active === undefined ? undefined : input.active ? null : deps.clock.now(),
+    };
+    // Only the clinics may be changing: an UPDATE with nothing to set is an error in drizzle (it was a 500).
+    if (Object.values(changes).some((v) => v !== undefined)) await tx.update(users).set(changes).where(eq(users.id, userId));
     if (input.clinicIds) {
       await tx.delete(userClinics).where(eq(userClinics.userId, userId));
       if (input.clinicIds.length) {
