@@ -43,6 +43,7 @@ export const errorStatus = {
   rate_limited: 429,
   account_locked: 429,
   provider_error: 502,
+  database_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -73,6 +73,22 @@ function validationProblem(error: FastifyError): Problem {
 
 const statusCodes: Record<string, ErrorCode> = { '413': 'payload_too_large' };
 
+const causeOf = (error: Error) => ((error as { cause?: unknown }).cause ?? error) as Error & { code?: string };
+
+/** A query error message up to its parameters: "Failed query: insert … \nparams: <values>" keeps the SQL only. */
+const withoutParams = (message: string) => message.split('\nparams:')[0];
+
+/** PostgreSQL down, restarting or refusing connections (class 08 and 57P0x, or the socket closed): answered 503, not 500. */
+function databaseUnavailable(error: Error): boolean {
+  const cause = causeOf(error);
+  const code = cause.code ?? (error as { code?: string }).code ?? '';
+  return (
+    /^(08|57P0)/.test(code) ||
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code) ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(cause.message ?? '')
+  );
+}
+
 export function registerErrorHandling(app: FastifyInstance, pageFallback: (request: FastifyRequest, reply: FastifyReply) => boolean = () => false): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError) {
@@ -88,8 +104,14 @@ export function registerErrorHandling(app: FastifyInstance, pageFallback: (reque
       const code = statusCodes[String(status)] ?? (status === 415 ? 'unsupported_media_type' : 'invalid_input');
       return sendProblem(reply, problem(status, code, error.message.replace(/^FST_\w+: /, '')));
     }
-    // Log the error's kind and stack, never the request body: it may hold health information.
-    request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'unhandled error');
+    if (databaseUnavailable(error)) {
+      request.log.warn({ err: { type: error.name, code: causeOf(error).code } }, 'database unavailable');
+      reply.header('Retry-After', '5');
+      return sendProblem(reply, problem(503, 'database_unavailable', 'the database cannot be reached just now; nothing was changed, try again in a few seconds'));
+    }
+    // Log the error's kind and stack, never the request body or a query's parameters: they may
+    // hold health information (drizzle puts the parameters in its error message).
+    request.log.error({ err: { type: error.name, message: withoutParams(error.message), cause: withoutParams(causeOf(error).message ?? ''), stack: error.stack?.split('\n').slice(1).join('\n') } }, 'unhandled error');
     return sendProblem(reply, problem(500, 'internal', 'something went wrong on our side; it has been logged'));
   });
 
