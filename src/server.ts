@@ -30,6 +30,7 @@ import { contactRoutes } from './contacts/routes.js';
 import { conversationRoutes } from './conversations/routes.js';
 import type { Deps } from './deps.js';
 import { registerErrorHandling } from './http/errors.js';
+import { strictBody } from './http/schemas.js';
 import type { App } from './http/types.js';
 import { orgRoutes } from './orgs/routes.js';
 import { realtimeRoutes } from './realtime/routes.js';
@@ -56,6 +57,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   // Every route, as registered: tests check each one is documented and walled off by organization.
   const routeTable: { method: string; url: string; hidden: boolean }[] = [];
   app.addHook('onRoute', (route) => {
+    if (route.schema?.body) route.schema = { ...route.schema, body: strictBody(route.schema.body as Parameters<typeof strictBody>[0]) };
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') routeTable.push({ method, url: route.url, hidden: Boolean(route.schema?.hide) });
     }

@@ -32,3 +32,21 @@ export const Page = Type.Object({
 export const pageOf = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
 
 export const Ok = Type.Object({ ok: Type.Boolean() });
+
+type JsonSchema = { type?: unknown; properties?: Record<string, JsonSchema>; additionalProperties?: unknown; items?: JsonSchema; [k: string]: unknown };
+
+/**
+ * A request body schema that refuses fields it does not name (400 "is not a known field"), all the
+ * way down: TypeBox objects allow extra properties by default, and a service that spreads its input
+ * into an UPDATE would otherwise write columns the route never offered (an admin moved a clinic into
+ * another organization with {"orgId": …}). Copies; the shared schema objects stay as they are.
+ */
+export function strictBody<T extends JsonSchema>(schema: T): T {
+  const copy: JsonSchema = { ...schema };
+  if (copy.properties) {
+    copy.properties = Object.fromEntries(Object.entries(copy.properties).map(([k, v]) => [k, strictBody(v)]));
+    if (copy.additionalProperties === undefined) copy.additionalProperties = false;
+  }
+  if (copy.items && typeof copy.items === 'object') copy.items = strictBody(copy.items);
+  return copy as T;
+}

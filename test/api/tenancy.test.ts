@@ -102,3 +102,14 @@ describe('tenant isolation: another organization\'s ids answer 404 on every id-t
     expect(mine.conversationId).not.toBe(aIds.conversation);
   });
 });
+
+describe('mass assignment', () => {
+  it('a body naming a column the route does not offer is refused, so nothing moves to another organization', async () => {
+    const res = await a.owner.request('PATCH', `/api/v1/clinics/${a.clinicId}`, { name: 'Moved', orgId: b.orgId, slug: 'hijacked' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toContainEqual({ field: 'body.orgId', message: 'is not a known field' });
+    expect((await b.owner.get('/api/v1/clinics')).body.items.map((c: { id: string }) => c.id)).not.toContain(a.clinicId);
+    expect((await a.owner.request('PATCH', `/api/v1/users/${aIds.user}`, { name: 'N', orgId: b.orgId })).status).toBe(400);
+    expect((await a.owner.request('PATCH', `/api/v1/contacts/${aIds.contact}`, { name: 'N', orgId: b.orgId })).status).toBe(400);
+  });
+});
