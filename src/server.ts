@@ -51,13 +51,14 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
     bodyLimit: 1024 * 1024,
     // Live event streams never go idle; on shutdown they are closed rather than waited for.
     forceCloseConnections: true,
-    ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    // Unknown fields are refused (strictBody below), not silently dropped: the caller learns what was wrong.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Every route, as registered: tests check each one is documented and walled off by organization.
   const routeTable: { method: string; url: string; hidden: boolean }[] = [];
   app.addHook('onRoute', (route) => {
-    if (route.schema?.body) route.schema = { ...route.schema, body: strictBody(route.schema.body as Parameters<typeof strictBody>[0]) };
+    if (route.schema?.body) route.schema.body = strictBody(route.schema.body as Parameters<typeof strictBody>[0]);
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') routeTable.push({ method, url: route.url, hidden: Boolean(route.schema?.hide) });
     }
