@@ -42,6 +42,7 @@ export const errorStatus = {
   channel_unavailable: 422,
   rate_limited: 429,
   account_locked: 429,
+  attachment_corrupted: 500,
   provider_error: 502,
   database_unavailable: 503,
 } as const;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Actor } from '../auth/actor.js';
@@ -74,6 +75,20 @@ export async function attachmentsOf(db: DbOrTx, messageIds: string[]) {
   return byMessage;
 }
 
+/**
+ * Integrity: a stored file's bytes, checked against the SHA-256 taken at upload. A file changed or
+ * damaged on disk is never handed out: the download fails with attachment_corrupted and the
+ * failure is audited, so someone restores it from backup.
+ */
+export async function readVerified(deps: Pick<Deps, 'db' | 'storage'>, attachment: { id: string; orgId: string; storageKey: string; sha256: string }): Promise<Buffer> {
+  const bytes = await deps.storage.read(attachment.storageKey);
+  if (createHash('sha256').update(bytes).digest('hex') !== attachment.sha256) {
+    await recordAudit(deps.db, { orgId: attachment.orgId, actor: { kind: 'system' }, action: 'attachment.integrity_failure', subject: { type: 'attachment', id: attachment.id }, outcome: 'failure' });
+    throw new AppError('attachment_corrupted', 'this file no longer matches the checksum it was stored with, so it is not served; an administrator can restore it from backup');
+  }
+  return bytes;
+}
+
 /** What a patient may download: a file on a message in one of their threads, found by the caller's condition. */
 export async function attachmentForPatient(deps: Deps, id: string, where: { guestLinkId: string } | { contactId: string; channel: 'portal' }) {
   const [row] = await deps.db
@@ -89,7 +104,7 @@ export async function attachmentForPatient(deps: Deps, id: string, where: { gues
       ),
     );
   if (!row) throw notFound('attachment');
-  return { attachment: row.attachment, sensitive: row.sensitive, bytes: await deps.storage.read(row.attachment.storageKey) };
+  return { attachment: row.attachment, sensitive: row.sensitive, bytes: await readVerified(deps, row.attachment) };
 }
 
 /** The file, for a user of its organization who may see its thread (or its uploader before it is sent). */
@@ -103,7 +118,7 @@ export async function downloadAttachment(deps: Deps, actor: Actor, id: string) {
   if (!row) throw notFound('attachment');
   if (row.clinicId) assertClinicAccess(actor, row.clinicId);
   else if (row.attachment.uploadedBy !== actor.userId) throw notFound('attachment');
-  const bytes = await deps.storage.read(row.attachment.storageKey);
+  const bytes = await readVerified(deps, row.attachment);
   await recordAudit(deps.db, { ...auditActor(actor), action: 'attachment.download', subject: { type: 'attachment', id } });
   return { attachment: row.attachment, bytes };
 }

@@ -2,6 +2,7 @@
  * S3: handing queued messages to their providers, and following the providers' status reports.
  * Every status change of an outbound message comes through applyStatus, so it only moves forward.
  */
+import { readVerified } from '../attachments/service.js';
 import { and, asc, desc, eq, isNull, max, sql } from 'drizzle-orm';
 import { attachments } from '../attachments/schema.js';
 import type { Storage } from '../attachments/storage.js';
@@ -80,7 +81,7 @@ async function envelopeFor(deps: DeliveryDeps, row: Loaded): Promise<OutboundEnv
     from: channel === 'email' ? deps.config.email.from : channel === 'whatsapp' ? (account?.externalId ?? null) : (account?.address ?? null),
     fromName: row.clinic.name,
     body: row.message.body,
-    attachments: files.map((f) => ({ filename: f.filename, contentType: f.contentType, read: () => deps.storage.read(f.storageKey) })),
+    attachments: files.map((f) => ({ filename: f.filename, contentType: f.contentType, read: () => readVerified(deps, f) })),
     email: channel === 'email' ? await emailHeaders(deps.db, deps, row) : undefined,
     template: row.message.meta?.whatsappTemplate,
   };

@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, inbound, png, setupApp, signupOrg, uploadFile, type Client, type Org, type TestContext } from '../helpers.js';
 
@@ -55,5 +59,26 @@ describe('attachments (M11)', () => {
   it('needs a file in the upload', async () => {
     const res = await org.owner.post('/api/v1/attachments', { file: 'not multipart' });
     expectProblem(res, 400, 'invalid_input');
+  });
+});
+
+describe('attachment integrity (issue 8)', () => {
+  it('a file changed on disk after upload is not served, and the failure is audited', async () => {
+    const uploaded = await upload(org.owner, 'xray.png', png);
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.body.sha256).toBe(createHash('sha256').update(png).digest('hex'));
+    const ok = await ctx.app.inject({ method: 'GET', url: `/api/v1/attachments/${uploaded.body.id}`, headers: { cookie: org.owner.auth.cookie! } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.rawPayload.equals(png)).toBe(true);
+
+    const [{ storage_key: key }] = (await ctx.deps.db.execute<{ storage_key: string }>(sql`select storage_key from attachments where id = ${uploaded.body.id}`)).rows;
+    const file = path.join(ctx.deps.config.attachmentsDir, key);
+    const tampered = Buffer.from(png);
+    tampered[tampered.length - 1] ^= 0xff;
+    await fs.writeFile(file, tampered);
+    const refused = await org.owner.get(`/api/v1/attachments/${uploaded.body.id}`);
+    expectProblem(refused, 500, 'attachment_corrupted');
+    const audit = (await org.owner.get(`/api/v1/audit?subjectId=${uploaded.body.id}&outcome=failure`)).body.items;
+    expect(audit.map((e: { action: string }) => e.action)).toEqual(['attachment.integrity_failure']);
   });
 });
