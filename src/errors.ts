@@ -62,14 +62,3 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
-
-/**
- * A PATCH whose body names nothing the route knows (validation drops unknown fields) is a 400 that
- * says what may be sent, not an UPDATE with nothing to set (which fails inside the database layer).
- */
-export function requireChanges(changes: object, fields: readonly string[]): void {
-  const given = changes as Record<string, unknown>;
-  if (!fields.some((f) => given[f] !== undefined)) {
-    throw new AppError('invalid_input', `nothing to change: send at least one of ${fields.join(', ')}`);
-  }
-}

@@ -58,7 +58,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   // Every route, as registered: tests check each one is documented and walled off by organization.
   const routeTable: { method: string; url: string; hidden: boolean }[] = [];
   app.addHook('onRoute', (route) => {
-    if (route.schema?.body) route.schema.body = strictBody(route.schema.body as Parameters<typeof strictBody>[0]);
+    if (route.schema?.body) route.schema.body = strictBody(route.schema.body as Parameters<typeof strictBody>[0], { atLeastOne: route.method === 'PATCH' });
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') routeTable.push({ method, url: route.url, hidden: Boolean(route.schema?.hide) });
     }

@@ -95,7 +95,9 @@ export class Client {
     if (this.auth.csrf && method !== 'GET') headers['x-csrf-token'] = this.auth.csrf;
     const res = await this.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) });
     const text = res.body;
-    return { status: res.statusCode, body: text ? JSON.parse(text) : null, headers: res.headers };
+    // Pages and CSV exports come back as their text; JSON (and problem documents) parsed.
+    const json = String(res.headers['content-type'] ?? '').includes('json');
+    return { status: res.statusCode, body: text ? (json ? JSON.parse(text) : text) : null, headers: res.headers };
   }
   get<T = any>(url: string) {
     return this.request<T>('GET', url);
@@ -227,4 +229,44 @@ export async function uploadFile(app: App, client: Client, filename: string, byt
     payload,
   });
   return { status: res.statusCode, body: res.json(), headers: res.headers };
+}
+
+/** One organization's ids, to call a route pattern with: a conversation's unless the path names another kind. */
+export interface RouteIds {
+  conversation: string;
+  message?: string;
+  contact?: string;
+  user?: string;
+  inbox?: string;
+  token?: string;
+  clinic?: string;
+  clinicSlug?: string;
+  template?: string;
+  webhook?: string;
+  campaign?: string;
+  emergency?: string;
+  guestToken?: string;
+}
+
+const idByPrefix: [string, keyof RouteIds][] = [
+  ['/api/v1/messages/', 'message'],
+  ['/api/v1/contacts/', 'contact'],
+  ['/api/v1/users/', 'user'],
+  ['/api/v1/inboxes/', 'inbox'],
+  ['/api/v1/api-tokens/', 'token'],
+  ['/api/v1/clinics/', 'clinic'],
+  ['/api/v1/templates/', 'template'],
+  ['/api/v1/webhooks/', 'webhook'],
+  ['/api/v1/campaigns/', 'campaign'],
+  ['/api/v1/emergency-access/', 'emergency'],
+];
+
+/** A route pattern (`/api/v1/contacts/:id/notes`) with its parameters filled from `ids`. */
+export function fillRoute(path: string, ids: RouteIds): string {
+  return path.replace(/:(\w+)/g, (_, param: string) => {
+    if (param === 'clinicSlug') return ids.clinicSlug ?? '';
+    if (param === 'token') return ids.guestToken ?? '';
+    const kind = idByPrefix.find(([prefix]) => path.startsWith(prefix))?.[1] ?? 'conversation';
+    return ids[kind] ?? ids.conversation;
+  });
 }

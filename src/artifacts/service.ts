@@ -4,8 +4,7 @@
  */
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
-import { auditActor } from '../auth/service.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, auditActor } from '../audit/service.js';
 import { contacts } from '../contacts/schema.js';
 import { contactInOrg } from '../contacts/service.js';
 import { conversations, messages, type MessageCard } from '../conversations/schema.js';

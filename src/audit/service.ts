@@ -121,9 +121,7 @@ export async function exportAudit(deps: Deps, actor: Actor, q: AuditQuery, forma
     .orderBy(asc(auditLog.id))
     .limit(auditExportLimit);
   await recordAudit(deps.db, {
-    orgId: actor.orgId,
-    actor: actor.via.kind === 'api_token' ? { kind: 'api_token', userId: actor.userId, tokenId: actor.via.tokenId } : { kind: 'user', userId: actor.userId },
-    origin: actor,
+    ...auditActor(actor),
     action: 'audit.export',
     subject: { type: 'audit_log' },
     details: { format, entries: rows.length, filters: { ...q, limit: undefined, cursor: undefined } },
@@ -134,4 +132,16 @@ export async function exportAudit(deps: Deps, actor: Actor, q: AuditQuery, forma
     [e.id, e.at, e.actorKind, e.actorUserId, e.actorEmail, e.actorTokenId, e.action, e.outcome, e.subjectType, e.subjectId, e.ip, e.userAgent, e.details].map(csvField).join(','),
   );
   return { body: [csvColumns.join(','), ...lines].join('\r\n') + '\r\n', count: entries.length };
+}
+
+/** Who did it, as an audit entry names them: a person, or the integration token acting for them; and from where. */
+export function auditActor(actor: Actor) {
+  return {
+    orgId: actor.orgId,
+    actor:
+      actor.via.kind === 'api_token'
+        ? ({ kind: 'api_token', userId: actor.userId, tokenId: actor.via.tokenId } as const)
+        : ({ kind: 'user', userId: actor.userId } as const),
+    origin: { ip: actor.ip, userAgent: actor.userAgent },
+  };
 }

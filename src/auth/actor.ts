@@ -25,6 +25,8 @@ export interface Access {
   portal?: true;
   privileges?: Privilege[];
   role?: 'admin' | 'main_admin';
+  /** Reachable by staff whose organization requires two-factor sign-in before they have set it up. */
+  duringTwoFactorEnrolment?: true;
   /** P4: a plan feature the route belongs to (402 naming the plan without it), with what to call it. */
   feature?: { name: Feature; what: string };
 }

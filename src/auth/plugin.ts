@@ -46,9 +46,6 @@ export function authorize(actor: Actor, access: Access | undefined): void {
 /** The staff API and the FHIR API need a signed-in actor; pages, docs and webhooks carry their own checks. */
 const isProtectedPath = (url: string | undefined) => !!url && (url.startsWith('/api/') || url.startsWith('/fhir/'));
 
-/** What a user who must enrol in two-factor sign-in may still reach. */
-const enrolmentRoutes = new Set(['/api/v1/me', '/api/v1/auth/logout', '/api/v1/auth/logout-everywhere', '/api/v1/auth/two-factor/enrol', '/api/v1/auth/two-factor/confirm']);
-
 export function registerAuth(app: App, deps: Deps): void {
   app.decorateRequest('actor', null);
   app.addHook('preValidation', async (request) => {
@@ -59,7 +56,7 @@ export function registerAuth(app: App, deps: Deps): void {
     if (!safeMethods.has(request.method) && !csrfMatches(request.actor, request.headers['x-csrf-token'] as string | undefined)) {
       throw new AppError('csrf', 'this write needs the X-CSRF-Token header from sign-in or GET /api/v1/me');
     }
-    if (request.actor.mustEnrolTwoFactor && !enrolmentRoutes.has(request.routeOptions.url!)) {
+    if (request.actor.mustEnrolTwoFactor && !access?.duringTwoFactorEnrolment) {
       throw new AppError('two_factor_enrolment_required', 'your organization requires two-factor sign-in: enrol an authenticator app first (POST /api/v1/auth/two-factor/enrol)');
     }
     authorize(request.actor, access);

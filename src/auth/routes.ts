@@ -33,6 +33,9 @@ function setSessionCookie(deps: Deps, reply: FastifyReply, token: string): void 
   });
 }
 
+/** Open to staff who must still set up two-factor sign-in (their organization requires it). */
+const enrolment = { duringTwoFactorEnrolment: true as const };
+
 export function authRoutes(app: App, deps: Deps): void {
   app.post(
     '/api/v1/signup',
@@ -85,7 +88,7 @@ export function authRoutes(app: App, deps: Deps): void {
 
   app.post(
     '/api/v1/auth/logout',
-    { schema: { tags: ['auth'], summary: 'Sign out this session', response: responses({ 200: Ok }) } },
+    { config: { access: enrolment }, schema: { tags: ['auth'], summary: 'Sign out this session', response: responses({ 200: Ok }) } },
     async (request, reply) => {
       await logout(deps, actorOf(request));
       reply.clearCookie(sessionCookie, { path: '/' });
@@ -95,7 +98,7 @@ export function authRoutes(app: App, deps: Deps): void {
 
   app.post(
     '/api/v1/auth/logout-everywhere',
-    { schema: { tags: ['auth'], summary: 'Sign out every session of this user, on every device (this one too)', response: responses({ 200: Type.Object({ ended: Type.Integer() }) }) } },
+    { config: { access: enrolment }, schema: { tags: ['auth'], summary: 'Sign out every session of this user, on every device (this one too)', response: responses({ 200: Type.Object({ ended: Type.Integer() }) }) } },
     async (request, reply) => {
       const ended = await logoutEverywhere(deps, actorOf(request));
       reply.clearCookie(sessionCookie, { path: '/' });
@@ -106,6 +109,7 @@ export function authRoutes(app: App, deps: Deps): void {
   app.post(
     '/api/v1/auth/two-factor/enrol',
     {
+      config: { access: enrolment },
       schema: {
         tags: ['auth'],
         summary: 'Start two-factor sign-in: a new TOTP secret and its otpauth:// URI for an authenticator app (off until confirmed)',
@@ -118,6 +122,7 @@ export function authRoutes(app: App, deps: Deps): void {
   app.post(
     '/api/v1/auth/two-factor/confirm',
     {
+      config: { access: enrolment },
       schema: {
         tags: ['auth'],
         summary: 'Turn two-factor sign-in on with a first code; answers ten one-time recovery codes, shown this once',
@@ -158,7 +163,7 @@ export function authRoutes(app: App, deps: Deps): void {
 
   app.get(
     '/api/v1/me',
-    { schema: { tags: ['auth'], summary: 'The signed-in user: role, privileges, organization, clinics, plan, CSRF token', response: responses({ 200: Me }) } },
+    { config: { access: enrolment }, schema: { tags: ['auth'], summary: 'The signed-in user: role, privileges, organization, clinics, plan, CSRF token', response: responses({ 200: Me }) } },
     async (request) => me(deps, actorOf(request)),
   );
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { passwordProblem, sessionIsLive, shouldTouchSession } from './rules.js';
+import { isBreachedPassword } from './breached.js';
+import { isLocked, lockoutAfter, looksLikeTotp, normalizeRecoveryCode, passwordProblem, sessionIsLive, shouldTouchSession } from './rules.js';
 
 describe('password rules', () => {
   const who = { email: 'olive@example.com', name: 'Olive Owner' };
@@ -13,6 +14,48 @@ describe('password rules', () => {
   });
   it('accepts a long passphrase', () => {
     expect(passwordProblem('correct horse battery staple', who)).toBeNull();
+  });
+  it.each([
+    ['password123', true],
+    ['Password2024!', true],
+    ['qwertyuiop', true],
+    ['correct horse battery staple', false],
+    ['frontdesk-demo', false],
+  ])('breached list: %j → %s', (password, breached) => {
+    expect(isBreachedPassword(password)).toBe(breached);
+    expect(passwordProblem(password, { ...who, breached: isBreachedPassword }) !== null).toBe(breached);
+  });
+});
+
+describe('lockout', () => {
+  const now = new Date('2026-01-01T10:00:00Z');
+  it.each([
+    [1, null],
+    [4, null],
+    [5, '2026-01-01T10:15:00.000Z'],
+    [6, '2026-01-01T10:15:00.000Z'],
+  ])('%i wrong attempts in a row → locked until %s', (failures, until) => {
+    expect(lockoutAfter(failures, now)?.toISOString() ?? null).toBe(until);
+  });
+  it('a lock holds until its time, not after', () => {
+    const until = new Date('2026-01-01T10:15:00Z');
+    expect(isLocked(until, new Date('2026-01-01T10:14:59Z'))).toBe(true);
+    expect(isLocked(until, until)).toBe(false);
+    expect(isLocked(null, now)).toBe(false);
+  });
+});
+
+describe('second-factor codes', () => {
+  it.each([
+    ['123456', true],
+    ['123 456', true],
+    ['12345', false],
+    ['abcd-efgh', false],
+  ])('%j looks like a TOTP code: %s', (code, totp) => {
+    expect(looksLikeTotp(code)).toBe(totp);
+  });
+  it('recovery codes are typed with or without the dash, in any case', () => {
+    expect(normalizeRecoveryCode(' AB2C-D3EF ')).toBe(normalizeRecoveryCode('ab2cd3ef'));
   });
 });
 

@@ -23,11 +23,8 @@ export function passwordProblem(password: string, context: { email: string; name
 export const maxFailedLogins = 5;
 export const lockoutMs = 15 * 60_000;
 
-/** The account's state after one more failed sign-in: locked when this failure reaches the limit. */
-export function afterFailedLogin(failedLogins: number, now: Date): { failedLogins: number; lockedUntil: Date | null } {
-  const failed = failedLogins + 1;
-  return { failedLogins: failed, lockedUntil: failed >= maxFailedLogins ? new Date(now.getTime() + lockoutMs) : null };
-}
+/** When `failuresInARow` wrong attempts lock the account: at the limit, for `lockoutMs` from now; else null. */
+export const lockoutAfter = (failuresInARow: number, now: Date): Date | null => (failuresInARow >= maxFailedLogins ? new Date(now.getTime() + lockoutMs) : null);
 
 export const isLocked = (lockedUntil: Date | null, now: Date) => lockedUntil !== null && now < lockedUntil;
 

@@ -7,10 +7,10 @@ import { spend } from '../ratelimit/service.js';
 import { isBreachedPassword } from './breached.js';
 import { checkSecondFactor } from './two-factor.js';
 import type { Actor } from './actor.js';
-import { afterFailedLogin, isLocked, passwordProblem, sessionIsLive, sessionLifetimeMs, shouldTouchSession } from './rules.js';
+import { isLocked, lockoutAfter, passwordProblem, sessionIsLive, sessionLifetimeMs, shouldTouchSession } from './rules.js';
 import { apiTokens, sessions } from './schema.js';
 import { hashPassword, newSecret, safeEqual, sha256, verifyPassword } from './tokens.js';
-import { recordAudit, type Origin } from '../audit/service.js';
+import { auditActor, recordAudit, type Origin } from '../audit/service.js';
 import type { DbOrTx } from '../db/client.js';
 
 export const sessionCookie = 'fd_session';
@@ -118,7 +118,11 @@ function accountLocked(until: Date, now: Date): AppError {
   return new AppError('account_locked', `too many wrong attempts: this account is locked for ${Math.ceil(wait / 60)} min; an admin can unlock it sooner`, { retryAfterSeconds: wait });
 }
 
-/** Counts a wrong password or code; the one that reaches the limit locks the account (audited). */
+/**
+ * Counts a wrong password or code (atomically, so parallel guesses all count); the one that reaches
+ * the limit locks the account and starts the count again, so the attempts after a lockout get the
+ * same allowance. Both are audited.
+ */
 async function failedLogin(deps: Deps, user: UserRow, origin: Origin, what: 'password' | 'code'): Promise<void> {
   const now = deps.clock.now();
   const [row] = await deps.db
@@ -126,12 +130,12 @@ async function failedLogin(deps: Deps, user: UserRow, origin: Origin, what: 'pas
     .set({ failedLogins: sql`${users.failedLogins} + 1` })
     .where(eq(users.id, user.id))
     .returning({ failedLogins: users.failedLogins });
-  const next = afterFailedLogin(row.failedLogins - 1, now);
+  const lockedUntil = lockoutAfter(row.failedLogins, now);
   const who = { orgId: user.orgId, actor: { kind: 'user' as const, userId: user.id }, origin, subject: { type: 'user', id: user.id } };
-  await recordAudit(deps.db, { ...who, action: 'auth.login_failed', outcome: 'failure', details: { wrong: what, inARow: next.failedLogins } });
-  if (next.lockedUntil) {
-    await deps.db.update(users).set({ lockedUntil: next.lockedUntil }).where(eq(users.id, user.id));
-    await recordAudit(deps.db, { ...who, action: 'auth.locked', outcome: 'denied', details: { until: next.lockedUntil.toISOString() } });
+  await recordAudit(deps.db, { ...who, action: 'auth.login_failed', outcome: 'failure', details: { wrong: what, inARow: row.failedLogins } });
+  if (lockedUntil) {
+    await deps.db.update(users).set({ lockedUntil, failedLogins: 0 }).where(eq(users.id, user.id));
+    await recordAudit(deps.db, { ...who, action: 'auth.locked', outcome: 'denied', details: { until: lockedUntil.toISOString() } });
   }
 }
 
@@ -233,13 +237,3 @@ export async function revokeApiToken(deps: Deps, actor: Actor, id: string): Prom
 export { hashPassword };
 
 /** The audit fields every entry made on an actor's behalf carries. */
-export function auditActor(actor: Actor) {
-  return {
-    orgId: actor.orgId,
-    actor:
-      actor.via.kind === 'api_token'
-        ? ({ kind: 'api_token', userId: actor.userId, tokenId: actor.via.tokenId } as const)
-        : ({ kind: 'user', userId: actor.userId } as const),
-    origin: { ip: actor.ip, userAgent: actor.userAgent },
-  };
-}

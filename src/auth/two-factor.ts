@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
-import { recordAudit } from '../audit/service.js';
+import { auditActor, recordAudit } from '../audit/service.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { users } from '../orgs/schema.js';
@@ -21,7 +21,7 @@ function totpFor(secret: string, label: string): TOTP {
   return new TOTP({ issuer, label, algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) });
 }
 
-const auditOf = (actor: Actor) => ({ orgId: actor.orgId, actor: { kind: 'user' as const, userId: actor.userId }, origin: actor, subject: { type: 'user', id: actor.userId } });
+const auditOf = (actor: Actor) => ({ ...auditActor(actor), subject: { type: 'user', id: actor.userId } });
 
 /** Whether `code` is the user's current TOTP code or one of their unused recovery codes. */
 export function checkSecondFactor(

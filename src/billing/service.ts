@@ -1,7 +1,6 @@
 import { and, asc, count, eq, gte, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
-import { auditActor } from '../auth/service.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, auditActor } from '../audit/service.js';
 import { conversations } from '../conversations/schema.js';
 import type { DbOrTx, Tx } from '../db/client.js';
 import type { Deps } from '../deps.js';

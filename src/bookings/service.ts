@@ -5,8 +5,7 @@
  */
 import { and, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
-import { auditActor } from '../auth/service.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, auditActor } from '../audit/service.js';
 import { contacts } from '../contacts/schema.js';
 import { contactInOrg, findOrCreateContact, parseEmail, type ContactRow } from '../contacts/service.js';
 import { normalizePhone } from '../contacts/rules.js';

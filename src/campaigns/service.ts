@@ -3,10 +3,9 @@
  * once per new booking — sent through the same path as staff messages, labelled with the campaign,
  * skipping opted-out and blocked patients, holding texts during quiet hours, never twice.
  */
-import { and, desc, eq, getTableColumns, gt, gte, isNotNull, lte, notExists, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, isNotNull, lte, notExists, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
-import { auditActor } from '../auth/service.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, auditActor } from '../audit/service.js';
 import { bookings } from '../bookings/schema.js';
 import { contacts } from '../contacts/schema.js';
 import type { ContactRow } from '../contacts/service.js';
@@ -14,7 +13,7 @@ import { outboundRefusal, sendableChannels, type SendChannel } from '../conversa
 import { appendAutomatic } from '../conversations/service.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
-import { AppError, notFound, requireChanges } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { clockTime, minutes } from '../orgs/hours.js';
 import { clinics } from '../orgs/schema.js';
 import { templateInOrg } from '../templates/service.js';
@@ -94,7 +93,6 @@ async function campaignInOrg(deps: Deps, orgId: string, id: string): Promise<Cam
 
 export async function updateCampaign(deps: Deps, actor: Actor, id: string, input: Partial<CampaignInput>) {
   const current = await campaignInOrg(deps, actor.orgId, id);
-  requireChanges(columnsOf(input), Object.keys(getTableColumns(campaigns)));
   await checkInput(deps, actor, input, null);
   return deps.db.transaction(async (tx) => {
     const [row] = await tx.update(campaigns).set(columnsOf(input)).where(eq(campaigns.id, current.id)).returning();

@@ -2,8 +2,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { Type } from 'typebox';
 import type { Actor } from '../auth/actor.js';
-import { auditActor } from '../auth/service.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, auditActor } from '../audit/service.js';
 import { normalizePhone } from '../contacts/rules.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';

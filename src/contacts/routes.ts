@@ -1,7 +1,6 @@
 import { Type } from 'typebox';
 import type { Actor } from '../auth/actor.js';
-import { auditActor } from '../auth/service.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, auditActor } from '../audit/service.js';
 import { contactHistory } from '../conversations/service.js';
 import { ConversationItem, Message } from '../conversations/routes.js';
 import { Booking } from '../bookings/routes.js';

@@ -1,7 +1,6 @@
 import { and, desc, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
-import { auditActor } from '../auth/service.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, auditActor } from '../audit/service.js';
 import { newestFirst, type DbOrTx } from '../db/client.js';
 import { encodeCursor, readCursor } from '../db/keyset.js';
 import { isUniqueViolation } from '../db/errors.js';
@@ -156,13 +155,12 @@ export function contactMatch(deps: Deps, q: string): SQL {
   // A whole phone number names one contact: no need to look for it inside names and emails.
   if (phone.e164) return eq(contacts.phone, phone.e164);
   if (phone.phoneOnly) return sql`${contacts.phone} like ${likePattern(phone.digits!)}`;
-  const conditions: (SQL | undefined)[] = [
+  return or(
     sql`${contacts.name} ilike ${likePattern(q)}`,
     sql`${contacts.email} ilike ${likePattern(q)}`,
-  ];
-  if (phone.e164) conditions.push(eq(contacts.phone, phone.e164));
-  else if (phone.digits) conditions.push(sql`${contacts.phone} like ${likePattern(phone.digits)}`);
-  return or(...conditions)!;
+    // A few digits ("0134") may be the end of a number as well as part of a name or an email.
+    phone.digits ? sql`${contacts.phone} like ${likePattern(phone.digits)}` : undefined,
+  )!;
 }
 
 export async function listContacts(

@@ -1,8 +1,7 @@
 import { and, asc, eq, exists, getTableColumns, inArray, isNotNull, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Actor } from '../auth/actor.js';
-import { auditActor } from '../auth/service.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, auditActor } from '../audit/service.js';
 import { publish } from '../realtime/events.js';
 import { attachmentsOf, attachToMessage, type attachmentJson } from '../attachments/service.js';
 import { whatsappWindowOpen } from '../channels/rules.js';
@@ -999,10 +998,12 @@ export async function starMessage(deps: Deps, actor: Actor, messageId: string, s
 /**
  * Integrity: staff take back a message they sent (an admin, anyone's) with a reason. Its text stays
  * for the record; the thread, the portal and the guest page show it as retracted. One still queued
- * is not sent. A correction, when given, goes out as a new message that names the retracted one.
+ * is not sent. A correction, when given, goes out as a new message that names the retracted one —
+ * in the same transaction, so a correction that cannot be sent (the patient opted out, say) leaves
+ * the message as it was rather than retracted with no correction.
  */
 export async function retractMessage(deps: Deps, actor: Actor, messageId: string, input: { reason: string; correction?: string }) {
-  const conversationId = await deps.db.transaction(async (tx) => {
+  return deps.db.transaction(async (tx) => {
     const [row] = await tx
       .select({ m: { id: messages.id, direction: messages.direction, channel: messages.channel, senderUserId: messages.senderUserId, retractedAt: messages.retractedAt, conversationId: messages.conversationId } })
       .from(messages)
@@ -1016,10 +1017,10 @@ export async function retractMessage(deps: Deps, actor: Actor, messageId: string
     await tx.update(messages).set({ retractedAt: deps.clock.now(), retractedBy: actor.userId, retractionReason: input.reason.trim() }).where(eq(messages.id, messageId));
     await publish(tx, { type: 'conversation.updated', ...eventScope(conversation), messageId });
     await recordAudit(tx, { ...auditActor(actor), action: 'message.retract', subject: { type: 'message', id: messageId }, details: { conversationId: conversation.id, withCorrection: !!input.correction } });
-    return conversation.id;
+    // sendMessage's own transaction becomes a savepoint inside this one.
+    const correction = input.correction ? await sendMessage({ ...deps, db: tx as unknown as Deps['db'] }, actor, conversation.id, { body: input.correction, correctsMessageId: messageId }) : null;
+    return { retracted: await messageById(tx, messageId), correction };
   });
-  const correction = input.correction ? await sendMessage(deps, actor, conversationId, { body: input.correction, correctsMessageId: messageId }) : null;
-  return { retracted: await messageById(deps.db, messageId), correction };
 }
 
 // --- the list (M6, M7) ---------------------------------------------------------------------

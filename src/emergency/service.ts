@@ -1,9 +1,8 @@
 /** HIPAA emergency access: an admin opens a thread outside their normal access by giving a reason; another admin reviews it. */
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, auditActor } from '../audit/service.js';
 import type { Actor } from '../auth/actor.js';
-import { auditActor } from '../auth/service.js';
 import { emergencyThread } from '../conversations/service.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';

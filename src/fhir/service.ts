@@ -1,8 +1,7 @@
 /** B3: reading conversations for the FHIR export, with the same walls as the inbox (organization, clinic, SMS privilege). */
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
-import { auditActor } from '../auth/service.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, auditActor } from '../audit/service.js';
 import { attachments } from '../attachments/schema.js';
 import { contacts } from '../contacts/schema.js';
 import { contactInOrg } from '../contacts/service.js';

@@ -1,9 +1,8 @@
 /** B3: outgoing webhooks — endpoints, and delivering their events with signatures, retries and a log. */
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
-import { auditActor } from '../auth/service.js';
 import { newSecret } from '../auth/tokens.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, auditActor } from '../audit/service.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Deps } from '../deps.js';

@@ -43,6 +43,7 @@ export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
 }
 
 interface ValidationIssue {
+  keyword?: string;
   instancePath: string;
   message?: string;
   params?: Record<string, unknown>;
@@ -64,7 +65,7 @@ function validationProblem(error: FastifyError): Problem {
     const extra = issue.params?.additionalProperty;
     return {
       field: fieldOf(issue, error.validationContext),
-      message: extra ? 'is not a known field' : (issue.message ?? 'is invalid'),
+      message: extra ? 'is not a known field' : issue.keyword === 'minProperties' ? 'names nothing to change: send at least one field' : (issue.message ?? 'is invalid'),
     };
   });
   const first = errors[0];

@@ -39,10 +39,13 @@ type JsonSchema = { type?: unknown; properties?: Record<string, JsonSchema>; add
  * A request body schema that refuses fields it does not name (400 "is not a known field"), all the
  * way down: TypeBox objects allow extra properties by default, and a service that spreads its input
  * into an UPDATE would otherwise write columns the route never offered (an admin moved a clinic into
- * another organization with {"orgId": …}). Copies; the shared schema objects stay as they are.
+ * another organization with {"orgId": …}). With `atLeastOne` (every PATCH) the body must name a field.
+ * Copies; the shared schema objects stay as they are.
  */
-export function strictBody<T extends JsonSchema>(schema: T): T {
+export function strictBody<T extends JsonSchema>(schema: T, opts: { atLeastOne?: boolean } = {}): T {
   const copy: JsonSchema = { ...schema };
+  // A PATCH that names nothing to change is a 400 at the door, not an empty UPDATE further in.
+  if (opts.atLeastOne && copy.properties && copy.minProperties === undefined) copy.minProperties = 1;
   if (copy.properties) {
     copy.properties = Object.fromEntries(Object.entries(copy.properties).map(([k, v]) => [k, strictBody(v)]));
     if (copy.additionalProperties === undefined) copy.additionalProperties = false;

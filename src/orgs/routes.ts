@@ -195,7 +195,7 @@ export function orgRoutes(app: App, deps: Deps): void {
           privileges: Type.Optional(Type.Array(Privilege, { maxItems: 3 })),
           clinicIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 500 })),
           active: Type.Optional(Type.Boolean()),
-        }, { minProperties: 1 }),
+        }),
         response: responses({ 200: User }, 404),
       },
     },

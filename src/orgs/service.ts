@@ -1,11 +1,11 @@
-import { and, asc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
-import { auditActor, checkPassword, createSession, hashPassword } from '../auth/service.js';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { checkPassword, createSession, hashPassword } from '../auth/service.js';
 import type { Actor } from '../auth/actor.js';
-import { recordAudit, type Origin } from '../audit/service.js';
+import { recordAudit, type Origin, auditActor } from '../audit/service.js';
 import type { DbOrTx } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
-import { AppError, notFound, requireChanges } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { effectivePrivileges, isAdmin, privileges as allPrivileges, slugify, type Privilege, type Role } from './rules.js';
 import { defaultOpeningHours, openingHoursProblem, type OpeningHours } from './hours.js';
 import { clinics, inboxes, organizations, userClinicIds, userClinics, users } from './schema.js';
@@ -143,7 +143,6 @@ export interface ClinicChanges {
 
 /** An admin edits what the clinic's public page shows and how guests are told of replies. */
 export async function updateClinic(deps: Deps, actor: Actor, id: string, changes: ClinicChanges) {
-  requireChanges(changes, Object.keys(getTableColumns(clinics)).filter((c) => !['id', 'orgId', 'slug', 'createdAt'].includes(c)));
   if (changes.timezone) checkTimezone(changes.timezone);
   const hoursProblem = changes.openingHours && openingHoursProblem(changes.openingHours);
   if (hoursProblem) throw new AppError('invalid_input', `openingHours: ${hoursProblem}`, { errors: [{ field: 'body.openingHours', message: hoursProblem }] });

@@ -1,11 +1,10 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
-import { auditActor } from '../auth/service.js';
-import { recordAudit } from '../audit/service.js';
+import { recordAudit, auditActor } from '../audit/service.js';
 import type { DbOrTx } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
-import { AppError, notFound, requireChanges } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { placeholders, unknownPlaceholders } from './rules.js';
 import { templates } from './schema.js';
 import { campaigns } from '../campaigns/schema.js';
@@ -30,7 +29,6 @@ export function checkTemplateBody(body: string): void {
 const nameTaken = (e: unknown, name: string) => (isUniqueViolation(e, 'templates_org_name_key') ? new AppError('name_taken', `a template named "${name}" already exists`) : e);
 
 export async function updateTemplate(deps: Deps, actor: Actor, id: string, input: { name?: string; body?: string }) {
-  requireChanges(input, ['name', 'body']);
   if (input.body !== undefined) checkTemplateBody(input.body);
   await templateInOrg(deps.db, actor.orgId, id);
   try {

@@ -13,7 +13,7 @@
  * one of this organization's ids.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Client, inbound, password, setupApp, signIn, signupOrg, type Org, type TestContext } from '../helpers.js';
+import { Client, fillRoute, inbound, password, setupApp, signIn, signupOrg, type Org, type TestContext } from '../helpers.js';
 
 type Rule = 'public' | 'webhook' | 'staff' | 'hub' | 'inbox' | 'contacts' | 'hubOrContacts' | 'admin' | 'main_admin' | 'portal';
 
@@ -273,21 +273,7 @@ function refused(rule: Rule, status: number, body: unknown): boolean {
 }
 
 function urlFor(path: string): string {
-  return path.replace(/:(\w+)/g, (_, param: string) => {
-    if (param === 'clinicSlug') return org.me.clinics[0].slug;
-    if (param === 'token') return ids.guestToken;
-    if (path.startsWith('/api/v1/messages/')) return ids.message;
-    if (path.startsWith('/api/v1/contacts/')) return ids.contact;
-    if (path.startsWith('/api/v1/users/')) return ids.user;
-    if (path.startsWith('/api/v1/inboxes/')) return org.inboxId;
-    if (path.startsWith('/api/v1/api-tokens/')) return ids.token;
-    if (path.startsWith('/api/v1/clinics/')) return org.clinicId;
-    if (path.startsWith('/api/v1/templates/')) return ids.template;
-    if (path.startsWith('/api/v1/webhooks/')) return ids.webhook;
-    if (path.startsWith('/api/v1/campaigns/')) return ids.campaign;
-    if (path.startsWith('/api/v1/emergency-access/')) return ids.emergency;
-    return ids.conversation;
-  });
+  return fillRoute(path, { ...ids, conversation: ids.conversation, inbox: org.inboxId, clinic: org.clinicId, clinicSlug: org.me.clinics[0].slug });
 }
 
 /** The event stream never ends: its status is read off the response headers, then the request is dropped. */
@@ -302,16 +288,6 @@ async function streamStatus(who: Identity, url: string): Promise<{ status: numbe
   return { status: res.status, body };
 }
 
-/** The identity's request with an empty body; the answer's JSON when it is JSON (pages and CSV are not). */
-async function call(who: Identity, method: string, url: string): Promise<{ status: number; body: unknown }> {
-  const headers: Record<string, string> = {};
-  const auth = who.client.auth;
-  if (auth.cookie) headers.cookie = auth.cookie;
-  if (auth.bearer) headers.authorization = `Bearer ${auth.bearer}`;
-  if (auth.csrf && method !== 'GET') headers['x-csrf-token'] = auth.csrf;
-  const res = await ctx.app.inject({ method: method as 'GET', url, headers, ...(method === 'GET' || method === 'DELETE' ? {} : { payload: {} }) });
-  return { status: res.statusCode, body: String(res.headers['content-type'] ?? '').includes('json') ? res.json() : null };
-}
 
 function routes() {
   return ctx.app.routeTable.filter((r) => !notApi(r.url)).map((r) => `${r.method} ${r.url}`);
@@ -345,7 +321,7 @@ describe('authorization matrix (issue 8)', () => {
         const res =
           route === 'GET /api/v1/events'
             ? await streamStatus(who, urlFor(path))
-            : await call(who, method, urlFor(path));
+            : await who.client.request(method as 'GET', urlFor(path), method === 'GET' || method === 'DELETE' ? undefined : {});
         calls++;
         const expectAllowed = allowed(rule, who);
         const wasRefused = refused(rule, res.status, res.body);

@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { twilioSignature } from '../../src/channels/sms/twilio.js';
-import { inbound, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
+import { fillRoute, inbound, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
 
 let ctx: TestContext;
 let org: Org;
@@ -74,14 +74,7 @@ const hostileValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 const hostileBody = fc.oneof({ weight: 4, arbitrary: fc.dictionary(hostileKeys, hostileValue, { maxKeys: 8 }) }, { weight: 1, arbitrary: hostileValue });
 
 function urlFor(path: string): string {
-  return path.replace(/:(\w+)/g, (_, param: string) => {
-    if (param === 'clinicSlug') return org.me.clinics[0].slug;
-    if (path.startsWith('/api/v1/messages/')) return ids.message;
-    if (path.startsWith('/api/v1/contacts/')) return ids.contact;
-    if (path.startsWith('/api/v1/clinics/')) return org.clinicId;
-    if (path.startsWith('/api/v1/inboxes/')) return org.inboxId;
-    return ids.conversation;
-  });
+  return fillRoute(path, { ...ids, conversation: ids.conversation, inbox: org.inboxId, clinic: org.clinicId, clinicSlug: org.me.clinics[0].slug });
 }
 
 /** The JSON routes a signed-in owner or a visitor can reach (signing out would end the run early). */

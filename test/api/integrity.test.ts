@@ -49,6 +49,17 @@ describe('retraction', () => {
     expect((await nurse.client.post(`/api/v1/messages/${sent.body.id}/retract`, { reason: 'not needed' })).status).toBe(200);
   });
 
+  it('a correction that cannot be sent leaves the message unretracted', async () => {
+    const other = await inbound(org, 'Do you take new patients?', '+14155550952');
+    const sent = (await org.owner.post(`/api/v1/conversations/${other.conversationId}/messages`, { body: 'Yes, from Monday' })).body;
+    await org.owner.post(`/api/v1/contacts/${other.contactId}/block`);
+    const res = await org.owner.post(`/api/v1/messages/${sent.id}/retract`, { reason: 'not true', correction: 'Sorry, we are full' });
+    expect(res.status).toBe(422);
+    const messages = (await org.owner.get(`/api/v1/conversations/${other.conversationId}`)).body.messages as { id: string; retracted: unknown }[];
+    expect(messages.find((m) => m.id === sent.id)!.retracted).toBeNull();
+    expect(messages).toHaveLength(2);
+  });
+
   it('a message retracted while still queued is never sent', async () => {
     const queued = (await org.owner.post(`/api/v1/conversations/${conversationId}/messages`, { body: 'Sent to the wrong patient' })).body;
     expect(queued.status).toBe('queued');

@@ -58,6 +58,8 @@ describe('lockout', () => {
 
     ctx.clock.advance(16 * 60_000);
     org.owner = await signIn(ctx.app, org.me.user.email);
+    // After the lockout the count starts again: one more slip is a plain 401, not a new lockout.
+    expectProblem(await reply(login({ email: 'locked@example.com', password: 'one-more-slip' }, '198.51.100.3')), 401, 'invalid_credentials');
     expect((await login({ email: 'locked@example.com', password }, '198.51.100.3')).statusCode).toBe(200);
   });
 

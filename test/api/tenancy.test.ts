@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { inbound, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
+import { fillRoute, inbound, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
 
 let ctx: TestContext;
 let a: Org;
@@ -42,19 +42,6 @@ function bodyFor(url: string): Record<string, unknown> {
   return {};
 }
 
-function idFor(url: string): string {
-  if (url.startsWith('/api/v1/messages/')) return aIds.message;
-  if (url.startsWith('/api/v1/contacts/')) return aIds.contact;
-  if (url.startsWith('/api/v1/users/')) return aIds.user;
-  if (url.startsWith('/api/v1/inboxes/')) return aIds.inbox;
-  if (url.startsWith('/api/v1/api-tokens/')) return aIds.token;
-  if (url.startsWith('/api/v1/clinics/')) return a.clinicId;
-  if (url.startsWith('/api/v1/templates/')) return aIds.template;
-  if (url.startsWith('/api/v1/webhooks/')) return aIds.webhook;
-  if (url.startsWith('/api/v1/campaigns/')) return aIds.campaign;
-  if (url.startsWith('/api/v1/emergency-access/')) return aIds.emergency;
-  return aIds.conversation;
-}
 
 describe('tenant isolation: another organization\'s ids answer 404 on every id-taking route', () => {
   it('covers every route with an :id', () => {
@@ -67,7 +54,7 @@ describe('tenant isolation: another organization\'s ids answer 404 on every id-t
     const idRoutes = ctx.app.routeTable.filter((r) => r.url.includes(':id') && !r.url.startsWith('/api/v1/portal/'));
     const leaks: string[] = [];
     for (const route of idRoutes) {
-      const url = route.url.replace(':id', idFor(route.url));
+      const url = fillRoute(route.url, { ...aIds, conversation: aIds.conversation, clinic: a.clinicId, guestToken: 'x'.repeat(43) });
       const res = await b.owner.request(route.method as 'GET' | 'POST' | 'PATCH' | 'DELETE', url, route.method === 'GET' ? undefined : bodyFor(route.url));
       if (res.status !== 404) leaks.push(`${route.method} ${route.url} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
       expect(JSON.stringify(res.body)).not.toContain('Private health question');
@@ -111,5 +98,15 @@ describe('mass assignment', () => {
     expect((await b.owner.get('/api/v1/clinics')).body.items.map((c: { id: string }) => c.id)).not.toContain(a.clinicId);
     expect((await a.owner.request('PATCH', `/api/v1/users/${aIds.user}`, { name: 'N', orgId: b.orgId })).status).toBe(400);
     expect((await a.owner.request('PATCH', `/api/v1/contacts/${aIds.contact}`, { name: 'N', orgId: b.orgId })).status).toBe(400);
+  });
+
+  it('a PATCH naming nothing is a 400 that says so; one changing only a user\'s clinics works', async () => {
+    for (const url of [`/api/v1/clinics/${a.clinicId}`, `/api/v1/users/${aIds.user}`, `/api/v1/templates/${aIds.template}`, `/api/v1/campaigns/${aIds.campaign}`]) {
+      const res = await a.owner.request('PATCH', url, {});
+      expect(res.status, url).toBe(400);
+      expect(res.body.errors).toEqual([{ field: 'body', message: 'names nothing to change: send at least one field' }]);
+    }
+    const moved = await a.owner.request('PATCH', `/api/v1/users/${aIds.user}`, { clinicIds: [a.clinicId] });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
   });
 });

@@ -4,8 +4,7 @@
  */
 import { and, desc, eq } from 'drizzle-orm';
 import { Type } from 'typebox';
-import { auditActor } from '../../auth/service.js';
-import { recordAudit } from '../../audit/service.js';
+import { recordAudit, auditActor } from '../../audit/service.js';
 import { contacts } from '../../contacts/schema.js';
 import { conversations, messages } from '../../conversations/schema.js';
 import { deliveryAttempts } from '../../delivery/schema.js';

@@ -6,8 +6,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import type { Actor } from '../../auth/actor.js';
-import { auditActor } from '../../auth/service.js';
-import { recordAudit } from '../../audit/service.js';
+import { recordAudit, auditActor } from '../../audit/service.js';
 import { smsInboxMonthlyCents } from '../../billing/rules.js';
 import { addCharge, endCharge, requireFeature } from '../../billing/service.js';
 import { normalizePhone } from '../../contacts/rules.js';
