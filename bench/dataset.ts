@@ -11,6 +11,10 @@ import { faker } from '@faker-js/faker';
 import { sql } from 'drizzle-orm';
 import { hashPassword } from '../src/auth/tokens.js';
 import type { Db } from '../src/db/client.js';
+import { sealText } from '../src/encryption/cipher.js';
+import { columnAad } from '../src/encryption/columns.js';
+import type { KeyRing } from '../src/encryption/keys.js';
+import { searchVector } from '../src/encryption/search.js';
 
 export const benchPassword = 'frontdesk-bench';
 
@@ -25,10 +29,19 @@ export interface DataSetSize {
 export type Progress = (label: string, done: number, total: number, started: number) => void;
 
 /** A JS array as one PostgreSQL array parameter (drizzle would otherwise spread it into a row). */
-const pgArray = (values: string[]) => sql.param(`{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
+export const pgArray = (values: string[]) => sql.param(`{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
+
+/**
+ * Message texts as the product stores them: encrypted, with their blind search index. Each phrase is
+ * sealed once and its ciphertext reused on many rows (one IV for all of them), which the product
+ * never does; for a benchmark's synthetic text it keeps a 3M-message seed to minutes.
+ */
+export function storedPhrases(keys: KeyRing, phrases: string[]): { bodies: string[]; vectors: string[] } {
+  return { bodies: phrases.map((p) => sealText(keys, p, columnAad('messages', 'body'))), vectors: phrases.map((p) => searchVector(keys, p)) };
+}
 
 /** Writes the data set into an empty, migrated database; answers the messages and conversations written. */
-export async function seedDataSet(db: Db, size: DataSetSize, opts: { seed?: number; progress?: Progress; log?: (line: string) => void } = {}): Promise<{ messages: number; conversations: number }> {
+export async function seedDataSet(db: Db, keys: KeyRing, size: DataSetSize, opts: { seed?: number; progress?: Progress; log?: (line: string) => void } = {}): Promise<{ messages: number; conversations: number }> {
   const progress: Progress = opts.progress ?? (() => {});
   const log = opts.log ?? (() => {});
   faker.seed(opts.seed ?? 42);
@@ -44,6 +57,7 @@ export async function seedDataSet(db: Db, size: DataSetSize, opts: { seed?: numb
       () => `Please send the invoice for my last visit, ${faker.person.firstName()} asked for it.`,
     ])(),
   );
+  const stored = storedPhrases(keys, phrases);
   const passwordHash = await hashPassword(benchPassword);
 
   // Organizations, clinics, a small team and an inbox each.
@@ -119,14 +133,15 @@ export async function seedDataSet(db: Db, size: DataSetSize, opts: { seed?: numb
         select c.*, greatest(1, round(-ln(1 - random() * 0.999) * ${average}))::int as len
         from conversations c where c.id = any(${pgArray(slice)}::uuid[])),
       inserted as (
-        insert into messages (org_id, conversation_id, direction, channel, body, status, sender_user_id, created_at, status_at)
+        insert into messages (org_id, conversation_id, direction, channel, body, search, status, sender_user_id, created_at, status_at)
         select l.org_id, l.id, d.direction::direction, l.channel,
-               (${pgArray(phrases)}::text[])[1 + floor(random() * ${phrases.length})::int],
+               (${pgArray(stored.bodies)}::text[])[p.i], (${pgArray(stored.vectors)}::text[])[p.i]::tsvector,
                (case when d.direction = 'inbound' then 'read' else 'delivered' end)::message_status,
                case when d.direction = 'outbound' then (select u.id from users u where u.org_id = l.org_id order by u.role limit 1) end,
                l.last_activity_at - (l.len - n) * interval '37 minutes', l.last_activity_at
         from lengths l cross join generate_series(1, l.len) n
         cross join lateral (select case when n % 2 = 1 then 'inbound' else 'outbound' end as direction) d
+        cross join lateral (select 1 + floor(random() * ${phrases.length})::int + 0 * n as i) p /* per row: it names n */
         returning 1)
       select count(*)::int as n from inserted`);
     written += rows[0].n;

@@ -25,6 +25,8 @@ import { systemClock, type Deps } from '../src/deps.js';
 import { startRuntime } from '../src/runtime.js';
 import { twilioSignature } from '../src/channels/sms/twilio.js';
 import { FakeTwilio } from '../test/fakes/twilio.js';
+import type { KeyRing } from '../src/encryption/keys.js';
+import { pgArray, storedPhrases } from './dataset.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -42,6 +44,8 @@ const volume = { conversations: Number(args.conversations), messages: Number(arg
 
 async function generate(deps: Deps, orgId: string): Promise<void> {
   const started = Date.now();
+  const stored = storedPhrases(deps.keys, ['Can I move my appointment to Thursday?', 'Your cleaning is confirmed for 9:30.', 'Is my crown covered by insurance?', 'Please send the invoice for my last visit.', 'The numbness should wear off in a few hours.']);
+  const phrases = { bodies: pgArray(stored.bodies), vectors: pgArray(stored.vectors) };
   await deps.db.execute(sql`
     with clinics as (select array_agg(id order by created_at) ids from clinics where org_id = ${orgId}),
          inbox as (select id from inboxes where org_id = ${orgId} order by created_at limit 1),
@@ -59,10 +63,9 @@ async function generate(deps: Deps, orgId: string): Promise<void> {
            now() - ((row_number() over ()) || ' minutes')::interval, now() - interval '30 days'
     from new_contacts c`);
   await deps.db.execute(sql`
-    insert into messages (org_id, conversation_id, direction, channel, body, status, sender_user_id, created_at, status_at)
+    insert into messages (org_id, conversation_id, direction, channel, body, search, status, sender_user_id, created_at, status_at)
     select c.org_id, c.id, d.direction::direction, c.channel,
-           (array['Can I move my appointment to Thursday?', 'Your cleaning is confirmed for 9:30.', 'Is my crown covered by insurance?',
-                  'Please send the invoice for my last visit.', 'The numbness should wear off in a few hours.'])[1 + (n + length(c.id::text)) % 5] || ' #' || n,
+           (${phrases.bodies}::text[])[1 + (n + length(c.id::text)) % 5], (${phrases.vectors}::text[])[1 + (n + length(c.id::text)) % 5]::tsvector,
            (case when d.direction = 'inbound' then 'read' else 'delivered' end)::message_status,
            case when d.direction = 'outbound' then (select id from users where org_id = c.org_id and role = 'main_admin') end,
            c.last_activity_at - ((${volume.messages} - n) || ' hours')::interval, c.last_activity_at
@@ -114,7 +117,7 @@ async function readScenarios(address: string, cookie: string, threadId: string, 
  * runs: the page's ids off the activity index, then the rows with their joins) and for storing a
  * message, with as many connections as the HTTP clients. Every API figure is read against these.
  */
-async function rawCeiling(databaseUrl: string, orgId: string, conversationId: string, seconds: number, connections: number): Promise<{ list: Row; insert: Row }> {
+async function rawCeiling(databaseUrl: string, keys: KeyRing, orgId: string, conversationId: string, seconds: number, connections: number): Promise<{ list: Row; insert: Row }> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: connections });
   const listSql = `with page as (
       select id from conversations where org_id = $1 and hidden_at is null and held_at is null and status = 'open' and archived_at is null
@@ -123,8 +126,10 @@ async function rawCeiling(databaseUrl: string, orgId: string, conversationId: st
     from page join conversations c using (id) join contacts ct on ct.id = c.contact_id
     left join messages m on m.id = c.last_message_id left join users u on u.id = m.sender_user_id
     order by c.last_activity_at desc, c.id desc`;
-  const insertSql = `insert into messages (org_id, conversation_id, direction, channel, body, status, created_at, status_at)
-    values ($1, $2, 'inbound', 'sms', 'ceiling probe', 'read', now(), now())`;
+  const insertSql = `insert into messages (org_id, conversation_id, direction, channel, body, search, status, created_at, status_at)
+    values ($1, $2, 'inbound', 'sms', $3, $4, 'read', now(), now())`;
+  // The stored form of the probe's text, sealed once: PostgreSQL's own cost, not the encryption's.
+  const probe = storedPhrases(keys, ['ceiling probe']);
   const measure = async (name: string, run: (c: pg.PoolClient) => Promise<unknown>): Promise<Row> => {
     const times: number[] = [];
     const end = Date.now() + seconds * 1000;
@@ -157,7 +162,7 @@ async function rawCeiling(databaseUrl: string, orgId: string, conversationId: st
        select c.org_id, c.clinic_id, c.inbox_id, ct.id, 'sms', 'sms', 'closed', now() from conversations c, ct where c.id = $2 returning id`,
       [orgId, conversationId],
     );
-    const insert = await measure('PostgreSQL alone: store a message', (c) => c.query(insertSql, [orgId, rows[0].id]));
+    const insert = await measure('PostgreSQL alone: store a message', (c) => c.query(insertSql, [orgId, rows[0].id, probe.bodies[0], probe.vectors[0]]));
     return { list, insert };
   } finally {
     await pool.end();
@@ -470,7 +475,7 @@ async function main(): Promise<void> {
     // A patient's thread of the data set, not one an earlier run's send benchmark filled with thousands.
     const threadId = probe.conversation_id;
 
-    const ceiling = await rawCeiling(database.url, orgId, threadId, Number(args.seconds), Number(args.connections));
+    const ceiling = await rawCeiling(database.url, deps.keys, orgId, threadId, Number(args.seconds), Number(args.connections));
     const reads = await readScenarios(address, cookie, threadId, { name: probe.name.split(' ')[1] ?? probe.name, phone: probe.phone });
     const accept = await sendAccept(address, cookie, me.csrfToken, me.clinics[0].id);
     const results = [

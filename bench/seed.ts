@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { openConfiguredDatabase } from '../src/db/open.js';
 import { benchPassword, seedDataSet } from './dataset.js';
+import { loadKeyRing } from '../src/encryption/key-file.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,7 +42,7 @@ try {
     conversations: Number(args.conversations),
     messages: Number(args.messages),
   };
-  const written = await seedDataSet(database.db, size, { seed: Number(args.seed), progress, log: (line) => process.stderr.write(`${line}\n`) });
+  const written = await seedDataSet(database.db, await loadKeyRing(config), size, { seed: Number(args.seed), progress, log: (line) => process.stderr.write(`${line}\n`) });
   process.stderr.write(`done in ${Math.round((Date.now() - started) / 1000)} s: ${written.messages.toLocaleString()} messages in ${written.conversations.toLocaleString()} conversations. Sign in as owner@org1.bench.test / ${benchPassword}\n`);
 } finally {
   await database.close();

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Limit } from './ratelimit/rules.js';
+import { KeyError, parseKey } from './encryption/keys.js';
 
 /** Every setting Frontdesk reads from the environment, parsed and checked once at start. */
 export interface Config {
@@ -37,6 +38,13 @@ export interface Config {
   loginLimitPerIp: Limit;
   /** B3: the first wait before an outgoing webhook is tried again (it doubles each time). */
   webhookRetryBaseMs: number;
+  /**
+   * ENCRYPTION_KEY and ENCRYPTION_PREVIOUS_KEYS (comma-separated, still readable during a rotation).
+   * Null only on the embedded database, whose key is kept in DATA_DIR/encryption.key.
+   */
+  encryption: { key: Buffer; previous: Buffer[] } | null;
+  /** How long a signed attachment link in an export works (ATTACHMENT_LINK_HOURS). */
+  attachmentLinkHours: number;
 }
 
 export type SmsConfig =
@@ -139,6 +147,21 @@ function role(argv: readonly string[]): Config['role'] {
   return value;
 }
 
+function encryption(env: Env, external: boolean): Config['encryption'] {
+  const raw = env.ENCRYPTION_KEY?.trim();
+  try {
+    if (!raw) {
+      if (external) throw new ConfigError('ENCRYPTION_KEY is required with DATABASE_URL: every process of an install must share it (make one with: openssl rand -base64 32)');
+      if (env.ENCRYPTION_PREVIOUS_KEYS?.trim()) throw new ConfigError('ENCRYPTION_PREVIOUS_KEYS needs ENCRYPTION_KEY, the key that replaces them');
+      return null;
+    }
+    const previous = (env.ENCRYPTION_PREVIOUS_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+    return { key: parseKey(raw, 'ENCRYPTION_KEY'), previous: previous.map((k) => parseKey(k, 'each of ENCRYPTION_PREVIOUS_KEYS')) };
+  } catch (e) {
+    throw e instanceof KeyError ? new ConfigError(e.message) : e;
+  }
+}
+
 export function loadConfig(env: Env = process.env, argv: readonly string[] = []): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
@@ -169,6 +192,8 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = [])
     },
     attachmentsDir: path.resolve(env.ATTACHMENTS_DIR ?? path.join(dataDir, 'attachments')),
     webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 50, 3_600_000),
+    encryption: encryption(env, databaseUrl(env) !== null),
+    attachmentLinkHours: integer(env, 'ATTACHMENT_LINK_HOURS', 24, 1, 24 * 30),
     loginLimitPerIp: limit(env, 'LOGIN_LIMIT_PER_IP', { max: 30, windowSeconds: 900 }),
     guestLimits: {
       perIp: limit(env, 'GUEST_LIMIT_PER_IP', { max: 10, windowSeconds: 3600 }),

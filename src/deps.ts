@@ -3,6 +3,7 @@ import type { Db } from './db/client.js';
 import type { Storage } from './attachments/storage.js';
 import type { Channels } from './channels/registry.js';
 import type { EventHub } from './realtime/hub.js';
+import type { KeyRing } from './encryption/keys.js';
 
 export interface Clock {
   now(): Date;
@@ -25,4 +26,6 @@ export interface Deps {
   /** The provider adapters chosen from configuration. */
   channels: Channels;
   storage: Storage;
+  /** The data keys (ENCRYPTION_KEY): what encrypts PHI at rest, the search index and attachment links. */
+  keys: KeyRing;
 }

@@ -7,6 +7,8 @@ import type { Clock, Deps } from './deps.js';
 import { startWorker, type DeliveryWorker } from './delivery/worker.js';
 import { startEventHub } from './realtime/hub.js';
 import { startSmtpListener, type SmtpListener } from './channels/email/listener.js';
+import { installKeyRing } from './encryption/columns.js';
+import { loadKeyRing } from './encryption/key-file.js';
 
 export interface Runtime {
   deps: Deps;
@@ -21,10 +23,12 @@ export async function startRuntime(
   opts: { clock: Clock; worker: boolean; smtp?: boolean; log?: (message: string) => void },
 ): Promise<Runtime> {
   const log = opts.log ?? (() => {});
+  const keys = await loadKeyRing(config, log);
+  installKeyRing(keys);
   const events = await startEventHub(database.url, log);
   const channels = buildChannels(config);
   const replica = config.readDatabaseUrl ? openDatabase(config.readDatabaseUrl) : null;
-  const deps: Deps = { db: database.db, readDb: replica?.db ?? database.db, clock: opts.clock, config, events, channels, storage: diskStorage(config.attachmentsDir) };
+  const deps: Deps = { db: database.db, readDb: replica?.db ?? database.db, clock: opts.clock, config, events, channels, storage: diskStorage(config.attachmentsDir, keys), keys };
   const worker = opts.worker ? await startWorker(deps, database.pool, log) : null;
   const smtpPort = config.email.inboundSmtpPort;
   const smtp = opts.smtp !== false && smtpPort !== null ? await startSmtpListener(deps, smtpPort, log) : null;

@@ -57,6 +57,9 @@ export async function cloneTemplate(): Promise<string> {
   return withDatabase(adminUrl, name);
 }
 
+/** Every test process shares one data key, as every process of an install must (ENCRYPTION_KEY). */
+export const testEncryptionKey = Buffer.alloc(32, 7).toString('base64');
+
 /** One app per test file, on its own database; closed after the file's tests. */
 export async function setupApp(env: Record<string, string> = {}, opts: { worker?: boolean; databaseUrl?: string } = {}): Promise<TestContext> {
   const url = opts.databaseUrl ?? (await cloneTemplate());
@@ -64,7 +67,7 @@ export async function setupApp(env: Record<string, string> = {}, opts: { worker?
   const clock = new TestClock();
   // Every test signs in from 127.0.0.1 within one window of the test clock: the per-address sign-in
   // limit is the security test's to set.
-  const config = loadConfig({ DATABASE_URL: url, DATA_DIR: await tempDir(), WORKER_STALE_SECONDS: '2', LOGIN_LIMIT_PER_IP: '10000/900', ...env });
+  const config = loadConfig({ DATABASE_URL: url, DATA_DIR: await tempDir(), WORKER_STALE_SECONDS: '2', LOGIN_LIMIT_PER_IP: '10000/900', ENCRYPTION_KEY: testEncryptionKey, ...env });
   const runtime = await startRuntime(config, database, { clock, worker: opts.worker ?? false });
   const app = await buildApp(runtime.deps);
   afterAll(async () => {

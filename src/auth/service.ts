@@ -5,7 +5,7 @@ import { effectivePrivileges, isAdmin, type Privilege, type Role } from '../orgs
 import { userClinicIds, users } from '../orgs/schema.js';
 import { spend } from '../ratelimit/service.js';
 import { isBreachedPassword } from './breached.js';
-import { checkSecondFactor } from './two-factor.js';
+import { checkSecondFactor, spendSecondFactor } from './two-factor.js';
 import type { Actor } from './actor.js';
 import { isLocked, lockoutAfter, passwordProblem, sessionIsLive, sessionLifetimeMs, shouldTouchSession } from './rules.js';
 import { apiTokens, sessions } from './schema.js';
@@ -16,7 +16,7 @@ import type { DbOrTx } from '../db/client.js';
 export const sessionCookie = 'fd_session';
 
 
-type UserRow = typeof users.$inferSelect & { clinicIds: string[]; orgRequiresTwoFactor: boolean };
+type UserRow = Omit<typeof users.$inferSelect, 'totpLastStep'> & { clinicIds: string[]; orgRequiresTwoFactor: boolean };
 
 const userWithClinics = {
   id: users.id,
@@ -97,13 +97,13 @@ export async function login(deps: Deps, input: { email: string; password: string
   if (active.totpEnabledAt) {
     if (!input.code) throw new AppError('two_factor_required', 'this account signs in with a code from its authenticator app (or a recovery code): send it as "code"');
     const second = checkSecondFactor(active, input.code, now);
-    if (!second.ok) {
+    const spent = second.ok ? await spendSecondFactor(deps, active.id, second) : null;
+    if (!spent) {
       await failedLogin(deps, active, origin, 'code');
-      throw new AppError('invalid_code', 'that code is wrong or expired; codes change every 30 seconds');
+      throw new AppError('invalid_code', second.ok ? 'that code was used already; wait for the next one' : 'that code is wrong or expired; codes change every 30 seconds');
     }
-    if (second.usedRecoveryCode) {
-      await deps.db.update(users).set({ recoveryCodes: second.remainingRecoveryCodes }).where(eq(users.id, active.id));
-      await recordAudit(deps.db, { orgId: active.orgId, actor: { kind: 'user', userId: active.id }, origin, action: 'auth.recovery_code_used', subject: { type: 'user', id: active.id }, details: { remaining: second.remainingRecoveryCodes.length } });
+    if (spent.remainingRecoveryCodes !== null) {
+      await recordAudit(deps.db, { orgId: active.orgId, actor: { kind: 'user', userId: active.id }, origin, action: 'auth.recovery_code_used', subject: { type: 'user', id: active.id }, details: { remaining: spent.remainingRecoveryCodes } });
     }
   }
   if (active.failedLogins || active.lockedUntil) await deps.db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, active.id));

@@ -5,7 +5,7 @@
  * 30-second step either side of now, for phones whose clocks drift.
  */
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
 import { auditActor, recordAudit } from '../audit/service.js';
 import type { Deps } from '../deps.js';
@@ -28,15 +28,36 @@ export function checkSecondFactor(
   user: { totpSecret: string | null; email: string; recoveryCodes: string[] },
   code: string,
   now: Date,
-): { ok: false } | { ok: true; usedRecoveryCode: boolean; remainingRecoveryCodes: string[] } {
+): { ok: false } | { ok: true; totpStep: number } | { ok: true; recoveryCode: string } {
   if (!user.totpSecret) return { ok: false };
   if (looksLikeTotp(code)) {
     const delta = totpFor(user.totpSecret, user.email).validate({ token: code.replace(/\s/g, ''), timestamp: now.getTime(), window: 1 });
-    return delta === null ? { ok: false } : { ok: true, usedRecoveryCode: false, remainingRecoveryCodes: user.recoveryCodes };
+    return delta === null ? { ok: false } : { ok: true, totpStep: Math.floor(now.getTime() / 30_000) + delta };
   }
   const hashed = sha256(normalizeRecoveryCode(code));
-  if (!user.recoveryCodes.includes(hashed)) return { ok: false };
-  return { ok: true, usedRecoveryCode: true, remainingRecoveryCodes: user.recoveryCodes.filter((c) => c !== hashed) };
+  return user.recoveryCodes.includes(hashed) ? { ok: true, recoveryCode: hashed } : { ok: false };
+}
+
+/**
+ * Spends a correct code, once: a TOTP code's step must come after the last one accepted, and a
+ * recovery code must still be unused. Conditional updates, so two sign-ins racing with one code
+ * (a code read over someone's shoulder, replayed at once) cannot both win.
+ */
+export async function spendSecondFactor(deps: Pick<Deps, 'db'>, userId: string, spent: { totpStep: number } | { recoveryCode: string }): Promise<{ remainingRecoveryCodes: number | null } | null> {
+  if ('totpStep' in spent) {
+    const rows = await deps.db
+      .update(users)
+      .set({ totpLastStep: spent.totpStep })
+      .where(and(eq(users.id, userId), or(isNull(users.totpLastStep), lt(users.totpLastStep, spent.totpStep))))
+      .returning({ id: users.id });
+    return rows.length ? { remainingRecoveryCodes: null } : null;
+  }
+  const rows = await deps.db
+    .update(users)
+    .set({ recoveryCodes: sql`array_remove(${users.recoveryCodes}, ${spent.recoveryCode})` })
+    .where(and(eq(users.id, userId), sql`${spent.recoveryCode} = any(${users.recoveryCodes})`))
+    .returning({ codes: users.recoveryCodes });
+  return rows.length ? { remainingRecoveryCodes: rows[0].codes.length } : null;
 }
 
 async function loadUser(deps: Deps, actor: Actor) {
@@ -75,13 +96,15 @@ export async function confirmTwoFactor(deps: Deps, actor: Actor, code: string): 
   const user = await loadUser(deps, actor);
   if (user.totpEnabledAt) throw new AppError('conflict', 'two-factor sign-in is already on');
   if (!user.totpSecret) throw new AppError('conflict', 'enrol first: POST /api/v1/auth/two-factor/enrol');
-  if (!looksLikeTotp(code) || !checkSecondFactor({ ...user, recoveryCodes: [] }, code, deps.clock.now()).ok) {
+  const checked = looksLikeTotp(code) ? checkSecondFactor({ ...user, recoveryCodes: [] }, code, deps.clock.now()) : null;
+  if (!checked?.ok || !('totpStep' in checked)) {
     throw new AppError('invalid_code', 'that code does not match; check the time on your phone and try the current code');
   }
   const recoveryCodes = Array.from({ length: recoveryCodeCount }, newRecoveryCode);
   await deps.db
     .update(users)
-    .set({ totpEnabledAt: deps.clock.now(), recoveryCodes: recoveryCodes.map((c) => sha256(normalizeRecoveryCode(c))) })
+    // The confirming code is spent: it cannot sign in a second time.
+    .set({ totpEnabledAt: deps.clock.now(), totpLastStep: checked.totpStep, recoveryCodes: recoveryCodes.map((c) => sha256(normalizeRecoveryCode(c))) })
     .where(eq(users.id, actor.userId));
   await recordAudit(deps.db, { ...auditOf(actor), action: 'auth.two_factor_on' });
   return { recoveryCodes };
@@ -92,6 +115,6 @@ export async function disableTwoFactor(deps: Deps, actor: Actor, password: strin
   requireSession(actor);
   const user = await loadUser(deps, actor);
   if (!(await verifyPassword(user.passwordHash, password))) throw new AppError('invalid_credentials', 'that password is not right');
-  await deps.db.update(users).set({ totpSecret: null, totpEnabledAt: null, recoveryCodes: [] }).where(eq(users.id, actor.userId));
+  await deps.db.update(users).set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null, recoveryCodes: [] }).where(eq(users.id, actor.userId));
   await recordAudit(deps.db, { ...auditOf(actor), action: 'auth.two_factor_off' });
 }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, date, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { organizations, users } from '../orgs/schema.js';
 import { contactTypes } from './rules.js';
+import { encryptedText } from '../encryption/columns.js';
 
 export const contactTypeEnum = pgEnum('contact_type', contactTypes);
 
@@ -49,7 +50,7 @@ export const contactNotes = pgTable(
     orgId: uuid('org_id').notNull().references(() => organizations.id),
     contactId: uuid('contact_id').notNull().references(() => contacts.id),
     authorId: uuid('author_id').notNull().references(() => users.id),
-    body: text('body').notNull(),
+    body: encryptedText('contact_notes', 'body').notNull(),
     createdAt: at('created_at').notNull().defaultNow(),
   },
   (t) => [index('contact_notes_contact_idx').on(t.contactId, t.createdAt)],

@@ -7,7 +7,6 @@ import {
   outboundRefusal,
   preview,
   sendableChannels,
-  textSearchQuery,
   type PostAttempt,
   type Poster,
 } from './rules.js';
@@ -90,18 +89,6 @@ describe('M6 open-status filter', () => {
     ['any', {}],
   ] as const)('%s', (filter, expected) => {
     expect(openStatusCondition(filter)).toEqual(expected);
-  });
-});
-
-describe('text search query', () => {
-  it.each([
-    ['crown loose', 'crown:* & loose:*'],
-    ["  Can't   SLEEP!! ", 'can:* & t:* & sleep:*'],
-    ['a & b | !c', 'a:* & b:* & c:*'],
-    ['Zahnärztin', 'zahnärztin:*'],
-    ['&&& ***', null],
-  ])('%j → %j', (q, expected) => {
-    expect(textSearchQuery(q)).toBe(expected);
   });
 });
 

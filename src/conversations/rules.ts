@@ -199,16 +199,6 @@ export function openStatusCondition(filter: OpenStatusFilter | 'any'): {
   }
 }
 
-/** Words of a text search as a PostgreSQL tsquery with prefix matching, or null when nothing is left. */
-export function textSearchQuery(q: string): string | null {
-  const words = q
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0)
-    .slice(0, 8);
-  return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
-}
-
 /** The first line of a message, short enough for a list row. */
 export function preview(body: string, max = 140): string {
   const flat = body.replace(/\s+/g, ' ').trim();

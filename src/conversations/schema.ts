@@ -1,8 +1,7 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import {
   boolean,
   check,
-  customType,
   index,
   integer,
   jsonb,
@@ -18,6 +17,7 @@ import { contacts } from '../contacts/schema.js';
 import { clinics, inboxes, organizations, users } from '../orgs/schema.js';
 import { campaigns } from '../campaigns/schema.js';
 import { channels, conversationStatuses, directions, messageStatuses } from './rules.js';
+import { blindIndex, encryptedText } from '../encryption/columns.js';
 
 export const channelEnum = pgEnum('channel', channels);
 export const directionEnum = pgEnum('direction', directions);
@@ -35,7 +35,6 @@ export interface MessageCard {
   url: string | null;
 }
 
-const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
 export const conversations = pgTable(
@@ -113,7 +112,8 @@ export const messages = pgTable(
     conversationId: uuid('conversation_id').notNull().references(() => conversations.id),
     direction: directionEnum('direction').notNull(),
     channel: channelEnum('channel').notNull(),
-    body: text('body').notNull(),
+    /** Encrypted at rest (AES-256-GCM); the search column holds its blind index, written with it. */
+    body: encryptedText('messages', 'body').notNull(),
     status: messageStatusEnum('status').notNull(),
     senderUserId: uuid('sender_user_id').references(() => users.id),
     campaignId: uuid('campaign_id').references(() => campaigns.id),
@@ -137,13 +137,11 @@ export const messages = pgTable(
      */
     retractedAt: at('retracted_at'),
     retractedBy: uuid('retracted_by').references(() => users.id),
-    retractionReason: text('retraction_reason'),
+    retractionReason: encryptedText('messages', 'retraction_reason'),
     correctsMessageId: uuid('corrects_message_id'),
     createdAt: at('created_at').notNull().defaultNow(),
     statusAt: at('status_at').notNull().defaultNow(),
-    search: tsvector('search')
-      .notNull()
-      .generatedAlwaysAs((): SQL => sql`to_tsvector('simple', ${messages.body})`),
+    search: blindIndex('search').notNull(),
   },
   (t) => [
     index('messages_thread_idx').on(t.conversationId, t.createdAt, t.id),

@@ -27,7 +27,6 @@ import {
   outboundRefusal,
   preview,
   sendableChannels,
-  textSearchQuery,
   type Channel,
   type Direction,
   type MessageStatus,
@@ -43,6 +42,7 @@ import { systemCampaign } from '../campaigns/system.js';
 import { guestLinks } from '../guest/schema.js';
 import { bookings } from '../bookings/schema.js';
 import { emitWebhookEvent } from '../hooks/queue.js';
+import { searchQuery } from '../encryption/search.js';
 
 type ConversationRow = typeof conversations.$inferSelect;
 type AttachmentJson = ReturnType<typeof attachmentJson>;
@@ -361,6 +361,7 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
       direction: 'outbound',
       channel: input.channel,
       body: input.body,
+      search: input.body,
       status: 'queued',
       senderUserId: input.sender.kind === 'user' ? input.sender.userId : null,
       campaignId: input.sender.kind === 'campaign' ? input.sender.campaignId : null,
@@ -472,6 +473,7 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
       direction: 'inbound',
       channel: input.channel,
       body: input.body,
+      search: input.body,
       status: 'unread',
       providerMessageId: input.providerMessageId,
       createdAt: input.at,
@@ -961,6 +963,7 @@ export async function logCall(
         direction: input.direction,
         channel: 'call',
         body: input.notes,
+        search: input.notes,
         status: 'logged',
         senderUserId: actor.userId,
         createdAt: at,
@@ -1067,7 +1070,7 @@ const textHitsInline = 2000;
 async function searchCondition(deps: Deps, actor: Actor, q: string): Promise<SQL> {
   // A phone number, typed however, finds the patient; its digits are not searched as message words
   // (every time and date in every message would match them, over the whole archive).
-  const tsquery = phoneSearchTerms(q, deps.config.defaultCountry).phoneOnly ? null : textSearchQuery(q);
+  const tsquery = phoneSearchTerms(q, deps.config.defaultCountry).phoneOnly ? null : searchQuery(deps.keys, q);
   const matching = deps.readDb
     .select({ id: contacts.id })
     .from(contacts)
@@ -1080,7 +1083,7 @@ async function searchCondition(deps: Deps, actor: Actor, q: string): Promise<SQL
   const matchingMessages = deps.readDb
     .select({ id: messages.conversationId })
     .from(messages)
-    .where(and(eq(messages.orgId, actor.orgId), sql`${messages.search} @@ to_tsquery('simple', ${tsquery})`));
+    .where(and(eq(messages.orgId, actor.orgId), sql`${messages.search} @@ ${tsquery}::tsquery`));
   // Likewise the words: a rare word's few threads go in as ids, so PostgreSQL fetches them by key
   // instead of walking every thread of the organization to test each against the word (0.7 s at
   // 60,000 threads when nothing matches). A common word keeps the subquery: the newest threads

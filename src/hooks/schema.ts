@@ -1,5 +1,6 @@
 import { index, integer, pgTable, text, timestamp, uuid, jsonb } from 'drizzle-orm/pg-core';
 import { organizations, users } from '../orgs/schema.js';
+import { encryptedText } from '../encryption/columns.js';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
@@ -11,7 +12,7 @@ export const webhookEndpoints = pgTable(
     orgId: uuid('org_id').notNull().references(() => organizations.id),
     url: text('url').notNull(),
     /** The HMAC-SHA256 key, shown once when the endpoint is made. */
-    secret: text('secret').notNull(),
+    secret: encryptedText('webhook_endpoints', 'secret').notNull(),
     events: text('events').array().notNull(),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: at('created_at').notNull(),

@@ -33,7 +33,7 @@ beforeAll(async () => {
   // conversations make 1,100 pages of 50, and the planner decides with real statistics.
   const fullSet = process.env.PLANS_DATABASE_URL;
   ctx = await setupApp({}, { databaseUrl: fullSet });
-  if (!fullSet) await seedDataSet(ctx.deps.db, { orgs: 1, clinics: 3, contacts: 60_000, conversations: 55_000, messages: 220_000 });
+  if (!fullSet) await seedDataSet(ctx.deps.db, ctx.deps.keys, { orgs: 1, clinics: 3, contacts: 60_000, conversations: 55_000, messages: 220_000 });
   owner = await signIn(ctx.app, 'owner@org1.bench.test', benchPassword);
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     record(args);

@@ -112,7 +112,22 @@ describe('two-factor sign-in (TOTP)', () => {
   it('then asks for a code at sign-in and refuses a wrong one', async () => {
     expectProblem(await reply(login({ email: 'totp@example.com', password }, '198.51.100.20')), 401, 'two_factor_required');
     expectProblem(await reply(login({ email: 'totp@example.com', password, code: '123456' }, '198.51.100.20')), 401, 'invalid_code');
+    // The code that confirmed enrolment is spent; the next one signs in.
+    expectProblem(await reply(login({ email: 'totp@example.com', password, code: codeAt(secret, now()) }, '198.51.100.20')), 401, 'invalid_code');
+    ctx.clock.advance(30_000);
     expect((await login({ email: 'totp@example.com', password, code: codeAt(secret, now()) }, '198.51.100.20')).statusCode).toBe(200);
+  });
+
+  it('a code signs in once, even when replayed at the same moment', async () => {
+    ctx.clock.advance(30_000);
+    const code = codeAt(secret, now());
+    const answers = await Promise.all([1, 2, 3].map(() => login({ email: 'totp@example.com', password, code }, '198.51.100.23')));
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 401, 401]);
+    const replay = await reply(login({ email: 'totp@example.com', password, code }, '198.51.100.23'));
+    expectProblem(replay, 401, 'invalid_code');
+    expect(replay.body.detail).toMatch(/used already/);
+    // Nor does the previous step's code, though it is still inside the drift window.
+    expectProblem(await reply(login({ email: 'totp@example.com', password, code: codeAt(secret, new Date(now().getTime() - 30_000)) }, '198.51.100.23')), 401, 'invalid_code');
   });
 
   it('a recovery code works once', async () => {
@@ -121,6 +136,7 @@ describe('two-factor sign-in (TOTP)', () => {
   });
 
   it('turning it off asks for the password again', async () => {
+    ctx.clock.advance(30_000);
     const res = await login({ email: 'totp@example.com', password, code: codeAt(secret, now()) }, '198.51.100.22');
     const user = new Client(ctx.app, { cookie: String(res.headers['set-cookie']).split(';')[0], csrf: res.json().csrfToken });
     expectProblem(await user.post('/api/v1/auth/two-factor/disable', { password: 'not-my-password' }), 401, 'invalid_credentials');

@@ -20,8 +20,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** The code the authenticator app would show at the server's (test) clock. */
+/** The code the authenticator app shows next, at the server's (test) clock: each code is good once. */
 function codeFor(secret: string): string {
+  ctx.clock.advance(30_000);
   const at = ctx.clock.now();
   return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: at.getTime() });
 }

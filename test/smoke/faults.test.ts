@@ -18,6 +18,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embed
 import { FakeTwilio } from '../fakes/twilio.js';
 import { dropDatabase, prepareTemplate, withDatabase } from '../setup/template.js';
 import { stopAll, until } from './support.js';
+import { testEncryptionKey } from '../helpers.js';
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `frontdesk_faults_${randomBytes(4).toString('hex')}`;
@@ -85,6 +86,7 @@ describe('the server killed during a burst', () => {
     const base = `http://127.0.0.1:${port}`;
     const env = {
       DATABASE_URL: url,
+      ENCRYPTION_KEY: testEncryptionKey,
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: publicUrl,
@@ -191,7 +193,7 @@ describe('PostgreSQL restarted under load', () => {
     embedded = await startEmbeddedPostgres({ dataDir, port: pgPort, log: () => {} });
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const server = startServer({ DATABASE_URL: embedded.url, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: publicUrl }, 'pg-restart.log');
+    const server = startServer({ DATABASE_URL: embedded.url, ENCRYPTION_KEY: testEncryptionKey, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: publicUrl }, 'pg-restart.log');
     await healthy(base);
     const { me, call } = await signUp(base);
     const text = `${marker} from the portal of a patient`;

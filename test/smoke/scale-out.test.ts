@@ -13,6 +13,7 @@ import { FakeTwilio } from '../fakes/twilio.js';
 import pg from 'pg';
 import { dropDatabase, withDatabase } from '../setup/template.js';
 import { startFrontdesk, stopAll, until } from './support.js';
+import { testEncryptionKey } from '../helpers.js';
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `frontdesk_scale_${randomBytes(4).toString('hex')}`;
@@ -41,6 +42,7 @@ beforeAll(async () => {
   twilio = await new FakeTwilio().start();
   const env = {
     DATABASE_URL: url,
+    ENCRYPTION_KEY: testEncryptionKey,
     SMS_PROVIDER: 'twilio',
     TWILIO_ACCOUNT_SID: twilio.accountSid,
     TWILIO_AUTH_TOKEN: twilio.authToken,

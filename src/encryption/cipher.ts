@@ -1,0 +1,64 @@
+/**
+ * AES-256-GCM for one value: a column's text or a file's bytes. Each seal draws a fresh 96-bit IV;
+ * the associated data names where the value lives (a column, a file), so a ciphertext copied into
+ * another column or file fails to open instead of showing the wrong text.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { keyById, type DataKey, type KeyRing } from './keys.js';
+
+/** `enc1:<key id>:<base64 of iv ‖ tag ‖ ciphertext>`: the form of every encrypted column value. */
+const textPrefix = 'enc1:';
+/** `FDE1`, the key id (4 bytes), iv, tag, ciphertext: the form of every encrypted file. */
+const fileMagic = Buffer.from('FDE1');
+const ivBytes = 12;
+const tagBytes = 16;
+
+function seal(key: DataKey, plain: Buffer, aad: string): Buffer {
+  const iv = randomBytes(ivBytes);
+  const cipher = createCipheriv('aes-256-gcm', key.data, iv).setAAD(Buffer.from(aad));
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+}
+
+function open(key: DataKey, sealed: Buffer, aad: string): Buffer {
+  const iv = sealed.subarray(0, ivBytes);
+  const tag = sealed.subarray(ivBytes, ivBytes + tagBytes);
+  const decipher = createDecipheriv('aes-256-gcm', key.data, iv).setAAD(Buffer.from(aad)).setAuthTag(tag);
+  try {
+    return Buffer.concat([decipher.update(sealed.subarray(ivBytes + tagBytes)), decipher.final()]);
+  } catch {
+    throw new IntegrityError(`encrypted ${aad} failed its authentication check: it was altered or moved`);
+  }
+}
+
+export class IntegrityError extends Error {}
+
+export function sealText(ring: KeyRing, plain: string, aad: string): string {
+  return `${textPrefix}${ring.current.id}:${seal(ring.current, Buffer.from(plain, 'utf8'), aad).toString('base64')}`;
+}
+
+/** The text of a column value; a value from before encryption (no `enc1:` prefix) is returned as it is. */
+export function openText(ring: KeyRing, stored: string, aad: string): string {
+  if (!stored.startsWith(textPrefix)) return stored;
+  const keyId = stored.slice(textPrefix.length, textPrefix.length + 8);
+  return open(keyById(ring, keyId), Buffer.from(stored.slice(textPrefix.length + 9), 'base64'), aad).toString('utf8');
+}
+
+/** The key a stored value is under, or null for plain text from before encryption. */
+export function textKeyId(stored: string): string | null {
+  return stored.startsWith(textPrefix) ? stored.slice(textPrefix.length, textPrefix.length + 8) : null;
+}
+
+export function sealBytes(ring: KeyRing, plain: Buffer, aad: string): Buffer {
+  return Buffer.concat([fileMagic, Buffer.from(ring.current.id, 'hex'), seal(ring.current, plain, aad)]);
+}
+
+/** A file's bytes; a file written before encryption (no `FDE1` header) is returned as it is. */
+export function openBytes(ring: KeyRing, stored: Buffer, aad: string): Buffer {
+  const keyId = bytesKeyId(stored);
+  return keyId ? open(keyById(ring, keyId), stored.subarray(8), aad) : stored;
+}
+
+export function bytesKeyId(stored: Buffer): string | null {
+  return stored.length >= 8 && stored.subarray(0, 4).equals(fileMagic) ? stored.subarray(4, 8).toString('hex') : null;
+}

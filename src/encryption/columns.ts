@@ -1,0 +1,39 @@
+/**
+ * Encrypted columns for the drizzle schema. The key ring is the one process-wide setting in the
+ * code base: drizzle's column mappers are static, like pg's type parsers, so startRuntime installs
+ * the ring once before the first query, and every module's reads and writes of these columns
+ * encrypt and decrypt without knowing it.
+ */
+import { customType } from 'drizzle-orm/pg-core';
+import { openText, sealText } from './cipher.js';
+import type { KeyRing } from './keys.js';
+import { searchVector } from './search.js';
+
+let installed: KeyRing | null = null;
+
+export function installKeyRing(ring: KeyRing): void {
+  installed = ring;
+}
+
+export function activeKeyRing(): KeyRing {
+  if (!installed) throw new Error('no encryption key ring installed: startRuntime installs it before the first query');
+  return installed;
+}
+
+/** Where a value lives, bound into its ciphertext as associated data: `messages.body`. */
+export const columnAad = (table: string, column: string) => `${table}.${column}`;
+
+/** A text column stored as AES-256-GCM ciphertext (see cipher.ts); rotate.ts lists every one. */
+export const encryptedText = (table: string, column: string) =>
+  customType<{ data: string; driverData: string }>({
+    dataType: () => 'text',
+    toDriver: (plain) => sealText(activeKeyRing(), plain, columnAad(table, column)),
+    fromDriver: (stored) => openText(activeKeyRing(), stored, columnAad(table, column)),
+  })(column);
+
+/** The blind search index of a text: written with the plain text, stored as HMAC tokens (see search.ts). */
+export const blindIndex = (name: string) =>
+  customType<{ data: string; driverData: string }>({
+    dataType: () => 'tsvector',
+    toDriver: (plain) => searchVector(activeKeyRing(), plain),
+  })(name);

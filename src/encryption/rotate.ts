@@ -1,0 +1,142 @@
+/**
+ * Key rotation without downtime. Every process reads under any key of its ring, so an install
+ * rotates in three steps (docs/deploying.md): add the new key everywhere as ENCRYPTION_KEY with the
+ * old one in ENCRYPTION_PREVIOUS_KEYS; run this (it re-encrypts every encrypted column and file in
+ * small batches while the product runs, and rewrites each message's search index under the new key);
+ * then drop the old key. Rows written before encryption existed are encrypted by the same pass.
+ */
+import { getTableName, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import { attachments } from '../attachments/schema.js';
+import { bookings } from '../bookings/schema.js';
+import { contactNotes } from '../contacts/schema.js';
+import { messages } from '../conversations/schema.js';
+import type { Deps } from '../deps.js';
+import { webhookEndpoints } from '../hooks/schema.js';
+import { users } from '../orgs/schema.js';
+import { openText, sealText, textKeyId } from './cipher.js';
+import { columnAad } from './columns.js';
+import { searchVector } from './search.js';
+
+interface EncryptedTable {
+  table: PgTable;
+  id: PgColumn;
+  columns: PgColumn[];
+  /** The blind index rebuilt from the first column's text (messages only). */
+  searchIndex?: PgColumn;
+}
+
+/** Every encrypted column of the schema (a test checks that none is missing). */
+export const encryptedTables: EncryptedTable[] = [
+  { table: messages, id: messages.id, columns: [messages.body, messages.retractionReason], searchIndex: messages.search },
+  { table: contactNotes, id: contactNotes.id, columns: [contactNotes.body] },
+  { table: bookings, id: bookings.id, columns: [bookings.notes] },
+  { table: attachments, id: attachments.id, columns: [attachments.filename] },
+  { table: users, id: users.id, columns: [users.totpSecret] },
+  { table: webhookEndpoints, id: webhookEndpoints.id, columns: [webhookEndpoints.secret] },
+];
+
+export interface RotationReport {
+  keyId: string;
+  /** Rows re-encrypted per table. */
+  rows: Record<string, number>;
+  files: number;
+  /** Attachment files that were not on disk (restored from backup later, they are rotated then). */
+  missingFiles: number;
+}
+
+const rotationLockKey = 4_710_082;
+const batchSize = 500;
+
+type RotationDeps = Pick<Deps, 'db' | 'keys' | 'storage'>;
+
+/** Re-encrypts everything not yet under the current key; one rotation at a time per database. */
+export async function rotateEncryption(deps: RotationDeps, databaseUrl: string, log: (line: string) => void = () => {}): Promise<RotationReport | null> {
+  const lock = new pg.Client({ connectionString: databaseUrl });
+  await lock.connect();
+  try {
+    const { rows } = await lock.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [rotationLockKey]);
+    if (!rows[0].ok) {
+      log('another rotation is running on this database; this one stops');
+      return null;
+    }
+    const report: RotationReport = { keyId: deps.keys.current.id, rows: {}, files: 0, missingFiles: 0 };
+    for (const t of encryptedTables) {
+      report.rows[getTableName(t.table)] = await rotateTable(deps, t, log);
+    }
+    Object.assign(report, await rotateFiles(deps, log));
+    return report;
+  } finally {
+    await lock.end().catch(() => {});
+  }
+}
+
+const ident = (name: string) => sql.identifier(name);
+const notUnderCurrent = (column: PgColumn, keyId: string): SQL => sql`(${ident(column.name)} is not null and ${ident(column.name)} not like ${`enc1:${keyId}:%`})`;
+
+async function rotateTable(deps: RotationDeps, t: EncryptedTable, log: (line: string) => void): Promise<number> {
+  const table = getTableName(t.table);
+  const keyId = deps.keys.current.id;
+  let after = '00000000-0000-0000-0000-000000000000';
+  let done = 0;
+  for (;;) {
+    // Raw values (not the schema's columns, which would decrypt): the id, then each column as stored.
+    const { rows } = await deps.db.execute<Record<string, string | null>>(sql`
+      select ${ident(t.id.name)}::text as id, ${sql.join(
+        t.columns.map((c) => ident(c.name)),
+        sql`, `,
+      )}
+      from ${ident(table)}
+      where ${ident(t.id.name)} > ${after}::uuid and (${sql.join(
+        t.columns.map((c) => notUnderCurrent(c, keyId)),
+        sql` or `,
+      )})
+      order by ${ident(t.id.name)} limit ${batchSize}`);
+    if (!rows.length) return done;
+    after = rows[rows.length - 1].id!;
+    await deps.db.transaction(async (tx) => {
+      if (t.searchIndex) await tx.execute(sql`set local frontdesk.reencrypting = 'on'`);
+      for (const row of rows) {
+        const sets: SQL[] = [];
+        const unchanged: SQL[] = [];
+        for (const c of t.columns) {
+          const stored = row[c.name];
+          if (stored === null || textKeyId(stored) === keyId) continue;
+          const plain = openText(deps.keys, stored, columnAad(table, c.name));
+          sets.push(sql`${ident(c.name)} = ${sealText(deps.keys, plain, columnAad(table, c.name))}`);
+          if (t.searchIndex && c === t.columns[0]) sets.push(sql`${ident(t.searchIndex.name)} = ${searchVector(deps.keys, plain)}::tsvector`);
+          // Changed by someone else meanwhile (a note edited): their write is already under the current key.
+          unchanged.push(sql`${ident(c.name)} = ${stored}`);
+        }
+        if (!sets.length) continue;
+        await tx.execute(sql`update ${ident(table)} set ${sql.join(sets, sql`, `)} where ${ident(t.id.name)} = ${row.id}::uuid and ${sql.join(unchanged, sql` and `)}`);
+        done++;
+      }
+    });
+    log(`${table}: ${done} re-encrypted`);
+  }
+}
+
+async function rotateFiles(deps: RotationDeps, log: (line: string) => void): Promise<{ files: number; missingFiles: number }> {
+  let after = '00000000-0000-0000-0000-000000000000';
+  let files = 0;
+  let missingFiles = 0;
+  for (;;) {
+    const { rows } = await deps.db.execute<{ id: string; storage_key: string }>(
+      sql`select id::text, storage_key from attachments where id > ${after}::uuid order by id limit ${batchSize}`,
+    );
+    if (!rows.length) break;
+    after = rows[rows.length - 1].id;
+    for (const row of rows) {
+      const rotated = await deps.storage.rekey(row.storage_key).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') return null;
+        throw e;
+      });
+      if (rotated === null) missingFiles++;
+      else if (rotated) files++;
+    }
+    log(`attachments: ${files} files re-encrypted`);
+  }
+  return { files, missingFiles };
+}

@@ -1,0 +1,166 @@
+/**
+ * Encryption at rest (issue 8): what reaches PostgreSQL and the disk is ciphertext, search still
+ * finds text, and a key rotation re-encrypts everything while the product keeps answering.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diskStorage } from '../../src/attachments/storage.js';
+import { installKeyRing } from '../../src/encryption/columns.js';
+import { keyRing, parseKey } from '../../src/encryption/keys.js';
+import { encryptedTables } from '../../src/encryption/rotate.js';
+import { getTableColumns, getTableName, is } from 'drizzle-orm';
+import { PgTable } from 'drizzle-orm/pg-core';
+import * as schema from '../../src/db/schema.js';
+import { inbound, setupApp, signupOrg, testEncryptionKey, uploadFile, type Org, type TestContext } from '../helpers.js';
+
+const run = promisify(execFile);
+let ctx: TestContext;
+let org: Org;
+let raw: pg.Client;
+
+const secretWords = 'Hendricks biopsy zygomatic';
+const oldKey = parseKey(testEncryptionKey, 'test key');
+const newKey = Buffer.alloc(32, 9);
+
+beforeAll(async () => {
+  ctx = await setupApp();
+  org = await signupOrg(ctx.app, 'Encrypted Clinic', { plan: 'pro' });
+  raw = new pg.Client({ connectionString: ctx.database.url });
+  await raw.connect();
+});
+
+afterAll(async () => {
+  await raw.end();
+});
+
+/** Every encrypted column's stored values, as PostgreSQL holds them. */
+async function storedValues(): Promise<string[]> {
+  const values: string[] = [];
+  for (const t of encryptedTables) {
+    for (const c of t.columns) {
+      const { rows } = await raw.query(`select "${c.name}" as v from "${getTableName(t.table)}" where "${c.name}" is not null`);
+      values.push(...rows.map((r) => r.v as string));
+    }
+  }
+  return values;
+}
+
+async function storedFiles(): Promise<Buffer[]> {
+  const { rows } = await raw.query('select storage_key from attachments');
+  return Promise.all(rows.map((r) => fs.readFile(path.join(ctx.deps.config.attachmentsDir, r.storage_key))));
+}
+
+async function searchFinds(q: string, conversationId: string): Promise<boolean> {
+  const res = await org.owner.get(`/api/v1/conversations?q=${encodeURIComponent(q)}`);
+  expect(res.status).toBe(200);
+  return res.body.items.some((c: { id: string }) => c.id === conversationId);
+}
+
+let conversationId: string;
+let attachmentId: string;
+const pdf = Buffer.from(`%PDF-1.4\n% ${secretWords}\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n`);
+
+describe('at rest', () => {
+  it('lists every encrypted column of the schema for the rotation', () => {
+    const listed = encryptedTables.flatMap((t) => t.columns.map((c) => `${getTableName(t.table)}.${c.name}`));
+    const found: string[] = [];
+    for (const table of Object.values(schema)) {
+      if (!is(table, PgTable)) continue;
+      for (const column of Object.values(getTableColumns(table))) {
+        if (column.columnType === 'PgCustomColumn' && column.getSQLType() === 'text') found.push(`${getTableName(table)}.${column.name}`);
+      }
+    }
+    expect(found.sort()).toEqual(listed.sort());
+  });
+
+  it('stores message text, notes, file names, files, webhook and TOTP secrets only as ciphertext', async () => {
+    const msg = await inbound(org, `My ${secretWords} results?`, '+14155550177');
+    conversationId = msg.conversationId;
+    expect((await org.owner.post(`/api/v1/conversations/${conversationId}/messages`, { body: `Dr. ${secretWords} will call` })).status).toBe(202);
+    expect((await org.owner.post(`/api/v1/conversations/${conversationId}/calls`, { startedAt: '2026-03-01T10:00:00.000Z', durationSeconds: 60, direction: 'outbound', notes: `Discussed ${secretWords}` })).status).toBe(201);
+    expect((await org.owner.post(`/api/v1/contacts/${msg.contactId}/notes`, { body: `Family history: ${secretWords}` })).status).toBe(201);
+    const upload = await uploadFile(ctx.app, org.owner, `${secretWords}.pdf`, pdf);
+    expect(upload.status).toBe(201);
+    attachmentId = upload.body.id;
+    const hook = await org.owner.post('/api/v1/webhooks', { url: 'https://example.com/hook', events: ['message.created'] });
+    expect(hook.status).toBe(201);
+    const enrol = await org.owner.post('/api/v1/auth/two-factor/enrol');
+    expect(enrol.status).toBe(200);
+
+    const values = await storedValues();
+    expect(values.length).toBeGreaterThanOrEqual(6);
+    for (const v of values) {
+      expect(v).toMatch(/^enc1:[0-9a-f]{8}:/);
+      for (const secret of ['Hendricks', 'biopsy', hook.body.secret, enrol.body.secret]) expect(v).not.toContain(secret);
+    }
+    const { rows } = await raw.query('select search::text as s from messages where conversation_id = $1', [conversationId]);
+    for (const r of rows) expect(r.s).not.toMatch(/hendricks|biopsy|zygomatic/);
+    for (const file of await storedFiles()) expect(file.includes(Buffer.from('Hendricks'))).toBe(false);
+
+    // …and the product shows it all in the clear.
+    const thread = await org.owner.get(`/api/v1/conversations/${conversationId}`);
+    expect(JSON.stringify(thread.body)).toContain(`Dr. ${secretWords} will call`);
+    const file = await ctx.app.inject({ method: 'GET', url: `/api/v1/attachments/${attachmentId}`, headers: { cookie: org.owner.auth.cookie! } });
+    expect(file.rawPayload).toEqual(pdf);
+    expect(String(file.headers['content-disposition'])).toContain(encodeURIComponent(`${secretWords}.pdf`));
+  });
+
+  it('finds threads by the words of their messages through the blind index', async () => {
+    expect(await searchFinds('biopsy', conversationId)).toBe(true);
+    expect(await searchFinds('zygom', conversationId)).toBe(true);
+    expect(await searchFinds('discussed hendricks', conversationId)).toBe(true);
+    expect(await searchFinds('biopsies', conversationId)).toBe(false);
+  });
+});
+
+describe('key rotation', () => {
+  it('re-encrypts rows written before encryption, and every row and file under a new key, while the product runs', async () => {
+    // A message from before encryption existed: plain text, searchable by its plain words.
+    const legacy = await inbound(org, 'placeholder', '+14155550188');
+    await raw.query(`begin; set local frontdesk.reencrypting = 'on';
+      update messages set body = 'Legacy crossbite question', search = to_tsvector('simple', 'Legacy crossbite question') where id = '${legacy.messageId}'; commit;`);
+    expect(JSON.stringify((await org.owner.get(`/api/v1/conversations/${legacy.conversationId}`)).body)).toContain('Legacy crossbite question');
+
+    // Every process restarts with the new key, the old one still readable…
+    const rotating = keyRing(newKey, [oldKey]);
+    installKeyRing(rotating);
+    Object.assign(ctx.deps, { keys: rotating, storage: diskStorage(ctx.deps.config.attachmentsDir, rotating) });
+
+    // …and the rotation runs as the command operators run, while patients keep writing.
+    const env = { ...process.env, DATABASE_URL: ctx.database.url, ATTACHMENTS_DIR: ctx.deps.config.attachmentsDir, DATA_DIR: ctx.deps.config.dataDir, ENCRYPTION_KEY: newKey.toString('base64'), ENCRYPTION_PREVIOUS_KEYS: testEncryptionKey };
+    const command = run('npx', ['tsx', 'src/encryption/cli.ts'], { env, cwd: process.cwd() });
+    const during: number[] = [];
+    let finished = false;
+    void command.finally(() => (finished = true));
+    for (let i = 0; !finished || i < 5; i++) {
+      during.push((await org.owner.post(`/api/v1/conversations/${conversationId}/messages`, { body: `During rotation ${i}` })).status);
+      during.push((await org.owner.get(`/api/v1/conversations/${conversationId}`)).status);
+    }
+    const { stdout } = await command;
+    expect(stdout).toMatch(/done in .* s: \d+ rows .*1 files, 0 files missing/);
+    expect(new Set(during)).toEqual(new Set([200, 202]));
+
+    // Nothing is left under the old key, nor in the clear.
+    const current = rotating.current.id;
+    for (const v of await storedValues()) expect(v.startsWith(`enc1:${current}:`), v.slice(0, 20)).toBe(true);
+    for (const file of await storedFiles()) expect(file.subarray(4, 8).toString('hex')).toBe(current);
+
+    // The old key is dropped: everything still reads, and search finds old and new text.
+    const only = keyRing(newKey);
+    installKeyRing(only);
+    Object.assign(ctx.deps, { keys: only, storage: diskStorage(ctx.deps.config.attachmentsDir, only) });
+    const thread = JSON.stringify((await org.owner.get(`/api/v1/conversations/${conversationId}`)).body);
+    expect(thread).toContain(`Dr. ${secretWords} will call`);
+    expect(thread).toContain('During rotation 0');
+    expect(JSON.stringify((await org.owner.get(`/api/v1/conversations/${legacy.conversationId}`)).body)).toContain('Legacy crossbite question');
+    expect(await searchFinds('biopsy', conversationId)).toBe(true);
+    expect(await searchFinds('crossbite', legacy.conversationId)).toBe(true);
+    const file = await ctx.app.inject({ method: 'GET', url: `/api/v1/attachments/${attachmentId}`, headers: { cookie: org.owner.auth.cookie! } });
+    expect(file.statusCode).toBe(200);
+    expect(file.rawPayload).toEqual(pdf);
+  }, 120_000);
+});
