@@ -4,9 +4,15 @@ import { Type } from 'typebox';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { IdParams, responses, Timestamp } from '../http/schemas.js';
-import { actorOf, type App } from '../http/types.js';
+import { actorOf, clientOrigin, type App } from '../http/types.js';
 import { maxAttachmentBytes } from './rules.js';
-import { downloadAttachment, uploadAttachment } from './service.js';
+import { downloadAttachment, downloadBySignedLink, uploadAttachment } from './service.js';
+
+/** The query of a signed link (links.ts): when it stops working, and the HMAC that proves it was handed out. */
+export const SignedLinkQuery = Type.Object({
+  expires: Type.Integer({ minimum: 0, maximum: 99_999_999_999, description: 'unix seconds' }),
+  signature: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
+});
 
 export const Attachment = Type.Object({
   id: Type.String(),
@@ -49,6 +55,25 @@ export async function attachmentRoutes(app: App, deps: Deps): Promise<void> {
     },
     async (request, reply) => {
       const { attachment, bytes } = await downloadAttachment(deps, actorOf(request), request.params.id);
+      return sendStoredFile(reply, attachment, bytes);
+    },
+  );
+
+  app.get(
+    '/api/v1/files/:id',
+    {
+      config: { access: { public: true } },
+      schema: {
+        tags: ['attachments'],
+        summary: 'A file through a signed, expiring link (from a record export or a FHIR Communication): no session needed until it expires',
+        security: [],
+        params: IdParams,
+        querystring: SignedLinkQuery,
+        response: responses({ 200: { type: 'string', format: 'binary' } as never }, 403, 404, 410),
+      },
+    },
+    async (request, reply) => {
+      const { attachment, bytes } = await downloadBySignedLink(deps, request.params.id, request.query, clientOrigin(request));
       return sendStoredFile(reply, attachment, bytes);
     },
   );

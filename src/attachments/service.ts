@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Actor } from '../auth/actor.js';
-import { recordAudit, auditActor } from '../audit/service.js';
+import { recordAudit, auditActor, type Origin } from '../audit/service.js';
 import type { DbOrTx } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
@@ -10,6 +10,8 @@ import { assertClinicAccess } from '../orgs/service.js';
 import { conversations, messages } from '../conversations/schema.js';
 import { allowedAttachmentType } from './rules.js';
 import { attachments } from './schema.js';
+import { IntegrityError } from '../encryption/cipher.js';
+import { checkLink, linkQuery, signLink, type LinkSignature } from './links.js';
 
 export const attachmentJson = (a: typeof attachments.$inferSelect) => ({
   id: a.id,
@@ -80,8 +82,12 @@ export async function attachmentsOf(db: DbOrTx, messageIds: string[]) {
  * failure is audited, so someone restores it from backup.
  */
 export async function readVerified(deps: Pick<Deps, 'db' | 'storage'>, attachment: { id: string; orgId: string; storageKey: string; sha256: string }): Promise<Buffer> {
-  const bytes = await deps.storage.read(attachment.storageKey);
-  if (createHash('sha256').update(bytes).digest('hex') !== attachment.sha256) {
+  // A file altered on disk fails its encryption's authentication, or (written before encryption) its checksum.
+  const bytes = await deps.storage.read(attachment.storageKey).catch((e: unknown) => {
+    if (e instanceof IntegrityError) return null;
+    throw e;
+  });
+  if (!bytes || createHash('sha256').update(bytes).digest('hex') !== attachment.sha256) {
     await recordAudit(deps.db, { orgId: attachment.orgId, actor: { kind: 'system' }, action: 'attachment.integrity_failure', subject: { type: 'attachment', id: attachment.id }, outcome: 'failure' });
     throw new AppError('attachment_corrupted', 'this file no longer matches the checksum it was stored with, so it is not served; an administrator can restore it from backup');
   }
@@ -120,4 +126,27 @@ export async function downloadAttachment(deps: Deps, actor: Actor, id: string) {
   const bytes = await readVerified(deps, row.attachment);
   await recordAudit(deps.db, { ...auditActor(actor), action: 'attachment.download', subject: { type: 'attachment', id } });
   return { attachment: row.attachment, bytes };
+}
+
+/** A link to one file that works without a session until it expires (ATTACHMENT_LINK_HOURS). */
+export function signedFileUrl(deps: Pick<Deps, 'keys' | 'clock' | 'config'>, id: string): string {
+  const link = signLink(deps.keys, 'file', id, new Date(deps.clock.now().getTime() + deps.config.attachmentLinkHours * 3_600_000));
+  return `${deps.config.publicUrl}/api/v1/files/${id}?${linkQuery(link)}`;
+}
+
+/** Refuses a link that was altered (403) or is past its time (410). */
+export function assertLink(deps: Pick<Deps, 'keys' | 'clock'>, scope: string, id: string, link: LinkSignature): void {
+  const verdict = checkLink(deps.keys, scope, id, link, deps.clock.now());
+  if (verdict === 'invalid') throw new AppError('invalid_link', 'this link is not valid: it was changed, or made under a key this server no longer has');
+  if (verdict === 'expired') throw new AppError('link_expired', 'this link has expired: open the file again from where you found it for a fresh link');
+}
+
+/** The file behind a signed link: the signature is the permission, so the download is audited against the file's organization. */
+export async function downloadBySignedLink(deps: Deps, id: string, link: LinkSignature, origin: Origin) {
+  assertLink(deps, 'file', id, link);
+  const [attachment] = await deps.db.select().from(attachments).where(eq(attachments.id, id));
+  if (!attachment) throw notFound('attachment');
+  const bytes = await readVerified(deps, attachment);
+  await recordAudit(deps.db, { orgId: attachment.orgId, actor: { kind: 'system' }, origin, action: 'attachment.download', subject: { type: 'attachment', id }, details: { via: 'signed_link' } });
+  return { attachment, bytes };
 }

@@ -12,6 +12,7 @@ import { notFound } from '../errors.js';
 import { clinics, users } from '../orgs/schema.js';
 import { campaigns } from '../campaigns/schema.js';
 import { messageResource, threadResource, type Communication } from './rules.js';
+import { signedFileUrl } from '../attachments/service.js';
 
 type ConversationRow = typeof conversations.$inferSelect;
 
@@ -52,7 +53,7 @@ async function resourcesOf(deps: Deps, actor: Actor, threads: ConversationRow[],
           statusAt: m.statusAt,
           call: call?.startedAt ? { startedAt: call.startedAt, durationSeconds: call.durationSeconds! } : null,
           attachments: files.filter((f) => f.messageId === m.id),
-          attachmentUrl: (id) => `${deps.config.publicUrl}/api/v1/attachments/${id}`,
+          attachmentUrl: (id) => signedFileUrl(deps, id),
         }),
       );
     }

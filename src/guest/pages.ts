@@ -87,10 +87,10 @@ function renderCard(m: GuestThread['messages'][number]): string {
   return `<div class="card"><strong>${escapeHtml(m.card.label)}: ${escapeHtml(m.card.title)}</strong>${m.card.amount ? ` — ${escapeHtml(m.card.amount)}` : ''}<p><a class="button" href="${escapeHtml(m.card.link)}">Open</a></p></div>`;
 }
 
-function renderFiles(token: string, m: GuestThread['messages'][number]): string {
+function renderFiles(m: GuestThread['messages'][number]): string {
   return m.attachments
     .map((a) => {
-      const url = `/api/v1/public/threads/${token}/attachments/${a.id}`;
+      const url = escapeHtml(a.url);
       return a.contentType.startsWith('image/')
         ? `<a class="file" href="${url}"><img src="${url}" alt="${escapeHtml(a.filename)}"></a>`
         : `<a class="file" href="${url}">${escapeHtml(a.filename)} (${Math.ceil(a.size / 1024)} KB)</a>`;
@@ -104,7 +104,7 @@ export function renderGuestMessages(token: string, thread: GuestThread): string 
       (m) => `<li class="msg ${m.direction === 'inbound' ? 'mine' : 'theirs'}" id="m-${m.id}">
 <p class="meta"><span class="from">${escapeHtml(m.direction === 'inbound' ? 'You' : m.from)}</span> · ${time(m.createdAt)}${m.direction === 'inbound' ? ` · <span class="status">${m.status === 'read' ? 'Seen by the clinic' : 'Delivered'}</span>` : ''}</p>
 <p class="body">${escapeHtml(m.body)}</p>
-${renderCard(m)}${renderFiles(token, m)}
+${renderCard(m)}${renderFiles(m)}
 </li>`,
     )
     .join('\n');
@@ -192,7 +192,7 @@ export const guestJs = `
         list.innerHTML = t.messages.map(function (m) {
           var mine = m.direction === 'inbound';
           var files = m.attachments.map(function (a) {
-            var url = '/api/v1/public/threads/' + token + '/attachments/' + a.id;
+            var url = esc(a.url);
             return a.contentType.indexOf('image/') === 0
               ? '<a class="file" href="' + url + '"><img src="' + url + '" alt="' + esc(a.filename) + '"></a>'
               : '<a class="file" href="' + url + '">' + esc(a.filename) + '</a>';

@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { Nullable, Timestamp } from '../http/schemas.js';
 import { clientOrigin, type App } from '../http/types.js';
-import { sendStoredFile } from '../attachments/routes.js';
+import { sendStoredFile, SignedLinkQuery } from '../attachments/routes.js';
 import { PatientCard } from '../portal/routes.js';
 import { clinicBySlug, guestAttachment, postFromPublicPage, readGuestThread, replyAsGuest, type GuestPost } from './service.js';
 import { clinicPage, guestCss, guestJs, guestPage, notFoundPage, type FormState } from './pages.js';
@@ -27,8 +27,8 @@ const PostBody = Type.Object({
 const GuestMessage = Type.Object({
   id: Type.String(),
   card: Nullable(PatientCard),
-  attachments: Type.Array(Type.Object({ id: Type.String(), filename: Type.String(), contentType: Type.String(), size: Type.Integer() }), {
-    description: 'files the clinic sent; GET /api/v1/public/threads/{token}/attachments/{id}',
+  attachments: Type.Array(Type.Object({ id: Type.String(), filename: Type.String(), contentType: Type.String(), size: Type.Integer(), url: Type.String({ description: 'signed; works for a day' }) }), {
+    description: 'files the clinic sent, each at its signed url',
   }),
   direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound')], { description: 'inbound: written by the patient' }),
   body: Type.String(),
@@ -224,11 +224,12 @@ export function guestRoutes(app: App, deps: Deps): void {
         summary: 'A file the clinic sent on this private link',
         security: [],
         params: Type.Object({ token: Type.String({ minLength: 1, maxLength: 100 }), id: Type.String({ format: 'uuid' }) }),
-        response: { 200: { type: 'string', format: 'binary' } as never, 404: problem('unknown link or file') },
+        querystring: SignedLinkQuery,
+        response: { 200: { type: 'string', format: 'binary' } as never, 403: problem('link altered'), 404: problem('unknown link or file'), 410: problem('link expired') },
       },
     },
     async (request, reply) => {
-      const { attachment, bytes } = await guestAttachment(deps, request.params.token, request.params.id, clientOrigin(request));
+      const { attachment, bytes } = await guestAttachment(deps, request.params.token, request.params.id, request.query, clientOrigin(request));
       return sendStoredFile(privateHeaders(reply), attachment, bytes);
     },
   );

@@ -6,7 +6,8 @@
  */
 import { retractedNotice } from '../conversations/rules.js';
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
-import { attachmentForPatient, attachmentsOf } from '../attachments/service.js';
+import { assertLink, attachmentForPatient, attachmentsOf } from '../attachments/service.js';
+import { linkQuery, signLink, type LinkSignature } from '../attachments/links.js';
 import { patientCards, type PatientCard } from '../artifacts/service.js';
 import { recordAudit, type Origin } from '../audit/service.js';
 import { sha256 } from '../auth/tokens.js';
@@ -195,7 +196,7 @@ export interface GuestMessage {
   from: string;
   createdAt: string;
   status: string;
-  attachments: { id: string; filename: string; contentType: string; size: number }[];
+  attachments: { id: string; filename: string; contentType: string; size: number; url: string }[];
   card: PatientCard | null;
 }
 
@@ -250,7 +251,7 @@ export async function readGuestThread(deps: Deps, token: string, visitor: Visito
       from: r.m.direction === 'inbound' ? contact.name : r.senderName ? `${r.senderName.split(/\s+/)[0]} at ${clinic.name}` : clinic.name,
       createdAt: r.m.createdAt.toISOString(),
       status: r.m.direction === 'outbound' ? (unread.includes(r.m.id) ? 'read' : r.m.status) : r.m.status === 'unread' ? 'delivered' : 'read',
-      attachments: (files.get(r.m.id) ?? []).map(({ id, filename, contentType, size }) => ({ id, filename, contentType, size })),
+      attachments: (files.get(r.m.id) ?? []).map(({ id, filename, contentType, size }) => ({ id, filename, contentType, size, url: guestFileUrl(deps, token, id) })),
       card: cards.get(r.m.id) ?? null,
     })),
   };
@@ -276,7 +277,16 @@ export async function replyAsGuest(deps: Deps, token: string, body: string, visi
 }
 
 /** A file the clinic sent to this link; audited like any download of health information. */
-export async function guestAttachment(deps: Deps, token: string, attachmentId: string, visitor: Visitor) {
+/** A file on the guest's thread: the private link's address plus a signature that expires (a day). */
+function guestFileUrl(deps: Deps, token: string, attachmentId: string): string {
+  const link = signLink(deps.keys, 'guest', attachmentId, new Date(deps.clock.now().getTime() + guestFileLinkMs));
+  return `/api/v1/public/threads/${token}/attachments/${attachmentId}?${linkQuery(link)}`;
+}
+
+const guestFileLinkMs = 24 * 3_600_000;
+
+export async function guestAttachment(deps: Deps, token: string, attachmentId: string, signed: LinkSignature, visitor: Visitor) {
+  assertLink(deps, 'guest', attachmentId, signed);
   const link = await linkByToken(deps.db, token);
   const file = await attachmentForPatient(deps, attachmentId, { guestLinkId: link.id });
   await recordAudit(deps.db, { orgId: link.orgId, actor: { kind: 'patient', contactId: link.contactId }, origin: visitor, action: 'attachment.download', subject: { type: 'attachment', id: attachmentId } });

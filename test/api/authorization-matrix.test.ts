@@ -137,6 +137,7 @@ const table: Record<string, Rule> = {
   'GET /api/v1/public/threads/:token/messages': 'public',
   'POST /api/v1/public/threads/:token/messages': 'public',
   'GET /api/v1/public/threads/:token/attachments/:id': 'public',
+  'GET /api/v1/files/:id': 'public',
   'POST /api/v1/portal/activate': 'public',
   'POST /api/v1/portal/login': 'public',
   'POST /api/v1/portal/logout': 'portal',

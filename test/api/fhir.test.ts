@@ -74,7 +74,14 @@ describe('FHIR R4 Communication (B3)', () => {
     expect(question).toMatchObject({ status: 'completed', sender: { reference: `Patient/${contactId}` }, payload: [{ contentString: 'Please send my X-ray' }] });
     expect(question.medium[0].coding[0].code).toBe('EMAILWRIT');
     expect(answer).toMatchObject({ status: 'in-progress', sender: { reference: `Practitioner/${org.me.user.id}` }, recipient: [{ reference: `Patient/${contactId}` }] });
-    expect(answer.payload[1].contentAttachment).toMatchObject({ contentType: 'image/png', title: 'xray.png', size: png.length, url: expect.stringMatching(/\/api\/v1\/attachments\//) });
+    expect(answer.payload[1].contentAttachment).toMatchObject({ contentType: 'image/png', title: 'xray.png', size: png.length, url: expect.stringMatching(/\/api\/v1\/files\/[\w-]+\?expires=\d+&signature=[\w-]+$/) });
+    // The link works without a session until it expires (ATTACHMENT_LINK_HOURS, a day by default: guest.test.ts lets one expire); altered, it does not.
+    const link = new URL(answer.payload[1].contentAttachment.url);
+    const file = await ctx.app.inject({ method: 'GET', url: link.pathname + link.search });
+    expect(file.statusCode).toBe(200);
+    expect(file.rawPayload.equals(png)).toBe(true);
+    const otherFile = link.pathname.replace(/[0-9a-f]{8}-/, '00000000-') + link.search;
+    expect((await ctx.app.inject({ method: 'GET', url: otherFile })).json().code).toBe('invalid_link');
     expect(call).toMatchObject({ status: 'completed', sent: '2026-03-02T08:00:00.000Z', payload: [{ contentString: 'Asked about the X-ray' }], note: [{ text: 'Incoming call, 5 min' }] });
     expect(call.medium[0].coding[0].code).toBe('PHONE');
   });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redactPath } from '../../src/server.js';
 import { CapturingSmtp } from '../fakes/smtp.js';
 import { eventually, expectProblem, inbound, png, setupApp, signupOrg, uploadFile, type Org, type TestContext } from '../helpers.js';
+import { linkQuery, signLink } from '../../src/attachments/links.js';
 
 let ctx: TestContext;
 let org: Org;
@@ -30,6 +31,12 @@ async function post(body: Record<string, unknown>, opts: { ip?: string; clinic?:
 }
 
 const tokenOf = (guestUrl: string) => new URL(guestUrl).pathname.split('/')[2];
+
+/** A GET with no session, as a problem-document-ready reply. */
+async function raw(url: string) {
+  const res = await ctx.app.inject({ method: 'GET', url });
+  return { status: res.statusCode, body: res.json(), headers: res.headers };
+}
 
 async function thread(token: string) {
   const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/public/threads/${token}/messages` });
@@ -232,16 +239,27 @@ describe('the private link (P1)', () => {
     const file = await uploadFile(ctx.app, org.owner, 'aftercare.png', png);
     expect((await org.owner.post(`/api/v1/conversations/${id}/messages`, { channel: 'web', body: 'Here it is', attachmentIds: [file.body.id] })).status).toBe(202);
     const seen = await thread(token);
-    expect(seen.body.messages[1].attachments).toEqual([{ id: file.body.id, filename: 'aftercare.png', contentType: 'image/png', size: png.length }]);
-    const download = await ctx.app.inject({ method: 'GET', url: `/api/v1/public/threads/${token}/attachments/${file.body.id}` });
+    const [shown] = seen.body.messages[1].attachments;
+    expect(shown).toEqual({ id: file.body.id, filename: 'aftercare.png', contentType: 'image/png', size: png.length, url: expect.stringMatching(new RegExp(`^/api/v1/public/threads/${token}/attachments/${file.body.id}\\?expires=\\d+&signature=[\\w-]+$`)) });
+    const download = await ctx.app.inject({ method: 'GET', url: shown.url });
     expect(download.statusCode).toBe(200);
     expect(download.rawPayload.equals(png)).toBe(true);
     expect(download.headers['x-content-type-options']).toBe('nosniff');
     const page = await ctx.app.inject({ method: 'GET', url: `/g/${token}` });
-    expect(page.body).toContain(`/api/v1/public/threads/${token}/attachments/${file.body.id}`);
+    expect(page.body).toContain(`/api/v1/public/threads/${token}/attachments/${file.body.id}?expires=`);
+
+    // The link is signed and expires: unsigned, altered or a day old, it is refused.
+    const bare = `/api/v1/public/threads/${token}/attachments/${file.body.id}`;
+    expectProblem(await raw(bare), 400, 'invalid_input');
+    expectProblem(await raw(shown.url.replace(/expires=(\d+)/, (_: string, n: string) => `expires=${Number(n) + 3600}`)), 403, 'invalid_link');
+    const lapsed = signLink(ctx.deps.keys, 'guest', file.body.id, new Date(ctx.clock.now().getTime() - 1000));
+    expectProblem(await raw(`${bare}?${linkQuery(lapsed)}`), 410, 'link_expired');
+    expect(Number(new URL(shown.url, 'http://x').searchParams.get('expires')) * 1000 - ctx.clock.now().getTime()).toBeGreaterThan(23 * 3_600_000);
 
     const other = tokenOf((await post(guest())).body.guestUrl);
-    expect((await ctx.app.inject({ method: 'GET', url: `/api/v1/public/threads/${other}/attachments/${file.body.id}` })).statusCode).toBe(404);
+    const fresh = (await thread(token)).body.messages[1].attachments[0].url as string;
+    expect((await ctx.app.inject({ method: 'GET', url: fresh })).statusCode).toBe(200);
+    expect((await ctx.app.inject({ method: 'GET', url: fresh.replace(token, other) })).statusCode).toBe(404);
   });
 
   it('answers 404 for a wrong, malformed or revoked token and reveals nothing', async () => {
