@@ -51,7 +51,9 @@ describe('tenant isolation: another organization\'s ids answer 404 on every id-t
 
   it('answers 404 to org B for each of them, and changes nothing', async () => {
     // Portal routes take a patient's session, not staff's: portal.test.ts walls patients off from each other.
-    const idRoutes = ctx.app.routeTable.filter((r) => r.url.includes(':id') && !r.url.startsWith('/api/v1/portal/'));
+    // Signed-link routes take no session at all: the signature is the permission (links.test.ts, guest and FHIR tests).
+    const signedLink = (url: string) => url === '/api/v1/files/:id' || url === '/api/v1/public/threads/:token/attachments/:id';
+    const idRoutes = ctx.app.routeTable.filter((r) => r.url.includes(':id') && !r.url.startsWith('/api/v1/portal/') && !signedLink(r.url));
     const leaks: string[] = [];
     for (const route of idRoutes) {
       const url = fillRoute(route.url, { ...aIds, conversation: aIds.conversation, clinic: a.clinicId, guestToken: 'x'.repeat(43) });

@@ -19,6 +19,9 @@ import { FakeTwilio } from '../fakes/twilio.js';
 import { dropDatabase, prepareTemplate, withDatabase } from '../setup/template.js';
 import { stopAll, until } from './support.js';
 import { testEncryptionKey } from '../helpers.js';
+import { openText } from '../../src/encryption/cipher.js';
+import { columnAad } from '../../src/encryption/columns.js';
+import { keyRing, parseKey } from '../../src/encryption/keys.js';
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `frontdesk_faults_${randomBytes(4).toString('hex')}`;
@@ -169,8 +172,10 @@ describe('the server killed during a burst', () => {
         const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from messages where id = any($1::uuid[]) and status = 'queued'`, [acceptedSends]);
         return rows[0].n === 0;
       }, 90_000);
+      // The database holds ciphertext; the provider got the text.
+      const keys = keyRing(parseKey(testEncryptionKey, 'test key'));
       const delivered = new Set(twilio.sends.map((s) => s.form.Body));
-      const acceptedBodies = (await db.query<{ body: string }>(`select body from messages where id = any($1::uuid[])`, [acceptedSends])).rows.map((r) => r.body);
+      const acceptedBodies = (await db.query<{ body: string }>(`select body from messages where id = any($1::uuid[])`, [acceptedSends])).rows.map((r) => openText(keys, r.body, columnAad('messages', 'body')));
       expect(acceptedBodies.filter((b) => !delivered.has(b))).toEqual([]);
       console.log(
         `SIGKILL mid-burst: ${acceptedBeforeKill.sends} sends and ${acceptedBeforeKill.inbound} inbound texts accepted before the kill; found after restart ${found.sends.length} and ${found.inbound.length}, each once; ${acceptedBodies.length} sends delivered`,
