@@ -1,4 +1,4 @@
-/** Issue 8 in the browser: setting up two-factor sign-in from Settings, then signing in with a code. */
+/** Issue 8 in the browser: two-factor sign-in, emergency access, retraction, and hostile stored text that must never run. */
 import type { Browser, Page } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,5 +118,38 @@ describe('retraction in the web app', () => {
     await page.getByRole('list', { name: 'Messages' }).getByText('Correction: it went to Elm Street Pharmacy').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     expect(refusals).toEqual([]);
+  });
+});
+
+describe('hostile text stays text', () => {
+  const payloads = ['<img src=x onerror="window.__pwned=1">', '<script>window.__pwned=2</script>', '<svg onload="window.__pwned=3">', '"><iframe src="javascript:window.__pwned=4">'];
+  const text = `Hello ${payloads.join(' ')}`;
+
+  async function nothingRan(page: Page) {
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => document.querySelectorAll('[onerror],[onload],[onmouseover],iframe,script:not([src])').length)).toBe(0);
+  }
+
+  it('a patient name and message with markup show as written in the inbox, and nothing runs', async () => {
+    const { conversationId } = await inbound(org, text, '+14155550951', { name: '<b onmouseover="window.__pwned=5">Mallory</b>' });
+    const page = await signInPage();
+    await page.getByRole('list', { name: 'Conversations' }).waitFor();
+    await page.goto(`${base}/?c=${conversationId}`);
+    await page.getByText(payloads[1]).first().waitFor();
+    await page.getByText('<b onmouseover="window.__pwned=5">Mallory</b>').first().waitFor();
+    await nothingRan(page);
+    expect(refusals).toEqual([]);
+  });
+
+  it('the guest page shows a hostile post as written, and nothing runs', async () => {
+    const slug = org.me.clinics[0].slug;
+    const created = await ctx.app.inject({ method: 'POST', url: `/api/v1/public/clinics/${slug}/messages`, payload: { name: '<script>window.__pwned=6</script>', email: 'mallory@example.com', body: text }, remoteAddress: '203.0.113.66' });
+    expect(created.statusCode, created.body).toBe(201);
+    const page = await (await browser.newContext()).newPage();
+    const pageRefusals = cspRefusals(page);
+    await page.goto(new URL(created.json().guestUrl).pathname.replace(/^/, base));
+    await page.getByText(payloads[0]).first().waitFor();
+    await nothingRan(page);
+    expect(pageRefusals).toEqual([]);
   });
 });
