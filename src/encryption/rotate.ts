@@ -95,25 +95,39 @@ async function rotateTable(deps: RotationDeps, t: EncryptedTable, log: (line: st
       order by ${ident(t.id.name)} limit ${batchSize}`);
     if (!rows.length) return done;
     after = rows[rows.length - 1].id!;
-    await deps.db.transaction(async (tx) => {
-      if (t.searchIndex) await tx.execute(sql`set local frontdesk.reencrypting = 'on'`);
-      for (const row of rows) {
-        const sets: SQL[] = [];
-        const unchanged: SQL[] = [];
-        for (const c of t.columns) {
-          const stored = row[c.name];
-          if (stored === null || textKeyId(stored) === keyId) continue;
-          const plain = openText(deps.keys, stored, columnAad(table, c.name));
-          sets.push(sql`${ident(c.name)} = ${sealText(deps.keys, plain, columnAad(table, c.name))}`);
-          if (t.searchIndex && c === t.columns[0]) sets.push(sql`${ident(t.searchIndex.name)} = ${searchVector(deps.keys, plain)}::tsvector`);
-          // Changed by someone else meanwhile (a note edited): their write is already under the current key.
-          unchanged.push(sql`${ident(c.name)} = ${stored}`);
-        }
-        if (!sets.length) continue;
-        await tx.execute(sql`update ${ident(table)} set ${sql.join(sets, sql`, `)} where ${ident(t.id.name)} = ${row.id}::uuid and ${sql.join(unchanged, sql` and `)}`);
-        done++;
-      }
+    // The whole batch in one statement: each column's new value (null where it stays) beside the
+    // value it replaces, which must still be there — a row changed meanwhile (a note edited) is
+    // left, as its new value was written under the current key already.
+    const fresh = t.columns.map((c) =>
+      rows.map((row) => {
+        const stored = row[c.name];
+        if (stored === null || textKeyId(stored) === keyId) return { stored, sealed: null, plain: null };
+        const plain = openText(deps.keys, stored, columnAad(table, c.name));
+        return { stored, sealed: sealText(deps.keys, plain, columnAad(table, c.name)), plain };
+      }),
+    );
+    const arrays: SQL[] = [sql`${sql.param(rows.map((r) => r.id))}::uuid[]`];
+    const names: SQL[] = [sql.raw('id')];
+    t.columns.forEach((c, i) => {
+      arrays.push(sql`${sql.param(fresh[i].map((f) => f.sealed))}::text[]`, sql`${sql.param(fresh[i].map((f) => f.stored))}::text[]`);
+      names.push(sql.raw(`new_${i}`), sql.raw(`old_${i}`));
     });
+    const sets = t.columns.map((c, i) => sql`${ident(c.name)} = coalesce(v.${sql.raw(`new_${i}`)}, t.${ident(c.name)})`);
+    if (t.searchIndex) {
+      arrays.push(sql`${sql.param(fresh[0].map((f) => (f.plain === null ? null : searchVector(deps.keys, f.plain))))}::text[]`);
+      names.push(sql.raw('search'));
+      sets.push(sql`${ident(t.searchIndex.name)} = coalesce(v.search::tsvector, t.${ident(t.searchIndex.name)})`);
+    }
+    const guards = t.columns.map((c, i) => sql`t.${ident(c.name)} is not distinct from v.${sql.raw(`old_${i}`)}`);
+    const changed = sql.join(t.columns.map((_, i) => sql`v.${sql.raw(`new_${i}`)} is not null`), sql` or `);
+    const result = await deps.db.transaction(async (tx) => {
+      if (t.searchIndex) await tx.execute(sql`set local frontdesk.reencrypting = 'on'`);
+      return tx.execute(sql`
+        update ${ident(table)} t set ${sql.join(sets, sql`, `)}
+        from unnest(${sql.join(arrays, sql`, `)}) as v(${sql.join(names, sql`, `)})
+        where t.${ident(t.id.name)} = v.id and (${changed}) and ${sql.join(guards, sql` and `)}`);
+    });
+    done += result.rowCount ?? 0;
     log(`${table}: ${done} re-encrypted`);
   }
 }
