@@ -128,14 +128,18 @@ export async function downloadAttachment(deps: Deps, actor: Actor, id: string) {
   return { attachment: row.attachment, bytes };
 }
 
+/** `expires=…&signature=…` for one file in one scope, good for `hours` from now. */
+export function signedQuery(deps: Pick<Deps, 'keys' | 'clock'>, scope: 'file' | 'guest', id: string, hours: number): string {
+  return linkQuery(signLink(deps.keys, scope, id, new Date(deps.clock.now().getTime() + hours * 3_600_000)));
+}
+
 /** A link to one file that works without a session until it expires (ATTACHMENT_LINK_HOURS). */
 export function signedFileUrl(deps: Pick<Deps, 'keys' | 'clock' | 'config'>, id: string): string {
-  const link = signLink(deps.keys, 'file', id, new Date(deps.clock.now().getTime() + deps.config.attachmentLinkHours * 3_600_000));
-  return `${deps.config.publicUrl}/api/v1/files/${id}?${linkQuery(link)}`;
+  return `${deps.config.publicUrl}/api/v1/files/${id}?${signedQuery(deps, 'file', id, deps.config.attachmentLinkHours)}`;
 }
 
 /** Refuses a link that was altered (403) or is past its time (410). */
-export function assertLink(deps: Pick<Deps, 'keys' | 'clock'>, scope: string, id: string, link: LinkSignature): void {
+export function assertLink(deps: Pick<Deps, 'keys' | 'clock'>, scope: 'file' | 'guest', id: string, link: LinkSignature): void {
   const verdict = checkLink(deps.keys, scope, id, link, deps.clock.now());
   if (verdict === 'invalid') throw new AppError('invalid_link', 'this link is not valid: it was changed, or made under a key this server no longer has');
   if (verdict === 'expired') throw new AppError('link_expired', 'this link has expired: open the file again from where you found it for a fresh link');

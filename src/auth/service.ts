@@ -15,7 +15,6 @@ import type { DbOrTx } from '../db/client.js';
 
 export const sessionCookie = 'fd_session';
 
-
 type UserRow = Omit<typeof users.$inferSelect, 'totpLastStep'> & { clinicIds: string[]; orgRequiresTwoFactor: boolean };
 
 const userWithClinics = {
@@ -235,5 +234,3 @@ export async function revokeApiToken(deps: Deps, actor: Actor, id: string): Prom
 }
 
 export { hashPassword };
-
-/** The audit fields every entry made on an actor's behalf carries. */

@@ -16,9 +16,10 @@ import { looksLikeTotp, normalizeRecoveryCode, recoveryCodeCount } from './rules
 import { sha256, verifyPassword } from './tokens.js';
 
 const issuer = 'Frontdesk';
+const periodSeconds = 30;
 
 function totpFor(secret: string, label: string): TOTP {
-  return new TOTP({ issuer, label, algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) });
+  return new TOTP({ issuer, label, algorithm: 'SHA1', digits: 6, period: periodSeconds, secret: Secret.fromBase32(secret) });
 }
 
 const auditOf = (actor: Actor) => ({ ...auditActor(actor), subject: { type: 'user', id: actor.userId } });
@@ -32,7 +33,7 @@ export function checkSecondFactor(
   if (!user.totpSecret) return { ok: false };
   if (looksLikeTotp(code)) {
     const delta = totpFor(user.totpSecret, user.email).validate({ token: code.replace(/\s/g, ''), timestamp: now.getTime(), window: 1 });
-    return delta === null ? { ok: false } : { ok: true, totpStep: Math.floor(now.getTime() / 30_000) + delta };
+    return delta === null ? { ok: false } : { ok: true, totpStep: Math.floor(now.getTime() / (periodSeconds * 1000)) + delta };
   }
   const hashed = sha256(normalizeRecoveryCode(code));
   return user.recoveryCodes.includes(hashed) ? { ok: true, recoveryCode: hashed } : { ok: false };

@@ -351,6 +351,9 @@ async function checkChannelRules(tx: Tx, conversation: ConversationRow, contact:
   return guestLink;
 }
 
+/** A message's text and its blind search index, which is written from the same text (encryption/search.ts). */
+const messageText = (body: string) => ({ body, search: body });
+
 export async function appendOutbound(tx: Tx, conversation: ConversationRow, contact: ContactRow, input: OutboundInput): Promise<string> {
   const guestLinkId = await checkChannelRules(tx, conversation, contact, input);
   const [message] = await tx
@@ -360,8 +363,7 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
       conversationId: conversation.id,
       direction: 'outbound',
       channel: input.channel,
-      body: input.body,
-      search: input.body,
+      ...messageText(input.body),
       status: 'queued',
       senderUserId: input.sender.kind === 'user' ? input.sender.userId : null,
       campaignId: input.sender.kind === 'campaign' ? input.sender.campaignId : null,
@@ -472,8 +474,7 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
       guestLinkId: input.guestLinkId,
       direction: 'inbound',
       channel: input.channel,
-      body: input.body,
-      search: input.body,
+      ...messageText(input.body),
       status: 'unread',
       providerMessageId: input.providerMessageId,
       createdAt: input.at,
@@ -962,8 +963,7 @@ export async function logCall(
         conversationId: id,
         direction: input.direction,
         channel: 'call',
-        body: input.notes,
-        search: input.notes,
+        ...messageText(input.notes),
         status: 'logged',
         senderUserId: actor.userId,
         createdAt: at,

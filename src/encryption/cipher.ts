@@ -34,7 +34,7 @@ function open(key: DataKey, sealed: Buffer, aad: string): Buffer {
 export class IntegrityError extends Error {}
 
 export function sealText(ring: KeyRing, plain: string, aad: string): string {
-  return `${textPrefix}${ring.current.id}:${seal(ring.current, Buffer.from(plain, 'utf8'), aad).toString('base64')}`;
+  return `${sealedPrefix(ring.current.id)}${seal(ring.current, Buffer.from(plain, 'utf8'), aad).toString('base64')}`;
 }
 
 /** The text of a column value; a value from before encryption (no `enc1:` prefix) is returned as it is. */
@@ -43,6 +43,9 @@ export function openText(ring: KeyRing, stored: string, aad: string): string {
   const keyId = stored.slice(textPrefix.length, textPrefix.length + 8);
   return open(keyById(ring, keyId), Buffer.from(stored.slice(textPrefix.length + 9), 'base64'), aad).toString('utf8');
 }
+
+/** How every value stored under `keyId` begins: what the rotation's SQL looks for. */
+export const sealedPrefix = (keyId: string) => `${textPrefix}${keyId}:`;
 
 /** The key a stored value is under, or null for plain text from before encryption. */
 export function textKeyId(stored: string): string | null {

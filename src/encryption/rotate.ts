@@ -15,7 +15,7 @@ import { messages } from '../conversations/schema.js';
 import type { Deps } from '../deps.js';
 import { webhookEndpoints } from '../hooks/schema.js';
 import { users } from '../orgs/schema.js';
-import { openText, sealText, textKeyId } from './cipher.js';
+import { openText, sealedPrefix, sealText, textKeyId } from './cipher.js';
 import { columnAad } from './columns.js';
 import { searchVector } from './search.js';
 
@@ -38,7 +38,6 @@ export const encryptedTables: EncryptedTable[] = [
 ];
 
 export interface RotationReport {
-  keyId: string;
   /** Rows re-encrypted per table. */
   rows: Record<string, number>;
   files: number;
@@ -61,7 +60,7 @@ export async function rotateEncryption(deps: RotationDeps, databaseUrl: string, 
       log('another rotation is running on this database; this one stops');
       return null;
     }
-    const report: RotationReport = { keyId: deps.keys.current.id, rows: {}, files: 0, missingFiles: 0 };
+    const report: RotationReport = { rows: {}, files: 0, missingFiles: 0 };
     for (const t of encryptedTables) {
       report.rows[getTableName(t.table)] = await rotateTable(deps, t, log);
     }
@@ -73,7 +72,7 @@ export async function rotateEncryption(deps: RotationDeps, databaseUrl: string, 
 }
 
 const ident = (name: string) => sql.identifier(name);
-const notUnderCurrent = (column: PgColumn, keyId: string): SQL => sql`(${ident(column.name)} is not null and ${ident(column.name)} not like ${`enc1:${keyId}:%`})`;
+const notUnderCurrent = (column: PgColumn, keyId: string): SQL => sql`(${ident(column.name)} is not null and ${ident(column.name)} not like ${`${sealedPrefix(keyId)}%`})`;
 
 async function rotateTable(deps: RotationDeps, t: EncryptedTable, log: (line: string) => void): Promise<number> {
   const table = getTableName(t.table);

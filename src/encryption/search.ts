@@ -42,12 +42,13 @@ function queryTerm(word: string): string {
 
 /** The tsvector literal (space-separated tokens) stored for a text under the current key. */
 export function searchVector(ring: KeyRing, text: string): string {
-  const tokens = new Set<string>();
+  // Distinct terms first: a word a message repeats, and prefixes words share, are hashed once.
+  const terms = new Set<string>();
   for (const word of searchWords(text)) {
-    for (const term of indexedTerms(word)) tokens.add(token(ring.current, term));
-    if (tokens.size >= maxTokens) break;
+    for (const term of indexedTerms(word)) terms.add(term);
+    if (terms.size >= maxTokens) break;
   }
-  return [...tokens].join(' ');
+  return [...terms].map((term) => token(ring.current, term)).join(' ');
 }
 
 /** A tsquery literal matching every typed word (at most 8) under any key of the ring, or null when no word is left. */

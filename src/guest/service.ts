@@ -6,8 +6,8 @@
  */
 import { retractedNotice } from '../conversations/rules.js';
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
-import { assertLink, attachmentForPatient, attachmentsOf } from '../attachments/service.js';
-import { linkQuery, signLink, type LinkSignature } from '../attachments/links.js';
+import { assertLink, attachmentForPatient, attachmentsOf, signedQuery } from '../attachments/service.js';
+import type { LinkSignature } from '../attachments/links.js';
 import { patientCards, type PatientCard } from '../artifacts/service.js';
 import { recordAudit, type Origin } from '../audit/service.js';
 import { sha256 } from '../auth/tokens.js';
@@ -277,13 +277,8 @@ export async function replyAsGuest(deps: Deps, token: string, body: string, visi
 }
 
 /** A file the clinic sent to this link; audited like any download of health information. */
-/** A file on the guest's thread: the private link's address plus a signature that expires (a day). */
-function guestFileUrl(deps: Deps, token: string, attachmentId: string): string {
-  const link = signLink(deps.keys, 'guest', attachmentId, new Date(deps.clock.now().getTime() + guestFileLinkMs));
-  return `/api/v1/public/threads/${token}/attachments/${attachmentId}?${linkQuery(link)}`;
-}
-
-const guestFileLinkMs = 24 * 3_600_000;
+/** A file on the guest's thread: the private link's address plus a signature good for a day. */
+const guestFileUrl = (deps: Deps, token: string, attachmentId: string) => `/api/v1/public/threads/${token}/attachments/${attachmentId}?${signedQuery(deps, 'guest', attachmentId, 24)}`;
 
 export async function guestAttachment(deps: Deps, token: string, attachmentId: string, signed: LinkSignature, visitor: Visitor) {
   assertLink(deps, 'guest', attachmentId, signed);

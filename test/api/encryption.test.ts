@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diskStorage } from '../../src/attachments/storage.js';
 import { installKeyRing } from '../../src/encryption/columns.js';
-import { keyRing, parseKey } from '../../src/encryption/keys.js';
+import { keyRing, parseKey, type KeyRing } from '../../src/encryption/keys.js';
 import { encryptedTables } from '../../src/encryption/rotate.js';
 import { getTableColumns, getTableName, is } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
@@ -117,6 +117,12 @@ describe('at rest', () => {
   });
 });
 
+/** What a restart with other keys does to this process: the columns' ring, the services' and the files'. */
+function restartWith(ring: KeyRing) {
+  installKeyRing(ring);
+  Object.assign(ctx.deps, { keys: ring, storage: diskStorage(ctx.deps.config.attachmentsDir, ring) });
+}
+
 describe('key rotation', () => {
   it('re-encrypts rows written before encryption, and every row and file under a new key, while the product runs', async () => {
     // A message from before encryption existed: plain text, searchable by its plain words.
@@ -127,8 +133,7 @@ describe('key rotation', () => {
 
     // Every process restarts with the new key, the old one still readable…
     const rotating = keyRing(newKey, [oldKey]);
-    installKeyRing(rotating);
-    Object.assign(ctx.deps, { keys: rotating, storage: diskStorage(ctx.deps.config.attachmentsDir, rotating) });
+    restartWith(rotating);
 
     // …and the rotation runs as the command operators run, while patients keep writing.
     const env = { ...process.env, DATABASE_URL: ctx.database.url, ATTACHMENTS_DIR: ctx.deps.config.attachmentsDir, DATA_DIR: ctx.deps.config.dataDir, ENCRYPTION_KEY: newKey.toString('base64'), ENCRYPTION_PREVIOUS_KEYS: testEncryptionKey };
@@ -150,9 +155,7 @@ describe('key rotation', () => {
     for (const file of await storedFiles()) expect(file.subarray(4, 8).toString('hex')).toBe(current);
 
     // The old key is dropped: everything still reads, and search finds old and new text.
-    const only = keyRing(newKey);
-    installKeyRing(only);
-    Object.assign(ctx.deps, { keys: only, storage: diskStorage(ctx.deps.config.attachmentsDir, only) });
+    restartWith(keyRing(newKey));
     const thread = JSON.stringify((await org.owner.get(`/api/v1/conversations/${conversationId}`)).body);
     expect(thread).toContain(`Dr. ${secretWords} will call`);
     expect(thread).toContain('During rotation 0');
