@@ -2,12 +2,11 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { publish } from '../realtime/events.js';
 import { newestFirst, type Tx } from '../db/client.js';
 import { clinics } from '../orgs/schema.js';
-import { defaultInbox } from '../orgs/service.js';
 import { type Channel } from './rules.js';
 import { conversations, messages } from './schema.js';
 import { defaultOpeningHours, replyDueAt } from '../orgs/hours.js';
 import { messageText } from './outbound.js';
-import { activeConversation, lockThreadSlot } from './thread-slot.js';
+import { activeConversation, createConversation, lockThreadSlot, reopenOrRefuse } from './thread-slot.js';
 import { eventScope } from './views.js';
 
 export interface InboundInput {
@@ -49,24 +48,11 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
       .orderBy(newestFirst(conversations.lastActivityAt))
       .limit(1);
     if (latestClosed) {
-      [conversation] = await tx.update(conversations).set({ status: 'open' }).where(eq(conversations.id, latestClosed.id)).returning();
+      conversation = await reopenOrRefuse(tx, latestClosed, { status: 'open' });
     } else {
-      const inbox = await defaultInbox(tx, input.orgId);
       created = true;
-      [conversation] = await tx
-        .insert(conversations)
-        .values({
-          orgId: input.orgId,
-          clinicId: input.clinicId,
-          inboxId: inbox.id,
-          contactId: input.contactId,
-          channel: input.channel,
-          originChannel: input.channel,
-          lastActivityAt: input.at,
-          createdAt: input.at,
-          heldAt: (await input.holdNew?.()) ? input.at : null,
-        })
-        .returning();
+      const { orgId, clinicId, contactId, channel, at } = input;
+      conversation = await createConversation(tx, { orgId, clinicId, contactId, channel, at, held: await input.holdNew?.() });
     }
   }
   if (conversation.heldAt && input.channel !== 'web') {

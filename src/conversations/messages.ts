@@ -10,7 +10,7 @@ import { type Direction } from './rules.js';
 import { callLogs, conversations, messages } from './schema.js';
 import { loadConversation } from './access.js';
 import { messageText } from './outbound.js';
-import { sendMessage } from './send.js';
+import { sendInTransaction } from './send.js';
 import { eventScope, messageById } from './views.js';
 
 export async function logCall(
@@ -88,8 +88,7 @@ export async function retractMessage(deps: Deps, actor: Actor, messageId: string
     await tx.update(messages).set({ retractedAt: deps.clock.now(), retractedBy: actor.userId, retractionReason: input.reason.trim() }).where(eq(messages.id, messageId));
     await publish(tx, { type: 'conversation.updated', ...eventScope(conversation), messageId });
     await recordAudit(tx, { ...auditActor(actor), action: 'message.retract', subject: { type: 'message', id: messageId }, details: { conversationId: conversation.id, withCorrection: !!input.correction } });
-    // sendMessage's own transaction becomes a savepoint inside this one.
-    const correction = input.correction ? await sendMessage({ ...deps, db: tx as unknown as Deps['db'] }, actor, conversation.id, { body: input.correction, correctsMessageId: messageId }) : null;
-    return { retracted: await messageById(tx, messageId), correction };
+    const correctionId = input.correction ? await sendInTransaction(deps, tx, actor, conversation.id, { body: input.correction, correctsMessageId: messageId }) : null;
+    return { retracted: await messageById(tx, messageId), correction: correctionId && (await messageById(tx, correctionId)) };
   });
 }

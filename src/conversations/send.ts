@@ -9,7 +9,7 @@ import { AppError } from '../errors.js';
 import { clinics } from '../orgs/schema.js';
 import { renderTemplate } from '../templates/rules.js';
 import { templateInOrg } from '../templates/service.js';
-import { accessibleClinic, defaultInbox, inboxInOrg } from '../orgs/service.js';
+import { accessibleClinic, inboxInOrg } from '../orgs/service.js';
 import { mayPost, sendableChannels, type SendChannel } from './rules.js';
 import { conversations, type MessageCard, type ConversationRow } from './schema.js';
 import { createCardLink, cardUrl, newCardToken, resolveCard, type CardInput } from '../artifacts/service.js';
@@ -17,7 +17,7 @@ import { cardLabels, cardLine, type CardKind } from '../artifacts/rules.js';
 import { bookings } from '../bookings/schema.js';
 import { assertSmsAccess, loadConversation, poster, refuse } from './access.js';
 import { appendOutbound } from './outbound.js';
-import { activeConversation, lockThreadSlot, revive } from './thread-slot.js';
+import { activeConversation, createConversation, lockThreadSlot, reopenOrRefuse } from './thread-slot.js';
 import { conversationById, messageById } from './views.js';
 
 export interface StartInput {
@@ -55,7 +55,7 @@ export async function startConversation(deps: Deps, actor: Actor, input: StartIn
   if (input.channel === 'sms') assertSmsAccess(actor);
   const result = await deps.db.transaction(async (tx) => {
     await accessibleClinic(tx, actor, input.clinicId);
-    const inbox = input.inboxId ? await inboxInOrg(tx, actor.orgId, input.inboxId) : await defaultInbox(tx, actor.orgId);
+    const inboxId = input.inboxId && (await inboxInOrg(tx, actor.orgId, input.inboxId)).id;
     const contact = await resolveRecipient(deps, tx, actor, input);
     await lockThreadSlot(tx, input.clinicId, contact.id);
     const existing = await activeConversation(tx, input.clinicId, contact.id);
@@ -64,23 +64,7 @@ export async function startConversation(deps: Deps, actor: Actor, input: StartIn
     if (existing?.heldAt) await tx.update(conversations).set({ heldAt: null }).where(eq(conversations.id, existing.id));
     const at = deps.clock.now();
     const conversation =
-      existing ??
-      (
-        await tx
-          .insert(conversations)
-          .values({
-            orgId: actor.orgId,
-            clinicId: input.clinicId,
-            inboxId: inbox.id,
-            contactId: contact.id,
-            channel: input.channel,
-            originChannel: input.channel,
-            startedByUserId: actor.userId,
-            lastActivityAt: at,
-            createdAt: at,
-          })
-          .returning()
-      )[0];
+      existing ?? (await createConversation(tx, { orgId: actor.orgId, clinicId: input.clinicId, contactId: contact.id, channel: input.channel, at, inboxId, startedByUserId: actor.userId }));
     const messageId = await appendOutbound(tx, conversation, contact, {
       channel: input.channel,
       body: input.body,
@@ -119,23 +103,9 @@ export async function appendAutomatic(
   input: { orgId: string; clinicId: string; contact: ContactRow; channel: SendChannel; body: string; campaignId: string; at: Date },
 ): Promise<{ conversationId: string; messageId: string }> {
   await lockThreadSlot(tx, input.clinicId, input.contact.id);
+  const { orgId, clinicId, channel, at } = input;
   const conversation =
-    (await activeConversation(tx, input.clinicId, input.contact.id)) ??
-    (
-      await tx
-        .insert(conversations)
-        .values({
-          orgId: input.orgId,
-          clinicId: input.clinicId,
-          inboxId: (await defaultInbox(tx, input.orgId)).id,
-          contactId: input.contact.id,
-          channel: input.channel,
-          originChannel: input.channel,
-          lastActivityAt: input.at,
-          createdAt: input.at,
-        })
-        .returning()
-    )[0];
+    (await activeConversation(tx, clinicId, input.contact.id)) ?? (await createConversation(tx, { orgId, clinicId, contactId: input.contact.id, channel, at }));
   const messageId = await appendOutbound(tx, conversation, input.contact, { channel: input.channel, body: input.body, sender: { kind: 'campaign', campaignId: input.campaignId }, at: input.at });
   return { conversationId: conversation.id, messageId };
 }
@@ -154,42 +124,45 @@ export interface SendInput {
 }
 
 export async function sendMessage(deps: Deps, actor: Actor, conversationId: string, input: SendInput) {
-  const messageId = await deps.db.transaction(async (tx) => {
-    let conversation = await loadConversation(tx, actor, conversationId, { lock: true });
-    refuse(mayPost(poster(actor), { kind: 'reply', conversation }));
-    const contact = await contactInOrg(tx, actor.orgId, conversation.contactId);
-    if (conversation.status === 'closed' || conversation.archivedAt) {
-      conversation = await revive(tx, conversation);
-    }
-    const channel = input.channel ?? (conversation.channel === 'call' ? sendableChannels(contact)[0] : conversation.channel);
-    if (!channel) throw new AppError('channel_unavailable', 'this contact has no phone, email or portal chat to send to');
-    if (channel === 'sms') assertSmsAccess(actor);
-    const at = deps.clock.now();
-    const card = input.card ? await resolveCard(tx, actor.orgId, contact.id, input.card) : undefined;
-    const token = card ? newCardToken() : undefined;
-    const text = card && !input.body && !input.templateId ? '' : await messageBody(deps, tx, actor, conversation, contact, input);
-    const body = card ? withCard(text, card, channel, cardUrl(deps.config.publicUrl, token!)) : text;
-    const id = await appendOutbound(tx, conversation, contact, {
-      channel,
-      body,
-      sender: { kind: 'user', userId: actor.userId },
-      at,
-      attachmentIds: input.attachmentIds,
-      whatsappTemplate: input.whatsappTemplate,
-      sensitive: input.sensitive,
-      card,
-      correctsMessageId: input.correctsMessageId,
-    });
-    if (card) await createCardLink(tx, actor.orgId, id, token!, at);
-    await recordAudit(tx, {
-      ...auditActor(actor),
-      action: 'message.send',
-      subject: { type: 'message', id },
-      details: { conversationId, channel },
-    });
-    return id;
-  });
+  const messageId = await deps.db.transaction((tx) => sendInTransaction(deps, tx, actor, conversationId, input));
   return messageById(deps.db, messageId);
+}
+
+/** The reply itself, in the caller's transaction (a retraction sends its correction in its own); returns the message id. */
+export async function sendInTransaction(deps: Deps, tx: Tx, actor: Actor, conversationId: string, input: SendInput): Promise<string> {
+  let conversation = await loadConversation(tx, actor, conversationId, { lock: true });
+  refuse(mayPost(poster(actor), { kind: 'reply', conversation }));
+  const contact = await contactInOrg(tx, actor.orgId, conversation.contactId);
+  if (conversation.status === 'closed' || conversation.archivedAt) {
+    conversation = await reopenOrRefuse(tx, conversation, { status: 'open', archivedAt: null });
+  }
+  const channel = input.channel ?? (conversation.channel === 'call' ? sendableChannels(contact)[0] : conversation.channel);
+  if (!channel) throw new AppError('channel_unavailable', 'this contact has no phone, email or portal chat to send to');
+  if (channel === 'sms') assertSmsAccess(actor);
+  const at = deps.clock.now();
+  const card = input.card ? await resolveCard(tx, actor.orgId, contact.id, input.card) : undefined;
+  const token = card ? newCardToken() : undefined;
+  const text = card && !input.body && !input.templateId ? '' : await messageBody(deps, tx, actor, conversation, contact, input);
+  const body = card ? withCard(text, card, channel, cardUrl(deps.config.publicUrl, token!)) : text;
+  const id = await appendOutbound(tx, conversation, contact, {
+    channel,
+    body,
+    sender: { kind: 'user', userId: actor.userId },
+    at,
+    attachmentIds: input.attachmentIds,
+    whatsappTemplate: input.whatsappTemplate,
+    sensitive: input.sensitive,
+    card,
+    correctsMessageId: input.correctsMessageId,
+  });
+  if (card) await createCardLink(tx, actor.orgId, id, token!, at);
+  await recordAudit(tx, {
+    ...auditActor(actor),
+    action: 'message.send',
+    subject: { type: 'message', id },
+    details: { conversationId, channel },
+  });
+  return id;
 }
 
 /** K4: a card's text: the note written with it, then (except in the portal, which draws the card) what it is and its link. */

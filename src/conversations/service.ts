@@ -13,6 +13,7 @@
  *   list         the inbox list, search, unread count, a contact's history
  */
 export { eventScope } from './views.js';
+export { createConversation } from './thread-slot.js';
 export { loadConversation, visibleConversations, visibleMessages } from './access.js';
 export { appendOutbound, type OutboundInput, type OutboundSender } from './outbound.js';
 export { recordInbound, type InboundInput } from './inbound.js';

@@ -12,7 +12,7 @@ import { conversations, conversationUserState, messages, type ConversationRow } 
 import { guestLinks } from '../guest/schema.js';
 import { emitWebhookEvent } from '../hooks/queue.js';
 import { loadConversation } from './access.js';
-import { activeConversation, lockThreadSlot } from './thread-slot.js';
+import { reopenOrRefuse } from './thread-slot.js';
 import { conversationById, eventScope } from './views.js';
 
 
@@ -45,23 +45,12 @@ async function applyState(tx: Tx, deps: Deps, conversation: ConversationRow, act
       await tx.update(conversations).set({ archivedAt: conversation.archivedAt ?? now }).where(eq(conversations.id, conversation.id));
       return;
     case 'reopen':
-    case 'unarchive': {
-      if (action === 'reopen' && conversation.status === 'open' && !conversation.archivedAt) return;
-      if (action === 'unarchive' && !conversation.archivedAt) return;
-      await lockThreadSlot(tx, conversation.clinicId, conversation.contactId);
-      const other = await activeConversation(tx, conversation.clinicId, conversation.contactId);
-      const becomesActive = action === 'reopen' ? !conversation.archivedAt : conversation.status === 'open';
-      if (becomesActive && other && other.id !== conversation.id) {
-        throw new AppError('another_conversation_open', 'this patient has another open conversation in this clinic; close it first or continue there', {
-          conversationId: other.id,
-        });
-      }
-      await tx
-        .update(conversations)
-        .set(action === 'reopen' ? { status: 'open' } : { archivedAt: null })
-        .where(eq(conversations.id, conversation.id));
+      if (conversation.status === 'open' && !conversation.archivedAt) return;
+      await reopenOrRefuse(tx, conversation, { status: 'open' });
       return;
-    }
+    case 'unarchive':
+      if (conversation.archivedAt) await reopenOrRefuse(tx, conversation, { archivedAt: null });
+      return;
   }
 }
 
