@@ -128,6 +128,6 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
         : {}),
     })
     .where(eq(conversations.id, conversation.id));
-  await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id });
+  await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id }, input.at);
   return message.id;
 }
