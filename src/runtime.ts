@@ -9,12 +9,15 @@ import { startEventHub } from './realtime/hub.js';
 import { startSmtpListener, type SmtpListener } from './channels/email/listener.js';
 import { installKeyRing } from './encryption/columns.js';
 import { loadKeyRing } from './encryption/key-file.js';
+import type { KeyRing } from './encryption/keys.js';
 
 export interface Runtime {
   deps: Deps;
   worker: DeliveryWorker | null;
   smtp: SmtpListener | null;
   close(): Promise<void>;
+  /** Restarts this process's keys: the columns, the services and the attachment files all take `ring`. */
+  useKeys(ring: KeyRing): void;
 }
 
 export async function startRuntime(
@@ -23,12 +26,11 @@ export async function startRuntime(
   opts: { clock: Clock; worker: boolean; smtp?: boolean; log?: (message: string) => void },
 ): Promise<Runtime> {
   const log = opts.log ?? (() => {});
-  const keys = await loadKeyRing(config, log);
-  installKeyRing(keys);
+  let keys = installKeyRing(await loadKeyRing(config, log));
   const events = await startEventHub(database.url, log);
   const channels = buildChannels(config, database.db);
   const replica = config.readDatabaseUrl ? openDatabase(config.readDatabaseUrl) : null;
-  const deps: Deps = { db: database.db, readDb: replica?.db ?? database.db, clock: opts.clock, config, events, channels, storage: diskStorage(config.attachmentsDir, keys), keys };
+  const deps: Deps = { db: database.db, readDb: replica?.db ?? database.db, clock: opts.clock, config, events, channels, storage: diskStorage(config.attachmentsDir, keys.ring), keys: keys.ring };
   const worker = opts.worker ? await startWorker(deps, database.pool, log) : null;
   const smtpPort = config.email.inboundSmtpPort;
   const smtp = opts.smtp !== false && smtpPort !== null ? await startSmtpListener(deps, smtpPort, log) : null;
@@ -43,6 +45,11 @@ export async function startRuntime(
       channels.close();
       await events.close();
       await replica?.close();
+      keys.dispose();
+    },
+    useKeys(ring) {
+      keys = installKeyRing(ring);
+      Object.assign(deps, { keys: ring, storage: diskStorage(config.attachmentsDir, ring) });
     },
   };
 }

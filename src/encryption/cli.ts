@@ -13,8 +13,8 @@ const log = (line: string) => console.log(`[encryption] ${line}`);
 
 try {
   const config = loadConfig(process.env);
-  const keys = await loadKeyRing(config, log);
-  installKeyRing(keys);
+  const installation = installKeyRing(await loadKeyRing(config, log));
+  const keys = installation.ring;
   const database = await openConfiguredDatabase(config, log);
   try {
     const started = Date.now();
@@ -29,6 +29,7 @@ try {
     }
   } finally {
     await database.close();
+    installation.dispose();
   }
 } catch (e) {
   console.error(e instanceof ConfigError ? `configuration: ${e.message}` : e);

@@ -1,22 +1,37 @@
 /**
- * Encrypted columns for the drizzle schema. The key ring is the one process-wide setting in the
- * code base: drizzle's column mappers are static, like pg's type parsers, so startRuntime installs
- * the ring once before the first query, and every module's reads and writes of these columns
- * encrypt and decrypt without knowing it.
+ * Encrypted columns for the drizzle schema. Drizzle's column mappers are static, like pg's type
+ * parsers, so they cannot take the ring from Deps: they read the one ring installed here. Only the
+ * owner of a process's keys installs it — startRuntime (and the rotation command), before the first
+ * query — and it disposes the installation when it closes, so no ring outlives its runtime and
+ * Deps.keys is always the very ring the columns use.
  */
 import { customType } from 'drizzle-orm/pg-core';
 import { openText, sealText } from './cipher.js';
 import type { KeyRing } from './keys.js';
 import { searchVector } from './search.js';
 
-let installed: KeyRing | null = null;
-
-export function installKeyRing(ring: KeyRing): void {
-  installed = ring;
+/** A ring installed for the columns, held by whoever installed it. */
+export interface InstalledKeyRing {
+  readonly ring: KeyRing;
+  /** Takes the ring out again; a no-op when a later installation has replaced it. */
+  dispose(): void;
 }
 
-export function activeKeyRing(): KeyRing {
-  if (!installed) throw new Error('no encryption key ring installed: startRuntime installs it before the first query');
+let installed: KeyRing | null = null;
+
+/** Makes `ring` the columns' ring, replacing any other (a restart with new keys). */
+export function installKeyRing(ring: KeyRing): InstalledKeyRing {
+  installed = ring;
+  return {
+    ring,
+    dispose: () => {
+      if (installed === ring) installed = null;
+    },
+  };
+}
+
+function installedKeyRing(): KeyRing {
+  if (!installed) throw new Error('no encryption key ring installed: startRuntime installs it before the first query and disposes it on close');
   return installed;
 }
 
@@ -27,13 +42,13 @@ export const columnAad = (table: string, column: string) => `${table}.${column}`
 export const encryptedText = (table: string, column: string) =>
   customType<{ data: string; driverData: string }>({
     dataType: () => 'text',
-    toDriver: (plain) => sealText(activeKeyRing(), plain, columnAad(table, column)),
-    fromDriver: (stored) => openText(activeKeyRing(), stored, columnAad(table, column)),
+    toDriver: (plain) => sealText(installedKeyRing(), plain, columnAad(table, column)),
+    fromDriver: (stored) => openText(installedKeyRing(), stored, columnAad(table, column)),
   })(column);
 
 /** The blind search index of a text: written with the plain text, stored as HMAC tokens (see search.ts). */
 export const blindIndex = (name: string) =>
   customType<{ data: string; driverData: string }>({
     dataType: () => 'tsvector',
-    toDriver: (plain) => searchVector(activeKeyRing(), plain),
+    toDriver: (plain) => searchVector(installedKeyRing(), plain),
   })(name);

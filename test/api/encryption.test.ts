@@ -8,8 +8,6 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diskStorage } from '../../src/attachments/storage.js';
-import { installKeyRing } from '../../src/encryption/columns.js';
 import { keyRing, parseKey, type KeyRing } from '../../src/encryption/keys.js';
 import { encryptedTables } from '../../src/encryption/rotate.js';
 import { getTableColumns, getTableName, is } from 'drizzle-orm';
@@ -119,8 +117,8 @@ describe('at rest', () => {
 
 /** What a restart with other keys does to this process: the columns' ring, the services' and the files'. */
 function restartWith(ring: KeyRing) {
-  installKeyRing(ring);
-  Object.assign(ctx.deps, { keys: ring, storage: diskStorage(ctx.deps.config.attachmentsDir, ring) });
+  ctx.runtime.useKeys(ring);
+  expect(ctx.deps.keys).toBe(ring);
 }
 
 describe('key rotation', () => {
