@@ -10,13 +10,16 @@ import { smtpEmail } from './email/smtp.js';
 import { portalAdapter } from './portal/adapter.js';
 import { simulatorAdapter, simulatorNumbers } from './simulator/adapters.js';
 import { twilioNumbers, twilioSms, twilioWebhookPaths } from './sms/twilio.js';
-import type { AdapterChannel, ChannelAdapter, NumberProvider } from './types.js';
+import { emailWebhook } from './email/webhook.js';
+import type { AdapterChannel, ChannelAdapter, ChannelWebhooks, NumberProvider, ProviderChannel } from './types.js';
 import { webAdapter } from './web/adapter.js';
-import { metaWhatsApp } from './whatsapp/meta.js';
+import { metaHandshake, metaWhatsApp } from './whatsapp/meta.js';
 
 export interface Channels {
   adapter(channel: AdapterChannel): ChannelAdapter;
   numbers: NumberProvider;
+  /** The routes providers call us on, per channel; webhooks.ts mounts exactly these. */
+  webhooks: ChannelWebhooks[];
   close(): void;
 }
 
@@ -35,6 +38,21 @@ function adapterFor(channel: AdapterChannel, config: Config, db: DbOrTx): Channe
   }
 }
 
+const providerChannels = ['sms', 'whatsapp', 'email'] as const satisfies readonly ProviderChannel[];
+
+/** Besides the sending adapter's own webhooks, what a channel's providers call regardless of who sends. */
+function webhooksFor(channel: ProviderChannel, config: Config, adapter: ChannelAdapter): ChannelWebhooks {
+  const events = adapter.webhooks;
+  switch (channel) {
+    case 'sms':
+      return { channel, events, handshakes: [] };
+    case 'whatsapp':
+      return { channel, events, handshakes: [metaHandshake(config.whatsapp.verifyToken)] };
+    case 'email':
+      return { channel, events, handshakes: [], mail: config.email.webhookToken ? emailWebhook(config.email.webhookToken) : undefined };
+  }
+}
+
 const twilioOptions = (sms: Extract<Config['sms'], { provider: 'twilio' }>, publicUrl: string) => ({ ...sms, statusCallbackUrl: publicUrl + twilioWebhookPaths.status });
 
 export function buildChannels(config: Config, db: DbOrTx): Channels {
@@ -42,6 +60,7 @@ export function buildChannels(config: Config, db: DbOrTx): Channels {
   return {
     adapter: (channel) => adapters[channel],
     numbers: config.sms.provider === 'twilio' ? twilioNumbers(twilioOptions(config.sms, config.publicUrl)) : simulatorNumbers,
+    webhooks: providerChannels.map((channel) => webhooksFor(channel, config, adapters[channel])),
     close: () => Object.values(adapters).forEach((a) => a.close?.()),
   };
 }

@@ -95,6 +95,30 @@ export interface ProviderWebhooks {
   parse(route: WebhookRoute, request: WebhookRequest): WebhookEvents | null;
 }
 
+/** A GET the provider makes to set its webhook up: the text to answer, or null to refuse (Meta's hub.challenge). */
+export interface HandshakeRoute {
+  path: string;
+  summary: string;
+  answer(query: Record<string, string | undefined>): string | null;
+}
+
+/** A route whose body is one raw inbound email (RFC 5322), filed as it arrives: a mail service's webhook. */
+export interface MailRoute {
+  path: string;
+  summary: string;
+  /** Checks the caller's shared secret. */
+  verify(headers: WebhookRequest['headers']): boolean;
+}
+
+/** Every route a channel's providers call us on, as the registry chose them from configuration. */
+export interface ChannelWebhooks {
+  channel: ProviderChannel;
+  /** Signed event calls: messages and statuses (the adapter's webhooks). */
+  events?: ProviderWebhooks;
+  handshakes: HandshakeRoute[];
+  mail?: MailRoute;
+}
+
 /** Status as a provider reports it, mapped onto ours; `failed` carries the provider's reason. */
 export type ProviderStatus = 'sent' | 'delivered' | 'read' | 'failed';
 

@@ -7,7 +7,7 @@ import { AppError } from '../errors.js';
 import type { App } from '../http/types.js';
 import { applyProviderStatus } from '../conversations/status.js';
 import { acceptInbound } from '../delivery/queue.js';
-import type { AccountRef, InboundMessage, ProviderChannel, ProviderWebhooks } from './types.js';
+import type { AccountRef, HandshakeRoute, InboundMessage, MailRoute, ProviderChannel, ProviderWebhooks } from './types.js';
 import { parseEmail } from './email/smtp.js';
 import { receiveInbound, routeEmail } from './inbound.js';
 
@@ -24,15 +24,11 @@ export async function receiveEmail(deps: Deps, raw: Buffer, envelopeTo: string[]
   return receiveInbound(deps, 'email', mail, target);
 }
 
-/** The channels whose provider calls us back; each adapter names its own routes. */
-const webhookChannels = ['sms', 'whatsapp'] as const satisfies readonly ProviderChannel[];
-type WebhookChannel = (typeof webhookChannels)[number];
-
 /**
  * One adapter's webhooks: the signature is checked over the exact bytes, so these routes keep the
  * raw body. Webhooks only accept (one statement each); the worker files messages into conversations.
  */
-function providerWebhookRoutes(app: App, deps: Deps, channel: WebhookChannel, webhooks: ProviderWebhooks): void {
+function providerWebhookRoutes(app: App, deps: Deps, channel: ProviderChannel, webhooks: ProviderWebhooks): void {
   app.register(async (scope) => {
     scope.removeContentTypeParser('application/x-www-form-urlencoded');
     for (const type of ['application/x-www-form-urlencoded', 'application/json']) {
@@ -56,7 +52,7 @@ function providerWebhookRoutes(app: App, deps: Deps, channel: WebhookChannel, we
   });
 }
 
-const accept = (deps: Deps, channel: WebhookChannel, account: AccountRef, m: InboundMessage) =>
+const accept = (deps: Deps, channel: ProviderChannel, account: AccountRef, m: InboundMessage) =>
   acceptInbound(deps.db, { channel, account, providerMessageId: m.providerMessageId, payload: { from: m.from, to: m.to, body: m.body, name: m.name, at: m.at?.toISOString() } });
 
 export function webhookRoutes(app: App, deps: Deps): void {
@@ -64,34 +60,32 @@ export function webhookRoutes(app: App, deps: Deps): void {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
 
-  for (const channel of webhookChannels) {
-    const adapter = deps.channels.adapter(channel);
-    if (adapter.webhooks) providerWebhookRoutes(app, deps, channel, adapter.webhooks);
-  }
+  const all = deps.channels.webhooks;
+  for (const { channel, events } of all) if (events) providerWebhookRoutes(app, deps, channel, events);
+  for (const route of all.flatMap((w) => w.handshakes)) handshakeRoute(app, route);
+  for (const { mail } of all) if (mail) mailRoute(app, deps, mail);
+}
 
-  const whatsappVerifyToken = deps.config.whatsapp.verifyToken;
-  app.get('/webhooks/whatsapp', { schema: { ...hidden, summary: "Meta's webhook verification handshake" } }, async (request, reply) => {
-    const q = request.query as Record<string, string | undefined>;
-    if (q['hub.mode'] === 'subscribe' && whatsappVerifyToken && q['hub.verify_token'] === whatsappVerifyToken && q['hub.challenge']) {
-      return reply.type('text/plain').send(q['hub.challenge']);
-    }
-    throw new AppError('bad_verify_token', 'the verify token does not match');
+function handshakeRoute(app: App, route: HandshakeRoute): void {
+  app.get(route.path, { schema: { ...hidden, summary: route.summary } }, async (request, reply) => {
+    const answer = route.answer(request.query as Record<string, string | undefined>);
+    if (answer === null) throw new AppError('bad_verify_token', 'the verify token does not match');
+    return reply.type('text/plain').send(answer);
   });
+}
 
-  const token = deps.config.email.webhookToken;
-  if (token) {
-    app.register(async (scope) => {
-      for (const type of ['message/rfc822', 'text/plain', 'application/octet-stream']) {
-        scope.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: 30 * 1024 * 1024 }, (_req, body, done) => done(null, body));
-      }
-      scope.post('/webhooks/email', { schema: { ...hidden, summary: 'An inbound email as raw MIME' } }, async (request, reply) => {
-        const given = request.headers['x-webhook-token'];
-        if (given !== token) throw badSignature();
-        if (!Buffer.isBuffer(request.body)) throw new AppError('unsupported_media_type', 'send the raw message as message/rfc822');
-        const result = await receiveEmail(deps, request.body);
-        if (result.kind === 'unroutable') throw new AppError('unroutable', result.reason);
-        return reply.code(202).send({ ok: true, duplicate: result.kind === 'duplicate' });
-      });
+/** Raw MIME in, filed at once (unlike the event webhooks): the caller learns whether it was routable. */
+function mailRoute(app: App, deps: Deps, route: MailRoute): void {
+  app.register(async (scope) => {
+    for (const type of ['message/rfc822', 'text/plain', 'application/octet-stream']) {
+      scope.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: 30 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+    }
+    scope.post(route.path, { schema: { ...hidden, summary: route.summary } }, async (request, reply) => {
+      if (!route.verify(request.headers)) throw badSignature();
+      if (!Buffer.isBuffer(request.body)) throw new AppError('unsupported_media_type', 'send the raw message as message/rfc822');
+      const result = await receiveEmail(deps, request.body);
+      if (result.kind === 'unroutable') throw new AppError('unroutable', result.reason);
+      return reply.code(202).send({ ok: true, duplicate: result.kind === 'duplicate' });
     });
-  }
+  });
 }

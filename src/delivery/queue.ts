@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
+import type { ProviderChannel } from '../channels/types.js';
 
 export const deliverTask = 'deliver_message';
 /** Tries per message before it is marked failed; graphile-worker waits exp(n) seconds between them. */
@@ -34,7 +35,7 @@ export const inboundTask = 'process_inbound';
 export async function acceptInbound(
   db: DbOrTx,
   event: {
-    channel: 'sms' | 'whatsapp';
+    channel: ProviderChannel;
     /** Our address it was sent to: the SMS number, or the WhatsApp phone number id. */
     account: { address: string } | { externalId: string };
     providerMessageId: string;

@@ -7,7 +7,9 @@ import { smtpEmail } from '../../src/channels/email/smtp.js';
 import { simulatorAdapter } from '../../src/channels/simulator/adapters.js';
 import { portalAdapter } from '../../src/channels/portal/adapter.js';
 import { twilioSignature, twilioSms } from '../../src/channels/sms/twilio.js';
-import type { ChannelAdapter, OutboundEnvelope, WebhookEvents, WebhookRequest } from '../../src/channels/types.js';
+import { loadConfig } from '../../src/config.js';
+import { buildChannels } from '../../src/channels/registry.js';
+import type { ChannelAdapter, ChannelWebhooks, OutboundEnvelope, WebhookEvents, WebhookRequest } from '../../src/channels/types.js';
 import { metaSignature, metaWhatsApp } from '../../src/channels/whatsapp/meta.js';
 import { FakeGraph } from '../fakes/graph.js';
 import { CapturingSmtp } from '../fakes/smtp.js';
@@ -184,5 +186,43 @@ describe.each(webhookCases)('$name webhooks', (c) => {
 
   it('reads a status report, the provider\'s opt-out code included', () => {
     expect(webhooks().parse(route(c.status.path), c.signed(c.status.path, c.status.body))).toEqual({ inbound: [], statuses: c.status.expected });
+  });
+});
+
+describe('the routes a channel\'s providers call, as the registry picks them', () => {
+  const routes = (env: Record<string, string>) => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://unused', ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), ...env });
+    const channels = buildChannels(config, null as never);
+    try {
+      return channels.webhooks;
+    } finally {
+      channels.close();
+    }
+  };
+  const of = (all: ChannelWebhooks[], channel: string) => all.find((w) => w.channel === channel)!;
+
+  it('answers Meta\'s handshake with the challenge only for the configured verify token, whichever adapter sends', () => {
+    for (const env of [{ WHATSAPP_VERIFY_TOKEN: 'verify-me' } as Record<string, string>, { WHATSAPP_VERIFY_TOKEN: 'verify-me', WHATSAPP_TOKEN: 't', WHATSAPP_APP_SECRET: 's' }]) {
+      const [handshake] = of(routes(env), 'whatsapp').handshakes;
+      expect(handshake.path).toBe('/webhooks/whatsapp');
+      expect(handshake.answer({ 'hub.mode': 'subscribe', 'hub.verify_token': 'verify-me', 'hub.challenge': '1158201444' })).toBe('1158201444');
+      expect(handshake.answer({ 'hub.mode': 'subscribe', 'hub.verify_token': 'nope', 'hub.challenge': '1' })).toBeNull();
+      expect(handshake.answer({ 'hub.verify_token': 'verify-me', 'hub.challenge': '1' })).toBeNull();
+    }
+    expect(of(routes({}), 'whatsapp').handshakes[0].answer({ 'hub.mode': 'subscribe', 'hub.challenge': '1' })).toBeNull();
+  });
+
+  it('takes raw email only with EMAIL_WEBHOOK_TOKEN set, and only from a caller that sends it', () => {
+    expect(of(routes({}), 'email').mail).toBeUndefined();
+    const mail = of(routes({ EMAIL_WEBHOOK_TOKEN: 'email-hook-secret' }), 'email').mail!;
+    expect(mail.path).toBe('/webhooks/email');
+    expect(mail.verify({ 'x-webhook-token': 'email-hook-secret' })).toBe(true);
+    expect(mail.verify({ 'x-webhook-token': 'email-hook-secreT' })).toBe(false);
+    expect(mail.verify({})).toBe(false);
+  });
+
+  it('mounts the sending adapter\'s signed event routes, and none for the simulator', () => {
+    expect(of(routes({}), 'sms').events).toBeUndefined();
+    expect(of(routes({ TWILIO_ACCOUNT_SID: 'AC0', TWILIO_AUTH_TOKEN: 't' }), 'sms').events?.routes.length).toBeGreaterThan(0);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../../auth/tokens.js';
-import type { ChannelAdapter, InboundMessage, OutboundEnvelope, ProviderWebhooks, SendOutcome, StatusUpdate } from '../types.js';
+import type { ChannelAdapter, HandshakeRoute, InboundMessage, OutboundEnvelope, ProviderWebhooks, SendOutcome, StatusUpdate } from '../types.js';
 
 export interface MetaOptions {
   token: string;
@@ -55,6 +55,19 @@ export function metaWhatsApp(opts: MetaOptions): ChannelAdapter {
       return { kind: 'failed', permanent: !transient, code: String(code), reason: json.error?.message ?? `WhatsApp answered ${res.status}` };
     },
     webhooks: metaWebhooks(opts.appSecret),
+  };
+}
+
+/**
+ * Meta's verification handshake: subscribing a webhook, Meta GETs it with the verify token set in
+ * its dashboard and expects the challenge back. Answered whichever adapter sends WhatsApp, so the
+ * webhook can be set up before the Cloud API token is configured.
+ */
+export function metaHandshake(verifyToken: string | null): HandshakeRoute {
+  return {
+    path: '/webhooks/whatsapp',
+    summary: "Meta's webhook verification handshake",
+    answer: (q) => (q['hub.mode'] === 'subscribe' && verifyToken && q['hub.verify_token'] === verifyToken && q['hub.challenge'] ? q['hub.challenge'] : null),
   };
 }
 
