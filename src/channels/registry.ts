@@ -1,19 +1,20 @@
 /**
- * The one place that picks each channel's adapter from configuration (S5). Adding a channel: write
- * its adapter folder, add the channel to sendChannels (conversations/rules.ts, and the database's
- * channel enum), and give it its line in adapterFor — the switch does not compile without one.
+ * The one place that picks each channel's adapter, and the routes its providers call, from
+ * configuration (S5). A new provider for an existing channel is its adapter folder and its line in
+ * adapterFor; a new channel kind also needs sendChannels and the database enum (docs/architecture.md,
+ * "Adding a channel") — the switches do not compile without its case.
  */
 import type { Config } from '../config.js';
 import { sendChannels } from '../conversations/rules.js';
 import type { DbOrTx } from '../db/client.js';
-import { smtpEmail } from './email/smtp.js';
+import { emailAddressing, smtpEmail } from './email/smtp.js';
 import { portalAdapter } from './portal/adapter.js';
 import { simulatorAdapter, simulatorNumbers } from './simulator/adapters.js';
-import { twilioNumbers, twilioSms, twilioWebhookPaths } from './sms/twilio.js';
+import { smsAddressing, twilioNumbers, twilioSms, twilioWebhookPaths } from './sms/twilio.js';
 import { emailWebhook } from './email/webhook.js';
-import type { AdapterChannel, ChannelAdapter, ChannelWebhooks, NumberProvider, ProviderChannel } from './types.js';
+import { providerChannels, type AdapterChannel, type ChannelAdapter, type ChannelWebhooks, type NumberProvider, type ProviderChannel } from './types.js';
 import { webAdapter } from './web/adapter.js';
-import { metaHandshake, metaWhatsApp } from './whatsapp/meta.js';
+import { metaHandshake, metaWhatsApp, whatsappAddressing } from './whatsapp/meta.js';
 
 export interface Channels {
   adapter(channel: AdapterChannel): ChannelAdapter;
@@ -26,19 +27,17 @@ export interface Channels {
 function adapterFor(channel: AdapterChannel, config: Config, db: DbOrTx): ChannelAdapter {
   switch (channel) {
     case 'sms':
-      return config.sms.provider === 'twilio' ? twilioSms(twilioOptions(config.sms, config.publicUrl)) : simulatorAdapter('sms');
+      return config.sms.provider === 'twilio' ? twilioSms(twilioOptions(config.sms, config.publicUrl)) : simulatorAdapter('sms', smsAddressing);
     case 'whatsapp':
-      return config.whatsapp.provider === 'meta' ? metaWhatsApp(config.whatsapp) : simulatorAdapter('whatsapp');
+      return config.whatsapp.provider === 'meta' ? metaWhatsApp(config.whatsapp) : simulatorAdapter('whatsapp', whatsappAddressing);
     case 'email':
-      return config.email.provider === 'smtp' ? smtpEmail(config.email.smtpUrl) : simulatorAdapter('email');
+      return config.email.provider === 'smtp' ? smtpEmail(config.email.smtpUrl) : simulatorAdapter('email', emailAddressing);
     case 'portal':
       return portalAdapter;
     case 'web':
       return webAdapter(db);
   }
 }
-
-const providerChannels = ['sms', 'whatsapp', 'email'] as const satisfies readonly ProviderChannel[];
 
 /** Besides the sending adapter's own webhooks, what a channel's providers call regardless of who sends. */
 function webhooksFor(channel: ProviderChannel, config: Config, adapter: ChannelAdapter): ChannelWebhooks {
@@ -55,8 +54,9 @@ function webhooksFor(channel: ProviderChannel, config: Config, adapter: ChannelA
 
 const twilioOptions = (sms: Extract<Config['sms'], { provider: 'twilio' }>, publicUrl: string) => ({ ...sms, statusCallbackUrl: publicUrl + twilioWebhookPaths.status });
 
-export function buildChannels(config: Config, db: DbOrTx): Channels {
-  const adapters = Object.fromEntries(sendChannels.map((channel) => [channel, adapterFor(channel, config, db)])) as Record<AdapterChannel, ChannelAdapter>;
+/** `replace` puts other adapters in the configured ones' place (a test's stand-in, a provider trial). */
+export function buildChannels(config: Config, db: DbOrTx, replace: Partial<Record<AdapterChannel, ChannelAdapter>> = {}): Channels {
+  const adapters = Object.fromEntries(sendChannels.map((channel) => [channel, replace[channel] ?? adapterFor(channel, config, db)])) as Record<AdapterChannel, ChannelAdapter>;
   return {
     adapter: (channel) => adapters[channel],
     numbers: config.sms.provider === 'twilio' ? twilioNumbers(twilioOptions(config.sms, config.publicUrl)) : simulatorNumbers,

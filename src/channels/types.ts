@@ -4,7 +4,10 @@
  */
 import type { SendChannel } from '../conversations/rules.js';
 
-export type ProviderChannel = 'sms' | 'whatsapp' | 'email';
+/** The channels an outside provider carries: they have numbers or addresses of their own (channel_accounts) and webhooks. */
+export const providerChannels = ['sms', 'whatsapp', 'email'] as const;
+export type ProviderChannel = (typeof providerChannels)[number];
+export const isProviderChannel = (channel: string): channel is ProviderChannel => (providerChannels as readonly string[]).includes(channel);
 /** Every channel a message goes out on has an adapter: the providers', and Frontdesk's own portal chat and web replies. */
 export type AdapterChannel = SendChannel;
 
@@ -43,9 +46,20 @@ export type SendOutcome =
       optedOut?: boolean;
     };
 
+/**
+ * How a channel addresses a message, which delivery fills in: `to` the patient (their phone, email,
+ * contact id, or the reply's guest link), `from` the organization (its number's address or the
+ * provider's id for it, the configured email From, or nothing for in-app channels).
+ */
+export interface Addressing {
+  to: 'phone' | 'email' | 'contact' | 'guestLink';
+  from: 'accountAddress' | 'accountExternalId' | 'emailFrom' | 'none';
+}
+
 export interface ChannelAdapter {
   readonly channel: AdapterChannel;
   readonly provider: string;
+  readonly addressing: Addressing;
   /**
    * The patient reads it inside Frontdesk (portal, guest page): nothing leaves for a carrier, so the
    * worker neither checks opt-outs again nor records a provider try.

@@ -6,7 +6,7 @@ import { readVerified } from '../attachments/service.js';
 import { and, asc, desc, eq, isNull, max, sql } from 'drizzle-orm';
 import { attachments } from '../attachments/schema.js';
 import { channelAccounts } from '../channels/schema.js';
-import type { AdapterChannel, ChannelAdapter, OutboundEnvelope, ProviderChannel, SendOutcome } from '../channels/types.js';
+import { isProviderChannel, type AdapterChannel, type Addressing, type ChannelAdapter, type OutboundEnvelope, type SendOutcome } from '../channels/types.js';
 import { contacts } from '../contacts/schema.js';
 import { outboundRefusal } from '../conversations/rules.js';
 import { conversations, messages } from '../conversations/schema.js';
@@ -30,7 +30,9 @@ async function loadMessage(db: DbOrTx, messageId: string) {
   return row;
 }
 
-async function activeAccount(db: DbOrTx, orgId: string, channel: ProviderChannel) {
+/** The organization's number or address on the channel; none on a channel no provider carries. */
+async function activeAccount(db: DbOrTx, orgId: string, channel: AdapterChannel) {
+  if (!isProviderChannel(channel)) return undefined;
   const [row] = await db
     .select()
     .from(channelAccounts)
@@ -56,44 +58,42 @@ async function emailHeaders(db: DbOrTx, deps: DeliveryDeps, row: Loaded) {
   };
 }
 
-/** Where the message goes, in the adapter's terms. */
-function recipient(channel: AdapterChannel, row: Loaded): string {
-  switch (channel) {
-    case 'sms':
-    case 'whatsapp':
+/** Where the message goes, as the adapter addresses it. */
+function recipient(addressing: Addressing, row: Loaded): string {
+  switch (addressing.to) {
+    case 'phone':
       return row.contact.phone!;
     case 'email':
       return row.contact.email!;
-    case 'portal':
+    case 'contact':
       return row.contact.id;
-    case 'web':
+    case 'guestLink':
       return row.message.guestLinkId ?? '';
   }
 }
 
-/** The organization's sending address on the channel (its SMS number, WhatsApp phone number id, email From). */
-async function sender(deps: DeliveryDeps, channel: AdapterChannel, orgId: string): Promise<string | null> {
-  switch (channel) {
-    case 'email':
+/** The organization's sending address on the channel, as the adapter addresses it. */
+async function sender(deps: DeliveryDeps, adapter: ChannelAdapter, orgId: string): Promise<string | null> {
+  switch (adapter.addressing.from) {
+    case 'emailFrom':
       return deps.config.email.from;
-    case 'sms':
-      return (await activeAccount(deps.db, orgId, channel))?.address ?? null;
-    case 'whatsapp':
-      return (await activeAccount(deps.db, orgId, channel))?.externalId ?? null;
-    case 'portal':
-    case 'web':
+    case 'accountAddress':
+      return (await activeAccount(deps.db, orgId, adapter.channel))?.address ?? null;
+    case 'accountExternalId':
+      return (await activeAccount(deps.db, orgId, adapter.channel))?.externalId ?? null;
+    case 'none':
       return null;
   }
 }
 
-async function envelopeFor(deps: DeliveryDeps, row: Loaded): Promise<OutboundEnvelope> {
-  const channel = row.message.channel as AdapterChannel;
+async function envelopeFor(deps: DeliveryDeps, adapter: ChannelAdapter, row: Loaded): Promise<OutboundEnvelope> {
+  const channel = adapter.channel;
   const files = await deps.db.select().from(attachments).where(eq(attachments.messageId, row.message.id)).orderBy(asc(attachments.createdAt));
   return {
     messageId: row.message.id,
     orgId: row.message.orgId,
-    to: recipient(channel, row),
-    from: await sender(deps, channel, row.message.orgId),
+    to: recipient(adapter.addressing, row),
+    from: await sender(deps, adapter, row.message.orgId),
     fromName: row.clinic.name,
     body: row.message.body,
     attachments: files.map((f) => ({ filename: f.filename, contentType: f.contentType, read: () => readVerified(deps, f) })),
@@ -140,7 +140,7 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts
   const attemptId = await startAttempt(deps.db, messageId, adapter.provider, deps.clock.now());
   let outcome: SendOutcome;
   try {
-    outcome = await adapter.send(await envelopeFor(deps, row));
+    outcome = await adapter.send(await envelopeFor(deps, adapter, row));
   } catch (e) {
     outcome = { kind: 'failed', permanent: false, code: 'adapter_error', reason: (e as Error).message };
   }
@@ -149,7 +149,7 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts
 
 /** Portal chat and web replies are delivered by being stored; the adapter tells the patient (web: the guest email). */
 async function deliverInApp(deps: DeliveryDeps, row: Loaded, adapter: ChannelAdapter): Promise<DeliveryResult> {
-  await adapter.send(await envelopeFor(deps, row));
+  await adapter.send(await envelopeFor(deps, adapter, row));
   await applyStatus(deps.db, deps.clock, row.message.id, 'sent');
   return 'done';
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smtpEmail } from '../../src/channels/email/smtp.js';
 import { simulatorAdapter } from '../../src/channels/simulator/adapters.js';
 import { portalAdapter } from '../../src/channels/portal/adapter.js';
-import { twilioSignature, twilioSms } from '../../src/channels/sms/twilio.js';
+import { smsAddressing, twilioSignature, twilioSms } from '../../src/channels/sms/twilio.js';
 import { loadConfig } from '../../src/config.js';
 import { buildChannels } from '../../src/channels/registry.js';
 import type { ChannelAdapter, ChannelWebhooks, OutboundEnvelope, WebhookEvents, WebhookRequest } from '../../src/channels/types.js';
@@ -75,7 +75,7 @@ const cases: Case[] = [
     to: 'pat@example.com',
     from: 'inbox@frontdesk.test',
   },
-  { name: 'simulator (sms)', adapter: () => simulatorAdapter('sms'), to: '+14155550993', from: null },
+  { name: 'simulator (sms)', adapter: () => simulatorAdapter('sms', smsAddressing), to: '+14155550993', from: null },
   { name: 'portal chat', adapter: () => portalAdapter, to: '8a7c1f4e-0000-4000-8000-00000000c0de', from: null },
 ];
 

@@ -1,12 +1,16 @@
 /** Email over real SMTP: nodemailer out, with the headers that make replies thread; mailparser for what comes in. */
 import { simpleParser, type AddressObject } from 'mailparser';
 import nodemailer from 'nodemailer';
-import type { ChannelAdapter, InboundMessage, OutboundEnvelope, SendOutcome } from '../types.js';
+import type { Addressing, ChannelAdapter, InboundMessage, OutboundEnvelope, SendOutcome } from '../types.js';
+
+/** Email goes to the patient's address, from the configured EMAIL_FROM. */
+export const emailAddressing: Addressing = { to: 'email', from: 'emailFrom' };
 
 export function smtpEmail(smtpUrl: string): ChannelAdapter {
   const transport = nodemailer.createTransport(smtpUrl);
   return {
     channel: 'email',
+    addressing: emailAddressing,
     provider: 'smtp',
     async send(envelope: OutboundEnvelope): Promise<SendOutcome> {
       const mail = envelope.email!;

@@ -6,6 +6,7 @@ import type { ChannelAdapter } from '../types.js';
 
 export const portalAdapter: ChannelAdapter = {
   channel: 'portal',
+  addressing: { to: 'contact', from: 'none' },
   provider: 'frontdesk',
   inApp: true,
   async send(envelope) {

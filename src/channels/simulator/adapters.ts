@@ -4,11 +4,13 @@
  * at once; numbers for the two-way inbox are made up.
  */
 import { randomUUID } from 'node:crypto';
-import type { ChannelAdapter, NumberProvider, OutboundEnvelope, ProviderChannel, SendOutcome } from '../types.js';
+import type { Addressing, ChannelAdapter, NumberProvider, OutboundEnvelope, ProviderChannel, SendOutcome } from '../types.js';
 
-export function simulatorAdapter(channel: ProviderChannel): ChannelAdapter {
+/** Stands in for a channel's provider, addressed as that channel's real adapter is. */
+export function simulatorAdapter(channel: ProviderChannel, addressing: Addressing): ChannelAdapter {
   return {
     channel,
+    addressing,
     provider: 'simulator',
     deliversInstantly: true,
     async send(envelope: OutboundEnvelope): Promise<SendOutcome> {

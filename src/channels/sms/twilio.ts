@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../../auth/tokens.js';
 import { AppError } from '../../errors.js';
-import type { ChannelAdapter, InboundMessage, NumberProvider, OutboundEnvelope, ProviderWebhooks, SendOutcome, StatusUpdate, WebhookRequest } from '../types.js';
+import type { Addressing, ChannelAdapter, InboundMessage, NumberProvider, OutboundEnvelope, ProviderWebhooks, SendOutcome, StatusUpdate, WebhookRequest } from '../types.js';
 
 export interface TwilioOptions {
   accountSid: string;
@@ -50,9 +50,13 @@ async function twilioRequest(opts: TwilioOptions, method: 'GET' | 'POST' | 'DELE
   return { status: res.status, json };
 }
 
+/** SMS goes to the patient's phone, from the organization's number. */
+export const smsAddressing: Addressing = { to: 'phone', from: 'accountAddress' };
+
 export function twilioSms(opts: TwilioOptions): ChannelAdapter {
   return {
     channel: 'sms',
+    addressing: smsAddressing,
     provider: 'twilio',
     async send(envelope: OutboundEnvelope): Promise<SendOutcome> {
       const from = envelope.from ?? opts.defaultFrom;

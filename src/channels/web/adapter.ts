@@ -20,6 +20,7 @@ export async function enqueueGuestNotification(tx: DbOrTx, linkId: string, messa
 export function webAdapter(db: DbOrTx): ChannelAdapter {
   return {
     channel: 'web',
+    addressing: { to: 'guestLink', from: 'none' },
     provider: 'frontdesk',
     inApp: true,
     async send(envelope) {

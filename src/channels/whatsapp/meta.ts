@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../../auth/tokens.js';
-import type { ChannelAdapter, HandshakeRoute, InboundMessage, OutboundEnvelope, ProviderWebhooks, SendOutcome, StatusUpdate } from '../types.js';
+import type { Addressing, ChannelAdapter, HandshakeRoute, InboundMessage, OutboundEnvelope, ProviderWebhooks, SendOutcome, StatusUpdate } from '../types.js';
 
 export interface MetaOptions {
   token: string;
@@ -25,9 +25,13 @@ export function verifyMetaSignature(appSecret: string, rawBody: Buffer, header: 
 /** Graph error codes worth retrying: throttling and temporary service trouble. */
 const transientCodes = new Set([1, 2, 4, 17, 32, 613, 80007, 130429, 131000, 131016, 133004]);
 
+/** WhatsApp goes to the patient's phone, from the organization's phone number id. */
+export const whatsappAddressing: Addressing = { to: 'phone', from: 'accountExternalId' };
+
 export function metaWhatsApp(opts: MetaOptions): ChannelAdapter {
   return {
     channel: 'whatsapp',
+    addressing: whatsappAddressing,
     provider: 'meta',
     async send(envelope: OutboundEnvelope): Promise<SendOutcome> {
       if (!envelope.from) {
