@@ -108,6 +108,8 @@ const table: Record<string, Rule> = {
   'POST /api/v1/contacts/:id/block': 'hubOrContacts',
   'POST /api/v1/contacts/:id/unblock': 'hubOrContacts',
   'GET /api/v1/opt-outs': 'hubOrContacts',
+  // Issue 22: bringing the patient list and opt-outs from another system is an admin's setting.
+  'POST /api/v1/contacts/import': 'admin',
   'POST /api/v1/contacts/:id/portal-invitation': 'hubOrContacts',
   'POST /api/v1/artifacts': 'hubOrContacts',
   'GET /api/v1/contacts/:id/artifacts': 'hubOrContacts',
