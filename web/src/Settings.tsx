@@ -5,6 +5,7 @@ import type { Me } from './types';
 import { Campaigns, Webhooks } from './Automation';
 import { Security } from './Security';
 import { EmergencyReview } from './Emergency';
+import { ImportWizard } from './ImportWizard';
 
 const privilegeNames = { send_messages: 'Send messages', inbox: 'SMS inbox', contacts: 'Contacts (CRM)' } as const;
 type Privilege = keyof typeof privilegeNames;
@@ -15,6 +16,7 @@ export function Settings({ me }: { me: Me }) {
   const sections = [
     isAdmin && ['team', 'Team'],
     isAdmin && ['inboxes', 'Inboxes'],
+    isAdmin && ['import', 'Import patients'],
     isAdmin && ['templates', 'Templates'],
     isAdmin && ['public', 'Public pages'],
     isAdmin && ['campaigns', 'Campaigns'],
@@ -38,6 +40,7 @@ export function Settings({ me }: { me: Me }) {
       <section className="settings-body">
         {section === 'team' && <Team me={me} />}
         {section === 'inboxes' && <Inboxes />}
+        {section === 'import' && <ImportWizard />}
         {section === 'templates' && <Templates />}
         {section === 'optouts' && <OptOuts />}
         {section === 'sms' && <SmsInbox me={me} />}
@@ -157,24 +160,40 @@ function Inboxes() {
   );
 }
 
+interface OptOutSource {
+  channel: 'sms' | 'email' | 'whatsapp';
+  source: 'import' | 'patient_or_carrier';
+  importedBy: string | null;
+  at: string | null;
+}
+const channelNames = { sms: 'SMS', email: 'Email', whatsapp: 'WhatsApp' } as const;
+const describeSource = (s: OptOutSource) =>
+  s.source === 'import' ? `imported by ${s.importedBy} on ${new Date(s.at!).toLocaleDateString()}` : 'the patient (STOP) or their carrier';
+
 function OptOuts() {
   const list = useQuery({ queryKey: ['opt-outs'], queryFn: () => api('/api/v1/opt-outs') });
   const items = list.data?.items ?? [];
   return (
     <>
       <h2>Opted-out patients</h2>
-      <p className="sub">Nothing is sent on a channel a patient opted out of; they opt back in by replying START.</p>
+      <p className="sub">Nothing is sent on a channel a patient opted out of; they opt back in by replying START. An import never removes an opt-out.</p>
       {items.length === 0 ? (
         <p>No one has opted out.</p>
       ) : (
         <table className="grid">
           <thead><tr><th scope="col">Name</th><th scope="col">Phone / email</th><th scope="col">Opted out of</th></tr></thead>
           <tbody>
-            {items.map((c: { id: string; name: string; phone: string | null; email: string | null; optedOut: Record<string, boolean> }) => (
+            {items.map((c: { id: string; name: string; phone: string | null; email: string | null; optOutSources: OptOutSource[] }) => (
               <tr key={c.id}>
                 <td>{c.name}</td>
                 <td>{c.phone ?? c.email}</td>
-                <td>{Object.entries(c.optedOut).filter(([, v]) => v).map(([k]) => k.toUpperCase()).join(', ')}</td>
+                <td>
+                  {c.optOutSources.map((s) => (
+                    <div key={s.channel}>
+                      {channelNames[s.channel]} <span className="sub">— {describeSource(s)}</span>
+                    </div>
+                  ))}
+                </td>
               </tr>
             ))}
           </tbody>
