@@ -27,6 +27,7 @@ import { campaignRoutes } from './campaigns/routes.js';
 import { artifactRoutes } from './artifacts/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { importRoutes } from './imports/routes.js';
+import { exportRoutes } from './exports/routes.js';
 import { contactRoutes } from './contacts/routes.js';
 import { conversationRoutes } from './conversations/routes.js';
 import type { Deps } from './deps.js';
@@ -130,6 +131,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   orgRoutes(app, deps);
   contactRoutes(app, deps);
   importRoutes(app, deps);
+  exportRoutes(app, deps);
   conversationRoutes(app, deps);
   auditRoutes(app, deps);
   emergencyRoutes(app, deps);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changesFor, matchContact, readDateOfBirth, readRow, suggestMapping, type ContactDraft, type ExistingContact, type ImportField } from './rules.js';
+import { changesFor, csvCell, exportColumns, matchContact, readDateOfBirth, readRow, suggestMapping, type ContactDraft, type ExistingContact, type ImportField } from './rules.js';
 
 const row = (values: Partial<Record<ImportField, string>>, kind: 'contacts' | 'opt_outs' = 'contacts') =>
   readRow((f) => values[f] ?? '', { kind, country: 'US', today: '2026-12-01' });
@@ -117,5 +117,20 @@ describe('matching and changes (C4)', () => {
     });
     expect(changesFor(existing({ name: 'Ana R.', email: 'old@example.com', optedOutSms: true }), draft({ name: 'Ana Ruiz', email: 'new@example.com', optedOutSms: false }))).toEqual({});
     expect(changesFor(existing(), draft({ optedOutSms: true }))).toEqual({ optedOutSms: true });
+  });
+});
+
+describe('the contacts export', () => {
+  it('has headers the import maps back to the same fields without help', () => {
+    expect(suggestMapping(exportColumns.map(([, header]) => header))).toEqual(Object.fromEntries(exportColumns.map(([field, header]) => [field, header])));
+  });
+
+  it('quotes what needs quoting and defuses formulas, but keeps phone numbers', () => {
+    expect(csvCell('Smith, Jr. "Bob"')).toBe('"Smith, Jr. ""Bob"""');
+    expect(csvCell('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
+    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvCell('-cmd')).toBe("'-cmd");
+    expect(csvCell('+14155550134')).toBe('+14155550134');
+    expect(csvCell(null)).toBe('');
   });
 });

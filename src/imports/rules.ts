@@ -20,6 +20,33 @@ export const importFields = [
 ] as const;
 export type ImportField = (typeof importFields)[number];
 
+/**
+ * The contacts export's columns (issue 22, "leave as easily"): the import's fields under headers the
+ * import recognises, so an export imports back — here or into the next system — without mapping.
+ */
+export const exportColumns = [
+  ['externalId', 'External ID'],
+  ['name', 'Name'],
+  ['phone', 'Phone'],
+  ['email', 'Email'],
+  ['dateOfBirth', 'Date of birth'],
+  ['type', 'Type'],
+  ['preferredChannel', 'Preferred channel'],
+  ['optedOutSms', 'Opted out SMS'],
+  ['optedOutEmail', 'Opted out email'],
+  ['optedOutWhatsapp', 'Opted out WhatsApp'],
+] as const satisfies readonly (readonly [ImportField, string])[];
+
+/**
+ * One RFC 4180 field. A cell a spreadsheet would run as a formula (=, @, or + and - not starting a
+ * number) is defused with a leading apostrophe; "+14155550134" stays a phone number.
+ */
+export function csvCell(value: string | null): string {
+  if (value === null) return '';
+  const text = /^[=@\t\r]|^[+-](?!\d)/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
 /** Field → the CSV header it is read from. */
 export type ColumnMapping = Partial<Record<ImportField, string>>;
 

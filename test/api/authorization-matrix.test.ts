@@ -113,6 +113,8 @@ const table: Record<string, Rule> = {
   'GET /api/v1/opt-outs': 'hubOrContacts',
   // Issue 22: bringing the patient list and opt-outs from another system is an admin's setting.
   'POST /api/v1/contacts/import': 'admin',
+  'GET /api/v1/exports/contacts': 'admin',
+  'GET /api/v1/exports/conversations': 'admin',
   'POST /api/v1/contacts/:id/portal-invitation': 'hubOrContacts',
   'POST /api/v1/artifacts': 'hubOrContacts',
   'GET /api/v1/contacts/:id/artifacts': 'hubOrContacts',

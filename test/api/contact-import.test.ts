@@ -3,7 +3,7 @@
  * matched to the contacts already here (C4), and the same file twice changes nothing.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, inbound, setupApp, signupOrg, type Client, type Org, type Reply, type TestContext } from '../helpers.js';
+import { expectProblem, importContactsCsv, inbound, setupApp, signupOrg, type Client, type ImportFields, type Org, type TestContext } from '../helpers.js';
 
 let ctx: TestContext;
 let org: Org;
@@ -13,23 +13,7 @@ beforeAll(async () => {
   org = await signupOrg(ctx.app, 'Switching Dental', { plan: 'pro' });
 });
 
-/** A multipart upload as the wizard and practice systems send it: the fields first, then the file. */
-async function importCsv(client: Client, csv: string | Buffer, fields: { mapping?: object; kind?: string; dryRun?: boolean } = {}): Promise<Reply> {
-  const boundary = '----frontdeskimport' + Math.random().toString(16).slice(2);
-  const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  const head = [
-    fields.mapping ? field('mapping', JSON.stringify(fields.mapping)) : '',
-    fields.kind ? field('kind', fields.kind) : '',
-    fields.dryRun !== undefined ? field('dryRun', String(fields.dryRun)) : '',
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="patients.csv"\r\nContent-Type: text/csv\r\n\r\n`,
-  ].join('');
-  const payload = Buffer.concat([Buffer.from(head), Buffer.isBuffer(csv) ? csv : Buffer.from(csv), Buffer.from(`\r\n--${boundary}--\r\n`)]);
-  const headers: Record<string, string> = { 'content-type': `multipart/form-data; boundary=${boundary}` };
-  if (client.auth.cookie) headers.cookie = client.auth.cookie;
-  if (client.auth.csrf) headers['x-csrf-token'] = client.auth.csrf;
-  const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/contacts/import', headers, payload });
-  return { status: res.statusCode, body: res.json(), headers: res.headers };
-}
+const importCsv = (client: Client, csv: string | Buffer, fields: ImportFields = {}) => importContactsCsv(ctx.app, client, csv, fields);
 
 const crlf = (lines: string[]) => lines.join('\r\n') + '\r\n';
 const bom = '\uFEFF';

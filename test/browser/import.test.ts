@@ -94,6 +94,13 @@ describe('the import wizard (issue 22)', () => {
     const contacts = await org.owner.get('/api/v1/contacts?q=Gonzalez');
     expect(contacts.body.items).toEqual([expect.objectContaining({ name: 'Maria Gonzalez', phone: '+14155550101', externalId: 'D-1', dateOfBirth: '1988-04-12' })]);
 
+    // The way out is beside the way in: the contacts download is the import's own format.
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: /Contacts \(CSV/ }).click();
+    const csv = await fs.readFile((await (await download).path())!, 'utf8');
+    expect(csv).toMatch(/^External ID,Name,Phone/);
+    expect(csv).toContain('D-1,Maria Gonzalez,+14155550101');
+
     await page.getByRole('button', { name: 'Opted-out patients' }).click();
     const row = page.getByRole('row', { name: /O'Brien, Jr\. Sean/ });
     await row.getByText(/imported by Olive Owner/).waitFor();

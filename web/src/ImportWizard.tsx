@@ -259,6 +259,14 @@ export function ImportWizard() {
           </button>
         </div>
       )}
+
+      <h3>Export</h3>
+      <p className="sub">Your data is yours: take it to another system or keep a copy. Each download is recorded in the audit log.</p>
+      <ul className="downloads">
+        <li><a href="/api/v1/exports/contacts" download>Contacts (CSV, the same columns as the import)</a></li>
+        <li><a href="/api/v1/exports/conversations?format=json" download>Conversations (JSON)</a></li>
+        <li><a href="/api/v1/exports/conversations?format=fhir" download>Conversations (FHIR R4 Bundle)</a></li>
+      </ul>
     </>
   );
 }
