@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { effectivePrivileges, isAdmin, type Privilege, type Role } from '../orgs/rules.js';
@@ -12,6 +12,7 @@ import { apiTokens, sessions } from './schema.js';
 import { hashPassword, newSecret, safeEqual, sha256, verifyPassword } from './tokens.js';
 import { auditActor, recordAudit, type Origin } from '../audit/service.js';
 import type { DbOrTx } from '../db/client.js';
+import { publishAccessChanged } from '../realtime/events.js';
 
 export const sessionCookie = 'fd_session';
 
@@ -140,9 +141,12 @@ async function failedLogin(deps: Deps, user: UserRow, origin: Origin, what: 'pas
 
 /** Ends every session of the user, this one included (a lost laptop, a shared computer). */
 export async function logoutEverywhere(deps: Deps, actor: Actor): Promise<number> {
-  const ended = await deps.db.delete(sessions).where(eq(sessions.userId, actor.userId)).returning({ tokenHash: sessions.tokenHash });
-  await recordAudit(deps.db, { ...auditActor(actor), action: 'auth.logout_everywhere', subject: { type: 'user', id: actor.userId }, details: { sessions: ended.length } });
-  return ended.length;
+  return deps.db.transaction(async (tx) => {
+    const ended = await tx.delete(sessions).where(eq(sessions.userId, actor.userId)).returning({ tokenHash: sessions.tokenHash });
+    await publishAccessChanged(tx, actor.orgId, actor.userId);
+    await recordAudit(tx, { ...auditActor(actor), action: 'auth.logout_everywhere', subject: { type: 'user', id: actor.userId }, details: { sessions: ended.length } });
+    return ended.length;
+  });
 }
 
 /** An admin lifts a lockout early. */
@@ -157,10 +161,13 @@ export async function unlockUser(deps: Deps, actor: Actor, userId: string): Prom
 }
 
 export async function logout(deps: Deps, actor: Actor): Promise<void> {
-  if (actor.via.kind === 'session') {
-    await deps.db.delete(sessions).where(eq(sessions.tokenHash, actor.via.tokenHash));
-  }
-  await recordAudit(deps.db, { ...auditActor(actor), action: 'auth.logout', subject: { type: 'user', id: actor.userId } });
+  await deps.db.transaction(async (tx) => {
+    if (actor.via.kind === 'session') {
+      await tx.delete(sessions).where(eq(sessions.tokenHash, actor.via.tokenHash));
+      await publishAccessChanged(tx, actor.orgId, actor.userId);
+    }
+    await recordAudit(tx, { ...auditActor(actor), action: 'auth.logout', subject: { type: 'user', id: actor.userId } });
+  });
 }
 
 /** The actor behind a session cookie, or null when it is unknown, idle too long or expired. */
@@ -181,6 +188,46 @@ export async function actorFromSession(deps: Deps, token: string, origin: Origin
     await deps.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash));
   }
   return actorOf(row.user, { kind: 'session', tokenHash, csrfToken: row.session.csrfToken }, origin);
+}
+
+/** Which sign-in an actor came through: a session's token hash or an API token's id. */
+export const credentialOf = (actor: Actor) => (actor.via.kind === 'session' ? `session:${actor.via.tokenHash}` : `token:${actor.via.tokenId}`);
+
+/**
+ * The actors of these sign-ins as they stand now, by credentialOf; a sign-in that ended (signed out,
+ * idle or expired session, revoked token, deactivated user) is missing. Reads without touching a
+ * session: an open stream does not keep its session alive.
+ */
+export async function currentActors(deps: Deps, actors: Actor[]): Promise<Map<string, Actor>> {
+  const now = deps.clock.now();
+  const hashes = actors.flatMap((a) => (a.via.kind === 'session' ? [a.via.tokenHash] : []));
+  const tokenIds = actors.flatMap((a) => (a.via.kind === 'api_token' ? [a.via.tokenId] : []));
+  const origin = { ip: '', userAgent: null };
+  const current = new Map<string, Actor>();
+  if (hashes.length) {
+    const rows = await deps.db
+      .select({ user: userWithClinics, session: sessions })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(inArray(sessions.tokenHash, hashes), isNull(users.deactivatedAt)));
+    for (const { user, session } of rows) {
+      if (!sessionIsLive(session, now, deps.config.sessionIdleMinutes)) continue;
+      const actor = actorOf(user, { kind: 'session', tokenHash: session.tokenHash, csrfToken: session.csrfToken }, origin);
+      current.set(credentialOf(actor), actor);
+    }
+  }
+  if (tokenIds.length) {
+    const rows = await deps.db
+      .select({ user: userWithClinics, tokenId: apiTokens.id })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(and(inArray(apiTokens.id, tokenIds), isNull(apiTokens.revokedAt), isNull(users.deactivatedAt)));
+    for (const { user, tokenId } of rows) {
+      const actor = actorOf(user, { kind: 'api_token', tokenId }, origin);
+      current.set(credentialOf(actor), actor);
+    }
+  }
+  return current;
 }
 
 export async function actorFromApiToken(deps: Deps, token: string, origin: Origin): Promise<Actor | null> {
@@ -224,13 +271,16 @@ export async function listApiTokens(deps: Deps, actor: Actor) {
 }
 
 export async function revokeApiToken(deps: Deps, actor: Actor, id: string): Promise<void> {
-  const rows = await deps.db
-    .update(apiTokens)
-    .set({ revokedAt: deps.clock.now() })
-    .where(and(eq(apiTokens.id, id), eq(apiTokens.orgId, actor.orgId), isNull(apiTokens.revokedAt)))
-    .returning({ id: apiTokens.id });
-  if (!rows.length) throw new AppError('not_found', 'API token not found');
-  await recordAudit(deps.db, { ...auditActor(actor), action: 'api_token.revoke', subject: { type: 'api_token', id } });
+  await deps.db.transaction(async (tx) => {
+    const rows = await tx
+      .update(apiTokens)
+      .set({ revokedAt: deps.clock.now() })
+      .where(and(eq(apiTokens.id, id), eq(apiTokens.orgId, actor.orgId), isNull(apiTokens.revokedAt)))
+      .returning({ userId: apiTokens.userId });
+    if (!rows.length) throw new AppError('not_found', 'API token not found');
+    await publishAccessChanged(tx, actor.orgId, rows[0].userId);
+    await recordAudit(tx, { ...auditActor(actor), action: 'api_token.revoke', subject: { type: 'api_token', id } });
+  });
 }
 
 export { hashPassword };
