@@ -3,7 +3,8 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { effectivePrivileges, isAdmin, type Privilege, type Role } from '../orgs/rules.js';
 import { userClinicIds, users } from '../orgs/schema.js';
-import { spend } from '../ratelimit/service.js';
+import { refund, spend } from '../ratelimit/service.js';
+import { isTrustedDevice, trustDevice } from './devices.js';
 import { isBreachedPassword } from './breached.js';
 import { checkSecondFactor, spendSecondFactor } from './two-factor.js';
 import type { Actor } from './actor.js';
@@ -76,14 +77,23 @@ export async function createSession(deps: Deps, tx: DbOrTx, user: { id: string; 
   return { token, csrfToken };
 }
 
-export async function login(deps: Deps, input: { email: string; password: string; code?: string }, origin: Origin) {
+/**
+ * Signs a staff member in. Guessing spread over many accounts from one address is throttled too,
+ * not only per account: an attempt from a browser not trusted for the account spends one of the
+ * address's attempts, and a correct sign-in gives it back, so only failures count and a clinic's
+ * staff behind one address are not refused for signing in. A browser trusted for the account
+ * (`deviceCookie`) skips the address's count, so a guessing run from the same address does not
+ * shut out colleagues who have signed in there before; the account's lockout still applies.
+ */
+export async function login(deps: Deps, input: { email: string; password: string; code?: string }, origin: Origin, deviceCookie?: string) {
   const now = deps.clock.now();
-  // Guessing spread over many accounts from one address is throttled too, not only per account.
-  await spend(deps.db, `login:${origin.ip}`, deps.config.loginLimitPerIp, now, 'sign-in attempts from one address');
   const [user] = await deps.db
     .select(userWithClinics)
     .from(users)
     .where(sql`lower(${users.email}) = ${input.email.trim().toLowerCase()}`);
+  const trusted = isTrustedDevice(deps.keys, deviceCookie, user?.id);
+  const addressKey = `login:${origin.ip}`;
+  if (!trusted) await spend(deps.db, addressKey, deps.config.loginLimitPerIp, now, 'failed sign-in attempts from one address');
   const active = user && !user.deactivatedAt ? user : undefined;
   if (active && isLocked(active.lockedUntil, now)) {
     await recordAudit(deps.db, { orgId: active.orgId, actor: { kind: 'user', userId: active.id }, origin, action: 'auth.login_locked', subject: { type: 'user', id: active.id }, outcome: 'denied' });
@@ -95,7 +105,11 @@ export async function login(deps: Deps, input: { email: string; password: string
     throw new AppError('invalid_credentials', 'that email and password do not match an active account');
   }
   if (active.totpEnabledAt) {
-    if (!input.code) throw new AppError('two_factor_required', 'this account signs in with a code from its authenticator app (or a recovery code): send it as "code"');
+    if (!input.code) {
+      // The password was right: asking for the code is no failed attempt.
+      if (!trusted) await refund(deps.db, addressKey, deps.config.loginLimitPerIp, now);
+      throw new AppError('two_factor_required', 'this account signs in with a code from its authenticator app (or a recovery code): send it as "code"');
+    }
     const second = checkSecondFactor(active, input.code, now);
     const spent = second.ok ? await spendSecondFactor(deps, active.id, second) : null;
     if (!spent) {
@@ -106,11 +120,12 @@ export async function login(deps: Deps, input: { email: string; password: string
       await recordAudit(deps.db, { orgId: active.orgId, actor: { kind: 'user', userId: active.id }, origin, action: 'auth.recovery_code_used', subject: { type: 'user', id: active.id }, details: { remaining: spent.remainingRecoveryCodes } });
     }
   }
+  if (!trusted) await refund(deps.db, addressKey, deps.config.loginLimitPerIp, now);
   if (active.failedLogins || active.lockedUntil) await deps.db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, active.id));
   const session = await createSession(deps, deps.db, active, origin);
   const actor = actorOf(active, { kind: 'session', tokenHash: sha256(session.token), csrfToken: session.csrfToken }, origin);
-  await recordAudit(deps.db, { ...auditActor(actor), action: 'auth.login', subject: { type: 'user', id: active.id }, details: { twoFactor: !!active.totpEnabledAt } });
-  return { session, actor };
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'auth.login', subject: { type: 'user', id: active.id }, details: { twoFactor: !!active.totpEnabledAt, trustedDevice: trusted } });
+  return { session, actor, deviceCookie: trustDevice(deps.keys, deviceCookie, active.id) };
 }
 
 function accountLocked(until: Date, now: Date): AppError {
