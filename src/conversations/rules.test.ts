@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../orgs/rules.js';
 import {
+  afterRevival,
   autoArchiveCutoff,
   mayPost,
   openStatusCondition,
   outboundRefusal,
   preview,
   sendableChannels,
+  takesThreadSlot,
   type PostAttempt,
   type Poster,
 } from './rules.js';
@@ -104,5 +106,21 @@ describe('preview', () => {
 describe('auto-archive cutoff', () => {
   it('is 12 months before now', () => {
     expect(autoArchiveCutoff(new Date('2026-03-02T09:00:00Z')).toISOString()).toBe('2025-03-02T09:00:00.000Z');
+  });
+});
+
+describe('M2 reopen or refuse: which changes take the active-thread slot', () => {
+  const archived = new Date('2026-01-01T00:00:00Z');
+  it.each([
+    ['reopen a closed thread', { status: 'closed', archivedAt: null }, { status: 'open' }, true],
+    ['reopen a closed, archived thread', { status: 'closed', archivedAt: archived }, { status: 'open' }, false],
+    ['unarchive an open thread', { status: 'open', archivedAt: archived }, { archivedAt: null }, true],
+    ['unarchive a closed thread', { status: 'closed', archivedAt: archived }, { archivedAt: null }, false],
+    ['reply to a closed, archived thread', { status: 'closed', archivedAt: archived }, { status: 'open', archivedAt: null }, true],
+  ] as const)('%s', (_name, state, change, takes) => {
+    expect(takesThreadSlot(state, change)).toBe(takes);
+  });
+  it('a change leaves what it does not name', () => {
+    expect(afterRevival({ status: 'closed', archivedAt: archived }, { status: 'open' })).toEqual({ status: 'open', archivedAt: archived });
   });
 });

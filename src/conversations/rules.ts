@@ -19,6 +19,21 @@ export type MessageStatus = (typeof messageStatuses)[number];
 export const conversationStatuses = ['open', 'closed'] as const;
 export type ConversationStatus = (typeof conversationStatuses)[number];
 
+/** A thread's place in the patient's one active thread per clinic (M2): open and not archived. */
+export type ThreadState = { status: ConversationStatus; archivedAt: Date | null };
+export type ThreadRevival = { status?: 'open'; archivedAt?: null };
+
+/** What a reopen, an unarchive or a reply makes of a thread's state. */
+export function afterRevival(state: ThreadState, change: ThreadRevival): ThreadState {
+  return { status: change.status ?? state.status, archivedAt: 'archivedAt' in change ? null : state.archivedAt };
+}
+
+/** Whether a change takes the clinic's active-thread slot, which another thread may already hold. */
+export function takesThreadSlot(state: ThreadState, change: ThreadRevival): boolean {
+  const after = afterRevival(state, change);
+  return after.status === 'open' && after.archivedAt === null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // T4: conversation rules
 // ---------------------------------------------------------------------------------------------

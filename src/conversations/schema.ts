@@ -92,6 +92,8 @@ export const conversations = pgTable(
   ],
 );
 
+export type ConversationRow = typeof conversations.$inferSelect;
+
 /** Per-user view state of a thread (M5): pinned to the top, muted from notifications. */
 export const conversationUserState = pgTable(
   'conversation_user_state',

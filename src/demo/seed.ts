@@ -7,12 +7,11 @@ import type { Actor } from '../auth/actor.js';
 import { actorFromSession, createSession } from '../auth/service.js';
 import { findOrCreateContact } from '../contacts/service.js';
 import { contacts } from '../contacts/schema.js';
-import { appendOutbound, assignConversation, changeState, logCall, recordInbound, sendMessage, startConversation, starMessage } from '../conversations/service.js';
+import { appendOutbound, assignConversation, createConversation, changeState, logCall, recordInbound, sendMessage, startConversation, starMessage } from '../conversations/service.js';
 import type { Deps } from '../deps.js';
 import { users } from '../orgs/schema.js';
 import { campaigns } from '../campaigns/schema.js';
 import { createClinic, createInbox, createUser, signup, updateClinic } from '../orgs/service.js';
-import { conversations } from '../conversations/schema.js';
 import { enableSmsInbox } from '../channels/sms/inbox.js';
 import { hashPassword } from '../auth/tokens.js';
 import { upsertArtifact } from '../artifacts/service.js';
@@ -155,8 +154,7 @@ async function firstClinicId(deps: Deps, orgId: string): Promise<string> {
 /** A campaign's message opens the thread as a reminder would: through appendOutbound, labelled with the campaign. */
 async function campaignMessage(deps: Deps, orgId: string, clinicId: string, contactId: string, channel: 'sms' | 'email' | 'whatsapp', body: string, campaignId: string, at: Date): Promise<string> {
   return deps.db.transaction(async (tx) => {
-    const [inbox] = (await tx.execute<{ id: string }>(sql`select id from inboxes where org_id = ${orgId} order by created_at limit 1`)).rows;
-    const [conversation] = await tx.insert(conversations).values({ orgId, clinicId, inboxId: inbox.id, contactId, channel, originChannel: channel, lastActivityAt: at, createdAt: at }).returning();
+    const conversation = await createConversation(tx, { orgId, clinicId, contactId, channel, at });
     const [contact] = await tx.select().from(contacts).where(eq(contacts.id, contactId));
     await appendOutbound(tx, conversation, contact, { channel, body, sender: { kind: 'campaign', campaignId }, at });
     return conversation.id;

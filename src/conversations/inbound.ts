@@ -1,0 +1,93 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { publish } from '../realtime/events.js';
+import { newestFirst, type Tx } from '../db/client.js';
+import { clinics } from '../orgs/schema.js';
+import { type Channel } from './rules.js';
+import { conversations, messages } from './schema.js';
+import { defaultOpeningHours, replyDueAt } from '../orgs/hours.js';
+import { messageText } from './outbound.js';
+import { activeConversation, createConversation, lockThreadSlot, reopenOrRefuse } from './thread-slot.js';
+import { eventScope } from './views.js';
+
+export interface InboundInput {
+  orgId: string;
+  clinicId: string;
+  contactId: string;
+  channel: Exclude<Channel, 'call'>;
+  body: string;
+  providerMessageId?: string;
+  /** P1: the guest link a web message came through. */
+  guestLinkId?: string;
+  /** P4: asked only when a new conversation is about to be made: whether it starts held (over the plan's limit). */
+  holdNew?: () => Promise<boolean>;
+  at: Date;
+}
+
+/**
+ * M2: an inbound message joins the contact's open conversation in the clinic, or reopens the latest
+ * closed one, or starts a new one in the default inbox. Concurrent deliveries serialise on the
+ * thread slot's lock, so they never fork the thread.
+ */
+export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conversationId: string; messageId: string; created: boolean; held: boolean }> {
+  await lockThreadSlot(tx, input.clinicId, input.contactId);
+  let conversation = await activeConversation(tx, input.clinicId, input.contactId);
+  let created = false;
+  if (!conversation) {
+    const [latestClosed] = await tx
+      .select()
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.clinicId, input.clinicId),
+          eq(conversations.contactId, input.contactId),
+          eq(conversations.status, 'closed'),
+          isNull(conversations.archivedAt),
+          isNull(conversations.hiddenAt),
+        ),
+      )
+      .orderBy(newestFirst(conversations.lastActivityAt))
+      .limit(1);
+    if (latestClosed) {
+      conversation = await reopenOrRefuse(tx, latestClosed, { status: 'open' });
+    } else {
+      created = true;
+      const { orgId, clinicId, contactId, channel, at } = input;
+      conversation = await createConversation(tx, { orgId, clinicId, contactId, channel, at, held: await input.holdNew?.() });
+    }
+  }
+  if (conversation.heldAt && input.channel !== 'web') {
+    // A patient writing by another channel is not a new guest conversation: the plan's limit does not hold it.
+    [conversation] = await tx.update(conversations).set({ heldAt: null }).where(eq(conversations.id, conversation.id)).returning();
+  }
+  const [message] = await tx
+    .insert(messages)
+    .values({
+      orgId: input.orgId,
+      conversationId: conversation.id,
+      guestLinkId: input.guestLinkId,
+      direction: 'inbound',
+      channel: input.channel,
+      ...messageText(input.body),
+      status: 'unread',
+      providerMessageId: input.providerMessageId,
+      createdAt: input.at,
+      statusAt: input.at,
+    })
+    .returning({ id: messages.id });
+  const [clinic] = await tx.select({ timezone: clinics.timezone, openingHours: clinics.openingHours }).from(clinics).where(eq(clinics.id, conversation.clinicId));
+  await tx
+    .update(conversations)
+    .set({
+      lastMessageId: message.id,
+      lastActivityAt: input.at,
+      channel: input.channel,
+      unread: true,
+      // B2: the wait starts with the first message the team has not answered.
+      awaitingSince: conversation.awaitingSince ?? input.at,
+      replyDueAt: conversation.awaitingSince ? conversation.replyDueAt : replyDueAt(input.at, clinic.openingHours ?? defaultOpeningHours, clinic.timezone),
+      firstInboundAt: conversation.firstInboundAt ?? input.at,
+    })
+    .where(eq(conversations.id, conversation.id));
+  await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id });
+  return { conversationId: conversation.id, messageId: message.id, created, held: conversation.heldAt !== null };
+}

@@ -1,0 +1,94 @@
+import { and, eq } from 'drizzle-orm';
+import type { Actor } from '../auth/actor.js';
+import { recordAudit, auditActor } from '../audit/service.js';
+import { publish } from '../realtime/events.js';
+import type { Deps } from '../deps.js';
+import { AppError, notFound } from '../errors.js';
+import { isAdmin } from '../orgs/rules.js';
+import { assertClinicAccess } from '../orgs/service.js';
+import { type Direction } from './rules.js';
+import { callLogs, conversations, messages } from './schema.js';
+import { loadConversation } from './access.js';
+import { messageText } from './outbound.js';
+import { sendInTransaction } from './send.js';
+import { eventScope, messageById } from './views.js';
+
+export async function logCall(
+  deps: Deps,
+  actor: Actor,
+  id: string,
+  input: { startedAt: string; durationSeconds: number; direction: Direction; notes: string },
+) {
+  const startedAt = new Date(input.startedAt);
+  if (startedAt > deps.clock.now()) throw new AppError('invalid_input', 'startedAt is in the future; log calls that happened');
+  const messageId = await deps.db.transaction(async (tx) => {
+    const conversation = await loadConversation(tx, actor, id, { lock: true });
+    const at = deps.clock.now();
+    const [message] = await tx
+      .insert(messages)
+      .values({
+        orgId: actor.orgId,
+        conversationId: id,
+        direction: input.direction,
+        channel: 'call',
+        ...messageText(input.notes),
+        status: 'logged',
+        senderUserId: actor.userId,
+        createdAt: at,
+        statusAt: at,
+      })
+      .returning({ id: messages.id });
+    await tx.insert(callLogs).values({ messageId: message.id, startedAt, durationSeconds: input.durationSeconds });
+    await tx
+      .update(conversations)
+      .set({ lastMessageId: message.id, lastActivityAt: at })
+      .where(eq(conversations.id, conversation.id));
+    await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id });
+    await recordAudit(tx, { ...auditActor(actor), action: 'call.log', subject: { type: 'message', id: message.id }, details: { conversationId: id } });
+    return message.id;
+  });
+  return messageById(deps.db, messageId);
+}
+
+export async function starMessage(deps: Deps, actor: Actor, messageId: string, starred: boolean) {
+  await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ id: conversations.id, orgId: conversations.orgId, clinicId: conversations.clinicId })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .where(and(eq(messages.id, messageId), eq(messages.orgId, actor.orgId)));
+    if (!row) throw notFound('message');
+    assertClinicAccess(actor, row.clinicId);
+    await tx.update(messages).set({ starred }).where(eq(messages.id, messageId));
+    await publish(tx, { type: 'conversation.updated', ...eventScope(row), messageId });
+    await recordAudit(tx, { ...auditActor(actor), action: starred ? 'message.star' : 'message.unstar', subject: { type: 'message', id: messageId } });
+  });
+  return messageById(deps.db, messageId);
+}
+
+/**
+ * Integrity: staff take back a message they sent (an admin, anyone's) with a reason. Its text stays
+ * for the record; the thread, the portal and the guest page show it as retracted. One still queued
+ * is not sent. A correction, when given, goes out as a new message that names the retracted one —
+ * in the same transaction, so a correction that cannot be sent (the patient opted out, say) leaves
+ * the message as it was rather than retracted with no correction.
+ */
+export async function retractMessage(deps: Deps, actor: Actor, messageId: string, input: { reason: string; correction?: string }) {
+  return deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ m: { id: messages.id, direction: messages.direction, channel: messages.channel, senderUserId: messages.senderUserId, retractedAt: messages.retractedAt, conversationId: messages.conversationId } })
+      .from(messages)
+      .where(and(eq(messages.id, messageId), eq(messages.orgId, actor.orgId)))
+      .for('update');
+    if (!row) throw notFound('message');
+    const conversation = await loadConversation(tx, actor, row.m.conversationId);
+    if (row.m.direction !== 'outbound' || row.m.channel === 'call') throw new AppError('conflict', 'only messages the clinic sent can be retracted; a patient\'s message or a call log stays as it is');
+    if (row.m.retractedAt) throw new AppError('conflict', 'this message was retracted already');
+    if (row.m.senderUserId !== actor.userId && !isAdmin(actor.role)) throw new AppError('forbidden', 'only the sender or an admin may retract a message');
+    await tx.update(messages).set({ retractedAt: deps.clock.now(), retractedBy: actor.userId, retractionReason: input.reason.trim() }).where(eq(messages.id, messageId));
+    await publish(tx, { type: 'conversation.updated', ...eventScope(conversation), messageId });
+    await recordAudit(tx, { ...auditActor(actor), action: 'message.retract', subject: { type: 'message', id: messageId }, details: { conversationId: conversation.id, withCorrection: !!input.correction } });
+    const correctionId = input.correction ? await sendInTransaction(deps, tx, actor, conversation.id, { body: input.correction, correctsMessageId: messageId }) : null;
+    return { retracted: await messageById(tx, messageId), correction: correctionId && (await messageById(tx, correctionId)) };
+  });
+}

@@ -1,0 +1,134 @@
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { publish } from '../realtime/events.js';
+import { attachToMessage } from '../attachments/service.js';
+import { whatsappWindowOpen } from '../channels/rules.js';
+import { maxSmsSegments, smsSize } from '../channels/sms-segments.js';
+import { enqueueDelivery } from '../delivery/queue.js';
+import { type ContactRow } from '../contacts/service.js';
+import { newestFirst, type DbOrTx, type Tx } from '../db/client.js';
+import { AppError } from '../errors.js';
+import { outboundRefusal, type SendChannel } from './rules.js';
+import { conversations, messages, type MessageCard, type ConversationRow } from './schema.js';
+import { guestLinks } from '../guest/schema.js';
+import { eventScope } from './views.js';
+
+export type OutboundSender = { kind: 'user'; userId: string } | { kind: 'campaign'; campaignId: string };
+
+/** P1: the guest link a web reply goes to — the one the patient wrote through last, unless revoked. */
+export async function currentGuestLink(db: DbOrTx, conversationId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ id: guestLinks.id })
+    .from(messages)
+    .innerJoin(guestLinks, eq(guestLinks.id, messages.guestLinkId))
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'inbound'), eq(messages.channel, 'web'), isNull(guestLinks.revokedAt)))
+    .orderBy(newestFirst(messages.createdAt))
+    .limit(1);
+  return row?.id ?? null;
+}
+
+/**
+ * Writes an outbound message into a conversation: checks the channel rules (S2/M1), stores the
+ * message as `queued`, moves the thread's activity, marks the patient's messages replied and the
+ * thread read. Staff replies, campaign messages and API sends all come through here.
+ */
+export interface OutboundInput {
+  channel: SendChannel;
+  body: string;
+  sender: OutboundSender;
+  at: Date;
+  attachmentIds?: string[];
+  whatsappTemplate?: { name: string; language: string };
+  /** Only for the confirmation of an opt-out, the one text a carrier lets through after STOP. */
+  ignoreOptOut?: boolean;
+  /** M12: a portal message the patient sees only after entering their password again. */
+  sensitive?: boolean;
+  card?: MessageCard;
+  /** Integrity: the retracted message this one corrects. */
+  correctsMessageId?: string;
+}
+
+/** The patient's latest WhatsApp message to the organization: it opens the 24-hour window (S4). */
+async function lastWhatsAppInbound(tx: DbOrTx, orgId: string, contactId: string): Promise<Date | null> {
+  const [row] = await tx
+    .select({ at: messages.createdAt })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(and(eq(messages.orgId, orgId), eq(conversations.contactId, contactId), eq(messages.channel, 'whatsapp'), eq(messages.direction, 'inbound')))
+    .orderBy(newestFirst(messages.createdAt))
+    .limit(1);
+  return row?.at ?? null;
+}
+
+/** Refuses what a channel's rules forbid; returns the guest link a web reply goes to. */
+async function checkChannelRules(tx: Tx, conversation: ConversationRow, contact: ContactRow, input: OutboundInput): Promise<string | null> {
+  const guestLink = input.channel === 'web' ? await currentGuestLink(tx, conversation.id) : null;
+  const refusal = outboundRefusal(contact, input.channel, { hasGuestLink: guestLink !== null, ignoreOptOut: input.ignoreOptOut });
+  if (refusal) throw new AppError(refusal.code, refusal.detail, { channel: input.channel, ...(refusal.missing ? { missing: refusal.missing } : {}) });
+  if (input.channel === 'sms' && smsSize(input.body).segments > maxSmsSegments) {
+    throw new AppError('invalid_input', `an SMS is at most ${maxSmsSegments} segments; this one needs ${smsSize(input.body).segments}. Shorten it or send it by email or portal chat`);
+  }
+  if (input.channel === 'sms' && input.attachmentIds?.length) {
+    throw new AppError('attachments_not_allowed', 'attachments cannot go by SMS; choose email, WhatsApp or portal chat');
+  }
+  if (input.channel === 'whatsapp' && !input.whatsappTemplate && !whatsappWindowOpen(await lastWhatsAppInbound(tx, conversation.orgId, contact.id), input.at)) {
+    throw new AppError('whatsapp_window_closed', 'the patient has not written on WhatsApp in the last 24 hours; only an approved template can be sent');
+  }
+  if (input.sensitive && input.channel !== 'portal') {
+    throw new AppError('invalid_input', 'only portal chat messages can be marked sensitive: other channels cannot ask the patient to sign in before showing them', {
+      errors: [{ field: 'body.sensitive', message: 'needs the portal channel' }],
+    });
+  }
+  return guestLink;
+}
+
+/** A message's text and its blind search index, which is written from the same text (encryption/search.ts). */
+export const messageText = (body: string) => ({ body, search: body });
+
+export async function appendOutbound(tx: Tx, conversation: ConversationRow, contact: ContactRow, input: OutboundInput): Promise<string> {
+  const guestLinkId = await checkChannelRules(tx, conversation, contact, input);
+  const [message] = await tx
+    .insert(messages)
+    .values({
+      orgId: conversation.orgId,
+      conversationId: conversation.id,
+      direction: 'outbound',
+      channel: input.channel,
+      ...messageText(input.body),
+      status: 'queued',
+      senderUserId: input.sender.kind === 'user' ? input.sender.userId : null,
+      campaignId: input.sender.kind === 'campaign' ? input.sender.campaignId : null,
+      sensitive: input.sensitive ?? false,
+      card: input.card ?? null,
+      correctsMessageId: input.correctsMessageId ?? null,
+      guestLinkId,
+      meta: input.whatsappTemplate || input.ignoreOptOut ? { whatsappTemplate: input.whatsappTemplate, optOutConfirmation: input.ignoreOptOut || undefined } : null,
+      createdAt: input.at,
+      statusAt: input.at,
+    })
+    .returning({ id: messages.id });
+  if (input.attachmentIds?.length) await attachToMessage(tx, conversation.orgId, message.id, input.attachmentIds);
+  await enqueueDelivery(tx, message.id);
+  await tx
+    .update(messages)
+    .set({ status: 'replied', statusAt: input.at })
+    .where(and(eq(messages.conversationId, conversation.id), eq(messages.direction, 'inbound'), inArray(messages.status, ['unread', 'read'])));
+  await tx
+    .update(conversations)
+    .set({
+      lastMessageId: message.id,
+      lastActivityAt: input.at,
+      channel: input.channel,
+      unread: input.sender.kind === 'user' ? false : conversation.unread,
+      // B2: a team member's answer ends the wait; the first one is the thread's first response.
+      ...(input.sender.kind === 'user'
+        ? {
+            awaitingSince: null,
+            replyDueAt: null,
+            ...(conversation.firstInboundAt && !conversation.firstResponseAt ? { firstResponseAt: input.at, firstResponderId: input.sender.userId } : {}),
+          }
+        : {}),
+    })
+    .where(eq(conversations.id, conversation.id));
+  await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id });
+  return message.id;
+}
