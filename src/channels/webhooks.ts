@@ -3,6 +3,7 @@
  * They answer fast and never reveal why a request was refused beyond "signature".
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { safeEqual } from '../auth/tokens.js';
 import type { Deps } from '../deps.js';
 import { problem, sendProblem } from '../http/errors.js';
 import type { App } from '../http/types.js';
@@ -66,7 +67,8 @@ export function webhookRoutes(app: App, deps: Deps): void {
   const whatsapp = deps.config.whatsapp;
   app.get('/webhooks/whatsapp', { schema: { ...hidden, summary: "Meta's webhook verification handshake" } }, async (request, reply) => {
     const q = request.query as Record<string, string | undefined>;
-    if (q['hub.mode'] === 'subscribe' && whatsapp.verifyToken && q['hub.verify_token'] === whatsapp.verifyToken && q['hub.challenge']) {
+    const given = q['hub.verify_token'];
+    if (q['hub.mode'] === 'subscribe' && whatsapp.verifyToken && typeof given === 'string' && safeEqual(given, whatsapp.verifyToken) && q['hub.challenge']) {
       return reply.type('text/plain').send(q['hub.challenge']);
     }
     return sendProblem(reply, problem(403, 'bad_verify_token', 'the verify token does not match'));
@@ -102,7 +104,7 @@ export function webhookRoutes(app: App, deps: Deps): void {
       }
       scope.post('/webhooks/email', { schema: { ...hidden, summary: 'An inbound email as raw MIME' } }, async (request, reply) => {
         const given = request.headers['x-webhook-token'];
-        if (given !== token) return refuseSignature(reply);
+        if (typeof given !== 'string' || !safeEqual(given, token)) return refuseSignature(reply);
         if (!Buffer.isBuffer(request.body)) return sendProblem(reply, problem(415, 'unsupported_media_type', 'send the raw message as message/rfc822'));
         const result = await receiveEmail(deps, request.body);
         if (result.kind === 'unroutable') return sendProblem(reply, problem(422, 'unroutable', result.reason));

@@ -24,8 +24,21 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
   return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
 }
 
+/**
+ * The forms of one webhook address Twilio may have signed, as its own libraries check them: without
+ * the port, and with it (the scheme's default port added when the address names none).
+ */
+export function twilioUrlVariants(url: string): string[] {
+  const parsed = new URL(url);
+  const withoutPort = new URL(parsed);
+  withoutPort.port = '';
+  const withPort = parsed.port ? parsed.toString() : `${parsed.protocol}//${parsed.host}:${parsed.protocol === 'https:' ? 443 : 80}${parsed.pathname}${parsed.search}`;
+  return [...new Set([withoutPort.toString(), withPort])];
+}
+
 export function verifyTwilioSignature(authToken: string, url: string, params: Record<string, string>, header: string | undefined): boolean {
-  return typeof header === 'string' && safeEqual(header, twilioSignature(authToken, url, params));
+  if (typeof header !== 'string') return false;
+  return twilioUrlVariants(url).some((variant) => safeEqual(header, twilioSignature(authToken, variant, params)));
 }
 
 /** Twilio error codes that mean "do not try this again" even though HTTP said 4xx/5xx. */
