@@ -29,3 +29,6 @@ export interface Deps {
   /** The data keys (ENCRYPTION_KEY): what encrypts PHI at rest, the search index and attachment links. */
   keys: KeyRing;
 }
+
+/** What the delivery worker's tasks use. */
+export type DeliveryDeps = Pick<Deps, 'db' | 'clock' | 'config' | 'channels' | 'storage'>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keywordAction, keywordReply, nextOutboundStatus, whatsappWindowOpen } from './rules.js';
+import { keywordAction, keywordReply, whatsappWindowOpen } from './rules.js';
 import { twilioSignature, verifyTwilioSignature } from './sms/twilio.js';
 import { metaSignature } from './whatsapp/meta.js';
 import { stripQuotedReply } from './email/smtp.js';
@@ -39,25 +39,6 @@ describe('S2 keywords', () => {
     expect(keywordReply('opt_in', clinic)).toMatch(/resubscribed.*STOP/);
     expect(keywordReply('help', clinic)).toMatch(/\+14155550100.*STOP/);
     expect(keywordReply('help', { ...clinic, phone: null })).not.toMatch(/call/);
-  });
-});
-
-describe('M3 outbound status moves only forward', () => {
-  it.each([
-    ['queued', 'sent', 'sent'],
-    ['queued', 'delivered', 'delivered'],
-    ['sent', 'delivered', 'delivered'],
-    ['delivered', 'read', 'read'],
-    ['delivered', 'sent', null],
-    ['read', 'delivered', null],
-    ['sent', 'sent', null],
-    ['queued', 'failed', 'failed'],
-    ['sent', 'failed', 'failed'],
-    ['delivered', 'failed', null],
-    ['failed', 'delivered', null],
-    ['unread', 'read', null],
-  ] as const)('%s + %s → %s', (current, incoming, expected) => {
-    expect(nextOutboundStatus(current, incoming)).toBe(expected);
   });
 });
 

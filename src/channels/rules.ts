@@ -1,6 +1,4 @@
-/** Pure rules of the channels: opt-out keywords (S2), status progression (M3), the WhatsApp window (S4). */
-import type { MessageStatus } from '../conversations/rules.js';
-
+/** Pure rules of the channels: opt-out keywords (S2), the WhatsApp window (S4). */
 export type KeywordAction = 'opt_out' | 'opt_in' | 'help';
 
 const optOutWords = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT']);
@@ -30,19 +28,6 @@ export function keywordReply(action: KeywordAction, clinic: { name: string; phon
     case 'help':
       return `${clinic.name}: reply to this text to reach our front desk${clinic.phone ? ` or call ${clinic.phone}` : ''}. Reply STOP to unsubscribe.`;
   }
-}
-
-const progress: Partial<Record<MessageStatus, number>> = { queued: 0, sent: 1, delivered: 2, read: 3 };
-
-/**
- * M3: an outbound status only moves forward (queued → sent → delivered → read); `failed` ends it
- * unless the message was already delivered or read. Returns the new status, or null to change nothing.
- */
-export function nextOutboundStatus(current: MessageStatus, incoming: 'sent' | 'delivered' | 'read' | 'failed'): MessageStatus | null {
-  const from = progress[current];
-  if (from === undefined) return null;
-  if (incoming === 'failed') return from <= progress.sent! ? 'failed' : null;
-  return progress[incoming]! > from ? incoming : null;
 }
 
 export const whatsappWindowMs = 24 * 60 * 60 * 1000;

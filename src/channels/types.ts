@@ -57,6 +57,8 @@ export interface StatusUpdate {
   status: ProviderStatus;
   errorCode?: string;
   reason?: string;
+  /** The provider's way of saying the recipient unsubscribed (Twilio's error 21610): opt them out. */
+  optedOut?: boolean;
 }
 
 export interface InboundMessage {

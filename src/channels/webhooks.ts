@@ -7,7 +7,7 @@ import { safeEqual } from '../auth/tokens.js';
 import type { Deps } from '../deps.js';
 import { problem, sendProblem } from '../http/errors.js';
 import type { App } from '../http/types.js';
-import { applyProviderStatus } from '../delivery/service.js';
+import { applyProviderStatus } from '../conversations/status.js';
 import { acceptInbound } from '../delivery/queue.js';
 import type { InboundMessage } from './types.js';
 import { parseEmail } from './email/smtp.js';

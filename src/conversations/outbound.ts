@@ -7,7 +7,7 @@ import { enqueueDelivery } from '../delivery/queue.js';
 import { type ContactRow } from '../contacts/service.js';
 import { newestFirst, type DbOrTx, type Tx } from '../db/client.js';
 import { AppError } from '../errors.js';
-import { outboundRefusal, type SendChannel } from './rules.js';
+import { statusesBefore, outboundRefusal, type SendChannel } from './rules.js';
 import { conversations, messages, type MessageCard, type ConversationRow } from './schema.js';
 import { guestLinks } from '../guest/schema.js';
 import { eventScope } from './views.js';
@@ -111,7 +111,7 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
   await tx
     .update(messages)
     .set({ status: 'replied', statusAt: input.at })
-    .where(and(eq(messages.conversationId, conversation.id), eq(messages.direction, 'inbound'), inArray(messages.status, ['unread', 'read'])));
+    .where(and(eq(messages.conversationId, conversation.id), eq(messages.direction, 'inbound'), inArray(messages.status, statusesBefore('inbound', 'replied'))));
   await tx
     .update(conversations)
     .set({

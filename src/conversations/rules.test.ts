@@ -4,10 +4,12 @@ import {
   afterRevival,
   autoArchiveCutoff,
   mayPost,
+  nextStatus,
   openStatusCondition,
   outboundRefusal,
   preview,
   sendableChannels,
+  statusesBefore,
   takesThreadSlot,
   type PostAttempt,
   type Poster,
@@ -78,6 +80,47 @@ describe('M1 channels a contact can use', () => {
     expect(outboundRefusal(reachable, 'portal')?.detail).toMatch(/not opted in/);
     expect(outboundRefusal({ ...reachable, portalAccount: false }, 'portal')?.missing).toBe('portal_account');
     expect(outboundRefusal(reachable, 'portal')?.missing).toBe('chat_opt_in');
+  });
+});
+
+describe('M3 outbound status moves only forward', () => {
+  it.each([
+    ['queued', 'sent', 'sent'],
+    ['queued', 'delivered', 'delivered'],
+    ['sent', 'delivered', 'delivered'],
+    ['delivered', 'read', 'read'],
+    ['delivered', 'sent', null],
+    ['read', 'delivered', null],
+    ['sent', 'sent', null],
+    ['queued', 'failed', 'failed'],
+    ['sent', 'failed', 'failed'],
+    ['delivered', 'failed', null],
+    ['failed', 'delivered', null],
+    ['unread', 'read', null],
+    ['queued', 'replied', null],
+  ] as const)('%s + %s → %s', (current, incoming, expected) => {
+    expect(nextStatus('outbound', current, incoming)).toBe(expected);
+  });
+});
+
+describe('M3 inbound status: unread → read → replied', () => {
+  it.each([
+    ['unread', 'read', 'read'],
+    ['unread', 'replied', 'replied'],
+    ['read', 'replied', 'replied'],
+    ['read', 'unread', null],
+    ['replied', 'read', null],
+    ['read', 'read', null],
+    ['unread', 'failed', null],
+    ['unread', 'delivered', null],
+    ['queued', 'read', null],
+  ] as const)('%s + %s → %s', (current, incoming, expected) => {
+    expect(nextStatus('inbound', current, incoming)).toBe(expected);
+  });
+  it('names the statuses a bulk update may move from', () => {
+    expect(statusesBefore('inbound', 'read')).toEqual(['unread']);
+    expect(statusesBefore('inbound', 'replied')).toEqual(['read', 'unread']);
+    expect(statusesBefore('outbound', 'delivered')).toEqual(['queued', 'sent']);
   });
 });
 

@@ -19,6 +19,31 @@ export type MessageStatus = (typeof messageStatuses)[number];
 export const conversationStatuses = ['open', 'closed'] as const;
 export type ConversationStatus = (typeof conversationStatuses)[number];
 
+/**
+ * M3: which status may follow which, per direction. Outbound only moves forward (queued → sent →
+ * delivered → read); `failed` ends it unless it was already delivered or read. Inbound goes unread →
+ * read → replied. Every status change of a message is checked here.
+ */
+const statusOrder = {
+  outbound: { queued: 0, sent: 1, delivered: 2, read: 3 },
+  inbound: { unread: 0, read: 1, replied: 2 },
+} as const satisfies Record<Direction, Partial<Record<MessageStatus, number>>>;
+
+/** The status a message takes when `incoming` is reported, or null to change nothing. */
+export function nextStatus(direction: Direction, current: MessageStatus, incoming: MessageStatus): MessageStatus | null {
+  const order: Partial<Record<MessageStatus, number>> = statusOrder[direction];
+  const from = order[current];
+  if (from === undefined) return null;
+  if (direction === 'outbound' && incoming === 'failed') return from <= order.sent! ? 'failed' : null;
+  const to = order[incoming];
+  return to !== undefined && to > from ? incoming : null;
+}
+
+/** The statuses a message of this direction may move to `status` from (for a bulk UPDATE … WHERE status IN). */
+export function statusesBefore(direction: Direction, status: MessageStatus): MessageStatus[] {
+  return messageStatuses.filter((s) => nextStatus(direction, s, status) === status);
+}
+
 /** A thread's place in the patient's one active thread per clinic (M2): open and not archived. */
 export type ThreadState = { status: ConversationStatus; archivedAt: Date | null };
 export type ThreadRevival = { status?: 'open'; archivedAt?: null };

@@ -7,7 +7,7 @@ import type { Tx } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { assertClinicAccess, assignableUser, inboxInOrg } from '../orgs/service.js';
-import { autoArchiveCutoff } from './rules.js';
+import { autoArchiveCutoff, statusesBefore } from './rules.js';
 import { conversations, conversationUserState, messages, type ConversationRow } from './schema.js';
 import { guestLinks } from '../guest/schema.js';
 import { emitWebhookEvent } from '../hooks/queue.js';
@@ -32,7 +32,7 @@ async function applyState(tx: Tx, deps: Deps, conversation: ConversationRow, act
       await tx
         .update(messages)
         .set({ status: 'read', statusAt: now })
-        .where(and(eq(messages.conversationId, conversation.id), eq(messages.direction, 'inbound'), eq(messages.status, 'unread')));
+        .where(and(eq(messages.conversationId, conversation.id), eq(messages.direction, 'inbound'), inArray(messages.status, statusesBefore('inbound', 'read'))));
       return;
     case 'unread':
       await tx.update(conversations).set({ unread: true }).where(eq(conversations.id, conversation.id));

@@ -1,33 +1,22 @@
 /**
  * S3: handing queued messages to their providers, and following the providers' status reports.
- * Every status change of an outbound message comes through applyStatus, so it only moves forward.
+ * Status changes go through the conversations domain's applyStatus, so they only move forward.
  */
 import { readVerified } from '../attachments/service.js';
 import { and, asc, desc, eq, isNull, max, sql } from 'drizzle-orm';
 import { attachments } from '../attachments/schema.js';
-import type { Storage } from '../attachments/storage.js';
 import { channelAccounts } from '../channels/schema.js';
-import { nextOutboundStatus } from '../channels/rules.js';
-import type { Channels } from '../channels/registry.js';
-import type { OutboundEnvelope, ProviderChannel, ProviderStatus, SendOutcome } from '../channels/types.js';
+import type { OutboundEnvelope, ProviderChannel, SendOutcome } from '../channels/types.js';
 import { contacts } from '../contacts/schema.js';
-import { outboundRefusal, type MessageStatus } from '../conversations/rules.js';
+import { outboundRefusal } from '../conversations/rules.js';
 import { conversations, messages } from '../conversations/schema.js';
 import type { Db, DbOrTx } from '../db/client.js';
-import type { Config } from '../config.js';
-import type { Clock } from '../deps.js';
+import type { DeliveryDeps } from '../deps.js';
 import { clinics } from '../orgs/schema.js';
-import { publish } from '../realtime/events.js';
+import { applyStatus } from '../conversations/status.js';
 import { enqueueGuestNotification } from '../guest/notify.js';
 import { deliveryAttempts } from './schema.js';
 
-export interface DeliveryDeps {
-  db: Db;
-  clock: Clock;
-  config: Config;
-  channels: Channels;
-  storage: Storage;
-}
 
 const providerChannels = new Set<string>(['sms', 'whatsapp', 'email']);
 
@@ -170,45 +159,4 @@ async function recordOutcome(deps: DeliveryDeps, row: Loaded, attemptId: string,
     }
   });
   return retry ? 'retry' : 'done';
-}
-
-/** M3: moves an outbound message's status forward (never back), and tells the open screens. */
-export async function applyStatus(db: DbOrTx, clock: Clock, messageId: string, status: ProviderStatus, reason?: string): Promise<MessageStatus | null> {
-  const [row] = await db
-    .select({ status: messages.status, orgId: messages.orgId, conversationId: messages.conversationId, clinicId: conversations.clinicId })
-    .from(messages)
-    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-    .where(and(eq(messages.id, messageId), eq(messages.direction, 'outbound')));
-  if (!row) return null;
-  const next = nextOutboundStatus(row.status, status);
-  if (!next) return null;
-  const updated = await db
-    .update(messages)
-    .set({ status: next, statusAt: clock.now(), failureReason: next === 'failed' ? (reason ?? 'the provider reported a failure') : null })
-    .where(and(eq(messages.id, messageId), eq(messages.status, row.status)))
-    .returning({ id: messages.id });
-  if (!updated.length) return null;
-  await publish(db, { type: 'message.status', orgId: row.orgId, clinicId: row.clinicId, conversationId: row.conversationId, messageId, status: next });
-  return next;
-}
-
-/** A provider's status callback: finds the message by the provider's id; unknown ids and repeats change nothing. */
-export async function applyProviderStatus(
-  db: Db,
-  clock: Clock,
-  channel: ProviderChannel,
-  update: { providerMessageId: string; status: ProviderStatus; reason?: string; errorCode?: string },
-): Promise<MessageStatus | null> {
-  return db.transaction(async (tx) => {
-    const [message] = await tx
-      .select({ id: messages.id, contactId: conversations.contactId })
-      .from(messages)
-      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-      .where(and(eq(messages.channel, channel), eq(messages.providerMessageId, update.providerMessageId)));
-    if (!message) return null;
-    if (channel === 'sms' && update.errorCode === '21610') {
-      await tx.update(contacts).set({ optedOutSms: true }).where(eq(contacts.id, message.contactId));
-    }
-    return applyStatus(tx, clock, message.id, update.status, update.reason);
-  });
 }

@@ -9,7 +9,7 @@ import type { ChannelAdapter } from '../channels/types.js';
 import { contacts } from '../contacts/schema.js';
 import { messages } from '../conversations/schema.js';
 import type { DbOrTx } from '../db/client.js';
-import type { DeliveryDeps } from '../delivery/service.js';
+import type { DeliveryDeps } from '../deps.js';
 import { clinics } from '../orgs/schema.js';
 import { emailPreview, guestPath, notificationText, shouldNotify } from './rules.js';
 import { guestLinks, guestTokens } from './schema.js';

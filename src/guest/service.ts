@@ -19,7 +19,7 @@ import { conversations, messages } from '../conversations/schema.js';
 import { recordInbound, replyAfterHours } from '../conversations/service.js';
 import type { DbOrTx, Tx } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { applyStatus } from '../delivery/service.js';
+import { applyStatus } from '../conversations/status.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { clinics, users } from '../orgs/schema.js';

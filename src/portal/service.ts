@@ -18,7 +18,7 @@ import { preview } from '../conversations/rules.js';
 import { conversations, messages } from '../conversations/schema.js';
 import { recordInbound, replyAfterHours } from '../conversations/service.js';
 import type { DbOrTx } from '../db/client.js';
-import { applyStatus } from '../delivery/service.js';
+import { applyStatus } from '../conversations/status.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { clinics, users } from '../orgs/schema.js';

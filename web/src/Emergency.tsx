@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, post } from './api';
-import { MessageBubble } from './ThreadView';
+import { MessageBubble } from './MessageBubble';
 import type { ConversationItem, Message } from './types';
 
 /** Break the glass: an admin refused a thread may open it read-only by giving a reason another admin reviews. */

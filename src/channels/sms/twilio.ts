@@ -105,6 +105,7 @@ export function parseTwilioStatus(form: Record<string, string>): StatusUpdate | 
     providerMessageId: form.MessageSid,
     status,
     errorCode: form.ErrorCode || undefined,
+    optedOut: form.ErrorCode === unsubscribed || undefined,
     reason: status === 'failed' ? `carrier reported ${form.MessageStatus}${form.ErrorCode ? ` (Twilio error ${form.ErrorCode})` : ''}` : undefined,
   };
 }

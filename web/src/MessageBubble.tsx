@@ -1,0 +1,98 @@
+import { useState, type FormEvent } from 'react';
+import { cardLabels, formatAmount } from '../../src/artifacts/rules';
+import { channelLabels, duration, statusTick } from './logic';
+import type { Message } from './types';
+
+/** One message of a thread as staff see it (the thread view and the emergency-access reading). */
+export function MessageBubble({ m, onStar, onRetract }: { m: Message; onStar: () => void; onRetract?: (body: { reason: string; correction?: string }) => Promise<void> }) {
+  const tick = statusTick(m.status);
+  const kind = m.channel === 'call' ? 'call' : m.direction;
+  const [retracting, setRetracting] = useState(false);
+  return (
+    <li className={`msg ${kind}${m.retracted ? ' retracted' : ''}`}>
+      <div className="label">
+        <span className="sender">{m.sender.name}</span> · {channelLabels[m.channel]} · <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })}</time>
+        {m.direction === 'outbound' && m.channel !== 'call' && (
+          <span className={`tick ${m.status}`} title={m.failureReason ?? tick.label} aria-label={tick.label}>
+            {' '}
+            {tick.mark}
+          </span>
+        )}
+        <button type="button" className="star" aria-pressed={m.starred} aria-label={m.starred ? 'Remove star' : 'Star message'} onClick={onStar}>
+          {m.starred ? '★' : '☆'}
+        </button>
+        {onRetract && !m.retracted && m.direction === 'outbound' && m.channel !== 'call' && (
+          <button type="button" className="link" onClick={() => setRetracting(true)}>
+            Retract
+          </button>
+        )}
+      </div>
+      {m.retracted && <div className="failure">Retracted: {m.retracted.reason}. The patient sees that it was taken back; the text stays in the record.</div>}
+      {m.correctsMessageId && <div className="call-meta">Correction of an earlier message</div>}
+      {retracting && onRetract && (
+        <RetractForm
+          channel={m.channel}
+          onCancel={() => setRetracting(false)}
+          onSubmit={async (body) => {
+            await onRetract(body);
+            setRetracting(false);
+          }}
+        />
+      )}
+      {m.card && (
+        <div className="card-preview">
+          {cardLabels[m.card.kind as keyof typeof cardLabels] ?? m.card.kind}: <strong>{m.card.title}</strong>
+          {m.card.amountCents ? ` · ${formatAmount(m.card.amountCents, m.card.currency ?? 'USD')}` : ''}
+          {m.card.link && (
+            <span className="sub">
+              {' · '}
+              {m.card.link.openCount ? `opened ${m.card.link.openCount}× (last ${new Date(m.card.link.lastOpenedAt!).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })})` : 'not opened yet'}
+            </span>
+          )}
+        </div>
+      )}
+      {m.sensitive && <div className="call-meta">Sensitive: the patient re-enters their password to read it</div>}
+      {m.call && <div className="call-meta">{m.direction === 'inbound' ? 'Incoming' : 'Outgoing'} call · {duration(m.call.durationSeconds)}</div>}
+      <div className="body">{m.body}</div>
+      {m.status === 'failed' && m.failureReason && <div className="failure">Not delivered: {m.failureReason}</div>}
+      {m.attachments.map((a) =>
+        a.contentType.startsWith('image/') ? (
+          <a key={a.id} href={`/api/v1/attachments/${a.id}`} target="_blank" rel="noreferrer">
+            <img className="attachment-image" src={`/api/v1/attachments/${a.id}`} alt={a.filename} />
+          </a>
+        ) : (
+          <a key={a.id} className="attachment" href={`/api/v1/attachments/${a.id}`} target="_blank" rel="noreferrer">
+            Attachment: {a.filename} ({Math.ceil(a.size / 1024)} KB)
+          </a>
+        ),
+      )}
+    </li>
+  );
+}
+
+function RetractForm({ channel, onSubmit, onCancel }: { channel: Message['channel']; onSubmit: (body: { reason: string; correction?: string }) => Promise<void>; onCancel: () => void }) {
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const correction = String(f.get('correction') ?? '').trim();
+    await onSubmit({ reason: String(f.get('reason')), ...(correction ? { correction } : {}) });
+  }
+  const recallable = channel === 'portal' || channel === 'web';
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label="Retract message">
+      <p>{recallable ? 'The patient will see that this message was taken back.' : 'A text, email or WhatsApp message already on the patient\'s phone cannot be recalled: send a correction.'}</p>
+      <label>
+        Reason
+        <input name="reason" minLength={3} maxLength={500} required />
+      </label>
+      <label>
+        Correction (sent as a new message)
+        <textarea name="correction" maxLength={5000} />
+      </label>
+      <button type="submit">Retract</button>
+      <button type="button" className="secondary" onClick={onCancel}>
+        Cancel
+      </button>
+    </form>
+  );
+}
