@@ -23,12 +23,23 @@ export function activeKeyRing(): KeyRing {
 /** Where a value lives, bound into its ciphertext as associated data: `messages.body`. */
 export const columnAad = (table: string, column: string) => `${table}.${column}`;
 
+/** A value sealed for `table.column` as its mapper would: for the few writes in raw SQL. */
+export const sealForColumn = (table: string, column: string, plain: string) => sealText(activeKeyRing(), plain, columnAad(table, column));
+
 /** A text column stored as AES-256-GCM ciphertext (see cipher.ts); rotate.ts lists every one. */
 export const encryptedText = (table: string, column: string) =>
   customType<{ data: string; driverData: string }>({
     dataType: () => 'text',
     toDriver: (plain) => sealText(activeKeyRing(), plain, columnAad(table, column)),
     fromDriver: (stored) => openText(activeKeyRing(), stored, columnAad(table, column)),
+  })(column);
+
+/** A JSON value stored as one AES-256-GCM ciphertext of its text (a card's contents). */
+export const encryptedJson = <T>(table: string, column: string) =>
+  customType<{ data: T; driverData: string }>({
+    dataType: () => 'text',
+    toDriver: (value) => sealText(activeKeyRing(), JSON.stringify(value), columnAad(table, column)),
+    fromDriver: (stored) => JSON.parse(openText(activeKeyRing(), stored, columnAad(table, column))) as T,
   })(column);
 
 /** The blind search index of a text: written with the plain text, stored as HMAC tokens (see search.ts). */

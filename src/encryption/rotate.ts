@@ -8,8 +8,10 @@
 import { getTableName, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { patientArtifacts } from '../artifacts/schema.js';
 import { attachments } from '../attachments/schema.js';
 import { bookings } from '../bookings/schema.js';
+import { inboundEvents } from '../channels/schema.js';
 import { contactNotes } from '../contacts/schema.js';
 import { messages } from '../conversations/schema.js';
 import type { Deps } from '../deps.js';
@@ -29,12 +31,14 @@ interface EncryptedTable {
 
 /** Every encrypted column of the schema (a test checks that none is missing). */
 export const encryptedTables: EncryptedTable[] = [
-  { table: messages, id: messages.id, columns: [messages.body, messages.retractionReason], searchIndex: messages.search },
+  { table: messages, id: messages.id, columns: [messages.body, messages.retractionReason, messages.card], searchIndex: messages.search },
   { table: contactNotes, id: contactNotes.id, columns: [contactNotes.body] },
   { table: bookings, id: bookings.id, columns: [bookings.notes] },
   { table: attachments, id: attachments.id, columns: [attachments.filename] },
   { table: users, id: users.id, columns: [users.totpSecret] },
   { table: webhookEndpoints, id: webhookEndpoints.id, columns: [webhookEndpoints.secret] },
+  { table: inboundEvents, id: inboundEvents.id, columns: [inboundEvents.payload] },
+  { table: patientArtifacts, id: patientArtifacts.id, columns: [patientArtifacts.title, patientArtifacts.details] },
 ];
 
 export interface RotationReport {
