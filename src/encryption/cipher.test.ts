@@ -56,9 +56,11 @@ describe('column values', () => {
     expect(() => openText(ring1, sealed, 'x.y')).toThrow(new RegExp(`key ${ring21.current.id}`));
   });
 
-  it('passes text from before encryption through, for the rotation to encrypt', () => {
-    expect(openText(ring1, 'plain old row', 'x.y')).toBe('plain old row');
+  it('passes text from before encryption through while such rows may exist, and refuses it after', () => {
+    expect(openText(ring1, 'plain old row', 'x.y', 'accept')).toBe('plain old row');
     expect(textKeyId('plain old row')).toBeNull();
+    expect(() => openText(ring1, 'plain old row', 'x.y')).toThrow(IntegrityError);
+    expect(() => openText(ring1, 'plain old row', 'x.y', 'refuse')).toThrow(IntegrityError);
   });
 });
 

@@ -5,14 +5,17 @@
  * encrypt and decrypt without knowing it.
  */
 import { customType } from 'drizzle-orm/pg-core';
-import { openText, sealText } from './cipher.js';
+import { openText, sealText, type Plaintext } from './cipher.js';
 import type { KeyRing } from './keys.js';
 import { searchVector } from './search.js';
 
 let installed: KeyRing | null = null;
+let plaintext: Plaintext = 'refuse';
 
-export function installKeyRing(ring: KeyRing): void {
+/** `accept`: values in clear from before encryption may still be stored (see encryption_state). */
+export function installKeyRing(ring: KeyRing, storedPlaintext: Plaintext = 'refuse'): void {
   installed = ring;
+  plaintext = storedPlaintext;
 }
 
 export function activeKeyRing(): KeyRing {
@@ -31,7 +34,7 @@ export const encryptedText = (table: string, column: string) =>
   customType<{ data: string; driverData: string }>({
     dataType: () => 'text',
     toDriver: (plain) => sealText(activeKeyRing(), plain, columnAad(table, column)),
-    fromDriver: (stored) => openText(activeKeyRing(), stored, columnAad(table, column)),
+    fromDriver: (stored) => openText(activeKeyRing(), stored, columnAad(table, column), plaintext),
   })(column);
 
 /** A JSON value stored as one AES-256-GCM ciphertext of its text (a card's contents). */
@@ -39,7 +42,7 @@ export const encryptedJson = <T>(table: string, column: string) =>
   customType<{ data: T; driverData: string }>({
     dataType: () => 'text',
     toDriver: (value) => sealText(activeKeyRing(), JSON.stringify(value), columnAad(table, column)),
-    fromDriver: (stored) => JSON.parse(openText(activeKeyRing(), stored, columnAad(table, column))) as T,
+    fromDriver: (stored) => JSON.parse(openText(activeKeyRing(), stored, columnAad(table, column), plaintext)) as T,
   })(column);
 
 /** The blind search index of a text: written with the plain text, stored as HMAC tokens (see search.ts). */

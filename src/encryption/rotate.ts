@@ -17,7 +17,8 @@ import { messages } from '../conversations/schema.js';
 import type { Deps } from '../deps.js';
 import { webhookEndpoints } from '../hooks/schema.js';
 import { users } from '../orgs/schema.js';
-import { openText, sealedPrefix, sealText, textKeyId } from './cipher.js';
+import { openText, sealedPrefix, sealText, textKeyId, textPrefix, type Plaintext } from './cipher.js';
+import { encryptionState } from './schema.js';
 import { columnAad } from './columns.js';
 import { searchVector } from './search.js';
 
@@ -47,6 +48,8 @@ export interface RotationReport {
   files: number;
   /** Attachment files that were not on disk (restored from backup later, they are rotated then). */
   missingFiles: number;
+  /** Whether nothing in clear is left, so values without the ciphertext prefix are refused from now on. */
+  plaintextRefused?: boolean;
 }
 
 const rotationLockKey = 4_710_082;
@@ -69,6 +72,8 @@ export async function rotateEncryption(deps: RotationDeps, databaseUrl: string, 
       report.rows[getTableName(t.table)] = await rotateTable(deps, t, log);
     }
     Object.assign(report, await rotateFiles(deps, log));
+    report.plaintextRefused = await refusePlaintextIfNoneLeft(deps.db);
+    if (report.plaintextRefused) log('no value is left in clear: processes started from now on refuse one (restart the others)');
     return report;
   } finally {
     await lock.end().catch(() => {});
@@ -76,6 +81,23 @@ export async function rotateEncryption(deps: RotationDeps, databaseUrl: string, 
 }
 
 const ident = (name: string) => sql.identifier(name);
+
+/** Whether values stored in clear may still exist, so they are read as text ('accept'), or are refused. */
+export async function storedPlaintext(db: Deps['db']): Promise<Plaintext> {
+  const [state] = await db.select().from(encryptionState);
+  return state?.plaintextRefusedAt ? 'refuse' : 'accept';
+}
+
+/** Marks the database free of values in clear when no encrypted column holds one any more. */
+async function refusePlaintextIfNoneLeft(db: Deps['db']): Promise<boolean> {
+  const inClear = encryptedTables.flatMap((t) =>
+    t.columns.map((c) => sql`exists(select 1 from ${ident(getTableName(t.table))} where ${ident(c.name)} not like ${`${textPrefix}%`})`),
+  );
+  const { rows } = await db.execute<{ any: boolean }>(sql`select (${sql.join(inClear, sql` or `)}) as any`);
+  if (rows[0].any) return false;
+  await db.update(encryptionState).set({ plaintextRefusedAt: sql`coalesce(${encryptionState.plaintextRefusedAt}, now())` });
+  return true;
+}
 const notUnderCurrent = (column: PgColumn, keyId: string): SQL => sql`(${ident(column.name)} is not null and ${ident(column.name)} not like ${`${sealedPrefix(keyId)}%`})`;
 
 async function rotateTable(deps: RotationDeps, t: EncryptedTable, log: (line: string) => void): Promise<number> {
@@ -105,7 +127,7 @@ async function rotateTable(deps: RotationDeps, t: EncryptedTable, log: (line: st
       rows.map((row) => {
         const stored = row[c.name];
         if (stored === null || textKeyId(stored) === keyId) return { stored, sealed: null, plain: null };
-        const plain = openText(deps.keys, stored, columnAad(table, c.name));
+        const plain = textKeyId(stored) === null ? stored : openText(deps.keys, stored, columnAad(table, c.name));
         return { stored, sealed: sealText(deps.keys, plain, columnAad(table, c.name)), plain };
       }),
     );
