@@ -27,7 +27,7 @@ export async function startRuntime(
   const keys = await loadKeyRing(config, log);
   installKeyRing(keys, await storedPlaintext(database.db));
   const events = await startEventHub(database.url, log);
-  const channels = buildChannels(config);
+  const channels = buildChannels(config, database.db);
   const replica = config.readDatabaseUrl ? openDatabase(config.readDatabaseUrl) : null;
   const deps: Deps = { db: database.db, readDb: replica?.db ?? database.db, clock: opts.clock, config, events, channels, storage: diskStorage(config.attachmentsDir, keys), keys };
   const worker = opts.worker ? await startWorker(deps, database.pool, log) : null;
