@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { twilioSignature, twilioUrlVariants, verifyTwilioSignature } from './twilio.js';
 
@@ -18,6 +19,13 @@ describe('X-Twilio-Signature', () => {
     const local = twilioSignature(authToken, 'http://clinic.example:8080/webhooks/twilio/sms', params);
     expect(verifyTwilioSignature(authToken, 'http://clinic.example/webhooks/twilio/sms', params, local)).toBe(false);
     expect(verifyTwilioSignature(authToken, 'http://clinic.example:8080/webhooks/twilio/sms', params, local)).toBe(true);
+  });
+
+  it('signs a repeated field with each distinct value, sorted, as Twilio\'s libraries do', () => {
+    const expected = createHmac('sha1', authToken).update(`${url}MediaUrlaMediaUrlzTo+1`).digest('base64');
+    expect(twilioSignature(authToken, url, { To: '+1', MediaUrl: ['z', 'a', 'z'] })).toBe(expected);
+    expect(verifyTwilioSignature(authToken, url, { MediaUrl: ['a', 'z'], To: '+1' }, expected)).toBe(true);
+    expect(verifyTwilioSignature(authToken, url, { MediaUrl: 'z', To: '+1' }, expected)).toBe(false);
   });
 
   it('lists the variants it checks', () => {
