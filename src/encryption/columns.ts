@@ -45,9 +45,9 @@ export const encryptedJson = <T>(table: string, column: string) =>
     fromDriver: (stored) => JSON.parse(openText(activeKeyRing(), stored, columnAad(table, column), plaintext)) as T,
   })(column);
 
-/** The blind search index of a text: written with the plain text, stored as HMAC tokens (see search.ts). */
+/** The blind search index of an organization's text: written with the plain text, stored as HMAC tokens (see search.ts). */
 export const blindIndex = (name: string) =>
-  customType<{ data: string; driverData: string }>({
+  customType<{ data: { orgId: string; text: string }; driverData: string }>({
     dataType: () => 'tsvector',
-    toDriver: (plain) => searchVector(activeKeyRing(), plain),
+    toDriver: ({ orgId, text }) => searchVector(activeKeyRing(), orgId, text),
   })(name);

@@ -2,7 +2,8 @@
  * Key rotation without downtime. Every process reads under any key of its ring, so an install
  * rotates in three steps (docs/deploying.md): add the new key everywhere as ENCRYPTION_KEY with the
  * old one in ENCRYPTION_PREVIOUS_KEYS; run this (it re-encrypts every encrypted column and file in
- * small batches while the product runs, and rewrites each message's search index under the new key);
+ * small batches while the product runs, and rewrites each message's search index under the new key
+ * and its organization's index key, as it does every index written before there were organization keys);
  * then drop the old key. Rows written before encryption existed are encrypted by the same pass.
  */
 import { getTableName, sql, type SQL } from 'drizzle-orm';
@@ -20,7 +21,7 @@ import { users } from '../orgs/schema.js';
 import { openText, sealedPrefix, sealText, textKeyId, textPrefix, type Plaintext } from './cipher.js';
 import { encryptionState } from './schema.js';
 import { columnAad } from './columns.js';
-import { searchVector } from './search.js';
+import { indexMarker, searchVector } from './search.js';
 
 interface EncryptedTable {
   table: PgTable;
@@ -98,6 +99,8 @@ async function refusePlaintextIfNoneLeft(db: Deps['db']): Promise<boolean> {
   await db.update(encryptionState).set({ plaintextRefusedAt: sql`coalesce(${encryptionState.plaintextRefusedAt}, now())` });
   return true;
 }
+/** A blind index not written under this key with organization keys (issue 15): the rotation re-indexes it. */
+const notIndexedUnder = (index: PgColumn, keyId: string): SQL => sql`not (coalesce(${ident(index.name)}, ''::tsvector) @@ ${indexMarker(keyId)}::tsquery)`;
 const notUnderCurrent = (column: PgColumn, keyId: string): SQL => sql`(${ident(column.name)} is not null and ${ident(column.name)} not like ${`${sealedPrefix(keyId)}%`})`;
 
 async function rotateTable(deps: RotationDeps, t: EncryptedTable, log: (line: string) => void): Promise<number> {
@@ -108,13 +111,13 @@ async function rotateTable(deps: RotationDeps, t: EncryptedTable, log: (line: st
   for (;;) {
     // Raw values (not the schema's columns, which would decrypt): the id, then each column as stored.
     const { rows } = await deps.db.execute<Record<string, string | null>>(sql`
-      select ${ident(t.id.name)}::text as id, ${sql.join(
+      select ${ident(t.id.name)}::text as id, ${t.searchIndex ? sql`org_id::text as org_id, ` : sql``}${sql.join(
         t.columns.map((c) => ident(c.name)),
         sql`, `,
       )}
       from ${ident(table)}
       where ${ident(t.id.name)} > ${after}::uuid and (${sql.join(
-        t.columns.map((c) => notUnderCurrent(c, keyId)),
+        [...t.columns.map((c) => notUnderCurrent(c, keyId)), ...(t.searchIndex ? [notIndexedUnder(t.searchIndex, keyId)] : [])],
         sql` or `,
       )})
       order by ${ident(t.id.name)} limit ${batchSize}`);
@@ -126,9 +129,9 @@ async function rotateTable(deps: RotationDeps, t: EncryptedTable, log: (line: st
     const fresh = t.columns.map((c) =>
       rows.map((row) => {
         const stored = row[c.name];
-        if (stored === null || textKeyId(stored) === keyId) return { stored, sealed: null, plain: null };
+        if (stored === null) return { stored, sealed: null, plain: null };
         const plain = textKeyId(stored) === null ? stored : openText(deps.keys, stored, columnAad(table, c.name));
-        return { stored, sealed: sealText(deps.keys, plain, columnAad(table, c.name)), plain };
+        return { stored, sealed: textKeyId(stored) === keyId ? null : sealText(deps.keys, plain, columnAad(table, c.name)), plain };
       }),
     );
     const arrays: SQL[] = [sql`${sql.param(rows.map((r) => r.id))}::uuid[]`];
@@ -139,12 +142,12 @@ async function rotateTable(deps: RotationDeps, t: EncryptedTable, log: (line: st
     });
     const sets = t.columns.map((c, i) => sql`${ident(c.name)} = coalesce(v.${sql.raw(`new_${i}`)}, t.${ident(c.name)})`);
     if (t.searchIndex) {
-      arrays.push(sql`${sql.param(fresh[0].map((f) => (f.plain === null ? null : searchVector(deps.keys, f.plain))))}::text[]`);
+      arrays.push(sql`${sql.param(fresh[0].map((f, r) => (f.plain === null ? null : searchVector(deps.keys, rows[r].org_id!, f.plain))))}::text[]`);
       names.push(sql.raw('search'));
       sets.push(sql`${ident(t.searchIndex.name)} = coalesce(v.search::tsvector, t.${ident(t.searchIndex.name)})`);
     }
     const guards = t.columns.map((c, i) => sql`t.${ident(c.name)} is not distinct from v.${sql.raw(`old_${i}`)}`);
-    const changed = sql.join(t.columns.map((_, i) => sql`v.${sql.raw(`new_${i}`)} is not null`), sql` or `);
+    const changed = sql.join([...t.columns.map((_, i) => sql`v.${sql.raw(`new_${i}`)} is not null`), ...(t.searchIndex ? [sql`v.search is not null`] : [])], sql` or `);
     const result = await deps.db.transaction(async (tx) => {
       if (t.searchIndex) await tx.execute(sql`set local frontdesk.reencrypting = 'on'`);
       return tx.execute(sql`

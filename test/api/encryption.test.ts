@@ -117,6 +117,25 @@ describe('at rest', () => {
   });
 });
 
+describe('the blind index of each organization', () => {
+  it('gives equal words unrelated tokens in two organizations, and each finds its own', async () => {
+    const other = await signupOrg(ctx.app, 'Other Encrypted Clinic', { plan: 'pro' });
+    const mine = await inbound(org, 'Periodontal flare again', '+14155550181');
+    const theirs = await inbound(other, 'Periodontal flare again', '+14155550182');
+    const tokensOf = async (id: string) => {
+      const { rows } = await raw.query("select array_to_string(tsvector_to_array(search), ' ') as t from messages where id = $1", [id]);
+      return new Set((rows[0].t as string).split(' ').filter((t) => /^[0-9a-f]{12}$/.test(t)));
+    };
+    const a = await tokensOf(mine.messageId);
+    const b = await tokensOf(theirs.messageId);
+    expect(a.size).toBeGreaterThan(5);
+    expect([...a].filter((t) => b.has(t))).toEqual([]);
+    expect(await searchFinds('periodontal', mine.conversationId)).toBe(true);
+    const theirSearch = await other.owner.get('/api/v1/conversations?q=periodontal');
+    expect(theirSearch.body.items.map((c: { id: string }) => c.id)).toEqual([theirs.conversationId]);
+  });
+});
+
 /** What a restart with other keys does to this process: the columns' ring, the services' and the files'. */
 async function restartWith(ring: KeyRing) {
   installKeyRing(ring, await storedPlaintext(ctx.database.db));
