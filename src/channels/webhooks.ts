@@ -2,10 +2,9 @@
  * Provider webhooks, each in its provider's wire format and checked with its provider's signature.
  * They answer fast and never reveal why a request was refused beyond "signature".
  */
-import type { FastifyReply } from 'fastify';
 import { safeEqual } from '../auth/tokens.js';
 import type { Deps } from '../deps.js';
-import { problem, sendProblem } from '../http/errors.js';
+import { AppError } from '../errors.js';
 import type { App } from '../http/types.js';
 import { applyProviderStatus } from '../conversations/status.js';
 import { acceptInbound } from '../delivery/queue.js';
@@ -15,7 +14,7 @@ import { receiveInbound, routeEmail } from './inbound.js';
 
 const hidden = { tags: ['webhooks'] };
 
-const refuseSignature = (reply: FastifyReply) => sendProblem(reply, problem(403, 'bad_signature', 'the webhook signature does not match'));
+const badSignature = () => new AppError('bad_signature', 'the webhook signature does not match');
 
 /** Handles one raw inbound email (the webhook and the SMTP listener both come here). */
 export async function receiveEmail(deps: Deps, raw: Buffer, envelopeTo: string[] = []) {
@@ -43,9 +42,9 @@ function providerWebhookRoutes(app: App, deps: Deps, channel: WebhookChannel, we
     for (const route of webhooks.routes) {
       scope.post(route.path, { schema: { ...hidden, summary: route.summary } }, async (request, reply) => {
         const call = { url: deps.config.publicUrl + request.url, headers: request.headers, rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0) };
-        if (!webhooks.verify(call)) return refuseSignature(reply);
+        if (!webhooks.verify(call)) throw badSignature();
         const events = webhooks.parse(route, call);
-        if (!events) return sendProblem(reply, problem(400, 'invalid_input', 'the body is not in the provider\'s format'));
+        if (!events) throw new AppError('invalid_input', 'the body is not in the provider\'s format');
         for (const { account, message } of events.inbound) {
           if (!(await accept(deps, channel, account, message))) request.log.info('webhook message not taken: an address no organization owns, or a repeat');
         }
@@ -78,7 +77,7 @@ export function webhookRoutes(app: App, deps: Deps): void {
     if (q['hub.mode'] === 'subscribe' && whatsappVerifyToken && typeof given === 'string' && safeEqual(given, whatsappVerifyToken) && q['hub.challenge']) {
       return reply.type('text/plain').send(q['hub.challenge']);
     }
-    return sendProblem(reply, problem(403, 'bad_verify_token', 'the verify token does not match'));
+    throw new AppError('bad_verify_token', 'the verify token does not match');
   });
 
   const token = deps.config.email.webhookToken;
@@ -89,10 +88,10 @@ export function webhookRoutes(app: App, deps: Deps): void {
       }
       scope.post('/webhooks/email', { schema: { ...hidden, summary: 'An inbound email as raw MIME' } }, async (request, reply) => {
         const given = request.headers['x-webhook-token'];
-        if (typeof given !== 'string' || !safeEqual(given, token)) return refuseSignature(reply);
-        if (!Buffer.isBuffer(request.body)) return sendProblem(reply, problem(415, 'unsupported_media_type', 'send the raw message as message/rfc822'));
+        if (typeof given !== 'string' || !safeEqual(given, token)) throw badSignature();
+        if (!Buffer.isBuffer(request.body)) throw new AppError('unsupported_media_type', 'send the raw message as message/rfc822');
         const result = await receiveEmail(deps, request.body);
-        if (result.kind === 'unroutable') return sendProblem(reply, problem(422, 'unroutable', result.reason));
+        if (result.kind === 'unroutable') throw new AppError('unroutable', result.reason);
         return reply.code(202).send({ ok: true, duplicate: result.kind === 'duplicate' });
       });
     });

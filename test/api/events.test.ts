@@ -181,7 +181,7 @@ describe('live events (M8, B1)', () => {
       { type: 'conversation.updated', ...scope(hidden) },
       { type: 'conversation.updated', ...scope(held) },
       { type: 'message.status', ...scope(quiet), messageId: quiet.messageId, status: 'read' },
-    ]);
+    ], ctx.clock.now());
     const after = await inbound(org, 'Still shown', '+14155550715');
     await stream.next((f) => f.data?.messageId === after.messageId);
     expect(stream.seen((f) => f.event === 'conversation.updated' && [hidden.conversationId, held.conversationId].includes(f.data.conversationId))).toBe(false);
