@@ -125,7 +125,7 @@ describe('one clinic behind one address', () => {
       expect(guess.json().code).toBe('rate_limited');
     }
     org.owner = await signIn(ctx.app, org.me.user.email);
-  });
+  }, 180_000); // 60 accounts, 120 sign-ins: argon2 hashing and checking is the time, on a busy machine too
 
   it('trusts a browser only for the accounts that signed in on it, and not a forged cookie', async () => {
     await addStaff('shared-pc-a@example.com');
