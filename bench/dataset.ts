@@ -119,48 +119,43 @@ export async function seedDataSet(db: Db, keys: KeyRing, size: DataSetSize, opts
   // Every open, unarchived pair must be unique: the insert above skips the rare clash.
   const [{ n: conversationCount }] = (await db.execute<{ n: number }>(sql`select count(*)::int as n from conversations`)).rows;
 
-  // Each organization's phrases, indexed under its own search key, in a table the inserts join.
-  await db.execute(sql`create table bench_phrases (org_id uuid, i int, body text, vector tsvector, primary key (org_id, i))`);
-  for (const orgId of orgIds) {
-    const stored = storedPhrases(keys, orgId, phrases);
-    await db.execute(sql`insert into bench_phrases select ${orgId}::uuid, i, b, v::tsvector
-      from unnest(${pgArray(stored.bodies)}::text[], ${pgArray(stored.vectors)}::text[]) with ordinality as x(b, v, i)`);
-  }
-
   // Messages: exponential thread lengths averaging messages/conversations.
   t = Date.now();
   const average = size.messages / Math.max(1, conversationCount);
-  const { rows: ids } = await db.execute<{ id: string }>(sql`select id from conversations where last_message_id is null order by id`);
   let written = 0;
   const chunk = Math.max(1, Math.floor(batch / Math.max(1, average)));
-  for (let i = 0; i < ids.length && written < size.messages; i += chunk) {
-    const slice = ids.slice(i, i + chunk).map((r) => r.id);
-    const { rows } = await db.execute<{ n: number }>(sql`
-      with lengths as (
-        select c.*, greatest(1, round(-ln(1 - random() * 0.999) * ${average}))::int as len
-        from conversations c where c.id = any(${pgArray(slice)}::uuid[])),
-      inserted as (
-        insert into messages (org_id, conversation_id, direction, channel, body, search, status, sender_user_id, created_at, status_at)
-        select l.org_id, l.id, d.direction::direction, l.channel,
-               (select bp.body from bench_phrases bp where bp.org_id = l.org_id and bp.i = p.i),
-               (select bp.vector from bench_phrases bp where bp.org_id = l.org_id and bp.i = p.i),
-               (case when d.direction = 'inbound' then 'read' else 'delivered' end)::message_status,
-               case when d.direction = 'outbound' then (select u.id from users u where u.org_id = l.org_id order by u.role limit 1) end,
-               l.last_activity_at - (l.len - n) * interval '37 minutes', l.last_activity_at
-        from lengths l cross join generate_series(1, l.len) n
-        cross join lateral (select case when n % 2 = 1 then 'inbound' else 'outbound' end as direction) d
-        cross join lateral (select 1 + floor(random() * ${phrases.length})::int + 0 * n as i) p /* per row: it names n */
-        returning 1)
-      select count(*)::int as n from inserted`);
-    written += rows[0].n;
-    if (written < size.messages) progress('messages', written, size.messages, t);
+  // Organization by organization: each one's phrases are indexed under its own search key.
+  for (const orgId of orgIds) {
+    const stored = storedPhrases(keys, orgId, phrases);
+    const { rows: ids } = await db.execute<{ id: string }>(sql`select id from conversations where org_id = ${orgId} and last_message_id is null order by id`);
+    const budget = written + Math.round((size.messages * ids.length) / Math.max(1, conversationCount));
+    for (let i = 0; i < ids.length && written < budget; i += chunk) {
+      const slice = ids.slice(i, i + chunk).map((r) => r.id);
+      const { rows } = await db.execute<{ n: number }>(sql`
+        with lengths as (
+          select c.*, greatest(1, round(-ln(1 - random() * 0.999) * ${average}))::int as len
+          from conversations c where c.id = any(${pgArray(slice)}::uuid[])),
+        inserted as (
+          insert into messages (org_id, conversation_id, direction, channel, body, search, status, sender_user_id, created_at, status_at)
+          select l.org_id, l.id, d.direction::direction, l.channel,
+                 (${pgArray(stored.bodies)}::text[])[p.i], (${pgArray(stored.vectors)}::text[])[p.i]::tsvector,
+                 (case when d.direction = 'inbound' then 'read' else 'delivered' end)::message_status,
+                 case when d.direction = 'outbound' then (select u.id from users u where u.org_id = l.org_id order by u.role limit 1) end,
+                 l.last_activity_at - (l.len - n) * interval '37 minutes', l.last_activity_at
+          from lengths l cross join generate_series(1, l.len) n
+          cross join lateral (select case when n % 2 = 1 then 'inbound' else 'outbound' end as direction) d
+          cross join lateral (select 1 + floor(random() * ${phrases.length})::int + 0 * n as i) p /* per row: it names n */
+          returning 1)
+        select count(*)::int as n from inserted`);
+      written += rows[0].n;
+      if (written < size.messages) progress('messages', written, size.messages, t);
+    }
   }
   progress('messages', size.messages, size.messages, t);
   await db.execute(sql`
     update conversations c set last_message_id = m.id
     from (select distinct on (conversation_id) conversation_id, id from messages order by conversation_id, created_at desc) m
     where m.conversation_id = c.id and c.last_message_id is null`);
-  await db.execute(sql`drop table bench_phrases`);
   await db.execute(sql`analyze`);
   return { messages: written, conversations: conversationCount };
 }
