@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { attachmentRoutes } from './attachments/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { auditActor, recordAudit } from './audit/service.js';
 import { emergencyRoutes } from './emergency/routes.js';
 import { registerAuth } from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
@@ -114,7 +115,16 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   const pageFallback = await webRoutes(app);
-  registerErrorHandling(app, pageFallback);
+  registerErrorHandling(app, pageFallback, async (request, error) => {
+    if (!request.actor) return;
+    await recordAudit(deps.db, {
+      ...auditActor(request.actor),
+      action: 'encryption.integrity_failure',
+      outcome: 'denied',
+      subject: { type: 'route', id: null },
+      details: { route: request.routeOptions.url ?? null, problem: error.message },
+    });
+  });
   registerAuth(app, deps);
 
   app.get(
