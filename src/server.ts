@@ -27,6 +27,8 @@ import { hookRoutes } from './hooks/routes.js';
 import { campaignRoutes } from './campaigns/routes.js';
 import { artifactRoutes } from './artifacts/routes.js';
 import { reportRoutes } from './reports/routes.js';
+import { importRoutes } from './imports/routes.js';
+import { exportRoutes } from './exports/routes.js';
 import { contactRoutes } from './contacts/routes.js';
 import { conversationRoutes } from './conversations/routes.js';
 import type { Deps } from './deps.js';
@@ -138,6 +140,8 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   authRoutes(app, deps);
   orgRoutes(app, deps);
   contactRoutes(app, deps);
+  importRoutes(app, deps);
+  exportRoutes(app, deps);
   conversationRoutes(app, deps);
   auditRoutes(app, deps);
   emergencyRoutes(app, deps);

@@ -234,6 +234,30 @@ export async function uploadFile(app: App, client: Client, filename: string, byt
   return { status: res.statusCode, body: res.json(), headers: res.headers };
 }
 
+export interface ImportFields {
+  mapping?: object;
+  kind?: string;
+  dryRun?: boolean;
+}
+
+/** A multipart upload as the wizard and practice systems send it: the fields first, then the file. */
+export async function importContactsCsv(app: App, client: Client, csv: string | Buffer, fields: ImportFields = {}): Promise<Reply> {
+  const boundary = '----frontdeskimport' + Math.random().toString(16).slice(2);
+  const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  const head = [
+    fields.mapping ? field('mapping', JSON.stringify(fields.mapping)) : '',
+    fields.kind ? field('kind', fields.kind) : '',
+    fields.dryRun !== undefined ? field('dryRun', String(fields.dryRun)) : '',
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="patients.csv"\r\nContent-Type: text/csv\r\n\r\n`,
+  ].join('');
+  const payload = Buffer.concat([Buffer.from(head), Buffer.isBuffer(csv) ? csv : Buffer.from(csv), Buffer.from(`\r\n--${boundary}--\r\n`)]);
+  const headers: Record<string, string> = { 'content-type': `multipart/form-data; boundary=${boundary}` };
+  if (client.auth.cookie) headers.cookie = client.auth.cookie;
+  if (client.auth.csrf) headers['x-csrf-token'] = client.auth.csrf;
+  const res = await app.inject({ method: 'POST', url: '/api/v1/contacts/import', headers, payload });
+  return { status: res.statusCode, body: res.json(), headers: res.headers };
+}
+
 /** One organization's ids, to call a route pattern with: a conversation's unless the path names another kind. */
 export interface RouteIds {
   conversation: string;

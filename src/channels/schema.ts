@@ -22,6 +22,8 @@ export const channelAccounts = pgTable(
     address: text('address').notNull(),
     /** The provider's id for it: Twilio's IncomingPhoneNumber SID, Meta's phone number id. */
     externalId: text('external_id'),
+    /** SMS: `bought` through Frontdesk (released when disabled) or `brought`, the clinic's own (never released, only detached). */
+    origin: text('origin', { enum: ['bought', 'brought'] }).notNull().default('bought'),
     createdAt: at('created_at').notNull().defaultNow(),
     releasedAt: at('released_at'),
   },

@@ -18,3 +18,4 @@ export * from '../hooks/schema.js';
 export * from '../artifacts/schema.js';
 export * from '../emergency/schema.js';
 export * from '../encryption/schema.js';
+export * from '../imports/schema.js';

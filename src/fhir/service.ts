@@ -92,30 +92,41 @@ export async function communicationById(deps: Deps, actor: Actor, id: string): P
  */
 export async function patientRecord(deps: Deps, actor: Actor, contactId: string, format: 'json' | 'fhir') {
   const contact = await contactInOrg(deps.db, actor.orgId, contactId);
+  const exportedAt = deps.clock.now().toISOString();
+  const { threads, resources } = await completeRecord(deps, actor, contact);
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'contact.record_export', subject: { type: 'contact', id: contactId }, details: { format, conversations: threads.length, resources: resources.length } });
+  if (format === 'fhir') {
+    return { resourceType: 'Bundle' as const, type: 'collection' as const, timestamp: exportedAt, entry: fhirEntries(deps, contact, resources) };
+  }
+  return { exportedAt, ...recordJson(contact, threads, resources) };
+}
+
+type ContactRow = typeof contacts.$inferSelect;
+
+/** Every conversation the organization has with the contact, hidden and retracted messages included, as FHIR resources. */
+export async function completeRecord(deps: Deps, actor: Actor, contact: ContactRow) {
   const threads = await deps.db
     .select()
     .from(conversations)
-    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.contactId, contactId)))
+    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.contactId, contact.id)))
     .orderBy(asc(conversations.createdAt));
-  const resources = await resourcesOf(deps, actor, threads, { complete: true });
-  const exportedAt = deps.clock.now().toISOString();
-  await recordAudit(deps.db, { ...auditActor(actor), action: 'contact.record_export', subject: { type: 'contact', id: contactId }, details: { format, conversations: threads.length, resources: resources.length } });
+  return { threads, resources: await resourcesOf(deps, actor, threads, { complete: true }) };
+}
+
+/** The Patient and its Communications as entries of a collection Bundle. */
+export function fhirEntries(deps: Deps, contact: ContactRow, resources: Communication[]) {
   const patient = { resourceType: 'Patient' as const, id: contact.id, name: [{ text: contact.name }], telecom: [...(contact.phone ? [{ system: 'phone', value: contact.phone }] : []), ...(contact.email ? [{ system: 'email', value: contact.email }] : [])] };
-  if (format === 'fhir') {
-    return {
-      resourceType: 'Bundle' as const,
-      type: 'collection' as const,
-      timestamp: exportedAt,
-      entry: [patient, ...resources].map((resource) => ({ fullUrl: `${deps.config.publicUrl}/fhir/R4/${resource.resourceType}/${resource.id}`, resource })),
-    };
-  }
+  return [patient, ...resources].map((resource) => ({ fullUrl: `${deps.config.publicUrl}/fhir/R4/${resource.resourceType}/${resource.id}`, resource }));
+}
+
+/** The record as plain JSON: the patient, and each conversation with its messages. */
+export function recordJson(contact: ContactRow, threads: ConversationRow[], resources: Communication[]) {
   const byThread = new Map<string, Communication[]>();
   for (const r of resources) {
     const thread = r.partOf?.[0]?.reference?.split('/')[1];
     if (thread) byThread.set(thread, [...(byThread.get(thread) ?? []), r]);
   }
   return {
-    exportedAt,
     patient: { id: contact.id, name: contact.name, type: contact.type, phone: contact.phone, email: contact.email, createdAt: contact.createdAt.toISOString() },
     conversations: threads.map((t) => ({
       id: t.id,

@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../../auth/tokens.js';
 import { AppError } from '../../errors.js';
-import type { ChannelAdapter, InboundMessage, NumberProvider, OutboundEnvelope, ProviderWebhooks, SendOutcome, StatusUpdate, WebhookRequest } from '../types.js';
+import type { ChannelAdapter, InboundMessage, NumberProvider, OutboundEnvelope, OwnedNumber, ProviderWebhooks, SendOutcome, StatusUpdate, WebhookRequest } from '../types.js';
 
 export interface TwilioOptions {
   accountSid: string;
@@ -158,23 +158,82 @@ export function parseTwilioInbound(form: Record<string, string>): InboundMessage
   return { providerMessageId: form.MessageSid, from: form.From, to: form.To, body: form.Body ?? '' };
 }
 
+/** A request about the account's numbers: Twilio out of reach is a 502 the admin can retry, not a crash. */
+async function accountRequest(...args: Parameters<typeof twilioRequest>) {
+  try {
+    return await twilioRequest(...args);
+  } catch (e) {
+    throw new AppError('provider_error', `Twilio could not be reached (${(e as Error).message}); try again`);
+  }
+}
+
 export function twilioNumbers(opts: TwilioOptions): NumberProvider {
   return {
     provider: 'twilio',
     async available(areaCode) {
-      const res = await twilioRequest(opts, 'GET', `/AvailablePhoneNumbers/US/Local.json?AreaCode=${encodeURIComponent(areaCode)}&SmsEnabled=true`);
+      const res = await accountRequest(opts, 'GET', `/AvailablePhoneNumbers/US/Local.json?AreaCode=${encodeURIComponent(areaCode)}&SmsEnabled=true`);
       if (res.status !== 200) throw new AppError('provider_error', `Twilio's number search failed: ${String(res.json.message ?? res.status)}`);
       const list = (res.json.available_phone_numbers ?? []) as { phone_number: string; locality?: string; region?: string }[];
       return list.map((n) => ({ phoneNumber: n.phone_number, locality: [n.locality, n.region].filter(Boolean).join(', ') }));
     },
     async buy(phoneNumber, urls) {
-      const res = await twilioRequest(opts, 'POST', '/IncomingPhoneNumbers.json', { PhoneNumber: phoneNumber, SmsUrl: urls.sms, SmsMethod: 'POST' });
+      const res = await accountRequest(opts, 'POST', '/IncomingPhoneNumbers.json', { PhoneNumber: phoneNumber, SmsUrl: urls.sms, SmsMethod: 'POST' });
       if (res.status !== 200 && res.status !== 201) throw new AppError('provider_error', `Twilio could not buy ${phoneNumber}: ${String(res.json.message ?? res.status)}`);
       return { externalId: String(res.json.sid), phoneNumber: String(res.json.phone_number ?? phoneNumber) };
     },
     async release(externalId) {
-      const res = await twilioRequest(opts, 'DELETE', `/IncomingPhoneNumbers/${encodeURIComponent(externalId)}.json`);
+      const res = await accountRequest(opts, 'DELETE', numberPath(externalId));
       if (res.status !== 204 && res.status !== 200 && res.status !== 404) throw new AppError('provider_error', `Twilio could not release the number (${res.status}); try again`);
     },
+    async owned() {
+      const numbers: OwnedNumber[] = [];
+      // Twilio pages the list; an account with more numbers than a few pages is not a clinic's.
+      let path: string | null = '/IncomingPhoneNumbers.json?PageSize=1000';
+      for (let page = 0; path && page < 5; page += 1) {
+        const res = await accountRequest(opts, 'GET', path);
+        if (res.status !== 200) throw new AppError('provider_error', `Twilio did not list the account's numbers: ${String(res.json.message ?? res.status)}`);
+        numbers.push(...((res.json.incoming_phone_numbers ?? []) as TwilioNumber[]).map(ownedNumber));
+        path = nextPage(res.json.next_page_uri, opts.accountSid);
+      }
+      return numbers;
+    },
+    async point(externalId, smsUrl) {
+      const res = await accountRequest(opts, 'POST', numberPath(externalId), { SmsUrl: smsUrl, SmsMethod: 'POST' });
+      if (res.status !== 200) throw new AppError('provider_error', `Twilio did not point the number at Frontdesk: ${String(res.json.message ?? res.status)}`);
+    },
+    async detach(externalId, ourSmsUrl) {
+      const current = await accountRequest(opts, 'GET', numberPath(externalId));
+      if (current.status === 404) return;
+      if (current.status !== 200) throw new AppError('provider_error', `Twilio could not be asked about the number (${current.status}); try again`);
+      // Pointed elsewhere since (the clinic moved on): nothing of ours to take off.
+      if (current.json.sms_url !== ourSmsUrl) return;
+      const res = await accountRequest(opts, 'POST', numberPath(externalId), { SmsUrl: '' });
+      if (res.status !== 200) throw new AppError('provider_error', `Twilio did not take Frontdesk's webhook off the number (${res.status}); try again`);
+    },
   };
+}
+
+interface TwilioNumber {
+  sid: string;
+  phone_number: string;
+  friendly_name?: string;
+  sms_url?: string | null;
+  capabilities?: { sms?: boolean };
+}
+
+const numberPath = (externalId: string) => `/IncomingPhoneNumbers/${encodeURIComponent(externalId)}.json`;
+
+const ownedNumber = (n: TwilioNumber): OwnedNumber => ({
+  externalId: n.sid,
+  phoneNumber: n.phone_number,
+  friendlyName: n.friendly_name ?? n.phone_number,
+  smsUrl: n.sms_url || null,
+  smsCapable: n.capabilities?.sms !== false,
+});
+
+/** Twilio's next_page_uri names the whole path from /2010-04-01/Accounts/<sid>; ours starts after it. */
+function nextPage(uri: unknown, accountSid: string): string | null {
+  if (typeof uri !== 'string' || !uri) return null;
+  const prefix = `/2010-04-01/Accounts/${accountSid}`;
+  return uri.startsWith(prefix) ? uri.slice(prefix.length) : null;
 }
