@@ -5,8 +5,6 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { sql } from 'drizzle-orm';
-import { Type } from 'typebox';
 import { attachmentRoutes } from './attachments/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { emergencyRoutes } from './emergency/routes.js';
@@ -33,6 +31,8 @@ import { registerErrorHandling } from './http/errors.js';
 import { strictBody } from './http/schemas.js';
 import type { App } from './http/types.js';
 import { orgRoutes } from './orgs/routes.js';
+import { genRequestId, registerRequestContext } from './ops/context.js';
+import { opsRoutes, registerRequestMetrics } from './ops/routes.js';
 import { realtimeRoutes } from './realtime/routes.js';
 import { webRoutes } from './web.js';
 
@@ -48,6 +48,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   const app = Fastify({
     logger: opts.logger === undefined ? false : opts.logger === false ? false : { level: deps.config.logLevel, serializers: logSerializers },
     trustProxy: deps.config.trustProxy,
+    genReqId: genRequestId,
     bodyLimit: 1024 * 1024,
     // Live event streams never go idle; on shutdown they are closed rather than waited for.
     forceCloseConnections: true,
@@ -65,6 +66,8 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   });
   app.decorate('routeTable', routeTable);
 
+  registerRequestContext(app);
+  registerRequestMetrics(app, deps);
   await app.register(fastifyCookie);
   // Transmission and browser safeguards on every answer: HSTS, a CSP without inline scripts, no
   // framing, no referrer leaving the site (a thread's URL names a conversation), no MIME sniffing.
@@ -103,6 +106,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
           session: { type: 'apiKey', in: 'cookie', name: 'fd_session' },
           bearer: { type: 'http', scheme: 'bearer' },
           portalSession: { type: 'apiKey', in: 'cookie', name: 'fd_portal', description: 'a patient signed in to the portal' },
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when the operator set one' },
         },
       },
       security: [{ session: [] }, { bearer: [] }],
@@ -115,14 +119,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   registerErrorHandling(app, pageFallback);
   registerAuth(app, deps);
 
-  app.get(
-    '/health',
-    { config: { access: { public: true } }, schema: { tags: ['system'], summary: 'Answers once the database does', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
-    async () => {
-      await deps.db.execute(sql`select 1`);
-      return { status: 'ok' as const };
-    },
-  );
+  opsRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   authRoutes(app, deps);

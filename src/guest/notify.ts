@@ -11,6 +11,7 @@ import { messages } from '../conversations/schema.js';
 import type { DbOrTx } from '../db/client.js';
 import type { DeliveryDeps } from '../deps.js';
 import { clinics } from '../orgs/schema.js';
+import { requestIdEntry } from '../ops/context.js';
 import { emailPreview, guestPath, notificationText, shouldNotify } from './rules.js';
 import { guestLinks, guestTokens } from './schema.js';
 import { mintToken } from './service.js';
@@ -20,7 +21,7 @@ export const notifyGuestTask = 'notify_guest';
 /** Queued with the reply's delivery; the job key folds quick successive replies into one job. */
 export async function enqueueGuestNotification(tx: DbOrTx, linkId: string, messageId: string): Promise<void> {
   await tx.execute(sql`select graphile_worker.add_job(
-    ${notifyGuestTask}, json_build_object('linkId', ${linkId}::text, 'messageId', ${messageId}::text),
+    ${notifyGuestTask}, json_build_object('linkId', ${linkId}::text, 'messageId', ${messageId}::text, ${requestIdEntry()}),
     job_key := ${`notify:${linkId}`}, max_attempts := 8)`);
 }
 

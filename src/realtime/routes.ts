@@ -78,7 +78,9 @@ export function realtimeRoutes(app: App, deps: Deps): void {
         if (event.type !== 'conversation.typing') scheduleUnread();
       });
       const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
+      deps.metrics.openStreams.inc();
       const stop = () => {
+        deps.metrics.openStreams.dec();
         clearInterval(heartbeat);
         clearTimeout(unreadTimer);
         unsubscribe();
