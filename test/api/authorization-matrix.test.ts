@@ -127,6 +127,8 @@ const table: Record<string, Rule> = {
   'GET /api/v1/campaigns/:id/runs': 'admin',
   'GET /api/v1/webhooks': 'admin',
   'POST /api/v1/webhooks': 'admin',
+  'POST /api/v1/webhooks/:id/rotate-secret': 'admin',
+  'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver': 'admin',
   'POST /api/v1/webhooks/:id/disable': 'admin',
   'GET /api/v1/webhooks/:id/deliveries': 'admin',
   // The patients' side: public pages, guest links (the token is the credential), the portal.
