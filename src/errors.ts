@@ -25,6 +25,10 @@ export const errorStatus = {
   emergency_reason_required: 403,
   sender_blocked: 403,
   invalid_link: 403,
+  /** A provider webhook whose signature (or shared token) does not match. */
+  bad_signature: 403,
+  /** Meta's webhook handshake with the wrong verify token. */
+  bad_verify_token: 403,
   not_found: 404,
   conflict: 409,
   email_taken: 409,
@@ -35,6 +39,7 @@ export const errorStatus = {
   already_booked: 409,
   link_expired: 410,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   contact_blocked: 422,
   opted_out: 422,
   landline: 422,
@@ -42,6 +47,8 @@ export const errorStatus = {
   whatsapp_window_closed: 422,
   attachments_not_allowed: 422,
   channel_unavailable: 422,
+  /** An inbound email no clinic or conversation receives. */
+  unroutable: 422,
   rate_limited: 429,
   account_locked: 429,
   attachment_corrupted: 500,

@@ -28,7 +28,7 @@ export async function startRuntime(
   const keys = await loadKeyRing(config, log);
   installKeyRing(keys);
   const events = await startEventHub(database.url, log);
-  const channels = buildChannels(config);
+  const channels = buildChannels(config, database.db);
   const replica = config.readDatabaseUrl ? openDatabase(config.readDatabaseUrl) : null;
   const deps: Deps = { db: database.db, readDb: replica?.db ?? database.db, clock: opts.clock, config, events, channels, storage: diskStorage(config.attachmentsDir, keys), keys, metrics: createMetrics(database) };
   const worker = opts.worker ? await startWorker(deps, database.pool, log, opts.logger ?? createLogger(config.logLevel, 'worker')) : null;

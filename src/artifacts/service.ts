@@ -156,7 +156,7 @@ export async function openCard(deps: Deps, token: string, visitor: { ip: string;
       .set({ firstOpenedAt: row.link.firstOpenedAt ?? now, lastOpenedAt: now, openCount: sql`${cardLinks.openCount} + 1` })
       .where(eq(cardLinks.id, row.link.id));
     await recordAudit(tx, { orgId: row.message.orgId, actor: { kind: 'patient', contactId: row.conversation.contactId }, origin: visitor, action: 'card.open', subject: { type: 'message', id: row.message.id } });
-    await publish(tx, { type: 'conversation.updated', orgId: row.message.orgId, clinicId: row.conversation.clinicId, conversationId: row.conversation.id });
+    await publish(tx, { type: 'conversation.updated', orgId: row.message.orgId, clinicId: row.conversation.clinicId, conversationId: row.conversation.id }, now);
   });
   const [artifact] = row.message.card.artifactId ? await deps.db.select().from(patientArtifacts).where(eq(patientArtifacts.id, row.message.card.artifactId)) : [];
   return { kind: 'open', card: row.message.card, clinic: row.clinic, artifact: artifact ?? null };

@@ -93,7 +93,7 @@ export async function releaseHeldConversations(tx: Tx, orgId: string, at: Date):
   for (const h of held) {
     await tx.update(guestLinks).set({ admittedAt: at }).where(eq(guestLinks.id, h.linkId));
     await tx.update(conversations).set({ heldAt: null }).where(eq(conversations.id, h.conversationId));
-    await publish(tx, { type: 'conversation.updated', orgId, clinicId: h.clinicId, conversationId: h.conversationId });
+    await publish(tx, { type: 'conversation.updated', orgId, clinicId: h.clinicId, conversationId: h.conversationId }, at);
   }
   return held.length;
 }

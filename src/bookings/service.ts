@@ -151,7 +151,7 @@ export async function createBooking(deps: Deps, actor: Actor, input: BookingInpu
         .returning();
       await emitWebhookEvent(tx, actor.orgId, 'booking.created', { bookingId: booking.id, contactId: contact.id, clinicId: input.clinicId, conversationId: booking.conversationId }, now);
       await recordAudit(tx, { ...auditActor(actor), action: 'booking.create', subject: { type: 'booking', id: booking.id }, details: { contactId: contact.id, conversationId: booking.conversationId } });
-      if (conversation) await publish(tx, { type: 'conversation.updated', ...eventScope(conversation) });
+      if (conversation) await publish(tx, { type: 'conversation.updated', ...eventScope(conversation) }, now);
       return booking;
     });
     return { booking: bookingJson(row), created: true };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { keywordAction, keywordReply, whatsappWindowOpen } from './rules.js';
+import { sendChannels } from '../conversations/rules.js';
+import { channelLimit, hasReplyWindow, keywordAction, keywordReply, whatsappWindowOpen, type OutboundDraft } from './rules.js';
 import { twilioSignature, verifyTwilioSignature } from './sms/twilio.js';
 import { metaSignature } from './whatsapp/meta.js';
 import { stripQuotedReply } from './email/smtp.js';
@@ -76,5 +77,24 @@ describe('email replies', () => {
     expect(stripQuotedReply('Thursday works.\n\nOn Mon, 2 Mar 2026 at 10:00, Riverside <inbox@x.test> wrote:\n> Can you come Thursday?')).toBe('Thursday works.');
     expect(stripQuotedReply('Yes\n> quoted')).toBe('Yes');
     expect(stripQuotedReply('Plain message')).toBe('Plain message');
+  });
+});
+
+describe("each channel's limits on what it carries", () => {
+  const at = new Date('2026-03-02T12:00:00Z');
+  const draft = (over: Partial<OutboundDraft>): OutboundDraft => ({ channel: 'sms', body: 'Hi', attachmentCount: 0, template: false, lastInboundAt: null, at, ...over });
+  it.each([
+    ['a short SMS', draft({}), null],
+    ['an SMS over the segment cap', draft({ body: 'x'.repeat(153 * 10 + 1) }), 'invalid_input'],
+    ['an SMS with a file', draft({ attachmentCount: 1 }), 'attachments_not_allowed'],
+    ['WhatsApp text with no message from the patient', draft({ channel: 'whatsapp' }), 'whatsapp_window_closed'],
+    ['WhatsApp text an hour after the patient wrote', draft({ channel: 'whatsapp', lastInboundAt: new Date('2026-03-02T11:00:00Z') }), null],
+    ['a WhatsApp template outside the window', draft({ channel: 'whatsapp', template: true }), null],
+    ['an email with a file and a long text', draft({ channel: 'email', attachmentCount: 2, body: 'x'.repeat(5000) }), null],
+  ] as const)('%s', (_name, d, code) => {
+    expect(channelLimit(d)?.code ?? null).toBe(code);
+  });
+  it('only WhatsApp has a reply window', () => {
+    expect(sendChannels.filter(hasReplyWindow)).toEqual(['whatsapp']);
   });
 });

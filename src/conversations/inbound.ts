@@ -88,6 +88,6 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
       firstInboundAt: conversation.firstInboundAt ?? input.at,
     })
     .where(eq(conversations.id, conversation.id));
-  await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id });
+  await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id }, input.at);
   return { conversationId: conversation.id, messageId: message.id, created, held: conversation.heldAt !== null };
 }

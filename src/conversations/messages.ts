@@ -43,7 +43,7 @@ export async function logCall(
       .update(conversations)
       .set({ lastMessageId: message.id, lastActivityAt: at })
       .where(eq(conversations.id, conversation.id));
-    await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id });
+    await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id }, at);
     await recordAudit(tx, { ...auditActor(actor), action: 'call.log', subject: { type: 'message', id: message.id }, details: { conversationId: id } });
     return message.id;
   });
@@ -60,7 +60,7 @@ export async function starMessage(deps: Deps, actor: Actor, messageId: string, s
     if (!row) throw notFound('message');
     assertClinicAccess(actor, row.clinicId);
     await tx.update(messages).set({ starred }).where(eq(messages.id, messageId));
-    await publish(tx, { type: 'conversation.updated', ...eventScope(row), messageId });
+    await publish(tx, { type: 'conversation.updated', ...eventScope(row), messageId }, deps.clock.now());
     await recordAudit(tx, { ...auditActor(actor), action: starred ? 'message.star' : 'message.unstar', subject: { type: 'message', id: messageId } });
   });
   return messageById(deps.db, messageId);
@@ -86,7 +86,7 @@ export async function retractMessage(deps: Deps, actor: Actor, messageId: string
     if (row.m.retractedAt) throw new AppError('conflict', 'this message was retracted already');
     if (row.m.senderUserId !== actor.userId && !isAdmin(actor.role)) throw new AppError('forbidden', 'only the sender or an admin may retract a message');
     await tx.update(messages).set({ retractedAt: deps.clock.now(), retractedBy: actor.userId, retractionReason: input.reason.trim() }).where(eq(messages.id, messageId));
-    await publish(tx, { type: 'conversation.updated', ...eventScope(conversation), messageId });
+    await publish(tx, { type: 'conversation.updated', ...eventScope(conversation), messageId }, deps.clock.now());
     await recordAudit(tx, { ...auditActor(actor), action: 'message.retract', subject: { type: 'message', id: messageId }, details: { conversationId: conversation.id, withCorrection: !!input.correction } });
     const correctionId = input.correction ? await sendInTransaction(deps, tx, actor, conversation.id, { body: input.correction, correctsMessageId: messageId }) : null;
     return { retracted: await messageById(tx, messageId), correction: correctionId && (await messageById(tx, correctionId)) };

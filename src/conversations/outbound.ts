@@ -1,8 +1,7 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { publish } from '../realtime/events.js';
 import { attachToMessage } from '../attachments/service.js';
-import { whatsappWindowOpen } from '../channels/rules.js';
-import { maxSmsSegments, smsSize } from '../channels/sms-segments.js';
+import { channelLimit, hasReplyWindow } from '../channels/rules.js';
 import { enqueueDelivery } from '../delivery/queue.js';
 import { type ContactRow } from '../contacts/service.js';
 import { newestFirst, type DbOrTx, type Tx } from '../db/client.js';
@@ -47,13 +46,13 @@ export interface OutboundInput {
   correctsMessageId?: string;
 }
 
-/** The patient's latest WhatsApp message to the organization: it opens the 24-hour window (S4). */
-async function lastWhatsAppInbound(tx: DbOrTx, orgId: string, contactId: string): Promise<Date | null> {
+/** The patient's latest message to the organization on a channel: on WhatsApp it opens the 24-hour window (S4). */
+async function lastInbound(tx: DbOrTx, orgId: string, contactId: string, channel: SendChannel): Promise<Date | null> {
   const [row] = await tx
     .select({ at: messages.createdAt })
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-    .where(and(eq(messages.orgId, orgId), eq(conversations.contactId, contactId), eq(messages.channel, 'whatsapp'), eq(messages.direction, 'inbound')))
+    .where(and(eq(messages.orgId, orgId), eq(conversations.contactId, contactId), eq(messages.channel, channel), eq(messages.direction, 'inbound')))
     .orderBy(newestFirst(messages.createdAt))
     .limit(1);
   return row?.at ?? null;
@@ -64,15 +63,15 @@ async function checkChannelRules(tx: Tx, conversation: ConversationRow, contact:
   const guestLink = input.channel === 'web' ? await currentGuestLink(tx, conversation.id) : null;
   const refusal = outboundRefusal(contact, input.channel, { hasGuestLink: guestLink !== null, ignoreOptOut: input.ignoreOptOut });
   if (refusal) throw new AppError(refusal.code, refusal.detail, { channel: input.channel, ...(refusal.missing ? { missing: refusal.missing } : {}) });
-  if (input.channel === 'sms' && smsSize(input.body).segments > maxSmsSegments) {
-    throw new AppError('invalid_input', `an SMS is at most ${maxSmsSegments} segments; this one needs ${smsSize(input.body).segments}. Shorten it or send it by email or portal chat`);
-  }
-  if (input.channel === 'sms' && input.attachmentIds?.length) {
-    throw new AppError('attachments_not_allowed', 'attachments cannot go by SMS; choose email, WhatsApp or portal chat');
-  }
-  if (input.channel === 'whatsapp' && !input.whatsappTemplate && !whatsappWindowOpen(await lastWhatsAppInbound(tx, conversation.orgId, contact.id), input.at)) {
-    throw new AppError('whatsapp_window_closed', 'the patient has not written on WhatsApp in the last 24 hours; only an approved template can be sent');
-  }
+  const limit = channelLimit({
+    channel: input.channel,
+    body: input.body,
+    attachmentCount: input.attachmentIds?.length ?? 0,
+    template: Boolean(input.whatsappTemplate),
+    lastInboundAt: hasReplyWindow(input.channel) ? await lastInbound(tx, conversation.orgId, contact.id, input.channel) : null,
+    at: input.at,
+  });
+  if (limit) throw new AppError(limit.code, limit.detail);
   if (input.sensitive && input.channel !== 'portal') {
     throw new AppError('invalid_input', 'only portal chat messages can be marked sensitive: other channels cannot ask the patient to sign in before showing them', {
       errors: [{ field: 'body.sensitive', message: 'needs the portal channel' }],
@@ -129,6 +128,6 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
         : {}),
     })
     .where(eq(conversations.id, conversation.id));
-  await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id });
+  await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id }, input.at);
   return message.id;
 }

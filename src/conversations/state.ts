@@ -77,7 +77,7 @@ export async function markSpam(deps: Deps, actor: Actor, id: string) {
       { ...auditActor(actor), action: 'conversation.spam', subject: { type: 'conversation', id }, details: { revokedGuestLinks: revoked.length } },
       { ...auditActor(actor), action: 'contact.block', subject: { type: 'contact', id: conversation.contactId } },
     ]);
-    await publish(tx, { type: 'conversation.updated', ...eventScope(conversation) });
+    await publish(tx, { type: 'conversation.updated', ...eventScope(conversation) }, now);
   });
   return conversationById(deps, actor, id);
 }
@@ -87,7 +87,7 @@ export async function changeState(deps: Deps, actor: Actor, id: string, action: 
     const conversation = await loadConversation(tx, actor, id, { lock: true });
     await applyState(tx, deps, conversation, action);
     await recordAudit(tx, { ...auditActor(actor), action: `conversation.${action}`, subject: { type: 'conversation', id } });
-    await publish(tx, { type: 'conversation.updated', ...eventScope(conversation) });
+    await publish(tx, { type: 'conversation.updated', ...eventScope(conversation) }, deps.clock.now());
   });
   return conversationById(deps, actor, id);
 }
@@ -107,7 +107,7 @@ export async function bulkChangeState(deps: Deps, actor: Actor, ids: string[], a
     }
     for (const row of rows) assertClinicAccess(actor, row.clinicId);
     for (const row of rows) await applyState(tx, deps, row, action);
-    await publish(tx, rows.map((row) => ({ type: 'conversation.updated' as const, ...eventScope(row) })));
+    await publish(tx, rows.map((row) => ({ type: 'conversation.updated' as const, ...eventScope(row) })), deps.clock.now());
     await recordAudit(
       tx,
       rows.map((r) => ({ ...auditActor(actor), action: `conversation.${action}`, subject: { type: 'conversation', id: r.id }, details: { bulk: true } })),
@@ -133,7 +133,7 @@ export async function assignConversation(deps: Deps, actor: Actor, id: string, u
     const conversation = await loadConversation(tx, actor, id, { lock: true });
     if (userId) await assignableUser(tx, actor.orgId, userId, conversation.clinicId);
     await tx.update(conversations).set({ assigneeId: userId }).where(eq(conversations.id, id));
-    await publish(tx, { type: 'conversation.updated', ...eventScope(conversation) });
+    await publish(tx, { type: 'conversation.updated', ...eventScope(conversation) }, deps.clock.now());
     await recordAudit(tx, {
       ...auditActor(actor),
       action: userId ? 'conversation.assign' : 'conversation.unassign',
@@ -149,7 +149,7 @@ export async function moveConversation(deps: Deps, actor: Actor, id: string, inb
     const conversation = await loadConversation(tx, actor, id, { lock: true });
     await inboxInOrg(tx, actor.orgId, inboxId);
     await tx.update(conversations).set({ inboxId }).where(eq(conversations.id, id));
-    await publish(tx, { type: 'conversation.updated', ...eventScope(conversation) });
+    await publish(tx, { type: 'conversation.updated', ...eventScope(conversation) }, deps.clock.now());
     await recordAudit(tx, {
       ...auditActor(actor),
       action: 'conversation.move',
@@ -169,7 +169,7 @@ export async function archiveInactive(deps: Pick<Deps, 'db' | 'clock'>): Promise
       .set({ archivedAt: now })
       .where(and(isNull(conversations.archivedAt), sql`${conversations.lastActivityAt} < ${autoArchiveCutoff(now)}`))
       .returning({ id: conversations.id, orgId: conversations.orgId, clinicId: conversations.clinicId });
-    await publish(tx, archived.map((c) => ({ type: 'conversation.updated' as const, ...eventScope(c) })));
+    await publish(tx, archived.map((c) => ({ type: 'conversation.updated' as const, ...eventScope(c) })), now);
     await recordAudit(
       tx,
       archived.map((c) => ({ orgId: c.orgId, actor: { kind: 'system' as const }, action: 'conversation.auto_archive', subject: { type: 'conversation', id: c.id } })),

@@ -27,7 +27,7 @@ export async function applyStatus(db: DbOrTx, clock: Clock, messageId: string, s
     .where(and(eq(messages.id, messageId), eq(messages.status, row.status)))
     .returning({ id: messages.id });
   if (!updated.length) return null;
-  await publish(db, { type: 'message.status', orgId: row.orgId, clinicId: row.clinicId, conversationId: row.conversationId, messageId, status: next });
+  await publish(db, { type: 'message.status', orgId: row.orgId, clinicId: row.clinicId, conversationId: row.conversationId, messageId, status: next }, clock.now());
   return next;
 }
 

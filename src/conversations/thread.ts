@@ -57,5 +57,5 @@ export async function emergencyThread(deps: Deps, actor: Actor, id: string) {
 /** B1: "X is replying…" — tells the others looking at this thread; nothing is stored. */
 export async function announceTyping(deps: Deps, actor: Actor, id: string): Promise<void> {
   const conversation = await loadConversation(deps.db, actor, id);
-  await publish(deps.db, { type: 'conversation.typing', ...eventScope(conversation), user: { id: actor.userId, name: actor.name } });
+  await publish(deps.db, { type: 'conversation.typing', ...eventScope(conversation), user: { id: actor.userId, name: actor.name } }, deps.clock.now());
 }

@@ -6,7 +6,7 @@ import { readVerified } from '../attachments/service.js';
 import { and, asc, desc, eq, isNull, max, sql } from 'drizzle-orm';
 import { attachments } from '../attachments/schema.js';
 import { channelAccounts } from '../channels/schema.js';
-import type { OutboundEnvelope, ProviderChannel, SendOutcome } from '../channels/types.js';
+import type { AdapterChannel, ChannelAdapter, OutboundEnvelope, ProviderChannel, SendOutcome } from '../channels/types.js';
 import { contacts } from '../contacts/schema.js';
 import { outboundRefusal } from '../conversations/rules.js';
 import { conversations, messages } from '../conversations/schema.js';
@@ -14,11 +14,8 @@ import type { Db, DbOrTx } from '../db/client.js';
 import type { DeliveryDeps } from '../deps.js';
 import { clinics } from '../orgs/schema.js';
 import { applyStatus } from '../conversations/status.js';
-import { enqueueGuestNotification } from '../guest/notify.js';
 import { deliveryAttempts } from './schema.js';
 
-
-const providerChannels = new Set<string>(['sms', 'whatsapp', 'email']);
 
 type Loaded = NonNullable<Awaited<ReturnType<typeof loadMessage>>>;
 
@@ -59,15 +56,44 @@ async function emailHeaders(db: DbOrTx, deps: DeliveryDeps, row: Loaded) {
   };
 }
 
+/** Where the message goes, in the adapter's terms. */
+function recipient(channel: AdapterChannel, row: Loaded): string {
+  switch (channel) {
+    case 'sms':
+    case 'whatsapp':
+      return row.contact.phone!;
+    case 'email':
+      return row.contact.email!;
+    case 'portal':
+      return row.contact.id;
+    case 'web':
+      return row.message.guestLinkId ?? '';
+  }
+}
+
+/** The organization's sending address on the channel (its SMS number, WhatsApp phone number id, email From). */
+async function sender(deps: DeliveryDeps, channel: AdapterChannel, orgId: string): Promise<string | null> {
+  switch (channel) {
+    case 'email':
+      return deps.config.email.from;
+    case 'sms':
+      return (await activeAccount(deps.db, orgId, channel))?.address ?? null;
+    case 'whatsapp':
+      return (await activeAccount(deps.db, orgId, channel))?.externalId ?? null;
+    case 'portal':
+    case 'web':
+      return null;
+  }
+}
+
 async function envelopeFor(deps: DeliveryDeps, row: Loaded): Promise<OutboundEnvelope> {
-  const channel = row.message.channel as ProviderChannel;
-  const account = channel === 'email' ? undefined : await activeAccount(deps.db, row.message.orgId, channel);
+  const channel = row.message.channel as AdapterChannel;
   const files = await deps.db.select().from(attachments).where(eq(attachments.messageId, row.message.id)).orderBy(asc(attachments.createdAt));
   return {
     messageId: row.message.id,
     orgId: row.message.orgId,
-    to: channel === 'email' ? row.contact.email! : row.contact.phone!,
-    from: channel === 'email' ? deps.config.email.from : channel === 'whatsapp' ? (account?.externalId ?? null) : (account?.address ?? null),
+    to: recipient(channel, row),
+    from: await sender(deps, channel, row.message.orgId),
     fromName: row.clinic.name,
     body: row.message.body,
     attachments: files.map((f) => ({ filename: f.filename, contentType: f.contentType, read: () => readVerified(deps, f) })),
@@ -105,24 +131,15 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts
     await applyStatus(deps.db, deps.clock, messageId, 'failed', 'retracted by the clinic before it was sent');
     return 'done';
   }
-  const channel = row.message.channel;
-  if (!providerChannels.has(channel)) {
-    // Portal chat and web replies are delivered by being stored: the patient reads them here. A
-    // guest has no account to look in, so they are told by email.
-    const guestLinkId = row.message.guestLinkId;
-    await deps.db.transaction(async (tx) => {
-      await applyStatus(tx, deps.clock, messageId, 'sent');
-      if (channel === 'web' && guestLinkId) await enqueueGuestNotification(tx, guestLinkId, messageId);
-    });
-    return 'done';
-  }
+  const channel = row.message.channel as AdapterChannel;
+  const adapter = deps.channels.adapter(channel);
+  if (adapter.inApp) return deliverInApp(deps, row, adapter);
   // The contact may have opted out or been blocked since the message was queued.
-  const refusal = outboundRefusal(row.contact, channel as ProviderChannel, { ignoreOptOut: row.message.meta?.optOutConfirmation });
+  const refusal = outboundRefusal(row.contact, channel, { ignoreOptOut: row.message.meta?.optOutConfirmation });
   if (refusal) {
     await applyStatus(deps.db, deps.clock, messageId, 'failed', refusal.detail);
     return 'done';
   }
-  const adapter = deps.channels.adapter(channel as ProviderChannel);
   const attemptId = await startAttempt(deps.db, messageId, adapter.provider, deps.clock.now());
   let outcome: SendOutcome;
   try {
@@ -131,6 +148,13 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts
     outcome = { kind: 'failed', permanent: false, code: 'adapter_error', reason: (e as Error).message };
   }
   return recordOutcome(deps, row, attemptId, outcome, opts.lastTry, adapter.deliversInstantly === true);
+}
+
+/** Portal chat and web replies are delivered by being stored; the adapter tells the patient (web: the guest email). */
+async function deliverInApp(deps: DeliveryDeps, row: Loaded, adapter: ChannelAdapter): Promise<DeliveryResult> {
+  await adapter.send(await envelopeFor(deps, row));
+  await applyStatus(deps.db, deps.clock, row.message.id, 'sent');
+  return 'done';
 }
 
 async function recordOutcome(deps: DeliveryDeps, row: Loaded, attemptId: string, outcome: SendOutcome, lastTry: boolean, deliversInstantly: boolean): Promise<DeliveryResult> {

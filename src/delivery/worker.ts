@@ -11,11 +11,13 @@ import { inboundEvents } from '../channels/schema.js';
 import { processInboundEvent } from '../channels/process-inbound.js';
 import type { Deps } from '../deps.js';
 import { deliverTask, inboundTask } from './queue.js';
-import { notifyGuest, notifyGuestTask } from '../guest/notify.js';
+import { notifyGuest } from '../guest/notify.js';
+import { notifyGuestTask } from '../channels/web/adapter.js';
 import { maintenanceTask, runMaintenance } from '../maintenance.js';
 import { webhookDeliverTask } from '../hooks/queue.js';
 import { deliverWebhook } from '../hooks/service.js';
 import { runDueCampaigns } from '../campaigns/service.js';
+import { withRequestId } from '../ops/context.js';
 import { workerLogger, type Logger } from '../ops/log.js';
 import { workerHeartbeats } from './schema.js';
 import { deliverMessage, type DeliveryResult } from './service.js';
@@ -45,7 +47,7 @@ function observed(deps: Deps, logger: Logger, task: string, body: (payload: Reco
     let result: JobOutcome;
     let thrown = false;
     try {
-      result = (await body(fields, lastTry)) ?? { outcome: 'done' };
+      result = (await withRequestId(typeof fields.requestId === 'string' ? fields.requestId : null, () => body(fields, lastTry))) ?? { outcome: 'done' };
     } catch (e) {
       thrown = true;
       result = { outcome: lastTry ? 'failed' : 'retry', code: 'error', reason: (e as Error).message };

@@ -3,27 +3,16 @@
  * clinic allows it, the first words of the reply; nothing else of the conversation leaves.
  */
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { sha256 } from '../auth/tokens.js';
 import type { ChannelAdapter } from '../channels/types.js';
 import { contacts } from '../contacts/schema.js';
 import { messages } from '../conversations/schema.js';
-import type { DbOrTx } from '../db/client.js';
 import type { DeliveryDeps } from '../deps.js';
 import { clinics } from '../orgs/schema.js';
-import { requestIdEntry } from '../ops/context.js';
 import { emailPreview, guestPath, notificationText, shouldNotify } from './rules.js';
 import { guestLinks, guestTokens } from './schema.js';
 import { mintToken } from './service.js';
-
-export const notifyGuestTask = 'notify_guest';
-
-/** Queued with the reply's delivery; the job key folds quick successive replies into one job. */
-export async function enqueueGuestNotification(tx: DbOrTx, linkId: string, messageId: string): Promise<void> {
-  await tx.execute(sql`select graphile_worker.add_job(
-    ${notifyGuestTask}, json_build_object('linkId', ${linkId}::text, 'messageId', ${messageId}::text, ${requestIdEntry()}),
-    job_key := ${`notify:${linkId}`}, max_attempts := 8)`);
-}
 
 export type NotifyResult = 'sent' | 'skipped' | 'retry';
 

@@ -14,6 +14,9 @@ const scopes = new WeakMap<FastifyRequest, AsyncResource>();
 
 export const currentRequestId = (): string | null => store.getStore()?.requestId ?? null;
 
+/** Runs a job under the request id that enqueued it, so the jobs it enqueues in turn carry it too. */
+export const withRequestId = <T>(requestId: string | null, fn: () => Promise<T>): Promise<T> => (requestId ? store.run({ requestId }, fn) : fn());
+
 /** A job payload's `requestId` entry, for `json_build_object(…, ${requestIdEntry()})`. */
 export const requestIdEntry = (): SQL => sql`'requestId', ${currentRequestId()}::text`;
 

@@ -25,13 +25,13 @@ export interface ChangeEvent {
 
 export const eventChannel = 'frontdesk_events';
 
-/** Tells every open screen (pg_notify) and, for message events, the organization's webhooks (B3). */
-export async function publish(db: DbOrTx, event: ChangeEvent | ChangeEvent[]): Promise<void> {
+/** Tells every open screen (pg_notify) and, for message events, the organization's webhooks (B3), as having happened `at` (the caller's clock). */
+export async function publish(db: DbOrTx, event: ChangeEvent | ChangeEvent[], at: Date): Promise<void> {
   const events = Array.isArray(event) ? event : [event];
   for (const e of events) {
     await db.execute(sql`select pg_notify(${eventChannel}, ${JSON.stringify(e)})`);
     if ((e.type === 'message.created' || e.type === 'message.status') && e.messageId) {
-      await emitWebhookEvent(db, e.orgId, e.type, { conversationId: e.conversationId, clinicId: e.clinicId, messageId: e.messageId, status: e.status ?? null }, new Date());
+      await emitWebhookEvent(db, e.orgId, e.type, { conversationId: e.conversationId, clinicId: e.clinicId, messageId: e.messageId, status: e.status ?? null }, at);
     }
   }
 }

@@ -5,9 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smtpEmail } from '../../src/channels/email/smtp.js';
 import { simulatorAdapter } from '../../src/channels/simulator/adapters.js';
-import { twilioSms } from '../../src/channels/sms/twilio.js';
-import type { ChannelAdapter, OutboundEnvelope } from '../../src/channels/types.js';
-import { metaWhatsApp } from '../../src/channels/whatsapp/meta.js';
+import { portalAdapter } from '../../src/channels/portal/adapter.js';
+import { twilioSignature, twilioSms } from '../../src/channels/sms/twilio.js';
+import type { ChannelAdapter, OutboundEnvelope, WebhookEvents, WebhookRequest } from '../../src/channels/types.js';
+import { metaSignature, metaWhatsApp } from '../../src/channels/whatsapp/meta.js';
 import { FakeGraph } from '../fakes/graph.js';
 import { CapturingSmtp } from '../fakes/smtp.js';
 import { FakeTwilio, twilioError } from '../fakes/twilio.js';
@@ -73,6 +74,7 @@ const cases: Case[] = [
     from: 'inbox@frontdesk.test',
   },
   { name: 'simulator (sms)', adapter: () => simulatorAdapter('sms'), to: '+14155550993', from: null },
+  { name: 'portal chat', adapter: () => portalAdapter, to: '8a7c1f4e-0000-4000-8000-00000000c0de', from: null },
 ];
 
 describe.each(cases)('$name adapter', (c) => {
@@ -94,5 +96,93 @@ describe.each(cases)('$name adapter', (c) => {
     if (!c.unreachable) return ctx.skip(); // the simulator has no network to lose
     const unreachable = c.unreachable();
     expect(await unreachable.send(envelope(c.to, c.from))).toMatchObject({ kind: 'failed', permanent: false });
+  });
+});
+
+/**
+ * The other half of the contract: an adapter whose provider calls back verifies the provider's
+ * signature over the exact request and reads inbound messages and status reports from the
+ * provider's wire format. A new provider with webhooks gets a row here.
+ */
+interface WebhookCase {
+  name: string;
+  adapter: () => ChannelAdapter;
+  /** A provider call to `path` carrying `body`, signed as the provider signs it. */
+  signed: (path: string, body: string) => WebhookRequest;
+  /** Twilio signs the address it called as well as the body; Meta only the body. */
+  signatureCoversUrl: boolean;
+  inbound: { path: string; body: string; expected: WebhookEvents['inbound'] };
+  status: { path: string; body: string; expected: WebhookEvents['statuses'] };
+}
+
+const publicUrl = 'https://clinic.frontdesk.test';
+const twilioAuth = 'contract-auth-token';
+const metaSecret = 'contract-app-secret';
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+const metaEvent = (value: object) => JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'WABA', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '14155550990', phone_number_id: '109876543210' }, ...value } }] }] });
+
+const webhookCases: WebhookCase[] = [
+  {
+    name: 'Twilio SMS',
+    adapter: () => twilioSms({ accountSid: 'AC1', authToken: twilioAuth, apiBaseUrl: 'http://127.0.0.1:9', defaultFrom: null, statusCallbackUrl: `${publicUrl}/webhooks/twilio/status` }),
+    signatureCoversUrl: true,
+    signed: (path, body) => ({
+      url: publicUrl + path,
+      headers: { 'x-twilio-signature': twilioSignature(twilioAuth, publicUrl + path, Object.fromEntries(new URLSearchParams(body))) },
+      rawBody: Buffer.from(body),
+    }),
+    inbound: {
+      path: '/webhooks/twilio/sms',
+      body: form({ MessageSid: 'SM100', From: '+14155550142', To: '+14155550990', Body: 'Can I move my appointment?' }),
+      expected: [{ account: { address: '+14155550990' }, message: { providerMessageId: 'SM100', from: '+14155550142', to: '+14155550990', body: 'Can I move my appointment?' } }],
+    },
+    status: {
+      path: '/webhooks/twilio/status',
+      body: form({ MessageSid: 'SM200', MessageStatus: 'undelivered', ErrorCode: '21610' }),
+      expected: [{ providerMessageId: 'SM200', status: 'failed', errorCode: '21610', optedOut: true, reason: 'carrier reported undelivered (Twilio error 21610)' }],
+    },
+  },
+  {
+    name: 'WhatsApp Cloud API',
+    adapter: () => metaWhatsApp({ token: 't', appSecret: metaSecret, graphBaseUrl: 'http://127.0.0.1:9', graphVersion: 'v21.0' }),
+    signatureCoversUrl: false,
+    signed: (path, body) => ({ url: publicUrl + path, headers: { 'x-hub-signature-256': metaSignature(metaSecret, body) }, rawBody: Buffer.from(body) }),
+    inbound: {
+      path: '/webhooks/whatsapp',
+      body: metaEvent({ contacts: [{ wa_id: '14155550142', profile: { name: 'Ana' } }], messages: [{ from: '14155550142', id: 'wamid.1', timestamp: '1767225600', type: 'text', text: { body: 'Hola' } }] }),
+      expected: [
+        { account: { externalId: '109876543210' }, message: { providerMessageId: 'wamid.1', from: '+14155550142', to: '109876543210', body: 'Hola', name: 'Ana', at: new Date(1767225600 * 1000) } },
+      ],
+    },
+    status: {
+      path: '/webhooks/whatsapp',
+      body: metaEvent({ statuses: [{ id: 'wamid.2', status: 'delivered', timestamp: '1767225601', recipient_id: '14155550142' }] }),
+      expected: [{ providerMessageId: 'wamid.2', status: 'delivered', errorCode: undefined, reason: undefined }],
+    },
+  },
+];
+
+describe.each(webhookCases)('$name webhooks', (c) => {
+  const webhooks = () => c.adapter().webhooks!;
+  const route = (path: string) => webhooks().routes.find((r) => r.path === path)!;
+
+  it('names its routes', () => {
+    expect(webhooks().routes.map((r) => r.path)).toEqual(expect.arrayContaining([c.inbound.path, c.status.path]));
+  });
+
+  it('accepts a call signed as the provider signs it, and nothing else', () => {
+    const call = c.signed(c.inbound.path, c.inbound.body);
+    expect(webhooks().verify(call)).toBe(true);
+    expect(webhooks().verify({ ...call, rawBody: Buffer.from(c.inbound.body.replace(/.$/, '!')) })).toBe(false);
+    expect(webhooks().verify({ ...call, headers: {} })).toBe(false);
+    expect(webhooks().verify({ ...call, url: `${publicUrl}/elsewhere` })).toBe(!c.signatureCoversUrl);
+  });
+
+  it('reads an inbound message in the provider\'s wire format', () => {
+    expect(webhooks().parse(route(c.inbound.path), c.signed(c.inbound.path, c.inbound.body))).toEqual({ inbound: c.inbound.expected, statuses: [] });
+  });
+
+  it('reads a status report, the provider\'s opt-out code included', () => {
+    expect(webhooks().parse(route(c.status.path), c.signed(c.status.path, c.status.body))).toEqual({ inbound: [], statuses: c.status.expected });
   });
 });

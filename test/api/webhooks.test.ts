@@ -86,6 +86,9 @@ describe('outgoing webhooks (B3)', () => {
     expect(delivered.every((d) => d.signatureValid)).toBe(true);
     expect(delivered[2].body).toMatchObject({ event: 'message.created', data: { conversationId: msg.conversationId, messageId: msg.messageId } });
     expect(JSON.stringify(delivered[2].body)).not.toContain('anyone there');
+    // The event happened when the message was stored, by the app's clock (not the wall clock).
+    const thread = await org.owner.get(`/api/v1/conversations/${msg.conversationId}`);
+    expect(delivered[2].body.occurredAt).toBe(thread.body.messages.find((m: { id: string }) => m.id === msg.messageId).createdAt);
 
     const log = await eventually(async () => {
       const res = await org.owner.get(`/api/v1/webhooks/${created.body.id}/deliveries`);

@@ -6,15 +6,18 @@
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../../auth/tokens.js';
 import { AppError } from '../../errors.js';
-import type { ChannelAdapter, InboundMessage, NumberProvider, OutboundEnvelope, SendOutcome, StatusUpdate } from '../types.js';
+import type { ChannelAdapter, InboundMessage, NumberProvider, OutboundEnvelope, ProviderWebhooks, SendOutcome, StatusUpdate, WebhookRequest } from '../types.js';
 
 export interface TwilioOptions {
   accountSid: string;
   authToken: string;
   apiBaseUrl: string;
   defaultFrom: string | null;
+  /** Where Twilio reports a sent message's status: this adapter's status webhook. */
   statusCallbackUrl: string;
 }
+
+export const twilioWebhookPaths = { sms: '/webhooks/twilio/sms', status: '/webhooks/twilio/status' } as const;
 
 /** X-Twilio-Signature: base64 HMAC-SHA1, keyed by the auth token, of the URL followed by every form field (name then value) in name order. */
 export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
@@ -72,6 +75,33 @@ export function twilioSms(opts: TwilioOptions): ChannelAdapter {
       const reason = String(res.json.message ?? `Twilio answered ${res.status}`);
       const transient = res.status === 429 || res.status >= 500;
       return { kind: 'failed', permanent: !transient, code, reason, optedOut: code === unsubscribed };
+    },
+    webhooks: twilioWebhooks(opts.authToken),
+  };
+}
+
+const formOf = (request: WebhookRequest): Record<string, string> => Object.fromEntries(new URLSearchParams(request.rawBody.toString('utf8')));
+
+/** Replies (TwiML, no answer text) and status callbacks, both form-encoded and signed with X-Twilio-Signature. */
+function twilioWebhooks(authToken: string): ProviderWebhooks {
+  const emptyTwiml = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+  return {
+    routes: [
+      { path: twilioWebhookPaths.sms, summary: "Twilio's incoming-message webhook", ack: { status: 200, contentType: 'text/xml', body: emptyTwiml } },
+      { path: twilioWebhookPaths.status, summary: "Twilio's status callback", ack: { status: 204 } },
+    ],
+    verify: (request) => {
+      const header = request.headers['x-twilio-signature'];
+      return verifyTwilioSignature(authToken, request.url, formOf(request), typeof header === 'string' ? header : undefined);
+    },
+    parse: (route, request) => {
+      const form = formOf(request);
+      if (route.path === twilioWebhookPaths.status) {
+        const update = parseTwilioStatus(form);
+        return { inbound: [], statuses: update ? [update] : [] };
+      }
+      const message = parseTwilioInbound(form);
+      return { inbound: message ? [{ account: { address: message.to }, message }] : [], statuses: [] };
     },
   };
 }

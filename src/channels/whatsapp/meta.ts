@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../../auth/tokens.js';
-import type { ChannelAdapter, InboundMessage, OutboundEnvelope, SendOutcome, StatusUpdate } from '../types.js';
+import type { ChannelAdapter, InboundMessage, OutboundEnvelope, ProviderWebhooks, SendOutcome, StatusUpdate } from '../types.js';
 
 export interface MetaOptions {
   token: string;
@@ -53,6 +53,31 @@ export function metaWhatsApp(opts: MetaOptions): ChannelAdapter {
       const code = json.error?.code ?? res.status;
       const transient = res.status >= 500 || res.status === 429 || transientCodes.has(Number(code));
       return { kind: 'failed', permanent: !transient, code: String(code), reason: json.error?.message ?? `WhatsApp answered ${res.status}` };
+    },
+    webhooks: metaWebhooks(opts.appSecret),
+  };
+}
+
+/** Messages and statuses arrive together as JSON on one route, signed with X-Hub-Signature-256 over the raw body. */
+function metaWebhooks(appSecret: string): ProviderWebhooks {
+  return {
+    routes: [{ path: '/webhooks/whatsapp', summary: "Meta's WhatsApp event webhook", ack: { status: 200, body: { ok: true } } }],
+    verify: (request) => {
+      const header = request.headers['x-hub-signature-256'];
+      return verifyMetaSignature(appSecret, request.rawBody, typeof header === 'string' ? header : undefined);
+    },
+    parse: (_route, request) => {
+      let body: unknown;
+      try {
+        body = JSON.parse(request.rawBody.toString('utf8'));
+      } catch {
+        return null;
+      }
+      const batches = parseMetaWebhook(body);
+      return {
+        inbound: batches.flatMap((b) => b.inbound.map((message) => ({ account: { externalId: b.phoneNumberId }, message }))),
+        statuses: batches.flatMap((b) => b.statuses),
+      };
     },
   };
 }
