@@ -31,8 +31,7 @@ import { registerErrorHandling } from './http/errors.js';
 import { strictBody } from './http/schemas.js';
 import type { App } from './http/types.js';
 import { orgRoutes } from './orgs/routes.js';
-import { genRequestId, registerRequestContext } from './ops/context.js';
-import { opsRoutes, registerRequestMetrics } from './ops/routes.js';
+import { genRequestId, opsRoutes, registerRequestContext, registerRequestMetrics } from './ops/routes.js';
 import { realtimeRoutes } from './realtime/routes.js';
 import { webRoutes } from './web.js';
 

@@ -1,12 +1,15 @@
 /** Probes and metrics for the people who run Frontdesk: /health, /livez, /readyz, /metrics. */
-import { timingSafeEqual } from 'node:crypto';
+import { AsyncResource } from 'node:async_hooks';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { Problem } from '../http/schemas.js';
+import type { FastifyRequest } from 'fastify';
 import type { App } from '../http/types.js';
-import { metricsAuthorized, readiness } from './rules.js';
+import { withRequestId } from './context.js';
+import { acceptableRequestId, metricsAuthorized, readiness } from './rules.js';
 import { observeReadiness } from './service.js';
 
 const Check = Type.Object({ ok: Type.Boolean(), detail: Type.String() });
@@ -68,5 +71,31 @@ export function opsRoutes(app: App, deps: Deps): void {
 export function registerRequestMetrics(app: App, deps: Deps): void {
   app.addHook('onResponse', async (request, reply) => {
     deps.metrics.httpDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+}
+
+export function genRequestId(raw: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = raw.headers['x-request-id'];
+  return acceptableRequestId(given) ? given : randomUUID();
+}
+
+const scopes = new WeakMap<FastifyRequest, AsyncResource>();
+
+/**
+ * Every answer names its request id; the request runs inside the id's context. The request body is
+ * read from socket events outside that context, so validation and the handler re-enter it.
+ */
+export function registerRequestContext(app: App): void {
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    withRequestId(request.id, () => {
+      scopes.set(request, new AsyncResource('frontdesk-request'));
+      done();
+    });
+  });
+  app.addHook('preValidation', (request, _reply, done) => {
+    const scope = scopes.get(request);
+    if (scope) scope.runInAsyncScope(done, request.raw);
+    else done();
   });
 }
