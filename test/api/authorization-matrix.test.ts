@@ -119,6 +119,10 @@ const table: Record<string, Rule> = {
   'GET /api/v1/bookings': 'hubOrContacts',
   'GET /fhir/R4/Communication': 'hubOrContacts',
   'GET /fhir/R4/Communication/:id': 'hubOrContacts',
+  'GET /fhir/R4/metadata': 'public',
+  'GET /fhir/R4/Patient/:id': 'hubOrContacts',
+  'GET /fhir/R4/Practitioner/:id': 'hubOrContacts',
+  'GET /fhir/R4/Organization/:id': 'hubOrContacts',
   // Automation (B3) is configured by admins.
   'GET /api/v1/campaigns': 'admin',
   'POST /api/v1/campaigns': 'admin',
@@ -273,7 +277,8 @@ function allowed(rule: Rule, who: Identity): boolean {
 const refusalCodes = new Set(['not_signed_in', 'missing_privilege', 'admin_only', 'main_admin_only']);
 
 function refused(rule: Rule, status: number, body: unknown): boolean {
-  const code = (body as { code?: string } | null)?.code;
+  // A problem document's code, or a FHIR OperationOutcome's (the same code, in its issue's details).
+  const code = (body as { code?: string } | null)?.code ?? (body as { issue?: { details?: { coding?: { code: string }[] } }[] } | null)?.issue?.[0]?.details?.coding?.[0]?.code;
   if (rule === 'webhook') return status === 401 || status === 403;
   return (status === 401 || status === 403) && !!code && refusalCodes.has(code);
 }
