@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { escapeHtml, layout, notFoundPage } from '../guest/pages.js';
+import { escapeHtml, layout, notFoundPage } from '../http/html.js';
 import { privateHeaders } from '../guest/routes.js';
 import { Id, IdParams, Nullable, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App, clientOrigin } from '../http/types.js';

@@ -1,3 +1,4 @@
+import type { ListFilters } from './inputs.js';
 import { and, eq, exists, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { phoneSearchTerms } from '../contacts/rules.js';
@@ -8,10 +9,7 @@ import { encodeCursor, readCursor } from '../db/keyset.js';
 import type { Deps } from '../deps.js';
 import { assertClinicAccess } from '../orgs/service.js';
 import {
-  openStatusCondition, type Channel,
-  type Direction,
-  type MessageStatus,
-  type OpenStatusFilter
+  openStatusCondition
 } from './rules.js';
 import { conversations, conversationUserState, messages } from './schema.js';
 import { searchQuery } from '../encryption/search.js';
@@ -24,24 +22,6 @@ function overdueCondition(overdue: boolean, now: Date): SQL {
   return overdue ? late : sql`(${conversations.replyDueAt} is null or not ${late})`;
 }
 
-export interface ListFilters {
-  status?: OpenStatusFilter;
-  contactType?: 'patient' | 'lead';
-  assignee?: string;
-  inboxId?: string;
-  clinicId?: string;
-  channel?: Channel;
-  direction?: Direction;
-  messageStatus?: MessageStatus;
-  contactId?: string;
-  starred?: boolean;
-  pinned?: boolean;
-  /** B2: only threads waiting past the clinic's reply target (true), or not (false). */
-  overdue?: boolean;
-  q?: string;
-  limit: number;
-  cursor?: string;
-}
 
 /** Above this many matching contacts, the search hands PostgreSQL the subquery instead of the ids. */
 const contactIdsInline = 1000;

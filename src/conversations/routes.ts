@@ -1,20 +1,13 @@
 import { Type } from 'typebox';
+import { Channel, Direction, ListQuery, literals, MessageStatus, SendBody, SendChannel, StartBody } from './inputs.js';
 import type { Deps } from '../deps.js';
-import { Id, IdParams, Nullable, Page, pageOf, responses, Timestamp } from '../http/schemas.js';
+import { Id, IdParams, Nullable, pageOf, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import { contactTypes } from '../contacts/rules.js';
 import { Attachment } from '../attachments/routes.js';
 import { Booking } from '../bookings/routes.js';
-import { cardKinds } from '../artifacts/rules.js';
 import { bookingsOf } from '../bookings/service.js';
-import {
-  channels,
-  directions,
-  messageStatuses,
-  openStatusFilters,
-  sendChannels,
-  conversationStatuses,
-} from './rules.js';
+import { conversationStatuses } from './rules.js';
 import {
   announceTyping,
   assignConversation,
@@ -35,19 +28,6 @@ import {
   viewActions,
 } from './service.js';
 
-const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
-const Channel = literals(channels);
-const SendChannel = literals(sendChannels);
-const Direction = literals(directions);
-const MessageStatus = literals(messageStatuses);
-const Body = Type.String({ minLength: 1, maxLength: 20_000 });
-const AttachmentIds = Type.Optional(Type.Array(Id, { maxItems: 10, description: 'files uploaded with POST /api/v1/attachments (not on SMS)' }));
-const WhatsAppTemplate = Type.Optional(
-  Type.Object(
-    { name: Type.String({ minLength: 1, maxLength: 512 }), language: Type.String({ minLength: 2, maxLength: 15, default: 'en_US' }) },
-    { description: 'an approved WhatsApp template: the only thing WhatsApp allows outside the 24-hour window' },
-  ),
-);
 
 export const ConversationItem = Type.Object({
   id: Type.String(),
@@ -132,24 +112,6 @@ const Thread = Type.Intersect([
   }),
 ]);
 
-const ListQuery = Type.Intersect([
-  Page,
-  Type.Object({
-    status: Type.Optional(literals(openStatusFilters)),
-    contactType: Type.Optional(literals(contactTypes)),
-    assignee: Type.Optional(Type.Union([Type.Literal('me'), Type.Literal('none'), Id], { description: 'me, none, or a user id' })),
-    inboxId: Type.Optional(Id),
-    clinicId: Type.Optional(Id),
-    channel: Type.Optional(Channel),
-    direction: Type.Optional(Direction),
-    messageStatus: Type.Optional(MessageStatus),
-    contactId: Type.Optional(Id),
-    starred: Type.Optional(Type.Boolean()),
-    pinned: Type.Optional(Type.Boolean()),
-    overdue: Type.Optional(Type.Boolean({ description: 'B2: threads waiting past the clinic’s reply target (same business day)' })),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'patient name, phone number in any format, or message text' })),
-  }),
-]);
 
 const stateSummaries: Record<(typeof stateActions)[number], string> = {
   read: 'Mark read for the whole team',
@@ -186,19 +148,7 @@ export function conversationRoutes(app: App, deps: Deps): void {
       schema: {
         tags: ['conversations'],
         summary: 'Start a conversation (an unknown phone or email becomes a lead); joins the active thread if there is one',
-        body: Type.Object({
-          contactId: Type.Optional(Id),
-          phone: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
-          email: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
-          name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'name for a new lead' })),
-          channel: SendChannel,
-          clinicId: Id,
-          inboxId: Type.Optional(Id),
-          body: Body,
-          attachmentIds: AttachmentIds,
-          whatsappTemplate: WhatsAppTemplate,
-          sensitive: Type.Optional(Type.Boolean({ description: 'M12: portal chat only; the patient must re-enter their password to read it' })),
-        }),
+        body: StartBody,
         response: responses({ 201: Type.Object({ conversation: ConversationItem, message: Message, joinedExisting: Type.Boolean() }) }, 404, 422),
       },
     },
@@ -235,27 +185,7 @@ export function conversationRoutes(app: App, deps: Deps): void {
         tags: ['conversations'],
         summary: 'Send a message; accepted as queued, delivered asynchronously',
         params: IdParams,
-        body: Type.Object({
-          channel: Type.Optional(SendChannel),
-          body: Type.Optional(Body),
-          templateId: Type.Optional(Type.String({ format: 'uuid', description: 'fill in this template for the recipient (instead of body)' })),
-          attachmentIds: AttachmentIds,
-          whatsappTemplate: WhatsAppTemplate,
-          sensitive: Type.Optional(Type.Boolean({ description: 'M12: portal chat only; the patient must re-enter their password to read it' })),
-          card: Type.Optional(
-            Type.Object(
-              {
-                kind: Type.Union(cardKinds.map((k) => Type.Literal(k))),
-                artifactId: Type.Optional(Id),
-                title: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
-                amountCents: Type.Optional(Type.Integer({ minimum: 1 })),
-                currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
-                url: Type.Optional(Type.String({ pattern: '^https://', maxLength: 2000 })),
-              },
-              { description: "K4: a card — one of the patient's artifacts (artifactId), a payment request (amountCents) or a review request (url) — sent with a secure link that expires in 14 days" },
-            ),
-          ),
-        }),
+        body: SendBody,
         response: responses({ 202: Message }, 404, 409, 422),
       },
     },

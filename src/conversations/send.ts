@@ -10,9 +10,10 @@ import { clinics } from '../orgs/schema.js';
 import { renderTemplate } from '../templates/rules.js';
 import { templateInOrg } from '../templates/service.js';
 import { accessibleClinic, inboxInOrg } from '../orgs/service.js';
+import type { SendInput, StartInput } from './inputs.js';
 import { mayPost, sendableChannels, type SendChannel } from './rules.js';
 import { conversations, type MessageCard, type ConversationRow } from './schema.js';
-import { createCardLink, cardUrl, newCardToken, resolveCard, type CardInput } from '../artifacts/service.js';
+import { createCardLink, cardUrl, newCardToken, resolveCard } from '../artifacts/service.js';
 import { cardLabels, cardLine, type CardKind } from '../artifacts/rules.js';
 import { bookings } from '../bookings/schema.js';
 import { assertSmsAccess, loadConversation, poster, refuse } from './access.js';
@@ -20,19 +21,6 @@ import { appendOutbound } from './outbound.js';
 import { activeConversation, createConversation, lockThreadSlot, reopenOrRefuse } from './thread-slot.js';
 import { conversationById, messageById } from './views.js';
 
-export interface StartInput {
-  contactId?: string;
-  phone?: string;
-  email?: string;
-  name?: string;
-  channel: SendChannel;
-  clinicId: string;
-  inboxId?: string;
-  body: string;
-  attachmentIds?: string[];
-  whatsappTemplate?: { name: string; language: string };
-  sensitive?: boolean;
-}
 
 async function resolveRecipient(deps: Deps, tx: Tx, actor: Actor, input: StartInput): Promise<ContactRow> {
   const given = [input.contactId, input.phone, input.email].filter((v) => v !== undefined).length;
@@ -111,17 +99,6 @@ export async function appendAutomatic(
 }
 
 /** A reply in a conversation; reopens and unarchives it, since a new message is new activity. */
-export interface SendInput {
-  channel?: SendChannel;
-  body?: string;
-  templateId?: string;
-  attachmentIds?: string[];
-  whatsappTemplate?: { name: string; language: string };
-  sensitive?: boolean;
-  /** K4: send a card (an artifact or a request) with a secure, expiring link. */
-  card?: CardInput;
-  correctsMessageId?: string;
-}
 
 export async function sendMessage(deps: Deps, actor: Actor, conversationId: string, input: SendInput) {
   const messageId = await deps.db.transaction((tx) => sendInTransaction(deps, tx, actor, conversationId, input));

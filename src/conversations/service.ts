@@ -18,7 +18,8 @@ export { loadConversation, visibleConversations, visibleMessages } from './acces
 export { appendOutbound, type OutboundInput, type OutboundSender } from './outbound.js';
 export { recordInbound, type InboundInput } from './inbound.js';
 export { replyAfterHours } from './after-hours.js';
-export { appendAutomatic, sendMessage, startConversation, type SendInput, type StartInput } from './send.js';
+export { appendAutomatic, sendMessage, startConversation } from './send.js';
+export type { ListFilters, SendInput, StartInput } from './inputs.js';
 export { announceTyping, emergencyThread, getConversation } from './thread.js';
 export {
   archiveInactive,
@@ -34,4 +35,4 @@ export {
   type ViewAction,
 } from './state.js';
 export { logCall, retractMessage, starMessage } from './messages.js';
-export { contactHistory, listConversations, unreadCount, type ListFilters } from './list.js';
+export { contactHistory, listConversations, unreadCount } from './list.js';

@@ -2,35 +2,13 @@
  * P1's two public pages, rendered on the server: they load fast, work without JavaScript, and pass
  * an accessibility check. A small script only refreshes the thread while it is open.
  */
+import { escapeHtml, layout } from '../http/html.js';
 import type { ClinicRow, GuestThread } from './service.js';
-
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export interface FormState {
   values?: { name?: string; email?: string; phone?: string; body?: string };
   error?: string;
   fieldErrors?: Record<string, string>;
-}
-
-/** A public page: server-rendered, its own style sheet, readable without JavaScript. */
-export function layout(title: string, main: string, opts: { script?: boolean; indexable?: boolean } = {}): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-${opts.indexable ? '' : '<meta name="robots" content="noindex">'}
-<title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="/public/guest.css">
-${opts.script ? '<script src="/public/guest.js" defer></script>' : ''}
-</head>
-<body>
-<main id="main">
-${main}
-</main>
-<footer><p>Messages are kept private between you and the clinic. Powered by Frontdesk.</p></footer>
-</body>
-</html>`;
 }
 
 function field(name: string, label: string, state: FormState, opts: { type?: string; required?: boolean; autocomplete?: string; hint?: string; textarea?: boolean }): string {
@@ -138,41 +116,6 @@ ${c.phone ? `<p>Urgent? Call ${escapeHtml(c.name)} at <a href="tel:${escapeHtml(
   );
 }
 
-export function notFoundPage(): string {
-  return layout('Not found', '<h1>This link does not work</h1><p>It may be mistyped, or the clinic may have closed it. Please contact the clinic directly.</p>');
-}
-
-export const guestCss = `
-*{box-sizing:border-box}
-body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;background:#f5f6f8}
-main{max-width:42rem;margin:0 auto;padding:1.5rem 1rem}
-h1{font-size:1.6rem;margin:.2rem 0 .6rem}
-h2{font-size:1.2rem;margin:1.6rem 0 .5rem}
-.details{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0}
-.details dt{font-weight:600}.details dd{margin:0}
-.field{margin:0 0 1rem}
-label{display:block;font-weight:600;margin-bottom:.25rem}
-.optional,.hint{font-weight:400;color:#4a5360}
-.hint{margin:0 0 .3rem;font-size:.9rem}
-input,textarea{width:100%;padding:.6rem;border:1px solid #6b7480;border-radius:6px;font:inherit;background:#fff}
-input:focus,textarea:focus,button:focus,a:focus{outline:3px solid #1e5bd8;outline-offset:2px}
-button{background:#1e5bd8;color:#fff;border:0;border-radius:6px;padding:.7rem 1.3rem;font:inherit;font-weight:600;cursor:pointer}
-.alert{border:1px solid #b3261e;background:#fdecea;color:#8a1c15;padding:.7rem;border-radius:6px;margin-bottom:1rem}
-.field-error{color:#8a1c15;margin:0 0 .3rem;font-size:.9rem}
-.notice{background:#eef4ff;border:1px solid #9db8f2;padding:.7rem;border-radius:6px}
-.trap{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
-.thread{list-style:none;padding:0;margin:0;display:flex;flex-direction:column;gap:.6rem}
-.msg{max-width:85%;padding:.6rem .8rem;border-radius:10px;background:#fff;border:1px solid #d5d9df}
-.msg.mine{align-self:flex-end;background:#e3ecff;border-color:#b8cbf5}
-.msg .meta{margin:0;font-size:.8rem;color:#4a5360}
-.msg .body{margin:.2rem 0 0;white-space:pre-wrap;overflow-wrap:anywhere}
-.private{color:#4a5360;font-size:.9rem}
-.card{background:#fff;border:1px solid #d5d9df;border-radius:10px;padding:1rem 1.2rem}.card dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}.card dd{margin:0}.button{display:inline-block;background:#1e5bd8;color:#fff;padding:.6rem 1.2rem;border-radius:6px;text-decoration:none;font-weight:600}
-.file{display:block;margin-top:.4rem}.file img{max-width:100%;max-height:320px;border-radius:6px}
-.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-footer{max-width:42rem;margin:0 auto;padding:0 1rem 2rem;color:#4a5360;font-size:.85rem}
-a{color:#1e4fb8}
-`;
 
 /** Refreshes the thread every few seconds while the page is open; without it the page still works. */
 export const guestJs = `

@@ -7,7 +7,8 @@ import { clientOrigin, type App } from '../http/types.js';
 import { sendStoredFile, SignedLinkQuery } from '../attachments/routes.js';
 import { PatientCard } from '../portal/routes.js';
 import { clinicBySlug, guestAttachment, postFromPublicPage, readGuestThread, replyAsGuest, type GuestPost } from './service.js';
-import { clinicPage, guestCss, guestJs, guestPage, notFoundPage, type FormState } from './pages.js';
+import { notFoundPage, publicCss } from '../http/html.js';
+import { clinicPage, guestJs, guestPage, type FormState } from './pages.js';
 import { guestPath } from './rules.js';
 
 const publicAccess = { access: { public: true } } as const;
@@ -78,7 +79,7 @@ function fieldOfError(e: AppError): string | null {
 }
 
 export function guestRoutes(app: App, deps: Deps): void {
-  app.get('/public/guest.css', { schema: { hide: true } }, async (_request, reply) => reply.header('Cache-Control', 'public, max-age=3600').type('text/css').send(guestCss));
+  app.get('/public/guest.css', { schema: { hide: true } }, async (_request, reply) => reply.header('Cache-Control', 'public, max-age=3600').type('text/css').send(publicCss));
   app.get('/public/guest.js', { schema: { hide: true } }, async (_request, reply) => reply.header('Cache-Control', 'public, max-age=3600').type('text/javascript').send(guestJs));
 
   // --- the pages --------------------------------------------------------------------------
