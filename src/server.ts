@@ -28,6 +28,7 @@ import { contactRoutes } from './contacts/routes.js';
 import { conversationRoutes } from './conversations/routes.js';
 import type { Deps } from './deps.js';
 import { registerErrorHandling } from './http/errors.js';
+import { operationIdFor, refineOpenApi } from './http/openapi.js';
 import { strictBody } from './http/schemas.js';
 import type { App } from './http/types.js';
 import { orgRoutes } from './orgs/routes.js';
@@ -59,6 +60,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   const routeTable: { method: string; url: string; hidden: boolean }[] = [];
   app.addHook('onRoute', (route) => {
     if (route.schema?.body) route.schema.body = strictBody(route.schema.body as Parameters<typeof strictBody>[0], { atLeastOne: route.method === 'PATCH' });
+    if (route.schema && !route.schema.hide && !(route.schema as { operationId?: string }).operationId) (route.schema as { operationId?: string }).operationId = operationIdFor([route.method].flat()[0], route.url);
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') routeTable.push({ method, url: route.url, hidden: Boolean(route.schema?.hide) });
     }
@@ -110,6 +112,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
       },
       security: [{ session: [] }, { bearer: [] }],
     },
+    transformObject: (document) => refineOpenApi((document as { openapiObject: Record<string, unknown> }).openapiObject, deps.config.publicUrl),
   });
   // The API explorer's page has inline styles of its own; it reads no patient data.
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
