@@ -34,7 +34,7 @@ export interface Config {
   attachmentsDir: string;
   /** P1: how often the public message form may be used. */
   guestLimits: { perIp: Limit; perEmail: Limit; perThread: Limit };
-  /** Staff sign-in attempts one address may make (LOGIN_LIMIT_PER_IP, "max/seconds"). */
+  /** Failed staff sign-ins one address may make from untrusted browsers (LOGIN_LIMIT_PER_IP, "max/seconds"). */
   loginLimitPerIp: Limit;
   /** B3: the first wait before an outgoing webhook is tried again (it doubles each time). */
   webhookRetryBaseMs: number;

@@ -8,6 +8,7 @@ import { startWorker, type DeliveryWorker } from './delivery/worker.js';
 import { startEventHub } from './realtime/hub.js';
 import { startSmtpListener, type SmtpListener } from './channels/email/listener.js';
 import { installKeyRing } from './encryption/columns.js';
+import { storedPlaintext } from './encryption/rotate.js';
 import { loadKeyRing } from './encryption/key-file.js';
 import { createMetrics } from './ops/metrics.js';
 import { createLogger, type Logger } from './ops/log.js';
@@ -26,7 +27,7 @@ export async function startRuntime(
 ): Promise<Runtime> {
   const log = opts.log ?? (() => {});
   const keys = await loadKeyRing(config, log);
-  installKeyRing(keys);
+  installKeyRing(keys, await storedPlaintext(database.db));
   const events = await startEventHub(database.url, log);
   const channels = buildChannels(config, database.db);
   const replica = config.readDatabaseUrl ? openDatabase(config.readDatabaseUrl) : null;

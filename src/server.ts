@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { attachmentRoutes } from './attachments/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { auditActor, recordAudit } from './audit/service.js';
 import { emergencyRoutes } from './emergency/routes.js';
 import { registerAuth } from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
@@ -118,7 +119,16 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   const pageFallback = await webRoutes(app);
-  registerErrorHandling(app, pageFallback);
+  registerErrorHandling(app, pageFallback, async (request, error) => {
+    if (!request.actor) return;
+    await recordAudit(deps.db, {
+      ...auditActor(request.actor),
+      action: 'encryption.integrity_failure',
+      outcome: 'denied',
+      subject: { type: 'route', id: null },
+      details: { route: request.routeOptions.url ?? null, problem: error.message },
+    });
+  });
   registerAuth(app, deps);
 
   opsRoutes(app, deps);

@@ -2,6 +2,7 @@
  * Provider webhooks, each in its provider's wire format and checked with its provider's signature.
  * They answer fast and never reveal why a request was refused beyond "signature".
  */
+import { safeEqual } from '../auth/tokens.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { App } from '../http/types.js';
@@ -72,7 +73,8 @@ export function webhookRoutes(app: App, deps: Deps): void {
   const whatsappVerifyToken = deps.config.whatsapp.verifyToken;
   app.get('/webhooks/whatsapp', { schema: { ...hidden, summary: "Meta's webhook verification handshake" } }, async (request, reply) => {
     const q = request.query as Record<string, string | undefined>;
-    if (q['hub.mode'] === 'subscribe' && whatsappVerifyToken && q['hub.verify_token'] === whatsappVerifyToken && q['hub.challenge']) {
+    const given = q['hub.verify_token'];
+    if (q['hub.mode'] === 'subscribe' && whatsappVerifyToken && typeof given === 'string' && safeEqual(given, whatsappVerifyToken) && q['hub.challenge']) {
       return reply.type('text/plain').send(q['hub.challenge']);
     }
     throw new AppError('bad_verify_token', 'the verify token does not match');
@@ -86,7 +88,7 @@ export function webhookRoutes(app: App, deps: Deps): void {
       }
       scope.post('/webhooks/email', { schema: { ...hidden, summary: 'An inbound email as raw MIME' } }, async (request, reply) => {
         const given = request.headers['x-webhook-token'];
-        if (given !== token) throw badSignature();
+        if (typeof given !== 'string' || !safeEqual(given, token)) throw badSignature();
         if (!Buffer.isBuffer(request.body)) throw new AppError('unsupported_media_type', 'send the raw message as message/rfc822');
         const result = await receiveEmail(deps, request.body);
         if (result.kind === 'unroutable') throw new AppError('unroutable', result.reason);

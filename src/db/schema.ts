@@ -17,3 +17,4 @@ export * from '../bookings/schema.js';
 export * from '../hooks/schema.js';
 export * from '../artifacts/schema.js';
 export * from '../emergency/schema.js';
+export * from '../encryption/schema.js';

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
+import type { InboundPayload } from '../channels/schema.js';
 import type { DbOrTx } from '../db/client.js';
+import { sealForColumn } from '../encryption/columns.js';
 import { requestIdEntry } from '../ops/context.js';
 
 export const deliverTask = 'deliver_message';
@@ -39,14 +41,14 @@ export async function acceptInbound(
     /** Our address it was sent to: the SMS number, or the WhatsApp phone number id. */
     account: { address: string } | { externalId: string };
     providerMessageId: string;
-    payload: { from: string; to: string; body: string; name?: string; at?: string };
+    payload: InboundPayload;
   },
 ): Promise<boolean> {
   const owner = 'address' in event.account ? sql`a.address = ${event.account.address}` : sql`a.external_id = ${event.account.externalId}`;
   const { rows } = await db.execute<{ id: string }>(sql`
     with accepted as (
       insert into inbound_events (org_id, channel, provider_message_id, payload)
-      select a.org_id, ${event.channel}, ${event.providerMessageId}, ${JSON.stringify(event.payload)}::jsonb
+      select a.org_id, ${event.channel}, ${event.providerMessageId}, ${sealForColumn('inbound_events', 'payload', JSON.stringify(event.payload))}
       from channel_accounts a
       where a.channel = ${event.channel} and a.released_at is null and ${owner}
       on conflict (channel, provider_message_id) do nothing

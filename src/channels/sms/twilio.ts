@@ -19,16 +19,33 @@ export interface TwilioOptions {
 
 export const twilioWebhookPaths = { sms: '/webhooks/twilio/sms', status: '/webhooks/twilio/status' } as const;
 
-/** X-Twilio-Signature: base64 HMAC-SHA1, keyed by the auth token, of the URL followed by every form field (name then value) in name order. */
-export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
+/**
+ * X-Twilio-Signature: base64 HMAC-SHA1, keyed by the auth token, of the URL followed by every form
+ * field (name then value) in name order; a field sent more than once adds each distinct value, sorted.
+ */
+export function twilioSignature(authToken: string, url: string, params: Record<string, string | string[]>): string {
+  const field = (key: string, value: string | string[]): string => (Array.isArray(value) ? [...new Set(value)].sort().map((v) => key + v).join('') : key + value);
   const data = Object.keys(params)
     .sort()
-    .reduce((acc, key) => acc + key + params[key], url);
+    .reduce((acc, key) => acc + field(key, params[key]), url);
   return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
 }
 
-export function verifyTwilioSignature(authToken: string, url: string, params: Record<string, string>, header: string | undefined): boolean {
-  return typeof header === 'string' && safeEqual(header, twilioSignature(authToken, url, params));
+/**
+ * The forms of one webhook address Twilio may have signed, as its own libraries check them: without
+ * the port, and with it (the scheme's default port added when the address names none).
+ */
+export function twilioUrlVariants(url: string): string[] {
+  const parsed = new URL(url);
+  const withoutPort = new URL(parsed);
+  withoutPort.port = '';
+  const withPort = parsed.port ? parsed.toString() : `${parsed.protocol}//${parsed.host}:${parsed.protocol === 'https:' ? 443 : 80}${parsed.pathname}${parsed.search}`;
+  return [...new Set([withoutPort.toString(), withPort])];
+}
+
+export function verifyTwilioSignature(authToken: string, url: string, params: Record<string, string | string[]>, header: string | undefined): boolean {
+  if (typeof header !== 'string') return false;
+  return twilioUrlVariants(url).some((variant) => safeEqual(header, twilioSignature(authToken, variant, params)));
 }
 
 /** Twilio error codes that mean "do not try this again" even though HTTP said 4xx/5xx. */
@@ -82,6 +99,15 @@ export function twilioSms(opts: TwilioOptions): ChannelAdapter {
 
 const formOf = (request: WebhookRequest): Record<string, string> => Object.fromEntries(new URLSearchParams(request.rawBody.toString('utf8')));
 
+/** Every field as signed: a repeated one with all its values. */
+function signedFormOf(request: WebhookRequest): Record<string, string | string[]> {
+  const form = new URLSearchParams(request.rawBody.toString('utf8'));
+  return Object.fromEntries([...new Set(form.keys())].map((key) => {
+    const values = form.getAll(key);
+    return [key, values.length > 1 ? values : values[0]];
+  }));
+}
+
 /** Replies (TwiML, no answer text) and status callbacks, both form-encoded and signed with X-Twilio-Signature. */
 function twilioWebhooks(authToken: string): ProviderWebhooks {
   const emptyTwiml = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
@@ -92,7 +118,7 @@ function twilioWebhooks(authToken: string): ProviderWebhooks {
     ],
     verify: (request) => {
       const header = request.headers['x-twilio-signature'];
-      return verifyTwilioSignature(authToken, request.url, formOf(request), typeof header === 'string' ? header : undefined);
+      return verifyTwilioSignature(authToken, request.url, signedFormOf(request), typeof header === 'string' ? header : undefined);
     },
     parse: (route, request) => {
       const form = formOf(request);
