@@ -10,6 +10,8 @@ import { startSmtpListener, type SmtpListener } from './channels/email/listener.
 import { installKeyRing } from './encryption/columns.js';
 import { storedPlaintext } from './encryption/rotate.js';
 import { loadKeyRing } from './encryption/key-file.js';
+import { createMetrics } from './ops/metrics.js';
+import { createLogger, type Logger } from './ops/log.js';
 
 export interface Runtime {
   deps: Deps;
@@ -21,7 +23,7 @@ export interface Runtime {
 export async function startRuntime(
   config: Config,
   database: Database,
-  opts: { clock: Clock; worker: boolean; smtp?: boolean; log?: (message: string) => void },
+  opts: { clock: Clock; worker: boolean; smtp?: boolean; log?: (message: string) => void; logger?: Logger },
 ): Promise<Runtime> {
   const log = opts.log ?? (() => {});
   const keys = await loadKeyRing(config, log);
@@ -29,8 +31,8 @@ export async function startRuntime(
   const events = await startEventHub(database.url, log);
   const channels = buildChannels(config, database.db);
   const replica = config.readDatabaseUrl ? openDatabase(config.readDatabaseUrl) : null;
-  const deps: Deps = { db: database.db, readDb: replica?.db ?? database.db, clock: opts.clock, config, events, channels, storage: diskStorage(config.attachmentsDir, keys), keys };
-  const worker = opts.worker ? await startWorker(deps, database.pool, log) : null;
+  const deps: Deps = { db: database.db, readDb: replica?.db ?? database.db, clock: opts.clock, config, events, channels, storage: diskStorage(config.attachmentsDir, keys), keys, metrics: createMetrics(database) };
+  const worker = opts.worker ? await startWorker(deps, database.pool, log, opts.logger ?? createLogger(config.logLevel, 'worker')) : null;
   const smtpPort = config.email.inboundSmtpPort;
   const smtp = opts.smtp !== false && smtpPort !== null ? await startSmtpListener(deps, smtpPort, log) : null;
   if (smtp) log(`inbound SMTP listening on port ${smtp.port}`);

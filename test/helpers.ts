@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 import type { Clock, Deps } from '../src/deps.js';
 import type { App } from '../src/http/types.js';
+import { createLogger, type Logger } from '../src/ops/log.js';
 import { startRuntime, type Runtime } from '../src/runtime.js';
 import { buildApp } from '../src/server.js';
 import { withDatabase } from './setup/template.js';
@@ -61,14 +62,15 @@ export async function cloneTemplate(): Promise<string> {
 export const testEncryptionKey = Buffer.alloc(32, 7).toString('base64');
 
 /** One app per test file, on its own database; closed after the file's tests. */
-export async function setupApp(env: Record<string, string> = {}, opts: { worker?: boolean; databaseUrl?: string } = {}): Promise<TestContext> {
+export async function setupApp(env: Record<string, string> = {}, opts: { worker?: boolean; databaseUrl?: string; logger?: Logger } = {}): Promise<TestContext> {
   const url = opts.databaseUrl ?? (await cloneTemplate());
   const database = openDatabase(url, { max: 5 });
   const clock = new TestClock();
   // Every test signs in from 127.0.0.1 within one window of the test clock: the per-address sign-in
   // limit is the security test's to set.
   const config = loadConfig({ DATABASE_URL: url, DATA_DIR: await tempDir(), WORKER_STALE_SECONDS: '2', LOGIN_LIMIT_PER_IP: '10000/900', ENCRYPTION_KEY: testEncryptionKey, ...env });
-  const runtime = await startRuntime(config, database, { clock, worker: opts.worker ?? false });
+  // The worker's log lines are a test's to read (opts.logger); by default they stay out of the test output.
+  const runtime = await startRuntime(config, database, { clock, worker: opts.worker ?? false, logger: opts.logger ?? createLogger('silent', 'worker') });
   const app = await buildApp(runtime.deps);
   afterAll(async () => {
     await app.close();

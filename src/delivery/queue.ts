@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { InboundPayload } from '../channels/schema.js';
 import type { DbOrTx } from '../db/client.js';
 import { sealForColumn } from '../encryption/columns.js';
+import { requestIdEntry } from '../ops/context.js';
 
 export const deliverTask = 'deliver_message';
 /** Tries per message before it is marked failed; graphile-worker waits exp(n) seconds between them. */
@@ -21,7 +22,7 @@ const lane = (prefix: string, key: string) => sql`${prefix} || (abs(hashtext(${k
  */
 export async function enqueueDelivery(tx: DbOrTx, messageId: string): Promise<void> {
   await tx.execute(sql`select graphile_worker.add_job(
-    ${deliverTask}, json_build_object('messageId', ${messageId}::text),
+    ${deliverTask}, json_build_object('messageId', ${messageId}::text, ${requestIdEntry()}),
     job_key := ${`deliver:${messageId}`}, max_attempts := ${maxDeliveryTries})`);
 }
 
@@ -52,7 +53,7 @@ export async function acceptInbound(
       where a.channel = ${event.channel} and a.released_at is null and ${owner}
       on conflict (channel, provider_message_id) do nothing
       returning id)
-    select id, graphile_worker.add_job(${inboundTask}, json_build_object('eventId', id),
+    select id, graphile_worker.add_job(${inboundTask}, json_build_object('eventId', id, ${requestIdEntry()}),
       queue_name := ${lane('inbound:', event.payload.from)}, max_attempts := ${maxDeliveryTries}) from accepted`);
   return rows.length > 0;
 }

@@ -38,7 +38,7 @@ export const encryptedTables: EncryptedTable[] = [
   { table: bookings, id: bookings.id, columns: [bookings.notes] },
   { table: attachments, id: attachments.id, columns: [attachments.filename] },
   { table: users, id: users.id, columns: [users.totpSecret] },
-  { table: webhookEndpoints, id: webhookEndpoints.id, columns: [webhookEndpoints.secret] },
+  { table: webhookEndpoints, id: webhookEndpoints.id, columns: [webhookEndpoints.secret, webhookEndpoints.previousSecret] },
   { table: inboundEvents, id: inboundEvents.id, columns: [inboundEvents.payload] },
   { table: patientArtifacts, id: patientArtifacts.id, columns: [patientArtifacts.title, patientArtifacts.details] },
 ];

@@ -11,7 +11,7 @@ import type { Deps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { clinics, users } from '../orgs/schema.js';
 import { campaigns } from '../campaigns/schema.js';
-import { messageResource, threadResource, type Communication } from './rules.js';
+import { messageResource, organizationResource, patientResource, practitionerResource, threadResource, type Communication } from './rules.js';
 import { signedFileUrl } from '../attachments/service.js';
 
 type ConversationRow = typeof conversations.$inferSelect;
@@ -115,8 +115,7 @@ export async function completeRecord(deps: Deps, actor: Actor, contact: ContactR
 
 /** The Patient and its Communications as entries of a collection Bundle. */
 export function fhirEntries(deps: Deps, contact: ContactRow, resources: Communication[]) {
-  const patient = { resourceType: 'Patient' as const, id: contact.id, name: [{ text: contact.name }], telecom: [...(contact.phone ? [{ system: 'phone', value: contact.phone }] : []), ...(contact.email ? [{ system: 'email', value: contact.email }] : [])] };
-  return [patient, ...resources].map((resource) => ({ fullUrl: `${deps.config.publicUrl}/fhir/R4/${resource.resourceType}/${resource.id}`, resource }));
+  return [patientResource(contact), ...resources].map((resource) => ({ fullUrl: `${deps.config.publicUrl}/fhir/R4/${resource.resourceType}/${resource.id}`, resource }));
 }
 
 /** The record as plain JSON: the patient, and each conversation with its messages. */
@@ -149,4 +148,25 @@ export function recordJson(contact: ContactRow, threads: ConversationRow[], reso
       })),
     })),
   };
+}
+
+/** The resources a Communication refers to, readable by the same callers and walled off by organization. */
+export async function patientById(deps: Deps, actor: Actor, id: string) {
+  const contact = await contactInOrg(deps.db, actor.orgId, id);
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'fhir.read', subject: { type: 'contact', id }, details: { resourceType: 'Patient' } });
+  return patientResource(contact);
+}
+
+export async function practitionerById(deps: Deps, actor: Actor, id: string) {
+  const [user] = await deps.db.select().from(users).where(and(eq(users.id, id), eq(users.orgId, actor.orgId)));
+  if (!user) throw notFound('Practitioner');
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'fhir.read', subject: { type: 'user', id }, details: { resourceType: 'Practitioner' } });
+  return practitionerResource({ id: user.id, name: user.name, active: user.deactivatedAt === null });
+}
+
+export async function organizationById(deps: Deps, actor: Actor, id: string) {
+  const [clinic] = await deps.db.select().from(clinics).where(and(eq(clinics.id, id), eq(clinics.orgId, actor.orgId)));
+  if (!clinic) throw notFound('Organization');
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'fhir.read', subject: { type: 'clinic', id }, details: { resourceType: 'Organization' } });
+  return organizationResource(clinic);
 }

@@ -155,7 +155,9 @@ export function realtimeRoutes(app: App, deps: Deps): void {
       });
       const unguard = guard.add(stream);
       const heartbeat = setInterval(() => write(': ping\n\n'), heartbeatMs);
+      deps.metrics.openStreams.inc();
       const stop = () => {
+        deps.metrics.openStreams.dec();
         clearInterval(heartbeat);
         clearTimeout(unreadTimer);
         unsubscribe();
