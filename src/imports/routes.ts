@@ -1,14 +1,18 @@
 import type { FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { Nullable, responses } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import { importFields, importKinds, type ColumnMapping, type ImportKind } from './rules.js';
-import { importContacts } from './service.js';
+import { bundleProblem, fhirMapping, patientRow } from './fhir.js';
+import { importContacts, importRows, type SourceRow } from './service.js';
 
 /** An 80,000-patient export is about 10 MB; this leaves room for wide files without inviting abuse. */
 const maxImportBytes = 100 * 1024 * 1024;
+/** A Bundle is parsed whole: about 40,000 typical Patient resources. */
+const maxBundleBytes = 50 * 1024 * 1024;
 
 const Mapping = Type.Object(Object.fromEntries(importFields.map((f) => [f, Type.Optional(Type.String())])), { additionalProperties: false });
 
@@ -75,7 +79,59 @@ function readDryRun(value: string | undefined): boolean {
   throw new AppError('invalid_input', 'dryRun: must be true or false');
 }
 
+const Bundle = Type.Object(
+  {
+    resourceType: Type.String({ description: '"Bundle"' }),
+    entry: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true, description: '{ resource: Patient }' }))),
+  },
+  { additionalProperties: true, description: 'a FHIR R4 Bundle (any type) whose entries are Patient resources' },
+);
+
+/** The Bundle's Patients as import rows: a header of the columns they are read into, then one row per entry. */
+function* bundleRows(entries: unknown[]): Generator<SourceRow> {
+  yield { line: 0, record: Object.keys(fhirMapping) };
+  for (const [i, entry] of entries.entries()) yield { line: i + 1, ...patientRow(entry) };
+}
+
+async function* fromSync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  yield* items;
+}
+
 export function importRoutes(app: App, deps: Deps): void {
+  app.register(async (plain) => {
+    const scope = plain.withTypeProvider<TypeBoxTypeProvider>();
+    scope.addContentTypeParser('application/fhir+json', { parseAs: 'string', bodyLimit: maxBundleBytes }, (_req, body, done) => {
+      try {
+        done(null, JSON.parse(String(body)));
+      } catch {
+        done(new AppError('invalid_input', 'the body is not JSON'), undefined);
+      }
+    });
+    scope.post(
+      '/api/v1/contacts/import/fhir',
+      {
+        bodyLimit: maxBundleBytes,
+        config: { access: { role: 'admin' } },
+        schema: {
+          tags: ['contacts'],
+          summary:
+            "Import patients from a FHIR R4 Bundle of Patient resources (application/fhir+json or application/json), as the CSV import does: the name, a mobile phone, an email, the birth date and the medical record number (or first identifier) of each; ?dryRun=true checks without writing. A refused entry is reported by its position in the Bundle (line)",
+          querystring: Type.Object({ dryRun: Type.Boolean({ default: false }) }),
+          body: Bundle,
+          response: responses({ 200: Report }, 413),
+        },
+      },
+      async (request, reply) => {
+        const problem = bundleProblem(request.body);
+        if (problem) throw new AppError('invalid_input', problem);
+        const entries = (request.body as { entry?: unknown[] }).entry ?? [];
+        const report = await importRows(deps, actorOf(request), { kind: 'contacts', mapping: fhirMapping, dryRun: request.query.dryRun, source: 'fhir' }, fromSync(bundleRows(entries)));
+        return reply.header('cache-control', 'no-store').send(report!);
+      },
+    );
+  });
+
+
   app.post(
     '/api/v1/contacts/import',
     {

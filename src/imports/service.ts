@@ -34,12 +34,20 @@ const sampleRows = 5;
 /** The dry run lists this many refused rows (and counts them all). */
 const listedRefusals = 1000;
 
-export interface ImportInput {
-  file: Readable;
+export interface ImportOptions {
   kind: ImportKind;
   mapping?: ColumnMapping;
   dryRun: boolean;
+  /** Where the rows came from, for the audit entry. */
+  source?: 'csv' | 'fhir';
 }
+
+export interface ImportInput extends ImportOptions {
+  file: Readable;
+}
+
+/** One record of the source (the first is the header), or an entry the source itself refuses, with its line (a Bundle's entry number). */
+export type SourceRow = { line: number; record: string[] } | { line: number; refused: string[] };
 
 export interface ImportTotals {
   rows: number;
@@ -58,7 +66,7 @@ interface Pending {
 interface Run {
   deps: Deps;
   actor: Actor;
-  input: ImportInput;
+  input: ImportOptions;
   importId: string | null;
   totals: ImportTotals;
   refused: RefusedRow[];
@@ -216,64 +224,26 @@ function csvError(e: unknown): AppError {
   return new AppError('invalid_input', `the file is not a readable CSV${err.lines ? ` (line ${err.lines})` : ''}: ${err.message ?? 'unknown error'}`);
 }
 
+/** A CSV's records with the line each begins on (csv-parse's own count takes a CRLF inside quotes for two lines). */
+async function* csvRows(parser: AsyncIterable<string[]>): AsyncGenerator<SourceRow> {
+  let nextLine = 1;
+  for await (const record of parser) {
+    const line = nextLine;
+    nextLine += 1 + record.reduce((n, field) => n + (field.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
+    // Empty lines are records of one blank field here.
+    if (record.length === 1 && record[0] === '') continue;
+    yield { line, record };
+  }
+}
+
 /** Reads the header, then every row; rows go to the database a batch at a time as the upload streams in. */
 export async function importContacts(deps: Deps, actor: Actor, input: ImportInput) {
-  // Empty lines are records of one blank field here, skipped below, so that lines can be counted.
   const parser = input.file.pipe(parse({ bom: true, relax_column_count: true, trim: true, max_record_size: 65_536 }));
   input.file.on('error', (e) => parser.destroy(e));
-  const run: Run = { deps, actor, input, importId: null, refused: [], totals: { rows: 0, created: 0, updated: 0, unchanged: 0, refused: 0, optedOut: 0 } };
-  let headers: string[] | null = null;
-  let mapping: ColumnMapping = {};
-  let problem: string | null = null;
-  const sample: string[][] = [];
-  const seen = new Map<string, number>();
-  const today = deps.clock.now().toISOString().slice(0, 10);
-  let batch: Pending[] = [];
   try {
-    let nextLine = 1;
-    for await (const record of parser as AsyncIterable<string[]>) {
-      // csv-parse's own line count takes a CRLF inside quotes for two lines; the record's first line is what a person looks for.
-      const line = nextLine;
-      nextLine += 1 + record.reduce((n, field) => n + (field.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
-      if (record.length === 1 && record[0] === '') continue;
-      if (!headers) {
-        headers = record;
-        mapping = input.mapping ?? suggestMapping(headers);
-        problem = mappingProblem(mapping, headers, input.kind);
-        if (problem && !input.dryRun) throw new AppError('invalid_input', `mapping: ${problem}`, { columns: headers, suggestedMapping: suggestMapping(headers) });
-        if (!input.dryRun) run.importId = await startImport(deps, actor, input);
-        continue;
-      }
-      if (sample.length < sampleRows) sample.push(record);
-      if (problem) {
-        if (sample.length === sampleRows) break;
-        continue;
-      }
-      run.totals.rows += 1;
-      if (record.length > headers.length) {
-        refuse(run, line, [`has ${record.length} values but the header names ${headers.length} columns`]);
-        continue;
-      }
-      const index = Object.fromEntries(importFields.map((f) => [f, mapping[f] ? headers!.indexOf(mapping[f]!) : -1]));
-      const result = readRow((f) => (index[f] >= 0 ? (record[index[f]] ?? '') : ''), { kind: input.kind, country: deps.config.defaultCountry, today });
-      if (!result.ok) {
-        refuse(run, line, result.reasons);
-        continue;
-      }
-      const keys = draftKeys(result.draft);
-      const earlier = keys.map((k) => seen.get(k)).find((l) => l !== undefined);
-      if (earlier !== undefined) {
-        refuse(run, line, [`the same person as line ${earlier} (same ${keys.find((k) => seen.get(k) === earlier)!.split(':')[0].replace('id', 'external id')})`]);
-        continue;
-      }
-      for (const k of keys) seen.set(k, line);
-      batch.push({ line, draft: result.draft });
-      if (batch.length >= batchSize) {
-        await applyBatch(run, batch);
-        batch = [];
-      }
-    }
-    if (batch.length) await applyBatch(run, batch);
+    const report = await importRows(deps, actor, { ...input, source: 'csv' }, csvRows(parser as AsyncIterable<string[]>));
+    if (!report) throw new AppError('invalid_input', 'the file is empty: it needs a header row and a row per patient');
+    return report;
   } catch (e) {
     parser.destroy();
     if (e instanceof AppError) throw e;
@@ -283,7 +253,68 @@ export async function importContacts(deps: Deps, actor: Actor, input: ImportInpu
   } finally {
     input.file.resume();
   }
-  if (!headers) throw new AppError('invalid_input', 'the file is empty: it needs a header row and a row per patient');
+}
+
+/**
+ * The import itself, whatever the source: the first record names the columns, every other one is a
+ * patient (or an opt-out). Answers null when the source had no header.
+ */
+export async function importRows(deps: Deps, actor: Actor, input: ImportOptions, rows: AsyncIterable<SourceRow>) {
+  const run: Run = { deps, actor, input, importId: null, refused: [], totals: { rows: 0, created: 0, updated: 0, unchanged: 0, refused: 0, optedOut: 0 } };
+  let headers: string[] | null = null;
+  let mapping: ColumnMapping = {};
+  let problem: string | null = null;
+  const sample: string[][] = [];
+  const seen = new Map<string, number>();
+  const today = deps.clock.now().toISOString().slice(0, 10);
+  let batch: Pending[] = [];
+  for await (const row of rows) {
+    const { line } = row;
+    if ('refused' in row) {
+      run.totals.rows += 1;
+      refuse(run, line, row.refused);
+      continue;
+    }
+    const { record } = row;
+    if (!headers) {
+      headers = record;
+      mapping = input.mapping ?? suggestMapping(headers);
+      problem = mappingProblem(mapping, headers, input.kind);
+      if (problem && !input.dryRun) throw new AppError('invalid_input', `mapping: ${problem}`, { columns: headers, suggestedMapping: suggestMapping(headers) });
+      if (!input.dryRun) run.importId = await startImport(deps, actor, input);
+      continue;
+    }
+    if (sample.length < sampleRows) sample.push(record);
+    if (problem) {
+      if (sample.length === sampleRows) break;
+      continue;
+    }
+    run.totals.rows += 1;
+    if (record.length > headers.length) {
+      refuse(run, line, [`has ${record.length} values but the header names ${headers.length} columns`]);
+      continue;
+    }
+    const index = Object.fromEntries(importFields.map((f) => [f, mapping[f] ? headers!.indexOf(mapping[f]!) : -1]));
+    const result = readRow((f) => (index[f] >= 0 ? (record[index[f]] ?? '') : ''), { kind: input.kind, country: deps.config.defaultCountry, today });
+    if (!result.ok) {
+      refuse(run, line, result.reasons);
+      continue;
+    }
+    const keys = draftKeys(result.draft);
+    const earlier = keys.map((k) => seen.get(k)).find((l) => l !== undefined);
+    if (earlier !== undefined) {
+      refuse(run, line, [`the same person as line ${earlier} (same ${keys.find((k) => seen.get(k) === earlier)!.split(':')[0].replace('id', 'external id')})`]);
+      continue;
+    }
+    for (const k of keys) seen.set(k, line);
+    batch.push({ line, draft: result.draft });
+    if (batch.length >= batchSize) {
+      await applyBatch(run, batch);
+      batch = [];
+    }
+  }
+  if (batch.length) await applyBatch(run, batch);
+  if (!headers) return null;
   await finishImport(run, headers.length);
   return {
     dryRun: input.dryRun,
@@ -298,7 +329,7 @@ export async function importContacts(deps: Deps, actor: Actor, input: ImportInpu
   };
 }
 
-async function startImport(deps: Deps, actor: Actor, input: ImportInput): Promise<string> {
+async function startImport(deps: Deps, actor: Actor, input: ImportOptions): Promise<string> {
   const [row] = await deps.db
     .insert(contactImports)
     .values({ orgId: actor.orgId, userId: actor.userId, kind: input.kind, startedAt: deps.clock.now() })
@@ -308,7 +339,7 @@ async function startImport(deps: Deps, actor: Actor, input: ImportInput): Promis
 
 async function finishImport(run: Run, columns: number) {
   const { deps, actor, totals } = run;
-  const details = { kind: run.input.kind, dryRun: run.input.dryRun, columns, ...totals };
+  const details = { kind: run.input.kind, dryRun: run.input.dryRun, source: run.input.source ?? 'csv', columns, ...totals };
   if (!run.importId) {
     await recordAudit(deps.db, { ...auditActor(actor), action: 'contact.import_dry_run', subject: { type: 'contact_import' }, details });
     return;

@@ -116,6 +116,7 @@ const table: Record<string, Rule> = {
   'GET /api/v1/opt-outs': 'hubOrContacts',
   // Issue 22: bringing the patient list and opt-outs from another system is an admin's setting.
   'POST /api/v1/contacts/import': 'admin',
+  'POST /api/v1/contacts/import/fhir': 'admin',
   'GET /api/v1/exports/contacts': 'admin',
   'GET /api/v1/exports/conversations': 'admin',
   'POST /api/v1/contacts/:id/portal-invitation': 'hubOrContacts',
