@@ -36,8 +36,8 @@ export const pgArray = (values: string[]) => sql.param(`{${values.map((v) => `"$
  * sealed once and its ciphertext reused on many rows (one IV for all of them), which the product
  * never does; for a benchmark's synthetic text it keeps a 3M-message seed to minutes.
  */
-export function storedPhrases(keys: KeyRing, phrases: string[]): { bodies: string[]; vectors: string[] } {
-  return { bodies: phrases.map((p) => sealText(keys, p, columnAad('messages', 'body'))), vectors: phrases.map((p) => searchVector(keys, p)) };
+export function storedPhrases(keys: KeyRing, orgId: string, phrases: string[]): { bodies: string[]; vectors: string[] } {
+  return { bodies: phrases.map((p) => sealText(keys, p, columnAad('messages', 'body'))), vectors: phrases.map((p) => searchVector(keys, orgId, p)) };
 }
 
 /** Writes the data set into an empty, migrated database; answers the messages and conversations written. */
@@ -57,7 +57,6 @@ export async function seedDataSet(db: Db, keys: KeyRing, size: DataSetSize, opts
       () => `Please send the invoice for my last visit, ${faker.person.firstName()} asked for it.`,
     ])(),
   );
-  const stored = storedPhrases(keys, phrases);
   const passwordHash = await hashPassword(benchPassword);
 
   // Organizations, clinics, a small team and an inbox each.
@@ -123,29 +122,34 @@ export async function seedDataSet(db: Db, keys: KeyRing, size: DataSetSize, opts
   // Messages: exponential thread lengths averaging messages/conversations.
   t = Date.now();
   const average = size.messages / Math.max(1, conversationCount);
-  const { rows: ids } = await db.execute<{ id: string }>(sql`select id from conversations where last_message_id is null order by id`);
   let written = 0;
   const chunk = Math.max(1, Math.floor(batch / Math.max(1, average)));
-  for (let i = 0; i < ids.length && written < size.messages; i += chunk) {
-    const slice = ids.slice(i, i + chunk).map((r) => r.id);
-    const { rows } = await db.execute<{ n: number }>(sql`
-      with lengths as (
-        select c.*, greatest(1, round(-ln(1 - random() * 0.999) * ${average}))::int as len
-        from conversations c where c.id = any(${pgArray(slice)}::uuid[])),
-      inserted as (
-        insert into messages (org_id, conversation_id, direction, channel, body, search, status, sender_user_id, created_at, status_at)
-        select l.org_id, l.id, d.direction::direction, l.channel,
-               (${pgArray(stored.bodies)}::text[])[p.i], (${pgArray(stored.vectors)}::text[])[p.i]::tsvector,
-               (case when d.direction = 'inbound' then 'read' else 'delivered' end)::message_status,
-               case when d.direction = 'outbound' then (select u.id from users u where u.org_id = l.org_id order by u.role limit 1) end,
-               l.last_activity_at - (l.len - n) * interval '37 minutes', l.last_activity_at
-        from lengths l cross join generate_series(1, l.len) n
-        cross join lateral (select case when n % 2 = 1 then 'inbound' else 'outbound' end as direction) d
-        cross join lateral (select 1 + floor(random() * ${phrases.length})::int + 0 * n as i) p /* per row: it names n */
-        returning 1)
-      select count(*)::int as n from inserted`);
-    written += rows[0].n;
-    if (written < size.messages) progress('messages', written, size.messages, t);
+  // Organization by organization: each one's phrases are indexed under its own search key.
+  for (const orgId of orgIds) {
+    const stored = storedPhrases(keys, orgId, phrases);
+    const { rows: ids } = await db.execute<{ id: string }>(sql`select id from conversations where org_id = ${orgId} and last_message_id is null order by id`);
+    const budget = written + Math.round((size.messages * ids.length) / Math.max(1, conversationCount));
+    for (let i = 0; i < ids.length && written < budget; i += chunk) {
+      const slice = ids.slice(i, i + chunk).map((r) => r.id);
+      const { rows } = await db.execute<{ n: number }>(sql`
+        with lengths as (
+          select c.*, greatest(1, round(-ln(1 - random() * 0.999) * ${average}))::int as len
+          from conversations c where c.id = any(${pgArray(slice)}::uuid[])),
+        inserted as (
+          insert into messages (org_id, conversation_id, direction, channel, body, search, status, sender_user_id, created_at, status_at)
+          select l.org_id, l.id, d.direction::direction, l.channel,
+                 (${pgArray(stored.bodies)}::text[])[p.i], (${pgArray(stored.vectors)}::text[])[p.i]::tsvector,
+                 (case when d.direction = 'inbound' then 'read' else 'delivered' end)::message_status,
+                 case when d.direction = 'outbound' then (select u.id from users u where u.org_id = l.org_id order by u.role limit 1) end,
+                 l.last_activity_at - (l.len - n) * interval '37 minutes', l.last_activity_at
+          from lengths l cross join generate_series(1, l.len) n
+          cross join lateral (select case when n % 2 = 1 then 'inbound' else 'outbound' end as direction) d
+          cross join lateral (select 1 + floor(random() * ${phrases.length})::int + 0 * n as i) p /* per row: it names n */
+          returning 1)
+        select count(*)::int as n from inserted`);
+      written += rows[0].n;
+      if (written < size.messages) progress('messages', written, size.messages, t);
+    }
   }
   progress('messages', size.messages, size.messages, t);
   await db.execute(sql`

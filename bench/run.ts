@@ -44,7 +44,7 @@ const volume = { conversations: Number(args.conversations), messages: Number(arg
 
 async function generate(deps: Deps, orgId: string): Promise<void> {
   const started = Date.now();
-  const stored = storedPhrases(deps.keys, ['Can I move my appointment to Thursday?', 'Your cleaning is confirmed for 9:30.', 'Is my crown covered by insurance?', 'Please send the invoice for my last visit.', 'The numbness should wear off in a few hours.']);
+  const stored = storedPhrases(deps.keys, orgId, ['Can I move my appointment to Thursday?', 'Your cleaning is confirmed for 9:30.', 'Is my crown covered by insurance?', 'Please send the invoice for my last visit.', 'The numbness should wear off in a few hours.']);
   const phrases = { bodies: pgArray(stored.bodies), vectors: pgArray(stored.vectors) };
   await deps.db.execute(sql`
     with clinics as (select array_agg(id order by created_at) ids from clinics where org_id = ${orgId}),
@@ -129,7 +129,7 @@ async function rawCeiling(databaseUrl: string, keys: KeyRing, orgId: string, con
   const insertSql = `insert into messages (org_id, conversation_id, direction, channel, body, search, status, created_at, status_at)
     values ($1, $2, 'inbound', 'sms', $3, $4, 'read', now(), now())`;
   // The stored form of the probe's text, sealed once: PostgreSQL's own cost, not the encryption's.
-  const probe = storedPhrases(keys, ['ceiling probe']);
+  const probe = storedPhrases(keys, orgId, ['ceiling probe']);
   const measure = async (name: string, run: (c: pg.PoolClient) => Promise<unknown>): Promise<Row> => {
     const times: number[] = [];
     const end = Date.now() + seconds * 1000;

@@ -34,7 +34,7 @@ export interface Config {
   attachmentsDir: string;
   /** P1: how often the public message form may be used. */
   guestLimits: { perIp: Limit; perEmail: Limit; perThread: Limit };
-  /** Staff sign-in attempts one address may make (LOGIN_LIMIT_PER_IP, "max/seconds"). */
+  /** Failed staff sign-ins one address may make from untrusted browsers (LOGIN_LIMIT_PER_IP, "max/seconds"). */
   loginLimitPerIp: Limit;
   /** B3: the first wait before an outgoing webhook is tried again (it doubles each time). */
   webhookRetryBaseMs: number;
@@ -45,6 +45,10 @@ export interface Config {
   encryption: { key: Buffer; previous: Buffer[] } | null;
   /** How long a signed attachment link in an export works (ATTACHMENT_LINK_HOURS). */
   attachmentLinkHours: number;
+  /** METRICS_TOKEN: when set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
+  /** READY_QUEUE_STUCK_SECONDS: /readyz fails when a due job has waited longer than this. */
+  queueStuckSeconds: number;
 }
 
 export type SmsConfig =
@@ -194,6 +198,8 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = [])
     webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 50, 3_600_000),
     encryption: encryption(env, databaseUrl(env) !== null),
     attachmentLinkHours: integer(env, 'ATTACHMENT_LINK_HOURS', 24, 1, 24 * 30),
+    metricsToken: env.METRICS_TOKEN || null,
+    queueStuckSeconds: integer(env, 'READY_QUEUE_STUCK_SECONDS', 300, 5, 86_400),
     loginLimitPerIp: limit(env, 'LOGIN_LIMIT_PER_IP', { max: 30, windowSeconds: 900 }),
     guestLimits: {
       perIp: limit(env, 'GUEST_LIMIT_PER_IP', { max: 10, windowSeconds: 3600 }),

@@ -4,6 +4,7 @@ import type { Storage } from './attachments/storage.js';
 import type { Channels } from './channels/registry.js';
 import type { EventHub } from './realtime/hub.js';
 import type { KeyRing } from './encryption/keys.js';
+import type { Metrics } from './ops/metrics.js';
 
 export interface Clock {
   now(): Date;
@@ -28,6 +29,8 @@ export interface Deps {
   storage: Storage;
   /** The data keys (ENCRYPTION_KEY): what encrypts PHI at rest, the search index and attachment links. */
   keys: KeyRing;
+  /** This process's Prometheus metrics (GET /metrics). */
+  metrics: Metrics;
 }
 
 /** What the delivery worker's tasks use. */

@@ -54,6 +54,7 @@ export const errorStatus = {
   attachment_corrupted: 500,
   provider_error: 502,
   database_unavailable: 503,
+  not_ready: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -8,8 +8,11 @@ import { startWorker, type DeliveryWorker } from './delivery/worker.js';
 import { startEventHub } from './realtime/hub.js';
 import { startSmtpListener, type SmtpListener } from './channels/email/listener.js';
 import { installKeyRing } from './encryption/columns.js';
+import { storedPlaintext } from './encryption/rotate.js';
 import { loadKeyRing } from './encryption/key-file.js';
 import type { KeyRing } from './encryption/keys.js';
+import { createMetrics } from './ops/metrics.js';
+import { createLogger, type Logger } from './ops/log.js';
 
 export interface Runtime {
   deps: Deps;
@@ -17,21 +20,21 @@ export interface Runtime {
   smtp: SmtpListener | null;
   close(): Promise<void>;
   /** Restarts this process's keys: the columns, the services and the attachment files all take `ring`. */
-  useKeys(ring: KeyRing): void;
+  useKeys(ring: KeyRing): Promise<void>;
 }
 
 export async function startRuntime(
   config: Config,
   database: Database,
-  opts: { clock: Clock; worker: boolean; smtp?: boolean; log?: (message: string) => void },
+  opts: { clock: Clock; worker: boolean; smtp?: boolean; log?: (message: string) => void; logger?: Logger },
 ): Promise<Runtime> {
   const log = opts.log ?? (() => {});
-  let keys = installKeyRing(await loadKeyRing(config, log));
+  let keys = installKeyRing(await loadKeyRing(config, log), await storedPlaintext(database.db));
   const events = await startEventHub(database.url, log);
   const channels = buildChannels(config, database.db);
   const replica = config.readDatabaseUrl ? openDatabase(config.readDatabaseUrl) : null;
-  const deps: Deps = { db: database.db, readDb: replica?.db ?? database.db, clock: opts.clock, config, events, channels, storage: diskStorage(config.attachmentsDir, keys.ring), keys: keys.ring };
-  const worker = opts.worker ? await startWorker(deps, database.pool, log) : null;
+  const deps: Deps = { db: database.db, readDb: replica?.db ?? database.db, clock: opts.clock, config, events, channels, storage: diskStorage(config.attachmentsDir, keys.ring), keys: keys.ring, metrics: createMetrics(database) };
+  const worker = opts.worker ? await startWorker(deps, database.pool, log, opts.logger ?? createLogger(config.logLevel, 'worker')) : null;
   const smtpPort = config.email.inboundSmtpPort;
   const smtp = opts.smtp !== false && smtpPort !== null ? await startSmtpListener(deps, smtpPort, log) : null;
   if (smtp) log(`inbound SMTP listening on port ${smtp.port}`);
@@ -47,8 +50,8 @@ export async function startRuntime(
       await replica?.close();
       keys.dispose();
     },
-    useKeys(ring) {
-      keys = installKeyRing(ring);
+    async useKeys(ring) {
+      keys = installKeyRing(ring, await storedPlaintext(database.db));
       Object.assign(deps, { keys: ring, storage: diskStorage(config.attachmentsDir, ring) });
     },
   };

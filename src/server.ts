@@ -5,10 +5,9 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { sql } from 'drizzle-orm';
-import { Type } from 'typebox';
 import { attachmentRoutes } from './attachments/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { auditActor, recordAudit } from './audit/service.js';
 import { emergencyRoutes } from './emergency/routes.js';
 import { registerAuth } from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
@@ -26,13 +25,17 @@ import { hookRoutes } from './hooks/routes.js';
 import { campaignRoutes } from './campaigns/routes.js';
 import { artifactRoutes } from './artifacts/routes.js';
 import { reportRoutes } from './reports/routes.js';
+import { importRoutes } from './imports/routes.js';
+import { exportRoutes } from './exports/routes.js';
 import { contactRoutes } from './contacts/routes.js';
 import { conversationRoutes } from './conversations/routes.js';
 import type { Deps } from './deps.js';
 import { registerErrorHandling } from './http/errors.js';
+import { operationIdFor, refineOpenApi } from './http/openapi.js';
 import { strictBody } from './http/schemas.js';
 import type { App } from './http/types.js';
 import { orgRoutes } from './orgs/routes.js';
+import { genRequestId, opsRoutes, registerRequestContext, registerRequestMetrics } from './ops/routes.js';
 import { realtimeRoutes } from './realtime/routes.js';
 import { webRoutes } from './web.js';
 
@@ -48,6 +51,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   const app = Fastify({
     logger: opts.logger === undefined ? false : opts.logger === false ? false : { level: deps.config.logLevel, serializers: logSerializers },
     trustProxy: deps.config.trustProxy,
+    genReqId: genRequestId,
     bodyLimit: 1024 * 1024,
     // Live event streams never go idle; on shutdown they are closed rather than waited for.
     forceCloseConnections: true,
@@ -59,12 +63,15 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   const routeTable: { method: string; url: string; hidden: boolean }[] = [];
   app.addHook('onRoute', (route) => {
     if (route.schema?.body) route.schema.body = strictBody(route.schema.body as Parameters<typeof strictBody>[0], { atLeastOne: route.method === 'PATCH' });
+    if (route.schema && !route.schema.hide && !(route.schema as { operationId?: string }).operationId) (route.schema as { operationId?: string }).operationId = operationIdFor([route.method].flat()[0], route.url);
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') routeTable.push({ method, url: route.url, hidden: Boolean(route.schema?.hide) });
     }
   });
   app.decorate('routeTable', routeTable);
 
+  registerRequestContext(app);
+  registerRequestMetrics(app, deps);
   await app.register(fastifyCookie);
   // Transmission and browser safeguards on every answer: HSTS, a CSP without inline scripts, no
   // framing, no referrer leaving the site (a thread's URL names a conversation), no MIME sniffing.
@@ -103,31 +110,37 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
           session: { type: 'apiKey', in: 'cookie', name: 'fd_session' },
           bearer: { type: 'http', scheme: 'bearer' },
           portalSession: { type: 'apiKey', in: 'cookie', name: 'fd_portal', description: 'a patient signed in to the portal' },
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when the operator set one' },
         },
       },
       security: [{ session: [] }, { bearer: [] }],
     },
+    transformObject: (document) => refineOpenApi((document as { openapiObject: Record<string, unknown> }).openapiObject, deps.config.publicUrl),
   });
   // The API explorer's page has inline styles of its own; it reads no patient data.
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   const pageFallback = await webRoutes(app);
-  registerErrorHandling(app, pageFallback);
+  registerErrorHandling(app, pageFallback, async (request, error) => {
+    if (!request.actor) return;
+    await recordAudit(deps.db, {
+      ...auditActor(request.actor),
+      action: 'encryption.integrity_failure',
+      outcome: 'denied',
+      subject: { type: 'route', id: null },
+      details: { route: request.routeOptions.url ?? null, problem: error.message },
+    });
+  });
   registerAuth(app, deps);
 
-  app.get(
-    '/health',
-    { config: { access: { public: true } }, schema: { tags: ['system'], summary: 'Answers once the database does', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
-    async () => {
-      await deps.db.execute(sql`select 1`);
-      return { status: 'ok' as const };
-    },
-  );
+  opsRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   authRoutes(app, deps);
   orgRoutes(app, deps);
   contactRoutes(app, deps);
+  importRoutes(app, deps);
+  exportRoutes(app, deps);
   conversationRoutes(app, deps);
   auditRoutes(app, deps);
   emergencyRoutes(app, deps);

@@ -42,7 +42,7 @@ export async function ensureWebBuild(log: (message: string) => void): Promise<vo
   log(`built the web app in ${Date.now() - started} ms`);
 }
 
-const apiPrefixes = ['/api/', '/webhooks/', '/fhir/', '/docs', '/openapi.json', '/health'];
+const apiPrefixes = ['/api/', '/webhooks/', '/fhir/', '/docs', '/openapi.json', '/health', '/livez', '/readyz', '/metrics'];
 
 /** Serves the built files, and index.html for the app's own addresses (client-side routes, bookmarked views). */
 export async function webRoutes(app: App): Promise<(request: FastifyRequest, reply: FastifyReply) => boolean> {

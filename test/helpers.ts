@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 import type { Clock, Deps } from '../src/deps.js';
 import type { App } from '../src/http/types.js';
+import { createLogger, type Logger } from '../src/ops/log.js';
 import { startRuntime, type Runtime } from '../src/runtime.js';
 import { buildApp } from '../src/server.js';
 import { withDatabase } from './setup/template.js';
@@ -61,14 +62,15 @@ export async function cloneTemplate(): Promise<string> {
 export const testEncryptionKey = Buffer.alloc(32, 7).toString('base64');
 
 /** One app per test file, on its own database; closed after the file's tests. */
-export async function setupApp(env: Record<string, string> = {}, opts: { worker?: boolean; databaseUrl?: string } = {}): Promise<TestContext> {
+export async function setupApp(env: Record<string, string> = {}, opts: { worker?: boolean; databaseUrl?: string; logger?: Logger } = {}): Promise<TestContext> {
   const url = opts.databaseUrl ?? (await cloneTemplate());
   const database = openDatabase(url, { max: 5 });
   const clock = new TestClock();
   // Every test signs in from 127.0.0.1 within one window of the test clock: the per-address sign-in
   // limit is the security test's to set.
   const config = loadConfig({ DATABASE_URL: url, DATA_DIR: await tempDir(), WORKER_STALE_SECONDS: '2', LOGIN_LIMIT_PER_IP: '10000/900', ENCRYPTION_KEY: testEncryptionKey, ...env });
-  const runtime = await startRuntime(config, database, { clock, worker: opts.worker ?? false });
+  // The worker's log lines are a test's to read (opts.logger); by default they stay out of the test output.
+  const runtime = await startRuntime(config, database, { clock, worker: opts.worker ?? false, logger: opts.logger ?? createLogger('silent', 'worker') });
   const app = await buildApp(runtime.deps);
   afterAll(async () => {
     await app.close();
@@ -231,6 +233,30 @@ export async function uploadFile(app: App, client: Client, filename: string, byt
     headers: { cookie: client.auth.cookie!, 'x-csrf-token': client.auth.csrf!, 'content-type': contentType },
     payload,
   });
+  return { status: res.statusCode, body: res.json(), headers: res.headers };
+}
+
+export interface ImportFields {
+  mapping?: object;
+  kind?: string;
+  dryRun?: boolean;
+}
+
+/** A multipart upload as the wizard and practice systems send it: the fields first, then the file. */
+export async function importContactsCsv(app: App, client: Client, csv: string | Buffer, fields: ImportFields = {}): Promise<Reply> {
+  const boundary = '----frontdeskimport' + Math.random().toString(16).slice(2);
+  const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  const head = [
+    fields.mapping ? field('mapping', JSON.stringify(fields.mapping)) : '',
+    fields.kind ? field('kind', fields.kind) : '',
+    fields.dryRun !== undefined ? field('dryRun', String(fields.dryRun)) : '',
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="patients.csv"\r\nContent-Type: text/csv\r\n\r\n`,
+  ].join('');
+  const payload = Buffer.concat([Buffer.from(head), Buffer.isBuffer(csv) ? csv : Buffer.from(csv), Buffer.from(`\r\n--${boundary}--\r\n`)]);
+  const headers: Record<string, string> = { 'content-type': `multipart/form-data; boundary=${boundary}` };
+  if (client.auth.cookie) headers.cookie = client.auth.cookie;
+  if (client.auth.csrf) headers['x-csrf-token'] = client.auth.csrf;
+  const res = await app.inject({ method: 'POST', url: '/api/v1/contacts/import', headers, payload });
   return { status: res.statusCode, body: res.json(), headers: res.headers };
 }
 

@@ -7,6 +7,7 @@ import { me, signup } from '../orgs/service.js';
 import { Me } from '../orgs/routes.js';
 import { sessionLifetimeMs, passwordMaxLength } from './rules.js';
 import { actorFromSession, createApiToken, listApiTokens, login, logout, logoutEverywhere, revokeApiToken, sessionCookie, unlockUser } from './service.js';
+import { deviceCookie, deviceCookieDays } from './devices.js';
 import { confirmTwoFactor, disableTwoFactor, enrolTwoFactor } from './two-factor.js';
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
@@ -70,7 +71,7 @@ export function authRoutes(app: App, deps: Deps): void {
         tags: ['auth'],
         summary: 'Sign in; sets an HttpOnly session cookie and answers with the CSRF token',
         description:
-          'With two-factor sign-in on, the first attempt without `code` answers 401 `two_factor_required`. Five wrong passwords or codes in a row lock the account for 15 minutes (429 `account_locked`, Retry-After); one address may try 30 times in 15 minutes.',
+          'With two-factor sign-in on, the first attempt without `code` answers 401 `two_factor_required`. Five wrong passwords or codes in a row lock the account for 15 minutes (429 `account_locked`, Retry-After). One address may fail 30 times in 15 minutes (`LOGIN_LIMIT_PER_IP`; correct sign-ins do not count); a browser where the account signed in before (an HttpOnly `fd_device` cookie) is not held to that count.',
         body: Type.Object({
           email: Email,
           password: Password,
@@ -80,8 +81,9 @@ export function authRoutes(app: App, deps: Deps): void {
       },
     },
     async (request, reply) => {
-      const { session, actor } = await login(deps, request.body, clientOrigin(request));
+      const { session, actor, deviceCookie: device } = await login(deps, request.body, clientOrigin(request), request.cookies[deviceCookie]);
       setSessionCookie(deps, reply, session.token);
+      reply.setCookie(deviceCookie, device, { httpOnly: true, sameSite: 'strict', secure: deps.config.secureCookies, path: '/api/v1/auth/login', maxAge: deviceCookieDays * 86_400 });
       return me(deps, actor);
     },
   );

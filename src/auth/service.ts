@@ -1,9 +1,10 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { effectivePrivileges, isAdmin, type Privilege, type Role } from '../orgs/rules.js';
 import { userClinicIds, users } from '../orgs/schema.js';
-import { spend } from '../ratelimit/service.js';
+import { refund, spend } from '../ratelimit/service.js';
+import { isTrustedDevice, trustDevice } from './devices.js';
 import { isBreachedPassword } from './breached.js';
 import { checkSecondFactor, spendSecondFactor } from './two-factor.js';
 import type { Actor } from './actor.js';
@@ -12,6 +13,7 @@ import { apiTokens, sessions } from './schema.js';
 import { hashPassword, newSecret, safeEqual, sha256, verifyPassword } from './tokens.js';
 import { auditActor, recordAudit, type Origin } from '../audit/service.js';
 import type { DbOrTx } from '../db/client.js';
+import { publishAccessChanged } from '../realtime/events.js';
 
 export const sessionCookie = 'fd_session';
 
@@ -75,14 +77,23 @@ export async function createSession(deps: Deps, tx: DbOrTx, user: { id: string; 
   return { token, csrfToken };
 }
 
-export async function login(deps: Deps, input: { email: string; password: string; code?: string }, origin: Origin) {
+/**
+ * Signs a staff member in. Guessing spread over many accounts from one address is throttled too,
+ * not only per account: an attempt from a browser not trusted for the account spends one of the
+ * address's attempts, and a correct sign-in gives it back, so only failures count and a clinic's
+ * staff behind one address are not refused for signing in. A browser trusted for the account
+ * (`deviceCookie`) skips the address's count, so a guessing run from the same address does not
+ * shut out colleagues who have signed in there before; the account's lockout still applies.
+ */
+export async function login(deps: Deps, input: { email: string; password: string; code?: string }, origin: Origin, deviceCookie?: string) {
   const now = deps.clock.now();
-  // Guessing spread over many accounts from one address is throttled too, not only per account.
-  await spend(deps.db, `login:${origin.ip}`, deps.config.loginLimitPerIp, now, 'sign-in attempts from one address');
   const [user] = await deps.db
     .select(userWithClinics)
     .from(users)
     .where(sql`lower(${users.email}) = ${input.email.trim().toLowerCase()}`);
+  const trusted = isTrustedDevice(deps.keys, deviceCookie, user?.id);
+  const addressKey = `login:${origin.ip}`;
+  if (!trusted) await spend(deps.db, addressKey, deps.config.loginLimitPerIp, now, 'failed sign-in attempts from one address');
   const active = user && !user.deactivatedAt ? user : undefined;
   if (active && isLocked(active.lockedUntil, now)) {
     await recordAudit(deps.db, { orgId: active.orgId, actor: { kind: 'user', userId: active.id }, origin, action: 'auth.login_locked', subject: { type: 'user', id: active.id }, outcome: 'denied' });
@@ -94,7 +105,11 @@ export async function login(deps: Deps, input: { email: string; password: string
     throw new AppError('invalid_credentials', 'that email and password do not match an active account');
   }
   if (active.totpEnabledAt) {
-    if (!input.code) throw new AppError('two_factor_required', 'this account signs in with a code from its authenticator app (or a recovery code): send it as "code"');
+    if (!input.code) {
+      // The password was right: asking for the code is no failed attempt.
+      if (!trusted) await refund(deps.db, addressKey, deps.config.loginLimitPerIp, now);
+      throw new AppError('two_factor_required', 'this account signs in with a code from its authenticator app (or a recovery code): send it as "code"');
+    }
     const second = checkSecondFactor(active, input.code, now);
     const spent = second.ok ? await spendSecondFactor(deps, active.id, second) : null;
     if (!spent) {
@@ -105,11 +120,12 @@ export async function login(deps: Deps, input: { email: string; password: string
       await recordAudit(deps.db, { orgId: active.orgId, actor: { kind: 'user', userId: active.id }, origin, action: 'auth.recovery_code_used', subject: { type: 'user', id: active.id }, details: { remaining: spent.remainingRecoveryCodes } });
     }
   }
+  if (!trusted) await refund(deps.db, addressKey, deps.config.loginLimitPerIp, now);
   if (active.failedLogins || active.lockedUntil) await deps.db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, active.id));
   const session = await createSession(deps, deps.db, active, origin);
   const actor = actorOf(active, { kind: 'session', tokenHash: sha256(session.token), csrfToken: session.csrfToken }, origin);
-  await recordAudit(deps.db, { ...auditActor(actor), action: 'auth.login', subject: { type: 'user', id: active.id }, details: { twoFactor: !!active.totpEnabledAt } });
-  return { session, actor };
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'auth.login', subject: { type: 'user', id: active.id }, details: { twoFactor: !!active.totpEnabledAt, trustedDevice: trusted } });
+  return { session, actor, deviceCookie: trustDevice(deps.keys, deviceCookie, active.id) };
 }
 
 function accountLocked(until: Date, now: Date): AppError {
@@ -140,9 +156,12 @@ async function failedLogin(deps: Deps, user: UserRow, origin: Origin, what: 'pas
 
 /** Ends every session of the user, this one included (a lost laptop, a shared computer). */
 export async function logoutEverywhere(deps: Deps, actor: Actor): Promise<number> {
-  const ended = await deps.db.delete(sessions).where(eq(sessions.userId, actor.userId)).returning({ tokenHash: sessions.tokenHash });
-  await recordAudit(deps.db, { ...auditActor(actor), action: 'auth.logout_everywhere', subject: { type: 'user', id: actor.userId }, details: { sessions: ended.length } });
-  return ended.length;
+  return deps.db.transaction(async (tx) => {
+    const ended = await tx.delete(sessions).where(eq(sessions.userId, actor.userId)).returning({ tokenHash: sessions.tokenHash });
+    await publishAccessChanged(tx, actor.orgId, actor.userId);
+    await recordAudit(tx, { ...auditActor(actor), action: 'auth.logout_everywhere', subject: { type: 'user', id: actor.userId }, details: { sessions: ended.length } });
+    return ended.length;
+  });
 }
 
 /** An admin lifts a lockout early. */
@@ -157,10 +176,13 @@ export async function unlockUser(deps: Deps, actor: Actor, userId: string): Prom
 }
 
 export async function logout(deps: Deps, actor: Actor): Promise<void> {
-  if (actor.via.kind === 'session') {
-    await deps.db.delete(sessions).where(eq(sessions.tokenHash, actor.via.tokenHash));
-  }
-  await recordAudit(deps.db, { ...auditActor(actor), action: 'auth.logout', subject: { type: 'user', id: actor.userId } });
+  await deps.db.transaction(async (tx) => {
+    if (actor.via.kind === 'session') {
+      await tx.delete(sessions).where(eq(sessions.tokenHash, actor.via.tokenHash));
+      await publishAccessChanged(tx, actor.orgId, actor.userId);
+    }
+    await recordAudit(tx, { ...auditActor(actor), action: 'auth.logout', subject: { type: 'user', id: actor.userId } });
+  });
 }
 
 /** The actor behind a session cookie, or null when it is unknown, idle too long or expired. */
@@ -181,6 +203,46 @@ export async function actorFromSession(deps: Deps, token: string, origin: Origin
     await deps.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash));
   }
   return actorOf(row.user, { kind: 'session', tokenHash, csrfToken: row.session.csrfToken }, origin);
+}
+
+/** Which sign-in an actor came through: a session's token hash or an API token's id. */
+export const credentialOf = (actor: Actor) => (actor.via.kind === 'session' ? `session:${actor.via.tokenHash}` : `token:${actor.via.tokenId}`);
+
+/**
+ * The actors of these sign-ins as they stand now, by credentialOf; a sign-in that ended (signed out,
+ * idle or expired session, revoked token, deactivated user) is missing. Reads without touching a
+ * session: an open stream does not keep its session alive.
+ */
+export async function currentActors(deps: Deps, actors: Actor[]): Promise<Map<string, Actor>> {
+  const now = deps.clock.now();
+  const hashes = actors.flatMap((a) => (a.via.kind === 'session' ? [a.via.tokenHash] : []));
+  const tokenIds = actors.flatMap((a) => (a.via.kind === 'api_token' ? [a.via.tokenId] : []));
+  const origin = { ip: '', userAgent: null };
+  const current = new Map<string, Actor>();
+  if (hashes.length) {
+    const rows = await deps.db
+      .select({ user: userWithClinics, session: sessions })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(inArray(sessions.tokenHash, hashes), isNull(users.deactivatedAt)));
+    for (const { user, session } of rows) {
+      if (!sessionIsLive(session, now, deps.config.sessionIdleMinutes)) continue;
+      const actor = actorOf(user, { kind: 'session', tokenHash: session.tokenHash, csrfToken: session.csrfToken }, origin);
+      current.set(credentialOf(actor), actor);
+    }
+  }
+  if (tokenIds.length) {
+    const rows = await deps.db
+      .select({ user: userWithClinics, tokenId: apiTokens.id })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(and(inArray(apiTokens.id, tokenIds), isNull(apiTokens.revokedAt), isNull(users.deactivatedAt)));
+    for (const { user, tokenId } of rows) {
+      const actor = actorOf(user, { kind: 'api_token', tokenId }, origin);
+      current.set(credentialOf(actor), actor);
+    }
+  }
+  return current;
 }
 
 export async function actorFromApiToken(deps: Deps, token: string, origin: Origin): Promise<Actor | null> {
@@ -224,13 +286,16 @@ export async function listApiTokens(deps: Deps, actor: Actor) {
 }
 
 export async function revokeApiToken(deps: Deps, actor: Actor, id: string): Promise<void> {
-  const rows = await deps.db
-    .update(apiTokens)
-    .set({ revokedAt: deps.clock.now() })
-    .where(and(eq(apiTokens.id, id), eq(apiTokens.orgId, actor.orgId), isNull(apiTokens.revokedAt)))
-    .returning({ id: apiTokens.id });
-  if (!rows.length) throw new AppError('not_found', 'API token not found');
-  await recordAudit(deps.db, { ...auditActor(actor), action: 'api_token.revoke', subject: { type: 'api_token', id } });
+  await deps.db.transaction(async (tx) => {
+    const rows = await tx
+      .update(apiTokens)
+      .set({ revokedAt: deps.clock.now() })
+      .where(and(eq(apiTokens.id, id), eq(apiTokens.orgId, actor.orgId), isNull(apiTokens.revokedAt)))
+      .returning({ userId: apiTokens.userId });
+    if (!rows.length) throw new AppError('not_found', 'API token not found');
+    await publishAccessChanged(tx, actor.orgId, rows[0].userId);
+    await recordAudit(tx, { ...auditActor(actor), action: 'api_token.revoke', subject: { type: 'api_token', id } });
+  });
 }
 
 export { hashPassword };

@@ -9,10 +9,13 @@ export const newSecret = (prefix = '') => prefix + randomBytes(32).toString('bas
 
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
-export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/**
+ * Compares secrets in constant time, their lengths included: both sides are hashed to 32 bytes
+ * first, so neither a matching prefix nor the length of the expected value shows in the timing.
+ */
+export function safeEqual(a: string | Buffer, b: string | Buffer): boolean {
+  const digest = (v: string | Buffer) => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(a), digest(b));
 }
 
 export const hashPassword = (password: string) => hash(password, { algorithm: argon2id });

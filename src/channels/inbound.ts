@@ -4,6 +4,7 @@
  * is stored once; carrier keywords (S2) are obeyed and answered.
  */
 import { randomUUID } from 'node:crypto';
+import { forgetImportedOptOut } from '../imports/service.js';
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { attachToMessage, storeAttachment } from '../attachments/service.js';
 import { recordAudit } from '../audit/service.js';
@@ -59,6 +60,7 @@ async function obeyKeyword(deps: Deps, tx: Tx, channel: ProviderChannel, contact
   if (!action) return false;
   const flag = channel === 'sms' ? { optedOutSms: action === 'opt_out' } : { optedOutWhatsapp: action === 'opt_out' };
   const [updated] = action === 'help' ? [contact] : await tx.update(contacts).set({ ...flag, updatedAt: at }).where(eq(contacts.id, contact.id)).returning();
+  if (action === 'opt_in') await forgetImportedOptOut(tx, contact.id, channel);
   const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId));
   const [clinic] = await tx.select().from(clinics).where(eq(clinics.id, conversation.clinicId));
   await appendOutbound(tx, conversation, updated, {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { encryptedText } from '../encryption/columns.js';
 import { organizations } from '../orgs/schema.js';
 
 export const providerChannelEnum = pgEnum('provider_channel', ['sms', 'whatsapp', 'email']);
@@ -21,6 +22,8 @@ export const channelAccounts = pgTable(
     address: text('address').notNull(),
     /** The provider's id for it: Twilio's IncomingPhoneNumber SID, Meta's phone number id. */
     externalId: text('external_id'),
+    /** SMS: `bought` through Frontdesk (released when disabled) or `brought`, the clinic's own (never released, only detached). */
+    origin: text('origin', { enum: ['bought', 'brought'] }).notNull().default('bought'),
     createdAt: at('created_at').notNull().defaultNow(),
     releasedAt: at('released_at'),
   },
@@ -30,6 +33,15 @@ export const channelAccounts = pgTable(
     index('channel_accounts_external_idx').on(t.externalId),
   ],
 );
+
+/** The part of a provider's inbound message the worker files. */
+export interface InboundPayload {
+  from: string;
+  to: string;
+  body: string;
+  name?: string;
+  at?: string;
+}
 
 /**
  * S3: a provider's inbound message, written as the webhook is accepted (one statement, then 200),
@@ -45,7 +57,8 @@ export const inboundEvents = pgTable(
       .references(() => organizations.id),
     channel: providerChannelEnum('channel').notNull(),
     providerMessageId: text('provider_message_id').notNull(),
-    payload: jsonb('payload').$type<{ from: string; to: string; body: string; name?: string; at?: string }>().notNull(),
+    /** What the provider sent, as sealed JSON (InboundPayload); null once filed: the message holds it then. */
+    payload: encryptedText('inbound_events', 'payload'),
     receivedAt: at('received_at').notNull().defaultNow(),
     processedAt: at('processed_at'),
   },

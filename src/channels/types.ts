@@ -159,10 +159,25 @@ export interface InboundMessage {
   attachments?: { filename: string; content: Buffer }[];
 }
 
-/** Buying and releasing the two-way inbox's number (S1). */
+/** A number already in the clinic's provider account (issue 22: keep the number patients know). */
+export interface OwnedNumber {
+  externalId: string;
+  phoneNumber: string;
+  friendlyName: string;
+  /** Where its incoming texts go now (another vendor, or none). */
+  smsUrl: string | null;
+  smsCapable: boolean;
+}
+
+/** Buying and releasing the two-way inbox's number (S1), or pointing one the clinic owns at us and back. */
 export interface NumberProvider {
   readonly provider: string;
   available(areaCode: string): Promise<{ phoneNumber: string; locality: string }[]>;
   buy(phoneNumber: string, webhookUrls: { sms: string; status: string }): Promise<{ externalId: string; phoneNumber: string }>;
   release(externalId: string): Promise<void>;
+  owned(): Promise<OwnedNumber[]>;
+  /** Sends the number's incoming texts to `smsUrl`. */
+  point(externalId: string, smsUrl: string): Promise<void>;
+  /** Takes our webhook off the number, if it is still ours; the number stays the clinic's. */
+  detach(externalId: string, ourSmsUrl: string): Promise<void>;
 }

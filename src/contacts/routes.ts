@@ -8,7 +8,7 @@ import { bookingsOf } from '../bookings/service.js';
 import type { Deps } from '../deps.js';
 import { IdParams, Nullable, Page, pageOf, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
-import { contactTypes } from './rules.js';
+import { contactTypes, preferredChannels } from './rules.js';
 import { addNote, contactInOrg, contactJson, createContact, listContacts, listNotes, listOptOuts, setBlocked, updateContact } from './service.js';
 
 const ContactType = Type.Union(contactTypes.map((t) => Type.Literal(t)));
@@ -25,9 +25,25 @@ export const Contact = Type.Object({
   chatOptIn: Type.Boolean(),
   optedOut: Type.Object({ sms: Type.Boolean(), email: Type.Boolean(), whatsapp: Type.Boolean() }),
   blocked: Type.Boolean(),
+  preferredChannel: Nullable(Type.Union(preferredChannels.map((c) => Type.Literal(c)), { description: 'how the patient asked to be reached (from their practice system)' })),
   availableChannels: Type.Array(Type.String(), { description: 'channels a message to this contact can go out on' }),
   createdAt: Timestamp,
 });
+
+const OptedOutContact = Type.Intersect([
+  Contact,
+  Type.Object({
+    optOutSources: Type.Array(
+      Type.Object({
+        channel: Type.Union([Type.Literal('sms'), Type.Literal('email'), Type.Literal('whatsapp')]),
+        source: Type.Union([Type.Literal('import'), Type.Literal('patient_or_carrier')], { description: 'import: a CSV import set it; otherwise the patient (STOP) or the carrier did' }),
+        importId: Nullable(Type.String()),
+        importedBy: Nullable(Type.String({ description: 'who ran the import' })),
+        at: Nullable(Timestamp),
+      }),
+    ),
+  }),
+]);
 
 const Note = Type.Object({
   id: Type.String(),
@@ -164,7 +180,7 @@ export function contactRoutes(app: App, deps: Deps): void {
     '/api/v1/opt-outs',
     {
       config: { access: crmOrHub },
-      schema: { tags: ['contacts'], summary: 'Contacts who opted out of SMS, email or WhatsApp', response: responses({ 200: Type.Object({ items: Type.Array(Contact) }) }) },
+      schema: { tags: ['contacts'], summary: 'Contacts who opted out of SMS, email or WhatsApp, and where each opt-out came from', response: responses({ 200: Type.Object({ items: Type.Array(OptedOutContact) }) }) },
     },
     async (request) => ({ items: await listOptOuts(deps, actorOf(request)) }),
   );

@@ -4,6 +4,10 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/
 export const contactTypes = ['patient', 'lead'] as const;
 export type ContactType = (typeof contactTypes)[number];
 
+/** The channel a patient asked to be reached on (from their practice system, by import). */
+export const preferredChannels = ['sms', 'email', 'whatsapp', 'portal'] as const;
+export type PreferredChannel = (typeof preferredChannels)[number];
+
 export type PhoneType = 'mobile' | 'fixed_line' | 'fixed_line_or_mobile' | 'voip' | 'other';
 
 export type PhoneResult =

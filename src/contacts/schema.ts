@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, date, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { organizations, users } from '../orgs/schema.js';
-import { contactTypes } from './rules.js';
+import { contactTypes, preferredChannels } from './rules.js';
 import { encryptedText } from '../encryption/columns.js';
 
 export const contactTypeEnum = pgEnum('contact_type', contactTypes);
@@ -27,6 +27,7 @@ export const contacts = pgTable(
     optedOutEmail: boolean('opted_out_email').notNull().default(false),
     optedOutWhatsapp: boolean('opted_out_whatsapp').notNull().default(false),
     blocked: boolean('blocked').notNull().default(false),
+    preferredChannel: text('preferred_channel', { enum: preferredChannels }),
     createdAt: at('created_at').notNull().defaultNow(),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },

@@ -1,4 +1,4 @@
-import { and, desc, eq, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { recordAudit, auditActor } from '../audit/service.js';
 import { newestFirst, type DbOrTx } from '../db/client.js';
@@ -9,6 +9,7 @@ import { AppError, notFound } from '../errors.js';
 import { users } from '../orgs/schema.js';
 import { normalizeEmail, normalizePhone, phoneSearchTerms, type ContactType } from './rules.js';
 import { contactNotes, contacts } from './schema.js';
+import { contactImports, contactOptOuts } from '../imports/schema.js';
 import { sendableChannels } from '../conversations/rules.js';
 
 export type ContactRow = typeof contacts.$inferSelect;
@@ -25,6 +26,7 @@ export const contactJson = (c: ContactRow) => ({
   chatOptIn: c.chatOptIn,
   optedOut: { sms: c.optedOutSms, email: c.optedOutEmail, whatsapp: c.optedOutWhatsapp },
   blocked: c.blocked,
+  preferredChannel: c.preferredChannel,
   /** M1: the channels a message to this contact can go out on. */
   availableChannels: sendableChannels(c),
   createdAt: c.createdAt.toISOString(),
@@ -230,7 +232,7 @@ export async function listNotes(db: DbOrTx, orgId: string, contactId: string) {
   }));
 }
 
-/** S2: contacts who opted out of a channel, for Settings. */
+/** S2: contacts who opted out of a channel, for Settings, each opt-out with where it came from. */
 export async function listOptOuts(deps: Deps, actor: Actor) {
   const rows = await deps.db
     .select()
@@ -238,5 +240,23 @@ export async function listOptOuts(deps: Deps, actor: Actor) {
     .where(and(eq(contacts.orgId, actor.orgId), or(eq(contacts.optedOutSms, true), eq(contacts.optedOutEmail, true), eq(contacts.optedOutWhatsapp, true))))
     .orderBy(desc(contacts.updatedAt))
     .limit(1000);
-  return rows.map(contactJson);
+  const imported = rows.length
+    ? await deps.db
+        .select({ contactId: contactOptOuts.contactId, channel: contactOptOuts.channel, importId: contactImports.id, importedBy: users.name, at: contactOptOuts.createdAt })
+        .from(contactOptOuts)
+        .innerJoin(contactImports, eq(contactImports.id, contactOptOuts.importId))
+        .innerJoin(users, eq(users.id, contactImports.userId))
+        .where(and(eq(contactOptOuts.orgId, actor.orgId), inArray(contactOptOuts.contactId, rows.map((r) => r.id))))
+    : [];
+  return rows.map((c) => ({
+    ...contactJson(c),
+    optOutSources: (['sms', 'email', 'whatsapp'] as const)
+      .filter((channel) => ({ sms: c.optedOutSms, email: c.optedOutEmail, whatsapp: c.optedOutWhatsapp })[channel])
+      .map((channel) => {
+        const fromImport = imported.find((i) => i.contactId === c.id && i.channel === channel);
+        return fromImport
+          ? { channel, source: 'import' as const, importId: fromImport.importId, importedBy: fromImport.importedBy, at: fromImport.at.toISOString() }
+          : { channel, source: 'patient_or_carrier' as const, importId: null, importedBy: null, at: null };
+      }),
+  }));
 }

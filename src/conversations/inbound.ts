@@ -67,7 +67,7 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
       guestLinkId: input.guestLinkId,
       direction: 'inbound',
       channel: input.channel,
-      ...messageText(input.body),
+      ...messageText(input.orgId, input.body),
       status: 'unread',
       providerMessageId: input.providerMessageId,
       createdAt: input.at,

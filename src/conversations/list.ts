@@ -31,7 +31,7 @@ const textHitsInline = 2000;
 async function searchCondition(deps: Deps, actor: Actor, q: string): Promise<SQL> {
   // A phone number, typed however, finds the patient; its digits are not searched as message words
   // (every time and date in every message would match them, over the whole archive).
-  const tsquery = phoneSearchTerms(q, deps.config.defaultCountry).phoneOnly ? null : searchQuery(deps.keys, q);
+  const tsquery = phoneSearchTerms(q, deps.config.defaultCountry).phoneOnly ? null : searchQuery(deps.keys, actor.orgId, q);
   const matching = deps.readDb
     .select({ id: contacts.id })
     .from(contacts)

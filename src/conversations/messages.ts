@@ -31,7 +31,7 @@ export async function logCall(
         conversationId: id,
         direction: input.direction,
         channel: 'call',
-        ...messageText(input.notes),
+        ...messageText(actor.orgId, input.notes),
         status: 'logged',
         senderUserId: actor.userId,
         createdAt: at,

@@ -80,8 +80,8 @@ async function checkChannelRules(tx: Tx, conversation: ConversationRow, contact:
   return guestLink;
 }
 
-/** A message's text and its blind search index, which is written from the same text (encryption/search.ts). */
-export const messageText = (body: string) => ({ body, search: body });
+/** A message's text and its blind search index, written from the same text under its organization's key (encryption/search.ts). */
+export const messageText = (orgId: string, body: string) => ({ body, search: { orgId, text: body } });
 
 export async function appendOutbound(tx: Tx, conversation: ConversationRow, contact: ContactRow, input: OutboundInput): Promise<string> {
   const guestLinkId = await checkChannelRules(tx, conversation, contact, input);
@@ -92,7 +92,7 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
       conversationId: conversation.id,
       direction: 'outbound',
       channel: input.channel,
-      ...messageText(input.body),
+      ...messageText(conversation.orgId, input.body),
       status: 'queued',
       senderUserId: input.sender.kind === 'user' ? input.sender.userId : null,
       campaignId: input.sender.kind === 'campaign' ? input.sender.campaignId : null,

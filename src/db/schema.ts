@@ -17,3 +17,5 @@ export * from '../bookings/schema.js';
 export * from '../hooks/schema.js';
 export * from '../artifacts/schema.js';
 export * from '../emergency/schema.js';
+export * from '../encryption/schema.js';
+export * from '../imports/schema.js';

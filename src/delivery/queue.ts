@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm';
+import type { InboundPayload } from '../channels/schema.js';
 import type { DbOrTx } from '../db/client.js';
 import type { ProviderChannel } from '../channels/types.js';
+import { sealForColumn } from '../encryption/columns.js';
+import { requestIdEntry } from '../ops/context.js';
 
 export const deliverTask = 'deliver_message';
 /** Tries per message before it is marked failed; graphile-worker waits exp(n) seconds between them. */
@@ -20,7 +23,7 @@ const lane = (prefix: string, key: string) => sql`${prefix} || (abs(hashtext(${k
  */
 export async function enqueueDelivery(tx: DbOrTx, messageId: string): Promise<void> {
   await tx.execute(sql`select graphile_worker.add_job(
-    ${deliverTask}, json_build_object('messageId', ${messageId}::text),
+    ${deliverTask}, json_build_object('messageId', ${messageId}::text, ${requestIdEntry()}),
     job_key := ${`deliver:${messageId}`}, max_attempts := ${maxDeliveryTries})`);
 }
 
@@ -39,19 +42,19 @@ export async function acceptInbound(
     /** Our address it was sent to: the SMS number, or the WhatsApp phone number id. */
     account: { address: string } | { externalId: string };
     providerMessageId: string;
-    payload: { from: string; to: string; body: string; name?: string; at?: string };
+    payload: InboundPayload;
   },
 ): Promise<boolean> {
   const owner = 'address' in event.account ? sql`a.address = ${event.account.address}` : sql`a.external_id = ${event.account.externalId}`;
   const { rows } = await db.execute<{ id: string }>(sql`
     with accepted as (
       insert into inbound_events (org_id, channel, provider_message_id, payload)
-      select a.org_id, ${event.channel}, ${event.providerMessageId}, ${JSON.stringify(event.payload)}::jsonb
+      select a.org_id, ${event.channel}, ${event.providerMessageId}, ${sealForColumn('inbound_events', 'payload', JSON.stringify(event.payload))}
       from channel_accounts a
       where a.channel = ${event.channel} and a.released_at is null and ${owner}
       on conflict (channel, provider_message_id) do nothing
       returning id)
-    select id, graphile_worker.add_job(${inboundTask}, json_build_object('eventId', id),
+    select id, graphile_worker.add_job(${inboundTask}, json_build_object('eventId', id, ${requestIdEntry()}),
       queue_name := ${lane('inbound:', event.payload.from)}, max_attempts := ${maxDeliveryTries}) from accepted`);
   return rows.length > 0;
 }

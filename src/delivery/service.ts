@@ -115,11 +115,14 @@ async function startAttempt(db: Db, messageId: string, provider: string, now: Da
   });
 }
 
-export type DeliveryResult = 'done' | 'retry';
+/** A provider's refusal as the logs may name it: its code and reason, never the message. */
+export type DeliveryFailure = { code: string; reason: string };
+export type DeliveryResult = 'done' | { retry: DeliveryFailure } | { failed: DeliveryFailure };
 
 /**
- * The deliver_message task: one try at handing a queued message to its provider. Returns 'retry'
- * for a transient failure (the queue tries again later) unless this was the last try.
+ * The deliver_message task: one try at handing a queued message to its provider. Returns `retry`
+ * for a transient failure (the queue tries again later) unless this was the last try, `failed`
+ * when the message was given up on, with the provider's code and reason for the logs.
  */
 export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts: { lastTry: boolean }): Promise<DeliveryResult> {
   const row = await loadMessage(deps.db, messageId);
@@ -182,5 +185,7 @@ async function recordOutcome(deps: DeliveryDeps, row: Loaded, attemptId: string,
       await applyStatus(tx, deps.clock, messageId, 'failed', `${reason} (${outcome.code})`);
     }
   });
-  return retry ? 'retry' : 'done';
+  if (outcome.kind === 'sent') return 'done';
+  const failure = { code: outcome.code, reason: outcome.reason };
+  return retry ? { retry: failure } : { failed: failure };
 }

@@ -3,10 +3,11 @@
  * back the jobs of one whose beat went stale (a crashed process), so a message whose sender died
  * mid-send is tried again in seconds, not in graphile-worker's default four hours.
  */
-import { inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { EventEmitter } from 'node:events';
-import { Logger, makeWorkerUtils, run, type Runner, type Task, type WorkerEvents, type WorkerUtils } from 'graphile-worker';
+import { makeWorkerUtils, run, type Runner, type Task, type WorkerEvents, type WorkerUtils } from 'graphile-worker';
 import type pg from 'pg';
+import { inboundEvents } from '../channels/schema.js';
 import { processInboundEvent } from '../channels/process-inbound.js';
 import type { Deps } from '../deps.js';
 import { deliverTask, inboundTask } from './queue.js';
@@ -16,12 +17,12 @@ import { maintenanceTask, runMaintenance } from '../maintenance.js';
 import { webhookDeliverTask } from '../hooks/queue.js';
 import { deliverWebhook } from '../hooks/service.js';
 import { runDueCampaigns } from '../campaigns/service.js';
+import { withRequestId } from '../ops/context.js';
+import { workerLogger, type Logger } from '../ops/log.js';
+import { workerHeartbeats } from './schema.js';
+import { deliverMessage, type DeliveryResult } from './service.js';
 
 const campaignsTask = 'campaigns';
-import { workerHeartbeats } from './schema.js';
-import { deliverMessage } from './service.js';
-
-const quiet = new Logger(() => () => {});
 
 export interface DeliveryWorker {
   stop(): Promise<void>;
@@ -29,12 +30,50 @@ export interface DeliveryWorker {
   sweep(): Promise<string[]>;
 }
 
-export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: string) => void = () => {}): Promise<DeliveryWorker> {
-  const deliver: Task = async (payload, helpers) => {
-    const { messageId } = payload as { messageId: string };
-    const lastTry = helpers.job.attempts >= helpers.job.max_attempts;
-    const result = await deliverMessage(deps, messageId, { lastTry });
-    if (result === 'retry') throw new Error('the provider failed for now; the queue will try again');
+/** A job's outcome as its task reports it: done, or a failure the logs and metrics name. */
+type JobOutcome = { outcome: 'done' } | { outcome: 'retry' | 'failed'; code: string; reason: string };
+
+/**
+ * Each job's end is logged (failures at warn/error) and counted by task and outcome, with the id of
+ * the request that enqueued it. A thrown error is a retry until the queue's last try.
+ */
+function observed(deps: Deps, logger: Logger, task: string, body: (payload: Record<string, unknown>, lastTry: boolean) => Promise<JobOutcome | void>): Task {
+  return async (payload, helpers) => {
+    const fields = payload as Record<string, unknown>;
+    const job = helpers.job;
+    const log = logger.child({ task, jobId: job.id, attempt: job.attempts, maxAttempts: job.max_attempts, requestId: fields.requestId ?? null });
+    const lastTry = job.attempts >= job.max_attempts;
+    const timer = deps.metrics.jobDuration.startTimer({ task });
+    let result: JobOutcome;
+    let thrown = false;
+    try {
+      result = (await withRequestId(typeof fields.requestId === 'string' ? fields.requestId : null, () => body(fields, lastTry))) ?? { outcome: 'done' };
+    } catch (e) {
+      thrown = true;
+      result = { outcome: lastTry ? 'failed' : 'retry', code: 'error', reason: (e as Error).message };
+    } finally {
+      timer();
+    }
+    deps.metrics.jobs.inc({ task, outcome: result.outcome });
+    if (result.outcome === 'done') {
+      log.debug('job done');
+      return;
+    }
+    log[result.outcome === 'failed' ? 'error' : 'warn']({ code: result.code, reason: result.reason }, result.outcome === 'failed' ? 'job failed' : 'job failed; it will be tried again');
+    // The queue keeps a job that threw (it tries again, or holds it as failed after its last try).
+    if (thrown || result.outcome === 'retry') throw new Error(`${result.code}: ${result.reason}`);
+  };
+}
+
+const fromDelivery = (result: DeliveryResult): JobOutcome =>
+  result === 'done' ? { outcome: 'done' } : 'retry' in result ? { outcome: 'retry', ...result.retry } : { outcome: 'failed', ...result.failed };
+
+export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: string) => void, logger: Logger): Promise<DeliveryWorker> {
+  const deliver = async (payload: Record<string, unknown>, lastTry: boolean) => fromDelivery(await deliverMessage(deps, payload.messageId as string, { lastTry }));
+  const fileInbound = async (eventId: string) => {
+    await processInboundEvent(deps, eventId);
+    const [row] = await deps.db.select({ lag: sql<string | null>`extract(epoch from ${inboundEvents.processedAt} - ${inboundEvents.receivedAt})` }).from(inboundEvents).where(eq(inboundEvents.id, eventId));
+    if (row?.lag != null) deps.metrics.inboundFilingLag.observe(Number(row.lag));
   };
   // graphile-worker 0.17 locks jobs and queues in the name of the worker *pool* (`pool-…`), not of
   // each worker: the pool's id is what beats, and what a sweep must never mistake for a dead one.
@@ -45,30 +84,30 @@ export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: stri
     void beat();
   });
   events.on('pool:release', ({ workerPool }) => workerIds.delete(workerPool.id));
-  const utils: WorkerUtils = await makeWorkerUtils({ pgPool: pool, logger: quiet });
+  const queueLogger = workerLogger(logger);
+  const utils: WorkerUtils = await makeWorkerUtils({ pgPool: pool, logger: queueLogger });
   const runner: Runner = await run({
     pgPool: pool,
     events,
     concurrency: deps.config.worker.concurrency,
     noHandleSignals: true,
     pollInterval: 1000,
-    logger: quiet,
+    logger: queueLogger,
     taskList: {
-      [deliverTask]: deliver,
-      [inboundTask]: async (payload) => processInboundEvent(deps, (payload as { eventId: string }).eventId),
-      [notifyGuestTask]: async (payload) => {
-        const { linkId, messageId } = payload as { linkId: string; messageId: string };
-        if ((await notifyGuest(deps, linkId, messageId)) === 'retry') throw new Error('the mail server failed for now; the queue will try again');
-      },
-      [webhookDeliverTask]: async (payload) => deliverWebhook(deps, (payload as { deliveryId: string }).deliveryId),
-      [campaignsTask]: async () => {
+      [deliverTask]: observed(deps, logger, deliverTask, deliver),
+      [inboundTask]: observed(deps, logger, inboundTask, (p) => fileInbound(p.eventId as string)),
+      [notifyGuestTask]: observed(deps, logger, notifyGuestTask, async (p) => {
+        if ((await notifyGuest(deps, p.linkId as string, p.messageId as string)) === 'retry') throw new Error('the mail server failed for now; the queue will try again');
+      }),
+      [webhookDeliverTask]: observed(deps, logger, webhookDeliverTask, (p) => deliverWebhook(deps, p.deliveryId as string)),
+      [campaignsTask]: observed(deps, logger, campaignsTask, async () => {
         const sent = await runDueCampaigns(deps);
         if (sent) log(`campaigns: ${sent} message(s) queued`);
-      },
-      [maintenanceTask]: async () => {
+      }),
+      [maintenanceTask]: observed(deps, logger, maintenanceTask, async () => {
         const done = await runMaintenance(deps);
         if (done.archived || done.released) log(`maintenance: archived ${done.archived} idle conversation(s), released ${done.released} held one(s)`);
-      },
+      }),
     },
     crontab: [`0 * * * * ${maintenanceTask}`, `*/5 * * * * ${campaignsTask}`].join('\n'),
   });

@@ -32,6 +32,17 @@ describe('column values', () => {
     expect(() => openText(ring1, `${sealed.slice(0, 14)}${bytes.toString('base64')}`, 'messages.body')).toThrow(IntegrityError);
   });
 
+  it('refuses a value whose authentication tag was cut short', () => {
+    const sealed = sealText(ring1, '', 'messages.body');
+    const bytes = Buffer.from(sealed.slice(14), 'base64');
+    for (const tagBytes of [4, 8, 12, 15]) {
+      const shortened = `${sealed.slice(0, 14)}${bytes.subarray(0, 12 + tagBytes).toString('base64')}`;
+      expect(() => openText(ring1, shortened, 'messages.body'), `${tagBytes}-byte tag`).toThrow(IntegrityError);
+    }
+    const file = sealBytes(ring1, Buffer.alloc(0), 'attachments/x');
+    expect(() => openBytes(ring1, file.subarray(0, file.length - 4), 'attachments/x')).toThrow(IntegrityError);
+  });
+
   it('reads under a previous key, writes under the current one', () => {
     const old = sealText(ring1, 'before rotation', 'x.y');
     expect(textKeyId(old)).toBe(ring1.current.id);
@@ -45,9 +56,11 @@ describe('column values', () => {
     expect(() => openText(ring1, sealed, 'x.y')).toThrow(new RegExp(`key ${ring21.current.id}`));
   });
 
-  it('passes text from before encryption through, for the rotation to encrypt', () => {
-    expect(openText(ring1, 'plain old row', 'x.y')).toBe('plain old row');
+  it('passes text from before encryption through while such rows may exist, and refuses it after', () => {
+    expect(openText(ring1, 'plain old row', 'x.y', 'accept')).toBe('plain old row');
     expect(textKeyId('plain old row')).toBeNull();
+    expect(() => openText(ring1, 'plain old row', 'x.y')).toThrow(IntegrityError);
+    expect(() => openText(ring1, 'plain old row', 'x.y', 'refuse')).toThrow(IntegrityError);
   });
 });
 

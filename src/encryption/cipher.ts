@@ -7,7 +7,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { keyById, type DataKey, type KeyRing } from './keys.js';
 
 /** `enc1:<key id>:<base64 of iv ‖ tag ‖ ciphertext>`: the form of every encrypted column value. */
-const textPrefix = 'enc1:';
+export const textPrefix = 'enc1:';
 /** `FDE1`, the key id (4 bytes), iv, tag, ciphertext: the form of every encrypted file. */
 const fileMagic = Buffer.from('FDE1');
 const ivBytes = 12;
@@ -21,25 +21,38 @@ function seal(key: DataKey, plain: Buffer, aad: string): Buffer {
 }
 
 function open(key: DataKey, sealed: Buffer, aad: string): Buffer {
+  const refused = () => new IntegrityError(`encrypted ${aad} failed its authentication check: it was altered or moved`);
+  // GCM would check a shorter tag as far as it goes (4 bytes are forged in 2^32 tries): only the full 16 are accepted.
+  if (sealed.length < ivBytes + tagBytes) throw refused();
   const iv = sealed.subarray(0, ivBytes);
   const tag = sealed.subarray(ivBytes, ivBytes + tagBytes);
-  const decipher = createDecipheriv('aes-256-gcm', key.data, iv).setAAD(Buffer.from(aad)).setAuthTag(tag);
+  const decipher = createDecipheriv('aes-256-gcm', key.data, iv, { authTagLength: tagBytes }).setAAD(Buffer.from(aad)).setAuthTag(tag);
   try {
     return Buffer.concat([decipher.update(sealed.subarray(ivBytes + tagBytes)), decipher.final()]);
   } catch {
-    throw new IntegrityError(`encrypted ${aad} failed its authentication check: it was altered or moved`);
+    throw refused();
   }
 }
 
 export class IntegrityError extends Error {}
 
+/** Whether a column value stored in clear (from before encryption) is read as text or refused. */
+export type Plaintext = 'accept' | 'refuse';
+
 export function sealText(ring: KeyRing, plain: string, aad: string): string {
   return `${sealedPrefix(ring.current.id)}${seal(ring.current, Buffer.from(plain, 'utf8'), aad).toString('base64')}`;
 }
 
-/** The text of a column value; a value from before encryption (no `enc1:` prefix) is returned as it is. */
-export function openText(ring: KeyRing, stored: string, aad: string): string {
-  if (!stored.startsWith(textPrefix)) return stored;
+/**
+ * The text of a column value. A value without the `enc1:` prefix is from before encryption: it is
+ * returned as it is only while such values may still exist (`plaintext: 'accept'`, until a
+ * rotation has sealed them all); after that it was written around the product and is refused.
+ */
+export function openText(ring: KeyRing, stored: string, aad: string, plaintext: Plaintext = 'refuse'): string {
+  if (!stored.startsWith(textPrefix)) {
+    if (plaintext === 'accept') return stored;
+    throw new IntegrityError(`${aad} holds a value in clear where only ciphertext may be stored`);
+  }
   const keyId = stored.slice(textPrefix.length, textPrefix.length + 8);
   return open(keyById(ring, keyId), Buffer.from(stored.slice(textPrefix.length + 9), 'base64'), aad).toString('utf8');
 }

@@ -6,7 +6,7 @@
  * Deps.keys is always the very ring the columns use.
  */
 import { customType } from 'drizzle-orm/pg-core';
-import { openText, sealText } from './cipher.js';
+import { openText, sealText, type Plaintext } from './cipher.js';
 import type { KeyRing } from './keys.js';
 import { searchVector } from './search.js';
 
@@ -18,14 +18,21 @@ export interface InstalledKeyRing {
 }
 
 let installed: KeyRing | null = null;
+let plaintext: Plaintext = 'refuse';
 
-/** Makes `ring` the columns' ring, replacing any other (a restart with new keys). */
-export function installKeyRing(ring: KeyRing): InstalledKeyRing {
+/**
+ * Makes `ring` the columns' ring, replacing any other (a restart with new keys). `accept`: values
+ * in clear from before encryption may still be stored (see encryption_state).
+ */
+export function installKeyRing(ring: KeyRing, storedPlaintext: Plaintext = 'refuse'): InstalledKeyRing {
   installed = ring;
+  plaintext = storedPlaintext;
   return {
     ring,
     dispose: () => {
-      if (installed === ring) installed = null;
+      if (installed !== ring) return;
+      installed = null;
+      plaintext = 'refuse';
     },
   };
 }
@@ -38,17 +45,28 @@ function installedKeyRing(): KeyRing {
 /** Where a value lives, bound into its ciphertext as associated data: `messages.body`. */
 export const columnAad = (table: string, column: string) => `${table}.${column}`;
 
+/** A value sealed for `table.column` as its mapper would: for the few writes in raw SQL. */
+export const sealForColumn = (table: string, column: string, plain: string) => sealText(installedKeyRing(), plain, columnAad(table, column));
+
 /** A text column stored as AES-256-GCM ciphertext (see cipher.ts); rotate.ts lists every one. */
 export const encryptedText = (table: string, column: string) =>
   customType<{ data: string; driverData: string }>({
     dataType: () => 'text',
     toDriver: (plain) => sealText(installedKeyRing(), plain, columnAad(table, column)),
-    fromDriver: (stored) => openText(installedKeyRing(), stored, columnAad(table, column)),
+    fromDriver: (stored) => openText(installedKeyRing(), stored, columnAad(table, column), plaintext),
   })(column);
 
-/** The blind search index of a text: written with the plain text, stored as HMAC tokens (see search.ts). */
+/** A JSON value stored as one AES-256-GCM ciphertext of its text (a card's contents). */
+export const encryptedJson = <T>(table: string, column: string) =>
+  customType<{ data: T; driverData: string }>({
+    dataType: () => 'text',
+    toDriver: (value) => sealText(installedKeyRing(), JSON.stringify(value), columnAad(table, column)),
+    fromDriver: (stored) => JSON.parse(openText(installedKeyRing(), stored, columnAad(table, column), plaintext)) as T,
+  })(column);
+
+/** The blind search index of an organization's text: written with the plain text, stored as HMAC tokens (see search.ts). */
 export const blindIndex = (name: string) =>
-  customType<{ data: string; driverData: string }>({
+  customType<{ data: { orgId: string; text: string }; driverData: string }>({
     dataType: () => 'tsvector',
-    toDriver: (plain) => searchVector(installedKeyRing(), plain),
+    toDriver: ({ orgId, text }) => searchVector(installedKeyRing(), orgId, text),
   })(name);

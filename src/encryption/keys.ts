@@ -2,7 +2,7 @@
  * The data keys that encrypt PHI at rest (AES-256-GCM), from ENCRYPTION_KEY and
  * ENCRYPTION_PREVIOUS_KEYS. The first key encrypts; every key in the ring decrypts, so a new key
  * can be rolled out before the old rows are re-encrypted (`npm run encryption:rotate`).
- * Each purpose (data, search index, attachment links) uses its own key derived with HKDF.
+ * Each purpose (data, search index, attachment links, trusted devices) uses its own key derived with HKDF.
  */
 import { hkdfSync } from 'node:crypto';
 
@@ -15,6 +15,8 @@ export interface DataKey {
   search: Buffer;
   /** HMAC key of signed attachment links. */
   links: Buffer;
+  /** HMAC key of the trusted-device cookies of staff sign-in. */
+  devices: Buffer;
 }
 
 export interface KeyRing {
@@ -36,7 +38,7 @@ export function parseKey(text: string, name: string): Buffer {
 }
 
 export function dataKey(key: Buffer): DataKey {
-  return { id: derive(key, 'key id', 4).toString('hex'), data: derive(key, 'data'), search: derive(key, 'search index'), links: derive(key, 'attachment links') };
+  return { id: derive(key, 'key id', 4).toString('hex'), data: derive(key, 'data'), search: derive(key, 'search index'), links: derive(key, 'attachment links'), devices: derive(key, 'trusted devices') };
 }
 
 export function keyRing(current: Buffer, previous: readonly Buffer[] = []): KeyRing {

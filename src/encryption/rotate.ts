@@ -2,22 +2,26 @@
  * Key rotation without downtime. Every process reads under any key of its ring, so an install
  * rotates in three steps (docs/deploying.md): add the new key everywhere as ENCRYPTION_KEY with the
  * old one in ENCRYPTION_PREVIOUS_KEYS; run this (it re-encrypts every encrypted column and file in
- * small batches while the product runs, and rewrites each message's search index under the new key);
+ * small batches while the product runs, and rewrites each message's search index under the new key
+ * and its organization's index key, as it does every index written before there were organization keys);
  * then drop the old key. Rows written before encryption existed are encrypted by the same pass.
  */
 import { getTableName, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { patientArtifacts } from '../artifacts/schema.js';
 import { attachments } from '../attachments/schema.js';
 import { bookings } from '../bookings/schema.js';
+import { inboundEvents } from '../channels/schema.js';
 import { contactNotes } from '../contacts/schema.js';
 import { messages } from '../conversations/schema.js';
 import type { Deps } from '../deps.js';
 import { webhookEndpoints } from '../hooks/schema.js';
 import { users } from '../orgs/schema.js';
-import { openText, sealedPrefix, sealText, textKeyId } from './cipher.js';
+import { openText, sealedPrefix, sealText, textKeyId, textPrefix, type Plaintext } from './cipher.js';
+import { encryptionState } from './schema.js';
 import { columnAad } from './columns.js';
-import { searchVector } from './search.js';
+import { indexMarker, searchVector } from './search.js';
 
 interface EncryptedTable {
   table: PgTable;
@@ -29,12 +33,14 @@ interface EncryptedTable {
 
 /** Every encrypted column of the schema (a test checks that none is missing). */
 export const encryptedTables: EncryptedTable[] = [
-  { table: messages, id: messages.id, columns: [messages.body, messages.retractionReason], searchIndex: messages.search },
+  { table: messages, id: messages.id, columns: [messages.body, messages.retractionReason, messages.card], searchIndex: messages.search },
   { table: contactNotes, id: contactNotes.id, columns: [contactNotes.body] },
   { table: bookings, id: bookings.id, columns: [bookings.notes] },
   { table: attachments, id: attachments.id, columns: [attachments.filename] },
   { table: users, id: users.id, columns: [users.totpSecret] },
-  { table: webhookEndpoints, id: webhookEndpoints.id, columns: [webhookEndpoints.secret] },
+  { table: webhookEndpoints, id: webhookEndpoints.id, columns: [webhookEndpoints.secret, webhookEndpoints.previousSecret] },
+  { table: inboundEvents, id: inboundEvents.id, columns: [inboundEvents.payload] },
+  { table: patientArtifacts, id: patientArtifacts.id, columns: [patientArtifacts.title, patientArtifacts.details] },
 ];
 
 export interface RotationReport {
@@ -43,6 +49,8 @@ export interface RotationReport {
   files: number;
   /** Attachment files that were not on disk (restored from backup later, they are rotated then). */
   missingFiles: number;
+  /** Whether nothing in clear is left, so values without the ciphertext prefix are refused from now on. */
+  plaintextRefused?: boolean;
 }
 
 const rotationLockKey = 4_710_082;
@@ -65,6 +73,8 @@ export async function rotateEncryption(deps: RotationDeps, databaseUrl: string, 
       report.rows[getTableName(t.table)] = await rotateTable(deps, t, log);
     }
     Object.assign(report, await rotateFiles(deps, log));
+    report.plaintextRefused = await refusePlaintextIfNoneLeft(deps.db);
+    if (report.plaintextRefused) log('no value is left in clear: processes started from now on refuse one (restart the others)');
     return report;
   } finally {
     await lock.end().catch(() => {});
@@ -72,6 +82,25 @@ export async function rotateEncryption(deps: RotationDeps, databaseUrl: string, 
 }
 
 const ident = (name: string) => sql.identifier(name);
+
+/** Whether values stored in clear may still exist, so they are read as text ('accept'), or are refused. */
+export async function storedPlaintext(db: Deps['db']): Promise<Plaintext> {
+  const [state] = await db.select().from(encryptionState);
+  return state?.plaintextRefusedAt ? 'refuse' : 'accept';
+}
+
+/** Marks the database free of values in clear when no encrypted column holds one any more. */
+async function refusePlaintextIfNoneLeft(db: Deps['db']): Promise<boolean> {
+  const inClear = encryptedTables.flatMap((t) =>
+    t.columns.map((c) => sql`exists(select 1 from ${ident(getTableName(t.table))} where ${ident(c.name)} not like ${`${textPrefix}%`})`),
+  );
+  const { rows } = await db.execute<{ any: boolean }>(sql`select (${sql.join(inClear, sql` or `)}) as any`);
+  if (rows[0].any) return false;
+  await db.update(encryptionState).set({ plaintextRefusedAt: sql`coalesce(${encryptionState.plaintextRefusedAt}, now())` });
+  return true;
+}
+/** A blind index not written under this key with organization keys (issue 15): the rotation re-indexes it. */
+const notIndexedUnder = (index: PgColumn, keyId: string): SQL => sql`not (coalesce(${ident(index.name)}, ''::tsvector) @@ ${indexMarker(keyId)}::tsquery)`;
 const notUnderCurrent = (column: PgColumn, keyId: string): SQL => sql`(${ident(column.name)} is not null and ${ident(column.name)} not like ${`${sealedPrefix(keyId)}%`})`;
 
 async function rotateTable(deps: RotationDeps, t: EncryptedTable, log: (line: string) => void): Promise<number> {
@@ -82,13 +111,13 @@ async function rotateTable(deps: RotationDeps, t: EncryptedTable, log: (line: st
   for (;;) {
     // Raw values (not the schema's columns, which would decrypt): the id, then each column as stored.
     const { rows } = await deps.db.execute<Record<string, string | null>>(sql`
-      select ${ident(t.id.name)}::text as id, ${sql.join(
+      select ${ident(t.id.name)}::text as id, ${t.searchIndex ? sql`org_id::text as org_id, ` : sql``}${sql.join(
         t.columns.map((c) => ident(c.name)),
         sql`, `,
       )}
       from ${ident(table)}
       where ${ident(t.id.name)} > ${after}::uuid and (${sql.join(
-        t.columns.map((c) => notUnderCurrent(c, keyId)),
+        [...t.columns.map((c) => notUnderCurrent(c, keyId)), ...(t.searchIndex ? [notIndexedUnder(t.searchIndex, keyId)] : [])],
         sql` or `,
       )})
       order by ${ident(t.id.name)} limit ${batchSize}`);
@@ -100,9 +129,9 @@ async function rotateTable(deps: RotationDeps, t: EncryptedTable, log: (line: st
     const fresh = t.columns.map((c) =>
       rows.map((row) => {
         const stored = row[c.name];
-        if (stored === null || textKeyId(stored) === keyId) return { stored, sealed: null, plain: null };
-        const plain = openText(deps.keys, stored, columnAad(table, c.name));
-        return { stored, sealed: sealText(deps.keys, plain, columnAad(table, c.name)), plain };
+        if (stored === null) return { stored, sealed: null, plain: null };
+        const plain = textKeyId(stored) === null ? stored : openText(deps.keys, stored, columnAad(table, c.name));
+        return { stored, sealed: textKeyId(stored) === keyId ? null : sealText(deps.keys, plain, columnAad(table, c.name)), plain };
       }),
     );
     const arrays: SQL[] = [sql`${sql.param(rows.map((r) => r.id))}::uuid[]`];
@@ -113,12 +142,12 @@ async function rotateTable(deps: RotationDeps, t: EncryptedTable, log: (line: st
     });
     const sets = t.columns.map((c, i) => sql`${ident(c.name)} = coalesce(v.${sql.raw(`new_${i}`)}, t.${ident(c.name)})`);
     if (t.searchIndex) {
-      arrays.push(sql`${sql.param(fresh[0].map((f) => (f.plain === null ? null : searchVector(deps.keys, f.plain))))}::text[]`);
+      arrays.push(sql`${sql.param(fresh[0].map((f, r) => (f.plain === null ? null : searchVector(deps.keys, rows[r].org_id!, f.plain))))}::text[]`);
       names.push(sql.raw('search'));
       sets.push(sql`${ident(t.searchIndex.name)} = coalesce(v.search::tsvector, t.${ident(t.searchIndex.name)})`);
     }
     const guards = t.columns.map((c, i) => sql`t.${ident(c.name)} is not distinct from v.${sql.raw(`old_${i}`)}`);
-    const changed = sql.join(t.columns.map((_, i) => sql`v.${sql.raw(`new_${i}`)} is not null`), sql` or `);
+    const changed = sql.join([...t.columns.map((_, i) => sql`v.${sql.raw(`new_${i}`)} is not null`), ...(t.searchIndex ? [sql`v.search is not null`] : [])], sql` or `);
     const result = await deps.db.transaction(async (tx) => {
       if (t.searchIndex) await tx.execute(sql`set local frontdesk.reencrypting = 'on'`);
       return tx.execute(sql`

@@ -1,7 +1,7 @@
 /**
  * The blind search index (M7 over encrypted text). A message's words are never stored in the
  * clear: each word's prefixes (3 to 10 characters; a shorter word whole) are HMAC-ed under the
- * search key and stored as a tsvector of 12-hex-digit tokens, which the GIN index serves as before.
+ * organization's own key (derived from the search key) and stored as a tsvector of 12-hex-digit tokens, which the GIN index serves as before.
  * A search HMACs the typed words the same way, under every key of the ring, so threads written
  * before a key rotation are found until the rotation re-indexes them.
  * What it costs: matching is by word prefix only (no infix, no stemming), a typed word longer than
@@ -24,9 +24,31 @@ export function searchWords(text: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-function token(key: DataKey, term: string): string {
-  return createHmac('sha256', key.search).update(term).digest('hex').slice(0, 12);
+/**
+ * Each organization's index key, derived from the search key: equal words give unrelated tokens in
+ * two organizations, so one tenant's word frequencies say nothing about another's.
+ */
+const orgKeys = new Map<string, Buffer>();
+function orgSearchKey(key: DataKey, orgId: string): Buffer {
+  const id = `${key.id}:${orgId}`;
+  let derived = orgKeys.get(id);
+  if (!derived) {
+    derived = createHmac('sha256', key.search).update(`organization ${orgId}`).digest();
+    if (orgKeys.size > 10_000) orgKeys.clear();
+    orgKeys.set(id, derived);
+  }
+  return derived;
 }
+
+function token(orgKey: Buffer, term: string): string {
+  return createHmac('sha256', orgKey).update(term).digest('hex').slice(0, 12);
+}
+
+/**
+ * The token every index written under `keyId` with organization keys carries (no 12-hex token can
+ * equal it): what the rotation looks for to re-index messages indexed any other way.
+ */
+export const indexMarker = (keyId: string) => `k${keyId}org`;
 
 function indexedTerms(word: string): string[] {
   const chars = [...word];
@@ -40,20 +62,26 @@ function queryTerm(word: string): string {
   return [...word].slice(0, maxPrefix).join('');
 }
 
-/** The tsvector literal (space-separated tokens) stored for a text under the current key. */
-export function searchVector(ring: KeyRing, text: string): string {
+/** The tsvector literal (space-separated tokens) stored for an organization's text under the current key. */
+export function searchVector(ring: KeyRing, orgId: string, text: string): string {
   // Distinct terms first: a word a message repeats, and prefixes words share, are hashed once.
   const terms = new Set<string>();
   for (const word of searchWords(text)) {
     for (const term of indexedTerms(word)) terms.add(term);
     if (terms.size >= maxTokens) break;
   }
-  return [...terms].map((term) => token(ring.current, term)).join(' ');
+  const orgKey = orgSearchKey(ring.current, orgId);
+  return [indexMarker(ring.current.id), ...[...terms].map((term) => token(orgKey, term))].join(' ');
 }
 
-/** A tsquery literal matching every typed word (at most 8) under any key of the ring, or null when no word is left. */
-export function searchQuery(ring: KeyRing, q: string): string | null {
+/** A tsquery literal matching every typed word (at most 8) in the organization's index under any key of the ring, or null when no word is left. */
+export function searchQuery(ring: KeyRing, orgId: string, q: string): string | null {
   const words = searchWords(q).slice(0, 8);
   if (!words.length) return null;
-  return ring.all.map((key) => `(${words.map((w) => token(key, queryTerm(w))).join(' & ')})`).join(' | ');
+  return ring.all
+    .map((key) => {
+      const orgKey = orgSearchKey(key, orgId);
+      return `(${words.map((w) => token(orgKey, queryTerm(w))).join(' & ')})`;
+    })
+    .join(' | ');
 }

@@ -124,7 +124,8 @@ function senderRef(m: MessageInput): Reference {
   return patientRef(m.contact);
 }
 
-const clinicRef = (clinic: { id: string; name: string }): Reference => ({ reference: `Location/${clinic.id}`, display: clinic.name });
+/** A clinic receives and sends as an Organization: R4 allows Location in neither Communication.recipient nor sender. */
+const clinicRef = (clinic: { id: string; name: string }): Reference => ({ reference: `Organization/${clinic.id}`, display: clinic.name });
 
 export function messageResource(m: MessageInput): Communication {
   const outbound = m.direction === 'outbound';
@@ -153,12 +154,107 @@ export function messageResource(m: MessageInput): Communication {
   };
 }
 
-export function searchBundle(resources: Communication[], base: string, self: string) {
+export interface Page {
+  count: number;
+  offset: number;
+}
+
+/** A searchset page of `all`, with self, first, previous and next links that keep the search's own parameters. */
+export function searchBundle(all: { resourceType: string; id: string }[], base: string, search: URLSearchParams, page: Page) {
+  const slice = all.slice(page.offset, page.offset + page.count);
+  const link = (relation: string, offset: number) => {
+    const params = new URLSearchParams(search);
+    params.set('_count', String(page.count));
+    params.set('_offset', String(offset));
+    return { relation, url: `${base}/fhir/R4/Communication?${params.toString()}` };
+  };
   return {
     resourceType: 'Bundle' as const,
     type: 'searchset' as const,
-    total: resources.length,
-    link: [{ relation: 'self', url: self }],
-    entry: resources.map((resource) => ({ fullUrl: `${base}/fhir/R4/Communication/${resource.id}`, resource, search: { mode: 'match' as const } })),
+    total: all.length,
+    link: [
+      link('self', page.offset),
+      link('first', 0),
+      ...(page.offset > 0 ? [link('previous', Math.max(0, page.offset - page.count))] : []),
+      ...(page.offset + page.count < all.length ? [link('next', page.offset + page.count)] : []),
+    ],
+    entry: slice.map((resource) => ({ fullUrl: `${base}/fhir/R4/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'match' as const } })),
+  };
+}
+
+/** `subject=Patient/{id}` or `patient={id}` (or `patient=Patient/{id}`): the one search the server supports. */
+export function searchedPatient(query: { subject?: string; patient?: string }): string | null {
+  if (query.subject !== undefined && query.patient !== undefined) return null;
+  const value = query.subject ?? (query.patient === undefined ? undefined : query.patient.startsWith('Patient/') ? query.patient : `Patient/${query.patient}`);
+  const match = value ? /^Patient\/([0-9a-fA-F-]{36})$/.exec(value) : null;
+  return match ? match[1].toLowerCase() : null;
+}
+
+export const patientResource = (c: { id: string; name: string; phone: string | null; email: string | null; updatedAt: Date }) => ({
+  resourceType: 'Patient' as const,
+  id: c.id,
+  meta: { lastUpdated: c.updatedAt.toISOString() },
+  name: [{ text: c.name }],
+  telecom: [...(c.phone ? [{ system: 'phone' as const, value: c.phone }] : []), ...(c.email ? [{ system: 'email' as const, value: c.email }] : [])],
+});
+
+export const practitionerResource = (u: { id: string; name: string; active: boolean }) => ({ resourceType: 'Practitioner' as const, id: u.id, active: u.active, name: [{ text: u.name }] });
+
+/** A clinic, part of its organization when it is one of several. */
+export const organizationResource = (c: { id: string; name: string; phone?: string | null }) => ({
+  resourceType: 'Organization' as const,
+  id: c.id,
+  active: true,
+  name: c.name,
+  ...(c.phone ? { telecom: [{ system: 'phone' as const, value: c.phone }] } : {}),
+});
+
+export const problemCodeSystem = 'https://frontdesk.dev/problems';
+
+/**
+ * R4 OperationOutcome for an error: the issue type FHIR servers use for the HTTP status, and the
+ * API's stable problem code in details, so FHIR clients can tell one refusal from another too.
+ */
+export function operationOutcome(status: number, problemCode: string, detail: string) {
+  const code = status === 400 ? 'invalid' : status === 401 ? 'login' : status === 403 ? 'forbidden' : status === 404 ? 'not-found' : status === 429 ? 'throttled' : status >= 500 ? 'exception' : 'processing';
+  return {
+    resourceType: 'OperationOutcome' as const,
+    issue: [{ severity: status >= 500 ? ('fatal' as const) : ('error' as const), code, details: { coding: [{ system: problemCodeSystem, code: problemCode }], text: detail }, diagnostics: detail }],
+  };
+}
+
+/** What this server supports, for GET /fhir/R4/metadata. */
+export function capabilityStatement(base: string, date: Date) {
+  const read = [{ code: 'read' as const }];
+  return {
+    resourceType: 'CapabilityStatement' as const,
+    status: 'active' as const,
+    date: date.toISOString(),
+    publisher: 'Frontdesk',
+    kind: 'instance' as const,
+    implementation: { description: 'Frontdesk patient communication hub', url: `${base}/fhir/R4` },
+    fhirVersion: '4.0.1' as const,
+    format: ['application/fhir+json'],
+    rest: [
+      {
+        mode: 'server' as const,
+        security: { description: 'A staff session cookie or Authorization: Bearer <API token>; every read is scoped to the caller\'s organization and audited.' },
+        resource: [
+          {
+            type: 'Communication',
+            interaction: [...read, { code: 'search-type' as const }],
+            searchParam: [
+              { name: 'subject', type: 'reference' as const, documentation: 'Patient/{id}' },
+              { name: 'patient', type: 'reference' as const, documentation: '{id} or Patient/{id}' },
+              { name: '_count', type: 'number' as const, documentation: '1-100, default 50' },
+              { name: '_offset', type: 'number' as const, documentation: 'paging, as the next/previous links give it' },
+            ],
+          },
+          { type: 'Patient', interaction: read },
+          { type: 'Practitioner', interaction: read },
+          { type: 'Organization', interaction: read },
+        ],
+      },
+    ],
   };
 }

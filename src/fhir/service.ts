@@ -11,7 +11,7 @@ import type { Deps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { clinics, users } from '../orgs/schema.js';
 import { campaigns } from '../campaigns/schema.js';
-import { messageResource, threadResource, type Communication } from './rules.js';
+import { messageResource, organizationResource, patientResource, practitionerResource, threadResource, type Communication } from './rules.js';
 import { signedFileUrl } from '../attachments/service.js';
 
 type ConversationRow = typeof conversations.$inferSelect;
@@ -92,30 +92,40 @@ export async function communicationById(deps: Deps, actor: Actor, id: string): P
  */
 export async function patientRecord(deps: Deps, actor: Actor, contactId: string, format: 'json' | 'fhir') {
   const contact = await contactInOrg(deps.db, actor.orgId, contactId);
+  const exportedAt = deps.clock.now().toISOString();
+  const { threads, resources } = await completeRecord(deps, actor, contact);
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'contact.record_export', subject: { type: 'contact', id: contactId }, details: { format, conversations: threads.length, resources: resources.length } });
+  if (format === 'fhir') {
+    return { resourceType: 'Bundle' as const, type: 'collection' as const, timestamp: exportedAt, entry: fhirEntries(deps, contact, resources) };
+  }
+  return { exportedAt, ...recordJson(contact, threads, resources) };
+}
+
+type ContactRow = typeof contacts.$inferSelect;
+
+/** Every conversation the organization has with the contact, hidden and retracted messages included, as FHIR resources. */
+export async function completeRecord(deps: Deps, actor: Actor, contact: ContactRow) {
   const threads = await deps.db
     .select()
     .from(conversations)
-    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.contactId, contactId)))
+    .where(and(eq(conversations.orgId, actor.orgId), eq(conversations.contactId, contact.id)))
     .orderBy(asc(conversations.createdAt));
-  const resources = await resourcesOf(deps, actor, threads, { complete: true });
-  const exportedAt = deps.clock.now().toISOString();
-  await recordAudit(deps.db, { ...auditActor(actor), action: 'contact.record_export', subject: { type: 'contact', id: contactId }, details: { format, conversations: threads.length, resources: resources.length } });
-  const patient = { resourceType: 'Patient' as const, id: contact.id, name: [{ text: contact.name }], telecom: [...(contact.phone ? [{ system: 'phone', value: contact.phone }] : []), ...(contact.email ? [{ system: 'email', value: contact.email }] : [])] };
-  if (format === 'fhir') {
-    return {
-      resourceType: 'Bundle' as const,
-      type: 'collection' as const,
-      timestamp: exportedAt,
-      entry: [patient, ...resources].map((resource) => ({ fullUrl: `${deps.config.publicUrl}/fhir/R4/${resource.resourceType}/${resource.id}`, resource })),
-    };
-  }
+  return { threads, resources: await resourcesOf(deps, actor, threads, { complete: true }) };
+}
+
+/** The Patient and its Communications as entries of a collection Bundle. */
+export function fhirEntries(deps: Deps, contact: ContactRow, resources: Communication[]) {
+  return [patientResource(contact), ...resources].map((resource) => ({ fullUrl: `${deps.config.publicUrl}/fhir/R4/${resource.resourceType}/${resource.id}`, resource }));
+}
+
+/** The record as plain JSON: the patient, and each conversation with its messages. */
+export function recordJson(contact: ContactRow, threads: ConversationRow[], resources: Communication[]) {
   const byThread = new Map<string, Communication[]>();
   for (const r of resources) {
     const thread = r.partOf?.[0]?.reference?.split('/')[1];
     if (thread) byThread.set(thread, [...(byThread.get(thread) ?? []), r]);
   }
   return {
-    exportedAt,
     patient: { id: contact.id, name: contact.name, type: contact.type, phone: contact.phone, email: contact.email, createdAt: contact.createdAt.toISOString() },
     conversations: threads.map((t) => ({
       id: t.id,
@@ -138,4 +148,25 @@ export async function patientRecord(deps: Deps, actor: Actor, contactId: string,
       })),
     })),
   };
+}
+
+/** The resources a Communication refers to, readable by the same callers and walled off by organization. */
+export async function patientById(deps: Deps, actor: Actor, id: string) {
+  const contact = await contactInOrg(deps.db, actor.orgId, id);
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'fhir.read', subject: { type: 'contact', id }, details: { resourceType: 'Patient' } });
+  return patientResource(contact);
+}
+
+export async function practitionerById(deps: Deps, actor: Actor, id: string) {
+  const [user] = await deps.db.select().from(users).where(and(eq(users.id, id), eq(users.orgId, actor.orgId)));
+  if (!user) throw notFound('Practitioner');
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'fhir.read', subject: { type: 'user', id }, details: { resourceType: 'Practitioner' } });
+  return practitionerResource({ id: user.id, name: user.name, active: user.deactivatedAt === null });
+}
+
+export async function organizationById(deps: Deps, actor: Actor, id: string) {
+  const [clinic] = await deps.db.select().from(clinics).where(and(eq(clinics.id, id), eq(clinics.orgId, actor.orgId)));
+  if (!clinic) throw notFound('Organization');
+  await recordAudit(deps.db, { ...auditActor(actor), action: 'fhir.read', subject: { type: 'clinic', id }, details: { resourceType: 'Organization' } });
+  return organizationResource(clinic);
 }

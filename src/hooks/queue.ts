@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
+import { requestIdEntry } from '../ops/context.js';
 import type { WebhookEvent } from './rules.js';
 
 export const webhookDeliverTask = 'webhook_deliver';
@@ -18,5 +19,5 @@ export async function emitWebhookEvent(db: DbOrTx, orgId: string, event: Webhook
       from webhook_endpoints e
       where e.org_id = ${orgId} and e.disabled_at is null and ${event} = any(e.events)
       returning id)
-    select graphile_worker.add_job(${webhookDeliverTask}, json_build_object('deliveryId', id)) from delivery`);
+    select graphile_worker.add_job(${webhookDeliverTask}, json_build_object('deliveryId', id, ${requestIdEntry()})) from delivery`);
 }

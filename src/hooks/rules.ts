@@ -1,28 +1,32 @@
-/** B3: outgoing webhooks — pure rules: the events, the signature, the retry schedule. */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+/** B3: outgoing webhooks — pure rules: the events, the Standard Webhooks signature, the retry schedule. */
+import { createHmac, randomBytes } from 'node:crypto';
 
 export const webhookEvents = ['message.created', 'message.status', 'conversation.closed', 'booking.created'] as const;
 export type WebhookEvent = (typeof webhookEvents)[number];
 
-export const signatureHeader = 'Frontdesk-Signature';
+/** A Standard Webhooks secret: `whsec_` and 24 random bytes in base64. */
+export const newWebhookSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
 
 /**
- * `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`: the receiver recomputes it with its
- * secret, and refuses old timestamps so a captured request cannot be replayed later.
+ * Standard Webhooks (standardwebhooks.com): `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`
+ * under the secret's bytes, one per secret, space-separated — so a receiver holding either the old
+ * or the new secret during a rotation's overlap finds a signature it can check.
  */
-export function signPayload(secret: string, body: string, at: Date): string {
-  const t = Math.floor(at.getTime() / 1000);
-  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+export function signatureHeaderValue(secrets: readonly string[], id: string, timestamp: number, body: string): string {
+  return secrets.map((secret) => `v1,${createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64')).update(`${id}.${timestamp}.${body}`).digest('base64')}`).join(' ');
 }
 
-export function verifySignature(secret: string, body: string, header: string, now: Date, toleranceSeconds = 300): boolean {
-  const parts = Object.fromEntries(header.split(',').map((p) => p.split('=') as [string, string]));
-  const t = Number(parts.t);
-  if (!Number.isInteger(t) || !parts.v1 || Math.abs(now.getTime() / 1000 - t) > toleranceSeconds) return false;
-  const expected = Buffer.from(createHmac('sha256', secret).update(`${t}.${body}`).digest('hex'));
-  const given = Buffer.from(parts.v1);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+/** The secrets that sign now: the current one, and a rotated-out one until its overlap ends. */
+export function signingSecrets(endpoint: { secret: string; previousSecret: string | null; previousSecretExpiresAt: Date | null }, now: Date): string[] {
+  const overlapping = endpoint.previousSecret !== null && endpoint.previousSecretExpiresAt !== null && endpoint.previousSecretExpiresAt > now;
+  return overlapping ? [endpoint.secret, endpoint.previousSecret!] : [endpoint.secret];
 }
+
+/** A rotation keeps the old secret signing for this long unless the admin says otherwise (0 ends it at once). */
+export const defaultRotationOverlapHours = 24;
+
+/** Only a delivery that is over (delivered or failed) is sent again; a pending one is still on its way. */
+export const canRedeliver = (status: 'pending' | 'delivered' | 'failed') => status !== 'pending';
 
 export const maxWebhookAttempts = 8;
 

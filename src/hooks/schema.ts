@@ -11,8 +11,11 @@ export const webhookEndpoints = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     orgId: uuid('org_id').notNull().references(() => organizations.id),
     url: text('url').notNull(),
-    /** The HMAC-SHA256 key, shown once when the endpoint is made. */
+    /** The HMAC-SHA256 key (`whsec_` + base64, Standard Webhooks), shown once when made or rotated. */
     secret: encryptedText('webhook_endpoints', 'secret').notNull(),
+    /** The secret a rotation replaced: it still signs, beside the new one, until the overlap ends. */
+    previousSecret: encryptedText('webhook_endpoints', 'previous_secret'),
+    previousSecretExpiresAt: at('previous_secret_expires_at'),
     events: text('events').array().notNull(),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: at('created_at').notNull(),

@@ -1,13 +1,13 @@
 /** B3: outgoing webhooks — endpoints, and delivering their events with signatures, retries and a log. */
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
-import { newSecret } from '../auth/tokens.js';
 import { recordAudit, auditActor } from '../audit/service.js';
 import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
-import { maxWebhookAttempts, retryDelayMs, signatureHeader, signPayload, webhookUrlProblem, type WebhookEvent } from './rules.js';
+import { requestIdEntry } from '../ops/context.js';
+import { canRedeliver, defaultRotationOverlapHours, maxWebhookAttempts, newWebhookSecret, retryDelayMs, signatureHeaderValue, signingSecrets, webhookUrlProblem, type WebhookEvent } from './rules.js';
 import { webhookDeliverTask } from './queue.js';
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from './schema.js';
 
@@ -18,7 +18,7 @@ const endpointJson = (e: EndpointRow) => ({ id: e.id, url: e.url, events: e.even
 export async function createEndpoint(deps: Deps, actor: Actor, input: { url: string; events: WebhookEvent[] }) {
   const problem = webhookUrlProblem(input.url);
   if (problem) throw new AppError('invalid_input', `url ${problem}`, { errors: [{ field: 'body.url', message: problem }] });
-  const secret = newSecret('whsec_');
+  const secret = newWebhookSecret();
   return deps.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(webhookEndpoints)
@@ -87,6 +87,7 @@ export async function deliverWebhook(deps: { db: Db; clock: Deps['clock']; confi
   const body = JSON.stringify(row.d.payload);
   const attempt = row.d.attempts + 1;
   const started = Date.now();
+  const timestamp = Math.floor(started / 1000);
   let statusCode: number | null = null;
   let error: string | null = null;
   try {
@@ -96,9 +97,11 @@ export async function deliverWebhook(deps: { db: Db; clock: Deps['clock']; confi
         'content-type': 'application/json',
         'user-agent': 'Frontdesk-Webhooks/1',
         'frontdesk-event': row.d.event,
-        'frontdesk-delivery': row.d.id,
-        // Signed with the wall clock: the receiver checks the timestamp against its own.
-        [signatureHeader.toLowerCase()]: signPayload(row.e.secret, body, new Date()),
+        // Standard Webhooks: the id stays the same across retries and redeliveries (receivers
+        // deduplicate by it); the timestamp is the wall clock's, which receivers check against theirs.
+        'webhook-id': row.d.id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signatureHeaderValue(signingSecrets(row.e, deps.clock.now()), row.d.id, timestamp, body),
       },
       body,
       redirect: 'manual',
@@ -120,8 +123,48 @@ export async function deliverWebhook(deps: { db: Db; clock: Deps['clock']; confi
       .where(eq(webhookDeliveries.id, deliveryId));
     if (!ok && !last) {
       const delay = retryDelayMs(attempt, deps.config.webhookRetryBaseMs);
-      await tx.execute(sql`select graphile_worker.add_job(${webhookDeliverTask}, json_build_object('deliveryId', ${deliveryId}::text),
-        run_at := now() + make_interval(secs => ${delay / 1000}))`);
+      await enqueueTry(tx, deliveryId, delay);
     }
+  });
+}
+
+async function enqueueTry(db: DbOrTx, deliveryId: string, delayMs = 0): Promise<void> {
+  await db.execute(sql`select graphile_worker.add_job(${webhookDeliverTask}, json_build_object('deliveryId', ${deliveryId}::text, ${requestIdEntry()}),
+    run_at := now() + make_interval(secs => ${delayMs / 1000}))`);
+}
+
+/**
+ * A new signing secret, shown once. The old one keeps signing beside it for `overlapHours`, so the
+ * receiver can switch at its own pace without refusing a single delivery.
+ */
+export async function rotateSecret(deps: Deps, actor: Actor, id: string, input: { overlapHours?: number }) {
+  const current = await endpointInOrg(deps.db, actor.orgId, id);
+  const now = deps.clock.now();
+  const overlapHours = input.overlapHours ?? defaultRotationOverlapHours;
+  const secret = newWebhookSecret();
+  const previousSecretExpiresAt = new Date(now.getTime() + overlapHours * 3_600_000);
+  return deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(webhookEndpoints)
+      .set({ secret, previousSecret: overlapHours > 0 ? current.secret : null, previousSecretExpiresAt: overlapHours > 0 ? previousSecretExpiresAt : null })
+      .where(eq(webhookEndpoints.id, id))
+      .returning();
+    await recordAudit(tx, { ...auditActor(actor), action: 'webhook.rotate_secret', subject: { type: 'webhook', id }, details: { overlapHours } });
+    return { ...endpointJson(row), secret, previousSecretExpiresAt: overlapHours > 0 ? previousSecretExpiresAt.toISOString() : null };
+  });
+}
+
+/** Sends a finished delivery again, as it was and under the same webhook-id, on the admin's word. */
+export async function redeliver(deps: Deps, actor: Actor, endpointId: string, deliveryId: string) {
+  const endpoint = await endpointInOrg(deps.db, actor.orgId, endpointId);
+  if (endpoint.disabledAt) throw new AppError('conflict', 'this webhook is stopped; nothing is sent to it');
+  const [delivery] = await deps.db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.endpointId, endpointId)));
+  if (!delivery) throw notFound('delivery');
+  if (!canRedeliver(delivery.status)) throw new AppError('conflict', 'this delivery is still being tried');
+  return deps.db.transaction(async (tx) => {
+    await tx.update(webhookDeliveries).set({ status: 'pending', deliveredAt: null }).where(eq(webhookDeliveries.id, deliveryId));
+    await enqueueTry(tx, deliveryId);
+    await recordAudit(tx, { ...auditActor(actor), action: 'webhook.redeliver', subject: { type: 'webhook', id: endpointId }, details: { deliveryId } });
+    return { id: deliveryId, status: 'pending' as const };
   });
 }

@@ -1,5 +1,6 @@
 /** One error handler: AppError and validation errors become RFC 9457 problem details; the rest a bare 500. */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { IntegrityError } from '../encryption/cipher.js';
 import { AppError, type ErrorCode } from '../errors.js';
 
 const titles: Record<number, string> = {
@@ -91,8 +92,18 @@ function databaseUnavailable(error: Error): boolean {
   );
 }
 
-export function registerErrorHandling(app: FastifyInstance, pageFallback: (request: FastifyRequest, reply: FastifyReply) => boolean = () => false): void {
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+export function registerErrorHandling(
+  app: FastifyInstance,
+  pageFallback: (request: FastifyRequest, reply: FastifyReply) => boolean = () => false,
+  onIntegrityFailure: (request: FastifyRequest, error: IntegrityError) => Promise<void> = async () => {},
+): void {
+  app.setErrorHandler(async (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof IntegrityError) {
+      // A stored value was altered, moved or written in clear around the product: refused, logged and audited.
+      request.log.error({ err: { type: error.name, message: error.message } }, 'stored value failed its integrity check');
+      await onIntegrityFailure(request, error).catch((e: Error) => request.log.error({ err: { type: e.name } }, 'auditing an integrity failure failed'));
+      return sendProblem(reply, problem(500, 'integrity_failure', 'a stored value failed its integrity check; it has been logged and audited'));
+    }
     if (error instanceof AppError) {
       if (error.status === 429 && typeof error.extra.retryAfterSeconds === 'number') {
         reply.header('Retry-After', String(error.extra.retryAfterSeconds));

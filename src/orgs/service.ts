@@ -9,6 +9,7 @@ import { AppError, notFound } from '../errors.js';
 import { effectivePrivileges, isAdmin, privileges as allPrivileges, slugify, type Privilege, type Role } from './rules.js';
 import { defaultOpeningHours, openingHoursProblem, type OpeningHours } from './hours.js';
 import { clinics, inboxes, organizations, userClinicIds, userClinics, users } from './schema.js';
+import { publishAccessChanged } from '../realtime/events.js';
 
 
 export interface ClinicInput {
@@ -355,6 +356,7 @@ export async function updateUser(
         await tx.insert(userClinics).values([...new Set(input.clinicIds)].map((clinicId) => ({ userId, clinicId })));
       }
     }
+    await publishAccessChanged(tx, actor.orgId, userId);
     await recordAudit(tx, { ...auditActor(actor), action: 'user.update', subject: { type: 'user', id: userId }, details: input });
     return userJson(tx, actor.orgId, userId);
   });

@@ -1,5 +1,5 @@
 /** Rate limits counted in PostgreSQL, so every web process shares them. */
-import { lt, sql } from 'drizzle-orm';
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { AppError } from '../errors.js';
 import { retryAfterSeconds, windowOf, type Limit } from './rules.js';
@@ -17,6 +17,15 @@ export async function spend(db: DbOrTx, key: string, limit: Limit, now: Date, wh
     const wait = retryAfterSeconds(window.end, now);
     throw new AppError('rate_limited', `${what}: at most ${limit.max} every ${describe(limit.windowSeconds)}; try again in ${wait} s`, { retryAfterSeconds: wait });
   }
+}
+
+/** Gives back a hit spent at `now` on an attempt that turned out not to count (a correct sign-in). */
+export async function refund(db: DbOrTx, key: string, limit: Limit, now: Date): Promise<void> {
+  const window = windowOf(limit, now);
+  await db
+    .update(rateLimitHits)
+    .set({ hits: sql`${rateLimitHits.hits} - 1` })
+    .where(and(eq(rateLimitHits.key, key), eq(rateLimitHits.windowStart, window.start), gt(rateLimitHits.hits, 0)));
 }
 
 const describe = (seconds: number) => (seconds % 3600 === 0 ? `${seconds / 3600} h` : seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`);

@@ -23,7 +23,23 @@ export interface ChangeEvent {
   user?: { id: string; name: string };
 }
 
+/**
+ * A user's sign-in or permissions changed (sign-out, sign-out everywhere, deactivation, a new role,
+ * privileges or clinics): their open streams check at once whether they may go on.
+ */
+export interface AccessChanged {
+  type: 'access.changed';
+  orgId: string;
+  userId: string;
+}
+
 export const eventChannel = 'frontdesk_events';
+
+/** Published in the transaction that changes the access, so every event committed after it finds the stream checked. */
+export async function publishAccessChanged(db: DbOrTx, orgId: string, userId: string): Promise<void> {
+  const event: AccessChanged = { type: 'access.changed', orgId, userId };
+  await db.execute(sql`select pg_notify(${eventChannel}, ${JSON.stringify(event)})`);
+}
 
 /** Tells every open screen (pg_notify) and, for message events, the organization's webhooks (B3), as having happened `at` (the caller's clock). */
 export async function publish(db: DbOrTx, event: ChangeEvent | ChangeEvent[], at: Date): Promise<void> {

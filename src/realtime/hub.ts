@@ -1,18 +1,20 @@
 /** One LISTEN connection per process, fanning committed change events out to this process's SSE streams. */
 import pg from 'pg';
-import { eventChannel, eventTypes, type ChangeEvent } from './events.js';
+import { eventChannel, eventTypes, type AccessChanged, type ChangeEvent } from './events.js';
 
-export type Subscriber = (event: ChangeEvent | { type: 'resync' }) => void;
+export type HubEvent = ChangeEvent | AccessChanged | { type: 'resync' };
+export type Subscriber = (event: HubEvent) => void;
 
 export interface EventHub {
   subscribe(orgId: string, subscriber: Subscriber): () => void;
   close(): Promise<void>;
 }
 
-function parseEvent(payload: string | undefined): ChangeEvent | null {
+function parseEvent(payload: string | undefined): ChangeEvent | AccessChanged | null {
   try {
-    const value = JSON.parse(payload ?? '') as ChangeEvent;
-    return eventTypes.includes(value.type) && typeof value.orgId === 'string' ? value : null;
+    const value = JSON.parse(payload ?? '') as ChangeEvent | AccessChanged;
+    const known = value.type === 'access.changed' || eventTypes.includes(value.type);
+    return known && typeof value.orgId === 'string' ? value : null;
   } catch {
     return null;
   }
@@ -24,7 +26,7 @@ export async function startEventHub(url: string, log: (message: string) => void 
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
 
-  const broadcast = (orgId: string | null, event: ChangeEvent | { type: 'resync' }) => {
+  const broadcast = (orgId: string | null, event: HubEvent) => {
     const targets = orgId ? [byOrg.get(orgId) ?? []] : byOrg.values();
     for (const set of targets) for (const subscriber of set) subscriber(event);
   };

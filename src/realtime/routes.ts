@@ -1,21 +1,73 @@
 import type { Actor } from '../auth/actor.js';
+import { credentialOf, currentActors } from '../auth/service.js';
 import { unreadCount } from '../conversations/service.js';
 import type { Deps } from '../deps.js';
 import { responses } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
-import { canAccessClinic } from '../orgs/rules.js';
 import type { ChangeEvent } from './events.js';
+import type { HubEvent } from './hub.js';
+import { mayReceive, sameAccess, type EventFacts } from './rules.js';
+import { eventFacts } from './service.js';
 
 const heartbeatMs = 25_000;
 const unreadDebounceMs = 150;
+/** How often every open stream's sign-in is checked again (idle expiry, anything not announced). */
+const recheckMs = 500;
 
 function frame(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+interface OpenStream {
+  actor: Actor;
+  end(): void;
+}
+
 /**
- * GET /api/v1/events: Server-Sent Events for the signed-in user's organization — change events of
- * the clinics they work at, and their unread count whenever it changes. Events name ids; clients fetch.
+ * The open streams of this process, each ended as soon as its sign-in no longer lets it go on:
+ * checked every `recheckMs` in one query for all of them, and at once when its user's access changes.
+ */
+function streamGuard(deps: Deps, log: (e: unknown) => void) {
+  const open = new Set<OpenStream>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | null = null;
+
+  async function check(streams: OpenStream[]): Promise<void> {
+    const current = await currentActors(deps, streams.map((s) => s.actor));
+    for (const stream of streams) {
+      const now = current.get(credentialOf(stream.actor));
+      if (!now || !sameAccess(now, stream.actor)) stream.end();
+    }
+  }
+  const sweep = () => {
+    running ??= check([...open])
+      .catch(log)
+      .finally(() => (running = null));
+    return running;
+  };
+
+  return {
+    add(stream: OpenStream): () => void {
+      open.add(stream);
+      timer ??= setInterval(() => void sweep(), recheckMs).unref();
+      return () => {
+        open.delete(stream);
+        if (!open.size) timer = void clearInterval(timer);
+      };
+    },
+    /** Checks one stream now; false when it was ended. */
+    async recheck(stream: OpenStream): Promise<boolean> {
+      await check([stream]);
+      return open.has(stream);
+    },
+    close: () => clearInterval(timer),
+  };
+}
+
+/**
+ * GET /api/v1/events: Server-Sent Events for the signed-in user — change events of what they could
+ * read through the API, and their unread count whenever it changes. Events name ids; clients fetch.
+ * A stream ends with its session, token or user, and when the user's role, privileges or clinics change.
  */
 export function realtimeRoutes(app: App, deps: Deps): void {
   // One count per user per burst, however many of their screens are open.
@@ -29,6 +81,18 @@ export function realtimeRoutes(app: App, deps: Deps): void {
     if (counting.size > 10_000) counting.clear();
     return count;
   };
+  // One reading of an event's thread per process, shared by every stream it reaches.
+  const factsOf = new WeakMap<ChangeEvent, Promise<EventFacts | null>>();
+  const sharedFacts = (event: ChangeEvent) => {
+    let facts = factsOf.get(event);
+    if (!facts) {
+      facts = eventFacts(deps.db, event).catch(() => null);
+      factsOf.set(event, facts);
+    }
+    return facts;
+  };
+  const guard = streamGuard(deps, (e) => app.log.error({ err: e }, 'checking open event streams failed'));
+  app.addHook('onClose', async () => guard.close());
 
   app.get(
     '/api/v1/events',
@@ -51,41 +115,57 @@ export function realtimeRoutes(app: App, deps: Deps): void {
         'x-accel-buffering': 'no',
       });
 
+      const closed = () => res.destroyed || res.writableEnded;
+      const write = (chunk: string) => void (closed() || res.write(chunk));
       let lastUnread: number | null = null;
       let unreadTimer: NodeJS.Timeout | undefined;
       const sendUnread = async () => {
         unreadTimer = undefined;
         const unread = await sharedUnread(actor);
-        if (unread !== null && unread !== lastUnread && !res.destroyed) {
+        if (unread !== null && unread !== lastUnread && !closed()) {
           lastUnread = unread;
-          res.write(frame('unread.count', { unread }));
+          write(frame('unread.count', { unread }));
         }
       };
       const scheduleUnread = () => {
         unreadTimer ??= setTimeout(() => void sendUnread(), unreadDebounceMs);
       };
 
-      const unsubscribe = deps.events.subscribe(actor.orgId, (event: ChangeEvent | { type: 'resync' }) => {
-        if (res.destroyed) return;
+      const stream: OpenStream = { actor, end: () => res.end() };
+      const deliver = async (event: HubEvent) => {
+        if (closed()) return;
+        if (event.type === 'access.changed') {
+          if (event.userId === actor.userId) await guard.recheck(stream);
+          return;
+        }
         if (event.type === 'resync') {
-          res.write(frame('resync', {}));
+          write(frame('resync', {}));
         } else {
-          if (!canAccessClinic(actor, event.clinicId)) return;
           if (event.type === 'conversation.typing' && event.user?.id === actor.userId) return;
+          if (!mayReceive(actor, await sharedFacts(event))) return;
           const { orgId: _org, ...visible } = event;
-          res.write(frame(event.type, visible));
+          write(frame(event.type, visible));
         }
         if (event.type !== 'conversation.typing') scheduleUnread();
+      };
+      // One event after another, in the order they committed: a sign-out is checked before whatever followed it.
+      let delivering = Promise.resolve();
+      const unsubscribe = deps.events.subscribe(actor.orgId, (event) => {
+        delivering = delivering.then(() => deliver(event)).catch((e) => request.log.error({ err: e }, 'event delivery failed'));
       });
-      const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
+      const unguard = guard.add(stream);
+      const heartbeat = setInterval(() => write(': ping\n\n'), heartbeatMs);
+      deps.metrics.openStreams.inc();
       const stop = () => {
+        deps.metrics.openStreams.dec();
         clearInterval(heartbeat);
         clearTimeout(unreadTimer);
         unsubscribe();
+        unguard();
       };
       res.on('close', stop);
-      res.write('retry: 3000\n\n');
-      res.write(frame('ready', { userId: actor.userId }));
+      write('retry: 3000\n\n');
+      write(frame('ready', { userId: actor.userId }));
       await sendUnread();
     },
   );

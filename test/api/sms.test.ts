@@ -118,6 +118,14 @@ describe('outbound SMS through Twilio (S3)', () => {
     expect((await webhook('/webhooks/twilio/status', form, signedForOtherUrl)).statusCode).toBe(403);
   });
 
+  it('accepts a signature over the address with its default port, as Twilio\'s libraries do', async () => {
+    const form = { MessageSid: 'SMport', MessageStatus: 'delivered' };
+    const signedWithPort = twilioSignature(twilio.authToken, 'https://frontdesk.test:443/webhooks/twilio/status', form);
+    expect((await webhook('/webhooks/twilio/status', form, signedWithPort)).statusCode).toBe(204);
+    const signedWithOtherPort = twilioSignature(twilio.authToken, 'https://frontdesk.test:8443/webhooks/twilio/status', form);
+    expect((await webhook('/webhooks/twilio/status', form, signedWithOtherPort)).statusCode).toBe(403);
+  });
+
   it('retries a provider outage with backoff and records each try', async () => {
     twilio.nextSends.push({ status: 503, body: { code: 20500, message: 'Service unavailable', status: 503 } });
     const { conversationId, messageId } = await start('+14155550802');

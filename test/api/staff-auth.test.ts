@@ -83,6 +83,78 @@ describe('lockout', () => {
   });
 });
 
+describe('one clinic behind one address', () => {
+  const clinicAddress = '203.0.113.50';
+  const signInFrom = (email: string, pass: string, device?: string) =>
+    ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: pass }, remoteAddress: clinicAddress, ...(device ? { cookies: { fd_device: device } } : {}) });
+  const deviceOf = (res: Awaited<ReturnType<typeof signInFrom>>) => res.cookies.find((c) => c.name === 'fd_device')?.value;
+  /** To the start of the next window of the per-address count, so one run stays inside one window; the owner signs in again. */
+  const toNextWindow = async () => {
+    const windowMs = 900_000;
+    ctx.clock.advance(windowMs - (ctx.clock.now().getTime() % windowMs) + 1000);
+    org.owner = await signIn(ctx.app, org.me.user.email);
+  };
+
+  it('counts only failures: 60 staff sign in from one address while a guessing run from it is refused', async () => {
+    const staff = Array.from({ length: 60 }, (_, i) => `front-${i}@example.com`);
+    for (const email of staff) await addStaff(email);
+    await toNextWindow();
+    // The morning: everyone signs in from the clinic's one public address, five times the limit of 12.
+    const devices = new Map<string, string>();
+    for (const email of staff) {
+      const res = await signInFrom(email, password);
+      expect(res.statusCode, res.body).toBe(200);
+      const cookie = res.cookies.find((c) => c.name === 'fd_device');
+      expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth/login' });
+      devices.set(email, cookie!.value);
+    }
+
+    await toNextWindow();
+    // Someone on the same address guesses: 12 failures, then refused, whichever account they try.
+    const guesses: number[] = [];
+    for (let i = 0; i < 12; i++) guesses.push((await signInFrom(`nobody-${i}@example.com`, 'guessing-passwords')).statusCode);
+    expect(guesses).toEqual(Array(12).fill(401));
+    // Within five minutes every colleague signs in again from their browser; each try of the guesser
+    // in between is refused, on an unknown account or a colleague's, with a right password or not.
+    for (const [i, email] of staff.entries()) {
+      ctx.clock.advance(5000);
+      const res = await signInFrom(email, password, devices.get(email));
+      expect(res.statusCode, res.body).toBe(200);
+      const guess = await signInFrom(i % 2 ? `nobody-x${i}@example.com` : email, i % 3 ? 'guessing-passwords' : password);
+      expect(guess.statusCode).toBe(429);
+      expect(guess.json().code).toBe('rate_limited');
+    }
+    org.owner = await signIn(ctx.app, org.me.user.email);
+  }, 180_000); // 60 accounts, 120 sign-ins: argon2 hashing and checking is the time, on a busy machine too
+
+  it('trusts a browser only for the accounts that signed in on it, and not a forged cookie', async () => {
+    await addStaff('shared-pc-a@example.com');
+    await addStaff('shared-pc-b@example.com');
+    await toNextWindow();
+    const a = deviceOf(await signInFrom('shared-pc-a@example.com', password));
+    const both = deviceOf(await signInFrom('shared-pc-b@example.com', password, a));
+    for (let i = 0; i < 12; i++) await signInFrom(`nobody-y${i}@example.com`, 'guessing-passwords', both);
+    // The shared reception computer still signs in both of them…
+    expect((await signInFrom('shared-pc-a@example.com', password, both)).statusCode).toBe(200);
+    expect((await signInFrom('shared-pc-b@example.com', password, both)).statusCode).toBe(200);
+    // …but its cookie opens no other account, and an altered one nothing.
+    expect((await signInFrom('passphrase@example.com', password, both)).statusCode).toBe(429);
+    const [b] = both!.split('~');
+    const forged = b.slice(0, -10) + (b.at(-10) === 'A' ? 'B' : 'A') + b.slice(-9);
+    expect((await signInFrom('shared-pc-b@example.com', password, forged)).statusCode).toBe(429);
+  });
+
+  it('keeps the account lockout for a trusted browser', async () => {
+    await addStaff('trusted-but-wrong@example.com');
+    await toNextWindow();
+    const device = deviceOf(await signInFrom('trusted-but-wrong@example.com', password));
+    for (let i = 0; i < 5; i++) expect((await signInFrom('trusted-but-wrong@example.com', 'not-my-password', device)).statusCode).toBe(401);
+    const locked = await signInFrom('trusted-but-wrong@example.com', password, device);
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json().code).toBe('account_locked');
+  });
+});
+
 /** A light wrapper so a raw inject answer can go through expectProblem. */
 async function reply(res: ReturnType<typeof login>) {
   const r = await res;

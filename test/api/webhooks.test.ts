@@ -1,21 +1,38 @@
-/** B3: outgoing webhooks — signed, retried with backoff, logged — against a real receiver on loopback. */
+/**
+ * B3: outgoing webhooks — signed as Standard Webhooks specifies (checked with its reference library,
+ * `standardwebhooks`), retried with backoff, logged, rotated with an overlap, redelivered — against a
+ * real receiver on loopback.
+ */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifySignature } from '../../src/hooks/rules.js';
-import { eventually, expectProblem, inbound, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
+import { Webhook } from 'standardwebhooks';
+import { eventually, expectProblem, inbound, setupApp, signIn, signupOrg, type Org, type TestContext } from '../helpers.js';
 
-/** A receiver that checks every signature with the secret and answers 500 to the first `failures` requests. */
+/** Whether the reference library accepts the request under this secret. */
+function verifies(secret: string, raw: string, headers: http.IncomingHttpHeaders): boolean {
+  try {
+    new Webhook(secret).verify(raw, { 'webhook-id': String(headers['webhook-id']), 'webhook-timestamp': String(headers['webhook-timestamp']), 'webhook-signature': String(headers['webhook-signature']) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A receiver that checks every signature with the secret(s) it knows and answers 500 to the first `failures` requests. */
 class Receiver {
-  received: { event: string; delivery: string; body: any; signatureValid: boolean }[] = [];
+  received: { event: string; delivery: string; body: any; signatureValid: boolean; validUnder: string[]; signatures: number }[] = [];
   failures = 0;
   secret = '';
+  /** Other secrets to try each request with (a rotation's old and new one). */
+  alsoTry: string[] = [];
   private server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
-      const signatureValid = verifySignature(this.secret, raw, String(req.headers['frontdesk-signature'] ?? ''), new Date());
-      this.received.push({ event: String(req.headers['frontdesk-event']), delivery: String(req.headers['frontdesk-delivery']), body: JSON.parse(raw), signatureValid });
+      const validUnder = [this.secret, ...this.alsoTry].filter((secret) => verifies(secret, raw, req.headers));
+      const signatures = String(req.headers['webhook-signature'] ?? '').split(' ').length;
+      this.received.push({ event: String(req.headers['frontdesk-event']), delivery: String(req.headers['webhook-id']), body: JSON.parse(raw), signatureValid: validUnder.includes(this.secret), validUnder, signatures });
       if (this.failures > 0) {
         this.failures--;
         res.writeHead(500).end('not now');
@@ -89,6 +106,78 @@ describe('outgoing webhooks (B3)', () => {
       expect(events).toContain('booking.created');
     });
   });
+
+  it('rotates the secret: both sign during the overlap, the old one stops when it ends', async () => {
+    const created = await org.owner.post('/api/v1/webhooks', { url: receiver.url, events: ['message.created'] });
+    const old = created.body.secret as string;
+    receiver.secret = old;
+    const rotated = await org.owner.post(`/api/v1/webhooks/${created.body.id}/rotate-secret`, { overlapHours: 2 });
+    expect(rotated.status).toBe(200);
+    const fresh = rotated.body.secret as string;
+    expect(fresh).toMatch(/^whsec_/);
+    expect(fresh).not.toBe(old);
+    expect(JSON.stringify((await org.owner.get('/api/v1/webhooks')).body)).not.toContain(fresh);
+    receiver.alsoTry = [fresh];
+
+    const before = receiver.received.length;
+    await inbound(org, 'During the overlap', '+14155550903');
+    const during = await eventually(async () => {
+      const hit = receiver.received.slice(before).find((r) => r.event === 'message.created' && r.signatures === 2);
+      expect(hit).toBeDefined();
+      return hit!;
+    });
+    expect(during.validUnder).toEqual([old, fresh]);
+
+    ctx.clock.advance(2 * 3_600_000 + 1000);
+    org.owner = await signIn(ctx.app, org.me.user.email);
+    const afterOverlap = receiver.received.length;
+    await inbound(org, 'After the overlap', '+14155550904');
+    const after = await eventually(async () => {
+      const hit = receiver.received.slice(afterOverlap).find((r) => r.event === 'message.created' && r.signatures === 1 && r.validUnder.includes(fresh));
+      expect(hit).toBeDefined();
+      return hit!;
+    });
+    expect(after.validUnder).toEqual([fresh]);
+    receiver.secret = fresh;
+    receiver.alsoTry = [];
+    await org.owner.post(`/api/v1/webhooks/${created.body.id}/disable`);
+  });
+
+  it('redelivers a failed delivery from the log under the same webhook-id, once it is over', async () => {
+    // Alone, so no other endpoint of this organization uses up the receiver's failures.
+    for (const e of (await org.owner.get('/api/v1/webhooks')).body.items) await org.owner.post(`/api/v1/webhooks/${e.id}/disable`);
+    const created = await org.owner.post('/api/v1/webhooks', { url: receiver.url, events: ['message.created'] });
+    receiver.secret = created.body.secret;
+    receiver.failures = 8;
+    await inbound(org, 'Failing for good', '+14155550905');
+    const failed = await eventually(async () => {
+      const entry = (await org.owner.get(`/api/v1/webhooks/${created.body.id}/deliveries`)).body.items[0];
+      expect(entry.status).toBe('failed');
+      return entry;
+    }, 60_000);
+    expect(failed.attempts).toHaveLength(8);
+    const count = receiver.received.filter((r) => r.delivery === failed.id).length;
+
+    const again = await org.owner.post(`/api/v1/webhooks/${created.body.id}/deliveries/${failed.id}/redeliver`);
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual({ id: failed.id, status: 'pending' });
+    const entry = await eventually(async () => {
+      const e = (await org.owner.get(`/api/v1/webhooks/${created.body.id}/deliveries`)).body.items.find((d: any) => d.id === failed.id);
+      expect(e.status).toBe('delivered');
+      return e;
+    });
+    expect(entry.attempts.map((a: any) => a.statusCode)).toEqual([500, 500, 500, 500, 500, 500, 500, 500, 204]);
+    const redelivered = receiver.received.filter((r) => r.delivery === failed.id);
+    expect(redelivered).toHaveLength(count + 1);
+    expect(redelivered.at(-1)!.signatureValid).toBe(true);
+
+    const other = await signupOrg(ctx.app, 'Not theirs');
+    expectProblem(await other.owner.post(`/api/v1/webhooks/${created.body.id}/deliveries/${failed.id}/redeliver`), 404);
+    expectProblem(await other.owner.post(`/api/v1/webhooks/${created.body.id}/rotate-secret`, {}), 404);
+    const audit = (await org.owner.get('/api/v1/audit?action=webhook.redeliver')).body.items;
+    expect(audit.length).toBeGreaterThanOrEqual(1);
+    // Eight real tries at doubling waits from WEBHOOK_RETRY_BASE_MS (100 ms) come first: ~13 s of waiting.
+  }, 90_000);
 
   it('sends nothing to a disabled endpoint, and nothing to another organization', async () => {
     const list = await org.owner.get('/api/v1/webhooks');

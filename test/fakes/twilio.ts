@@ -1,6 +1,8 @@
 /**
  * A local server that speaks the parts of Twilio's REST API Frontdesk uses: Messages.json,
- * AvailablePhoneNumbers and IncomingPhoneNumbers, with HTTP basic auth and Twilio's error bodies.
+ * AvailablePhoneNumbers and IncomingPhoneNumbers (buy, list in pages, fetch, update, release), with
+ * HTTP basic auth and Twilio's error bodies. The account's numbers are kept, so a test can give the
+ * clinic numbers of its own and see what was done to them.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,10 +18,22 @@ export interface TwilioRequest {
 
 type Behaviour = { status: number; body: unknown } | 'hang';
 
+/** An IncomingPhoneNumber resource, in Twilio's field names. */
+export interface FakeNumber {
+  sid: string;
+  phone_number: string;
+  friendly_name: string;
+  sms_url: string;
+  sms_method: string;
+  capabilities: { voice: boolean; sms: boolean; mms: boolean };
+}
+
 export class FakeTwilio {
   readonly requests: TwilioRequest[] = [];
   /** Answers for the next sends, in order; when empty, a send succeeds. */
   readonly nextSends: Behaviour[] = [];
+  /** The account's numbers, by SID. */
+  readonly numbers = new Map<string, FakeNumber>();
   private server = http.createServer((req, res) => void this.handle(req, res));
   private hanging: http.ServerResponse[] = [];
   url = '';
@@ -54,9 +68,44 @@ export class FakeTwilio {
     return this.sends;
   }
 
+  /** A number the clinic already has in its account (bought elsewhere, perhaps pointed at another vendor). */
+  ownNumber(phoneNumber: string, friendlyName: string, smsUrl = '', sms = true): FakeNumber {
+    const number: FakeNumber = {
+      sid: `PN${randomBytes(16).toString('hex')}`,
+      phone_number: phoneNumber,
+      friendly_name: friendlyName,
+      sms_url: smsUrl,
+      sms_method: 'POST',
+      capabilities: { voice: true, sms, mms: sms },
+    };
+    this.numbers.set(number.sid, number);
+    return number;
+  }
+
+  numberByPhone(phoneNumber: string): FakeNumber | undefined {
+    return [...this.numbers.values()].find((n) => n.phone_number === phoneNumber);
+  }
+
   private json(res: http.ServerResponse, status: number, body: unknown) {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
+  }
+
+  /** Twilio's list shape: a page of resources and the URI of the next page, PageSize and Page in the query. */
+  private listNumbers(res: http.ServerResponse, url: URL) {
+    const size = Number(url.searchParams.get('PageSize') ?? 50);
+    const page = Number(url.searchParams.get('Page') ?? 0);
+    const all = [...this.numbers.values()];
+    const items = all.slice(page * size, (page + 1) * size);
+    const base = `/2010-04-01/Accounts/${this.accountSid}/IncomingPhoneNumbers.json`;
+    const more = (page + 1) * size < all.length;
+    return this.json(res, 200, {
+      incoming_phone_numbers: items,
+      page,
+      page_size: size,
+      uri: `${base}?PageSize=${size}&Page=${page}`,
+      next_page_uri: more ? `${base}?PageSize=${size}&Page=${page + 1}` : null,
+    });
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -92,9 +141,21 @@ export class FakeTwilio {
       return this.json(res, 400, { code: 21422, message: 'PhoneNumber is not available', status: 400 });
     }
     if (req.method === 'POST' && path === '/IncomingPhoneNumbers.json') {
-      return this.json(res, 201, { sid: `PN${randomBytes(16).toString('hex')}`, phone_number: form.PhoneNumber, sms_url: form.SmsUrl });
+      const bought = this.ownNumber(form.PhoneNumber, form.PhoneNumber, form.SmsUrl ?? '');
+      return this.json(res, 201, bought);
     }
-    if (req.method === 'DELETE' && path.startsWith('/IncomingPhoneNumbers/')) {
+    if (req.method === 'GET' && path === '/IncomingPhoneNumbers.json') return this.listNumbers(res, url);
+    const one = /^\/IncomingPhoneNumbers\/(PN[0-9a-f]{32})\.json$/.exec(path);
+    const number = one ? this.numbers.get(one[1]) : undefined;
+    if (one && !number) return this.json(res, 404, { code: 20404, message: `The requested resource ${path} was not found`, status: 404 });
+    if (number && req.method === 'GET') return this.json(res, 200, number);
+    if (number && req.method === 'POST') {
+      if (form.SmsUrl !== undefined) number.sms_url = form.SmsUrl;
+      if (form.SmsMethod !== undefined) number.sms_method = form.SmsMethod;
+      return this.json(res, 200, number);
+    }
+    if (number && req.method === 'DELETE') {
+      this.numbers.delete(number.sid);
       res.writeHead(204);
       return res.end();
     }

@@ -1,9 +1,11 @@
 /**
  * The real `npm start` path on the embedded database: it answers /health, keeps data across a
  * restart, and a Ctrl-C (SIGINT to the process group, as a terminal sends it) stops PostgreSQL too.
+ * `npm start` runs the production build in dist/, building it only when it is missing or stale, and
+ * that build also starts on its own with `node dist/main.js`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync, utimesSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -27,8 +29,8 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-function start(env: Record<string, string>): Running {
-  const child = spawn('npm', ['start'], { cwd: process.cwd(), env: { ...process.env, ...env, DATABASE_URL: '' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(env: Record<string, string>, command: string[] = ['npm', 'start']): Running {
+  const child = spawn(command[0], command.slice(1), { cwd: process.cwd(), env: { ...process.env, ...env, DATABASE_URL: '' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -36,7 +38,7 @@ function start(env: Record<string, string>): Running {
   return { child, output: () => output, exited };
 }
 
-async function waitForHealth(port: number, running: Running, timeoutMs = 90_000): Promise<void> {
+async function waitForHealth(port: number, running: Running, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (running.child.exitCode !== null) throw new Error(`npm start exited early:\n${running.output()}`);
@@ -70,8 +72,14 @@ describe('npm start on the embedded database', () => {
     const port = await freePort();
     const env = { PORT: String(port), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), LOG_LEVEL: 'warn' };
 
+    // A source newer than the build: npm start must build first.
+    const source = path.join(process.cwd(), 'src', 'main.ts');
+    const now = new Date();
+    utimesSync(source, now, now);
     const first = start(env);
     await waitForHealth(port, first);
+    expect(first.output()).toContain('built the server into dist/');
+    const built = statSync(path.join(process.cwd(), 'dist', 'main.js')).mtimeMs;
     expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toContain('<title>Frontdesk</title>');
     const signup = await fetch(`http://127.0.0.1:${port}/api/v1/signup`, {
@@ -84,6 +92,9 @@ describe('npm start on the embedded database', () => {
 
     const second = start(env);
     await waitForHealth(port, second);
+    // Up to date: the second start runs the same build without compiling again.
+    expect(second.output()).not.toContain('built the server');
+    expect(statSync(path.join(process.cwd(), 'dist', 'main.js')).mtimeMs).toBe(built);
     const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -91,5 +102,12 @@ describe('npm start on the embedded database', () => {
     });
     expect(login.status).toBe(200);
     await stop(second);
+
+    const direct = start(env, [process.execPath, 'dist/main.js']);
+    await waitForHealth(port, direct);
+    expect(await (await fetch(`http://127.0.0.1:${port}/livez`)).json()).toEqual({ status: 'ok' });
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`http://127.0.0.1:${port}/`, { headers: { accept: 'text/html' } })).text()).toContain('<title>Frontdesk</title>');
+    await stop(direct);
   });
 });

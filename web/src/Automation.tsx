@@ -129,10 +129,14 @@ export function Webhooks() {
       form.reset();
     }
   }
+  async function rotate(id: string) {
+    const rotated = await run(() => post<{ secret: string }>(`/api/v1/webhooks/${id}/rotate-secret`, {}));
+    if (rotated) setSecret(rotated.secret);
+  }
   return (
     <>
       <h2>Webhooks</h2>
-      <p className="sub">Events are posted as JSON with identifiers only (no message text), signed with HMAC-SHA256 in the Frontdesk-Signature header, and retried with growing waits.</p>
+      <p className="sub">Events are posted as JSON with identifiers only (no message text), signed as Standard Webhooks specifies (webhook-id, webhook-timestamp, webhook-signature), and retried with growing waits. Rotating a secret keeps the old one signing beside the new one for 24 hours.</p>
       {error && <p className="error" role="alert">{error}</p>}
       {secret && <p className="notice" role="status">Signing secret — copy it now, it is not shown again: <code>{secret}</code></p>}
       <ul>
@@ -140,11 +144,15 @@ export function Webhooks() {
           <li key={w.id}>
             <code>{w.url}</code> · {w.events.join(', ')} {w.active ? '' : '(stopped)'}{' '}
             <button type="button" className="secondary" onClick={() => setOpen(open === w.id ? null : w.id)}>Delivery log</button>{' '}
+            {w.active && <button type="button" className="secondary" onClick={() => void rotate(w.id)}>Rotate secret</button>}{' '}
             {w.active && <button type="button" className="danger" onClick={() => run(() => post(`/api/v1/webhooks/${w.id}/disable`))}>Stop</button>}
             {open === w.id && (
               <ul>
                 {(log.data?.items ?? []).map((d) => (
-                  <li key={d.id}>{new Date(d.createdAt).toLocaleString()} · {d.event} · {d.status} · tries: {d.attempts.map((a) => a.statusCode ?? a.error).join(', ') || 'none yet'}</li>
+                  <li key={d.id}>
+                    {new Date(d.createdAt).toLocaleString()} · {d.event} · {d.status} · tries: {d.attempts.map((a) => a.statusCode ?? a.error).join(', ') || 'none yet'}{' '}
+                    {w.active && d.status !== 'pending' && <button type="button" className="secondary" onClick={() => run(() => post(`/api/v1/webhooks/${w.id}/deliveries/${d.id}/redeliver`))}>Redeliver</button>}
+                  </li>
                 ))}
               </ul>
             )}

@@ -5,6 +5,7 @@ import type { Me } from './types';
 import { Campaigns, Webhooks } from './Automation';
 import { Security } from './Security';
 import { EmergencyReview } from './Emergency';
+import { ImportWizard } from './ImportWizard';
 
 const privilegeNames = { send_messages: 'Send messages', inbox: 'SMS inbox', contacts: 'Contacts (CRM)' } as const;
 type Privilege = keyof typeof privilegeNames;
@@ -15,6 +16,7 @@ export function Settings({ me }: { me: Me }) {
   const sections = [
     isAdmin && ['team', 'Team'],
     isAdmin && ['inboxes', 'Inboxes'],
+    isAdmin && ['import', 'Import patients'],
     isAdmin && ['templates', 'Templates'],
     isAdmin && ['public', 'Public pages'],
     isAdmin && ['campaigns', 'Campaigns'],
@@ -38,6 +40,7 @@ export function Settings({ me }: { me: Me }) {
       <section className="settings-body">
         {section === 'team' && <Team me={me} />}
         {section === 'inboxes' && <Inboxes />}
+        {section === 'import' && <ImportWizard />}
         {section === 'templates' && <Templates />}
         {section === 'optouts' && <OptOuts />}
         {section === 'sms' && <SmsInbox me={me} />}
@@ -157,24 +160,40 @@ function Inboxes() {
   );
 }
 
+interface OptOutSource {
+  channel: 'sms' | 'email' | 'whatsapp';
+  source: 'import' | 'patient_or_carrier';
+  importedBy: string | null;
+  at: string | null;
+}
+const channelNames = { sms: 'SMS', email: 'Email', whatsapp: 'WhatsApp' } as const;
+const describeSource = (s: OptOutSource) =>
+  s.source === 'import' ? `imported by ${s.importedBy} on ${new Date(s.at!).toLocaleDateString()}` : 'the patient (STOP) or their carrier';
+
 function OptOuts() {
   const list = useQuery({ queryKey: ['opt-outs'], queryFn: () => api('/api/v1/opt-outs') });
   const items = list.data?.items ?? [];
   return (
     <>
       <h2>Opted-out patients</h2>
-      <p className="sub">Nothing is sent on a channel a patient opted out of; they opt back in by replying START.</p>
+      <p className="sub">Nothing is sent on a channel a patient opted out of; they opt back in by replying START. An import never removes an opt-out.</p>
       {items.length === 0 ? (
         <p>No one has opted out.</p>
       ) : (
         <table className="grid">
           <thead><tr><th scope="col">Name</th><th scope="col">Phone / email</th><th scope="col">Opted out of</th></tr></thead>
           <tbody>
-            {items.map((c: { id: string; name: string; phone: string | null; email: string | null; optedOut: Record<string, boolean> }) => (
+            {items.map((c: { id: string; name: string; phone: string | null; email: string | null; optOutSources: OptOutSource[] }) => (
               <tr key={c.id}>
                 <td>{c.name}</td>
                 <td>{c.phone ?? c.email}</td>
-                <td>{Object.entries(c.optedOut).filter(([, v]) => v).map(([k]) => k.toUpperCase()).join(', ')}</td>
+                <td>
+                  {c.optOutSources.map((s) => (
+                    <div key={s.channel}>
+                      {channelNames[s.channel]} <span className="sub">— {describeSource(s)}</span>
+                    </div>
+                  ))}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -184,26 +203,44 @@ function OptOuts() {
   );
 }
 
+interface OwnedNumber {
+  phoneNumber: string;
+  friendlyName: string;
+  smsCapable: boolean;
+  currentWebhookHost: string | null;
+}
+
 function SmsInbox({ me }: { me: Me }) {
   const status = useQuery({ queryKey: ['sms-inbox'], queryFn: () => api('/api/v1/sms-inbox') });
+  const [source, setSource] = useState<'buy' | 'own'>('buy');
   const [areaCode, setAreaCode] = useState('');
-  const numbers = useQuery({ queryKey: ['sms-numbers', areaCode], queryFn: () => api(`/api/v1/sms-inbox/available-numbers?areaCode=${areaCode}`), enabled: /^[2-9]\d\d$/.test(areaCode) && me.role === 'main_admin' && me.plan === 'accelerator' });
+  const canChoose = me.role === 'main_admin' && me.plan === 'accelerator';
+  const numbers = useQuery({ queryKey: ['sms-numbers', areaCode], queryFn: () => api(`/api/v1/sms-inbox/available-numbers?areaCode=${areaCode}`), enabled: /^[2-9]\d\d$/.test(areaCode) && canChoose && source === 'buy' });
+  const owned = useQuery({ queryKey: ['sms-owned-numbers'], queryFn: () => api('/api/v1/sms-inbox/owned-numbers'), enabled: canChoose && source === 'own' && !status.data?.enabled });
+  const [reviewing, setReviewing] = useState<OwnedNumber | null>(null);
   const [confirming, setConfirming] = useState(false);
   const { error, run } = useAction();
   const locked = me.plan !== 'accelerator';
+  const brought = status.data?.origin === 'brought';
   return (
     <>
       <h2>Two-way SMS inbox {locked && <span className="lock" aria-label="Locked: needs the Accelerator plan">🔒 Accelerator plan</span>}</h2>
-      <p className="sub">A number of your own for texting patients; their replies land in the inbox. $5 per month.</p>
+      <p className="sub">A number for texting patients — a new one, or the one they already know — and their replies land in the inbox. $5 per month.</p>
       {error && <p className="error" role="alert">{error}</p>}
       {status.data?.enabled ? (
         <>
-          <p>On, with <strong>{status.data.phoneNumber}</strong>.</p>
+          <p>On, with <strong>{status.data.phoneNumber}</strong>{brought ? ' (your own number)' : ''}.</p>
           {me.role === 'main_admin' &&
             (confirming ? (
               <div className="confirm" role="alertdialog" aria-label="Confirm disabling">
-                <p>Disabling releases this number for good and hides the old texts from everyone (they are kept for the record). Enabling again needs a new number.</p>
-                <button type="button" className="danger" onClick={() => run(() => post('/api/v1/sms-inbox/disable', { confirm: true })).then(() => setConfirming(false))}>Disable and release the number</button>
+                <p>
+                  {brought
+                    ? 'Disabling takes Frontdesk off this number: texts to it stop coming here. The number stays yours in your Twilio account — it is not released — and you can connect it again. The old texts are hidden from everyone (kept for the record).'
+                    : 'Disabling releases this number for good and hides the old texts from everyone (they are kept for the record). Enabling again needs a new number.'}
+                </p>
+                <button type="button" className="danger" onClick={() => run(() => post('/api/v1/sms-inbox/disable', { confirm: true })).then(() => setConfirming(false))}>
+                  {brought ? 'Disable and detach the number' : 'Disable and release the number'}
+                </button>
                 <button type="button" className="secondary" onClick={() => setConfirming(false)}>Keep it</button>
               </div>
             ) : (
@@ -214,17 +251,50 @@ function SmsInbox({ me }: { me: Me }) {
         <p>Off. Only the main admin can turn it on.</p>
       ) : locked ? (
         <p>Upgrade to the Accelerator plan to turn it on.</p>
+      ) : reviewing ? (
+        <div className="stack-form" role="dialog" aria-label="Review the number">
+          <h3>Use {reviewing.phoneNumber} ({reviewing.friendlyName})</h3>
+          <ul>
+            <li>Texts patients send to this number will come to this inbox{reviewing.currentWebhookHost ? <> instead of <strong>{reviewing.currentWebhookHost}</strong></> : ''}; your team answers from it.</li>
+            <li>Same plan and price as a new number: the Accelerator plan, and $5 per month for the inbox, from today.</li>
+            <li>The number stays yours. Disabling the inbox later only takes Frontdesk off it; it is never released.</li>
+          </ul>
+          <div className="buttons">
+            <button type="button" onClick={() => run(() => post('/api/v1/sms-inbox/connect', { phoneNumber: reviewing.phoneNumber })).then(() => setReviewing(null))}>Connect {reviewing.phoneNumber}</button>
+            <button type="button" className="secondary" onClick={() => setReviewing(null)}>Back</button>
+          </div>
+        </div>
       ) : (
         <>
-          <label>Area code <input value={areaCode} onChange={(e) => setAreaCode(e.target.value.replace(/\D/g, '').slice(0, 3))} inputMode="numeric" placeholder="415" /></label>
-          <ul className="numbers">
-            {(numbers.data?.items ?? []).map((n: { phoneNumber: string; locality: string }) => (
-              <li key={n.phoneNumber}>
-                {n.phoneNumber} <span className="sub">{n.locality}</span>{' '}
-                <button type="button" onClick={() => run(() => post('/api/v1/sms-inbox', { phoneNumber: n.phoneNumber }))}>Select</button>
-              </li>
-            ))}
-          </ul>
+          <fieldset className="choice">
+            <legend>Which number?</legend>
+            <label className="check"><input type="radio" name="sms-source" checked={source === 'buy'} onChange={() => setSource('buy')} /> A new number</label>
+            <label className="check"><input type="radio" name="sms-source" checked={source === 'own'} onChange={() => setSource('own')} /> A number you already have in your Twilio account</label>
+          </fieldset>
+          {source === 'buy' ? (
+            <>
+              <label>Area code <input value={areaCode} onChange={(e) => setAreaCode(e.target.value.replace(/\D/g, '').slice(0, 3))} inputMode="numeric" placeholder="415" /></label>
+              <ul className="numbers">
+                {(numbers.data?.items ?? []).map((n: { phoneNumber: string; locality: string }) => (
+                  <li key={n.phoneNumber}>
+                    {n.phoneNumber} <span className="sub">{n.locality}</span>{' '}
+                    <button type="button" onClick={() => run(() => post('/api/v1/sms-inbox', { phoneNumber: n.phoneNumber }))}>Select</button>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : owned.error ? (
+            <p className="error" role="alert">{(owned.error as Error).message}</p>
+          ) : (
+            <ul className="numbers" aria-label="Your numbers">
+              {(owned.data?.items ?? []).map((n: OwnedNumber) => (
+                <li key={n.phoneNumber}>
+                  {n.phoneNumber} <span className="sub">{n.friendlyName}{n.currentWebhookHost ? ` — texts now go to ${n.currentWebhookHost}` : ''}</span>{' '}
+                  {n.smsCapable ? <button type="button" onClick={() => setReviewing(n)}>Use this number</button> : <span className="sub">cannot text</span>}
+                </li>
+              ))}
+            </ul>
+          )}
         </>
       )}
     </>

@@ -33,3 +33,31 @@ export async function api<T = any>(path: string, options: { method?: string; bod
 }
 
 export const post = <T = any>(path: string, body: unknown = {}) => api<T>(path, { method: 'POST', body });
+
+/**
+ * A multipart upload that reports how much of the file has gone (0…1): fetch cannot tell. The
+ * server reads an import as it arrives, so what has been sent is close to what has been imported.
+ */
+export function uploadWithProgress<T = any>(path: string, form: FormData, onProgress?: (share: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress?.(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      let data: any = null;
+      try {
+        data = JSON.parse(xhr.responseText);
+      } catch {
+        // Not JSON: the status says what happened.
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(data as T);
+      if (xhr.status === 401) onSignedOut('Your session ended. Please sign in again.');
+      reject(new ApiError(xhr.status, data?.code ?? 'error', data?.detail ?? `The request failed (${xhr.status}).`));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'The upload did not reach the server; check the connection and try again.'));
+    xhr.send(form);
+  });
+}

@@ -28,4 +28,12 @@ export const simulatorNumbers: NumberProvider = {
     return { externalId: `SIMPN${randomUUID().replace(/-/g, '')}`, phoneNumber };
   },
   async release() {},
+  async owned() {
+    return [
+      { externalId: 'SIMPNfrontdesk', phoneNumber: '+14155550190', friendlyName: 'Front desk line', smsUrl: null, smsCapable: true },
+      { externalId: 'SIMPNfax', phoneNumber: '+14155550191', friendlyName: 'Fax', smsUrl: null, smsCapable: false },
+    ];
+  },
+  async point() {},
+  async detach() {},
 };

@@ -1,7 +1,9 @@
 /**
  * S1: the two-way SMS inbox. The main admin buys a number by area code (Accelerator plan, $5 a
- * month on the ledger); all texts go out from it and replies come back to it. Disabling releases
- * the number and hides the old texts from everyone, keeping them for the record.
+ * month on the ledger) or connects one the clinic already has in its Twilio account (issue 22:
+ * the number patients know; same plan and charge); all texts go out from it and replies come back
+ * to it. Disabling releases a bought number, only detaches a brought one (it stays the clinic's),
+ * and hides the old texts from everyone, keeping them for the record.
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { Type } from 'typebox';
@@ -13,6 +15,7 @@ import { normalizePhone } from '../../contacts/rules.js';
 import { conversations, messages } from '../../conversations/schema.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import { Nullable, responses } from '../../http/schemas.js';
 import { actorOf, type App } from '../../http/types.js';
 import { channelAccounts } from '../schema.js';
@@ -27,7 +30,44 @@ async function activeNumber(deps: Deps, orgId: string) {
 
 export async function smsInboxStatus(deps: Deps, actor: Actor) {
   const row = await activeNumber(deps, actor.orgId);
-  return { enabled: Boolean(row), phoneNumber: row?.address ?? null, since: row?.createdAt.toISOString() ?? null };
+  return { enabled: Boolean(row), phoneNumber: row?.address ?? null, origin: row?.origin ?? null, since: row?.createdAt.toISOString() ?? null };
+}
+
+const smsWebhookUrl = (deps: Deps) => `${deps.config.publicUrl}/webhooks/twilio/sms`;
+
+/** Only the host of another vendor's webhook is shown: its path and query can carry that vendor's secrets. */
+function webhookHost(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'an address that is not a URL';
+  }
+}
+
+/**
+ * The SMS numbers some organization of this install has on: the provider account is the install's,
+ * so one organization must never see or take another's number.
+ */
+async function activeAddresses(deps: Deps): Promise<Set<string>> {
+  const rows = await deps.db
+    .select({ address: channelAccounts.address })
+    .from(channelAccounts)
+    .where(and(eq(channelAccounts.channel, 'sms'), isNull(channelAccounts.releasedAt)));
+  return new Set(rows.map((r) => r.address));
+}
+
+/** Issue 22: the numbers in the clinic's own provider account, to connect one instead of buying. */
+export async function ownedNumbers(deps: Deps, actor: Actor) {
+  await requireFeature(deps.db, actor.orgId, 'two_way_sms', 'The two-way SMS inbox');
+  const ours = smsWebhookUrl(deps);
+  const inUse = await activeAddresses(deps);
+  return (await deps.channels.numbers.owned()).filter((n) => !inUse.has(n.phoneNumber)).map((n) => ({
+    phoneNumber: n.phoneNumber,
+    friendlyName: n.friendlyName,
+    smsCapable: n.smsCapable,
+    currentWebhookHost: n.smsUrl === ours ? null : webhookHost(n.smsUrl),
+  }));
 }
 
 export async function availableNumbers(deps: Deps, actor: Actor, areaCode: string) {
@@ -39,38 +79,87 @@ export async function enableSmsInbox(deps: Deps, actor: Actor, phoneNumber: stri
   await requireFeature(deps.db, actor.orgId, 'two_way_sms', 'The two-way SMS inbox');
   const parsed = normalizePhone(phoneNumber, deps.config.defaultCountry);
   if (!parsed.ok) throw new AppError('invalid_input', `phoneNumber: ${parsed.reason}`);
-  if (await activeNumber(deps, actor.orgId)) throw new AppError('conflict', 'the SMS inbox is already enabled; disable it first to change the number');
+  await refuseWhileEnabled(deps, actor);
   const [usedBefore] = await deps.db
     .select({ id: channelAccounts.id })
     .from(channelAccounts)
-    .where(and(eq(channelAccounts.orgId, actor.orgId), eq(channelAccounts.channel, 'sms'), eq(channelAccounts.address, parsed.e164)));
+    .where(and(eq(channelAccounts.orgId, actor.orgId), eq(channelAccounts.channel, 'sms'), eq(channelAccounts.address, parsed.e164), eq(channelAccounts.origin, 'bought')));
   if (usedBefore) throw new AppError('conflict', 'a released number cannot be taken back; choose a new number');
   const bought = await deps.channels.numbers.buy(parsed.e164, {
-    sms: `${deps.config.publicUrl}/webhooks/twilio/sms`,
+    sms: smsWebhookUrl(deps),
     status: `${deps.config.publicUrl}/webhooks/twilio/status`,
   });
+  // We bought a number we could not record (another admin won the race): give it back.
+  await recordNumber(deps, actor, { ...bought, origin: 'bought' }, () => deps.channels.numbers.release(bought.externalId));
+  return smsInboxStatus(deps, actor);
+}
+
+async function refuseWhileEnabled(deps: Deps, actor: Actor) {
+  if (await activeNumber(deps, actor.orgId)) throw new AppError('conflict', 'the SMS inbox is already enabled; disable it first to change the number');
+}
+
+/** The number, its monthly charge (the same for a bought and a brought one) and the audit entry, together; `undo` if that fails. */
+async function recordNumber(
+  deps: Deps,
+  actor: Actor,
+  number: { phoneNumber: string; externalId: string; origin: 'bought' | 'brought'; previousWebhookHost?: string | null },
+  undo: (error: unknown) => Promise<void>,
+) {
   const now = deps.clock.now();
   try {
     await deps.db.transaction(async (tx) => {
       const [account] = await tx
         .insert(channelAccounts)
-        .values({ orgId: actor.orgId, channel: 'sms', provider: deps.channels.numbers.provider, address: bought.phoneNumber, externalId: bought.externalId, createdAt: now })
+        .values({ orgId: actor.orgId, channel: 'sms', provider: deps.channels.numbers.provider, address: number.phoneNumber, externalId: number.externalId, origin: number.origin, createdAt: now })
         .returning();
-      await addCharge(tx, { orgId: actor.orgId, description: `Two-way SMS inbox ${bought.phoneNumber}`, amountCents: smsInboxMonthlyCents, interval: 'month', source: `sms_inbox:${account.id}`, at: now });
-      await recordAudit(tx, { ...auditActor(actor), action: 'sms_inbox.enable', subject: { type: 'channel_account', id: account.id }, details: { phoneNumber: bought.phoneNumber } });
+      await addCharge(tx, { orgId: actor.orgId, description: `Two-way SMS inbox ${number.phoneNumber}`, amountCents: smsInboxMonthlyCents, interval: 'month', source: `sms_inbox:${account.id}`, at: now });
+      await recordAudit(tx, {
+        ...auditActor(actor),
+        action: number.origin === 'bought' ? 'sms_inbox.enable' : 'sms_inbox.connect',
+        subject: { type: 'channel_account', id: account.id },
+        details: { phoneNumber: number.phoneNumber, ...(number.origin === 'brought' ? { previousWebhookHost: number.previousWebhookHost ?? null } : {}) },
+      });
     });
   } catch (e) {
-    // We bought a number we could not record (another admin won the race): give it back.
-    await deps.channels.numbers.release(bought.externalId).catch(() => {});
+    await undo(e).catch(() => {});
     throw e;
   }
+}
+
+/**
+ * Issue 22: connects a number the clinic already has in its Twilio account: its incoming texts are
+ * pointed at us (whatever vendor had them before), and the charge is the same as a bought number's.
+ */
+export async function connectOwnNumber(deps: Deps, actor: Actor, phoneNumber: string) {
+  await requireFeature(deps.db, actor.orgId, 'two_way_sms', 'The two-way SMS inbox');
+  const parsed = normalizePhone(phoneNumber, deps.config.defaultCountry);
+  if (!parsed.ok) throw new AppError('invalid_input', `phoneNumber: ${parsed.reason}`);
+  await refuseWhileEnabled(deps, actor);
+  // Checked before anything is pointed: undoing a lost race must not detach someone else's number.
+  if ((await activeAddresses(deps)).has(parsed.e164)) throw new AppError('conflict', `${parsed.e164} is already in use`);
+  const number = (await deps.channels.numbers.owned()).find((n) => n.phoneNumber === parsed.e164);
+  if (!number) throw new AppError('not_found', `${parsed.e164} is not a number of your Twilio account`);
+  if (!number.smsCapable) throw new AppError('channel_unavailable', `${parsed.e164} cannot send or receive texts (Twilio says it has no SMS capability)`);
+  const ours = smsWebhookUrl(deps);
+  await deps.channels.numbers.point(number.externalId, ours);
+  await recordNumber(
+    deps,
+    actor,
+    { phoneNumber: number.phoneNumber, externalId: number.externalId, origin: 'brought', previousWebhookHost: number.smsUrl === ours ? null : webhookHost(number.smsUrl) },
+    // Another organization connected it at the same moment: the webhook is theirs now too, leave it.
+    async (e) => {
+      if (!isUniqueViolation(e, 'channel_accounts_active_address')) await deps.channels.numbers.detach(number.externalId, ours);
+    },
+  );
   return smsInboxStatus(deps, actor);
 }
 
 export async function disableSmsInbox(deps: Deps, actor: Actor) {
   const account = await activeNumber(deps, actor.orgId);
   if (!account) throw new AppError('conflict', 'the SMS inbox is not enabled');
-  if (account.externalId) await deps.channels.numbers.release(account.externalId);
+  // A brought number is the clinic's: it loses our webhook, never the number.
+  if (account.externalId && account.origin === 'brought') await deps.channels.numbers.detach(account.externalId, smsWebhookUrl(deps));
+  else if (account.externalId) await deps.channels.numbers.release(account.externalId);
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
     await tx.update(channelAccounts).set({ releasedAt: now }).where(eq(channelAccounts.id, account.id));
@@ -96,13 +185,18 @@ export async function disableSmsInbox(deps: Deps, actor: Actor) {
       ...auditActor(actor),
       action: 'sms_inbox.disable',
       subject: { type: 'channel_account', id: account.id },
-      details: { phoneNumber: account.address, hiddenMessages: hiddenMessages.length, hiddenConversations: hiddenThreads.length },
+      details: { phoneNumber: account.address, origin: account.origin, released: account.origin === 'bought', hiddenMessages: hiddenMessages.length, hiddenConversations: hiddenThreads.length },
     });
   });
   return smsInboxStatus(deps, actor);
 }
 
-const Status = Type.Object({ enabled: Type.Boolean(), phoneNumber: Nullable(Type.String()), since: Nullable(Type.String()) });
+const Status = Type.Object({
+  enabled: Type.Boolean(),
+  phoneNumber: Nullable(Type.String()),
+  origin: Nullable(Type.Union([Type.Literal('bought'), Type.Literal('brought')], { description: 'bought through Frontdesk, or the clinic’s own number connected' })),
+  since: Nullable(Type.String()),
+});
 
 export function smsInboxRoutes(app: App, deps: Deps): void {
   app.get(
@@ -139,13 +233,56 @@ export function smsInboxRoutes(app: App, deps: Deps): void {
     async (request, reply) => reply.code(201).send(await enableSmsInbox(deps, actorOf(request), request.body.phoneNumber)),
   );
 
+  app.get(
+    '/api/v1/sms-inbox/owned-numbers',
+    {
+      config: { access: { role: 'main_admin' } },
+      schema: {
+        tags: ['sms inbox'],
+        summary: "The numbers already in the clinic's Twilio account, to connect one instead of buying (main admin, Accelerator plan)",
+        response: responses(
+          {
+            200: Type.Object({
+              items: Type.Array(
+                Type.Object({
+                  phoneNumber: Type.String(),
+                  friendlyName: Type.String(),
+                  smsCapable: Type.Boolean(),
+                  currentWebhookHost: Nullable(Type.String({ description: 'where its incoming texts go now (host only), null when nowhere or already here' })),
+                }),
+              ),
+            }),
+          },
+          402,
+          502,
+        ),
+      },
+    },
+    async (request) => ({ items: await ownedNumbers(deps, actorOf(request)) }),
+  );
+
+  app.post(
+    '/api/v1/sms-inbox/connect',
+    {
+      config: { access: { role: 'main_admin' } },
+      schema: {
+        tags: ['sms inbox'],
+        summary:
+          "Turn on the two-way SMS inbox with a number the clinic already has in its Twilio account: its incoming texts are pointed here; $5/month like a bought number; disabling detaches it and never releases it (main admin, Accelerator plan)",
+        body: Type.Object({ phoneNumber: Type.String({ minLength: 4, maxLength: 20 }) }),
+        response: responses({ 201: Status }, 402, 404, 409, 422, 502),
+      },
+    },
+    async (request, reply) => reply.code(201).send(await connectOwnNumber(deps, actorOf(request), request.body.phoneNumber)),
+  );
+
   app.post(
     '/api/v1/sms-inbox/disable',
     {
       config: { access: { role: 'main_admin' } },
       schema: {
         tags: ['sms inbox'],
-        summary: 'Release the number and hide the old texts (kept for the record); needs {confirm: true}',
+        summary: "Release a bought number (a connected one of the clinic's only loses our webhook) and hide the old texts (kept for the record); needs {confirm: true}",
         body: Type.Object({ confirm: Type.Literal(true, { description: 'must be true: disabling cannot be undone, a new number is needed to enable again' }) }),
         response: responses({ 200: Status }, 409),
       },

@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../../auth/tokens.js';
 import { AppError } from '../../errors.js';
-import type { Addressing, ChannelAdapter, InboundMessage, NumberProvider, OutboundEnvelope, ProviderWebhooks, SendOutcome, StatusUpdate, WebhookRequest } from '../types.js';
+import type { Addressing, ChannelAdapter, InboundMessage, NumberProvider, OutboundEnvelope, OwnedNumber, ProviderWebhooks, SendOutcome, StatusUpdate, WebhookRequest } from '../types.js';
 
 export interface TwilioOptions {
   accountSid: string;
@@ -19,16 +19,33 @@ export interface TwilioOptions {
 
 export const twilioWebhookPaths = { sms: '/webhooks/twilio/sms', status: '/webhooks/twilio/status' } as const;
 
-/** X-Twilio-Signature: base64 HMAC-SHA1, keyed by the auth token, of the URL followed by every form field (name then value) in name order. */
-export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
+/**
+ * X-Twilio-Signature: base64 HMAC-SHA1, keyed by the auth token, of the URL followed by every form
+ * field (name then value) in name order; a field sent more than once adds each distinct value, sorted.
+ */
+export function twilioSignature(authToken: string, url: string, params: Record<string, string | string[]>): string {
+  const field = (key: string, value: string | string[]): string => (Array.isArray(value) ? [...new Set(value)].sort().map((v) => key + v).join('') : key + value);
   const data = Object.keys(params)
     .sort()
-    .reduce((acc, key) => acc + key + params[key], url);
+    .reduce((acc, key) => acc + field(key, params[key]), url);
   return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
 }
 
-export function verifyTwilioSignature(authToken: string, url: string, params: Record<string, string>, header: string | undefined): boolean {
-  return typeof header === 'string' && safeEqual(header, twilioSignature(authToken, url, params));
+/**
+ * The forms of one webhook address Twilio may have signed, as its own libraries check them: without
+ * the port, and with it (the scheme's default port added when the address names none).
+ */
+export function twilioUrlVariants(url: string): string[] {
+  const parsed = new URL(url);
+  const withoutPort = new URL(parsed);
+  withoutPort.port = '';
+  const withPort = parsed.port ? parsed.toString() : `${parsed.protocol}//${parsed.host}:${parsed.protocol === 'https:' ? 443 : 80}${parsed.pathname}${parsed.search}`;
+  return [...new Set([withoutPort.toString(), withPort])];
+}
+
+export function verifyTwilioSignature(authToken: string, url: string, params: Record<string, string | string[]>, header: string | undefined): boolean {
+  if (typeof header !== 'string') return false;
+  return twilioUrlVariants(url).some((variant) => safeEqual(header, twilioSignature(authToken, variant, params)));
 }
 
 /** Twilio error codes that mean "do not try this again" even though HTTP said 4xx/5xx. */
@@ -86,6 +103,15 @@ export function twilioSms(opts: TwilioOptions): ChannelAdapter {
 
 const formOf = (request: WebhookRequest): Record<string, string> => Object.fromEntries(new URLSearchParams(request.rawBody.toString('utf8')));
 
+/** Every field as signed: a repeated one with all its values. */
+function signedFormOf(request: WebhookRequest): Record<string, string | string[]> {
+  const form = new URLSearchParams(request.rawBody.toString('utf8'));
+  return Object.fromEntries([...new Set(form.keys())].map((key) => {
+    const values = form.getAll(key);
+    return [key, values.length > 1 ? values : values[0]];
+  }));
+}
+
 /** Replies (TwiML, no answer text) and status callbacks, both form-encoded and signed with X-Twilio-Signature. */
 function twilioWebhooks(authToken: string): ProviderWebhooks {
   const emptyTwiml = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
@@ -96,7 +122,7 @@ function twilioWebhooks(authToken: string): ProviderWebhooks {
     ],
     verify: (request) => {
       const header = request.headers['x-twilio-signature'];
-      return verifyTwilioSignature(authToken, request.url, formOf(request), typeof header === 'string' ? header : undefined);
+      return verifyTwilioSignature(authToken, request.url, signedFormOf(request), typeof header === 'string' ? header : undefined);
     },
     parse: (route, request) => {
       const form = formOf(request);
@@ -136,23 +162,82 @@ export function parseTwilioInbound(form: Record<string, string>): InboundMessage
   return { providerMessageId: form.MessageSid, from: form.From, to: form.To, body: form.Body ?? '' };
 }
 
+/** A request about the account's numbers: Twilio out of reach is a 502 the admin can retry, not a crash. */
+async function accountRequest(...args: Parameters<typeof twilioRequest>) {
+  try {
+    return await twilioRequest(...args);
+  } catch (e) {
+    throw new AppError('provider_error', `Twilio could not be reached (${(e as Error).message}); try again`);
+  }
+}
+
 export function twilioNumbers(opts: TwilioOptions): NumberProvider {
   return {
     provider: 'twilio',
     async available(areaCode) {
-      const res = await twilioRequest(opts, 'GET', `/AvailablePhoneNumbers/US/Local.json?AreaCode=${encodeURIComponent(areaCode)}&SmsEnabled=true`);
+      const res = await accountRequest(opts, 'GET', `/AvailablePhoneNumbers/US/Local.json?AreaCode=${encodeURIComponent(areaCode)}&SmsEnabled=true`);
       if (res.status !== 200) throw new AppError('provider_error', `Twilio's number search failed: ${String(res.json.message ?? res.status)}`);
       const list = (res.json.available_phone_numbers ?? []) as { phone_number: string; locality?: string; region?: string }[];
       return list.map((n) => ({ phoneNumber: n.phone_number, locality: [n.locality, n.region].filter(Boolean).join(', ') }));
     },
     async buy(phoneNumber, urls) {
-      const res = await twilioRequest(opts, 'POST', '/IncomingPhoneNumbers.json', { PhoneNumber: phoneNumber, SmsUrl: urls.sms, SmsMethod: 'POST' });
+      const res = await accountRequest(opts, 'POST', '/IncomingPhoneNumbers.json', { PhoneNumber: phoneNumber, SmsUrl: urls.sms, SmsMethod: 'POST' });
       if (res.status !== 200 && res.status !== 201) throw new AppError('provider_error', `Twilio could not buy ${phoneNumber}: ${String(res.json.message ?? res.status)}`);
       return { externalId: String(res.json.sid), phoneNumber: String(res.json.phone_number ?? phoneNumber) };
     },
     async release(externalId) {
-      const res = await twilioRequest(opts, 'DELETE', `/IncomingPhoneNumbers/${encodeURIComponent(externalId)}.json`);
+      const res = await accountRequest(opts, 'DELETE', numberPath(externalId));
       if (res.status !== 204 && res.status !== 200 && res.status !== 404) throw new AppError('provider_error', `Twilio could not release the number (${res.status}); try again`);
     },
+    async owned() {
+      const numbers: OwnedNumber[] = [];
+      // Twilio pages the list; an account with more numbers than a few pages is not a clinic's.
+      let path: string | null = '/IncomingPhoneNumbers.json?PageSize=1000';
+      for (let page = 0; path && page < 5; page += 1) {
+        const res = await accountRequest(opts, 'GET', path);
+        if (res.status !== 200) throw new AppError('provider_error', `Twilio did not list the account's numbers: ${String(res.json.message ?? res.status)}`);
+        numbers.push(...((res.json.incoming_phone_numbers ?? []) as TwilioNumber[]).map(ownedNumber));
+        path = nextPage(res.json.next_page_uri, opts.accountSid);
+      }
+      return numbers;
+    },
+    async point(externalId, smsUrl) {
+      const res = await accountRequest(opts, 'POST', numberPath(externalId), { SmsUrl: smsUrl, SmsMethod: 'POST' });
+      if (res.status !== 200) throw new AppError('provider_error', `Twilio did not point the number at Frontdesk: ${String(res.json.message ?? res.status)}`);
+    },
+    async detach(externalId, ourSmsUrl) {
+      const current = await accountRequest(opts, 'GET', numberPath(externalId));
+      if (current.status === 404) return;
+      if (current.status !== 200) throw new AppError('provider_error', `Twilio could not be asked about the number (${current.status}); try again`);
+      // Pointed elsewhere since (the clinic moved on): nothing of ours to take off.
+      if (current.json.sms_url !== ourSmsUrl) return;
+      const res = await accountRequest(opts, 'POST', numberPath(externalId), { SmsUrl: '' });
+      if (res.status !== 200) throw new AppError('provider_error', `Twilio did not take Frontdesk's webhook off the number (${res.status}); try again`);
+    },
   };
+}
+
+interface TwilioNumber {
+  sid: string;
+  phone_number: string;
+  friendly_name?: string;
+  sms_url?: string | null;
+  capabilities?: { sms?: boolean };
+}
+
+const numberPath = (externalId: string) => `/IncomingPhoneNumbers/${encodeURIComponent(externalId)}.json`;
+
+const ownedNumber = (n: TwilioNumber): OwnedNumber => ({
+  externalId: n.sid,
+  phoneNumber: n.phone_number,
+  friendlyName: n.friendly_name ?? n.phone_number,
+  smsUrl: n.sms_url || null,
+  smsCapable: n.capabilities?.sms !== false,
+});
+
+/** Twilio's next_page_uri names the whole path from /2010-04-01/Accounts/<sid>; ours starts after it. */
+function nextPage(uri: unknown, accountSid: string): string | null {
+  if (typeof uri !== 'string' || !uri) return null;
+  const prefix = `/2010-04-01/Accounts/${accountSid}`;
+  return uri.startsWith(prefix) ? uri.slice(prefix.length) : null;
 }

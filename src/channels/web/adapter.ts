@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { requestIdEntry } from '../../ops/context.js';
 import type { ChannelAdapter } from '../types.js';
 
 export const notifyGuestTask = 'notify_guest';
@@ -12,7 +13,7 @@ export const notifyGuestTask = 'notify_guest';
 /** Queued with the reply's delivery; the job key folds quick successive replies into one job. */
 export async function enqueueGuestNotification(tx: DbOrTx, linkId: string, messageId: string): Promise<void> {
   await tx.execute(sql`select graphile_worker.add_job(
-    ${notifyGuestTask}, json_build_object('linkId', ${linkId}::text, 'messageId', ${messageId}::text),
+    ${notifyGuestTask}, json_build_object('linkId', ${linkId}::text, 'messageId', ${messageId}::text, ${requestIdEntry()}),
     job_key := ${`notify:${linkId}`}, max_attempts := 8)`);
 }
 

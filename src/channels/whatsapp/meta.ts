@@ -71,7 +71,11 @@ export function metaHandshake(verifyToken: string | null): HandshakeRoute {
   return {
     path: '/webhooks/whatsapp',
     summary: "Meta's webhook verification handshake",
-    answer: (q) => (q['hub.mode'] === 'subscribe' && verifyToken && q['hub.verify_token'] === verifyToken && q['hub.challenge'] ? q['hub.challenge'] : null),
+    answer: (q) => {
+      const given = q['hub.verify_token'];
+      const matches = verifyToken !== null && typeof given === 'string' && safeEqual(given, verifyToken);
+      return q['hub.mode'] === 'subscribe' && matches && q['hub.challenge'] ? q['hub.challenge'] : null;
+    },
   };
 }
 

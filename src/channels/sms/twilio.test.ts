@@ -1,0 +1,43 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { twilioSignature, twilioUrlVariants, verifyTwilioSignature } from './twilio.js';
+
+// Twilio's documented example (twilio.com/docs/usage/security): token, URL, fields and their signature.
+const authToken = '12345';
+const url = 'https://mycompany.com/myapp.php?foo=1&bar=2';
+const params = { CallSid: 'CA1234567890ABCDE', Caller: '+14158675310', Digits: '1234', From: '+14158675310', To: '+18005551212' };
+
+describe('X-Twilio-Signature', () => {
+  it('matches Twilio\'s documented example', () => {
+    expect(twilioSignature(authToken, url, params)).toBe('GvWf1cFY/Q7PnoempGyD5oXAezc=');
+    expect(verifyTwilioSignature(authToken, url, params, 'GvWf1cFY/Q7PnoempGyD5oXAezc=')).toBe(true);
+  });
+
+  it('accepts the address signed with or without its port, as Twilio\'s libraries do', () => {
+    const withPort = twilioSignature(authToken, 'https://mycompany.com:443/myapp.php?foo=1&bar=2', params);
+    expect(verifyTwilioSignature(authToken, url, params, withPort)).toBe(true);
+    const local = twilioSignature(authToken, 'http://clinic.example:8080/webhooks/twilio/sms', params);
+    expect(verifyTwilioSignature(authToken, 'http://clinic.example/webhooks/twilio/sms', params, local)).toBe(false);
+    expect(verifyTwilioSignature(authToken, 'http://clinic.example:8080/webhooks/twilio/sms', params, local)).toBe(true);
+  });
+
+  it('signs a repeated field with each distinct value, sorted, as Twilio\'s libraries do', () => {
+    const expected = createHmac('sha1', authToken).update(`${url}MediaUrlaMediaUrlzTo+1`).digest('base64');
+    expect(twilioSignature(authToken, url, { To: '+1', MediaUrl: ['z', 'a', 'z'] })).toBe(expected);
+    expect(verifyTwilioSignature(authToken, url, { MediaUrl: ['a', 'z'], To: '+1' }, expected)).toBe(true);
+    expect(verifyTwilioSignature(authToken, url, { MediaUrl: 'z', To: '+1' }, expected)).toBe(false);
+  });
+
+  it('lists the variants it checks', () => {
+    expect(twilioUrlVariants('https://a.test/x?y=1')).toEqual(['https://a.test/x?y=1', 'https://a.test:443/x?y=1']);
+    expect(twilioUrlVariants('http://a.test:3000/x')).toEqual(['http://a.test/x', 'http://a.test:3000/x']);
+  });
+
+  it('refuses a wrong token, other fields, and a missing or truncated header', () => {
+    const good = twilioSignature(authToken, url, params);
+    expect(verifyTwilioSignature('54321', url, params, good)).toBe(false);
+    expect(verifyTwilioSignature(authToken, url, { ...params, Digits: '9' }, good)).toBe(false);
+    expect(verifyTwilioSignature(authToken, url, params, undefined)).toBe(false);
+    expect(verifyTwilioSignature(authToken, url, params, good.slice(0, -2))).toBe(false);
+  });
+});

@@ -1,0 +1,17 @@
+import { sql } from 'drizzle-orm';
+import { check, pgTable, smallint, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * One row: whether every encrypted column holds ciphertext only. Set by the migration when nothing
+ * in clear was left, or by `npm run encryption:rotate` once it has sealed the last such value; from
+ * then on a process started refuses a stored value without the ciphertext prefix (an integrity
+ * failure) instead of showing it as text.
+ */
+export const encryptionState = pgTable(
+  'encryption_state',
+  {
+    id: smallint('id').primaryKey().default(1),
+    plaintextRefusedAt: timestamp('plaintext_refused_at', { withTimezone: true, precision: 3 }),
+  },
+  (t) => [check('encryption_state_one_row', sql`${t.id} = 1`)],
+);
