@@ -93,10 +93,6 @@ function* bundleRows(entries: unknown[]): Generator<SourceRow> {
   for (const [i, entry] of entries.entries()) yield { line: i + 1, ...patientRow(entry) };
 }
 
-async function* fromSync<T>(items: Iterable<T>): AsyncGenerator<T> {
-  yield* items;
-}
-
 export function importRoutes(app: App, deps: Deps): void {
   app.register(async (plain) => {
     const scope = plain.withTypeProvider<TypeBoxTypeProvider>();
@@ -125,7 +121,7 @@ export function importRoutes(app: App, deps: Deps): void {
         const problem = bundleProblem(request.body);
         if (problem) throw new AppError('invalid_input', problem);
         const entries = (request.body as { entry?: unknown[] }).entry ?? [];
-        const report = await importRows(deps, actorOf(request), { kind: 'contacts', mapping: fhirMapping, dryRun: request.query.dryRun, source: 'fhir' }, fromSync(bundleRows(entries)));
+        const report = await importRows(deps, actorOf(request), { kind: 'contacts', mapping: fhirMapping, dryRun: request.query.dryRun, source: 'fhir' }, bundleRows(entries));
         return reply.header('cache-control', 'no-store').send(report!);
       },
     );

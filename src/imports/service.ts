@@ -259,7 +259,7 @@ export async function importContacts(deps: Deps, actor: Actor, input: ImportInpu
  * The import itself, whatever the source: the first record names the columns, every other one is a
  * patient (or an opt-out). Answers null when the source had no header.
  */
-export async function importRows(deps: Deps, actor: Actor, input: ImportOptions, rows: AsyncIterable<SourceRow>) {
+export async function importRows(deps: Deps, actor: Actor, input: ImportOptions, rows: AsyncIterable<SourceRow> | Iterable<SourceRow>) {
   const run: Run = { deps, actor, input, importId: null, refused: [], totals: { rows: 0, created: 0, updated: 0, unchanged: 0, refused: 0, optedOut: 0 } };
   let headers: string[] | null = null;
   let mapping: ColumnMapping = {};
