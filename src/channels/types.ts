@@ -143,6 +143,8 @@ export interface StatusUpdate {
   reason?: string;
   /** The provider's way of saying the recipient unsubscribed (Twilio's error 21610): opt them out. */
   optedOut?: boolean;
+  /** A mail system's delivery report: the address cannot receive mail; the contact's address is flagged as bouncing. */
+  bounced?: boolean;
 }
 
 export interface InboundMessage {

@@ -38,6 +38,7 @@ export const ConversationItem = Type.Object({
     phone: Nullable(Type.String()),
     email: Nullable(Type.String()),
     blocked: Type.Boolean(),
+    emailBounce: Nullable(Type.String({ description: 'S4: why mail to the contact’s address came back (a bounce); sending to it again warns' })),
   }),
   channel: Channel,
   status: literals(conversationStatuses),

@@ -33,6 +33,8 @@ export function conversationSelect(userId: string, db: DbOrTx) {
         phone: contacts.phone,
         email: contacts.email,
         blocked: contacts.blocked,
+        /** S4: why mail to the address came back, when it did. */
+        emailBounce: contacts.emailBounceReason,
       },
       assignee: { id: assignee.id, name: assignee.name },
       last: {

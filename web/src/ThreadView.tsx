@@ -116,6 +116,12 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
           {typing.map((x) => x.name).join(', ')} {typing.length > 1 ? 'are' : 'is'} replying…
         </p>
       )}
+      {t.contact.emailBounce && t.contact.email && (
+        <p className="notice" role="note">
+          Emails to {t.contact.email} are coming back undelivered ({t.contact.emailBounce}). Another email will probably not arrive: check the address with{' '}
+          {t.contact.name}, or text or call instead.
+        </p>
+      )}
       <Composer thread={t} staffName={me.user.name} onSent={refresh} />
     </section>
   );

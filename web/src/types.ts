@@ -15,7 +15,7 @@ export interface Me {
 
 export interface ConversationItem {
   id: string;
-  contact: { id: string; name: string; type: 'patient' | 'lead'; phone: string | null; email: string | null; blocked: boolean };
+  contact: { id: string; name: string; type: 'patient' | 'lead'; phone: string | null; email: string | null; blocked: boolean; emailBounce: string | null };
   channel: Channel;
   status: 'open' | 'closed';
   archived: boolean;

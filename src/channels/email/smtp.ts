@@ -2,6 +2,7 @@
 import { simpleParser, type AddressObject } from 'mailparser';
 import nodemailer from 'nodemailer';
 import type { Addressing, ChannelAdapter, InboundMessage, OutboundEnvelope, SendOutcome } from '../types.js';
+import { isMailSystemAddress, readDeliveryReport, type DeliveryReport } from './report.js';
 
 /** Email goes to the patient's address, from the configured EMAIL_FROM. */
 export const emailAddressing: Addressing = { to: 'email', from: 'emailFrom' };
@@ -41,10 +42,21 @@ const firstAddress = (a: AddressObject | AddressObject[] | undefined) => [a ?? [
 const allAddresses = (a: AddressObject | AddressObject[] | undefined) =>
   [a ?? []].flat().flatMap((o) => o.value.map((v) => v.address?.toLowerCase()).filter((v): v is string => !!v));
 
+export type ParsedEmail = InboundMessage & {
+  recipients: string[];
+  subject: string;
+  /** A delivery-status notification it carries (a bounce or a delay), if any. */
+  report: DeliveryReport | null;
+  /** From mailer-daemon, postmaster or a null sender: the mail system, not a person. */
+  fromMailSystem: boolean;
+};
+
 /** A raw RFC 5322 message, as an inbound message: who, to which of our addresses, what it answers, its text and files. */
-export async function parseEmail(raw: Buffer | string, envelopeTo: string[] = []): Promise<(InboundMessage & { recipients: string[]; subject: string }) | null> {
-  const mail = await simpleParser(raw);
+export async function parseEmail(raw: Buffer | string, envelopeTo: string[] = []): Promise<ParsedEmail | null> {
+  // keepDeliveryStatus: a DSN's message/delivery-status part stays a part of its own, to be read field by field.
+  const mail = await simpleParser(raw, { keepDeliveryStatus: true });
   const from = firstAddress(mail.from);
+  const nullSender = mail.headers.get('return-path') === undefined ? false : !firstAddress(mail.headers.get('return-path') as AddressObject)?.address;
   if (!from?.address) return null;
   const references = [mail.inReplyTo, ...[mail.references ?? []].flat()].filter((v): v is string => !!v);
   const recipients = [...new Set([...envelopeTo.map((r) => r.toLowerCase()), ...allAddresses(mail.to), ...allAddresses(mail.cc)])];
@@ -59,6 +71,8 @@ export async function parseEmail(raw: Buffer | string, envelopeTo: string[] = []
     inReplyTo: references,
     at: mail.date,
     attachments: mail.attachments.map((a) => ({ filename: a.filename ?? 'attachment', content: a.content })),
+    report: readDeliveryReport(mail),
+    fromMailSystem: nullSender || isMailSystemAddress(from.address),
   };
 }
 
