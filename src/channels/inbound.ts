@@ -108,6 +108,7 @@ export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: 
         channel,
         body: [msg.body, ...notes].filter(Boolean).join('\n') || (kept.length ? '(attachment)' : '(empty message)'),
         providerMessageId: msg.providerMessageId,
+        automatic: msg.automatic,
         at,
       });
       if (kept.length) await attachToMessage(tx, target.orgId, stored.messageId, kept);
@@ -116,8 +117,10 @@ export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: 
         actor: { kind: 'patient', contactId: contact.id },
         action: 'message.receive',
         subject: { type: 'message', id: stored.messageId },
-        details: { conversationId: stored.conversationId, channel },
+        details: { conversationId: stored.conversationId, channel, ...(msg.automatic && { automatic: true }) },
       });
+      // RFC 3834: nothing automatic answers a machine's mail (two responders would answer each other).
+      if (msg.automatic) return { kind: 'stored', orgId: target.orgId, ...stored, contactId: contact.id } as const;
       const keyword = await obeyKeyword(deps, tx, channel, contact, stored.conversationId, msg.body, at);
       if (!keyword) await replyAfterHours(tx, stored.conversationId, at);
       return { kind: 'stored', orgId: target.orgId, ...stored, contactId: contact.id } as const;

@@ -29,7 +29,15 @@ export interface OutboundEnvelope {
   body: string;
   attachments: OutboundAttachment[];
   /** Email threading: our Message-ID for this message, and the patient's last one we answer. */
-  email?: { messageIdHeader: string; inReplyTo: string | null; references: string[]; replyTo: string; subject: string };
+  email?: {
+    messageIdHeader: string;
+    inReplyTo: string | null;
+    references: string[];
+    replyTo: string;
+    subject: string;
+    /** RFC 3834's Auto-Submitted for mail no person wrote: an automatic answer (after hours), or other generated mail (reminders, notifications). */
+    autoSubmitted?: 'auto-replied' | 'auto-generated';
+  };
   /** WhatsApp: send as this approved template instead of free text (outside the 24-hour window). */
   template?: { name: string; language: string };
 }
@@ -158,6 +166,8 @@ export interface InboundMessage {
   at?: Date;
   /** Email: the headers that thread it. */
   inReplyTo?: string[];
+  /** Written by a machine (RFC 3834: an out-of-office, a vacation notice): stored as automatic and never answered automatically. */
+  automatic?: boolean;
   attachments?: { filename: string; content: Buffer }[];
 }
 

@@ -18,12 +18,12 @@ const badSignature = () => new AppError('bad_signature', 'the webhook signature 
 
 /**
  * Handles one raw inbound email (the webhook and the SMTP listener both come here). What the mail
- * system sends (a delivery report, mail from mailer-daemon or a null sender) is read for our
+ * system sends (a delivery report, mail from mailer-daemon or postmaster) is read for our
  * message it reports on and never filed.
  */
-export async function receiveEmail(deps: Deps, raw: Buffer, envelope: { to?: string[]; nullSender?: boolean } = {}) {
-  const mail = await parseEmail(raw, envelope.to);
-  if (mail && (mail.report || mail.fromMailSystem || envelope.nullSender)) return receiveDeliveryReport(deps, mail.report);
+export async function receiveEmail(deps: Deps, raw: Buffer, envelopeTo: string[] = []) {
+  const mail = await parseEmail(raw, envelopeTo);
+  if (mail && (mail.report || mail.fromMailSystem)) return receiveDeliveryReport(deps, mail.report);
   if (!mail) return { kind: 'unroutable' as const, reason: 'no sender address' };
   const target = await routeEmail(deps, mail.recipients, mail.inReplyTo ?? []);
   if (!target) return { kind: 'unroutable' as const, reason: 'no clinic or conversation matches the recipient' };

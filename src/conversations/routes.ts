@@ -77,6 +77,7 @@ export const Message = Type.Object({
   body: Type.String(),
   status: MessageStatus,
   failureReason: Nullable(Type.String()),
+  automatic: Type.Boolean({ description: 'S4: written by a machine (RFC 3834: an out-of-office, a vacation notice); nothing automatic answers it' }),
   sender: Type.Object({
     type: literals(['user', 'campaign', 'contact'] as const),
     id: Type.String(),

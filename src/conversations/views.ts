@@ -152,6 +152,7 @@ function messageJson(row: MessageSelectRow, files: AttachmentJson[] = []) {
     body: m.body,
     status: m.status,
     failureReason: m.failureReason,
+    automatic: m.meta?.automatic === true,
     sender: senderOf(row),
     starred: m.starred,
     sensitive: m.sensitive,

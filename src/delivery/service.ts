@@ -5,6 +5,7 @@
 import { readVerified } from '../attachments/service.js';
 import { and, asc, desc, eq, isNull, max, sql } from 'drizzle-orm';
 import { attachments } from '../attachments/schema.js';
+import { campaigns } from '../campaigns/schema.js';
 import { channelAccounts } from '../channels/schema.js';
 import { isProviderChannel, type AdapterChannel, type Addressing, type ChannelAdapter, type OutboundEnvelope, type SendOutcome } from '../channels/types.js';
 import { contacts } from '../contacts/schema.js';
@@ -55,7 +56,18 @@ async function emailHeaders(db: DbOrTx, deps: DeliveryDeps, row: Loaded) {
     references: earlier.map((m) => m.id!).reverse(),
     replyTo: `reply+${row.conversation.id}@${domain}`,
     subject: `Your conversation with ${row.clinic.name}`,
+    autoSubmitted: await autoSubmitted(db, row.message.campaignId),
   };
+}
+
+/**
+ * RFC 3834 for mail no person wrote: a campaign without a trigger answers the patient (after-hours
+ * and keyword replies: auto-replied); one with a trigger sends on its own (reminders: auto-generated).
+ */
+async function autoSubmitted(db: DbOrTx, campaignId: string | null) {
+  if (!campaignId) return undefined;
+  const [campaign] = await db.select({ trigger: campaigns.trigger }).from(campaigns).where(eq(campaigns.id, campaignId));
+  return campaign?.trigger ? ('auto-generated' as const) : ('auto-replied' as const);
 }
 
 /** Where the message goes, as the adapter addresses it. */

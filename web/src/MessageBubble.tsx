@@ -11,7 +11,9 @@ export function MessageBubble({ m, onStar, onRetract }: { m: Message; onStar: ()
   return (
     <li className={`msg ${kind}${m.retracted ? ' retracted' : ''}`}>
       <div className="label">
-        <span className="sender">{m.sender.name}</span> · {channelLabels[m.channel]} · <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })}</time>
+        <span className="sender">{m.sender.name}</span>
+        {m.automatic && <span className="automatic" title="Sent by the patient's mail program (an out-of-office or vacation notice), not written by them. No automatic reply was sent."> · automatic reply</span>}{' '}
+        · {channelLabels[m.channel]} · <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })}</time>
         {m.direction === 'outbound' && m.channel !== 'call' && (
           <span className={`tick ${m.status}`} title={m.failureReason ?? tick.label} aria-label={tick.label}>
             {' '}

@@ -40,6 +40,8 @@ export interface Message {
   body: string;
   status: string;
   failureReason: string | null;
+  /** Written by a machine (an out-of-office): nothing automatic answers it. */
+  automatic: boolean;
   sender: { type: 'user' | 'campaign' | 'contact'; id: string; name: string };
   starred: boolean;
   sensitive: boolean;

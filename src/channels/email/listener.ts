@@ -26,9 +26,7 @@ export async function startSmtpListener(deps: Deps, port: number, log: (message:
       stream.on('end', () => {
         if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) return callback(Object.assign(new Error('message too large'), { responseCode: 552 }));
         const recipients = session.envelope.rcptTo.map((r) => r.address);
-        // MAIL FROM:<> is the mail system's own: a bounce or another report (RFC 5321 §4.5.5).
-        const nullSender = !session.envelope.mailFrom || !session.envelope.mailFrom.address;
-        receiveEmail(deps, Buffer.concat(chunks), { to: recipients, nullSender })
+        receiveEmail(deps, Buffer.concat(chunks), recipients)
           .then((result) => {
             if (result.kind === 'unroutable') log(`inbound mail not routed: ${result.reason}`);
             callback();

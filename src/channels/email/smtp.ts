@@ -2,6 +2,7 @@
 import { simpleParser, type AddressObject } from 'mailparser';
 import nodemailer from 'nodemailer';
 import type { Addressing, ChannelAdapter, InboundMessage, OutboundEnvelope, SendOutcome } from '../types.js';
+import { isAutomaticMail } from './automatic.js';
 import { isMailSystemAddress, readDeliveryReport, type DeliveryReport } from './report.js';
 
 /** Email goes to the patient's address, from the configured EMAIL_FROM. */
@@ -25,6 +26,7 @@ export function smtpEmail(smtpUrl: string): ChannelAdapter {
           messageId: mail.messageIdHeader,
           inReplyTo: mail.inReplyTo ?? undefined,
           references: mail.references.length ? mail.references : undefined,
+          headers: mail.autoSubmitted ? { 'Auto-Submitted': mail.autoSubmitted } : undefined,
           attachments: await Promise.all(envelope.attachments.map(async (a) => ({ filename: a.filename, contentType: a.contentType, content: await a.read() }))),
         });
         return { kind: 'sent', providerMessageId: info.messageId ?? mail.messageIdHeader };
@@ -47,7 +49,7 @@ export type ParsedEmail = InboundMessage & {
   subject: string;
   /** A delivery-status notification it carries (a bounce or a delay), if any. */
   report: DeliveryReport | null;
-  /** From mailer-daemon, postmaster or a null sender: the mail system, not a person. */
+  /** From mailer-daemon or postmaster: the mail system, not a person. */
   fromMailSystem: boolean;
 };
 
@@ -56,7 +58,6 @@ export async function parseEmail(raw: Buffer | string, envelopeTo: string[] = []
   // keepDeliveryStatus: a DSN's message/delivery-status part stays a part of its own, to be read field by field.
   const mail = await simpleParser(raw, { keepDeliveryStatus: true });
   const from = firstAddress(mail.from);
-  const nullSender = mail.headers.get('return-path') === undefined ? false : !firstAddress(mail.headers.get('return-path') as AddressObject)?.address;
   if (!from?.address) return null;
   const references = [mail.inReplyTo, ...[mail.references ?? []].flat()].filter((v): v is string => !!v);
   const recipients = [...new Set([...envelopeTo.map((r) => r.toLowerCase()), ...allAddresses(mail.to), ...allAddresses(mail.cc)])];
@@ -72,7 +73,9 @@ export async function parseEmail(raw: Buffer | string, envelopeTo: string[] = []
     at: mail.date,
     attachments: mail.attachments.map((a) => ({ filename: a.filename ?? 'attachment', content: a.content })),
     report: readDeliveryReport(mail),
-    fromMailSystem: nullSender || isMailSystemAddress(from.address),
+    // Not the null sender: RFC 3834 asks auto-responders to send from it too, and those are filed.
+    fromMailSystem: isMailSystemAddress(from.address),
+    automatic: isAutomaticMail(mail.headers),
   };
 }
 
