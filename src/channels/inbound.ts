@@ -109,6 +109,7 @@ export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: 
         body: [msg.body, ...notes].filter(Boolean).join('\n') || (kept.length ? '(attachment)' : '(empty message)'),
         providerMessageId: msg.providerMessageId,
         automatic: msg.automatic,
+        fullText: msg.fullText,
         at,
       });
       if (kept.length) await attachToMessage(tx, target.orgId, stored.messageId, kept);

@@ -15,6 +15,8 @@ export interface InboundInput {
   contactId: string;
   channel: Exclude<Channel, 'call'>;
   body: string;
+  /** S4: the email's whole text when body is its reply without the quoted history. */
+  fullText?: string | null;
   providerMessageId?: string;
   /** P1: the guest link a web message came through. */
   guestLinkId?: string;
@@ -80,6 +82,7 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
       direction: 'inbound',
       channel: input.channel,
       ...messageText(input.orgId, input.body),
+      fullText: input.fullText ?? null,
       status: 'unread',
       providerMessageId: input.providerMessageId,
       meta: input.automatic ? { automatic: true } : undefined,

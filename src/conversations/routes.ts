@@ -76,6 +76,7 @@ export const Message = Type.Object({
   channel: Channel,
   body: Type.String(),
   status: MessageStatus,
+  fullText: Nullable(Type.String({ description: 'S4: an email’s whole text with the quoted history, when body shows only the new reply' })),
   failureReason: Nullable(Type.String()),
   automatic: Type.Boolean({ description: 'S4: written by a machine (RFC 3834: an out-of-office, a vacation notice); nothing automatic answers it' }),
   sender: Type.Object({

@@ -116,6 +116,8 @@ export const messages = pgTable(
     channel: channelEnum('channel').notNull(),
     /** Encrypted at rest (AES-256-GCM); the search column holds its blind index, written with it. */
     body: encryptedText('messages', 'body').notNull(),
+    /** S4: an email's whole text, quoted history included, when the thread shows only the new reply in body ("show quoted text"). */
+    fullText: encryptedText('messages', 'full_text'),
     status: messageStatusEnum('status').notNull(),
     senderUserId: uuid('sender_user_id').references(() => users.id),
     campaignId: uuid('campaign_id').references(() => campaigns.id),

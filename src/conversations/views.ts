@@ -150,6 +150,7 @@ function messageJson(row: MessageSelectRow, files: AttachmentJson[] = []) {
     direction: m.direction,
     channel: m.channel,
     body: m.body,
+    fullText: m.fullText,
     status: m.status,
     failureReason: m.failureReason,
     automatic: m.meta?.automatic === true,

@@ -8,6 +8,7 @@ export function MessageBubble({ m, onStar, onRetract }: { m: Message; onStar: ()
   const tick = statusTick(m.status);
   const kind = m.channel === 'call' ? 'call' : m.direction;
   const [retracting, setRetracting] = useState(false);
+  const [showQuoted, setShowQuoted] = useState(false);
   return (
     <li className={`msg ${kind}${m.retracted ? ' retracted' : ''}`}>
       <div className="label">
@@ -55,7 +56,12 @@ export function MessageBubble({ m, onStar, onRetract }: { m: Message; onStar: ()
       )}
       {m.sensitive && <div className="call-meta">Sensitive: the patient re-enters their password to read it</div>}
       {m.call && <div className="call-meta">{m.direction === 'inbound' ? 'Incoming' : 'Outgoing'} call · {duration(m.call.durationSeconds)}</div>}
-      <div className="body">{m.body}</div>
+      <div className="body">{showQuoted && m.fullText ? m.fullText : m.body}</div>
+      {m.fullText && (
+        <button type="button" className="link" aria-expanded={showQuoted} onClick={() => setShowQuoted((v) => !v)}>
+          {showQuoted ? 'Hide quoted text' : 'Show quoted text'}
+        </button>
+      )}
       {m.status === 'failed' && m.failureReason && <div className="failure">Not delivered: {m.failureReason}</div>}
       {m.attachments.map((a) =>
         a.contentType.startsWith('image/') ? (

@@ -38,6 +38,8 @@ export interface Message {
   direction: 'inbound' | 'outbound';
   channel: Channel;
   body: string;
+  /** An email's whole text with the quoted history, when body is only the new reply. */
+  fullText: string | null;
   status: string;
   failureReason: string | null;
   /** Written by a machine (an out-of-office): nothing automatic answers it. */

@@ -3,6 +3,7 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import nodemailer from 'nodemailer';
 import type { Addressing, ChannelAdapter, InboundMessage, OutboundEnvelope, SendOutcome } from '../types.js';
 import { isAutomaticMail } from './automatic.js';
+import { splitQuotedReply } from './quoted.js';
 import { isMailSystemAddress, readDeliveryReport, type DeliveryReport } from './report.js';
 
 /** Email goes to the patient's address, from the configured EMAIL_FROM. */
@@ -68,7 +69,7 @@ export async function parseEmail(raw: Buffer | string, envelopeTo: string[] = []
     to: recipients[0] ?? '',
     recipients,
     subject: mail.subject ?? '',
-    body: stripQuotedReply(mail.text ?? ''),
+    ...quoted(mail.text ?? ''),
     inReplyTo: references,
     at: mail.date,
     attachments: mail.attachments.map((a) => ({ filename: a.filename ?? 'attachment', content: a.content })),
@@ -79,10 +80,8 @@ export async function parseEmail(raw: Buffer | string, envelopeTo: string[] = []
   };
 }
 
-/** The new part of a reply: drops the quoted history under "On … wrote:" and ">"-quoted lines. */
-export function stripQuotedReply(text: string): string {
-  const lines = text.replace(/\r\n/g, '\n').split('\n');
-  const cut = lines.findIndex((l, i) => /^On .+wrote:\s*$/.test(l) || (/^On .+/.test(l) && /wrote:\s*$/.test(lines[i + 1] ?? '')) || /^-{2,}\s*Original Message\s*-{2,}/i.test(l));
-  const kept = (cut >= 0 ? lines.slice(0, cut) : lines).filter((l) => !l.startsWith('>'));
-  return kept.join('\n').trim() || text.trim();
+/** The patient's new words as the body; the whole text beside them when a quoted history was dropped. */
+function quoted(text: string) {
+  const { reply, original } = splitQuotedReply(text);
+  return { body: reply, fullText: original };
 }
