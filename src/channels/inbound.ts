@@ -19,6 +19,7 @@ import type { Deps } from '../deps.js';
 import { clinics } from '../orgs/schema.js';
 import { systemCampaign } from '../campaigns/system.js';
 import { keywordAction, keywordReply } from './rules.js';
+import { subjectMax, threadSubject } from './email/subject.js';
 import type { InboundMessage, ProviderChannel } from './types.js';
 
 export type InboundResult =
@@ -110,6 +111,7 @@ export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: 
         providerMessageId: msg.providerMessageId,
         automatic: msg.automatic,
         fullText: msg.fullText,
+        subject: msg.subject === undefined ? undefined : { message: msg.subject.slice(0, subjectMax), thread: threadSubject(msg.subject) },
         at,
       });
       if (kept.length) await attachToMessage(tx, target.orgId, stored.messageId, kept);

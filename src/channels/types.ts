@@ -166,6 +166,8 @@ export interface InboundMessage {
   at?: Date;
   /** Email: the headers that thread it. */
   inReplyTo?: string[];
+  /** Email: the Subject line as it came. */
+  subject?: string;
   /** Email: the whole text, quoted history included, when body is only the new reply. */
   fullText?: string | null;
   /** Written by a machine (RFC 3834: an out-of-office, a vacation notice): stored as automatic and never answered automatically. */

@@ -15,6 +15,8 @@ export interface InboundInput {
   contactId: string;
   channel: Exclude<Channel, 'call'>;
   body: string;
+  /** S4: the email's subject as it came, and the thread's (without "Re:"), which a thread without one takes. */
+  subject?: { message: string; thread: string | null };
   /** S4: the email's whole text when body is its reply without the quoted history. */
   fullText?: string | null;
   providerMessageId?: string;
@@ -83,6 +85,7 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
       channel: input.channel,
       ...messageText(input.orgId, input.body),
       fullText: input.fullText ?? null,
+      subject: input.subject?.message || null,
       status: 'unread',
       providerMessageId: input.providerMessageId,
       meta: input.automatic ? { automatic: true } : undefined,
@@ -97,6 +100,7 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
       lastActivityAt: input.at,
       channel: input.channel,
       unread: true,
+      ...(!conversation.subject && input.subject?.thread && { subject: input.subject.thread }),
       ...(!input.automatic && (await waitStarts(tx, conversation, input.at))),
     })
     .where(eq(conversations.id, conversation.id));

@@ -33,6 +33,7 @@ export const StartBody = Type.Object({
   clinicId: Id,
   inboxId: Type.Optional(Id),
   body: Body,
+  subject: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'S4: email only; the thread’s subject (replies say "Re: …"). Without one the mail says "Your conversation with" the clinic' })),
   attachmentIds: AttachmentIds,
   whatsappTemplate: WhatsAppTemplate,
   sensitive: Type.Optional(Type.Boolean({ description: 'M12: portal chat only; the patient must re-enter their password to read it' })),

@@ -44,6 +44,8 @@ export interface OutboundInput {
   card?: MessageCard;
   /** Integrity: the retracted message this one corrects. */
   correctsMessageId?: string;
+  /** S4: an email's subject, when staff gave one; the thread takes it if it has none. */
+  subject?: string;
 }
 
 /** The patient's latest message to the organization on a channel: on WhatsApp it opens the 24-hour window (S4). */
@@ -99,6 +101,7 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
       sensitive: input.sensitive ?? false,
       card: input.card ?? null,
       correctsMessageId: input.correctsMessageId ?? null,
+      subject: input.subject ?? null,
       guestLinkId,
       meta: input.whatsappTemplate || input.ignoreOptOut ? { whatsappTemplate: input.whatsappTemplate, optOutConfirmation: input.ignoreOptOut || undefined } : null,
       createdAt: input.at,
@@ -117,6 +120,7 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
       lastMessageId: message.id,
       lastActivityAt: input.at,
       channel: input.channel,
+      ...(input.subject && !conversation.subject && { subject: input.subject }),
       unread: input.sender.kind === 'user' ? false : conversation.unread,
       // B2: a team member's answer ends the wait; the first one is the thread's first response.
       ...(input.sender.kind === 'user'

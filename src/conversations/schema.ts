@@ -45,6 +45,8 @@ export const conversations = pgTable(
     clinicId: uuid('clinic_id').notNull().references(() => clinics.id),
     inboxId: uuid('inbox_id').notNull().references(() => inboxes.id),
     contactId: uuid('contact_id').notNull().references(() => contacts.id),
+    /** S4: an email thread's subject (without "Re:"), from the first mail that had one; encrypted, as a subject says what a message is about. */
+    subject: encryptedText('conversations', 'subject'),
     /** The channel of the latest message: where a reply goes unless the sender picks another. */
     channel: channelEnum('channel').notNull(),
     status: conversationStatusEnum('status').notNull().default('open'),
@@ -118,6 +120,8 @@ export const messages = pgTable(
     body: encryptedText('messages', 'body').notNull(),
     /** S4: an email's whole text, quoted history included, when the thread shows only the new reply in body ("show quoted text"). */
     fullText: encryptedText('messages', 'full_text'),
+    /** S4: an email's subject as it came, or as staff gave it when starting the thread. */
+    subject: encryptedText('messages', 'subject'),
     status: messageStatusEnum('status').notNull(),
     senderUserId: uuid('sender_user_id').references(() => users.id),
     campaignId: uuid('campaign_id').references(() => campaigns.id),

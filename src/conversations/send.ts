@@ -41,6 +41,10 @@ async function resolveRecipient(deps: Deps, tx: Tx, actor: Actor, input: StartIn
  */
 export async function startConversation(deps: Deps, actor: Actor, input: StartInput) {
   if (input.channel === 'sms') assertSmsAccess(actor);
+  const subject = input.subject?.replace(/\s+/g, ' ').trim();
+  if (input.subject !== undefined && (input.channel !== 'email' || !subject)) {
+    throw new AppError('invalid_input', input.channel === 'email' ? 'subject: write a few words, or leave it out' : 'subject: only an email has a subject', { errors: [{ field: 'body.subject', message: 'email only, not blank' }] });
+  }
   const result = await deps.db.transaction(async (tx) => {
     await accessibleClinic(tx, actor, input.clinicId);
     const inboxId = input.inboxId && (await inboxInOrg(tx, actor.orgId, input.inboxId)).id;
@@ -61,6 +65,7 @@ export async function startConversation(deps: Deps, actor: Actor, input: StartIn
       attachmentIds: input.attachmentIds,
       whatsappTemplate: input.whatsappTemplate,
       sensitive: input.sensitive,
+      subject,
     });
     await recordAudit(tx, [
       ...(existing

@@ -70,6 +70,7 @@ export function conversationJson(row: ConversationSelectRow, now: Date) {
   return {
     id: c.id,
     contact: row.contact,
+    subject: c.subject,
     channel: c.channel,
     status: c.status,
     archived: c.archivedAt !== null,
@@ -151,6 +152,7 @@ function messageJson(row: MessageSelectRow, files: AttachmentJson[] = []) {
     channel: m.channel,
     body: m.body,
     fullText: m.fullText,
+    subject: m.subject,
     status: m.status,
     failureReason: m.failureReason,
     automatic: m.meta?.automatic === true,

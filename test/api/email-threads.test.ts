@@ -69,3 +69,65 @@ describe('quoted history', () => {
     expect(messages[2]).toMatchObject({ body: 'And can I bring my son?', fullText: null });
   });
 });
+
+describe('subjects and threading', () => {
+  it('a patient\'s subject becomes the thread\'s; our reply says "Re: …" with In-Reply-To and References', async () => {
+    const clinicSlug = org.me.clinics[0].slug;
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: ctx.runtime.smtp!.port, secure: false, ignoreTLS: true });
+    await transport.sendMail({ from: 'Sam Patient <sam@example.com>', to: `${clinicSlug}@${domain}`, subject: 'Fwd: Crown fell out', text: 'My crown fell out this morning.', messageId: '<sam-1@example.com>' });
+    transport.close();
+    const item = await eventually(async () => {
+      const found = (await org.owner.get('/api/v1/conversations?channel=email')).body.items.find((c: any) => c.contact.email === 'sam@example.com');
+      expect(found).toBeDefined();
+      return found;
+    });
+    expect(item.subject).toBe('Crown fell out');
+    const thread = (await org.owner.get(`/api/v1/conversations/${item.id}`)).body;
+    expect(thread.subject).toBe('Crown fell out');
+    expect(thread.messages[0].subject).toBe('Fwd: Crown fell out');
+
+    const before = relay.received.length;
+    const res = await org.owner.post(`/api/v1/conversations/${item.id}/messages`, { body: 'Come at 11, we will fix it.' });
+    expect(res.status).toBe(202);
+    const { mail } = await eventually(async () => {
+      expect(relay.received.length).toBe(before + 1);
+      return relay.received.at(-1)!;
+    });
+    expect(mail.subject).toBe('Re: Crown fell out');
+    expect(mail.inReplyTo).toBe('<sam-1@example.com>');
+    expect([mail.references].flat()).toEqual(['<sam-1@example.com>']);
+  });
+
+  it('staff start an email with a subject; the reply to the patient\'s answer keeps it', async () => {
+    const res = await org.owner.post('/api/v1/conversations', { email: 'tia@example.com', channel: 'email', clinicId, body: 'Here are your results.', subject: 'Your blood test results' });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.conversation.subject).toBe('Your blood test results');
+    expect(res.body.message.subject).toBe('Your blood test results');
+    const first = await eventually(async () => {
+      const m = relay.received.find((r) => r.rcptTo.includes('tia@example.com'));
+      expect(m).toBeDefined();
+      return m!.mail;
+    });
+    expect(first.subject).toBe('Your blood test results');
+    const answer = ['From: tia@example.com', `To: reply+${res.body.conversation.id}@${domain}`, 'Subject: Re: Your blood test results', 'Message-ID: <tia-1@example.com>', `In-Reply-To: ${first.messageId}`, `References: ${first.messageId}`, '', 'Thank you!', ''].join('\r\n');
+    expect((await postMail(Buffer.from(answer))).statusCode).toBe(202);
+    await org.owner.post(`/api/v1/conversations/${res.body.conversation.id}/messages`, { body: 'You are welcome.' });
+    const second = await eventually(async () => {
+      const all = relay.received.filter((r) => r.rcptTo.includes('tia@example.com'));
+      expect(all).toHaveLength(2);
+      return all[1].mail;
+    });
+    expect(second.subject).toBe('Re: Your blood test results');
+    expect(second.inReplyTo).toBe('<tia-1@example.com>');
+    expect([second.references].flat()).toEqual([first.messageId, '<tia-1@example.com>']);
+  });
+
+  it('refuses a subject on another channel, or a blank one', async () => {
+    const sms = await org.owner.post('/api/v1/conversations', { phone: '+14155550999', channel: 'sms', clinicId, body: 'Hi', subject: 'Hello' });
+    expect(sms.status).toBe(400);
+    expect(sms.body.code).toBe('invalid_input');
+    const blank = await org.owner.post('/api/v1/conversations', { email: 'uma@example.com', channel: 'email', clinicId, body: 'Hi', subject: '   ' });
+    expect(blank.status).toBe(400);
+    expect(blank.body.code).toBe('invalid_input');
+  });
+});

@@ -56,6 +56,7 @@ export function MessageBubble({ m, onStar, onRetract }: { m: Message; onStar: ()
       )}
       {m.sensitive && <div className="call-meta">Sensitive: the patient re-enters their password to read it</div>}
       {m.call && <div className="call-meta">{m.direction === 'inbound' ? 'Incoming' : 'Outgoing'} call · {duration(m.call.durationSeconds)}</div>}
+      {m.subject && <div className="subject">Subject: {m.subject}</div>}
       <div className="body">{showQuoted && m.fullText ? m.fullText : m.body}</div>
       {m.fullText && (
         <button type="button" className="link" aria-expanded={showQuoted} onClick={() => setShowQuoted((v) => !v)}>

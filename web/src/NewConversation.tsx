@@ -8,14 +8,16 @@ export function NewConversation({ me, onClose, onStarted }: { me: Me; onClose: (
   const [q, setQ] = useState('');
   const [contact, setContact] = useState<{ id: string; name: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [channel, setChannel] = useState('sms');
   const matches = useQuery({ queryKey: ['contact-search', q], queryFn: () => api(`/api/v1/contacts?limit=8&q=${encodeURIComponent(q)}`), enabled: q.trim().length >= 2 && !contact });
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const to = contact ? { contactId: contact.id } : q.includes('@') ? { email: q.trim() } : { phone: q.trim() };
+    const subject = channel === 'email' ? String(f.get('subject') ?? '').trim() : '';
     try {
-      const res = await post<{ conversation: { id: string } }>('/api/v1/conversations', { ...to, channel: f.get('channel'), clinicId: f.get('clinicId'), body: f.get('body') });
+      const res = await post<{ conversation: { id: string } }>('/api/v1/conversations', { ...to, channel: f.get('channel'), clinicId: f.get('clinicId'), body: f.get('body'), ...(subject && { subject }) });
       onStarted(res.conversation.id);
     } catch (err) {
       setError((err as Error).message);
@@ -42,8 +44,13 @@ export function NewConversation({ me, onClose, onStarted }: { me: Me; onClose: (
             ))}
           </ul>
         )}
-        <label>Channel <select name="channel" defaultValue="sms"><option value="sms">SMS</option><option value="email">Email</option><option value="whatsapp">WhatsApp</option><option value="portal">Portal</option></select></label>
+        <label>Channel <select name="channel" value={channel} onChange={(e) => setChannel(e.target.value)}><option value="sms">SMS</option><option value="email">Email</option><option value="whatsapp">WhatsApp</option><option value="portal">Portal</option></select></label>
         <label>Clinic <select name="clinicId">{me.clinics.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}</select></label>
+        {channel === 'email' && (
+          <label>
+            Subject <input name="subject" maxLength={300} placeholder="Your appointment on Monday" />
+          </label>
+        )}
         <label>Message <textarea name="body" required /></label>
         {error && <p className="error" role="alert">{error}</p>}
         <div className="buttons">

@@ -51,6 +51,7 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
       <div className="thread-head">
         <div>
           <h2>{t.contact.name}</h2>
+          {t.subject && <p className="subject">Subject: {t.subject}</p>}
           <a className="sub" href={`/contacts/${t.contact.id}`} target="_blank" rel="noreferrer">Open profile in a new tab</a>{' '}
           <span className="sub">
             {[t.contact.phone, t.contact.email].filter(Boolean).join(' · ')} · {t.status}

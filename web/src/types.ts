@@ -16,6 +16,8 @@ export interface Me {
 export interface ConversationItem {
   id: string;
   contact: { id: string; name: string; type: 'patient' | 'lead'; phone: string | null; email: string | null; blocked: boolean; emailBounce: string | null };
+  /** An email thread's subject, without "Re:". */
+  subject: string | null;
   channel: Channel;
   status: 'open' | 'closed';
   archived: boolean;
@@ -40,6 +42,8 @@ export interface Message {
   body: string;
   /** An email's whole text with the quoted history, when body is only the new reply. */
   fullText: string | null;
+  /** An email's subject as it came, or as staff gave it. */
+  subject: string | null;
   status: string;
   failureReason: string | null;
   /** Written by a machine (an out-of-office): nothing automatic answers it. */

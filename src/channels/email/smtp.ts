@@ -47,7 +47,6 @@ const allAddresses = (a: AddressObject | AddressObject[] | undefined) =>
 
 export type ParsedEmail = InboundMessage & {
   recipients: string[];
-  subject: string;
   /** A delivery-status notification it carries (a bounce or a delay), if any. */
   report: DeliveryReport | null;
   /** From mailer-daemon or postmaster: the mail system, not a person. */

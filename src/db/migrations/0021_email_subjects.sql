@@ -1,0 +1,2 @@
+ALTER TABLE "conversations" ADD COLUMN "subject" text;--> statement-breakpoint
+ALTER TABLE "messages" ADD COLUMN "subject" text;
