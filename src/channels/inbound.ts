@@ -111,6 +111,7 @@ export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: 
         providerMessageId: msg.providerMessageId,
         automatic: msg.automatic,
         fullText: msg.fullText,
+        html: msg.html,
         subject: msg.subject === undefined ? undefined : { message: msg.subject.slice(0, subjectMax), thread: threadSubject(msg.subject) },
         at,
       });

@@ -35,6 +35,8 @@ export interface OutboundEnvelope {
     references: string[];
     replyTo: string;
     subject: string;
+    /** The HTML part, sanitised, when staff formatted the message. */
+    html?: string | null;
     /** RFC 3834's Auto-Submitted for mail no person wrote: an automatic answer (after hours), or other generated mail (reminders, notifications). */
     autoSubmitted?: 'auto-replied' | 'auto-generated';
   };
@@ -166,6 +168,8 @@ export interface InboundMessage {
   at?: Date;
   /** Email: the headers that thread it. */
   inReplyTo?: string[];
+  /** Email: its HTML part, sanitised. */
+  html?: string | null;
   /** Email: the Subject line as it came. */
   subject?: string;
   /** Email: the whole text, quoted history included, when body is only the new reply. */

@@ -17,6 +17,8 @@ export interface InboundInput {
   body: string;
   /** S4: the email's subject as it came, and the thread's (without "Re:"), which a thread without one takes. */
   subject?: { message: string; thread: string | null };
+  /** S4: the email's HTML, sanitised. */
+  html?: string | null;
   /** S4: the email's whole text when body is its reply without the quoted history. */
   fullText?: string | null;
   providerMessageId?: string;
@@ -85,6 +87,7 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
       channel: input.channel,
       ...messageText(input.orgId, input.body),
       fullText: input.fullText ?? null,
+      html: input.html ?? null,
       subject: input.subject?.message || null,
       status: 'unread',
       providerMessageId: input.providerMessageId,

@@ -46,6 +46,8 @@ export interface OutboundInput {
   correctsMessageId?: string;
   /** S4: an email's subject, when staff gave one; the thread takes it if it has none. */
   subject?: string;
+  /** S4: an email's formatting, sanitised; body is its plain text. */
+  html?: string;
 }
 
 /** The patient's latest message to the organization on a channel: on WhatsApp it opens the 24-hour window (S4). */
@@ -102,6 +104,7 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
       card: input.card ?? null,
       correctsMessageId: input.correctsMessageId ?? null,
       subject: input.subject ?? null,
+      html: input.html ?? null,
       guestLinkId,
       meta: input.whatsappTemplate || input.ignoreOptOut ? { whatsappTemplate: input.whatsappTemplate, optOutConfirmation: input.ignoreOptOut || undefined } : null,
       createdAt: input.at,

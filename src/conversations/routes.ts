@@ -78,6 +78,7 @@ export const Message = Type.Object({
   body: Type.String(),
   status: MessageStatus,
   subject: Nullable(Type.String({ description: 'S4: an email’s subject as it came or as staff gave it' })),
+  html: Nullable(Type.String({ description: 'S4: an email’s HTML, sanitised on the way in (no scripts or styles; remote images in data-remote-src until a click; links rel="noopener noreferrer")' })),
   fullText: Nullable(Type.String({ description: 'S4: an email’s whole text with the quoted history, when body shows only the new reply' })),
   failureReason: Nullable(Type.String()),
   automatic: Type.Boolean({ description: 'S4: written by a machine (RFC 3834: an out-of-office, a vacation notice); nothing automatic answers it' }),

@@ -122,6 +122,8 @@ export const messages = pgTable(
     fullText: encryptedText('messages', 'full_text'),
     /** S4: an email's subject as it came, or as staff gave it when starting the thread. */
     subject: encryptedText('messages', 'subject'),
+    /** S4: an email's HTML, sanitised (a patient's as it came, staff's from the composer); body keeps its plain text for search and previews. */
+    html: encryptedText('messages', 'html'),
     status: messageStatusEnum('status').notNull(),
     senderUserId: uuid('sender_user_id').references(() => users.id),
     campaignId: uuid('campaign_id').references(() => campaigns.id),

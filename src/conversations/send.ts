@@ -16,6 +16,7 @@ import { conversations, type MessageCard, type ConversationRow } from './schema.
 import { createCardLink, cardUrl, newCardToken, resolveCard } from '../artifacts/service.js';
 import { cardLabels, cardLine, type CardKind } from '../artifacts/rules.js';
 import { bookings } from '../bookings/schema.js';
+import { sanitizeOutboundHtml } from '../channels/email/html.js';
 import { assertSmsAccess, loadConversation, poster, refuse } from './access.js';
 import { appendOutbound } from './outbound.js';
 import { activeConversation, createConversation, lockThreadSlot, reopenOrRefuse } from './thread-slot.js';
@@ -66,6 +67,7 @@ export async function startConversation(deps: Deps, actor: Actor, input: StartIn
       whatsappTemplate: input.whatsappTemplate,
       sensitive: input.sensitive,
       subject,
+      html: formatted(input.channel, input.html),
     });
     await recordAudit(tx, [
       ...(existing
@@ -136,6 +138,8 @@ export async function sendInTransaction(deps: Deps, tx: Tx, actor: Actor, conver
     sensitive: input.sensitive,
     card,
     correctsMessageId: input.correctsMessageId,
+    // A card's line is added to the plain text only: the mail goes without formatting.
+    html: card ? undefined : formatted(channel, input.html),
   });
   if (card) await createCardLink(tx, actor.orgId, id, token!, at);
   await recordAudit(tx, {
@@ -145,6 +149,13 @@ export async function sendInTransaction(deps: Deps, tx: Tx, actor: Actor, conver
     details: { conversationId, channel },
   });
   return id;
+}
+
+/** S4: an email's formatting, made safe; only email is formatted. */
+function formatted(channel: SendChannel, html: string | undefined): string | undefined {
+  if (html === undefined) return undefined;
+  if (channel !== 'email') throw new AppError('invalid_input', 'html: only an email can be formatted', { errors: [{ field: 'body.html', message: 'email only' }] });
+  return sanitizeOutboundHtml(html) || undefined;
 }
 
 /** K4: a card's text: the note written with it, then (except in the portal, which draws the card) what it is and its link. */

@@ -153,6 +153,7 @@ function messageJson(row: MessageSelectRow, files: AttachmentJson[] = []) {
     body: m.body,
     fullText: m.fullText,
     subject: m.subject,
+    html: m.html,
     status: m.status,
     failureReason: m.failureReason,
     automatic: m.meta?.automatic === true,

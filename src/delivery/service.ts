@@ -57,6 +57,7 @@ async function emailHeaders(db: DbOrTx, deps: DeliveryDeps, row: Loaded) {
     references: earlier.map((m) => m.id!).reverse(),
     replyTo: `reply+${row.conversation.id}@${domain}`,
     subject: emailSubject(row, earlier.length > 0),
+    html: row.message.html,
     autoSubmitted: await autoSubmitted(db, row.message.campaignId),
   };
 }

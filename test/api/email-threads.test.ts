@@ -131,3 +131,54 @@ describe('subjects and threading', () => {
     expect(blank.body.code).toBe('invalid_input');
   });
 });
+
+describe('rich text', () => {
+  it('a patient\'s HTML mail is kept sanitised beside its plain text', async () => {
+    const conversationId = await clinicEmails('vic@example.com');
+    // Gmail's HTML reply from talon's html_replies, with what a hostile sender would add.
+    const gmail = readFileSync(new URL('../fixtures/email/replies/talon-gmail.html', import.meta.url), 'utf8');
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: ctx.runtime.smtp!.port, secure: false, ignoreTLS: true });
+    await transport.sendMail({
+      from: 'vic@example.com',
+      to: `reply+${conversationId}@${domain}`,
+      subject: 'Re: Your conversation',
+      text: 'Hi. I am fine.\n\nThanks,\nAlex',
+      html: `<script>alert(1)</script><img src="https://tracker.example/open.gif">${gmail}<a href="javascript:alert(2)">x</a>`,
+    });
+    transport.close();
+    const message = await eventually(async () => {
+      const last = await lastMessage(conversationId);
+      expect(last.direction).toBe('inbound');
+      return last;
+    });
+    expect(message.body).toBe('Hi. I am fine.\n\nThanks,\nAlex');
+    expect(message.html).toContain('Hi. I am fine.');
+    expect(message.html).toContain('data-remote-src="https://tracker.example/open.gif"');
+    expect(message.html).not.toMatch(/<script|javascript:| src="https/);
+  });
+
+  it('a formatted reply goes out as multipart/alternative: the sanitised HTML and the plain text', async () => {
+    const conversationId = await clinicEmails('wes@example.com');
+    const before = relay.received.length;
+    const res = await org.owner.post(`/api/v1/conversations/${conversationId}/messages`, {
+      body: 'Please bring:\n- your insurance card\n- the referral\nDirections: https://clinic.example/map',
+      html: '<div>Please <b>bring</b>:</div><ul><li>your <i>insurance</i> card</li><li>the referral</li></ul><a href="https://clinic.example/map" onclick="x()">Directions</a><script>alert(1)</script>',
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect(res.body.html).toBe('<div>Please <b>bring</b>:</div><ul><li>your <i>insurance</i> card</li><li>the referral</li></ul><a href="https://clinic.example/map" target="_blank" rel="noopener noreferrer">Directions</a>');
+    const { raw, mail } = await eventually(async () => {
+      expect(relay.received.length).toBeGreaterThan(before + 1);
+      return relay.received.at(-1)!;
+    });
+    expect(raw.toString()).toMatch(/Content-Type: multipart\/alternative/i);
+    expect(mail.html).toContain('<b>bring</b>');
+    expect(mail.html).not.toContain('script');
+    expect(mail.text?.trim()).toBe('Please bring:\n- your insurance card\n- the referral\nDirections: https://clinic.example/map');
+  });
+
+  it('only an email can be formatted', async () => {
+    const res = await org.owner.post('/api/v1/conversations', { phone: '+14155550998', channel: 'sms', clinicId, body: 'Hi', html: '<b>Hi</b>' });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('invalid_input');
+  });
+});

@@ -3,6 +3,7 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import nodemailer from 'nodemailer';
 import type { Addressing, ChannelAdapter, InboundMessage, OutboundEnvelope, SendOutcome } from '../types.js';
 import { isAutomaticMail } from './automatic.js';
+import { sanitizeInboundHtml } from './html.js';
 import { splitQuotedReply } from './quoted.js';
 import { isMailSystemAddress, readDeliveryReport, type DeliveryReport } from './report.js';
 
@@ -23,7 +24,9 @@ export function smtpEmail(smtpUrl: string): ChannelAdapter {
           to: envelope.to,
           replyTo: mail.replyTo,
           subject: mail.subject,
+          // multipart/alternative: the HTML staff wrote, and the plain text beside it for every other reader.
           text: envelope.body,
+          html: mail.html ?? undefined,
           messageId: mail.messageIdHeader,
           inReplyTo: mail.inReplyTo ?? undefined,
           references: mail.references.length ? mail.references : undefined,
@@ -69,6 +72,7 @@ export async function parseEmail(raw: Buffer | string, envelopeTo: string[] = []
     recipients,
     subject: mail.subject ?? '',
     ...quoted(mail.text ?? ''),
+    html: mail.html && mail.html.length <= htmlLongest ? sanitizeInboundHtml(mail.html) || null : null,
     inReplyTo: references,
     at: mail.date,
     attachments: mail.attachments.map((a) => ({ filename: a.filename ?? 'attachment', content: a.content })),
@@ -78,6 +82,9 @@ export async function parseEmail(raw: Buffer | string, envelopeTo: string[] = []
     automatic: isAutomaticMail(mail.headers),
   };
 }
+
+/** Past this an HTML part is not kept (its plain text is): no one reads a 2 MB newsletter in a thread. */
+const htmlLongest = 2_000_000;
 
 /** The patient's new words as the body; the whole text beside them when a quoted history was dropped. */
 function quoted(text: string) {
