@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, seriousViolations } from './support.js';
+import { launchBrowser, seriousViolations, signedInPage } from './support.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inbound, password, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
 
@@ -33,15 +33,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function signedIn(email: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1360, height: 820 } })).newPage();
-  await page.goto(base);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('list', { name: 'Conversations' }).waitFor();
-  return page;
-}
+const signedIn = (email: string): Promise<Page> => signedInPage(browser, base, email, { width: 1360, height: 820 });
 
 describe('the staff inbox in a browser', () => {
   it('signs in, finds a patient by phone typed another way, and replies with Enter', async () => {
@@ -152,7 +144,8 @@ describe('the staff inbox in a browser', () => {
     await page.getByRole('link', { name: /Inbox/ }).click();
     await page.getByRole('button', { name: /Aisha Rahman/ }).click();
     await page.getByLabel('Insert a template').selectOption({ label: 'Welcome' });
-    expect(await page.getByLabel('Message', { exact: true }).inputValue()).toBe('Hi Aisha, welcome to Browser Dental Main!');
+    // Aisha's thread is by email, whose composer is the rich-text editor (S4): its text, not an input's value.
+    expect(await page.getByRole('textbox', { name: 'Message', exact: true }).innerText()).toBe('Hi Aisha, welcome to Browser Dental Main!');
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Two-way SMS' }).click();
     await page.getByLabel('Area code').fill('415');

@@ -4,6 +4,7 @@ import { smsSize } from '../../src/channels/sms-segments';
 import { renderTemplate } from '../../src/templates/rules';
 import { api, post } from './api';
 import { channelLabels } from './logic';
+import { RichTextEditor } from './RichTextEditor';
 import { cardLabels, formatAmount, parseRequestCommand, slashCommands } from '../../src/artifacts/rules';
 import type { Thread } from './types';
 
@@ -26,6 +27,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
   const channels = thread.availableChannels;
   const [channel, setChannel] = useState(channels.includes(thread.channel as never) ? thread.channel : (channels[0] ?? ''));
   const [text, setText] = useState('');
+  const [html, setHtml] = useState<string | null>(null);
   const [files, setFiles] = useState<Uploaded[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -59,6 +61,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
         channel,
         attachmentIds: files.length ? files.map((f) => f.id) : undefined,
         sensitive: channel === 'portal' && sensitive ? true : undefined,
+        html: channel === 'email' && html && !cardArtifact && !request ? html : undefined,
       });
       setText('');
       setSensitive(false);
@@ -150,6 +153,18 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
           ))}
         </select>
         <label className="visually-hidden" htmlFor="composer-text">Message</label>
+        {channel === 'email' ? (
+          <RichTextEditor
+            text={text}
+            placeholder="Write an email — Ctrl+Enter sends"
+            onChange={(v) => {
+              setText(v.text);
+              setHtml(v.html);
+              announceTyping();
+            }}
+            onSubmit={() => void send()}
+          />
+        ) : (
         <textarea
           ref={textArea}
           id="composer-text"
@@ -161,6 +176,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
           }}
           onKeyDown={onKeyDown}
         />
+        )}
         {(templates.data?.items.length ?? 0) > 0 && (
           <>
             <label className="visually-hidden" htmlFor="composer-template">Insert a template</label>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { cardLabels, formatAmount } from '../../src/artifacts/rules';
 import { channelLabels, duration, statusTick } from './logic';
+import { EmailHtml } from './EmailHtml';
 import type { Message } from './types';
 
 /** One message of a thread as staff see it (the thread view and the emergency-access reading). */
@@ -9,6 +10,8 @@ export function MessageBubble({ m, onStar, onRetract }: { m: Message; onStar: ()
   const kind = m.channel === 'call' ? 'call' : m.direction;
   const [retracting, setRetracting] = useState(false);
   const [showQuoted, setShowQuoted] = useState(false);
+  // Staff's own formatting shows as written; a patient's HTML mail on request (its plain reply first).
+  const [formatted, setFormatted] = useState(m.direction === 'outbound');
   return (
     <li className={`msg ${kind}${m.retracted ? ' retracted' : ''}`}>
       <div className="label">
@@ -57,8 +60,13 @@ export function MessageBubble({ m, onStar, onRetract }: { m: Message; onStar: ()
       {m.sensitive && <div className="call-meta">Sensitive: the patient re-enters their password to read it</div>}
       {m.call && <div className="call-meta">{m.direction === 'inbound' ? 'Incoming' : 'Outgoing'} call · {duration(m.call.durationSeconds)}</div>}
       {m.subject && <div className="subject">Subject: {m.subject}</div>}
-      <div className="body">{showQuoted && m.fullText ? m.fullText : m.body}</div>
-      {m.fullText && (
+      {m.html && formatted ? <EmailHtml html={m.html} /> : <div className="body">{showQuoted && m.fullText ? m.fullText : m.body}</div>}
+      {m.html && m.direction === 'inbound' && (
+        <button type="button" className="link" aria-pressed={formatted} onClick={() => setFormatted((v) => !v)}>
+          {formatted ? 'Show as plain text' : 'Show formatted email'}
+        </button>
+      )}
+      {m.fullText && !(m.html && formatted) && (
         <button type="button" className="link" aria-expanded={showQuoted} onClick={() => setShowQuoted((v) => !v)}>
           {showQuoted ? 'Hide quoted text' : 'Show quoted text'}
         </button>

@@ -44,6 +44,8 @@ export interface Message {
   fullText: string | null;
   /** An email's subject as it came, or as staff gave it. */
   subject: string | null;
+  /** An email's HTML, sanitised by the server. */
+  html: string | null;
   status: string;
   failureReason: string | null;
   /** Written by a machine (an out-of-office): nothing automatic answers it. */
