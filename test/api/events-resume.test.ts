@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { runMaintenance } from '../../src/maintenance.js';
+import { publish } from '../../src/realtime/events.js';
 import { replayWindowMs } from '../../src/realtime/replay.js';
 import { inbound, setupApp, signupOrg, type Client, type Org, type TestContext } from '../helpers.js';
 import { Stream, type Frame } from '../sse.js';
@@ -81,6 +82,31 @@ describe('resuming the event stream (I19)', () => {
     const ids = numbered(resumed.all).map((f) => f.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(resumed.seen((f) => f.event === 'resync')).toBe(false);
+  });
+
+  it('replays a lower id whose transaction committed after the id the client saw', async () => {
+    const early = await inbound(org, 'Early writer', '+14155550807');
+    const late = await inbound(org, 'Late writer', '+14155550808');
+    const scope = (c: { conversationId: string }) => ({ type: 'conversation.updated' as const, orgId: org.orgId, clinicId: org.clinicId, conversationId: c.conversationId });
+    const dropped = await open(org.owner);
+    let written!: () => void;
+    let commit!: () => void;
+    const isWritten = new Promise<void>((resolve) => (written = resolve));
+    const slow = ctx.database.db.transaction(async (tx) => {
+      await publish(tx, scope(early), ctx.clock.now());
+      written();
+      await new Promise<void>((resolve) => (commit = resolve));
+    });
+    await isWritten;
+    await publish(ctx.database.db, scope(late), ctx.clock.now());
+    const anchor = (await dropped.next((f) => f.event === 'conversation.updated' && f.data.conversationId === late.conversationId)).id!;
+    dropped.close();
+    commit();
+    await slow;
+
+    const resumed = await open(org.owner, anchor);
+    const replayed = await resumed.next((f) => f.event === 'conversation.updated' && f.data.conversationId === early.conversationId);
+    expect(Number(replayed.id)).toBeLessThan(Number(anchor));
   });
 
   it('replays only what the user may read now: their clinics, and no thread held since', async () => {
