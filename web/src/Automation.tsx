@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, post } from './api';
+import { refusalSentence } from './errors';
 
 function useRun() {
   const queryClient = useQueryClient();
@@ -12,7 +13,7 @@ function useRun() {
       await queryClient.invalidateQueries();
       return out;
     } catch (e) {
-      setError((e as Error).message);
+      setError(refusalSentence(e));
       return undefined;
     }
   };

@@ -1,11 +1,13 @@
 import { useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { smsSize } from '../../src/channels/sms-segments';
-import { renderTemplate } from '../../src/templates/rules';
+import { placeholderLabel, renderTemplate, unfilledPlaceholders } from '../../src/templates/rules';
 import { api, post } from './api';
 import { channelLabels } from './logic';
 import { cardLabels, formatAmount, parseRequestCommand, slashCommands } from '../../src/artifacts/rules';
+import { isOptOutChannel, OptedOutState } from './ContactState';
 import type { Thread } from './types';
+import { refusalSentence } from './errors';
 
 /** A short, clinic-appropriate set; each has a name a screen reader reads. */
 const emojis: [string, string][] = [
@@ -45,9 +47,11 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
   });
   const cardArtifact = slashKind ? artifact.data?.items[0] : undefined;
   const request = parseRequestCommand(text);
+  const unfilled = unfilledPlaceholders(text);
+  const optedOut = isOptOutChannel(channel) && thread.optedOut[channel];
 
   async function send() {
-    if (!text.trim() || busy) return;
+    if (!text.trim() || busy || unfilled.length || optedOut) return;
     setBusy(true);
     setError(null);
     try {
@@ -65,7 +69,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
       setFiles([]);
       await onSent();
     } catch (e) {
-      setError((e as Error).message);
+      setError(refusalSentence(e, { name: thread.contact.name }));
     } finally {
       setBusy(false);
     }
@@ -94,21 +98,26 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
         const uploaded = await api<Uploaded>('/api/v1/attachments', { method: 'POST', form });
         setFiles((f) => [...f, uploaded]);
       } catch (e) {
-        setError(`${file.name}: ${(e as Error).message}`);
+        setError(`${file.name}: ${refusalSentence(e)}`);
       }
     }
   }
 
-  function insertEmoji(emoji: string) {
+  /** Puts a piece of text where the cursor is (over the selection), and the cursor after it. */
+  function insertAtCursor(piece: string) {
     const el = textArea.current;
     const start = el?.selectionStart ?? text.length;
     const end = el?.selectionEnd ?? text.length;
-    setText(text.slice(0, start) + emoji + text.slice(end));
-    setEmojiOpen(false);
+    setText(text.slice(0, start) + piece + text.slice(end));
     requestAnimationFrame(() => {
       el?.focus();
-      el?.setSelectionRange(start + emoji.length, start + emoji.length);
+      el?.setSelectionRange(start + piece.length, start + piece.length);
     });
+  }
+
+  function insertEmoji(emoji: string) {
+    insertAtCursor(emoji);
+    setEmojiOpen(false);
   }
 
   function insertTemplate(id: string) {
@@ -117,8 +126,17 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
     if (!template || !clinic) return;
     // {{appointment.*}}: the next booking this conversation led to (the API fills in the patient's next one when sending by template).
     const next = thread.bookings.map((b) => new Date(b.startsAt)).filter((d) => d > new Date()).sort((a, b) => a.getTime() - b.getTime())[0];
-    setText(renderTemplate(template.body, { patient: { name: thread.contact.name }, clinic, staff: { name: staffName }, appointment: next ? { startsAt: next } : null }));
-    textArea.current?.focus();
+    // A placeholder without a value stays in the draft, marked below, and Send waits until it is filled in or removed.
+    insertAtCursor(renderTemplate(template.body, { patient: { name: thread.contact.name }, clinic, staff: { name: staffName }, appointment: next ? { startsAt: next } : null }, { keepEmpty: true }));
+  }
+
+  /** Selects the first "{{name}}" in the draft, so typing replaces it. */
+  function selectPlaceholder(name: string) {
+    const at = text.search(new RegExp(`\\{\\{\\s*${name.replace('.', '\\.')}\\s*\\}\\}`));
+    const el = textArea.current;
+    if (at < 0 || !el) return;
+    el.focus();
+    el.setSelectionRange(at, text.indexOf('}}', at) + 2);
   }
 
   if (!channels.length) return <p className="composer empty">This contact has no phone, email or portal chat to write to.</p>;
@@ -131,6 +149,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
         void upload(e.dataTransfer.files);
       }}
     >
+      {optedOut && <OptedOutState name={thread.contact.name} channel={channel} />}
       {error && <p className="error" role="alert">{error}</p>}
       {files.length > 0 && (
         <ul className="files" aria-label="Attached files">
@@ -190,10 +209,20 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
         <button type="button" className="secondary" disabled={channel === 'sms'} title={channel === 'sms' ? 'Attachments cannot go by SMS' : undefined} onClick={() => fileInput.current?.click()}>
           Attach
         </button>
-        <button type="button" onClick={() => void send()} disabled={busy || !text.trim()}>
+        <button type="button" onClick={() => void send()} disabled={busy || !text.trim() || unfilled.length > 0 || optedOut}>
           Send
         </button>
       </div>
+      {unfilled.length > 0 && (
+        <p className="unfilled" role="status">
+          Fill in or remove before sending:{' '}
+          {unfilled.map((name) => (
+            <button key={name} type="button" className="placeholder-chip" onClick={() => selectPlaceholder(name)}>
+              {placeholderLabel(name)}
+            </button>
+          ))}
+        </p>
+      )}
       {request && (
         <div className="card-preview" role="status">
           {'problem' in request

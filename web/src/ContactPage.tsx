@@ -4,6 +4,7 @@ import { api, post } from './api';
 import { channelLabels, shortTime } from './logic';
 import type { Booking, ConversationItem, Me, Message } from './types';
 import { PlanLockOr } from './PlanLock';
+import { refusalSentence } from './errors';
 
 /** C3: a patient's details, private notes and the history of their conversations, on one page. */
 export function ContactPage({ id, me }: { id: string; me: Me }) {
@@ -16,7 +17,7 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
     try {
       setInvite(await post(`/api/v1/contacts/${id}/portal-invitation`));
     } catch (err) {
-      setError((err as Error).message);
+      setError(refusalSentence(err));
     }
   }
   async function addNote(e: FormEvent<HTMLFormElement>) {
@@ -27,7 +28,7 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
       form.reset();
       await queryClient.invalidateQueries({ queryKey: ['contact', id] });
     } catch (err) {
-      setError((err as Error).message);
+      setError(refusalSentence(err));
     }
   }
   if (contact.isLoading) return <p className="loading">Loading…</p>;

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { api } from './api';
 import { channelLabels, channelShort, initials, listQuery, shortTime, type Filters } from './logic';
 import type { ConversationItem, Page } from './types';
+import { refusalSentence } from './errors';
 
 const rowHeight = 68;
 
@@ -44,7 +45,7 @@ export function ConversationList(props: {
     props.onCheck(next);
   };
 
-  if (rest.isError) return <div className="list empty" role="alert">{(rest.error as Error).message}</div>;
+  if (rest.isError) return <div className="list empty" role="alert">{refusalSentence(rest.error)}</div>;
   return (
     <div className="list" ref={scroller} aria-label="Conversations" role="list">
       {!rest.isLoading && items.length === 0 && <p className="empty">No conversations here.</p>}

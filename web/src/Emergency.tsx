@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { api, post } from './api';
 import { MessageBubble } from './MessageBubble';
 import type { ConversationItem, Message } from './types';
+import { refusalSentence } from './errors';
 
 /** Break the glass: an admin refused a thread may open it read-only by giving a reason another admin reviews. */
 export function EmergencyAccess({ id, refusal }: { id: string; refusal: string }) {
@@ -15,7 +16,7 @@ export function EmergencyAccess({ id, refusal }: { id: string; refusal: string }
     try {
       setOpened(await post(`/api/v1/conversations/${id}/emergency-access`, { reason: new FormData(e.currentTarget).get('reason') }));
     } catch (err) {
-      setError((err as Error).message);
+      setError(refusalSentence(err));
     }
   }
 
@@ -79,7 +80,7 @@ export function EmergencyReview({ myId }: { myId: string }) {
       await post(`/api/v1/emergency-access/${id}/review`, {});
       await queryClient.invalidateQueries({ queryKey: ['emergency-access'] });
     } catch (e) {
-      setError((e as Error).message);
+      setError(refusalSentence(e));
     }
   };
   return (

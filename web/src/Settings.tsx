@@ -6,6 +6,7 @@ import { Campaigns, Webhooks } from './Automation';
 import { Security } from './Security';
 import { EmergencyReview } from './Emergency';
 import { ImportWizard } from './ImportWizard';
+import { refusalSentence } from './errors';
 
 const privilegeNames = { send_messages: 'Send messages', inbox: 'SMS inbox', contacts: 'Contacts (CRM)' } as const;
 type Privilege = keyof typeof privilegeNames;
@@ -64,7 +65,7 @@ function useAction() {
       await fn();
       await queryClient.invalidateQueries();
     } catch (e) {
-      setError((e as Error).message);
+      setError(refusalSentence(e));
     }
   };
   return { error, run };
@@ -284,7 +285,7 @@ function SmsInbox({ me }: { me: Me }) {
               </ul>
             </>
           ) : owned.error ? (
-            <p className="error" role="alert">{(owned.error as Error).message}</p>
+            <p className="error" role="alert">{refusalSentence(owned.error)}</p>
           ) : (
             <ul className="numbers" aria-label="Your numbers">
               {(owned.data?.items ?? []).map((n: OwnedNumber) => (

@@ -4,8 +4,10 @@ import { api, ApiError, post } from './api';
 import { EmergencyAccess } from './Emergency';
 import { MessageBubble } from './MessageBubble';
 import { Composer } from './Composer';
+import { BlockedState, optedOutNames } from './ContactState';
 import type { Me, Thread } from './types';
 import type { Typing } from './useLive';
+import { refusalSentence } from './errors';
 
 export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me: Me; typing: Typing[]; users: { id: string; name: string }[]; inboxes: { id: string; name: string }[] }) {
   const queryClient = useQueryClient();
@@ -23,15 +25,15 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
       await post(path, body);
       await refresh();
     } catch (e) {
-      setError((e as Error).message);
+      setError(refusalSentence(e, { name: thread.data?.contact.name }));
     }
   };
 
+  // Opening a thread reads it, once: a later "Mark unread" in the open thread must stick.
   useEffect(() => {
-    if (thread.data?.unread && !markedRead.current) {
-      markedRead.current = true;
-      void act(`/api/v1/conversations/${id}/read`);
-    }
+    if (!thread.data || markedRead.current) return;
+    markedRead.current = true;
+    if (thread.data.unread) void act(`/api/v1/conversations/${id}/read`);
   });
   useEffect(() => {
     bottom.current?.scrollIntoView({ block: 'end' });
@@ -41,7 +43,7 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
   if (thread.isError) {
     const refused = thread.error instanceof ApiError && thread.error.status === 403;
     if (refused && (me.role === 'admin' || me.role === 'main_admin')) return <EmergencyAccess id={id} refusal={thread.error.message} />;
-    return <section className="thread empty" role="alert">{(thread.error as Error).message}</section>;
+    return <section className="thread empty" role="alert">{refusalSentence(thread.error)}</section>;
   }
   const t = thread.data!;
   const base = `/api/v1/conversations/${id}`;
@@ -56,6 +58,7 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
             {[t.contact.phone, t.contact.email].filter(Boolean).join(' · ')} · {t.status}
             {t.archived ? ' · archived' : ''}
             {t.contact.blocked ? ' · blocked' : ''}
+            {optedOutNames(t.optedOut).map((c) => ` · opted out of ${c}`).join('')}
             {t.spam ? ' · marked as spam' : ''}
           </span>
           {t.bookings.length > 0 && (
@@ -97,6 +100,7 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
           <button type="button" className="danger" onClick={() => act(`/api/v1/contacts/${t.contact.id}/${t.contact.blocked ? 'unblock' : 'block'}`)}>{t.contact.blocked ? 'Unblock' : 'Block'}</button>
         </div>
       </div>
+      {t.contact.blocked && <BlockedState name={t.contact.name} onUnblock={() => act(`/api/v1/contacts/${t.contact.id}/unblock`)} />}
       {error && <p className="error" role="alert">{error}</p>}
       {loggingCall && <CallForm onDone={() => setLoggingCall(false)} onSubmit={(body) => act(`${base}/calls`, body)} />}
       {booking && <BookingForm onDone={() => setBooking(false)} onSubmit={(body) => act(`${base}/bookings`, body)} />}
@@ -116,7 +120,7 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
           {typing.map((x) => x.name).join(', ')} {typing.length > 1 ? 'are' : 'is'} replying…
         </p>
       )}
-      <Composer thread={t} staffName={me.user.name} onSent={refresh} />
+      {!t.contact.blocked && <Composer thread={t} staffName={me.user.name} onSent={refresh} />}
     </section>
   );
 }

@@ -59,6 +59,7 @@ export interface Message {
 
 export interface Thread extends ConversationItem {
   availableChannels: Exclude<Channel, 'call'>[];
+  optedOut: { sms: boolean; email: boolean; whatsapp: boolean };
   messages: Message[];
   nextCursor: string | null;
   bookings: Booking[];
