@@ -170,3 +170,37 @@ describe('defect 4: refusals in words', () => {
     expect(await alert.textContent()).not.toMatch(/cannot text or message/);
   });
 });
+
+describe('defect 7: refusals that lead somewhere', () => {
+  it('sends a refused doctor to the patient’s open thread', async () => {
+    const { conversationId } = await inbound(org, 'Can I talk to the doctor?', '+14155550108', { name: 'Dana Doctorwait' });
+    const doctor = await org.addUser('doctor');
+    const me = await doctor.client.get('/api/v1/me');
+    const page = await signedIn(desktop, me.body.user.email);
+    await page.getByRole('button', { name: 'New message' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New message' });
+    await dialog.getByLabel(/^To/).fill('+1 415 555 0108');
+    await dialog.getByLabel('Message', { exact: true }).fill('Hello, this is the doctor');
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await dialog.getByRole('alert').getByText(/already has an open conversation/).waitFor();
+    await dialog.getByRole('button', { name: 'Open the existing conversation' }).click();
+    await page.getByRole('heading', { name: 'Dana Doctorwait' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('c')).toBe(conversationId);
+  });
+
+  it('offers an approved template when WhatsApp’s 24-hour window is closed', async () => {
+    const { conversationId } = await inbound(org, 'Text me on WhatsApp later', '+14155550109', { name: 'Wanda Window' });
+    const page = await signedIn();
+    await openThread(page, conversationId, 'Wanda Window');
+    await page.locator('#composer-channel').selectOption('whatsapp');
+    const box = page.getByLabel('Message', { exact: true });
+    await box.fill('Your crown is ready');
+    await box.press('Enter');
+    await page.getByRole('alert').getByText(/only an approved template can go/).waitFor();
+    const form = page.getByRole('group', { name: 'Send as an approved WhatsApp template' });
+    await form.getByLabel('Template name').fill('crown_ready');
+    await form.getByRole('button', { name: 'Send template' }).click();
+    await eventually(async () => expect((await org.owner.get(`/api/v1/conversations/${conversationId}`)).body.messages.at(-1)).toMatchObject({ channel: 'whatsapp', direction: 'outbound' }));
+    await page.screenshot({ path: `${artifacts}/whatsapp-template.png` });
+  });
+});

@@ -2,7 +2,7 @@ import { useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { smsSize } from '../../src/channels/sms-segments';
 import { placeholderLabel, renderTemplate, unfilledPlaceholders } from '../../src/templates/rules';
-import { api, post } from './api';
+import { api, ApiError, post } from './api';
 import { channelLabels } from './logic';
 import { cardLabels, formatAmount, parseRequestCommand, slashCommands } from '../../src/artifacts/rules';
 import { isOptOutChannel, OptedOutState } from './ContactState';
@@ -30,6 +30,8 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
   const [text, setText] = useState('');
   const [files, setFiles] = useState<Uploaded[]>([]);
   const [error, setError] = useState<string | null>(null);
+  /** WhatsApp refused free text outside the 24-hour window: offer an approved template instead. */
+  const [windowClosed, setWindowClosed] = useState(false);
   const [busy, setBusy] = useState(false);
   const [emojiOpen, setEmojiOpen] = useState(false);
   const [sensitive, setSensitive] = useState(false);
@@ -50,10 +52,11 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
   const unfilled = unfilledPlaceholders(text);
   const optedOut = isOptOutChannel(channel) && thread.optedOut[channel];
 
-  async function send() {
+  async function send(whatsappTemplate?: { name: string; language: string }) {
     if (!text.trim() || busy || unfilled.length || optedOut) return;
     setBusy(true);
     setError(null);
+    setWindowClosed(false);
     try {
       if (slashKind && !cardArtifact) throw new Error(`This patient has no ${cardLabels[slashKind].toLowerCase()} on file.`);
       if (request && 'problem' in request) throw new Error(request.problem);
@@ -63,6 +66,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
         channel,
         attachmentIds: files.length ? files.map((f) => f.id) : undefined,
         sensitive: channel === 'portal' && sensitive ? true : undefined,
+        whatsappTemplate,
       });
       setText('');
       setSensitive(false);
@@ -70,6 +74,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
       await onSent();
     } catch (e) {
       setError(refusalSentence(e, { name: thread.contact.name }));
+      setWindowClosed(e instanceof ApiError && e.code === 'whatsapp_window_closed');
     } finally {
       setBusy(false);
     }
@@ -151,6 +156,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
     >
       {optedOut && <OptedOutState name={thread.contact.name} channel={channel} />}
       {error && <p className="error" role="alert">{error}</p>}
+      {windowClosed && channel === 'whatsapp' && <WhatsAppTemplateForm busy={busy} onSend={(template) => void send(template)} />}
       {files.length > 0 && (
         <ul className="files" aria-label="Attached files">
           {files.map((f) => (
@@ -253,5 +259,24 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
         </p>
       )}
     </div>
+  );
+}
+
+/**
+ * Outside WhatsApp's 24-hour window only a template Meta approved may go: its name and language as
+ * approved in the WhatsApp Business Manager; the draft goes with it as the template's text.
+ */
+function WhatsAppTemplateForm({ busy, onSend }: { busy: boolean; onSend: (template: { name: string; language: string }) => void }) {
+  const [name, setName] = useState('');
+  const [language, setLanguage] = useState('en_US');
+  return (
+    <fieldset className="wa-template">
+      <legend>Send as an approved WhatsApp template</legend>
+      <label>Template name <input value={name} onChange={(e) => setName(e.target.value.trim())} placeholder="appointment_reminder" /></label>
+      <label>Language <input value={language} onChange={(e) => setLanguage(e.target.value.trim())} size={6} /></label>
+      <button type="button" disabled={busy || !name || language.length < 2} onClick={() => onSend({ name, language })}>
+        Send template
+      </button>
+    </fieldset>
   );
 }

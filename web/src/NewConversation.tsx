@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { channelGap, sendChannels, type SendChannel } from '../../src/conversations/rules';
-import { api, post } from './api';
+import { api, ApiError, post } from './api';
 import { refusalSentence } from './errors';
 import { channelLabels } from './logic';
 import { Modal } from './Modal';
@@ -37,6 +37,8 @@ export function NewConversation({ me, onClose, onStarted }: { me: Me; onClose: (
   const [q, setQ] = useState('');
   const [contact, setContact] = useState<ContactHit | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** T4: the patient's open thread a clinician was refused a second one beside. */
+  const [existing, setExisting] = useState<string | null>(null);
   const matches = useQuery({ queryKey: ['contact-search', q], queryFn: () => api<{ items: ContactHit[] }>(`/api/v1/contacts?limit=8&q=${encodeURIComponent(q)}`), enabled: q.trim().length >= 2 && !contact });
   const choices = channelChoices(contact, q.trim());
   const possible = choices.filter((c) => !c.why);
@@ -52,6 +54,8 @@ export function NewConversation({ me, onClose, onStarted }: { me: Me; onClose: (
       onStarted(res.conversation.id);
     } catch (err) {
       setError(refusalSentence(err, { name: contact?.name ?? q.trim() }));
+      const open = err instanceof ApiError ? err.extra.conversationId : undefined;
+      setExisting(typeof open === 'string' ? open : null);
     }
   }
 
@@ -90,6 +94,11 @@ export function NewConversation({ me, onClose, onStarted }: { me: Me; onClose: (
         <label>Clinic <select name="clinicId">{me.clinics.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}</select></label>
         <label>Message <textarea name="body" required /></label>
         {error && <p className="error" role="alert">{error}</p>}
+        {existing && (
+          <button type="button" className="secondary" onClick={() => onStarted(existing)}>
+            Open the existing conversation
+          </button>
+        )}
         <div className="buttons">
           <button type="submit" disabled={!chosen || contact?.blocked}>Send</button>
           <button type="button" className="secondary" onClick={onClose}>Cancel</button>
