@@ -201,7 +201,7 @@ export interface GuestMessage {
 }
 
 export interface GuestThread {
-  clinic: { name: string; phone: string | null; address: string | null; hours: string | null; slug: string };
+  clinic: { name: string; phone: string | null; address: string | null; hours: string | null; slug: string; timezone: string };
   patientName: string;
   held: boolean;
   messages: GuestMessage[];
@@ -240,7 +240,7 @@ export async function readGuestThread(deps: Deps, token: string, visitor: Visito
     });
   }
   return {
-    clinic: { name: clinic.name, phone: clinic.phone, address: clinic.address, hours: clinic.hours, slug: clinic.slug },
+    clinic: { name: clinic.name, phone: clinic.phone, address: clinic.address, hours: clinic.hours, slug: clinic.slug, timezone: clinic.timezone },
     patientName: contact.name,
     held: conversation.heldAt !== null,
     messages: rows.map((r) => ({

@@ -53,6 +53,7 @@ export const Me = Type.Object({
   clinics: Type.Array(Clinic),
   csrfToken: Nullable(Type.String({ description: 'send as X-CSRF-Token on cookie-authenticated writes' })),
   sessionIdleMinutes: Type.Integer({ description: 'a session ends after this long without a request' }),
+  defaultCountry: Type.String({ description: 'the country a number without +country code is read in; the app shows its numbers in national format, others in international' }),
   simulator: Type.Boolean({ description: 'whether the offline simulator routes are on' }),
   security: Type.Object({
     twoFactorEnabled: Type.Boolean(),

@@ -112,6 +112,7 @@ export async function me(deps: Deps, actor: Actor) {
     clinics: await listClinics(deps, actor),
     csrfToken: actor.via.kind === 'session' ? actor.via.csrfToken : null,
     sessionIdleMinutes: deps.config.sessionIdleMinutes,
+    defaultCountry: deps.config.defaultCountry,
     simulator: deps.config.simulator,
     security: { twoFactorEnabled: !!user?.totpEnabledAt, organizationRequiresTwoFactor: org.requireTwoFactor, mustEnrolTwoFactor: actor.mustEnrolTwoFactor },
   };

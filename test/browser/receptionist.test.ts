@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, inbound, password, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
 import { launchBrowser, signInStaff } from './support.js';
+import { clinicTime } from '../../src/orgs/rules.js';
 
 const artifacts = 'test-artifacts';
 const desktop = { width: 1440, height: 900 };
@@ -144,7 +145,7 @@ describe('defect 6: the New message dialog', () => {
     await dialog.getByRole('button', { name: /Pia Phoneonly/ }).click();
     const options = await dialog.getByLabel('Channel').locator('option').allTextContents();
     expect(options).toEqual(['SMS', 'WhatsApp']);
-    await dialog.getByText("Email: Email needs the contact's email address.").waitFor();
+    await dialog.getByText('Email: no email address on file.').waitFor();
     await page.screenshot({ path: `${artifacts}/new-message-channels.png` });
 
     for (let i = 0; i < 12; i++) await page.keyboard.press('Tab');
@@ -202,5 +203,30 @@ describe('defect 7: refusals that lead somewhere', () => {
     await form.getByRole('button', { name: 'Send template' }).click();
     await eventually(async () => expect((await org.owner.get(`/api/v1/conversations/${conversationId}`)).body.messages.at(-1)).toMatchObject({ channel: 'whatsapp', direction: 'outbound' }));
     await page.screenshot({ path: `${artifacts}/whatsapp-template.png` });
+  });
+});
+
+describe('defect 8: numbers and times one way', () => {
+  it('shows numbers national at home and international abroad, and times in the clinic’s zone on the guest page too', async () => {
+    await org.owner.patch(`/api/v1/clinics/${org.clinicId}`, { timezone: 'America/Los_Angeles', phone: '+14155550100' });
+    const home = await inbound(org, 'Hi from home', '+14155550111', { name: 'Hank Home' });
+    const abroad = await inbound(org, 'Hi from London', '+442079460958', { name: 'Lola London' });
+    const page = await signedIn();
+    await openThread(page, home.conversationId, 'Hank Home');
+    await page.getByText('(415) 555-0111').first().waitFor();
+    await openThread(page, abroad.conversationId, 'Lola London');
+    await page.getByText('+44 20 7946 0958').first().waitFor();
+    const stored = (await org.owner.get(`/api/v1/conversations/${abroad.conversationId}`)).body.messages[0].createdAt;
+    await page.getByRole('list', { name: 'Messages' }).getByText(clinicTime(stored, 'America/Los_Angeles')).waitFor();
+    expect(await page.getByText('+442079460958').count()).toBe(0);
+
+    const created = await ctx.app.inject({ method: 'POST', url: `/api/v1/public/clinics/${org.me.clinics[0].slug}/messages`, payload: { name: 'Gus Guest', email: 'gus@example.com', body: 'What time is it there?' }, remoteAddress: '203.0.113.10' });
+    const guest = await (await browser.newContext({ viewport: phone, timezoneId: 'Europe/Berlin' })).newPage();
+    await guest.goto(created.json().guestUrl.replace('http://localhost:3000', base));
+    const shown = await guest.locator('#thread time').first().textContent();
+    const at = await guest.locator('#thread time').first().getAttribute('datetime');
+    expect(shown).toBe(clinicTime(at!, 'America/Los_Angeles'));
+    await guest.getByText('(415) 555-0100').waitFor();
+    await guest.screenshot({ path: `${artifacts}/guest-clinic-time-phone.png` });
   });
 });

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { smsSize } from '../../src/channels/sms-segments';
 import { placeholderLabel, renderTemplate, unfilledPlaceholders } from '../../src/templates/rules';
 import { api, ApiError, post } from './api';
+import { when } from './format';
 import { channelLabels } from './logic';
 import { cardLabels, formatAmount, parseRequestCommand, slashCommands } from '../../src/artifacts/rules';
 import { isOptOutChannel, OptedOutState } from './ContactState';
@@ -243,7 +244,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
           {artifact.isLoading
             ? 'Looking up…'
             : cardArtifact
-              ? <>{cardLabels[slashKind]}: <strong>{cardArtifact.title}</strong>{cardArtifact.occurredAt ? ` · ${new Date(cardArtifact.occurredAt).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' })}` : ''}{cardArtifact.amountCents ? ` · ${formatAmount(cardArtifact.amountCents, cardArtifact.currency ?? 'USD')}` : ''} — sent with a secure link</>
+              ? <>{cardLabels[slashKind]}: <strong>{cardArtifact.title}</strong>{cardArtifact.occurredAt ? ` · ${when(cardArtifact.occurredAt, thread.clinicId)}` : ''}{cardArtifact.amountCents ? ` · ${formatAmount(cardArtifact.amountCents, cardArtifact.currency ?? 'USD')}` : ''} — sent with a secure link</>
               : `No ${cardLabels[slashKind].toLowerCase()} on file for this patient.`}
         </div>
       )}

@@ -1,11 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { channelGap, sendChannels, type SendChannel } from '../../src/conversations/rules';
 import { api, ApiError, post } from './api';
 import { refusalSentence } from './errors';
 import { channelLabels } from './logic';
 import { Modal } from './Modal';
 import type { Me } from './types';
+
+type StartChannel = 'sms' | 'whatsapp' | 'email' | 'portal';
 
 interface ContactHit {
   id: string;
@@ -13,22 +14,34 @@ interface ContactHit {
   phone: string | null;
   email: string | null;
   portalAccount: boolean;
-  chatOptIn: boolean;
   blocked: boolean;
   optedOut: { sms: boolean; email: boolean; whatsapp: boolean };
+  /** M1, from the API: the channels a message to this contact can go out on. */
+  availableChannels: string[];
 }
 
 /** The channels the dialog can start on (web replies exist only inside a guest's thread). */
-const startChannels = sendChannels.filter((c) => c !== 'web');
+const startChannels: StartChannel[] = ['sms', 'whatsapp', 'email', 'portal'];
+
+function missingReason(contact: Pick<ContactHit, 'portalAccount'> | null, channel: StartChannel): string {
+  switch (channel) {
+    case 'sms':
+    case 'whatsapp':
+      return 'no phone number on file.';
+    case 'email':
+      return 'no email address on file.';
+    case 'portal':
+      return contact?.portalAccount ? 'they have not turned on portal chat.' : 'they have no portal account.';
+  }
+}
 
 /** Why each channel can or cannot reach the recipient: a sentence for the ones it cannot. */
-function channelChoices(contact: ContactHit | null, typed: string): { channel: SendChannel; why: string | null }[] {
-  const reach = contact ?? { phone: typed.includes('@') ? null : typed || null, email: typed.includes('@') ? typed : null, portalAccount: false, chatOptIn: false };
+function channelChoices(contact: ContactHit | null, typed: string): { channel: StartChannel; why: string | null }[] {
+  const reachable = contact ? contact.availableChannels : typed.includes('@') ? ['email'] : typed ? ['sms', 'whatsapp'] : [];
   return startChannels.map((channel) => {
-    const gap = channelGap(reach, channel);
+    if (!reachable.includes(channel)) return { channel, why: missingReason(contact, channel) };
     const optedOut = contact && channel !== 'portal' && contact.optedOut[channel];
-    const why = gap ? `${gap[0]!.toUpperCase()}${gap.slice(1)}.` : optedOut ? `${contact.name} opted out of ${channelLabels[channel]}; they must opt back in first.` : null;
-    return { channel, why };
+    return { channel, why: optedOut ? `${contact.name} opted out; they must opt back in first.` : null };
   });
 }
 
@@ -42,7 +55,7 @@ export function NewConversation({ me, onClose, onStarted }: { me: Me; onClose: (
   const matches = useQuery({ queryKey: ['contact-search', q], queryFn: () => api<{ items: ContactHit[] }>(`/api/v1/contacts?limit=8&q=${encodeURIComponent(q)}`), enabled: q.trim().length >= 2 && !contact });
   const choices = channelChoices(contact, q.trim());
   const possible = choices.filter((c) => !c.why);
-  const [channel, setChannel] = useState<SendChannel | null>(null);
+  const [channel, setChannel] = useState<StartChannel | null>(null);
   const chosen = possible.find((c) => c.channel === channel)?.channel ?? possible[0]?.channel;
 
   async function submit(e: FormEvent<HTMLFormElement>) {
@@ -82,7 +95,7 @@ export function NewConversation({ me, onClose, onStarted }: { me: Me; onClose: (
         {contact?.blocked && <p className="error" role="alert">{contact.name} is blocked. Unblock them on their profile before writing.</p>}
         <label>
           Channel
-          <select name="channel" value={chosen ?? ''} onChange={(e) => setChannel(e.target.value as SendChannel)} disabled={!possible.length}>
+          <select name="channel" value={chosen ?? ''} onChange={(e) => setChannel(e.target.value as StartChannel)} disabled={!possible.length}>
             {possible.map((c) => <option key={c.channel} value={c.channel}>{channelLabels[c.channel]}</option>)}
           </select>
         </label>

@@ -7,6 +7,7 @@ import { Security } from './Security';
 import { EmergencyReview } from './Emergency';
 import { ImportWizard } from './ImportWizard';
 import { refusalSentence } from './errors';
+import { phone, when } from './format';
 
 const privilegeNames = { send_messages: 'Send messages', inbox: 'SMS inbox', contacts: 'Contacts (CRM)' } as const;
 type Privilege = keyof typeof privilegeNames;
@@ -169,7 +170,7 @@ interface OptOutSource {
 }
 const channelNames = { sms: 'SMS', email: 'Email', whatsapp: 'WhatsApp' } as const;
 const describeSource = (s: OptOutSource) =>
-  s.source === 'import' ? `imported by ${s.importedBy} on ${new Date(s.at!).toLocaleDateString()}` : 'the patient (STOP) or their carrier';
+  s.source === 'import' ? `imported by ${s.importedBy} on ${when(s.at!)}` : 'the patient (STOP) or their carrier';
 
 function OptOuts() {
   const list = useQuery({ queryKey: ['opt-outs'], queryFn: () => api('/api/v1/opt-outs') });
@@ -187,7 +188,7 @@ function OptOuts() {
             {items.map((c: { id: string; name: string; phone: string | null; email: string | null; optOutSources: OptOutSource[] }) => (
               <tr key={c.id}>
                 <td>{c.name}</td>
-                <td>{c.phone ?? c.email}</td>
+                <td>{c.phone ? phone(c.phone) : c.email}</td>
                 <td>
                   {c.optOutSources.map((s) => (
                     <div key={s.channel}>
@@ -230,7 +231,7 @@ function SmsInbox({ me }: { me: Me }) {
       {error && <p className="error" role="alert">{error}</p>}
       {status.data?.enabled ? (
         <>
-          <p>On, with <strong>{status.data.phoneNumber}</strong>{brought ? ' (your own number)' : ''}.</p>
+          <p>On, with <strong>{phone(status.data.phoneNumber)}</strong>{brought ? ' (your own number)' : ''}.</p>
           {me.role === 'main_admin' &&
             (confirming ? (
               <div className="confirm" role="alertdialog" aria-label="Confirm disabling">
@@ -254,7 +255,7 @@ function SmsInbox({ me }: { me: Me }) {
         <p>Upgrade to the Accelerator plan to turn it on.</p>
       ) : reviewing ? (
         <div className="stack-form" role="dialog" aria-label="Review the number">
-          <h3>Use {reviewing.phoneNumber} ({reviewing.friendlyName})</h3>
+          <h3>Use {phone(reviewing.phoneNumber)} ({reviewing.friendlyName})</h3>
           <ul>
             <li>Texts patients send to this number will come to this inbox{reviewing.currentWebhookHost ? <> instead of <strong>{reviewing.currentWebhookHost}</strong></> : ''}; your team answers from it.</li>
             <li>Same plan and price as a new number: the Accelerator plan, and $5 per month for the inbox, from today.</li>

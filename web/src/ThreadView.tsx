@@ -4,6 +4,7 @@ import { api, ApiError, post } from './api';
 import { EmergencyAccess } from './Emergency';
 import { MessageBubble } from './MessageBubble';
 import { Composer } from './Composer';
+import { phone, when } from './format';
 import { BlockedState, optedOutNames } from './ContactState';
 import type { Me, Thread } from './types';
 import type { Typing } from './useLive';
@@ -55,7 +56,7 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
           <h2>{t.contact.name}</h2>
           <a className="sub" href={`/contacts/${t.contact.id}`} target="_blank" rel="noreferrer">Open profile in a new tab</a>{' '}
           <span className="sub">
-            {[t.contact.phone, t.contact.email].filter(Boolean).join(' · ')} · {t.status}
+            {[phone(t.contact.phone), t.contact.email].filter(Boolean).join(' · ')} · {t.status}
             {t.archived ? ' · archived' : ''}
             {t.contact.blocked ? ' · blocked' : ''}
             {optedOutNames(t.optedOut).map((c) => ` · opted out of ${c}`).join('')}
@@ -63,7 +64,7 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
           </span>
           {t.bookings.length > 0 && (
             <p className="sub booked">
-              Booked: {t.bookings.map((b) => new Date(b.startsAt).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' })).join(', ')}
+              Booked: {t.bookings.map((b) => when(b.startsAt, t.clinicId)).join(', ')}
             </p>
           )}
         </div>
@@ -109,6 +110,7 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
           <MessageBubble
             key={m.id}
             m={m}
+            clinicId={t.clinicId}
             onStar={() => act(`/api/v1/messages/${m.id}/${m.starred ? 'unstar' : 'star'}`)}
             onRetract={m.sender.id === me.user.id || me.role === 'admin' || me.role === 'main_admin' ? (body) => act(`/api/v1/messages/${m.id}/retract`, body) : undefined}
           />

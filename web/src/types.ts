@@ -6,9 +6,10 @@ export interface Me {
   privileges: ('send_messages' | 'inbox' | 'contacts')[];
   organization: { id: string; name: string };
   plan: string;
-  clinics: { id: string; name: string; slug: string }[];
+  clinics: { id: string; name: string; slug: string; timezone: string }[];
   csrfToken: string | null;
   sessionIdleMinutes: number;
+  defaultCountry: string;
   simulator: boolean;
   security: { twoFactorEnabled: boolean; organizationRequiresTwoFactor: boolean; mustEnrolTwoFactor: boolean };
 }
