@@ -5,6 +5,7 @@
 import { escapeHtml, layout } from '../http/html.js';
 import { displayPhone } from '../contacts/display.js';
 import { clinicTime } from '../orgs/rules.js';
+import { defaultOpeningHours, hoursText } from '../orgs/hours.js';
 import type { ClinicRow, GuestThread } from './service.js';
 
 export interface FormState {
@@ -30,9 +31,10 @@ ${control}
 }
 
 export function clinicPage(clinic: ClinicRow, state: FormState = {}): string {
+  const hours = hoursText(clinic.openingHours ?? defaultOpeningHours);
   const details = [
     clinic.address ? `<dt>Address</dt><dd>${escapeHtml(clinic.address)}</dd>` : '',
-    clinic.hours ? `<dt>Opening hours</dt><dd>${escapeHtml(clinic.hours)}</dd>` : '',
+    hours ? `<dt>Opening hours</dt><dd>${escapeHtml(hours)}</dd>` : '',
     clinic.phone ? `<dt>Phone</dt><dd><a href="tel:${escapeHtml(clinic.phone)}">${escapeHtml(displayPhone(clinic.phone))}</a></dd>` : '',
   ].join('');
   return layout(

@@ -386,18 +386,17 @@ function PublicPages() {
             void run(() =>
               api(`/api/v1/clinics/${c.id}`, {
                 method: 'PATCH',
-                body: { phone: text('phone'), address: text('address'), hours: text('hours'), guestEmailPreview: f.get('preview') === 'on', openingHours, afterHoursReply: text('afterHours') },
+                body: { phone: text('phone'), address: text('address'), guestEmailPreview: f.get('preview') === 'on', openingHours, afterHoursReply: text('afterHours') },
               }),
             );
           }}
         >
           <h3>{c.name} — <a href={`/c/${c.slug}`} target="_blank" rel="noreferrer">/c/{c.slug}</a></h3>
           <label>Address <input name="address" defaultValue={c.address ?? ''} /></label>
-          <label>Opening hours <input name="hours" defaultValue={c.hours ?? ''} placeholder="Mon–Fri 8:00–17:00" /></label>
           <label>Phone <input name="phone" defaultValue={c.phone ?? ''} /></label>
           <label className="check"><input type="checkbox" name="preview" defaultChecked={c.guestEmailPreview} /> Reply emails may quote the first words of the reply (off: the email only says you replied)</label>
           <fieldset>
-            <legend>Opening hours (for reply targets and the after-hours reply; blank is closed)</legend>
+            <legend>Opening hours (shown on the public page, and used for reply targets and the after-hours reply; blank is closed)</legend>
             {weekdayNames.map(([day, label]) => (
               <label key={day}>{label} <input name={`day-${day}`} defaultValue={(c.openingHours[day] ?? []).map((i) => `${i.open}-${i.close}`)[0] ?? ''} placeholder="08:00-17:00" /></label>
             ))}
