@@ -230,3 +230,24 @@ describe('defect 8: numbers and times one way', () => {
     await guest.screenshot({ path: `${artifacts}/guest-clinic-time-phone.png` });
   });
 });
+
+describe('defect 11: what a privilege hides is not offered, and is said', () => {
+  it('a receptionist without the inbox privilege has no SMS filter and is told why; a nurse without send_messages has no switcher or search', async () => {
+    const receptionist = await org.addUser('receptionist', { privileges: ['send_messages', 'contacts'] });
+    const page = await signedIn(desktop, (await receptionist.client.get('/api/v1/me')).body.user.email);
+    const channels = await page.getByLabel('Channel', { exact: true }).locator('option').allTextContents();
+    expect(channels).not.toContain('SMS');
+    await page.getByRole('note').getByText(/SMS conversations are not shown/).waitFor();
+
+    const nurse = await org.addUser('nurse', { privileges: ['contacts'] });
+    const nursePage = await (await browser.newContext({ viewport: phone })).newPage();
+    await nursePage.goto(base);
+    await nursePage.getByLabel('Email').fill((await nurse.client.get('/api/v1/me')).body.user.email);
+    await nursePage.getByLabel('Password').fill(password);
+    await nursePage.getByRole('button', { name: 'Sign in' }).click();
+    await nursePage.getByText(/You need the “send messages” privilege/).waitFor();
+    expect(await nursePage.getByLabel('Clinic', { exact: true }).count()).toBe(0);
+    expect(await nursePage.getByRole('searchbox').count()).toBe(0);
+    await nursePage.screenshot({ path: `${artifacts}/nurse-without-inbox-phone.png` });
+  });
+});
