@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CapturingSmtp } from '../fakes/smtp.js';
-import { eventually, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
-import { cspRefusals, launchBrowser, seriousViolations, signedInPage } from './support.js';
+import { eventually, password, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
+import { cspRefusals, launchBrowser, seriousViolations, signInStaff } from './support.js';
 
 const domain = 'mail.frontdesk.test';
 let ctx: TestContext;
@@ -51,7 +51,7 @@ afterAll(async () => {
   await relay?.stop();
 });
 
-const signedIn = (viewport: { width: number; height: number }): Promise<Page> => signedInPage(browser, base, org.me.user.email, viewport);
+const signedIn = (viewport: { width: number; height: number }): Promise<Page> => signInStaff(browser, base, org.me.user.email, password, viewport);
 
 describe('email in the staff app (S4)', () => {
   for (const [name, viewport] of [['desktop', { width: 1440, height: 900 }], ['phone', { width: 390, height: 844 }]] as const) {

@@ -2,10 +2,11 @@ import { useState, type FormEvent } from 'react';
 import { cardLabels, formatAmount } from '../../src/artifacts/rules';
 import { channelLabels, duration, statusTick } from './logic';
 import { EmailHtml } from './EmailHtml';
+import { when } from './format';
 import type { Message } from './types';
 
 /** One message of a thread as staff see it (the thread view and the emergency-access reading). */
-export function MessageBubble({ m, onStar, onRetract }: { m: Message; onStar: () => void; onRetract?: (body: { reason: string; correction?: string }) => Promise<void> }) {
+export function MessageBubble({ m, clinicId, onStar, onRetract }: { m: Message; clinicId?: string; onStar: () => void; onRetract?: (body: { reason: string; correction?: string }) => Promise<void> }) {
   const tick = statusTick(m.status);
   const kind = m.channel === 'call' ? 'call' : m.direction;
   const [retracting, setRetracting] = useState(false);
@@ -17,7 +18,7 @@ export function MessageBubble({ m, onStar, onRetract }: { m: Message; onStar: ()
       <div className="label">
         <span className="sender">{m.sender.name}</span>
         {m.automatic && <span className="automatic" title="Sent by the patient's mail program (an out-of-office or vacation notice), not written by them. No automatic reply was sent."> · automatic reply</span>}{' '}
-        · {channelLabels[m.channel]} · <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })}</time>
+        · {channelLabels[m.channel]} · <time dateTime={m.createdAt}>{when(m.createdAt, clinicId)}</time>
         {m.direction === 'outbound' && m.channel !== 'call' && (
           <span className={`tick ${m.status}`} title={m.failureReason ?? tick.label} aria-label={tick.label}>
             {' '}
@@ -52,7 +53,7 @@ export function MessageBubble({ m, onStar, onRetract }: { m: Message; onStar: ()
           {m.card.link && (
             <span className="sub">
               {' · '}
-              {m.card.link.openCount ? `opened ${m.card.link.openCount}× (last ${new Date(m.card.link.lastOpenedAt!).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })})` : 'not opened yet'}
+              {m.card.link.openCount ? `opened ${m.card.link.openCount}× (last ${when(m.card.link.lastOpenedAt!, clinicId)})` : 'not opened yet'}
             </span>
           )}
         </div>
