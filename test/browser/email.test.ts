@@ -114,7 +114,7 @@ describe('email in the staff app (S4)', () => {
     await page.getByRole('button', { name: /New message/ }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('To (patient, phone number or email)').fill('finn@example.com');
-    await dialog.getByLabel('Channel').selectOption('email');
+    await dialog.getByRole('combobox', { name: 'Channel' }).selectOption('email');
     await dialog.getByLabel('Subject').fill('Your X-ray appointment');
     await dialog.getByLabel('Message', { exact: true }).fill('Your X-ray is booked for Friday at 2.');
     await page.screenshot({ path: 'test-artifacts/email-new-message-phone.png' });
