@@ -95,12 +95,12 @@ export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: 
       const kept: string[] = [];
       const refused: string[] = [];
       for (const file of msg.attachments ?? []) {
-        const row = await storeAttachment(deps, { orgId: target.orgId, userId: null }, { filename: file.filename, bytes: file.content }, tx).catch(() => null);
+        const row = await storeAttachment(deps, { orgId: target.orgId, userId: null }, { filename: file.filename, bytes: file.content, inbound: true }, tx).catch(() => null);
         if (row) kept.push(row.id);
         else refused.push(file.filename);
       }
       // A file we do not accept (an executable, say) is not kept, but the staff are told it came.
-      const notes = refused.map((name) => `[attachment "${name}" not kept: not an image, PDF or document we accept]`);
+      const notes = [...(msg.notes ?? []), ...refused.map((name) => `[attachment "${name}" not kept: not an image, PDF or document we accept]`)];
       const stored = await recordInbound(tx, {
         orgId: target.orgId,
         clinicId,
