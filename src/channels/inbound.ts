@@ -12,14 +12,14 @@ import { normalizePhone } from '../contacts/rules.js';
 import { findOrCreateContact, type ContactRow } from '../contacts/service.js';
 import { contacts } from '../contacts/schema.js';
 import { conversations, messages } from '../conversations/schema.js';
-import { appendOutbound, recordInbound, replyAfterHours } from '../conversations/service.js';
+import { appendOutbound, recordInbound, recordReaction, replyAfterHours } from '../conversations/service.js';
 import type { Tx } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
 import { clinics } from '../orgs/schema.js';
 import { systemCampaign } from '../campaigns/system.js';
 import { keywordAction, keywordReply } from './rules.js';
-import type { InboundMessage, ProviderChannel } from './types.js';
+import type { InboundMessage, InboundReaction, ProviderChannel } from './types.js';
 
 export type InboundResult =
   | { kind: 'stored'; orgId: string; conversationId: string; messageId: string; contactId: string }
@@ -127,6 +127,16 @@ export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: 
     if (isUniqueViolation(e, 'messages_provider_id_key')) return { kind: 'duplicate' };
     throw e;
   }
+}
+
+/** A patient's reaction to a message (WhatsApp), from a number we know: set on that message, or taken back. */
+export async function receiveReaction(deps: Deps, channel: ProviderChannel, orgId: string, from: string, reaction: InboundReaction): Promise<void> {
+  const phone = normalizePhone(from, deps.config.defaultCountry);
+  if (!phone.ok) return;
+  await deps.db.transaction(async (tx) => {
+    const [contact] = await tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.orgId, orgId), eq(contacts.phone, phone.e164)));
+    if (contact) await recordReaction(tx, deps.clock.now(), { orgId, contactId: contact.id, channel, ...reaction });
+  });
 }
 
 /** Email: the thread a reply belongs to, by our reply address or by the Message-IDs it answers. */

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import { receiveInbound } from './inbound.js';
+import { receiveInbound, receiveReaction } from './inbound.js';
 import { collectMedia } from './media.js';
 import { inboundEvents, type InboundPayload } from './schema.js';
 
@@ -14,7 +14,14 @@ export async function processInboundEvent(deps: Deps, eventId: string, opts: { l
   const [event] = await deps.db.select().from(inboundEvents).where(and(eq(inboundEvents.id, eventId), isNull(inboundEvents.processedAt)));
   if (!event?.payload) return;
   const payload = JSON.parse(event.payload) as InboundPayload;
-  const { files, notes } = await collectMedia(deps.channels.adapter(event.channel), payload.media ?? [], opts.lastTry ?? false);
+  if (payload.reaction) await receiveReaction(deps, event.channel, event.orgId, payload.from, payload.reaction);
+  else await fileMessage(deps, event, payload, opts.lastTry ?? false);
+  // Filed: the message holds the text now. The row stays, with the provider's id, so a retried webhook is still a no-op.
+  await deps.db.update(inboundEvents).set({ processedAt: deps.clock.now(), payload: null }).where(eq(inboundEvents.id, eventId));
+}
+
+async function fileMessage(deps: Deps, event: typeof inboundEvents.$inferSelect, payload: InboundPayload, lastTry: boolean): Promise<void> {
+  const { files, notes } = await collectMedia(deps.channels.adapter(event.channel), payload.media ?? [], lastTry);
   await receiveInbound(
     deps,
     event.channel,
@@ -30,6 +37,4 @@ export async function processInboundEvent(deps: Deps, eventId: string, opts: { l
     },
     { orgId: event.orgId },
   );
-  // Filed: the message holds the text now. The row stays, with the provider's id, so a retried webhook is still a no-op.
-  await deps.db.update(inboundEvents).set({ processedAt: deps.clock.now(), payload: null }).where(eq(inboundEvents.id, eventId));
 }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { encryptedText } from '../encryption/columns.js';
 import { organizations } from '../orgs/schema.js';
-import type { InboundMedia } from './types.js';
+import type { InboundMedia, InboundReaction } from './types.js';
 
 export const providerChannelEnum = pgEnum('provider_channel', ['sms', 'whatsapp', 'email']);
 
@@ -44,6 +44,8 @@ export interface InboundPayload {
   at?: string;
   /** The files the provider holds for it, fetched when the message is filed. */
   media?: InboundMedia[];
+  /** Not a message: the patient's reaction to one. */
+  reaction?: InboundReaction;
 }
 
 /**

@@ -165,6 +165,14 @@ export interface InboundMessage {
   media?: InboundMedia[];
   /** What the staff should know about the message besides its text: a file that was not kept, and why. */
   notes?: string[];
+  /** Not a message but the patient's reaction to one (WhatsApp): its emoji, or null when taken back. */
+  reaction?: InboundReaction;
+}
+
+export interface InboundReaction {
+  /** The provider's id of the message reacted to. */
+  providerMessageId: string;
+  emoji: string | null;
 }
 
 /** A file a provider keeps for an inbound message until we fetch it. */

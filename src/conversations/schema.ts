@@ -141,6 +141,8 @@ export const messages = pgTable(
     retractedBy: uuid('retracted_by').references(() => users.id),
     retractionReason: encryptedText('messages', 'retraction_reason'),
     correctsMessageId: uuid('corrects_message_id'),
+    /** The emoji the patient reacted to this message with (WhatsApp), until they take it back. Encrypted. */
+    patientReaction: encryptedText('messages', 'patient_reaction'),
     createdAt: at('created_at').notNull().defaultNow(),
     statusAt: at('status_at').notNull().defaultNow(),
     search: blindIndex('search').notNull(),

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { api, post } from './api';
 import { channelLabels, shortTime } from './logic';
 import type { Booking, ConversationItem, Me, Message } from './types';
+import { MessageFiles } from './MessageFiles';
 import { PlanLockOr } from './PlanLock';
 
 /** C3: a patient's details, private notes and the history of their conversations, on one page. */
@@ -98,7 +99,7 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
         <h2 id="history-title">Recent messages and calls</h2>
         <ul>
           {c.messages.map((m: Message) => (
-            <li key={m.id}><span className="sub">{shortTime(m.createdAt)} · {channelLabels[m.channel]} · {m.sender.name}:</span> {m.body}</li>
+            <li key={m.id}><span className="sub">{shortTime(m.createdAt)} · {channelLabels[m.channel]} · {m.sender.name}:</span> {m.body}<MessageFiles files={m.attachments} /></li>
           ))}
         </ul>
       </section>

@@ -174,7 +174,8 @@ export function parseTwilioStatus(form: Record<string, string>): StatusUpdate | 
 
 export function parseTwilioInbound(form: Record<string, string>): InboundMessage | null {
   if (!form.MessageSid || !form.From || !form.To) return null;
-  return { providerMessageId: form.MessageSid, from: form.From, to: form.To, body: form.Body ?? '', media: twilioMedia(form) };
+  const media = twilioMedia(form);
+  return { providerMessageId: form.MessageSid, from: form.From, to: form.To, body: form.Body ?? '', ...(media.length ? { media } : {}) };
 }
 
 /** MMS: NumMedia files, each as MediaUrl{N} and MediaContentType{N}. */

@@ -135,17 +135,70 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v ? v
 /** The kinds of file a patient can send on WhatsApp: each message carries one, under its type's name. */
 const mediaTypes = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 
+/** The option a patient tapped: a reply button's or a list row's title (with the row's description). */
+function tapped(m: Json): string {
+  const interactive = obj(m.interactive);
+  const choice = obj(interactive.button_reply ?? interactive.list_reply);
+  const title = text(choice.title);
+  if (!title) return `[a WhatsApp ${text(interactive.type) ?? 'interactive'} reply Frontdesk cannot show]`;
+  const description = text(choice.description);
+  return `Tapped: ${title}${description ? ` — ${description}` : ''}`;
+}
+
+/** A shared place: its name and address, and a map link (Google Maps' documented search URL). */
+function place(m: Json): string {
+  const location = obj(m.location);
+  const { latitude, longitude } = location;
+  const link = typeof latitude === 'number' && typeof longitude === 'number' ? `https://www.google.com/maps/search/?api=1&query=${latitude},${longitude}` : undefined;
+  return ['Shared a location:', text(location.name), text(location.address), text(location.url), link].filter(Boolean).join('\n');
+}
+
+/** Shared contact cards: each one's name, numbers and addresses. */
+function cards(m: Json): string {
+  return list(m.contacts)
+    .map((c) => {
+      const name = text(obj(c.name).formatted_name) ?? text(obj(c.name).first_name) ?? 'a contact';
+      const phones = list(c.phones).flatMap((p) => text(p.phone) ?? []);
+      const emails = list(c.emails).flatMap((e) => text(e.email) ?? []);
+      const company = text(obj(c.org).company);
+      return [`Shared a contact: ${name}`, company, ...phones, ...emails].filter(Boolean).join('\n');
+    })
+    .join('\n\n') || 'Shared a contact card with nothing on it';
+}
+
+/**
+ * A message WhatsApp does not pass on (`unsupported`: a poll, an edit, a view-once photo; Meta names
+ * the kind in unsupported.type and why in errors[0]), or a type Frontdesk does not know: say what it was.
+ */
+function unshown(m: Json, type: string): string {
+  const askAgain = 'ask the patient what they sent, or to send it as text or a photo';
+  if (type !== 'unsupported') return `[a WhatsApp "${type}" message, which Frontdesk cannot show: ${askAgain}]`;
+  const error = list(m.errors)[0] ?? {};
+  const kind = text(obj(m.unsupported).type);
+  const why = text(obj(error.error_data).details) ?? text(error.title);
+  return `[a WhatsApp message${kind ? ` (${kind.replace(/_/g, ' ')})` : ''} that WhatsApp does not pass on${why ? `: ${why.replace(/\.$/, '')}` : ''}; ${askAgain}]`;
+}
+
 /** What one WhatsApp message says, as text for the thread, and the file it carries if any. */
-function messageContent(m: Json): { body: string; media?: InboundMedia[] } {
+function messageContent(m: Json): Pick<InboundMessage, 'body' | 'media' | 'reaction'> {
   const type = text(m.type) ?? 'unsupported';
   if (type === 'text') return { body: text(obj(m.text).body) ?? '' };
-  if (type === 'button') return { body: text(obj(m.button).text) ?? '' };
+  if (type === 'button') return { body: `Tapped: ${text(obj(m.button).text) ?? text(obj(m.button).payload) ?? ''}` };
+  if (type === 'interactive') return { body: tapped(m) };
+  if (type === 'location') return { body: place(m) };
+  if (type === 'contacts') return { body: cards(m) };
+  if (type === 'reaction') {
+    const reaction = obj(m.reaction);
+    const to = text(reaction.message_id);
+    // An empty emoji takes the reaction back.
+    if (to) return { body: '', reaction: { providerMessageId: to, emoji: text(reaction.emoji) ?? null } };
+  }
   if (mediaTypes.has(type)) {
     const file = obj(m[type]);
     const id = text(file.id);
     return { body: text(file.caption) ?? '', media: id ? [{ reference: id, contentType: text(file.mime_type), filename: text(file.filename) }] : [] };
   }
-  return { body: `[${type} message]` };
+  return { body: unshown(m, type) };
 }
 
 function inboundMessage(m: Json, phoneNumberId: string, names: Map<string | undefined, string | undefined>): InboundMessage[] {
