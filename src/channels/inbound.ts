@@ -18,7 +18,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
 import { clinics } from '../orgs/schema.js';
 import { systemCampaign } from '../campaigns/system.js';
-import { keywordAction, keywordReply } from './rules.js';
+import { keywordAction, keywordReply, type KeywordAction } from './rules.js';
 import type { InboundMessage, InboundReaction, ProviderChannel } from './types.js';
 
 export type InboundResult =
@@ -51,25 +51,21 @@ async function contactFor(deps: Deps, tx: Tx, orgId: string, channel: ProviderCh
   return phone.ok ? findOrCreateContact(tx, orgId, { phone: phone.e164 }, msg.name) : null;
 }
 
-/** S2: STOP-type words opt out (and get one confirmation), START-type opt back in, HELP answers. */
-/** Returns whether the message was a keyword (and so was answered already). */
-async function obeyKeyword(deps: Deps, tx: Tx, channel: ProviderChannel, contact: ContactRow, conversationId: string, body: string, at: Date): Promise<boolean> {
+/**
+ * S2: STOP-type words opt out (and get one confirmation), START-type opt back in, HELP answers.
+ * The provider's reading of the keyword wins (Twilio's OptOutType, custom words in any language
+ * included); when the provider answers keywords itself, the patient gets its answer, not a second one.
+ * Returns whether the message was a keyword (and so was answered already).
+ */
+async function obeyKeyword(deps: Deps, tx: Tx, channel: ProviderChannel, contact: ContactRow, conversationId: string, msg: InboundMessage, at: Date): Promise<boolean> {
   if (channel === 'email') return false;
   const optedOut = channel === 'sms' ? contact.optedOutSms : contact.optedOutWhatsapp;
-  const action = keywordAction(body, optedOut);
+  const action = msg.keyword ?? keywordAction(msg.body, optedOut);
   if (!action) return false;
   const flag = channel === 'sms' ? { optedOutSms: action === 'opt_out' } : { optedOutWhatsapp: action === 'opt_out' };
   const [updated] = action === 'help' ? [contact] : await tx.update(contacts).set({ ...flag, updatedAt: at }).where(eq(contacts.id, contact.id)).returning();
   if (action === 'opt_in') await forgetImportedOptOut(tx, contact.id, channel);
-  const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId));
-  const [clinic] = await tx.select().from(clinics).where(eq(clinics.id, conversation.clinicId));
-  await appendOutbound(tx, conversation, updated, {
-    channel,
-    body: keywordReply(action, clinic),
-    sender: { kind: 'campaign', campaignId: await systemCampaign(tx, contact.orgId, 'Automatic replies') },
-    at: new Date(at.getTime() + 1),
-    ignoreOptOut: action === 'opt_out',
-  });
+  if (!msg.keyword && !deps.channels.adapter(channel).answersKeywords) await confirmKeyword(tx, conversationId, updated, channel, action, at);
   await recordAudit(tx, {
     orgId: contact.orgId,
     actor: { kind: 'patient', contactId: contact.id },
@@ -78,6 +74,19 @@ async function obeyKeyword(deps: Deps, tx: Tx, channel: ProviderChannel, contact
     details: { channel },
   });
   return true;
+}
+
+async function confirmKeyword(tx: Tx, conversationId: string, contact: ContactRow, channel: ProviderChannel, action: KeywordAction, at: Date): Promise<void> {
+  const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId));
+  const [clinic] = await tx.select().from(clinics).where(eq(clinics.id, conversation.clinicId));
+  await appendOutbound(tx, conversation, contact, {
+    channel,
+    body: keywordReply(action, clinic),
+    sender: { kind: 'campaign', campaignId: await systemCampaign(tx, contact.orgId, 'Automatic replies') },
+    at: new Date(at.getTime() + 1),
+    ignoreOptOut: action === 'opt_out',
+    keywordReply: true,
+  });
 }
 
 export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: InboundMessage, target: InboundTarget): Promise<InboundResult> {
@@ -118,7 +127,7 @@ export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: 
         subject: { type: 'message', id: stored.messageId },
         details: { conversationId: stored.conversationId, channel },
       });
-      const keyword = await obeyKeyword(deps, tx, channel, contact, stored.conversationId, msg.body, at);
+      const keyword = await obeyKeyword(deps, tx, channel, contact, stored.conversationId, msg, at);
       if (!keyword) await replyAfterHours(tx, stored.conversationId, at);
       return { kind: 'stored', orgId: target.orgId, ...stored, contactId: contact.id } as const;
     });

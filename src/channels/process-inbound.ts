@@ -34,6 +34,7 @@ async function fileMessage(deps: Deps, event: typeof inboundEvents.$inferSelect,
       at: payload.at ? new Date(payload.at) : undefined,
       attachments: files,
       notes,
+      keyword: payload.keyword,
     },
     { orgId: event.orgId },
   );

@@ -3,6 +3,7 @@
  * the registry (registry.ts) picks one per channel from configuration.
  */
 import type { SendChannel } from '../conversations/rules.js';
+import type { KeywordAction } from './rules.js';
 
 /** The channels an outside provider carries: they have numbers or addresses of their own (channel_accounts) and webhooks. */
 export const providerChannels = ['sms', 'whatsapp', 'email'] as const;
@@ -67,6 +68,8 @@ export interface ChannelAdapter {
   readonly inApp?: boolean;
   /** True when a send is as good as delivered (no status callbacks will follow): the simulator. */
   readonly deliversInstantly?: boolean;
+  /** The provider answers opt-out keywords itself (Twilio's opt-out handling): Frontdesk sends no confirmation of its own. */
+  readonly answersKeywords?: boolean;
   send(envelope: OutboundEnvelope): Promise<SendOutcome>;
   /** The provider's webhooks: mounted by webhooks.ts for the adapter the registry picked. */
   readonly webhooks?: ProviderWebhooks;
@@ -167,6 +170,8 @@ export interface InboundMessage {
   notes?: string[];
   /** Not a message but the patient's reaction to one (WhatsApp): its emoji, or null when taken back. */
   reaction?: InboundReaction;
+  /** The provider read the message as an opt-out keyword (Twilio's OptOutType), and answered the patient itself. */
+  keyword?: KeywordAction;
 }
 
 export interface InboundReaction {

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { recordAudit, auditActor } from '../audit/service.js';
 import { publish } from '../realtime/events.js';
@@ -127,4 +127,23 @@ export async function recordReaction(
     details: { channel: reaction.channel },
   });
   return row.id;
+}
+
+/**
+ * S2: an automatic keyword answer the carrier refused because the patient unsubscribed (Twilio
+ * 21610: its own opt-out handling answered them) is no staff failure: it is kept for the record,
+ * failed with its reason, but hidden from the thread, and the thread's last message is the one before.
+ */
+export async function hideRefusedKeywordReply(tx: Tx, messageId: string, conversationId: string): Promise<void> {
+  await tx.update(messages).set({ hidden: true }).where(eq(messages.id, messageId));
+  const [previous] = await tx
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.hidden, false)))
+    .orderBy(desc(messages.createdAt))
+    .limit(1);
+  await tx
+    .update(conversations)
+    .set({ lastMessageId: previous?.id ?? null })
+    .where(and(eq(conversations.id, conversationId), eq(conversations.lastMessageId, messageId)));
 }

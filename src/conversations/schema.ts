@@ -124,7 +124,7 @@ export const messages = pgTable(
     /** The provider's id (Twilio SID, WhatsApp wamid, email Message-ID): status callbacks and replies find the message by it. */
     providerMessageId: text('provider_message_id'),
     /** Channel details of an outbound message: the WhatsApp template it goes out as; whether it confirms an opt-out. */
-    meta: jsonb('meta').$type<{ whatsappTemplate?: { name: string; language: string }; optOutConfirmation?: true }>(),
+    meta: jsonb('meta').$type<{ whatsappTemplate?: { name: string; language: string }; optOutConfirmation?: true; keywordReply?: true }>(),
     /** S1: an SMS of a disabled two-way inbox, kept for the record but shown to no one. */
     hidden: boolean('hidden').notNull().default(false),
     /** K4: the card this message carries (an artifact or a request); its link is in card_links. */

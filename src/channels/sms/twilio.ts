@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto';
 import { safeEqual } from '../../auth/tokens.js';
 import { AppError } from '../../errors.js';
 import { downloadCapped } from '../media.js';
+import type { KeywordAction } from '../rules.js';
 import type { Addressing, ChannelAdapter, FetchedMedia, InboundMedia, InboundMessage, NumberProvider, OutboundEnvelope, OwnedNumber, ProviderWebhooks, SendOutcome, StatusUpdate, WebhookRequest } from '../types.js';
 
 export interface TwilioOptions {
@@ -16,6 +17,8 @@ export interface TwilioOptions {
   defaultFrom: string | null;
   /** Where Twilio reports a sent message's status: this adapter's status webhook. */
   statusCallbackUrl: string;
+  /** The account's opt-out handling answers STOP, START and HELP itself. */
+  answersOptOut?: boolean;
 }
 
 export const twilioWebhookPaths = { sms: '/webhooks/twilio/sms', status: '/webhooks/twilio/status' } as const;
@@ -100,6 +103,7 @@ export function twilioSms(opts: TwilioOptions): ChannelAdapter {
       const transient = res.status === 429 || res.status >= 500;
       return { kind: 'failed', permanent: !transient, code, reason, optedOut: code === unsubscribed };
     },
+    answersKeywords: opts.answersOptOut === true,
     webhooks: twilioWebhooks(opts.authToken),
     fetchMedia: (media, maxBytes) => fetchTwilioMedia(opts, media, maxBytes),
   };
@@ -175,8 +179,15 @@ export function parseTwilioStatus(form: Record<string, string>): StatusUpdate | 
 export function parseTwilioInbound(form: Record<string, string>): InboundMessage | null {
   if (!form.MessageSid || !form.From || !form.To) return null;
   const media = twilioMedia(form);
-  return { providerMessageId: form.MessageSid, from: form.From, to: form.To, body: form.Body ?? '', ...(media.length ? { media } : {}) };
+  const keyword = optOutTypes[form.OptOutType?.toUpperCase() ?? ''];
+  return { providerMessageId: form.MessageSid, from: form.From, to: form.To, body: form.Body ?? '', ...(media.length ? { media } : {}), ...(keyword ? { keyword } : {}) };
 }
+
+/**
+ * Advanced Opt-Out: Twilio names the keyword's kind in OptOutType — for its default words and for a
+ * Messaging Service's custom ones in any language (ARRET, BAJA…) — and has answered the patient.
+ */
+const optOutTypes: Record<string, KeywordAction | undefined> = { STOP: 'opt_out', START: 'opt_in', HELP: 'help' };
 
 /** MMS: NumMedia files, each as MediaUrl{N} and MediaContentType{N}. */
 function twilioMedia(form: Record<string, string>): InboundMedia[] {
