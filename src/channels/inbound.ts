@@ -18,6 +18,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
 import { clinics } from '../orgs/schema.js';
 import { systemCampaign } from '../campaigns/system.js';
+import { filesOnly } from './media.js';
 import { keywordAction, keywordReply, type KeywordAction } from './rules.js';
 import type { InboundMessage, InboundReaction, ProviderChannel } from './types.js';
 
@@ -101,11 +102,11 @@ export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: 
       if (!contact) return { kind: 'unroutable', reason: 'the sender has no valid address' } as const;
       const at = deps.clock.now();
       const clinicId = target.clinicId ?? (await clinicFor(tx, target.orgId, contact.id));
-      const kept: string[] = [];
+      const kept: { id: string; contentType: string }[] = [];
       const refused: string[] = [];
       for (const file of msg.attachments ?? []) {
         const row = await storeAttachment(deps, { orgId: target.orgId, userId: null }, { filename: file.filename, bytes: file.content, inbound: true }, tx).catch(() => null);
-        if (row) kept.push(row.id);
+        if (row) kept.push(row);
         else refused.push(file.filename);
       }
       // A file we do not accept (an executable, say) is not kept, but the staff are told it came.
@@ -115,11 +116,11 @@ export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: 
         clinicId,
         contactId: contact.id,
         channel,
-        body: [msg.body, ...notes].filter(Boolean).join('\n') || (kept.length ? '(attachment)' : '(empty message)'),
+        body: [msg.body, ...notes].filter(Boolean).join('\n') || (kept.length ? filesOnly(kept.map((f) => f.contentType)) : '(empty message)'),
         providerMessageId: msg.providerMessageId,
         at,
       });
-      if (kept.length) await attachToMessage(tx, target.orgId, stored.messageId, kept);
+      if (kept.length) await attachToMessage(tx, target.orgId, stored.messageId, kept.map((f) => f.id));
       await recordAudit(tx, {
         orgId: target.orgId,
         actor: { kind: 'patient', contactId: contact.id },

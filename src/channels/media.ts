@@ -27,6 +27,14 @@ export function mediaWord(contentType: string | undefined): string {
   return 'file';
 }
 
+/** The text of a message that is only files, for the thread, the list and search: "(photo)", "(2 photos)", "(photo and PDF)". */
+export function filesOnly(contentTypes: string[]): string {
+  const counts = new Map<string, number>();
+  for (const type of contentTypes) counts.set(mediaWord(type), (counts.get(mediaWord(type)) ?? 0) + 1);
+  const words = [...counts].map(([word, n]) => (n === 1 ? word : `${n} ${word}s`));
+  return `(${words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words.at(-1)}` : words[0]})`;
+}
+
 export const tooLargeNote = (contentType: string | undefined, bytes: number) =>
   `[a ${megabytes(bytes)} ${mediaWord(contentType)} was not kept: over the ${megabytes(maxAttachmentBytes)} limit]`;
 

@@ -3,8 +3,8 @@
  * real server on PostgreSQL. Screenshots of the main views go to test-artifacts/.
  */
 import fs from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, seriousViolations } from './support.js';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, seriousViolations, signInInBrowser } from './support.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inbound, password, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
 
@@ -33,15 +33,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function signedIn(email: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1360, height: 820 } })).newPage();
-  await page.goto(base);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('list', { name: 'Conversations' }).waitFor();
-  return page;
-}
+const signedIn = (email: string) => signInInBrowser(browser, base, email, { width: 1360, height: 820 });
 
 describe('the staff inbox in a browser', () => {
   it('signs in, finds a patient by phone typed another way, and replies with Enter', async () => {

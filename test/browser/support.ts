@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { password } from '../helpers.js';
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -31,4 +32,15 @@ export function cspRefusals(page: Page): string[] {
     if (/Content Security Policy/i.test(m.text())) refusals.push(m.text());
   });
   return refusals;
+}
+
+/** A staff member signed in to the inbox, in a fresh browser context of this size. */
+export async function signInInBrowser(browser: Browser, base: string, email: string, viewport: { width: number; height: number }): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  await page.goto(base);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('list', { name: 'Conversations' }).waitFor();
+  return page;
 }
