@@ -63,6 +63,7 @@ const photoShown = async (page: Page) => {
   await img.waitFor();
   // The image really loaded (through the session's download route), not a broken icon.
   await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  await img.scrollIntoViewIfNeeded();
 };
 
 describe.each([
@@ -81,7 +82,7 @@ describe.each([
     await page.getByRole('heading', { name: 'Pat Photo' }).waitFor();
     await photoShown(page);
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: `test-artifacts/mms-photo-profile-${name}.png`, fullPage: true });
+    await page.screenshot({ path: `test-artifacts/mms-photo-profile-${name}.png` });
   });
 
   it('shows a WhatsApp reaction as the emoji on the clinic\'s message', async () => {
