@@ -8,9 +8,9 @@ import fs from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type Org, type TestContext } from '../helpers.js';
+import { eventually, password, type Org, type TestContext } from '../helpers.js';
 import { setupProviders } from '../providers.js';
-import { launchBrowser, seriousViolations, signInInBrowser } from './support.js';
+import { launchBrowser, seriousViolations, signInStaff } from './support.js';
 
 const photo = readFileSync(new URL('../fixtures/media/photo.jpg', import.meta.url));
 let ctx: TestContext;
@@ -56,7 +56,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const signedIn = (viewport: { width: number; height: number }) => signInInBrowser(browser, base, org.me.user.email, viewport);
+const signedIn = (viewport: { width: number; height: number }) => signInStaff(browser, base, org.me.user.email, password, viewport);
 
 const photoShown = async (page: Page) => {
   const img = page.getByRole('img', { name: /Photo: photo-1\.jpg/ }).first();

@@ -3,8 +3,8 @@
  * real server on PostgreSQL. Screenshots of the main views go to test-artifacts/.
  */
 import fs from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, seriousViolations, signInInBrowser } from './support.js';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, seriousViolations, signInStaff } from './support.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inbound, password, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
 
@@ -33,7 +33,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const signedIn = (email: string) => signInInBrowser(browser, base, email, { width: 1360, height: 820 });
+function signedIn(email: string): Promise<Page> {
+  return signInStaff(browser, base, email, password);
+}
 
 describe('the staff inbox in a browser', () => {
   it('signs in, finds a patient by phone typed another way, and replies with Enter', async () => {
