@@ -34,7 +34,10 @@ function open(key: DataKey, sealed: Buffer, aad: string): Buffer {
   }
 }
 
-export class IntegrityError extends Error {}
+export class IntegrityError extends Error {
+  /** Who was reading, when the code that read knew it and the request does not carry it (a guest's link): audited as theirs. */
+  reader?: unknown;
+}
 
 /** Whether a column value stored in clear (from before encryption) is read as text or refused. */
 export type Plaintext = 'accept' | 'refuse';
