@@ -7,7 +7,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { effectivePrivileges, isAdmin, privileges as allPrivileges, slugify, type Privilege, type Role } from './rules.js';
-import { defaultOpeningHours, openingHoursProblem, type OpeningHours } from './hours.js';
+import { defaultOpeningHours, hoursText, openingHoursProblem, type OpeningHours } from './hours.js';
 import { clinics, inboxes, organizations, userClinicIds, userClinics, users } from './schema.js';
 import { publishAccessChanged } from '../realtime/events.js';
 
@@ -18,7 +18,6 @@ export interface ClinicInput {
   timezone?: string;
   phone?: string;
   address?: string;
-  hours?: string;
 }
 
 const clinicJson = (c: typeof clinics.$inferSelect) => ({
@@ -28,7 +27,7 @@ const clinicJson = (c: typeof clinics.$inferSelect) => ({
   timezone: c.timezone,
   phone: c.phone,
   address: c.address,
-  hours: c.hours,
+  hours: hoursText(c.openingHours ?? defaultOpeningHours),
   guestEmailPreview: c.guestEmailPreview,
   openingHours: c.openingHours ?? defaultOpeningHours,
   afterHoursReply: c.afterHoursReply,
@@ -51,7 +50,7 @@ async function insertClinic(tx: DbOrTx, orgId: string, input: ClinicInput) {
     const slug = n === 1 ? base : `${base}-${n}`;
     const [row] = await tx
       .insert(clinics)
-      .values({ orgId, name: input.name, slug, timezone: input.timezone, phone: input.phone, address: input.address, hours: input.hours })
+      .values({ orgId, name: input.name, slug, timezone: input.timezone, phone: input.phone, address: input.address })
       .onConflictDoNothing()
       .returning();
     if (row) return row;
@@ -112,6 +111,7 @@ export async function me(deps: Deps, actor: Actor) {
     clinics: await listClinics(deps, actor),
     csrfToken: actor.via.kind === 'session' ? actor.via.csrfToken : null,
     sessionIdleMinutes: deps.config.sessionIdleMinutes,
+    defaultCountry: deps.config.defaultCountry,
     simulator: deps.config.simulator,
     security: { twoFactorEnabled: !!user?.totpEnabledAt, organizationRequiresTwoFactor: org.requireTwoFactor, mustEnrolTwoFactor: actor.mustEnrolTwoFactor },
   };
@@ -136,7 +136,6 @@ export interface ClinicChanges {
   timezone?: string;
   phone?: string | null;
   address?: string | null;
-  hours?: string | null;
   guestEmailPreview?: boolean;
   openingHours?: OpeningHours;
   afterHoursReply?: string | null;

@@ -33,3 +33,14 @@ export function cspRefusals(page: Page): string[] {
   });
   return refusals;
 }
+
+/** A staff member signed in through the sign-in page, on the inbox. */
+export async function signInStaff(browser: Browser, base: string, email: string, password: string, viewport = { width: 1360, height: 820 }): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  await page.goto(base);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('list', { name: 'Conversations' }).waitFor();
+  return page;
+}
