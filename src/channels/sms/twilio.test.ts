@@ -31,6 +31,24 @@ describe('X-Twilio-Signature', () => {
   it('lists the variants it checks', () => {
     expect(twilioUrlVariants('https://a.test/x?y=1')).toEqual(['https://a.test/x?y=1', 'https://a.test:443/x?y=1']);
     expect(twilioUrlVariants('http://a.test:3000/x')).toEqual(['http://a.test/x', 'http://a.test:3000/x']);
+    expect(twilioUrlVariants("https://a.test/x?n=O'Brien&q=a+b")).toEqual([
+      'https://a.test/x?n=O%27Brien&q=a+b',
+      'https://a.test:443/x?n=O%27Brien&q=a+b',
+      "https://a.test/x?n=O'Brien&q=a%20b",
+      "https://a.test:443/x?n=O'Brien&q=a%20b",
+      'https://a.test/x?n=O%27Brien&q=a%20b',
+    ]);
+  });
+
+  // twilio-node's validateRequest also tries the query as Node's legacy `querystring` writes it:
+  // a webhook address with a quote or a plus in its query is signed in that form by Twilio's back end.
+  it('accepts the query encoded the legacy way, with and without the port, as twilio-node does', () => {
+    const address = "https://clinic.example/webhooks/twilio/sms?clinic=O'Brien+Dental";
+    const legacy = twilioSignature(authToken, "https://clinic.example/webhooks/twilio/sms?clinic=O'Brien%20Dental", params);
+    expect(verifyTwilioSignature(authToken, address, params, legacy)).toBe(true);
+    const legacyWithPort = twilioSignature(authToken, "https://clinic.example:443/webhooks/twilio/sms?clinic=O'Brien%20Dental", params);
+    expect(verifyTwilioSignature(authToken, address, params, legacyWithPort)).toBe(true);
+    expect(verifyTwilioSignature(authToken, address, params, twilioSignature(authToken, "https://clinic.example/webhooks/twilio/sms?clinic=O'Brien%20Dentist", params))).toBe(false);
   });
 
   it('refuses a wrong token, other fields, and a missing or truncated header', () => {

@@ -4,6 +4,7 @@
  * and status callbacks.
  */
 import { createHmac } from 'node:crypto';
+import querystring from 'node:querystring';
 import { safeEqual } from '../../auth/tokens.js';
 import { AppError } from '../../errors.js';
 import { downloadCapped } from '../media.js';
@@ -35,16 +36,37 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
   return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
 }
 
+/** The address with the scheme's default port written out, which `URL` itself would drop (twilio-node's `addPort`). */
+function withStandardPort(parsed: URL): string {
+  if (parsed.port) return parsed.toString();
+  const credentials = parsed.username || parsed.password ? `${parsed.username}${parsed.password ? `:${parsed.password}` : ''}@` : '';
+  return `${parsed.protocol}//${credentials}${parsed.host}:${parsed.protocol === 'https:' ? 443 : 80}${parsed.pathname}${parsed.search}${parsed.hash}`;
+}
+
 /**
- * The forms of one webhook address Twilio may have signed, as its own libraries check them: without
- * the port, and with it (the scheme's default port added when the address names none).
+ * The query re-encoded by Node's `querystring`, as twilio-node's `withLegacyQuerystring` does: Twilio's
+ * back end may have signed `'` where `URL` writes `%27`, or `%20` where the address had `+`.
+ */
+function withLegacyQuerystring(url: string): string {
+  const start = url.indexOf('?');
+  if (start < 0 || start === url.length - 1) return url;
+  // maxKeys 0: no cap, so fields past the 1,000th are not silently dropped from what is signed.
+  return `${url.slice(0, start)}?${querystring.stringify(querystring.parse(url.slice(start + 1), '&', '=', { maxKeys: 0 }))}`;
+}
+
+/**
+ * The forms of one webhook address Twilio may have signed, as its own libraries check them
+ * (twilio-node's `validateRequest`): without the port and with it (the scheme's default port added
+ * when the address names none), each also with its query re-encoded the legacy way — that one both
+ * as written and as `URL` normalizes it, since twilio-node hashes the normalized form.
  */
 export function twilioUrlVariants(url: string): string[] {
   const parsed = new URL(url);
   const withoutPort = new URL(parsed);
   withoutPort.port = '';
-  const withPort = parsed.port ? parsed.toString() : `${parsed.protocol}//${parsed.host}:${parsed.protocol === 'https:' ? 443 : 80}${parsed.pathname}${parsed.search}`;
-  return [...new Set([withoutPort.toString(), withPort])];
+  const portForms = [withoutPort.toString(), withStandardPort(parsed)];
+  const legacy = portForms.map(withLegacyQuerystring);
+  return [...new Set([...portForms, ...legacy, ...legacy.map((u) => new URL(u).toString())])];
 }
 
 export function verifyTwilioSignature(authToken: string, url: string, params: Record<string, string | string[]>, header: string | undefined): boolean {
