@@ -251,3 +251,52 @@ describe('defect 11: what a privilege hides is not offered, and is said', () => 
     await nursePage.screenshot({ path: `${artifacts}/nurse-without-inbox-phone.png` });
   });
 });
+
+describe('defect 9: small things a new user trips on', () => {
+  it('e closes with an Undo, and a muted thread says so in the list', async () => {
+    const { conversationId } = await inbound(org, 'Thanks, all good', '+14155550112', { name: 'Ella Eclose' });
+    const page = await signedIn();
+    await openThread(page, conversationId, 'Ella Eclose');
+    await page.getByRole('button', { name: 'Mute' }).click();
+    await page.getByRole('button', { name: 'Unmute' }).waitFor();
+    const row = page.getByRole('list', { name: 'Conversations' }).getByRole('listitem').filter({ hasText: 'Ella Eclose' });
+    await row.getByText('MUTED', { exact: true }).waitFor();
+    await row.getByRole('button', { name: /Ella Eclose.*muted/ }).waitFor();
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('e');
+    const toast = page.getByRole('status').filter({ hasText: 'Conversation with Ella Eclose closed.' });
+    await toast.waitFor();
+    await page.screenshot({ path: `${artifacts}/close-undo.png` });
+    await eventually(async () => expect((await org.owner.get(`/api/v1/conversations/${conversationId}`)).body.status).toBe('closed'));
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await eventually(async () => expect((await org.owner.get(`/api/v1/conversations/${conversationId}`)).body.status).toBe('open'));
+  });
+
+  it('settings sections are in the address, and Contacts on Free shows the lock without an empty table first', async () => {
+    const page = await signedIn();
+    await page.goto(`${base}/settings/security`);
+    await page.getByRole('button', { name: 'Security', pressed: true }).waitFor();
+    await page.getByRole('button', { name: 'Team' }).click();
+    await page.waitForURL(/\/settings\/team$/);
+    await page.goBack();
+    await page.getByRole('button', { name: 'Security', pressed: true }).waitFor();
+
+    const free = await signupOrg(ctx.app, 'Free Dental');
+    const freePage = await (await browser.newContext({ viewport: phone })).newPage();
+    // Records whether a table was ever drawn before the lock.
+    await freePage.addInitScript(() => {
+      new MutationObserver(() => {
+        if (document.querySelector('table')) (window as unknown as { sawTable: boolean }).sawTable = true;
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await freePage.goto(base);
+    await freePage.getByLabel('Email').fill(free.me.user.email);
+    await freePage.getByLabel('Password').fill(password);
+    await freePage.getByRole('button', { name: 'Sign in' }).click();
+    await freePage.getByRole('list', { name: 'Conversations' }).waitFor();
+    await freePage.getByRole('link', { name: 'Contacts' }).click();
+    await freePage.getByText(/🔒|Pro plan/).first().waitFor({ timeout: 1500 });
+    expect(await freePage.evaluate(() => (window as unknown as { sawTable?: boolean }).sawTable ?? false)).toBe(false);
+    await freePage.screenshot({ path: `${artifacts}/contacts-free-lock-phone.png` });
+  });
+});

@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, post } from './api';
+import { navigate, usePath } from './router';
 import type { Me } from './types';
 import { Campaigns, Webhooks } from './Automation';
 import { Security } from './Security';
@@ -29,7 +30,11 @@ export function Settings({ me }: { me: Me }) {
     ['security', 'Security'],
     isAdmin && ['emergency', 'Emergency access'],
   ].filter(Boolean) as [string, string][];
-  const [section, setSection] = useState(sections[0]![0]);
+  // The section is in the address (/settings/audit), so it can be bookmarked, linked and reloaded.
+  const path = usePath();
+  const wanted = /^\/settings\/([a-z]+)/.exec(path)?.[1];
+  const section = sections.find(([id]) => id === wanted)?.[0] ?? sections[0]![0];
+  const setSection = (id: string) => navigate(`/settings/${id}`);
   return (
     <main className="settings">
       <nav className="settings-nav" aria-label="Settings sections">
