@@ -300,3 +300,42 @@ describe('defect 9: small things a new user trips on', () => {
     await freePage.screenshot({ path: `${artifacts}/contacts-free-lock-phone.png` });
   });
 });
+
+describe('the audit log on screen (M13)', () => {
+  it('an admin filters it, reads who did what when and from where, follows an entry to the thread, and exports the selection', async () => {
+    const { conversationId } = await inbound(org, 'Audit me', '+14155550113', { name: 'Andy Audit' });
+    const page = await signedIn();
+    await openThread(page, conversationId, 'Andy Audit');
+    await page.goto(`${base}/audit`);
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.goto(`${base}/settings/audit`);
+    const form = page.getByRole('form', { name: 'Filter the audit log' });
+    await form.getByLabel('User').selectOption({ label: 'Olive Owner' });
+    await form.getByLabel('Action').fill('conversation.view');
+    await form.getByLabel('Outcome').selectOption('success');
+    await form.getByRole('button', { name: 'Show' }).click();
+    const entries = page.getByRole('list', { name: 'Audit entries' });
+    const entry = entries.getByRole('listitem').first();
+    await entry.getByText('Olive Owner').waitFor();
+    await entry.getByText('Read a conversation').waitFor();
+    await entry.getByText(/from 127\.0\.0\.1/).waitFor();
+    expect(await entries.getByText('Signed in').count()).toBe(0);
+    await page.screenshot({ path: `${artifacts}/audit-desktop.png` });
+    const csvHref = await page.getByRole('link', { name: 'CSV' }).getAttribute('href');
+    expect(csvHref).toContain('action=conversation.view');
+    const csv = await page.request.get(`${base}${csvHref}`);
+    expect(csv.status()).toBe(200);
+    const lines = (await csv.text()).trim().split('\n').slice(1);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => l.includes('conversation.view'))).toBe(true);
+    expect((await page.request.get(`${base}${await page.getByRole('link', { name: 'JSON' }).getAttribute('href')}`)).status()).toBe(200);
+    await entry.getByRole('link', { name: 'Open the conversation' }).click();
+    await page.getByRole('heading', { name: /Andy Audit|Olive|.+/ }).first().waitFor();
+    expect(page.url()).toMatch(/[?&]c=[0-9a-f-]{36}/);
+
+    const small = await signedIn(phone);
+    await small.goto(`${base}/settings/audit`);
+    await small.getByRole('list', { name: 'Audit entries' }).waitFor();
+    await small.screenshot({ path: `${artifacts}/audit-phone.png` });
+  });
+});

@@ -7,13 +7,14 @@ import { Campaigns, Webhooks } from './Automation';
 import { Security } from './Security';
 import { EmergencyReview } from './Emergency';
 import { ImportWizard } from './ImportWizard';
+import { AuditPage } from './AuditPage';
 import { refusalSentence } from './errors';
 import { phone, when } from './format';
 
 const privilegeNames = { send_messages: 'Send messages', inbox: 'SMS inbox', contacts: 'Contacts (CRM)' } as const;
 type Privilege = keyof typeof privilegeNames;
 
-/** Settings: team and privileges, inboxes, opted-out patients, the two-way SMS inbox, the plan. */
+/** Settings: team and privileges, inboxes, opted-out patients, the two-way SMS inbox, the plan, the audit log. */
 export function Settings({ me }: { me: Me }) {
   const isAdmin = me.role === 'admin' || me.role === 'main_admin';
   const sections = [
@@ -29,10 +30,11 @@ export function Settings({ me }: { me: Me }) {
     ['plan', 'Plan'],
     ['security', 'Security'],
     isAdmin && ['emergency', 'Emergency access'],
+    isAdmin && ['audit', 'Audit'],
   ].filter(Boolean) as [string, string][];
   // The section is in the address (/settings/audit), so it can be bookmarked, linked and reloaded.
   const path = usePath();
-  const wanted = /^\/settings\/([a-z]+)/.exec(path)?.[1];
+  const wanted = path === '/audit' ? 'audit' : /^\/settings\/([a-z]+)/.exec(path)?.[1];
   const section = sections.find(([id]) => id === wanted)?.[0] ?? sections[0]![0];
   const setSection = (id: string) => navigate(`/settings/${id}`);
   return (
@@ -57,6 +59,7 @@ export function Settings({ me }: { me: Me }) {
         {section === 'webhooks' && <Webhooks />}
         {section === 'security' && <Security me={me} />}
         {section === 'emergency' && <EmergencyReview myId={me.user.id} />}
+        {section === 'audit' && <AuditPage />}
       </section>
     </main>
   );
