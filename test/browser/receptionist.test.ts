@@ -339,3 +339,71 @@ describe('the audit log on screen (M13)', () => {
     await small.screenshot({ path: `${artifacts}/audit-phone.png` });
   });
 });
+
+describe('two-way SMS set-up as seed 004 walks it', () => {
+  it('from the lock to Finish Setup to Disable, the page following the plan without a reload', async () => {
+    const clinic = await signupOrg(ctx.app, 'Seed Four Dental', { plan: 'pro' });
+    const page = await (await browser.newContext({ viewport: desktop })).newPage();
+    await page.goto(base);
+    await page.getByLabel('Email').fill(clinic.me.user.email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('list', { name: 'Conversations' }).waitFor();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const tab = page.getByRole('button', { name: /Two-way SMS inbox/ });
+    await tab.getByText('🔒').waitFor();
+    await tab.click();
+    expect(await page.getByRole('switch', { name: 'Two-way SMS inbox' }).isDisabled()).toBe(true);
+    await page.screenshot({ path: `${artifacts}/sms-setup-locked.png` });
+    await page.getByRole('link', { name: 'See the plans and upgrade' }).click();
+    await page.waitForURL(/\/settings\/plan$/);
+    await page.getByRole('button', { name: 'Switch to Accelerator' }).click();
+    await page.getByText('Current plan').waitFor();
+    // The lock goes at once, without a reload.
+    await expect.poll(() => page.getByRole('button', { name: /Two-way SMS inbox/ }).getByText('🔒').count()).toBe(0);
+    await page.getByRole('button', { name: /Two-way SMS inbox/ }).click();
+    await page.getByRole('switch', { name: 'Two-way SMS inbox' }).check();
+
+    const areaCode = page.getByLabel('Area code');
+    await areaCode.fill('123');
+    await page.getByRole('alert').getByText(/123 is not an area code/).waitFor();
+    await areaCode.fill('212');
+    const offered = page.getByRole('list', { name: 'Numbers you can choose' });
+    await offered.getByRole('listitem').first().waitFor();
+    const first = (await offered.getByRole('listitem').first().textContent())!;
+    await offered.getByRole('button', { name: 'Select' }).first().click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const review = page.getByRole('dialog', { name: 'Review your new number' });
+    await review.getByText('$5 per month on your bill').waitFor();
+    await review.getByText(/cannot be reinstated/).waitFor();
+    expect(first).toContain((await review.getByRole('heading').textContent())!.replace('Your new number: ', ''));
+    await page.screenshot({ path: `${artifacts}/sms-setup-review.png` });
+    await review.getByRole('button', { name: 'Finish Setup' }).click();
+    await page.getByText(/^On, with/).waitFor();
+    const number = (await clinic.owner.get('/api/v1/sms-inbox')).body.phoneNumber as string;
+
+    await page.getByRole('button', { name: 'Plan & billing' }).click();
+    const charges = page.getByRole('region', { name: 'Charges on your bill' });
+    await charges.getByText(`Two-way SMS inbox ${number}`).waitFor();
+    await charges.getByText('$5.00 per month').waitFor();
+    await page.screenshot({ path: `${artifacts}/sms-setup-billing.png` });
+
+    await page.getByRole('button', { name: /Two-way SMS inbox/ }).click();
+    await page.getByRole('switch', { name: 'Two-way SMS inbox' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Confirm disabling' });
+    await confirm.getByText(/You will not be able to reinstate it/).waitFor();
+    await confirm.getByRole('button', { name: 'Disable and release the number' }).click();
+    await page.getByText('Off. Switch it on to choose the clinic’s number.').waitFor();
+    await page.getByRole('switch', { name: 'Two-way SMS inbox' }).check();
+    await areaCode.fill('212');
+    await offered.getByRole('listitem').first().waitFor();
+    expect(await offered.textContent()).not.toContain(phoneText(number));
+    await page.setViewportSize(phone);
+    await page.screenshot({ path: `${artifacts}/sms-setup-after-disable-phone.png`, fullPage: true });
+  });
+});
+
+/** "(212) 555-0201", as the list shows a home number. */
+function phoneText(e164: string): string {
+  return `(${e164.slice(2, 5)}) ${e164.slice(5, 8)}-${e164.slice(8)}`;
+}
