@@ -284,7 +284,11 @@ describe('disabling the inbox (S1)', () => {
     const kept = await ctx.deps.db.query.messages.findMany({ where: (t, { eq }) => eq(t.conversationId, conversationId) });
     expect(kept).toHaveLength(1);
     expectProblem(await other.owner.post('/api/v1/sms-inbox', { phoneNumber: number }), 409, 'conflict');
-    const fresh = (await other.owner.get('/api/v1/sms-inbox/available-numbers?areaCode=212')).body.items[2].phoneNumber;
+    // Issue 17 (seed 004): a number this organization released is never offered again.
+    const offered = (await other.owner.get('/api/v1/sms-inbox/available-numbers?areaCode=212')).body.items.map((n: { phoneNumber: string }) => n.phoneNumber);
+    expect(offered.length).toBeGreaterThan(0);
+    expect(offered).not.toContain(number);
+    const fresh = offered[0];
     expect((await other.owner.post('/api/v1/sms-inbox', { phoneNumber: fresh })).status).toBe(201);
   });
 });

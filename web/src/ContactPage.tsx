@@ -41,7 +41,7 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
       <section aria-labelledby="contact-name">
         <h1 id="contact-name">{c.name}</h1>
         <p className="sub">{c.type === 'lead' ? 'Lead' : 'Patient'}{c.blocked ? ' · blocked' : ''}</p>
-        <dl>
+        <dl className="facts">
           <dt>Phone</dt><dd>{c.phone ? phone(c.phone) : '—'}</dd>
           <dt>Email</dt><dd>{c.email ?? '—'}</dd>
           <dt>Date of birth</dt><dd>{c.dateOfBirth ?? '—'}</dd>
