@@ -133,9 +133,9 @@ export const messages = pgTable(
     providerMessageId: text('provider_message_id'),
     /**
      * Channel details: the WhatsApp template an outbound message goes out as; whether it confirms an
-     * opt-out; for an inbound one, whether a machine wrote it (RFC 3834: an out-of-office).
+     * opt-out or answers a keyword; for an inbound one, whether a machine wrote it (RFC 3834: an out-of-office).
      */
-    meta: jsonb('meta').$type<{ whatsappTemplate?: { name: string; language: string }; optOutConfirmation?: true; automatic?: true }>(),
+    meta: jsonb('meta').$type<{ whatsappTemplate?: { name: string; language: string }; optOutConfirmation?: true; keywordReply?: true; automatic?: true }>(),
     /** S1: an SMS of a disabled two-way inbox, kept for the record but shown to no one. */
     hidden: boolean('hidden').notNull().default(false),
     /** K4: the card this message carries (an artifact or a request); its link is in card_links. */
@@ -152,6 +152,8 @@ export const messages = pgTable(
     retractedBy: uuid('retracted_by').references(() => users.id),
     retractionReason: encryptedText('messages', 'retraction_reason'),
     correctsMessageId: uuid('corrects_message_id'),
+    /** The emoji the patient reacted to this message with (WhatsApp), until they take it back. Encrypted. */
+    patientReaction: encryptedText('messages', 'patient_reaction'),
     createdAt: at('created_at').notNull().defaultNow(),
     statusAt: at('status_at').notNull().defaultNow(),
     search: blindIndex('search').notNull(),
