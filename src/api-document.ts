@@ -70,6 +70,7 @@ const reply = {
   attachments: [],
   retracted: null,
   correctsMessageId: null,
+  reaction: null,
 };
 
 const contact = {
