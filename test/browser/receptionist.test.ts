@@ -387,6 +387,10 @@ describe('two-way SMS set-up as seed 004 walks it', () => {
     await charges.getByText(`Two-way SMS inbox ${number}`).waitFor();
     await charges.getByText('$5.00 per month').waitFor();
     await page.screenshot({ path: `${artifacts}/sms-setup-billing.png` });
+    await page.getByRole('link', { name: /Inbox/ }).click();
+    await page.getByText('Clinic SMS number').getByText(phoneText(number)).waitFor();
+    await page.screenshot({ path: `${artifacts}/inbox-clinic-number.png` });
+    await page.getByRole('link', { name: 'Settings' }).click();
 
     await page.getByRole('button', { name: /Two-way SMS inbox/ }).click();
     await page.getByRole('switch', { name: 'Two-way SMS inbox' }).click();

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, post } from './api';
 import { ConversationList } from './ConversationList';
+import { phone } from './format';
 import { filtersFromSearch, searchFromFilters, type Filters } from './logic';
 import { NewConversation } from './NewConversation';
 import { SimulatePatient } from './SimulatePatient';
@@ -52,6 +53,8 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
   const searchBox = useRef<HTMLInputElement>(null);
   const inboxes = useQuery({ queryKey: ['inboxes'], queryFn: () => api('/api/v1/inboxes'), enabled: canUseHub });
   const users = useQuery({ queryKey: ['users'], queryFn: () => api('/api/v1/users'), enabled: canUseHub });
+  // Seed 004: once two-way SMS is on, its number sits in the inbox's upper right.
+  const smsInbox = useQuery({ queryKey: ['sms-inbox'], queryFn: () => api<{ enabled: boolean; phoneNumber: string | null }>('/api/v1/sms-inbox'), enabled: canUseHub && seesSms });
   const unreadFallback = useQuery({ queryKey: ['conversations', 'unread-count'], queryFn: () => api('/api/v1/unread-count'), enabled: canUseHub });
   const unreadCount = unread ?? unreadFallback.data?.unread ?? 0;
 
@@ -134,6 +137,11 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
           </>
         )}
         <span className="spacer" />
+        {smsInbox.data?.enabled && smsInbox.data.phoneNumber && (
+          <span className="clinic-number" title="Texts to patients go out from this number; their replies come back here">
+            Clinic SMS number <strong>{phone(smsInbox.data.phoneNumber)}</strong>
+          </span>
+        )}
         {me.simulator && (me.role === 'admin' || me.role === 'main_admin') && (
           <button type="button" className="secondary" onClick={() => setSimulating(true)}>
             Simulate a patient
