@@ -392,7 +392,12 @@ export async function assignableUser(db: DbOrTx, orgId: string, userId: string, 
 export async function requireTwoFactor(deps: Deps, actor: Actor, required: boolean): Promise<boolean> {
   const [self] = await deps.db.select({ totpEnabledAt: users.totpEnabledAt }).from(users).where(eq(users.id, actor.userId));
   if (required && !self?.totpEnabledAt) throw new AppError('conflict', 'turn on two-factor sign-in for yourself first, so the requirement cannot shut you out');
-  await deps.db.update(organizations).set({ requireTwoFactor: required }).where(eq(organizations.id, actor.orgId));
-  await recordAudit(deps.db, { ...auditActor(actor), action: 'organization.two_factor_requirement', subject: { type: 'organization', id: actor.orgId }, details: { required } });
+  await deps.db.transaction(async (tx) => {
+    await tx.update(organizations).set({ requireTwoFactor: required }).where(eq(organizations.id, actor.orgId));
+    // Whoever has not set it up may now only enrol: their open event streams end at once.
+    const unenrolled = await tx.select({ id: users.id }).from(users).where(and(eq(users.orgId, actor.orgId), isNull(users.totpEnabledAt), isNull(users.deactivatedAt)));
+    for (const user of unenrolled) await publishAccessChanged(tx, actor.orgId, user.id);
+    await recordAudit(tx, { ...auditActor(actor), action: 'organization.two_factor_requirement', subject: { type: 'organization', id: actor.orgId }, details: { required } });
+  });
   return required;
 }

@@ -6,7 +6,7 @@ import { responses } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import type { ChangeEvent } from './events.js';
 import type { HubEvent } from './hub.js';
-import { mayReceive, sameAccess, type EventFacts } from './rules.js';
+import { mayContinue, mayReceive, type EventFacts } from './rules.js';
 import { latestEventId, resumeFrom } from './replay.js';
 import { eventFacts } from './service.js';
 
@@ -37,8 +37,7 @@ function streamGuard(deps: Deps, log: (e: unknown) => void) {
   async function check(streams: OpenStream[]): Promise<void> {
     const current = await currentActors(deps, streams.map((s) => s.actor));
     for (const stream of streams) {
-      const now = current.get(credentialOf(stream.actor));
-      if (!now || !sameAccess(now, stream.actor)) stream.end();
+      if (!mayContinue(stream.actor, current.get(credentialOf(stream.actor)))) stream.end();
     }
   }
   const sweep = () => {

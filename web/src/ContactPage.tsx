@@ -4,6 +4,7 @@ import { api, post } from './api';
 import { phone, shortWhen, when } from './format';
 import { channelLabels } from './logic';
 import type { Booking, ConversationItem, Me, Message } from './types';
+import { MessageFiles } from './MessageFiles';
 import { PlanLockOr } from './PlanLock';
 import { refusalSentence } from './errors';
 
@@ -100,7 +101,7 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
         <h2 id="history-title">Recent messages and calls</h2>
         <ul>
           {c.messages.map((m: Message) => (
-            <li key={m.id}><span className="sub">{shortWhen(m.createdAt)} · {channelLabels[m.channel]} · {m.sender.name}:</span> {m.body}</li>
+            <li key={m.id}><span className="sub">{shortWhen(m.createdAt)} · {channelLabels[m.channel]} · {m.sender.name}:</span> {m.body}<MessageFiles files={m.attachments} /></li>
           ))}
         </ul>
       </section>
