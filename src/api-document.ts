@@ -65,6 +65,7 @@ const reply = {
   attachments: [],
   retracted: null,
   correctsMessageId: null,
+  reaction: null,
 };
 
 const contact = {
