@@ -58,7 +58,7 @@ describe('email in the staff app (S4)', () => {
     it(`${name}: the thread shows the subject and the reply; quoted text, formatting and pictures on request`, async () => {
       const page = await signedIn(viewport);
       const refusals = cspRefusals(page);
-      await page.getByRole('button', { name: /Erin Patient/ }).click();
+      await page.getByRole('button', { name: /^Erin Patient/ }).click();
       const thread = page.getByRole('list', { name: 'Messages' });
       await page.getByText('Subject: Your new crown').first().waitFor();
       await thread.getByText('Thursday at 10 works for me.').waitFor();
@@ -80,7 +80,7 @@ describe('email in the staff app (S4)', () => {
 
   it('the editor sends bold text and a list as multipart/alternative', async () => {
     const page = await signedIn({ width: 1440, height: 900 });
-    await page.getByRole('button', { name: /Erin Patient/ }).click();
+    await page.getByRole('button', { name: /^Erin Patient/ }).click();
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.click();
     await page.keyboard.type('Please bring ');
@@ -133,7 +133,7 @@ describe('email in the staff app (S4)', () => {
       .replaceAll('kijitora@example.co.jp', 'finn@example.com');
     expect((await postMail(Buffer.from(dsn, 'latin1'))).statusCode).toBe(202);
     await page.reload();
-    await page.getByRole('button', { name: /finn@example.com/ }).click();
+    await page.getByRole('button', { name: /^finn@example.com/ }).click();
     await page.getByText(/Emails to finn@example.com are coming back undelivered \(5\.1\.1 Address rejected\)/).waitFor();
     await page.getByText('Not delivered: 5.1.1 Address rejected').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
