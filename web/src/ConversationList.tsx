@@ -84,6 +84,7 @@ export function ConversationList(props: {
                 </span>
                 <span className="row-bottom">
                   <span className="preview">
+                    {c.subject && <strong className="subject">{c.subject} · </strong>}
                     {c.lastMessage?.direction === 'outbound' && c.lastMessage.senderName ? `${c.lastMessage.senderName}: ` : ''}
                     {c.lastMessage?.preview ?? ''}
                   </span>
