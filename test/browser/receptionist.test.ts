@@ -465,10 +465,11 @@ describe('seed 002–004 list rows and filters', () => {
 
 describe('seed 003: "/" in the composer', () => {
   it('opens the shortcuts with the patient’s matching items, and the picked one goes as the card', async () => {
-    const contact = await org.owner.post('/api/v1/contacts', { name: 'Sia Slash', email: 'sia.slash@example.com' });
+    // An SMS thread: the composer is a plain text box there (email's is rich text).
+    const contact = await org.owner.post('/api/v1/contacts', { name: 'Sia Slash', phone: '+14155550131' });
     await org.owner.post('/api/v1/artifacts', { contactId: contact.body.id, kind: 'appointment', externalId: 'SIA-1', title: 'Cleaning', occurredAt: '2026-12-20T15:00:00Z' });
     await org.owner.post('/api/v1/artifacts', { contactId: contact.body.id, kind: 'appointment', externalId: 'SIA-2', title: 'Crown fitting', occurredAt: '2027-01-10T15:00:00Z' });
-    const started = await org.owner.post('/api/v1/conversations', { contactId: contact.body.id, channel: 'email', clinicId: org.clinicId, body: 'Hello Sia' });
+    const started = await org.owner.post('/api/v1/conversations', { contactId: contact.body.id, channel: 'sms', clinicId: org.clinicId, body: 'Hello Sia' });
     const id = started.body.conversation.id;
     const page = await signedIn();
     await openThread(page, id, 'Sia Slash');
