@@ -462,3 +462,30 @@ describe('seed 002–004 list rows and filters', () => {
     await phonePage.screenshot({ path: `${artifacts}/list-tabs-phone.png` });
   });
 });
+
+describe('seed 003: "/" in the composer', () => {
+  it('opens the shortcuts with the patient’s matching items, and the picked one goes as the card', async () => {
+    // An SMS thread: the composer is a plain text box there (email's is rich text).
+    const contact = await org.owner.post('/api/v1/contacts', { name: 'Sia Slash', phone: '+14155550131' });
+    await org.owner.post('/api/v1/artifacts', { contactId: contact.body.id, kind: 'appointment', externalId: 'SIA-1', title: 'Cleaning', occurredAt: '2026-12-20T15:00:00Z' });
+    await org.owner.post('/api/v1/artifacts', { contactId: contact.body.id, kind: 'appointment', externalId: 'SIA-2', title: 'Crown fitting', occurredAt: '2027-01-10T15:00:00Z' });
+    const started = await org.owner.post('/api/v1/conversations', { contactId: contact.body.id, channel: 'sms', clinicId: org.clinicId, body: 'Hello Sia' });
+    const id = started.body.conversation.id;
+    const page = await signedIn();
+    await openThread(page, id, 'Sia Slash');
+    const box = page.getByLabel('Message', { exact: true });
+    await box.fill('/');
+    const menu = page.getByRole('menu', { name: 'Shortcuts' });
+    for (const command of ['/appt', '/invoice', '/rx', '/plan', '/form', '/pay', '/review']) await menu.getByText(command, { exact: true }).waitFor();
+    await menu.getByText('No invoice on file for this patient.').waitFor();
+    await page.screenshot({ path: `${artifacts}/composer-slash-menu.png` });
+    await box.pressSequentially('ap');
+    expect(await menu.getByText('/invoice', { exact: true }).count()).toBe(0);
+    await menu.getByRole('menuitem', { name: /Cleaning/ }).click();
+    expect(await box.inputValue()).toBe('/appt ');
+    await page.getByText(/Appointment: Cleaning/).waitFor();
+    await box.pressSequentially('See you then');
+    await box.press('Enter');
+    await eventually(async () => expect((await org.owner.get(`/api/v1/conversations/${id}`)).body.messages.at(-1).card).toMatchObject({ kind: 'appointment', title: 'Cleaning' }));
+  });
+});

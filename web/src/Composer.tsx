@@ -8,6 +8,7 @@ import { channelLabels } from './logic';
 import { RichTextEditor } from './RichTextEditor';
 import { cardLabels, formatAmount, parseRequestCommand, slashCommands } from '../../src/artifacts/rules';
 import { isOptOutChannel, OptedOutState } from './ContactState';
+import { SlashMenu, typedShortcut, type Artifact } from './SlashMenu';
 import type { Thread } from './types';
 import { refusalSentence } from './errors';
 
@@ -50,7 +51,10 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
     queryFn: () => api<{ items: { id: string; title: string; occurredAt: string | null; amountCents: number | null; currency: string | null }[] }>(`/api/v1/contacts/${thread.contact.id}/artifacts?kind=${slashKind}&limit=1`),
     enabled: Boolean(slashKind),
   });
-  const cardArtifact = slashKind ? artifact.data?.items[0] : undefined;
+  // The item picked from the "/" menu, else the patient's latest of the kind.
+  const [picked, setPicked] = useState<Artifact | null>(null);
+  const cardArtifact = slashKind ? (picked?.kind === slashKind ? picked : artifact.data?.items[0]) : undefined;
+  const shortcut = typedShortcut(text);
   const request = parseRequestCommand(text);
   const unfilled = unfilledPlaceholders(text);
   const optedOut = isOptOutChannel(channel) && thread.optedOut[channel];
@@ -73,6 +77,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
         whatsappTemplate,
       });
       setText('');
+      setPicked(null);
       setSensitive(false);
       setFiles([]);
       await onSent();
@@ -245,6 +250,17 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
             </button>
           ))}
         </p>
+      )}
+      {shortcut !== null && (
+        <SlashMenu
+          contactId={thread.contact.id}
+          typed={shortcut}
+          onPick={(command, item) => {
+            setPicked(item ?? null);
+            setText(`${command} `);
+            textArea.current?.focus();
+          }}
+        />
       )}
       {request && (
         <div className="card-preview" role="status">

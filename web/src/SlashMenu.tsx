@@ -1,0 +1,60 @@
+import { useQuery } from '@tanstack/react-query';
+import { cardLabels, slashCommands, type ArtifactKind } from '../../src/artifacts/rules';
+import { api } from './api';
+import { when } from './format';
+
+export interface Artifact {
+  id: string;
+  kind: ArtifactKind;
+  title: string;
+  occurredAt: string | null;
+  amountCents: number | null;
+  currency: string | null;
+}
+
+/** K4's request shortcuts, beside K3's artifact ones. */
+const requestCommands: [string, string][] = [
+  ['/pay', 'Ask for a payment: /pay 45.50 Co-pay'],
+  ['/review', 'Ask for a review: /review https://…'],
+];
+
+/** The shortcut being typed ("/", "/ap"), or null once a space or other text follows. */
+export const typedShortcut = (text: string): string | null => (/^\/\w*$/.test(text) ? text : null);
+
+/**
+ * Seed 003: "/" opens the shortcuts — /appt, /invoice, /rx, /plan, /form with this patient's
+ * matching items to pick from, and /pay, /review — filtered as the shortcut is typed.
+ */
+export function SlashMenu({ contactId, typed, onPick }: { contactId: string; typed: string; onPick: (command: string, artifact?: Artifact) => void }) {
+  const artifacts = useQuery({ queryKey: ['artifacts', contactId, 'all'], queryFn: () => api<{ items: Artifact[] }>(`/api/v1/contacts/${contactId}/artifacts?limit=50`) });
+  const commands = Object.entries(slashCommands).filter(([command]) => command.startsWith(typed));
+  const requests = requestCommands.filter(([command]) => command.startsWith(typed));
+  if (!commands.length && !requests.length) return null;
+  return (
+    <div className="slash-menu" role="menu" aria-label="Shortcuts">
+      {commands.map(([command, kind]) => {
+        const items = (artifacts.data?.items ?? []).filter((a) => a.kind === kind).slice(0, 3);
+        return (
+          <div key={command} role="group" aria-label={cardLabels[kind]}>
+            <p className="slash-title"><strong>{command}</strong> {cardLabels[kind]}</p>
+            {items.length === 0 ? (
+              <p className="sub">{artifacts.isLoading ? 'Looking up…' : `No ${cardLabels[kind].toLowerCase()} on file for this patient.`}</p>
+            ) : (
+              items.map((a) => (
+                <button key={a.id} type="button" role="menuitem" className="secondary" onClick={() => onPick(command, a)}>
+                  {a.title}
+                  {a.occurredAt ? ` · ${when(a.occurredAt)}` : ''}
+                </button>
+              ))
+            )}
+          </div>
+        );
+      })}
+      {requests.map(([command, hint]) => (
+        <button key={command} type="button" role="menuitem" className="secondary" onClick={() => onPick(command)}>
+          <strong>{command}</strong> {hint}
+        </button>
+      ))}
+    </div>
+  );
+}
