@@ -82,51 +82,54 @@ async function obeyKeyword(deps: Deps, tx: Tx, channel: ProviderChannel, contact
 
 export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: InboundMessage, target: InboundTarget): Promise<InboundResult> {
   try {
-    return await deps.db.transaction(async (tx) => {
-      const [seen] = await tx
-        .select({ id: messages.id })
-        .from(messages)
-        .where(and(eq(messages.channel, channel), eq(messages.providerMessageId, msg.providerMessageId)));
-      if (seen) return { kind: 'duplicate' } as const;
-      const contact = await contactFor(deps, tx, target.orgId, channel, msg);
-      if (!contact) return { kind: 'unroutable', reason: 'the sender has no valid address' } as const;
-      const at = deps.clock.now();
-      const clinicId = target.clinicId ?? (await clinicFor(tx, target.orgId, contact.id));
-      const kept: string[] = [];
-      const refused: string[] = [];
-      for (const file of msg.attachments ?? []) {
-        const row = await storeAttachment(deps, { orgId: target.orgId, userId: null }, { filename: file.filename, bytes: file.content }, tx).catch(() => null);
-        if (row) kept.push(row.id);
-        else refused.push(file.filename);
-      }
-      // A file we do not accept (an executable, say) is not kept, but the staff are told it came.
-      const notes = refused.map((name) => `[attachment "${name}" not kept: not an image, PDF or document we accept]`);
-      const stored = await recordInbound(tx, {
-        orgId: target.orgId,
-        clinicId,
-        contactId: contact.id,
-        channel,
-        body: [msg.body, ...notes].filter(Boolean).join('\n') || (kept.length ? '(attachment)' : '(empty message)'),
-        providerMessageId: msg.providerMessageId,
-        at,
-      });
-      if (kept.length) await attachToMessage(tx, target.orgId, stored.messageId, kept);
-      await recordAudit(tx, {
-        orgId: target.orgId,
-        actor: { kind: 'patient', contactId: contact.id },
-        action: 'message.receive',
-        subject: { type: 'message', id: stored.messageId },
-        details: { conversationId: stored.conversationId, channel },
-      });
-      const keyword = await obeyKeyword(deps, tx, channel, contact, stored.conversationId, msg.body, at);
-      if (!keyword) await replyAfterHours(tx, stored.conversationId, at);
-      return { kind: 'stored', orgId: target.orgId, ...stored, contactId: contact.id } as const;
-    });
+    return await deps.db.transaction((tx) => receiveInboundIn(deps, tx, channel, msg, target));
   } catch (e) {
     // The same message delivered twice at the same moment: the unique index let one through.
     if (isUniqueViolation(e, 'messages_provider_id_key')) return { kind: 'duplicate' };
     throw e;
   }
+}
+
+/** receiveInbound in the caller's transaction: the worker files an accepted event and marks it filed in one. */
+export async function receiveInboundIn(deps: Deps, tx: Tx, channel: ProviderChannel, msg: InboundMessage, target: InboundTarget): Promise<InboundResult> {
+  const [seen] = await tx
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.channel, channel), eq(messages.providerMessageId, msg.providerMessageId)));
+  if (seen) return { kind: 'duplicate' } as const;
+  const contact = await contactFor(deps, tx, target.orgId, channel, msg);
+  if (!contact) return { kind: 'unroutable', reason: 'the sender has no valid address' } as const;
+  const at = deps.clock.now();
+  const clinicId = target.clinicId ?? (await clinicFor(tx, target.orgId, contact.id));
+  const kept: string[] = [];
+  const refused: string[] = [];
+  for (const file of msg.attachments ?? []) {
+    const row = await storeAttachment(deps, { orgId: target.orgId, userId: null }, { filename: file.filename, bytes: file.content }, tx).catch(() => null);
+    if (row) kept.push(row.id);
+    else refused.push(file.filename);
+  }
+  // A file we do not accept (an executable, say) is not kept, but the staff are told it came.
+  const notes = refused.map((name) => `[attachment "${name}" not kept: not an image, PDF or document we accept]`);
+  const stored = await recordInbound(tx, {
+    orgId: target.orgId,
+    clinicId,
+    contactId: contact.id,
+    channel,
+    body: [msg.body, ...notes].filter(Boolean).join('\n') || (kept.length ? '(attachment)' : '(empty message)'),
+    providerMessageId: msg.providerMessageId,
+    at,
+  });
+  if (kept.length) await attachToMessage(tx, target.orgId, stored.messageId, kept);
+  await recordAudit(tx, {
+    orgId: target.orgId,
+    actor: { kind: 'patient', contactId: contact.id },
+    action: 'message.receive',
+    subject: { type: 'message', id: stored.messageId },
+    details: { conversationId: stored.conversationId, channel },
+  });
+  const keyword = await obeyKeyword(deps, tx, channel, contact, stored.conversationId, msg.body, at);
+  if (!keyword) await replyAfterHours(tx, stored.conversationId, at);
+  return { kind: 'stored', orgId: target.orgId, ...stored, contactId: contact.id } as const;
 }
 
 /** Email: the thread a reply belongs to, by our reply address or by the Message-IDs it answers. */

@@ -1,19 +1,77 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte, notInArray, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.js';
 import type { Deps } from '../deps.js';
-import { receiveInbound } from './inbound.js';
+import { receiveInboundIn } from './inbound.js';
 import { inboundEvents, type InboundPayload } from './schema.js';
 
-/** The process_inbound task: turns an accepted webhook event into the conversation's message, once, then drops its text. */
+type InboundEventRow = typeof inboundEvents.$inferSelect;
+
+/** The advisory lock class of the inbound lanes (pg_advisory_xact_lock(class, lane)). */
+const laneLockClass = 2101;
+
+/**
+ * The process_inbound task: files an accepted webhook event into its conversation, once, then drops
+ * its text. A lane's events are filed one at a time under the lane's lock, always the earliest one
+ * not yet filed, so a sender's STOP and START keep their order however many workers run; a job whose
+ * event an earlier job filed already finds nothing to do. No job waits for another to be released,
+ * so a backlog in one lane drains as fast as its events can be written.
+ */
 export async function processInboundEvent(deps: Deps, eventId: string): Promise<void> {
-  const [event] = await deps.db.select().from(inboundEvents).where(and(eq(inboundEvents.id, eventId), isNull(inboundEvents.processedAt)));
-  if (!event?.payload) return;
-  const payload = JSON.parse(event.payload) as InboundPayload;
-  await receiveInbound(
-    deps,
-    event.channel,
-    { providerMessageId: event.providerMessageId, from: payload.from, to: payload.to, body: payload.body, name: payload.name, at: payload.at ? new Date(payload.at) : undefined },
-    { orgId: event.orgId },
-  );
-  // Filed: the message holds the text now. The row stays, with the provider's id, so a retried webhook is still a no-op.
-  await deps.db.update(inboundEvents).set({ processedAt: deps.clock.now(), payload: null }).where(eq(inboundEvents.id, eventId));
+  const [event] = await deps.db
+    .select({ lane: inboundEvents.lane, seq: inboundEvents.seq })
+    .from(inboundEvents)
+    .where(and(eq(inboundEvents.id, eventId), isNull(inboundEvents.processedAt)));
+  if (!event) return;
+  const failedEarlier: string[] = [];
+  for (;;) {
+    let current: string | undefined;
+    try {
+      const filed = await deps.db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(${laneLockClass}, ${event.lane})`);
+        const next = await earliestPending(tx, event, failedEarlier);
+        if (!next) return null;
+        current = next.id;
+        await fileEvent(deps, tx, next);
+        return next;
+      });
+      if (filed) deps.metrics.inboundFilingLag.observe((deps.clock.now().getTime() - filed.receivedAt.getTime()) / 1000);
+      if (!filed || filed.id === eventId) return;
+    } catch (e) {
+      if (current === undefined || current === eventId) throw e;
+      // An earlier event of the lane failed: its own job tries it again (and is logged); this one does not wait on it.
+      failedEarlier.push(current);
+    }
+  }
+}
+
+async function earliestPending(tx: Tx, upTo: { lane: number; seq: number }, skip: string[]): Promise<InboundEventRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(inboundEvents)
+    .where(
+      and(
+        eq(inboundEvents.lane, upTo.lane),
+        isNull(inboundEvents.processedAt),
+        lte(inboundEvents.seq, upTo.seq),
+        skip.length ? notInArray(inboundEvents.id, skip) : undefined,
+      ),
+    )
+    .orderBy(asc(inboundEvents.seq))
+    .limit(1);
+  return row;
+}
+
+/** Files the event and marks it filed in the same transaction. The row stays, with the provider's id, so a retried webhook is still a no-op. */
+async function fileEvent(deps: Deps, tx: Tx, event: InboundEventRow): Promise<void> {
+  if (event.payload) {
+    const payload = JSON.parse(event.payload) as InboundPayload;
+    await receiveInboundIn(
+      deps,
+      tx,
+      event.channel,
+      { providerMessageId: event.providerMessageId, from: payload.from, to: payload.to, body: payload.body, name: payload.name, at: payload.at ? new Date(payload.at) : undefined },
+      { orgId: event.orgId },
+    );
+  }
+  await tx.update(inboundEvents).set({ processedAt: deps.clock.now(), payload: null }).where(eq(inboundEvents.id, event.id));
 }
