@@ -16,11 +16,9 @@ const laneLockClass = 2101;
  * event an earlier job filed already finds nothing to do. No job waits for another to be released,
  * so a backlog in one lane drains as fast as its events can be written.
  */
-export async function processInboundEvent(deps: Deps, eventId: string): Promise<void> {
-  const [event] = await deps.db
-    .select({ lane: inboundEvents.lane, seq: inboundEvents.seq })
-    .from(inboundEvents)
-    .where(and(eq(inboundEvents.id, eventId), isNull(inboundEvents.processedAt)));
+export async function processInboundEvent(deps: Deps, job: { eventId: string; lane?: number; seq?: number }): Promise<void> {
+  const { eventId } = job;
+  const event = job.lane !== undefined && job.seq !== undefined ? { lane: job.lane, seq: job.seq } : await laneOf(deps, eventId);
   if (!event) return;
   const failedEarlier: string[] = [];
   for (;;) {
@@ -42,6 +40,12 @@ export async function processInboundEvent(deps: Deps, eventId: string): Promise<
       failedEarlier.push(current);
     }
   }
+}
+
+/** A job queued before its payload carried the lane. */
+async function laneOf(deps: Deps, eventId: string): Promise<{ lane: number; seq: number } | undefined> {
+  const [row] = await deps.db.select({ lane: inboundEvents.lane, seq: inboundEvents.seq }).from(inboundEvents).where(eq(inboundEvents.id, eventId));
+  return row;
 }
 
 async function earliestPending(tx: Tx, upTo: { lane: number; seq: number }, skip: string[]): Promise<InboundEventRow | undefined> {

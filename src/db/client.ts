@@ -16,6 +16,8 @@ export interface Database {
   url: string;
   db: Db;
   pool: pg.Pool;
+  /** Statements this process has sent through the pool (the /metrics counter; the bench reads it per inbound message). */
+  statements(): number;
   close(): Promise<void>;
 }
 
@@ -26,9 +28,17 @@ export function openDatabase(url: string, opts: { max?: number } = {}): Database
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
   // An idle client's error (the server restarting) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  pool.on('connect', (client) => client.on('error', () => {}));
+  let statements = 0;
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    const query = client.query;
+    client.query = function counted(this: pg.PoolClient, ...args: unknown[]) {
+      statements++;
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof client.query;
+  });
   const db = drizzle(pool, { schema });
-  return { url, db, pool, close: () => pool.end() };
+  return { url, db, pool, statements: () => statements, close: () => pool.end() };
 }
 
 export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');

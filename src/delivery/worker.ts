@@ -88,9 +88,17 @@ export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: stri
     // New jobs are announced (LISTEN/NOTIFY) and a worker takes the next one as it finishes: polling only catches what was missed.
     pollInterval: deps.config.worker.pollMs,
     logger: queueLogger,
+    preset: {
+      worker: {
+        // A burst of inbound texts is thousands of short jobs: fetch a few at once and mark them done
+        // together, instead of two round trips of the queue's own for each.
+        localQueue: { size: deps.config.worker.concurrency * 2 },
+        completeJobBatchDelay: 0,
+      },
+    },
     taskList: {
       [deliverTask]: observed(deps, logger, deliverTask, deliver),
-      [inboundTask]: observed(deps, logger, inboundTask, (p) => processInboundEvent(deps, p.eventId as string)),
+      [inboundTask]: observed(deps, logger, inboundTask, (p) => processInboundEvent(deps, p as { eventId: string; lane?: number; seq?: number })),
       [notifyGuestTask]: observed(deps, logger, notifyGuestTask, async (p) => {
         if ((await notifyGuest(deps, p.linkId as string, p.messageId as string)) === 'retry') throw new Error('the mail server failed for now; the queue will try again');
       }),
