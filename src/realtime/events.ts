@@ -44,8 +44,10 @@ export async function publishAccessChanged(db: DbOrTx, orgId: string, userId: st
 /** Tells every open screen (pg_notify) and, for message events, the organization's webhooks (B3), as having happened `at` (the caller's clock). */
 export async function publish(db: DbOrTx, event: ChangeEvent | ChangeEvent[], at: Date): Promise<void> {
   const events = Array.isArray(event) ? event : [event];
+  if (events.length === 1) await db.execute(sql`select pg_notify(${eventChannel}, ${JSON.stringify(events[0])})`);
+  // Many at once (a batch of archived conversations): one statement for all of their notifications.
+  else if (events.length > 1) await db.execute(sql`select pg_notify(${eventChannel}, e) from unnest(${sql.param(events.map((e) => JSON.stringify(e)))}::text[]) with ordinality as u(e, n) order by n`);
   for (const e of events) {
-    await db.execute(sql`select pg_notify(${eventChannel}, ${JSON.stringify(e)})`);
     if ((e.type === 'message.created' || e.type === 'message.status') && e.messageId) {
       await emitWebhookEvent(db, e.orgId, e.type, { conversationId: e.conversationId, clinicId: e.clinicId, messageId: e.messageId, status: e.status ?? null }, at);
     }
