@@ -31,10 +31,11 @@ export function openDatabase(url: string, opts: { max?: number } = {}): Database
   let statements = 0;
   pool.on('connect', (client) => {
     client.on('error', () => {});
-    const query = client.query;
+    // The class's query is looked up at each call, so whatever wraps pg.Client (a test's recorder) still sees it.
+    const own = Object.getPrototypeOf(client) as { query: (...a: unknown[]) => unknown };
     client.query = function counted(this: pg.PoolClient, ...args: unknown[]) {
       statements++;
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
+      return own.query.apply(this, args);
     } as typeof client.query;
   });
   const db = drizzle(pool, { schema });
