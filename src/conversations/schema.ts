@@ -109,7 +109,7 @@ export const conversationUserState = pgTable(
 /**
  * The unread count kept, not recounted: how many open, unread, unarchived conversations shown to
  * staff each clinic has, SMS and the rest apart (the inbox privilege sees SMS). Kept by triggers on
- * conversations in the writing transaction (migration 0020_unread_counts), spread over 16 rows per
+ * conversations in the writing transaction (migration 0021_inbound_lanes_unread_counts), spread over 16 rows per
  * clinic and class (a hash of the conversation's id) so concurrent writers rarely wait on one row.
  * A user's count is the sum of the buckets they see, less their muted conversations' (`unreadFor`).
  */

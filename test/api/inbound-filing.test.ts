@@ -124,5 +124,5 @@ describe('filing inbound texts (issue 21)', () => {
       const [contact] = (await ctx.deps.db.execute<{ opted_out_sms: boolean }>(sql`select opted_out_sms from contacts where org_id = ${org.orgId} and phone = ${phone}`)).rows;
       expect(contact.opted_out_sms, phone).toBe(optedOut);
     }
-  });
+  }, 120_000);
 });

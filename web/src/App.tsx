@@ -15,6 +15,7 @@ import { usePath } from './router';
 import { SignIn } from './SignIn';
 import { TwoFactor } from './Security';
 import { useLive } from './useLive';
+import { setDisplayContext } from './format';
 import type { Me } from './types';
 
 export function App() {
@@ -35,6 +36,7 @@ export function App() {
   const signedIn = useCallback((next: Me) => {
     setSession(next.csrfToken, (reason) => signOut(reason));
     setNotice(null);
+    setDisplayContext(next);
     setMe(next);
   }, [signOut]);
 

@@ -4,8 +4,11 @@ import { api, ApiError, post } from './api';
 import { EmergencyAccess } from './Emergency';
 import { MessageBubble } from './MessageBubble';
 import { Composer } from './Composer';
+import { phone, when } from './format';
+import { BlockedState, optedOutNames } from './ContactState';
 import type { Me, Thread } from './types';
 import type { Typing } from './useLive';
+import { refusalSentence } from './errors';
 
 export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me: Me; typing: Typing[]; users: { id: string; name: string }[]; inboxes: { id: string; name: string }[] }) {
   const queryClient = useQueryClient();
@@ -23,15 +26,15 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
       await post(path, body);
       await refresh();
     } catch (e) {
-      setError((e as Error).message);
+      setError(refusalSentence(e, { name: thread.data?.contact.name }));
     }
   };
 
+  // Opening a thread reads it, once: a later "Mark unread" in the open thread must stick.
   useEffect(() => {
-    if (thread.data?.unread && !markedRead.current) {
-      markedRead.current = true;
-      void act(`/api/v1/conversations/${id}/read`);
-    }
+    if (!thread.data || markedRead.current) return;
+    markedRead.current = true;
+    if (thread.data.unread) void act(`/api/v1/conversations/${id}/read`);
   });
   useEffect(() => {
     bottom.current?.scrollIntoView({ block: 'end' });
@@ -41,7 +44,7 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
   if (thread.isError) {
     const refused = thread.error instanceof ApiError && thread.error.status === 403;
     if (refused && (me.role === 'admin' || me.role === 'main_admin')) return <EmergencyAccess id={id} refusal={thread.error.message} />;
-    return <section className="thread empty" role="alert">{(thread.error as Error).message}</section>;
+    return <section className="thread empty" role="alert">{refusalSentence(thread.error)}</section>;
   }
   const t = thread.data!;
   const base = `/api/v1/conversations/${id}`;
@@ -53,14 +56,15 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
           <h2>{t.contact.name}</h2>
           <a className="sub" href={`/contacts/${t.contact.id}`} target="_blank" rel="noreferrer">Open profile in a new tab</a>{' '}
           <span className="sub">
-            {[t.contact.phone, t.contact.email].filter(Boolean).join(' · ')} · {t.status}
+            {[phone(t.contact.phone), t.contact.email].filter(Boolean).join(' · ')} · {t.status}
             {t.archived ? ' · archived' : ''}
             {t.contact.blocked ? ' · blocked' : ''}
+            {optedOutNames(t.optedOut).map((c) => ` · opted out of ${c}`).join('')}
             {t.spam ? ' · marked as spam' : ''}
           </span>
           {t.bookings.length > 0 && (
             <p className="sub booked">
-              Booked: {t.bookings.map((b) => new Date(b.startsAt).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' })).join(', ')}
+              Booked: {t.bookings.map((b) => when(b.startsAt, t.clinicId)).join(', ')}
             </p>
           )}
         </div>
@@ -97,6 +101,7 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
           <button type="button" className="danger" onClick={() => act(`/api/v1/contacts/${t.contact.id}/${t.contact.blocked ? 'unblock' : 'block'}`)}>{t.contact.blocked ? 'Unblock' : 'Block'}</button>
         </div>
       </div>
+      {t.contact.blocked && <BlockedState name={t.contact.name} onUnblock={() => act(`/api/v1/contacts/${t.contact.id}/unblock`)} />}
       {error && <p className="error" role="alert">{error}</p>}
       {loggingCall && <CallForm onDone={() => setLoggingCall(false)} onSubmit={(body) => act(`${base}/calls`, body)} />}
       {booking && <BookingForm onDone={() => setBooking(false)} onSubmit={(body) => act(`${base}/bookings`, body)} />}
@@ -105,6 +110,7 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
           <MessageBubble
             key={m.id}
             m={m}
+            clinicId={t.clinicId}
             onStar={() => act(`/api/v1/messages/${m.id}/${m.starred ? 'unstar' : 'star'}`)}
             onRetract={m.sender.id === me.user.id || me.role === 'admin' || me.role === 'main_admin' ? (body) => act(`/api/v1/messages/${m.id}/retract`, body) : undefined}
           />
@@ -116,7 +122,7 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
           {typing.map((x) => x.name).join(', ')} {typing.length > 1 ? 'are' : 'is'} replying…
         </p>
       )}
-      <Composer thread={t} staffName={me.user.name} onSent={refresh} />
+      {!t.contact.blocked && <Composer thread={t} staffName={me.user.name} onSent={refresh} />}
     </section>
   );
 }

@@ -7,7 +7,11 @@ CREATE TABLE "unread_counts" (
 	CONSTRAINT "unread_counts_org_id_clinic_id_sms_shard_pk" PRIMARY KEY("org_id","clinic_id","sms","shard")
 );
 --> statement-breakpoint
+ALTER TABLE "inbound_events" ADD COLUMN "seq" bigint NOT NULL GENERATED ALWAYS AS IDENTITY (sequence name "inbound_events_seq_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1);--> statement-breakpoint
+ALTER TABLE "inbound_events" ADD COLUMN "lane" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 CREATE INDEX "conversation_user_state_muted_idx" ON "conversation_user_state" USING btree ("user_id") WHERE "conversation_user_state"."muted";--> statement-breakpoint
+CREATE INDEX "inbound_events_pending_lane_idx" ON "inbound_events" USING btree ("lane","seq") WHERE "inbound_events"."processed_at" is null;
+--> statement-breakpoint
 -- Hand-written: unread_counts follows conversations in the writing transaction. One statement-level
 -- trigger per operation reads the statement's changed rows (transition tables), nets them per bucket
 -- and applies the differences in key order, so concurrent writers take the rows in the same order.

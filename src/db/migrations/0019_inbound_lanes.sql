@@ -1,3 +1,0 @@
-ALTER TABLE "inbound_events" ADD COLUMN "seq" bigint NOT NULL GENERATED ALWAYS AS IDENTITY (sequence name "inbound_events_seq_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1);--> statement-breakpoint
-ALTER TABLE "inbound_events" ADD COLUMN "lane" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
-CREATE INDEX "inbound_events_pending_lane_idx" ON "inbound_events" USING btree ("lane","seq") WHERE "inbound_events"."processed_at" is null;
