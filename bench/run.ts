@@ -93,7 +93,25 @@ function print(row: Row): void {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-async function readScenarios(address: string, cookie: string, threadId: string, probe: { name: string; phone: string }): Promise<Row[]> {
+interface Probes {
+  name: string;
+  commonest: { surname: string; contacts: number };
+  phone: string;
+  word: string;
+}
+
+/** Search probes drawn from the data: a patient's surname, the commonest surname, and a word of a message in their thread. */
+async function drawProbes(deps: Deps, address: string, cookie: string, orgId: string, probe: { name: string; phone: string; conversation_id: string }): Promise<Probes> {
+  const [commonest] = (
+    await deps.db.execute<{ surname: string; contacts: number }>(sql`
+      select split_part(name, ' ', 2) as surname, count(*)::int as contacts from contacts where org_id = ${orgId} and name like '% %' group by 1 order by 2 desc limit 1`)
+  ).rows;
+  const thread = await (await fetch(`${address}/api/v1/conversations/${probe.conversation_id}`, { headers: { cookie } })).json();
+  const words = (thread.messages as { body: string }[]).flatMap((m) => m.body.split(/[^\p{L}]+/u)).filter((w) => w.length >= 5);
+  return { name: probe.name.split(' ')[1] ?? probe.name, commonest, phone: probe.phone, word: words[0]?.toLowerCase() ?? 'appointment' };
+}
+
+async function readScenarios(address: string, cookie: string, threadId: string, probe: Probes): Promise<Row[]> {
   const typedPhone = `(${probe.phone.slice(2, 5)}) ${probe.phone.slice(5, 8)}-${probe.phone.slice(8)}`;
   const scenarios: [string, string][] = [
     ['list: default (all open)', '/api/v1/conversations'],
@@ -101,8 +119,11 @@ async function readScenarios(address: string, cookie: string, threadId: string, 
     ['list: unassigned patients, sms', '/api/v1/conversations?assignee=none&contactType=patient&channel=sms'],
     ['list: overdue', '/api/v1/conversations?overdue=true'],
     [`search: name "${probe.name}"`, `/api/v1/conversations?q=${encodeURIComponent(probe.name)}`],
+    [`search: commonest surname "${probe.commonest.surname}" (${probe.commonest.contacts} contacts)`, `/api/v1/conversations?q=${encodeURIComponent(probe.commonest.surname)}`],
+    [`search: two letters "${probe.name.slice(0, 2)}"`, `/api/v1/conversations?q=${encodeURIComponent(probe.name.slice(0, 2))}`],
     [`search: phone ${typedPhone}`, `/api/v1/conversations?q=${encodeURIComponent(typedPhone)}`],
-    ['search: message text', '/api/v1/conversations?q=insurance'],
+    [`search: message word "${probe.word}"`, `/api/v1/conversations?q=${encodeURIComponent(probe.word)}`],
+    ['search: a word nothing contains', '/api/v1/conversations?q=zyxwvutsrq'],
     ['thread: open one', `/api/v1/conversations/${threadId}`],
     ['unread count', '/api/v1/unread-count'],
   ];
@@ -512,7 +533,7 @@ async function main(): Promise<void> {
       return;
     }
     const ceiling = await rawCeiling(database.url, deps.keys, orgId, threadId, Number(args.seconds), Number(args.connections));
-    const reads = await readScenarios(address, cookie, threadId, { name: probe.name.split(' ')[1] ?? probe.name, phone: probe.phone });
+    const reads = await readScenarios(address, cookie, threadId, await drawProbes(deps, address, cookie, orgId, probe));
     const accept = await sendAccept(address, cookie, me.csrfToken, me.clinics[0].id);
     const results = [
       ceiling.list,
