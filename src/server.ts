@@ -8,7 +8,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { apiDocument } from './api-document.js';
 import { attachmentRoutes } from './attachments/routes.js';
 import { auditRoutes } from './audit/routes.js';
-import { auditActor, recordAudit } from './audit/service.js';
+import { auditActor, recordIntegrityFailure, type Reader } from './audit/service.js';
 import { emergencyRoutes } from './emergency/routes.js';
 import { registerAuth } from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
@@ -21,6 +21,7 @@ import { templateRoutes } from './templates/routes.js';
 import { guestRoutes } from './guest/routes.js';
 import { bookingRoutes } from './bookings/routes.js';
 import { portalRoutes } from './portal/routes.js';
+import { patientReader } from './portal/service.js';
 import { fhirRoutes } from './fhir/routes.js';
 import { hookRoutes } from './hooks/routes.js';
 import { campaignRoutes } from './campaigns/routes.js';
@@ -83,7 +84,9 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
+        // https: for the remote images of a patient's HTML mail, which the thread loads only when staff
+        // click "Load images" (the sanitiser parks them in data-remote-src).
+        imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
         mediaSrc: ["'self'", 'blob:'],
         connectSrc: ["'self'"],
         fontSrc: ["'self'"],
@@ -123,15 +126,10 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   const pageFallback = await webRoutes(app);
+  // Whoever was reading: staff or a token, a patient in the portal, or the reader the code that read named (a guest's link).
   registerErrorHandling(app, pageFallback, async (request, error) => {
-    if (!request.actor) return;
-    await recordAudit(deps.db, {
-      ...auditActor(request.actor),
-      action: 'encryption.integrity_failure',
-      outcome: 'denied',
-      subject: { type: 'route', id: null },
-      details: { route: request.routeOptions.url ?? null, problem: error.message },
-    });
+    const reader = request.actor ? auditActor(request.actor) : request.patient ? patientReader(request.patient) : (error.reader as Reader | undefined);
+    if (reader) await recordIntegrityFailure(deps.db, reader, request.routeOptions.url ?? null, error);
   });
   registerAuth(app, deps);
 

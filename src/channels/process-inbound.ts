@@ -1,7 +1,8 @@
 import { and, asc, eq, isNull, lte, notInArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import type { Deps } from '../deps.js';
-import { receiveInboundIn } from './inbound.js';
+import { receiveInboundIn, receiveReaction } from './inbound.js';
+import { collectMedia } from './media.js';
 import { inboundEvents, type InboundPayload } from './schema.js';
 
 type InboundEventRow = typeof inboundEvents.$inferSelect;
@@ -16,7 +17,7 @@ const laneLockClass = 2101;
  * event an earlier job filed already finds nothing to do. No job waits for another to be released,
  * so a backlog in one lane drains as fast as its events can be written.
  */
-export async function processInboundEvent(deps: Deps, job: { eventId: string; lane?: number; seq?: number }): Promise<void> {
+export async function processInboundEvent(deps: Deps, job: { eventId: string; lane?: number; seq?: number }, opts: { lastTry?: boolean } = {}): Promise<void> {
   const { eventId } = job;
   const event = job.lane !== undefined && job.seq !== undefined ? { lane: job.lane, seq: job.seq } : await laneOf(deps, eventId);
   if (!event) return;
@@ -29,7 +30,8 @@ export async function processInboundEvent(deps: Deps, job: { eventId: string; la
         const next = await earliestPending(tx, event, failedEarlier);
         if (!next) return null;
         current = next.id;
-        await fileEvent(deps, tx, next);
+        // Only this job's own event is on its last try: an earlier one has a job (and tries) of its own.
+        await fileEvent(deps, tx, next, next.id === eventId && (opts.lastTry ?? false));
         return next;
       });
       if (filed) deps.metrics.inboundFilingLag.observe((deps.clock.now().getTime() - filed.receivedAt.getTime()) / 1000);
@@ -65,17 +67,36 @@ async function earliestPending(tx: Tx, upTo: { lane: number; seq: number }, skip
   return row;
 }
 
-/** Files the event and marks it filed in the same transaction. The row stays, with the provider's id, so a retried webhook is still a no-op. */
-async function fileEvent(deps: Deps, tx: Tx, event: InboundEventRow): Promise<void> {
+/**
+ * Files the event and marks it filed in the same transaction. The row stays, with the provider's id,
+ * so a retried webhook is still a no-op. A provider that cannot hand a file over yet makes this throw
+ * before anything is filed, so the queue tries again with backoff; the last try files the message
+ * with a note in the file's place.
+ */
+async function fileEvent(deps: Deps, tx: Tx, event: InboundEventRow, lastTry: boolean): Promise<void> {
   if (event.payload) {
     const payload = JSON.parse(event.payload) as InboundPayload;
-    await receiveInboundIn(
-      deps,
-      tx,
-      event.channel,
-      { providerMessageId: event.providerMessageId, from: payload.from, to: payload.to, body: payload.body, name: payload.name, at: payload.at ? new Date(payload.at) : undefined },
-      { orgId: event.orgId },
-    );
+    if (payload.reaction) await receiveReaction(deps, event.channel, event.orgId, payload.from, payload.reaction);
+    else {
+      const { files, notes } = await collectMedia(deps.channels.adapter(event.channel), payload.media ?? [], lastTry);
+      await receiveInboundIn(
+        deps,
+        tx,
+        event.channel,
+        {
+          providerMessageId: event.providerMessageId,
+          from: payload.from,
+          to: payload.to,
+          body: payload.body,
+          name: payload.name,
+          at: payload.at ? new Date(payload.at) : undefined,
+          attachments: files,
+          notes,
+          keyword: payload.keyword,
+        },
+        { orgId: event.orgId },
+      );
+    }
   }
   await tx.update(inboundEvents).set({ processedAt: deps.clock.now(), payload: null }).where(eq(inboundEvents.id, event.id));
 }

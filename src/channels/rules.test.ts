@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sendChannels } from '../conversations/rules.js';
-import { channelLimit, hasReplyWindow, keywordAction, keywordReply, whatsappWindowOpen, type OutboundDraft } from './rules.js';
+import { channelLimit, hasReplyWindow, keywordAction, keywordReply, whatsappBusinessNumber, whatsappWindowOpen, type OutboundDraft } from './rules.js';
 import { twilioSignature, verifyTwilioSignature } from './sms/twilio.js';
 import { metaSignature } from './whatsapp/meta.js';
-import { stripQuotedReply } from './email/smtp.js';
 
 describe('S2 keywords', () => {
   it.each([
@@ -72,14 +71,6 @@ describe('webhook signatures', () => {
   });
 });
 
-describe('email replies', () => {
-  it('keeps only the new text of a reply', () => {
-    expect(stripQuotedReply('Thursday works.\n\nOn Mon, 2 Mar 2026 at 10:00, Riverside <inbox@x.test> wrote:\n> Can you come Thursday?')).toBe('Thursday works.');
-    expect(stripQuotedReply('Yes\n> quoted')).toBe('Yes');
-    expect(stripQuotedReply('Plain message')).toBe('Plain message');
-  });
-});
-
 describe("each channel's limits on what it carries", () => {
   const at = new Date('2026-03-02T12:00:00Z');
   const draft = (over: Partial<OutboundDraft>): OutboundDraft => ({ channel: 'sms', body: 'Hi', attachmentCount: 0, template: false, lastInboundAt: null, at, ...over });
@@ -96,5 +87,22 @@ describe("each channel's limits on what it carries", () => {
   });
   it('only WhatsApp has a reply window', () => {
     expect(sendChannels.filter(hasReplyWindow)).toEqual(['whatsapp']);
+  });
+});
+
+describe('a WhatsApp business number', () => {
+  it.each([
+    // Meta's Cloud API test numbers, in no carrier's number plan.
+    ['+1 555 025 3483', '+15550253483'],
+    ['+1 (555) 078-3881', '+15550783881'],
+    ['+1 415 555 0900', '+14155550900'],
+    ['(415) 555-0900', '+14155550900'],
+    ['+44 7700 900123', '+447700900123'],
+  ])('takes %s as %s', (input, e164) => {
+    expect(whatsappBusinessNumber(input, 'US')).toEqual({ ok: true, e164 });
+  });
+
+  it.each(['+0 555 0253', '+1 555', '555-0253', 'call me', '+1 555 025 3483 9999 99'])('refuses %s with what to type instead', (input) => {
+    expect(whatsappBusinessNumber(input, 'US')).toMatchObject({ ok: false, reason: expect.stringMatching(/international form: a "\+", the country code/) });
   });
 });

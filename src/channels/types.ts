@@ -3,6 +3,7 @@
  * the registry (registry.ts) picks one per channel from configuration.
  */
 import type { SendChannel } from '../conversations/rules.js';
+import type { KeywordAction } from './rules.js';
 
 /** The channels an outside provider carries: they have numbers or addresses of their own (channel_accounts) and webhooks. */
 export const providerChannels = ['sms', 'whatsapp', 'email'] as const;
@@ -29,7 +30,17 @@ export interface OutboundEnvelope {
   body: string;
   attachments: OutboundAttachment[];
   /** Email threading: our Message-ID for this message, and the patient's last one we answer. */
-  email?: { messageIdHeader: string; inReplyTo: string | null; references: string[]; replyTo: string; subject: string };
+  email?: {
+    messageIdHeader: string;
+    inReplyTo: string | null;
+    references: string[];
+    replyTo: string;
+    subject: string;
+    /** The HTML part, sanitised, when staff formatted the message. */
+    html?: string | null;
+    /** RFC 3834's Auto-Submitted for mail no person wrote: an automatic answer (after hours), or other generated mail (reminders, notifications). */
+    autoSubmitted?: 'auto-replied' | 'auto-generated';
+  };
   /** WhatsApp: send as this approved template instead of free text (outside the 24-hour window). */
   template?: { name: string; language: string };
 }
@@ -67,11 +78,17 @@ export interface ChannelAdapter {
   readonly inApp?: boolean;
   /** True when a send is as good as delivered (no status callbacks will follow): the simulator. */
   readonly deliversInstantly?: boolean;
+  /** The provider answers opt-out keywords itself (Twilio's opt-out handling): Frontdesk sends no confirmation of its own. */
+  readonly answersKeywords?: boolean;
   send(envelope: OutboundEnvelope): Promise<SendOutcome>;
   /** The provider's webhooks: mounted by webhooks.ts for the adapter the registry picked. */
   readonly webhooks?: ProviderWebhooks;
-  /** Fetches an inbound message's media from the provider (not used yet: the channels issue fills it in). */
-  fetchMedia?(reference: string): Promise<{ content: Buffer; contentType: string }>;
+  /**
+   * Downloads one file of an inbound message from the provider, at most `maxBytes` of it (the worker
+   * calls it before filing the message). Throws when the provider is out of reach for now: the job
+   * is tried again later.
+   */
+  fetchMedia?(media: InboundMedia, maxBytes: number): Promise<FetchedMedia>;
   /** Releases connections (SMTP pools). */
   close?(): void;
 }
@@ -143,6 +160,8 @@ export interface StatusUpdate {
   reason?: string;
   /** The provider's way of saying the recipient unsubscribed (Twilio's error 21610): opt them out. */
   optedOut?: boolean;
+  /** A mail system's delivery report: the address cannot receive mail; the contact's address is flagged as bouncing. */
+  bounced?: boolean;
 }
 
 export interface InboundMessage {
@@ -156,8 +175,47 @@ export interface InboundMessage {
   at?: Date;
   /** Email: the headers that thread it. */
   inReplyTo?: string[];
+  /** Email: its HTML part, sanitised. */
+  html?: string | null;
+  /** Email: the Subject line as it came. */
+  subject?: string;
+  /** Email: the whole text, quoted history included, when body is only the new reply. */
+  fullText?: string | null;
+  /** Written by a machine (RFC 3834: an out-of-office, a vacation notice): stored as automatic and never answered automatically. */
+  automatic?: boolean;
   attachments?: { filename: string; content: Buffer }[];
+  /** Files the provider holds for the message (MMS, WhatsApp media), fetched by the worker with fetchMedia. */
+  media?: InboundMedia[];
+  /** What the staff should know about the message besides its text: a file that was not kept, and why. */
+  notes?: string[];
+  /** Not a message but the patient's reaction to one (WhatsApp): its emoji, or null when taken back. */
+  reaction?: InboundReaction;
+  /** The provider read the message as an opt-out keyword (Twilio's OptOutType), and answered the patient itself. */
+  keyword?: KeywordAction;
 }
+
+export interface InboundReaction {
+  /** The provider's id of the message reacted to. */
+  providerMessageId: string;
+  emoji: string | null;
+}
+
+/** A file a provider keeps for an inbound message until we fetch it. */
+export interface InboundMedia {
+  /** The provider's handle for it: Twilio's MediaUrl, Meta's media id. */
+  reference: string;
+  /** What the provider says it is; the bytes decide what is stored. */
+  contentType?: string;
+  /** The name the patient's phone gave it (WhatsApp documents). */
+  filename?: string;
+}
+
+export type FetchedMedia =
+  | { kind: 'fetched'; content: Buffer }
+  /** Bigger than the limit: not downloaded (or not past the limit). */
+  | { kind: 'too_large'; bytes: number }
+  /** The provider no longer has it, or will never hand it over: trying again cannot help. */
+  | { kind: 'gone'; reason: string };
 
 /** A number already in the clinic's provider account (issue 22: keep the number patients know). */
 export interface OwnedNumber {

@@ -38,7 +38,9 @@ export const ConversationItem = Type.Object({
     phone: Nullable(Type.String()),
     email: Nullable(Type.String()),
     blocked: Type.Boolean(),
+    emailBounce: Nullable(Type.String({ description: 'S4: why mail to the contact’s address came back (a bounce); sending to it again warns' })),
   }),
+  subject: Nullable(Type.String({ description: 'S4: an email thread’s subject, without "Re:"' })),
   channel: Channel,
   status: literals(conversationStatuses),
   archived: Type.Boolean(),
@@ -75,7 +77,11 @@ export const Message = Type.Object({
   channel: Channel,
   body: Type.String(),
   status: MessageStatus,
+  subject: Nullable(Type.String({ description: 'S4: an email’s subject as it came or as staff gave it' })),
+  html: Nullable(Type.String({ description: 'S4: an email’s HTML, sanitised on the way in (no scripts or styles; remote images in data-remote-src until a click; links rel="noopener noreferrer")' })),
+  fullText: Nullable(Type.String({ description: 'S4: an email’s whole text with the quoted history, when body shows only the new reply' })),
   failureReason: Nullable(Type.String()),
+  automatic: Type.Boolean({ description: 'S4: written by a machine (RFC 3834: an out-of-office, a vacation notice); nothing automatic answers it' }),
   sender: Type.Object({
     type: literals(['user', 'campaign', 'contact'] as const),
     id: Type.String(),
@@ -100,6 +106,7 @@ export const Message = Type.Object({
   attachments: Type.Array(Attachment),
   retracted: Nullable(Type.Object({ at: Timestamp, byUserId: Nullable(Type.String()), reason: Type.String() }, { description: 'taken back by the clinic; the text stays for the record' })),
   correctsMessageId: Nullable(Type.String({ description: 'the retracted message this one corrects' })),
+  reaction: Nullable(Type.String({ description: "the emoji the patient reacted to this message with (WhatsApp); null when none or taken back" })),
 });
 
 const Thread = Type.Intersect([
