@@ -18,6 +18,12 @@ import { searchVector } from '../src/encryption/search.js';
 
 export const benchPassword = 'frontdesk-bench';
 
+/**
+ * Real North American area codes. A seeded number is +1, one of these, an exchange from 234 to 303
+ * (never 0xx, 1xx or N11) and a unique subscriber part: valid as libphonenumber-js reads it.
+ */
+export const areaCodes = ['205', '212', '213', '303', '312', '404', '415', '503', '512', '602', '617', '646', '702', '713', '718', '720', '773', '801', '818', '919'];
+
 export interface DataSetSize {
   orgs: number;
   clinics: number;
@@ -45,8 +51,9 @@ export async function seedDataSet(db: Db, keys: KeyRing, size: DataSetSize, opts
   const progress: Progress = opts.progress ?? (() => {});
   const log = opts.log ?? (() => {});
   faker.seed(opts.seed ?? 42);
-  const firstNames = Array.from({ length: 1500 }, () => faker.person.firstName());
-  const lastNames = Array.from({ length: 1500 }, () => faker.person.lastName());
+  // Distinct names: a pool entry's place is its frequency rank (see the contacts below).
+  const firstNames = [...new Set(Array.from({ length: 3000 }, () => faker.person.firstName()))].slice(0, 1500);
+  const lastNames = [...new Set(Array.from({ length: 6000 }, () => faker.person.lastName()))].slice(0, 1500);
   const domains = Array.from({ length: 40 }, () => faker.internet.domainName());
   const phrases = Array.from({ length: 800 }, () =>
     faker.helpers.arrayElement([
@@ -84,11 +91,15 @@ export async function seedDataSet(db: Db, keys: KeyRing, size: DataSetSize, opts
       select (${pgArray(orgIds)}::uuid[])[1 + floor(power(random(), 2) * ${orgIds.length})::int],
              (case when random() < 0.3 then 'lead' else 'patient' end)::contact_type,
              f || ' ' || l,
-             case when random() < 0.9 then '+1' || (200 + floor(random() * 700))::int || lpad((${done} + g)::text, 7, '0') end,
+             case when random() < 0.9 then '+1' || (${pgArray(areaCodes)}::text[])[1 + floor(random() * ${areaCodes.length})::int]
+               || (234 + ((${done} + g) / 10000) % 70)::text || lpad(((${done} + g) % 10000)::text, 4, '0') end,
              case when random() < 0.6 then lower(f || '.' || l || (${done} + g)::text || '@' || (${pgArray(domains)}::text[])[1 + floor(random() * ${domains.length})::int]) end,
              now() - random() * interval '3 years'
       from generate_series(1, ${n}) g,
-           lateral (select (${pgArray(firstNames)}::text[])[1 + floor(random() * ${firstNames.length})::int] as f, (${pgArray(lastNames)}::text[])[1 + floor(random() * ${lastNames.length})::int] as l) names`);
+           -- Drawn per row (the lateral names g, so it is not run once for the batch), the pools'
+           -- first entries far commoner than the last: random()² puts the commonest at ~2.6%.
+           lateral (select (${pgArray(firstNames)}::text[])[1 + floor(power(random(), 2) * ${firstNames.length} + 0 * g)::int] as f,
+                           (${pgArray(lastNames)}::text[])[1 + floor(power(random(), 2) * ${lastNames.length} + 0 * g)::int] as l) names`);
     progress('contacts', done + n, size.contacts, t);
   }
 

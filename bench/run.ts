@@ -36,6 +36,10 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '10' },
     sends: { type: 'string', default: '200' },
     'sse-clients': { type: 'string', default: '500' },
+    /** Signed inbound webhooks posted at once. */
+    burst: { type: 'string', default: '10000' },
+    /** Only the inbound scenarios (a quick look while working on the worker); results.json is left alone. */
+    'inbound-only': { type: 'boolean', default: false },
     /** Use the data already in DATABASE_URL (from `npm run bench:seed`) instead of generating some. */
     seeded: { type: 'boolean', default: false },
   },
@@ -89,7 +93,25 @@ function print(row: Row): void {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-async function readScenarios(address: string, cookie: string, threadId: string, probe: { name: string; phone: string }): Promise<Row[]> {
+interface Probes {
+  name: string;
+  commonest: { surname: string; contacts: number };
+  phone: string;
+  word: string;
+}
+
+/** Search probes drawn from the data: a patient's surname, the commonest surname, and a word of a message in their thread. */
+async function drawProbes(deps: Deps, address: string, cookie: string, orgId: string, probe: { name: string; phone: string; conversation_id: string }): Promise<Probes> {
+  const [commonest] = (
+    await deps.db.execute<{ surname: string; contacts: number }>(sql`
+      select split_part(name, ' ', 2) as surname, count(*)::int as contacts from contacts where org_id = ${orgId} and name like '% %' group by 1 order by 2 desc limit 1`)
+  ).rows;
+  const thread = await (await fetch(`${address}/api/v1/conversations/${probe.conversation_id}`, { headers: { cookie } })).json();
+  const words = (thread.messages as { body: string }[]).flatMap((m) => m.body.split(/[^\p{L}]+/u)).filter((w) => w.length >= 5);
+  return { name: probe.name.split(' ')[1] ?? probe.name, commonest, phone: probe.phone, word: words[0]?.toLowerCase() ?? 'appointment' };
+}
+
+async function readScenarios(address: string, cookie: string, threadId: string, probe: Probes): Promise<Row[]> {
   const typedPhone = `(${probe.phone.slice(2, 5)}) ${probe.phone.slice(5, 8)}-${probe.phone.slice(8)}`;
   const scenarios: [string, string][] = [
     ['list: default (all open)', '/api/v1/conversations'],
@@ -97,8 +119,11 @@ async function readScenarios(address: string, cookie: string, threadId: string, 
     ['list: unassigned patients, sms', '/api/v1/conversations?assignee=none&contactType=patient&channel=sms'],
     ['list: overdue', '/api/v1/conversations?overdue=true'],
     [`search: name "${probe.name}"`, `/api/v1/conversations?q=${encodeURIComponent(probe.name)}`],
+    [`search: commonest surname "${probe.commonest.surname}" (${probe.commonest.contacts} contacts)`, `/api/v1/conversations?q=${encodeURIComponent(probe.commonest.surname)}`],
+    [`search: two letters "${probe.name.slice(0, 2)}"`, `/api/v1/conversations?q=${encodeURIComponent(probe.name.slice(0, 2))}`],
     [`search: phone ${typedPhone}`, `/api/v1/conversations?q=${encodeURIComponent(typedPhone)}`],
-    ['search: message text', '/api/v1/conversations?q=insurance'],
+    [`search: message word "${probe.word}"`, `/api/v1/conversations?q=${encodeURIComponent(probe.word)}`],
+    ['search: a word nothing contains', '/api/v1/conversations?q=zyxwvutsrq'],
     ['thread: open one', `/api/v1/conversations/${threadId}`],
     ['unread count', '/api/v1/unread-count'],
   ];
@@ -191,33 +216,81 @@ async function sendAccept(address: string, cookie: string, csrf: string, clinicI
   return row;
 }
 
-/** Signed Twilio webhooks, each a new message (unique MessageSid) from one of 500 patients, stored and counted. */
-async function inboundWebhooks(deps: Deps, address: string, clinicNumber: string, authToken: string): Promise<Row> {
+/** A signed Twilio webhook (https://www.twilio.com/docs/messaging/guides/webhook-request), a new MessageSid each, from one of `senders` patients. */
+function signedWebhook(deps: Deps, clinicNumber: string, authToken: string, tag: string, senders: number): autocannon.Request & { path: string } {
   const path = '/webhooks/twilio/sms';
   let n = 0;
-  const before = await countAccepted(deps);
-  const r = await autocannon({
-    url: `${address}${path}`,
-    connections: Number(args.connections),
-    duration: Number(args.seconds),
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (req) => {
-          n++;
-          const form = { MessageSid: `SMbench${process.pid}x${n}`, AccountSid: 'ACbench', From: `+1415666${String(n % 500).padStart(4, '0')}`, To: clinicNumber, Body: `Benchmark message ${n}: can I move my appointment?` };
-          return {
-            ...req,
-            headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(authToken, deps.config.publicUrl + path, form) },
-            body: new URLSearchParams(form).toString(),
-          };
-        },
-      },
-    ],
-  });
+  return {
+    method: 'POST',
+    path,
+    setupRequest: (req) => {
+      n++;
+      const form = { MessageSid: `SMbench${process.pid}${tag}${n}`, AccountSid: 'ACbench', From: `+1415666${String(n % senders).padStart(4, '0')}`, To: clinicNumber, Body: `Benchmark message ${n}: can I move my appointment?`, NumMedia: '0' };
+      return {
+        ...req,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(authToken, deps.config.publicUrl + path, form) },
+        body: new URLSearchParams(form).toString(),
+      };
+    },
+  };
+}
+
+/** The server's statements to the database so far (its /metrics counter). */
+async function statementsSent(address: string): Promise<number> {
+  const text = await (await fetch(`${address}/metrics`)).text();
+  return Number(/^frontdesk_db_statements_total (\d+)/m.exec(text)?.[1] ?? NaN);
+}
+
+/** Waits for the worker to file every accepted event, then reads how long each of the tagged ones took from acceptance to visible. */
+async function filed(deps: Deps, tag: string): Promise<{ n: number; seconds: number; lags: number[] }> {
+  for (;;) {
+    const { rows } = await deps.db.execute<{ pending: number }>(sql`select count(*)::int as pending from inbound_events where processed_at is null`);
+    if (rows[0].pending === 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const like = `SMbench${process.pid}${tag}%`;
+  const { rows } = await deps.db.execute<{ lag: number; seconds: number }>(
+    sql`select extract(epoch from processed_at - received_at)::float * 1000 as lag, extract(epoch from max(processed_at) over () - min(received_at) over ())::float as seconds
+        from inbound_events where provider_message_id like ${like}`,
+  );
+  const lags = rows.map((r) => r.lag).sort((a, b) => a - b);
+  return { n: rows.length, seconds: rows[0]?.seconds ?? 0, lags };
+}
+
+/**
+ * A campaign's replies arriving at once: `count` signed webhooks from 2,000 patients as fast as the
+ * clients can post them; how fast they are accepted, and filed (visible in their conversations),
+ * from the first acceptance to the last one filed.
+ */
+async function inboundBurst(deps: Deps, address: string, clinicNumber: string, authToken: string, count: number): Promise<Row[]> {
+  const request = signedWebhook(deps, clinicNumber, authToken, 'b', 2000);
+  const before = await statementsSent(address);
+  const r = await autocannon({ url: `${address}${request.path}`, connections: Number(args.connections), amount: count, requests: [request] });
   if (r.non2xx) throw new Error(`inbound webhooks: ${r.non2xx} non-2xx answers`);
-  const accepted = (await countAccepted(deps)) - before;
-  const row = { name: 'inbound SMS webhook (signed, accepted)', p50: r.latency.p50, p99: r.latency.p99, rps: Math.round(accepted / Number(args.seconds)), note: `${accepted} accepted and stored` };
+  const accepted = { name: 'inbound SMS webhook (signed, accepted)', p50: r.latency.p50, p99: r.latency.p99, rps: Math.round(count / (r.duration || 1)), note: `a burst of ${count}` };
+  print(accepted);
+  const done = await filed(deps, 'b');
+  const perMessage = ((await statementsSent(address)) - before) / done.n;
+  const rps = Math.round(done.n / done.seconds);
+  const filedRow = {
+    name: 'inbound burst → filed in its conversation',
+    p50: Math.round(percentile(done.lags, 50)),
+    p99: Math.round(percentile(done.lags, 99)),
+    rps,
+    note: `${done.n} filed in ${done.seconds.toFixed(1)} s, ${perMessage.toFixed(1)} statements each, webhook included (target ≥ 1,000/s: ${rps >= 1000 ? 'met' : 'missed'})`,
+  };
+  print(filedRow);
+  return [accepted, filedRow];
+}
+
+/** Inbound at a steady `rate` a second: from each webhook's acceptance to its message being visible. */
+async function inboundSteady(deps: Deps, address: string, clinicNumber: string, authToken: string, rate: number): Promise<Row> {
+  const request = signedWebhook(deps, clinicNumber, authToken, 's', 2000);
+  const r = await autocannon({ url: `${address}${request.path}`, connections: Number(args.connections), overallRate: rate, duration: Number(args.seconds), requests: [request] });
+  if (r.non2xx) throw new Error(`inbound webhooks: ${r.non2xx} non-2xx answers`);
+  const done = await filed(deps, 's');
+  const p99 = Math.round(percentile(done.lags, 99));
+  const row = { name: `inbound at ${rate}/s → visible`, p50: Math.round(percentile(done.lags, 50)), p99, rps: Math.round(done.n / Number(args.seconds)), note: `${done.n} webhooks (target p99 ≤ 2,000 ms: ${p99 <= 2000 ? 'met' : 'missed'})` };
   print(row);
   return row;
 }
@@ -285,26 +358,6 @@ async function guestPageTtfb(address: string, guestPath: string, requests = 2000
   const row = { name: 'guest thread page, time to first byte', p50: Math.round(percentile(times, 50)), p99: Math.round(percentile(times, 99)), rps: Math.round(requests / ((Date.now() - started) / 1000)), note: `${requests} requests` };
   print(row);
   return row;
-}
-
-/** How fast the worker files accepted webhooks into conversations, from the first acceptance to the last filed. */
-async function inboundDrain(deps: Deps, since: Date): Promise<Row> {
-  for (;;) {
-    const { rows } = await deps.db.execute<{ pending: number }>(sql`select count(*)::int as pending from inbound_events where processed_at is null`);
-    if (rows[0].pending === 0) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const { rows } = await deps.db.execute<{ n: number; seconds: number }>(
-    sql`select count(*)::int as n, extract(epoch from max(processed_at) - min(received_at))::float as seconds from inbound_events where received_at >= ${since}`,
-  );
-  const row = { name: 'inbound → filed in its conversation', p50: 0, p99: 0, rps: Math.round(rows[0].n / rows[0].seconds), note: `${rows[0].n} filed in ${rows[0].seconds.toFixed(1)} s by the worker` };
-  print(row);
-  return row;
-}
-
-async function countAccepted(deps: Deps): Promise<number> {
-  const { rows } = await deps.db.execute<{ n: number }>(sql`select count(*)::int as n from inbound_events`);
-  return rows[0].n;
 }
 
 /** Idle: one message at a time, from the API's answer to the provider receiving the request. */
@@ -425,7 +478,6 @@ async function startServer(env: Record<string, string | undefined>): Promise<{ a
 }
 
 async function main(): Promise<void> {
-  const runStarted = new Date();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'frontdesk-bench-'));
   await fs.chmod(dataDir, 0o755);
   const twilio = await new FakeTwilio().start();
@@ -475,16 +527,21 @@ async function main(): Promise<void> {
     // A patient's thread of the data set, not one an earlier run's send benchmark filled with thousands.
     const threadId = probe.conversation_id;
 
+    if (args['inbound-only']) {
+      await inboundBurst(deps, address, clinicNumber, twilio.authToken, Number(args.burst));
+      await inboundSteady(deps, address, clinicNumber, twilio.authToken, 300);
+      return;
+    }
     const ceiling = await rawCeiling(database.url, deps.keys, orgId, threadId, Number(args.seconds), Number(args.connections));
-    const reads = await readScenarios(address, cookie, threadId, { name: probe.name.split(' ')[1] ?? probe.name, phone: probe.phone });
+    const reads = await readScenarios(address, cookie, threadId, await drawProbes(deps, address, cookie, orgId, probe));
     const accept = await sendAccept(address, cookie, me.csrfToken, me.clinics[0].id);
     const results = [
       ceiling.list,
       ceiling.insert,
       ...reads,
       accept,
-      await inboundWebhooks(deps, address, clinicNumber, twilio.authToken),
-      await inboundDrain(deps, runStarted),
+      ...(await inboundBurst(deps, address, clinicNumber, twilio.authToken, Number(args.burst))),
+      await inboundSteady(deps, address, clinicNumber, twilio.authToken, 300),
     ];
     const ratio = (api: Row, raw: Row) => `${Math.round((api.rps / raw.rps) * 100)}% of PostgreSQL alone`;
     console.log(`\nlist (default view): ${ratio(reads[0], ceiling.list)}; send accept: ${ratio(accept, ceiling.insert)}`);

@@ -29,7 +29,7 @@ export interface Config {
   sms: SmsConfig;
   whatsapp: WhatsAppConfig;
   email: EmailConfig;
-  worker: { concurrency: number; staleSeconds: number };
+  worker: { concurrency: number; staleSeconds: number; pollMs: number };
   /** Where uploaded attachments are kept (a folder under DATA_DIR by default). */
   attachmentsDir: string;
   /** P1: how often the public message form may be used. */
@@ -202,6 +202,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = [])
     worker: {
       concurrency: integer(env, 'WORKER_CONCURRENCY', 4, 1, 100),
       staleSeconds: integer(env, 'WORKER_STALE_SECONDS', 60, 2, 3600),
+      pollMs: integer(env, 'WORKER_POLL_MS', 1000, 50, 600_000),
     },
     attachmentsDir: path.resolve(env.ATTACHMENTS_DIR ?? path.join(dataDir, 'attachments')),
     webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 50, 3_600_000),

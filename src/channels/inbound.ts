@@ -93,57 +93,60 @@ async function confirmKeyword(tx: Tx, conversationId: string, contact: ContactRo
 
 export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: InboundMessage, target: InboundTarget): Promise<InboundResult> {
   try {
-    return await deps.db.transaction(async (tx) => {
-      const [seen] = await tx
-        .select({ id: messages.id })
-        .from(messages)
-        .where(and(eq(messages.channel, channel), eq(messages.providerMessageId, msg.providerMessageId)));
-      if (seen) return { kind: 'duplicate' } as const;
-      const contact = await contactFor(deps, tx, target.orgId, channel, msg);
-      if (!contact) return { kind: 'unroutable', reason: 'the sender has no valid address' } as const;
-      const at = deps.clock.now();
-      const clinicId = target.clinicId ?? (await clinicFor(tx, target.orgId, contact.id));
-      const kept: { id: string; contentType: string }[] = [];
-      const refused: string[] = [];
-      for (const file of msg.attachments ?? []) {
-        const row = await storeAttachment(deps, { orgId: target.orgId, userId: null }, { filename: file.filename, bytes: file.content, inbound: true }, tx).catch(() => null);
-        if (row) kept.push(row);
-        else refused.push(file.filename);
-      }
-      // A file we do not accept (an executable, say) is not kept, but the staff are told it came.
-      const notes = [...(msg.notes ?? []), ...refused.map((name) => `[attachment "${name}" not kept: not an image, PDF or document we accept]`)];
-      const stored = await recordInbound(tx, {
-        orgId: target.orgId,
-        clinicId,
-        contactId: contact.id,
-        channel,
-        body: [msg.body, ...notes].filter(Boolean).join('\n') || (kept.length ? filesOnly(kept.map((f) => f.contentType)) : '(empty message)'),
-        providerMessageId: msg.providerMessageId,
-        automatic: msg.automatic,
-        fullText: msg.fullText,
-        html: msg.html,
-        subject: msg.subject === undefined ? undefined : { message: msg.subject.slice(0, subjectMax), thread: threadSubject(msg.subject) },
-        at,
-      });
-      if (kept.length) await attachToMessage(tx, target.orgId, stored.messageId, kept.map((f) => f.id));
-      await recordAudit(tx, {
-        orgId: target.orgId,
-        actor: { kind: 'patient', contactId: contact.id },
-        action: 'message.receive',
-        subject: { type: 'message', id: stored.messageId },
-        details: { conversationId: stored.conversationId, channel, ...(msg.automatic && { automatic: true }) },
-      });
-      // RFC 3834: nothing automatic answers a machine's mail (two responders would answer each other).
-      if (msg.automatic) return { kind: 'stored', orgId: target.orgId, ...stored, contactId: contact.id } as const;
-      const keyword = await obeyKeyword(deps, tx, channel, contact, stored.conversationId, msg, at);
-      if (!keyword) await replyAfterHours(tx, stored.conversationId, at);
-      return { kind: 'stored', orgId: target.orgId, ...stored, contactId: contact.id } as const;
-    });
+    return await deps.db.transaction((tx) => receiveInboundIn(deps, tx, channel, msg, target));
   } catch (e) {
     // The same message delivered twice at the same moment: the unique index let one through.
     if (isUniqueViolation(e, 'messages_provider_id_key')) return { kind: 'duplicate' };
     throw e;
   }
+}
+
+/** receiveInbound in the caller's transaction: the worker files an accepted event and marks it filed in one. */
+export async function receiveInboundIn(deps: Deps, tx: Tx, channel: ProviderChannel, msg: InboundMessage, target: InboundTarget): Promise<InboundResult> {
+  const [seen] = await tx
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.channel, channel), eq(messages.providerMessageId, msg.providerMessageId)));
+  if (seen) return { kind: 'duplicate' } as const;
+  const contact = await contactFor(deps, tx, target.orgId, channel, msg);
+  if (!contact) return { kind: 'unroutable', reason: 'the sender has no valid address' } as const;
+  const at = deps.clock.now();
+  const clinicId = target.clinicId ?? (await clinicFor(tx, target.orgId, contact.id));
+  const kept: { id: string; contentType: string }[] = [];
+  const refused: string[] = [];
+  for (const file of msg.attachments ?? []) {
+    const row = await storeAttachment(deps, { orgId: target.orgId, userId: null }, { filename: file.filename, bytes: file.content, inbound: true }, tx).catch(() => null);
+    if (row) kept.push(row);
+    else refused.push(file.filename);
+  }
+  // A file we do not accept (an executable, say) is not kept, but the staff are told it came.
+  const notes = [...(msg.notes ?? []), ...refused.map((name) => `[attachment "${name}" not kept: not an image, PDF or document we accept]`)];
+  const stored = await recordInbound(tx, {
+    orgId: target.orgId,
+    clinicId,
+    contactId: contact.id,
+    channel,
+    body: [msg.body, ...notes].filter(Boolean).join('\n') || (kept.length ? filesOnly(kept.map((f) => f.contentType)) : '(empty message)'),
+    providerMessageId: msg.providerMessageId,
+    automatic: msg.automatic,
+    fullText: msg.fullText,
+    html: msg.html,
+    subject: msg.subject === undefined ? undefined : { message: msg.subject.slice(0, subjectMax), thread: threadSubject(msg.subject) },
+    at,
+  });
+  if (kept.length) await attachToMessage(tx, target.orgId, stored.messageId, kept.map((f) => f.id));
+  await recordAudit(tx, {
+    orgId: target.orgId,
+    actor: { kind: 'patient', contactId: contact.id },
+    action: 'message.receive',
+    subject: { type: 'message', id: stored.messageId },
+    details: { conversationId: stored.conversationId, channel, ...(msg.automatic && { automatic: true }) },
+  });
+  // RFC 3834: nothing automatic answers a machine's mail (two responders would answer each other).
+  if (msg.automatic) return { kind: 'stored', orgId: target.orgId, ...stored, contactId: contact.id } as const;
+  const keyword = await obeyKeyword(deps, tx, channel, contact, stored.conversationId, msg, at);
+  if (!keyword) await replyAfterHours(tx, stored.conversationId, at);
+  return { kind: 'stored', orgId: target.orgId, ...stored, contactId: contact.id } as const;
 }
 
 /** A patient's reaction to a message (WhatsApp), from a number we know: set on that message, or taken back. */

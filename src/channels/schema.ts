@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { encryptedText } from '../encryption/columns.js';
 import { organizations } from '../orgs/schema.js';
 import type { KeywordAction } from './rules.js';
@@ -69,6 +69,16 @@ export const inboundEvents = pgTable(
     payload: encryptedText('inbound_events', 'payload'),
     receivedAt: at('received_at').notNull().defaultNow(),
     processedAt: at('processed_at'),
+    /** Arrival order: a sender's events are filed in it (STOP before the START that followed it). */
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    /**
+     * One of inboundLanes, from a hash of the sender's address: their events are filed one at a time
+     * in arrival order within it. Many senders share a lane, so it does not name anyone.
+     */
+    lane: integer('lane').notNull().default(0),
   },
-  (t) => [uniqueIndex('inbound_events_provider_key').on(t.channel, t.providerMessageId)],
+  (t) => [
+    uniqueIndex('inbound_events_provider_key').on(t.channel, t.providerMessageId),
+    index('inbound_events_pending_lane_idx').on(t.lane, t.seq).where(sql`${t.processedAt} is null`),
+  ],
 );

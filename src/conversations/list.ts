@@ -4,14 +4,12 @@ import type { Actor } from '../auth/actor.js';
 import { phoneSearchTerms } from '../contacts/rules.js';
 import { contactMatch } from '../contacts/service.js';
 import { contacts } from '../contacts/schema.js';
-import { newestFirst } from '../db/client.js';
+import { newestFirst, type DbOrTx } from '../db/client.js';
 import { encodeCursor, readCursor } from '../db/keyset.js';
 import type { Deps } from '../deps.js';
 import { assertClinicAccess } from '../orgs/service.js';
-import {
-  openStatusCondition
-} from './rules.js';
-import { conversations, conversationUserState, messages } from './schema.js';
+import { openStatusCondition, unreadFor, type UnreadBuckets } from './rules.js';
+import { conversations, conversationUserState, messages, unreadCounts } from './schema.js';
 import { searchQuery } from '../encryption/search.js';
 import { visibleConversations, visibleMessages } from './access.js';
 import { conversationJson, conversationSelect, messageSelect, messagesJson } from './views.js';
@@ -141,24 +139,29 @@ function pinnedCondition(deps: Deps, actor: Actor, pinned: boolean): SQL {
 /** M8: unread open conversations the user can see, muted ones left out. */
 export async function unreadCount(deps: Deps, actor: Actor, clinicId?: string): Promise<number> {
   if (clinicId) assertClinicAccess(actor, clinicId);
-  const [row] = await deps.readDb
-    .select({ n: sql<number>`count(*)::int` })
-    .from(conversations)
-    .leftJoin(
-      conversationUserState,
-      and(eq(conversationUserState.conversationId, conversations.id), eq(conversationUserState.userId, actor.userId)),
-    )
-    .where(
-      and(
-        visibleConversations(actor),
-        clinicId ? eq(conversations.clinicId, clinicId) : undefined,
-        eq(conversations.unread, true),
-        eq(conversations.status, 'open'),
-        isNull(conversations.archivedAt),
-        sql`coalesce(${conversationUserState.muted}, false) = false`,
-      ),
-    );
-  return row.n;
+  const buckets = await unreadBuckets(deps.readDb, actor.orgId, actor.userId);
+  return unreadFor(actor, buckets, clinicId);
+}
+
+const counted = sql`${conversations.unread} and ${conversations.status} = 'open' and ${conversations.archivedAt} is null and ${conversations.hiddenAt} is null and ${conversations.heldAt} is null`;
+
+/**
+ * The organization's kept unread counts and its muted unread conversations (one user's, or
+ * everyone's for the live streams), in one statement however many users will read them.
+ */
+export async function unreadBuckets(db: DbOrTx, orgId: string, userId?: string): Promise<UnreadBuckets> {
+  const { rows } = await db.execute<{ user_id: string | null; clinic_id: string; sms: boolean; n: number }>(sql`
+    select null::uuid as user_id, clinic_id, sms, sum(n)::int as n from ${unreadCounts} where org_id = ${orgId} group by clinic_id, sms
+    union all
+    select ${conversationUserState.userId}, ${conversations.clinicId}, ${conversations.channel} = 'sms', count(*)::int
+    from ${conversationUserState} join ${conversations} on ${conversations.id} = ${conversationUserState.conversationId}
+    where ${conversationUserState.muted} and ${conversations.orgId} = ${orgId} and ${userId ? sql`${conversationUserState.userId} = ${userId}` : sql`true`} and ${counted}
+    group by 1, 2, 3`);
+  const bucket = (r: (typeof rows)[number]) => ({ clinicId: r.clinic_id, sms: r.sms, n: r.n });
+  return {
+    counts: rows.filter((r) => r.user_id === null).map(bucket),
+    muted: rows.filter((r) => r.user_id !== null).map((r) => ({ ...bucket(r), userId: r.user_id! })),
+  };
 }
 
 /** C3: a contact's conversations and most recent messages and calls, in the clinics the actor sees. */

@@ -3,6 +3,7 @@ import type { Role } from '../orgs/rules.js';
 import {
   afterRevival,
   autoArchiveCutoff,
+  unreadFor,
   mayPost,
   nextStatus,
   openStatusCondition,
@@ -166,5 +167,28 @@ describe('M2 reopen or refuse: which changes take the active-thread slot', () =>
   });
   it('a change leaves what it does not name', () => {
     expect(afterRevival({ status: 'closed', archivedAt: archived }, { status: 'open' })).toEqual({ status: 'open', archivedAt: archived });
+  });
+});
+
+describe('unreadFor: a user\'s count from the kept buckets (issue 21)', () => {
+  const buckets = {
+    counts: [
+      { clinicId: 'a', sms: false, n: 3 },
+      { clinicId: 'a', sms: true, n: 2 },
+      { clinicId: 'b', sms: false, n: 5 },
+    ],
+    muted: [
+      { userId: 'u1', clinicId: 'a', sms: false, n: 1 },
+      { userId: 'u2', clinicId: 'b', sms: false, n: 4 },
+    ],
+  };
+  it('sums the clinics the user works at, SMS only with the inbox privilege, less their own muted ones', () => {
+    expect(unreadFor({ userId: 'u1', role: 'receptionist', clinicIds: ['a'], privileges: ['send_messages'] }, buckets)).toBe(2);
+    expect(unreadFor({ userId: 'u1', role: 'receptionist', clinicIds: ['a'], privileges: ['inbox'] }, buckets)).toBe(4);
+    expect(unreadFor({ userId: 'u2', role: 'nurse', clinicIds: ['a', 'b'], privileges: [] }, buckets)).toBe(4);
+  });
+  it('gives an admin every clinic, and one clinic when asked', () => {
+    expect(unreadFor({ userId: 'u3', role: 'admin', clinicIds: [], privileges: ['inbox'] }, buckets)).toBe(10);
+    expect(unreadFor({ userId: 'u2', role: 'admin', clinicIds: [], privileges: ['inbox'] }, buckets, 'b')).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 /** Pure decisions of the inbox: who may post (T4), channels (M1), statuses (M3), list filters (M6). */
-import type { Role } from '../orgs/rules.js';
+import { isAdmin, type Role } from '../orgs/rules.js';
 import { normalizePhone } from '../contacts/rules.js';
 
 export const channels = ['sms', 'email', 'whatsapp', 'portal', 'web', 'call'] as const;
@@ -257,3 +257,29 @@ export function autoArchiveCutoff(now: Date): Date {
 
 /** What a patient sees in place of a message the clinic retracted (its text stays in the record). */
 export const retractedNotice = 'This message was retracted by the clinic.';
+
+/** Unread conversations of one clinic and channel class (SMS or the rest): kept counts, or one user's muted ones. */
+export interface UnreadBucket {
+  clinicId: string;
+  sms: boolean;
+  n: number;
+}
+
+export interface UnreadBuckets {
+  counts: UnreadBucket[];
+  /** Per user: the unread conversations they muted, by bucket. */
+  muted: (UnreadBucket & { userId: string })[];
+}
+
+/**
+ * A user's unread count from the kept buckets: the clinics they work at (an admin: all of them), SMS
+ * only with the inbox privilege, less the ones they muted — what the recount's visibility rules say.
+ */
+export function unreadFor(user: { userId: string; role: Role; clinicIds: readonly string[]; privileges: readonly string[] }, buckets: UnreadBuckets, clinicId?: string): number {
+  const admin = isAdmin(user.role);
+  const sees = (b: UnreadBucket) =>
+    (clinicId === undefined || b.clinicId === clinicId) && (admin || user.clinicIds.includes(b.clinicId)) && (!b.sms || user.privileges.includes('inbox'));
+  const total = buckets.counts.filter(sees).reduce((sum, b) => sum + b.n, 0);
+  const muted = buckets.muted.filter((b) => b.userId === user.userId && sees(b)).reduce((sum, b) => sum + b.n, 0);
+  return total - muted;
+}

@@ -105,7 +105,26 @@ export const conversationUserState = pgTable(
     pinned: boolean('pinned').notNull().default(false),
     muted: boolean('muted').notNull().default(false),
   },
-  (t) => [primaryKey({ columns: [t.conversationId, t.userId] })],
+  (t) => [primaryKey({ columns: [t.conversationId, t.userId] }), index('conversation_user_state_muted_idx').on(t.userId).where(sql`${t.muted}`)],
+);
+
+/**
+ * The unread count kept, not recounted: how many open, unread, unarchived conversations shown to
+ * staff each clinic has, SMS and the rest apart (the inbox privilege sees SMS). Kept by triggers on
+ * conversations in the writing transaction (migration 0023_inbound_lanes_unread_counts), spread over 16 rows per
+ * clinic and class (a hash of the conversation's id) so concurrent writers rarely wait on one row.
+ * A user's count is the sum of the buckets they see, less their muted conversations' (`unreadFor`).
+ */
+export const unreadCounts = pgTable(
+  'unread_counts',
+  {
+    orgId: uuid('org_id').notNull(),
+    clinicId: uuid('clinic_id').notNull(),
+    sms: boolean('sms').notNull(),
+    shard: integer('shard').notNull(),
+    n: integer('n').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.clinicId, t.sms, t.shard] })],
 );
 
 export const messages = pgTable(

@@ -35,4 +35,4 @@ export {
   type ViewAction,
 } from './state.js';
 export { hideRefusedKeywordReply, logCall, recordReaction, retractMessage, starMessage } from './messages.js';
-export { contactHistory, listConversations, unreadCount } from './list.js';
+export { contactHistory, listConversations, unreadBuckets, unreadCount } from './list.js';

@@ -160,20 +160,38 @@ export async function moveConversation(deps: Deps, actor: Actor, id: string, inb
   return conversationById(deps, actor, id);
 }
 
-/** Archives every conversation idle for 12 months (M2); returns how many. Run periodically by main.ts. */
+/** Conversations archived per transaction by archiveInactive: a large install's first run has tens of thousands. */
+export const archiveBatch = 1000;
+
+/**
+ * Archives every conversation idle for 12 months (M2); returns how many. Run hourly by the
+ * maintenance job, a batch per transaction, so the first run on a large install neither holds
+ * tens of thousands of rows in one transaction nor builds one statement for all of them.
+ */
 export async function archiveInactive(deps: Pick<Deps, 'db' | 'clock'>): Promise<number> {
   const now = deps.clock.now();
-  return deps.db.transaction(async (tx) => {
-    const archived = await tx
-      .update(conversations)
-      .set({ archivedAt: now })
-      .where(and(isNull(conversations.archivedAt), sql`${conversations.lastActivityAt} < ${autoArchiveCutoff(now)}`))
-      .returning({ id: conversations.id, orgId: conversations.orgId, clinicId: conversations.clinicId });
-    await publish(tx, archived.map((c) => ({ type: 'conversation.updated' as const, ...eventScope(c) })), now);
-    await recordAudit(
-      tx,
-      archived.map((c) => ({ orgId: c.orgId, actor: { kind: 'system' as const }, action: 'conversation.auto_archive', subject: { type: 'conversation', id: c.id } })),
-    );
-    return archived.length;
-  });
+  let total = 0;
+  for (;;) {
+    const archived = await deps.db.transaction(async (tx) => {
+      const due = tx
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(and(isNull(conversations.archivedAt), sql`${conversations.lastActivityAt} < ${autoArchiveCutoff(now)}`))
+        .limit(archiveBatch)
+        .for('update', { skipLocked: true });
+      const rows = await tx
+        .update(conversations)
+        .set({ archivedAt: now })
+        .where(inArray(conversations.id, due))
+        .returning({ id: conversations.id, orgId: conversations.orgId, clinicId: conversations.clinicId });
+      await publish(tx, rows.map((c) => ({ type: 'conversation.updated' as const, ...eventScope(c) })), now);
+      await recordAudit(
+        tx,
+        rows.map((c) => ({ orgId: c.orgId, actor: { kind: 'system' as const }, action: 'conversation.auto_archive', subject: { type: 'conversation', id: c.id } })),
+      );
+      return rows.length;
+    });
+    total += archived;
+    if (archived < archiveBatch) return total;
+  }
 }

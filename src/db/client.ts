@@ -16,6 +16,8 @@ export interface Database {
   url: string;
   db: Db;
   pool: pg.Pool;
+  /** Statements this process has sent through the pool (the /metrics counter; the bench reads it per inbound message). */
+  statements(): number;
   close(): Promise<void>;
 }
 
@@ -26,9 +28,18 @@ export function openDatabase(url: string, opts: { max?: number } = {}): Database
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
   // An idle client's error (the server restarting) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  pool.on('connect', (client) => client.on('error', () => {}));
+  let statements = 0;
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    // The class's query is looked up at each call, so whatever wraps pg.Client (a test's recorder) still sees it.
+    const own = Object.getPrototypeOf(client) as { query: (...a: unknown[]) => unknown };
+    client.query = function counted(this: pg.PoolClient, ...args: unknown[]) {
+      statements++;
+      return own.query.apply(this, args);
+    } as typeof client.query;
+  });
   const db = drizzle(pool, { schema });
-  return { url, db, pool, close: () => pool.end() };
+  return { url, db, pool, statements: () => statements, close: () => pool.end() };
 }
 
 export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');

@@ -10,12 +10,13 @@ export const deliverTask = 'deliver_message';
 export const maxDeliveryTries = 10;
 
 /**
- * A sender's inbound texts share one of a few serial queues, so they are filed in the order they
- * came (STOP then START must not swap). Outbound jobs run in parallel: carriers do not keep order
- * anyway, and a serial lane would hold a second quick reply until the first one's job completes.
+ * A sender's inbound texts are filed in the order they came (STOP then START must not swap): each
+ * event gets the lane of a hash of its sender, and the worker files a lane's events one at a time
+ * in arrival order (channels/process-inbound.ts). Lanes are many, so senders rarely wait on each
+ * other, and no queue is serial: a job never waits for the one before it to be released.
  */
-const lanes = 8;
-const lane = (prefix: string, key: string) => sql`${prefix} || (abs(hashtext(${key})) % ${lanes})::text`;
+export const inboundLanes = 4096;
+const laneOf = (sender: string) => sql`(hashtext(${sender}) & ${sql.raw(String(inboundLanes - 1))})`;
 
 /**
  * S3: the delivery job is written in the caller's transaction, with the message: both or neither.
@@ -48,13 +49,12 @@ export async function acceptInbound(
   const owner = 'address' in event.account ? sql`a.address = ${event.account.address}` : sql`a.external_id = ${event.account.externalId}`;
   const { rows } = await db.execute<{ id: string }>(sql`
     with accepted as (
-      insert into inbound_events (org_id, channel, provider_message_id, payload)
-      select a.org_id, ${event.channel}, ${event.providerMessageId}, ${sealForColumn('inbound_events', 'payload', JSON.stringify(event.payload))}
+      insert into inbound_events (org_id, channel, provider_message_id, payload, lane)
+      select a.org_id, ${event.channel}, ${event.providerMessageId}, ${sealForColumn('inbound_events', 'payload', JSON.stringify(event.payload))}, ${laneOf(event.payload.from)}
       from channel_accounts a
       where a.channel = ${event.channel} and a.released_at is null and ${owner}
       on conflict (channel, provider_message_id) do nothing
-      returning id)
-    select id, graphile_worker.add_job(${inboundTask}, json_build_object('eventId', id, ${requestIdEntry()}),
-      queue_name := ${lane('inbound:', event.payload.from)}, max_attempts := ${maxDeliveryTries}) from accepted`);
+      returning id, lane, seq)
+    select id, graphile_worker.add_job(${inboundTask}, json_build_object('eventId', id, 'lane', lane, 'seq', seq, ${requestIdEntry()}), max_attempts := ${maxDeliveryTries}) from accepted`);
   return rows.length > 0;
 }

@@ -3,11 +3,10 @@
  * back the jobs of one whose beat went stale (a crashed process), so a message whose sender died
  * mid-send is tried again in seconds, not in graphile-worker's default four hours.
  */
-import { eq, inArray, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { EventEmitter } from 'node:events';
 import { makeWorkerUtils, run, type Runner, type Task, type WorkerEvents, type WorkerUtils } from 'graphile-worker';
 import type pg from 'pg';
-import { inboundEvents } from '../channels/schema.js';
 import { processInboundEvent } from '../channels/process-inbound.js';
 import type { Deps } from '../deps.js';
 import { deliverTask, inboundTask } from './queue.js';
@@ -70,11 +69,6 @@ const fromDelivery = (result: DeliveryResult): JobOutcome =>
 
 export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: string) => void, logger: Logger): Promise<DeliveryWorker> {
   const deliver = async (payload: Record<string, unknown>, lastTry: boolean) => fromDelivery(await deliverMessage(deps, payload.messageId as string, { lastTry }));
-  const fileInbound = async (eventId: string, lastTry: boolean) => {
-    await processInboundEvent(deps, eventId, { lastTry });
-    const [row] = await deps.db.select({ lag: sql<string | null>`extract(epoch from ${inboundEvents.processedAt} - ${inboundEvents.receivedAt})` }).from(inboundEvents).where(eq(inboundEvents.id, eventId));
-    if (row?.lag != null) deps.metrics.inboundFilingLag.observe(Number(row.lag));
-  };
   // graphile-worker 0.17 locks jobs and queues in the name of the worker *pool* (`pool-…`), not of
   // each worker: the pool's id is what beats, and what a sweep must never mistake for a dead one.
   const workerIds = new Set<string>();
@@ -91,11 +85,20 @@ export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: stri
     events,
     concurrency: deps.config.worker.concurrency,
     noHandleSignals: true,
-    pollInterval: 1000,
+    // New jobs are announced (LISTEN/NOTIFY) and a worker takes the next one as it finishes: polling only catches what was missed.
+    pollInterval: deps.config.worker.pollMs,
     logger: queueLogger,
+    preset: {
+      worker: {
+        // A burst of inbound texts is thousands of short jobs: fetch a few at once and mark them done
+        // together, instead of two round trips of the queue's own for each.
+        localQueue: { size: deps.config.worker.concurrency * 2 },
+        completeJobBatchDelay: 0,
+      },
+    },
     taskList: {
       [deliverTask]: observed(deps, logger, deliverTask, deliver),
-      [inboundTask]: observed(deps, logger, inboundTask, (p, lastTry) => fileInbound(p.eventId as string, lastTry)),
+      [inboundTask]: observed(deps, logger, inboundTask, (p, lastTry) => processInboundEvent(deps, p as { eventId: string; lane?: number; seq?: number }, { lastTry })),
       [notifyGuestTask]: observed(deps, logger, notifyGuestTask, async (p) => {
         if ((await notifyGuest(deps, p.linkId as string, p.messageId as string)) === 'retry') throw new Error('the mail server failed for now; the queue will try again');
       }),

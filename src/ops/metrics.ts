@@ -37,7 +37,7 @@ export async function queueStats(db: Db): Promise<QueueStats> {
   return { due: r.due, running: r.running, scheduled: r.scheduled, failed: r.failed, oldestDueSeconds: r.oldest === null ? null : Number(r.oldest) };
 }
 
-export function createMetrics(sources: { db: Db; pool: pg.Pool }): Metrics {
+export function createMetrics(sources: { db: Db; pool: pg.Pool; statements?: () => number }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'frontdesk_' });
   const registers = [registry];
@@ -50,6 +50,15 @@ export function createMetrics(sources: { db: Db; pool: pg.Pool }): Metrics {
       this.set({ state: 'total' }, sources.pool.totalCount);
       this.set({ state: 'idle' }, sources.pool.idleCount);
       this.set({ state: 'waiting' }, sources.pool.waitingCount);
+    },
+  });
+  new Counter({
+    name: 'frontdesk_db_statements_total',
+    help: 'Statements this process sent to the database (its queries, transactions and the queue\'s)',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(sources.statements?.() ?? 0);
     },
   });
   // One query per scrape feeds both queue gauges, whichever of them is collected first.

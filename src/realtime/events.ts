@@ -58,10 +58,20 @@ export async function publishAccessChanged(db: DbOrTx, orgId: string, userId: st
 /** Tells every open screen (pg_notify) and, for message events, the organization's webhooks (B3), as having happened `at` (the caller's clock). */
 export async function publish(db: DbOrTx, event: ChangeEvent | ChangeEvent[], at: Date): Promise<void> {
   const events = Array.isArray(event) ? event : [event];
+  if (events.length === 1) await db.execute(sql`select pg_notify(${eventChannel}, ${JSON.stringify(await buffered(db, events[0], at))})`);
+  else if (events.length > 1) await publishMany(db, events, at);
   for (const e of events) {
-    await db.execute(sql`select pg_notify(${eventChannel}, ${JSON.stringify(await buffered(db, e, at))})`);
     if ((e.type === 'message.created' || e.type === 'message.status') && e.messageId) {
       await emitWebhookEvent(db, e.orgId, e.type, { conversationId: e.conversationId, clinicId: e.clinicId, messageId: e.messageId, status: e.status ?? null }, at);
     }
   }
+}
+
+/** Many at once (a batch of archived conversations): kept in one insert and notified in one statement, in order. */
+async function publishMany(db: DbOrTx, events: ChangeEvent[], at: Date): Promise<void> {
+  const kept = events.filter((e) => e.type !== 'conversation.typing');
+  const ids = kept.length ? await db.insert(liveEvents).values(kept.map((e) => ({ orgId: e.orgId, event: e, createdAt: at }))).returning({ id: liveEvents.id }) : [];
+  const numbered = new Map(kept.map((e, i) => [e, ids[i]!.id]));
+  const payloads = events.map((e) => JSON.stringify(numbered.has(e) ? { ...e, id: numbered.get(e) } : e));
+  await db.execute(sql`select pg_notify(${eventChannel}, p) from unnest(${sql.param(payloads)}::text[]) with ordinality as u(p, n) order by n`);
 }

@@ -1,6 +1,7 @@
 import type { Actor } from '../auth/actor.js';
 import { credentialOf, currentActors } from '../auth/service.js';
-import { unreadCount } from '../conversations/service.js';
+import { unreadBuckets } from '../conversations/service.js';
+import { unreadFor, type UnreadBuckets } from '../conversations/rules.js';
 import type { Deps } from '../deps.js';
 import { responses } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
@@ -71,16 +72,20 @@ function streamGuard(deps: Deps, log: (e: unknown) => void) {
  * A stream ends with its session, token or user, and when the user's role, privileges or clinics change.
  */
 export function realtimeRoutes(app: App, deps: Deps): void {
-  // One count per user per burst, however many of their screens are open.
-  const counting = new Map<string, { at: number; count: Promise<number | null> }>();
-  const sharedUnread = (actor: Actor) => {
+  // One reading of the organization's kept counts per burst, however many users and screens are
+  // open: each stream works out its own user's count from it (unreadFor), so the statements an
+  // event costs do not grow with the people online.
+  const counting = new Map<string, { at: number; buckets: Promise<UnreadBuckets | null> }>();
+  const sharedUnread = async (actor: Actor) => {
     const now = Date.now();
-    const hit = counting.get(actor.userId);
-    if (hit && now - hit.at < unreadDebounceMs) return hit.count;
-    const count = unreadCount(deps, actor).catch(() => null);
-    counting.set(actor.userId, { at: now, count });
-    if (counting.size > 10_000) counting.clear();
-    return count;
+    let hit = counting.get(actor.orgId);
+    if (!hit || now - hit.at >= unreadDebounceMs) {
+      hit = { at: now, buckets: unreadBuckets(deps.readDb, actor.orgId).catch(() => null) };
+      counting.set(actor.orgId, hit);
+      if (counting.size > 10_000) counting.clear();
+    }
+    const buckets = await hit.buckets;
+    return buckets && unreadFor(actor, buckets);
   };
   // One reading of an event's thread per process, shared by every stream it reaches.
   const factsOf = new WeakMap<ChangeEvent, Promise<EventFacts | null>>();

@@ -184,3 +184,27 @@ describe('a stream ends with the sign-in it was opened with', () => {
     expect((await nurse.client.get('/api/v1/me')).status).toBe(401);
   });
 });
+
+describe('the unread count on the streams (issue 21)', () => {
+  it('costs the same statements per inbound message with 2 or 12 different users online', async () => {
+    const org = await signupOrg(ctx.app, 'Busy Group');
+    const staff = [org.owner, ...(await Promise.all(Array.from({ length: 11 }, () => org.addUser('receptionist')))).map((u) => u.client)];
+    let texts = 0;
+    /** Statements the server sent from a patient's text to every open stream hearing its new count. */
+    const statementsPerText = async (online: Stream[], expected: number) => {
+      const before = ctx.database.statements();
+      await inbound(org, 'Can I come in today?', `+1415555${String(2000 + texts++)}`);
+      await Promise.all(online.map((s) => s.next((f) => f.event === 'unread.count' && f.data.unread === expected)));
+      return ctx.database.statements() - before;
+    };
+    const two = await Promise.all(staff.slice(0, 2).map(open));
+    await Promise.all(two.map((s) => s.next((f) => f.event === 'unread.count' && f.data.unread === 0)));
+    const withTwo = await statementsPerText(two, 1);
+    const twelve = [...two, ...(await Promise.all(staff.slice(2).map(open)))];
+    await Promise.all(twelve.map((s) => s.next((f) => f.event === 'unread.count' && f.data.unread === 1)));
+    const withTwelve = await statementsPerText(twelve, 2);
+    // Before, each user online cost a count of their own: ten more users, ten more statements. The
+    // margin is the streams' sign-in check, which runs on a timer for all of them in one statement.
+    expect(withTwelve - withTwo).toBeLessThan(5);
+  });
+});

@@ -127,7 +127,7 @@ describe('Twilio MMS (M11, S3)', () => {
     // The worker's first try failed; the queue's last one (ten tries and hours later) is run here at once.
     await eventually(async () => expect(twilio.requests.filter((r) => r.path.includes(`/Messages/${sid}/Media/`)).length).toBeGreaterThan(0));
     const event = await ctx.deps.db.query.inboundEvents.findFirst({ where: (t, { eq }) => eq(t.providerMessageId, sid) });
-    await processInboundEvent(ctx.deps, event!.id, { lastTry: true });
+    await processInboundEvent(ctx.deps, { eventId: event!.id }, { lastTry: true });
     twilio.nextMedia.length = 0;
     const { messages } = await filed('+14155550174');
     expect(messages).toHaveLength(1);

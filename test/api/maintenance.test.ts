@@ -1,6 +1,7 @@
 /** The hourly maintenance job (graphile-worker cron): auto-archive (M2) and held guest conversations (P4). */
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { archiveBatch } from '../../src/conversations/state.js';
 import { eventually, inbound, setupApp, signIn, signupOrg, type TestContext } from '../helpers.js';
 
 let ctx: TestContext;
@@ -39,5 +40,33 @@ describe('the maintenance job', () => {
     } finally {
       await ctx.deps.db.execute(sql`update plan_entitlements set guest_conversations_per_month = 25 where plan = 'free'`);
     }
+  });
+
+  it('archives 14,000 idle conversations at once, in batches, and finishes (it overflowed the stack and retried forever)', async () => {
+    const org = await signupOrg(ctx.app, 'Fourteen Thousand Dental');
+    const idle = 14_000;
+    // One statement: the contacts and their conversations, idle since long before the cutoff.
+    await ctx.deps.db.execute(sql`
+      with new_contacts as (
+        insert into contacts (org_id, type, name, phone)
+        select ${org.orgId}, 'patient', 'Idle Patient ' || g, '+1415' || lpad((3000000 + g)::text, 7, '0') from generate_series(1, ${idle}) g
+        returning id)
+      insert into conversations (org_id, clinic_id, inbox_id, contact_id, channel, origin_channel, status, last_activity_at, created_at)
+      select ${org.orgId}, ${org.clinicId}, ${org.inboxId}, id, 'sms', 'sms', 'closed', ${ctx.clock.now().toISOString()}::timestamptz - interval '400 days', ${ctx.clock.now().toISOString()}::timestamptz - interval '400 days'
+      from new_contacts`);
+    const open = (await inbound(org, 'Still talking', '+14155550702')).conversationId;
+    await runMaintenanceJob();
+    await eventually(async () => {
+      const { rows } = await ctx.deps.db.execute<{ archived: number; audited: number; jobs: number }>(sql`
+        select (select count(*)::int from conversations where org_id = ${org.orgId} and archived_at is not null) as archived,
+               (select count(*)::int from audit_log where org_id = ${org.orgId} and action = 'conversation.auto_archive') as audited,
+               (select count(*)::int from graphile_worker.jobs where task_identifier = 'maintenance') as jobs`);
+      expect(rows[0]).toEqual({ archived: idle, audited: idle, jobs: 0 });
+    }, 25_000);
+    const [still] = (await ctx.deps.db.execute<{ archived_at: string | null }>(sql`select archived_at from conversations where id = ${open}`)).rows;
+    expect(still.archived_at).toBeNull();
+    // A batch per transaction: the rows were written by that many of them.
+    const [{ transactions }] = (await ctx.deps.db.execute<{ transactions: number }>(sql`select count(distinct xmin::text)::int as transactions from conversations where org_id = ${org.orgId} and archived_at is not null`)).rows;
+    expect(transactions).toBeGreaterThanOrEqual(Math.ceil(idle / archiveBatch));
   });
 });

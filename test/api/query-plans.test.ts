@@ -4,6 +4,7 @@
  * scans conversations or messages end to end has no index for that query and fails the test.
  */
 import { sql } from 'drizzle-orm';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../src/db/keyset.js';
@@ -99,6 +100,18 @@ describe('query plans (B4)', () => {
     const { queries, scans } = await plansOf(url);
     expect(queries).toBeGreaterThan(0);
     expect(scans).toEqual([]);
+  });
+
+  it('plans against a realistic data set: names drawn per row (commonest surname 1–5%), valid phone numbers', async () => {
+    const { rows } = await ctx.deps.db.execute<{ surname: string; share: number; names: number }>(sql`
+      select split_part(name, ' ', 2) as surname, count(*)::float / sum(count(*)) over () as share, count(*) over ()::int as names
+      from contacts where email is null or email not like '%bench.test' group by 1 order by count(*) desc limit 1`);
+    expect(rows[0].share).toBeGreaterThan(0.01);
+    expect(rows[0].share).toBeLessThan(0.05);
+    expect(rows[0].names).toBeGreaterThan(200);
+    const { rows: phones } = await ctx.deps.db.execute<{ phone: string }>(sql`select phone from contacts where phone is not null order by random() limit 2000`);
+    const invalid = phones.map((p) => p.phone).filter((p) => !parsePhoneNumberFromString(p)?.isValid());
+    expect(invalid).toEqual([]);
   });
 
   it('page 1,000 reads no more than page 1 (keyset pagination)', async () => {
