@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, post } from './api';
 import { ConversationList } from './ConversationList';
+import { FilterPanel } from './layout/FilterPanel';
 import { filtersFromSearch, searchFromFilters, type Filters } from './logic';
 import { NewConversation } from './NewConversation';
 import { SimulatePatient } from './SimulatePatient';
@@ -78,7 +79,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
   }
 
   return (
-    <div className="app">
+    <div className={`app${selected ? ' thread-open' : ''}`}>
       <div className="toolbar">
         <label className="visually-hidden" htmlFor="clinic-switcher">
           Clinic
@@ -115,7 +116,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
         <p className="empty">You need the “send messages” privilege to open the inbox. Ask an admin.</p>
       ) : (
         <>
-          <nav className="filterbar" aria-label="Filters">
+          <FilterPanel filters={filters}>
             <FilterSelect label="Status" value={filters.status ?? (filters.q ? '' : 'open')} onChange={(v) => setFilter('status', v)} options={[['open', 'All open'], ['unread', 'Open & unread'], ['all', 'All'], ['closed', 'All closed'], ['archived', 'Archived']]} allowEmpty={!!filters.q} emptyLabel="Any status" />
             <FilterSelect label="Contact type" value={filters.contactType ?? ''} onChange={(v) => setFilter('contactType', v)} options={[['patient', 'Patients'], ['lead', 'Leads']]} emptyLabel="Patients & leads" allowEmpty />
             <FilterSelect label="Assignment" value={filters.assignee ?? ''} onChange={(v) => setFilter('assignee', v)} options={[['me', 'Assigned to me'], ['none', 'Unassigned'], ...((users.data?.items ?? []) as { id: string; name: string }[]).map((u) => [u.id, u.name] as [string, string])]} emptyLabel="Anyone" allowEmpty />
@@ -128,7 +129,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
             <label className="check">
               <input type="checkbox" checked={filters.overdue === 'true'} onChange={(e) => setFilter('overdue', e.target.checked ? 'true' : '')} /> Overdue
             </label>
-          </nav>
+          </FilterPanel>
           {checked.size > 0 && (
             <div className="bulkbar" role="toolbar" aria-label="Selected conversations">
               <span>{checked.size} selected</span>
@@ -141,7 +142,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
           <section className="panes">
             <ConversationList filters={filters} selected={selected} onSelect={(id) => update({ selected: id }, true)} checked={checked} onCheck={setChecked} onVisible={setVisible} />
             {selected ? (
-              <ThreadView key={selected} id={selected} me={me} typing={typing.filter((t) => t.conversationId === selected)} users={(users.data?.items ?? []) as { id: string; name: string }[]} inboxes={(inboxes.data?.items ?? []) as { id: string; name: string }[]} />
+              <ThreadView key={selected} id={selected} me={me} typing={typing.filter((t) => t.conversationId === selected)} users={(users.data?.items ?? []) as { id: string; name: string }[]} inboxes={(inboxes.data?.items ?? []) as { id: string; name: string }[]} onBack={() => update({ selected: null })} />
             ) : (
               <section className="thread empty">Select a conversation, or press j.</section>
             )}

@@ -3,11 +3,15 @@ import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './styles.css';
+import './layout.css';
+import { followVisualViewport } from './layout/viewport';
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: true, staleTime: 5_000 } } });
 // Patients load only the portal's code; staff never load it.
 const PortalApp = lazy(() => import('./portal/PortalApp').then((m) => ({ default: m.PortalApp })));
 const isPortal = window.location.pathname === '/portal' || window.location.pathname.startsWith('/portal/');
+
+followVisualViewport();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
