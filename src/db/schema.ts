@@ -19,3 +19,4 @@ export * from '../artifacts/schema.js';
 export * from '../emergency/schema.js';
 export * from '../encryption/schema.js';
 export * from '../imports/schema.js';
+export * from '../notifications/schema.js';

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { publish } from '../../src/realtime/events.js';
 import { inbound, password, setupApp, signIn, signupOrg, Client, type Org, type TestContext } from '../helpers.js';
+import { Stream } from '../sse.js';
 
 let ctx: TestContext;
 let base: string;
@@ -10,97 +11,10 @@ beforeAll(async () => {
   base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
 });
 
-interface Frame {
-  event: string;
-  data: any;
-}
-
-/** An open event stream, read frame by frame. */
-class Stream {
-  private frames: Frame[] = [];
-  private waiters: (() => void)[] = [];
-  private controller = new AbortController();
-  private finished = false;
-
-  static async open(client: Client): Promise<Stream> {
-    const stream = new Stream();
-    const headers: Record<string, string> = client.auth.bearer ? { authorization: `Bearer ${client.auth.bearer}` } : { cookie: client.auth.cookie! };
-    const res = await fetch(`${base}/api/v1/events`, { headers, signal: stream.controller.signal });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
-    void stream.pump(res.body!.getReader());
-    await stream.next((f) => f.event === 'ready');
-    return stream;
-  }
-
-  private async pump(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: (.+)$/m.exec(block)?.[1];
-          const data = /^data: (.+)$/m.exec(block)?.[1];
-          if (event) this.frames.push({ event, data: data ? JSON.parse(data) : null });
-          this.waiters.splice(0).forEach((w) => w());
-        }
-      }
-    } catch {
-      // aborted
-    }
-    this.finished = true;
-    this.waiters.splice(0).forEach((w) => w());
-  }
-
-  /** Resolves when the server ends the stream; fails after `ms`. */
-  async ended(ms = 5000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!this.finished) {
-      if (Date.now() > deadline) throw new Error(`the stream is still open; saw ${JSON.stringify(this.frames)}`);
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 100);
-      });
-    }
-  }
-
-  get isOpen(): boolean {
-    return !this.finished;
-  }
-
-  /** The first frame (seen or yet to come) that matches; fails after `ms`. */
-  async next(match: (f: Frame) => boolean, ms = 5000): Promise<Frame> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const found = this.frames.find(match);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching event; saw ${JSON.stringify(this.frames)}`);
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 100);
-      });
-    }
-  }
-
-  seen(match: (f: Frame) => boolean): boolean {
-    return this.frames.some(match);
-  }
-
-  close(): void {
-    this.controller.abort();
-  }
-}
-
 const streams: Stream[] = [];
 afterAll(() => streams.forEach((s) => s.close()));
 const open = async (client: Client) => {
-  const s = await Stream.open(client);
+  const s = await Stream.open(base, client);
   streams.push(s);
   return s;
 };

@@ -15,7 +15,12 @@ function useUrlState() {
   useEffect(() => {
     const onPop = () => setSearch(window.location.search);
     window.addEventListener('popstate', onPop);
-    return () => window.removeEventListener('popstate', onPop);
+    // navigate() (a notification's click) changes the address too.
+    window.addEventListener('frontdesk:navigate', onPop);
+    return () => {
+      window.removeEventListener('popstate', onPop);
+      window.removeEventListener('frontdesk:navigate', onPop);
+    };
   }, []);
   const filters = useMemo(() => filtersFromSearch(search), [search]);
   const selected = new URLSearchParams(search).get('c');

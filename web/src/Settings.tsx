@@ -6,6 +6,7 @@ import { Campaigns, Webhooks } from './Automation';
 import { Security } from './Security';
 import { EmergencyReview } from './Emergency';
 import { ImportWizard } from './ImportWizard';
+import { NotificationSettings } from './notifications/NotificationSettings';
 
 const privilegeNames = { send_messages: 'Send messages', inbox: 'SMS inbox', contacts: 'Contacts (CRM)' } as const;
 type Privilege = keyof typeof privilegeNames;
@@ -23,6 +24,7 @@ export function Settings({ me }: { me: Me }) {
     isAdmin && ['webhooks', 'Webhooks'],
     (me.privileges.includes('contacts') || me.privileges.includes('send_messages')) && ['optouts', 'Opted-out patients'],
     me.privileges.includes('inbox') && ['sms', 'Two-way SMS'],
+    ['notifications', 'Notifications'],
     ['plan', 'Plan'],
     ['security', 'Security'],
     isAdmin && ['emergency', 'Emergency access'],
@@ -49,6 +51,7 @@ export function Settings({ me }: { me: Me }) {
         {section === 'campaigns' && <Campaigns />}
         {section === 'webhooks' && <Webhooks />}
         {section === 'security' && <Security me={me} />}
+        {section === 'notifications' && <NotificationSettings me={me} />}
         {section === 'emergency' && <EmergencyReview myId={me.user.id} />}
       </section>
     </main>

@@ -1,0 +1,130 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import type { NotificationPreferences, NotifyLevel } from '../../../src/notifications/rules';
+import { api } from '../api';
+import type { Me } from '../types';
+import { chime } from './show';
+
+const levels: [NotifyLevel, string][] = [
+  ['all', 'Every new patient message'],
+  ['mine', 'Only conversations assigned to me, or to no one'],
+  ['none', 'None'],
+];
+
+const toTime = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+const toMinutes = (time: string) => {
+  const [h, m] = time.split(':').map(Number);
+  return h! * 60 + m!;
+};
+
+/** Settings › Notifications: the user's own choice (kept on the server, audited), this browser's permission, and the organization's rule for admins. */
+export function NotificationSettings({ me }: { me: Me }) {
+  const isAdmin = me.role === 'admin' || me.role === 'main_admin';
+  const prefs = useQuery({ queryKey: ['notification-preferences'], queryFn: () => api<NotificationPreferences>('/api/v1/me/notifications') });
+  return (
+    <>
+      <h2>Notifications</h2>
+      <p className="sub">Tells you when a patient writes. A notification says which clinic it is for, never what the patient wrote. Conversations you mute never notify you.</p>
+      <BrowserPermission />
+      {prefs.data && <PreferencesForm saved={prefs.data} />}
+      {prefs.isError && <p className="error" role="alert">Your notification settings could not be loaded: {(prefs.error as Error).message}</p>}
+      {isAdmin && <OrganizationRule />}
+    </>
+  );
+}
+
+function BrowserPermission() {
+  const supported = typeof window !== 'undefined' && 'Notification' in window;
+  const [permission, setPermission] = useState(supported ? Notification.permission : 'denied');
+  if (!supported) return <p className="notice">This browser cannot show notifications; the tab’s title still counts unread conversations.</p>;
+  if (permission === 'granted') return <p className="sub" role="status">This browser shows notifications.</p>;
+  if (permission === 'denied')
+    return <p className="notice" role="status">This browser blocks notifications from Frontdesk. Allow them in the browser’s site settings (the icon left of the address), then reload.</p>;
+  return (
+    <p>
+      <button type="button" onClick={() => void Notification.requestPermission().then(setPermission)}>Allow notifications in this browser</button>
+    </p>
+  );
+}
+
+function PreferencesForm({ saved }: { saved: NotificationPreferences }) {
+  const queryClient = useQueryClient();
+  const [level, setLevel] = useState(saved.level);
+  const [sound, setSound] = useState(saved.sound);
+  const [quiet, setQuiet] = useState(saved.quietHours !== null);
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+
+  async function save(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const quietHours = quiet
+      ? { start: toMinutes(String(f.get('quietStart'))), end: toMinutes(String(f.get('quietEnd'))), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }
+      : null;
+    try {
+      const next = await api<NotificationPreferences>('/api/v1/me/notifications', { method: 'PUT', body: { level, sound, quietHours } });
+      queryClient.setQueryData(['notification-preferences'], next);
+      setStatus({ ok: true, text: 'Saved.' });
+    } catch (err) {
+      setStatus({ ok: false, text: `Not saved: ${(err as Error).message}. Check the times and try again.` });
+    }
+  }
+
+  return (
+    <form className="stack-form" onSubmit={save} aria-label="My notifications">
+      <fieldset className="choice">
+        <legend>Notify me about</legend>
+        {levels.map(([value, label]) => (
+          <label key={value} className="check">
+            <input type="radio" name="level" value={value} checked={level === value} onChange={() => setLevel(value)} /> {label}
+          </label>
+        ))}
+      </fieldset>
+      <label className="check">
+        <input type="checkbox" checked={sound} onChange={(e) => setSound(e.target.checked)} /> Play a sound
+      </label>
+      {sound && (
+        <p>
+          <button type="button" className="secondary" onClick={chime}>Hear the sound</button>
+        </p>
+      )}
+      <label className="check">
+        <input type="checkbox" checked={quiet} onChange={(e) => setQuiet(e.target.checked)} /> Quiet hours (in {Intl.DateTimeFormat().resolvedOptions().timeZone} time)
+      </label>
+      {quiet && (
+        <div className="inline-form">
+          <label>From <input type="time" name="quietStart" required defaultValue={toTime(saved.quietHours?.start ?? 22 * 60)} /></label>
+          <label>Until <input type="time" name="quietEnd" required defaultValue={toTime(saved.quietHours?.end ?? 7 * 60)} /></label>
+        </div>
+      )}
+      <div className="buttons">
+        <button type="submit">Save notifications</button>
+      </div>
+      {status && <p className={status.ok ? 'sub' : 'error'} role={status.ok ? 'status' : 'alert'}>{status.text}</p>}
+    </form>
+  );
+}
+
+function OrganizationRule() {
+  const queryClient = useQueryClient();
+  const setting = useQuery({ queryKey: ['notification-settings'], queryFn: () => api<{ showFirstName: boolean }>('/api/v1/notification-settings') });
+  const [error, setError] = useState<string | null>(null);
+  if (!setting.data) return null;
+  async function change(showFirstName: boolean) {
+    setError(null);
+    try {
+      queryClient.setQueryData(['notification-settings'], await api('/api/v1/notification-settings', { method: 'PUT', body: { showFirstName } }));
+    } catch (err) {
+      setError(`The change was not saved: ${(err as Error).message}`);
+    }
+  }
+  return (
+    <div className="stack-form">
+      <h3>For everyone in the organization</h3>
+      <label className="check">
+        <input type="checkbox" checked={setting.data.showFirstName} onChange={(e) => void change(e.target.checked)} /> Notifications may show the patient’s first name
+      </label>
+      <p className="sub">Off: “New message · Riverside Downtown”. On: “New message from Maria · Riverside Downtown”. A lock screen can be read by anyone nearby.</p>
+      {error && <p className="error" role="alert">{error}</p>}
+    </div>
+  );
+}
