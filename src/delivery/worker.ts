@@ -16,6 +16,7 @@ import { notifyGuestTask } from '../channels/web/adapter.js';
 import { maintenanceTask, runMaintenance } from '../maintenance.js';
 import { webhookDeliverTask } from '../hooks/queue.js';
 import { deliverWebhook } from '../hooks/service.js';
+import { pushTask, sendPushes } from '../notifications/push.js';
 import { runDueCampaigns } from '../campaigns/service.js';
 import { withRequestId } from '../ops/context.js';
 import { workerLogger, type Logger } from '../ops/log.js';
@@ -100,6 +101,9 @@ export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: stri
         if ((await notifyGuest(deps, p.linkId as string, p.messageId as string)) === 'retry') throw new Error('the mail server failed for now; the queue will try again');
       }),
       [webhookDeliverTask]: observed(deps, logger, webhookDeliverTask, (p) => deliverWebhook(deps, p.deliveryId as string)),
+      [pushTask]: observed(deps, logger, pushTask, async (p) => {
+        await sendPushes(deps, p.orgId as string, p.messageId as string);
+      }),
       [campaignsTask]: observed(deps, logger, campaignsTask, async () => {
         const sent = await runDueCampaigns(deps);
         if (sent) log(`campaigns: ${sent} message(s) queued`);

@@ -1,4 +1,5 @@
-import { boolean, pgEnum, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { encryptedText } from '../encryption/columns.js';
 import { organizations, users } from '../orgs/schema.js';
 import { notifyLevels } from './rules.js';
 
@@ -26,3 +27,26 @@ export const notificationOrgSettings = pgTable('notification_org_settings', {
   showFirstName: boolean('show_first_name').notNull().default(false),
   updatedAt: updatedAt(),
 });
+
+/** The server's VAPID key pair for Web Push (one per install, made on first use); the private key encrypted at rest. */
+export const pushKeys = pgTable('push_keys', {
+  id: integer('id').primaryKey(),
+  publicKey: text('public_key').notNull(),
+  privateKey: encryptedText('push_keys', 'private_key').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+});
+
+/** A browser (one user, one device) that asked for Web Push; removed when its push service says it is gone. */
+export const pushSubscriptions = pgTable(
+  'push_subscriptions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id').notNull().references(() => organizations.id),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    endpoint: text('endpoint').notNull(),
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('push_subscriptions_endpoint_key').on(t.endpoint), index('push_subscriptions_org_idx').on(t.orgId)],
+);
