@@ -15,6 +15,7 @@ import { usePath } from './router';
 import { SignIn } from './SignIn';
 import { TwoFactor } from './Security';
 import { useLive } from './useLive';
+import { stopPushOnThisDevice } from './notifications/device';
 import type { Me } from './types';
 
 export function App() {
@@ -81,6 +82,7 @@ export function App() {
     <Shell
       me={me}
       onSignOut={async () => {
+        await stopPushOnThisDevice().catch(() => {});
         await post('/api/v1/auth/logout').catch(() => {});
         signOut(null);
       }}

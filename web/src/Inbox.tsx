@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, post } from './api';
 import { ConversationList } from './ConversationList';
 import { FilterPanel } from './layout/FilterPanel';
+import { showUnreadOnAppIcon } from './notifications/device';
 import { filtersFromSearch, searchFromFilters, type Filters } from './logic';
 import { NewConversation } from './NewConversation';
 import { SimulatePatient } from './SimulatePatient';
@@ -50,6 +51,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
 
   useEffect(() => {
     document.title = unreadCount ? `(${unreadCount}) Frontdesk` : 'Frontdesk';
+    showUnreadOnAppIcon(unreadCount);
   }, [unreadCount]);
 
   const setFilter = (key: keyof Filters, value: string) => update({ filters: { ...filters, [key]: value || undefined } });

@@ -5,6 +5,7 @@ import { App } from './App';
 import './styles.css';
 import './layout.css';
 import { followVisualViewport } from './layout/viewport';
+import { registerServiceWorker } from './notifications/device';
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: true, staleTime: 5_000 } } });
 // Patients load only the portal's code; staff never load it.
@@ -12,6 +13,7 @@ const PortalApp = lazy(() => import('./portal/PortalApp').then((m) => ({ default
 const isPortal = window.location.pathname === '/portal' || window.location.pathname.startsWith('/portal/');
 
 followVisualViewport();
+if (!isPortal) registerServiceWorker();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

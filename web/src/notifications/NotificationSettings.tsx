@@ -4,6 +4,7 @@ import type { NotificationPreferences, NotifyLevel } from '../../../src/notifica
 import { api } from '../api';
 import type { Me } from '../types';
 import { chime } from './show';
+import { pushOnThisDevice, pushSupported, startPushOnThisDevice, stopPushOnThisDevice } from './device';
 
 const levels: [NotifyLevel, string][] = [
   ['all', 'Every new patient message'],
@@ -26,6 +27,7 @@ export function NotificationSettings({ me }: { me: Me }) {
       <h2>Notifications</h2>
       <p className="sub">Tells you when a patient writes. A notification says which clinic it is for, never what the patient wrote. Conversations you mute never notify you.</p>
       <BrowserPermission />
+      <PushOnThisDevice />
       {prefs.data && <PreferencesForm saved={prefs.data} />}
       {prefs.isError && <p className="error" role="alert">Your notification settings could not be loaded: {(prefs.error as Error).message}</p>}
       {isAdmin && <OrganizationRule />}
@@ -44,6 +46,35 @@ function BrowserPermission() {
     <p>
       <button type="button" onClick={() => void Notification.requestPermission().then(setPermission)}>Allow notifications in this browser</button>
     </p>
+  );
+}
+
+/** Web Push: the same notifications while Frontdesk is closed, on this device only. */
+function PushOnThisDevice() {
+  const [on, setOn] = useState(pushOnThisDevice() !== null);
+  const [problem, setProblem] = useState<string | null>(null);
+  if (!pushSupported()) return null;
+  async function toggle() {
+    setProblem(null);
+    try {
+      if (on) await stopPushOnThisDevice();
+      else await startPushOnThisDevice();
+      setOn(!on);
+    } catch {
+      setProblem(on ? 'This device could not be stopped; try again.' : 'This browser did not allow notifications while Frontdesk is closed. Allow notifications for this site first, then try again.');
+    }
+  }
+  return (
+    <div className="stack-form">
+      <h3>When Frontdesk is closed</h3>
+      <p className="sub">{on ? 'This device is told when a patient writes, even when Frontdesk is closed.' : 'Only while Frontdesk is open, on this device.'}</p>
+      <p>
+        <button type="button" className={on ? 'secondary' : undefined} onClick={() => void toggle()}>
+          {on ? 'Stop notifications on this device' : 'Also notify this device when Frontdesk is closed'}
+        </button>
+      </p>
+      {problem && <p className="error" role="alert">{problem}</p>}
+    </div>
   );
 }
 
