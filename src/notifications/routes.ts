@@ -5,6 +5,7 @@ import { actorOf, type App } from '../http/types.js';
 import { notifyLevels } from './rules.js';
 import { getOrgSettings, getPreferences, updateOrgSettings, updatePreferences } from './service.js';
 import { subscribe, unsubscribe, vapidKeys } from './push.js';
+import { getReminderSetting, setReminderSetting } from './reminders.js';
 import { IdParams } from '../http/schemas.js';
 
 const Minute = Type.Integer({ minimum: 0, maximum: 1439, description: 'minutes after midnight' });
@@ -12,7 +13,9 @@ const Preferences = Type.Object({
   level: Type.Union(notifyLevels.map((l) => Type.Literal(l)), { description: 'all: every new patient message; mine: assigned to me or to no one; none' }),
   sound: Type.Boolean(),
   quietHours: Type.Union([Type.Object({ start: Minute, end: Minute, timeZone: Type.String({ minLength: 1, maxLength: 64 }) }), Type.Null()]),
+  emailReminders: Type.Boolean({ description: "an email when a patient waited longer than the clinic's limit" }),
 });
+const ReminderSetting = Type.Object({ waitMinutes: Type.Union([Type.Integer({ minimum: 5, maximum: 10_080 }), Type.Null()], { description: 'minutes of opening hours a patient may wait before the team is emailed; null is off' }) });
 const Base64Url = (max: number) => Type.String({ minLength: 16, maxLength: max, pattern: '^[A-Za-z0-9_-]+=*$' });
 /** A PushSubscription as the browser's toJSON() gives it. */
 const Subscription = Type.Object({
@@ -69,5 +72,20 @@ export function notificationRoutes(app: App, deps: Deps): void {
       await unsubscribe(deps, actorOf(request), request.params.id);
       return reply.code(204).send();
     },
+  );
+
+  app.get(
+    '/api/v1/clinics/:id/reminder',
+    { config: { access: { role: 'admin' } }, schema: { tags: ['notifications'], summary: "The clinic's limit for a patient's wait before the team is emailed", params: IdParams, response: responses({ 200: ReminderSetting }, 404) } },
+    async (request) => getReminderSetting(deps, actorOf(request), request.params.id),
+  );
+
+  app.put(
+    '/api/v1/clinics/:id/reminder',
+    {
+      config: { access: { role: 'admin' } },
+      schema: { tags: ['notifications'], summary: "Set the clinic's wait limit (minutes of opening hours, 5 to 10,080; null turns reminders off); audited", params: IdParams, body: ReminderSetting, response: responses({ 200: ReminderSetting }, 404) },
+    },
+    async (request) => setReminderSetting(deps, actorOf(request), request.params.id, request.body),
   );
 }

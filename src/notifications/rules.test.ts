@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPreferences, inQuietHours, minuteOfDay, notificationLine, notificationText, shouldNotify, type MessageFacts, type NotificationPreferences } from './rules.js';
+import { defaultPreferences, inQuietHours, minuteOfDay, notificationLine, notificationText, reminderDue, reminderText, shouldNotify, type MessageFacts, type NotificationPreferences } from './rules.js';
 
 const me = 'user-me';
 const patientMessage: MessageFacts = { direction: 'inbound', channel: 'sms', senderUserId: null, campaignId: null, assigneeId: null, mutedByUser: false };
@@ -68,5 +68,21 @@ describe('notificationText', () => {
     expect(notificationText('Riverside Downtown', '+14155550134', true).title).toBe('New message');
     expect(notificationText('Riverside Downtown', 'aisha@example.com', true).title).toBe('New message');
     expect(notificationText('Riverside Downtown', null, true).title).toBe('New message');
+  });
+});
+
+describe('wait reminders', () => {
+  it('are due once the wait reaches the clinic\'s limit; no limit, no reminder', () => {
+    expect(reminderDue(59, 60)).toBe(false);
+    expect(reminderDue(60, 60)).toBe(true);
+    expect(reminderDue(600, null)).toBe(false);
+    expect(reminderDue(600, 0)).toBe(false);
+  });
+
+  it('say how long and where, with a link — nothing of the patient', () => {
+    const text = reminderText('Riverside Downtown', 90, 'https://frontdesk.example/?c=abc');
+    expect(text.subject).toBe('A patient has waited over 90 minutes · Riverside Downtown');
+    expect(text.body).toContain('https://frontdesk.example/?c=abc');
+    expect(reminderText('Riverside Downtown', 120, 'x').subject).toBe('A patient has waited over 2 hours · Riverside Downtown');
   });
 });

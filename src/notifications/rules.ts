@@ -12,9 +12,25 @@ export interface NotificationPreferences {
   sound: boolean;
   /** Minutes after midnight in `timeZone`; a window may run past midnight (22:00–07:00). */
   quietHours: { start: number; end: number; timeZone: string } | null;
+  /** An email when a patient has waited longer than the clinic's limit (opening hours counted). */
+  emailReminders: boolean;
 }
 
-export const defaultPreferences: NotificationPreferences = { level: 'mine', sound: true, quietHours: null };
+export const defaultPreferences: NotificationPreferences = { level: 'mine', sound: true, quietHours: null, emailReminders: true };
+
+/** A patient waiting since `awaitingSince` has waited `openMinutes` of opening hours: remind once the clinic's limit is reached. */
+export function reminderDue(openMinutes: number, limitMinutes: number | null): boolean {
+  return limitMinutes !== null && limitMinutes > 0 && openMinutes >= limitMinutes;
+}
+
+/** The reminder's words: a link to the conversation, never what the patient wrote or who they are. */
+export function reminderText(clinicName: string, limitMinutes: number, url: string): { subject: string; body: string } {
+  const wait = limitMinutes % 60 === 0 ? `${limitMinutes / 60} hour${limitMinutes === 60 ? '' : 's'}` : `${limitMinutes} minutes`;
+  return {
+    subject: `A patient has waited over ${wait} · ${clinicName}`,
+    body: `A patient's message to ${clinicName} has waited more than ${wait} of opening hours for an answer.\n\nOpen the conversation: ${url}\n\nYou get this because the conversation is yours or unassigned in your clinic. Turn these emails off in Frontdesk under Settings › Notifications.`,
+  };
+}
 
 /** The new message, as the rule needs it: who wrote it and the thread's state for this user. */
 export interface MessageFacts {

@@ -1,6 +1,7 @@
 import { boolean, index, integer, pgEnum, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { encryptedText } from '../encryption/columns.js';
-import { organizations, users } from '../orgs/schema.js';
+import { clinics, organizations, users } from '../orgs/schema.js';
+import { conversations } from '../conversations/schema.js';
 import { notifyLevels } from './rules.js';
 
 export const notifyLevelEnum = pgEnum('notify_level', notifyLevels);
@@ -17,7 +18,23 @@ export const notificationPreferences = pgTable('notification_preferences', {
   quietStart: smallint('quiet_start'),
   quietEnd: smallint('quiet_end'),
   timeZone: text('time_zone'),
+  emailReminders: boolean('email_reminders').notNull().default(true),
   updatedAt: updatedAt(),
+});
+
+/** A clinic's limit for a patient's wait (in opening hours) before the team is emailed; no row or null is none. */
+export const clinicReminderSettings = pgTable('clinic_reminder_settings', {
+  clinicId: uuid('clinic_id').primaryKey().references(() => clinics.id),
+  orgId: uuid('org_id').notNull().references(() => organizations.id),
+  waitMinutes: integer('wait_minutes'),
+  updatedAt: updatedAt(),
+});
+
+/** One reminder per waiting period: the thread and the wait it was sent for. */
+export const waitReminders = pgTable('wait_reminders', {
+  conversationId: uuid('conversation_id').primaryKey().references(() => conversations.id),
+  awaitingSince: timestamp('awaiting_since', { withTimezone: true, precision: 3 }).notNull(),
+  sentAt: timestamp('sent_at', { withTimezone: true, precision: 3 }).notNull(),
 });
 
 /** The organization's rule for what a notification may say about the patient. */

@@ -15,7 +15,7 @@ type PreferencesRow = typeof notificationPreferences.$inferSelect;
 function preferencesOf(row: PreferencesRow | undefined): NotificationPreferences {
   if (!row) return defaultPreferences;
   const quietHours = row.quietStart !== null && row.quietEnd !== null ? { start: row.quietStart, end: row.quietEnd, timeZone: row.timeZone ?? 'UTC' } : null;
-  return { level: row.level, sound: row.sound, quietHours };
+  return { level: row.level, sound: row.sound, quietHours, emailReminders: row.emailReminders };
 }
 
 export async function preferencesFor(db: DbOrTx, userId: string): Promise<NotificationPreferences> {
@@ -46,11 +46,12 @@ export async function updatePreferences(deps: Deps, actor: Actor, input: Notific
     quietStart: input.quietHours?.start ?? null,
     quietEnd: input.quietHours?.end ?? null,
     timeZone: input.quietHours?.timeZone ?? null,
+    emailReminders: input.emailReminders,
     updatedAt: deps.clock.now(),
   };
   return deps.db.transaction(async (tx) => {
     const [row] = await tx.insert(notificationPreferences).values(values).onConflictDoUpdate({ target: notificationPreferences.userId, set: values }).returning();
-    await recordAudit(tx, { ...auditActor(actor), action: 'notification_preferences.update', subject: { type: 'user', id: actor.userId }, details: { level: input.level, sound: input.sound, quietHours: input.quietHours } });
+    await recordAudit(tx, { ...auditActor(actor), action: 'notification_preferences.update', subject: { type: 'user', id: actor.userId }, details: { level: input.level, sound: input.sound, quietHours: input.quietHours, emailReminders: input.emailReminders } });
     return preferencesOf(row);
   });
 }

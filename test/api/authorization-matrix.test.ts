@@ -35,6 +35,8 @@ const table: Record<string, Rule> = {
   'PUT /api/v1/me/notifications': 'staff',
   'GET /api/v1/notification-settings': 'admin',
   'PUT /api/v1/notification-settings': 'admin',
+  'GET /api/v1/clinics/:id/reminder': 'admin',
+  'PUT /api/v1/clinics/:id/reminder': 'admin',
   'GET /api/v1/push/key': 'hub',
   'POST /api/v1/push/subscriptions': 'hub',
   'DELETE /api/v1/push/subscriptions/:id': 'staff',

@@ -27,10 +27,10 @@ const open = async (client: Org['owner']) => {
 describe('notification preferences', () => {
   it('answers the defaults until the user saves theirs, then what they saved; each change is audited', async () => {
     const nurse = await org.addUser('nurse');
-    expect((await nurse.client.get('/api/v1/me/notifications')).body).toEqual({ level: 'mine', sound: true, quietHours: null });
-    const saved = await nurse.client.put('/api/v1/me/notifications', { level: 'all', sound: false, quietHours: { start: 1320, end: 420, timeZone: 'America/New_York' } });
+    expect((await nurse.client.get('/api/v1/me/notifications')).body).toEqual({ level: 'mine', sound: true, quietHours: null, emailReminders: true });
+    const saved = await nurse.client.put('/api/v1/me/notifications', { level: 'all', sound: false, quietHours: { start: 1320, end: 420, timeZone: 'America/New_York' }, emailReminders: false });
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-    expect((await nurse.client.get('/api/v1/me/notifications')).body).toEqual({ level: 'all', sound: false, quietHours: { start: 1320, end: 420, timeZone: 'America/New_York' } });
+    expect((await nurse.client.get('/api/v1/me/notifications')).body).toEqual({ level: 'all', sound: false, quietHours: { start: 1320, end: 420, timeZone: 'America/New_York' }, emailReminders: false });
     // Another user's stay theirs.
     expect((await org.owner.get('/api/v1/me/notifications')).body.level).toBe('mine');
     const audit = await org.owner.get('/api/v1/audit?action=notification_preferences.update');
@@ -38,9 +38,9 @@ describe('notification preferences', () => {
   });
 
   it('refuses what is not a preference', async () => {
-    expectProblem(await org.owner.put('/api/v1/me/notifications', { level: 'loud', sound: true, quietHours: null }), 400, 'invalid_input');
-    expectProblem(await org.owner.put('/api/v1/me/notifications', { level: 'all', sound: true, quietHours: { start: 1440, end: 0, timeZone: 'UTC' } }), 400, 'invalid_input');
-    expectProblem(await org.owner.put('/api/v1/me/notifications', { level: 'all', sound: true, quietHours: { start: 0, end: 60, timeZone: 'Mars/Olympus' } }), 400, 'invalid_input');
+    expectProblem(await org.owner.put('/api/v1/me/notifications', { level: 'loud', sound: true, quietHours: null, emailReminders: true }), 400, 'invalid_input');
+    expectProblem(await org.owner.put('/api/v1/me/notifications', { level: 'all', sound: true, quietHours: { start: 1440, end: 0, timeZone: 'UTC' }, emailReminders: true }), 400, 'invalid_input');
+    expectProblem(await org.owner.put('/api/v1/me/notifications', { level: 'all', sound: true, quietHours: { start: 0, end: 60, timeZone: 'Mars/Olympus' }, emailReminders: true }), 400, 'invalid_input');
     expectProblem(await org.owner.put('/api/v1/me/notifications', { level: 'all', sound: true }), 400, 'invalid_input');
   });
 
@@ -57,7 +57,7 @@ describe('notification preferences', () => {
 
 describe('the live notification event', () => {
   it('tells the user a patient wrote, with the clinic\'s name and no health data', async () => {
-    await org.owner.put('/api/v1/me/notifications', { level: 'all', sound: true, quietHours: null });
+    await org.owner.put('/api/v1/me/notifications', { level: 'all', sound: true, quietHours: null, emailReminders: true });
     const stream = await open(org.owner);
     const { conversationId } = await inbound(org, 'My LAB RESULT shows diabetes', '+14155550801', { name: 'Maria Gonzalez' });
     const frame = await stream.next((f) => f.event === 'notification' && f.data.conversationId === conversationId);
@@ -94,7 +94,7 @@ describe('the live notification event', () => {
     const colleague = await org.addUser('receptionist');
     const { conversationId } = await inbound(org, 'First', '+14155550805');
     await org.owner.post(`/api/v1/conversations/${conversationId}/assign`, { userId: colleague.id });
-    await org.owner.put('/api/v1/me/notifications', { level: 'mine', sound: false, quietHours: null });
+    await org.owner.put('/api/v1/me/notifications', { level: 'mine', sound: false, quietHours: null, emailReminders: true });
     const mine = await open(org.owner);
     const theirs = await open(colleague.client);
     const again = await inbound(org, 'Second', '+14155550805');
@@ -106,7 +106,7 @@ describe('the live notification event', () => {
     expect(toldMe.data.sound).toBe(false);
     expect(mine.seen((f) => f.event === 'notification' && f.data.conversationId === conversationId)).toBe(false);
 
-    await colleague.client.put('/api/v1/me/notifications', { level: 'none', sound: true, quietHours: null });
+    await colleague.client.put('/api/v1/me/notifications', { level: 'none', sound: true, quietHours: null, emailReminders: true });
     const quiet = await open(colleague.client);
     const third = await inbound(org, 'Third', '+14155550805');
     await quiet.next((f) => f.event === 'message.created' && f.data.messageId === third.messageId);

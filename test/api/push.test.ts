@@ -54,7 +54,7 @@ describe('Web Push', () => {
   });
 
   it('the worker pushes "New message · <clinic>" to the subscribed device, encrypted for it, when a patient writes', async () => {
-    await org.owner.put('/api/v1/me/notifications', { level: 'all', sound: true, quietHours: null });
+    await org.owner.put('/api/v1/me/notifications', { level: 'all', sound: true, quietHours: null, emailReminders: true });
     const phone = device('olive-phone');
     const created = await org.owner.post('/api/v1/push/subscriptions', { ...phone.subscription, expirationTime: null });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -98,7 +98,7 @@ describe('Web Push', () => {
     const tablet = device('nurse-tablet');
     expect(tablet.name).toBe('nurse-tablet');
     const sub = await nurse.client.post('/api/v1/push/subscriptions', tablet.subscription);
-    await nurse.client.put('/api/v1/me/notifications', { level: 'none', sound: true, quietHours: null });
+    await nurse.client.put('/api/v1/me/notifications', { level: 'none', sound: true, quietHours: null, emailReminders: true });
     const first = await inbound(org, 'First', '+14155550933');
     await org.owner.post(`/api/v1/conversations/${first.conversationId}/mute`);
     const before = push.received.length;

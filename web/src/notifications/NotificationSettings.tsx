@@ -31,6 +31,7 @@ export function NotificationSettings({ me }: { me: Me }) {
       {prefs.data && <PreferencesForm saved={prefs.data} />}
       {prefs.isError && <p className="error" role="alert">Your notification settings could not be loaded: {(prefs.error as Error).message}</p>}
       {isAdmin && <OrganizationRule />}
+      {isAdmin && me.clinics.map((c) => <ClinicWaitLimit key={c.id} clinic={c} />)}
     </>
   );
 }
@@ -83,6 +84,7 @@ function PreferencesForm({ saved }: { saved: NotificationPreferences }) {
   const [level, setLevel] = useState(saved.level);
   const [sound, setSound] = useState(saved.sound);
   const [quiet, setQuiet] = useState(saved.quietHours !== null);
+  const [emailReminders, setEmailReminders] = useState(saved.emailReminders);
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
 
   async function save(e: FormEvent<HTMLFormElement>) {
@@ -92,7 +94,7 @@ function PreferencesForm({ saved }: { saved: NotificationPreferences }) {
       ? { start: toMinutes(String(f.get('quietStart'))), end: toMinutes(String(f.get('quietEnd'))), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }
       : null;
     try {
-      const next = await api<NotificationPreferences>('/api/v1/me/notifications', { method: 'PUT', body: { level, sound, quietHours } });
+      const next = await api<NotificationPreferences>('/api/v1/me/notifications', { method: 'PUT', body: { level, sound, quietHours, emailReminders } });
       queryClient.setQueryData(['notification-preferences'], next);
       setStatus({ ok: true, text: 'Saved.' });
     } catch (err) {
@@ -127,6 +129,9 @@ function PreferencesForm({ saved }: { saved: NotificationPreferences }) {
           <label>Until <input type="time" name="quietEnd" required defaultValue={toTime(saved.quietHours?.end ?? 7 * 60)} /></label>
         </div>
       )}
+      <label className="check">
+        <input type="checkbox" checked={emailReminders} onChange={(e) => setEmailReminders(e.target.checked)} /> Email me when a patient has waited longer than the clinic’s limit
+      </label>
       <div className="buttons">
         <button type="submit">Save notifications</button>
       </div>
@@ -157,5 +162,34 @@ function OrganizationRule() {
       <p className="sub">Off: “New message · Riverside Downtown”. On: “New message from Maria · Riverside Downtown”. A lock screen can be read by anyone nearby.</p>
       {error && <p className="error" role="alert">{error}</p>}
     </div>
+  );
+}
+
+/** An admin's limit for how long a patient may wait (in opening hours) before the team is emailed. */
+function ClinicWaitLimit({ clinic }: { clinic: { id: string; name: string } }) {
+  const setting = useQuery({ queryKey: ['clinic-reminder', clinic.id], queryFn: () => api<{ waitMinutes: number | null }>(`/api/v1/clinics/${clinic.id}/reminder`) });
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  if (!setting.data) return null;
+  const id = `wait-${clinic.id}`;
+  async function save(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const value = String(new FormData(e.currentTarget).get('minutes') ?? '').trim();
+    try {
+      await api(`/api/v1/clinics/${clinic.id}/reminder`, { method: 'PUT', body: { waitMinutes: value ? Number(value) : null } });
+      setStatus({ ok: true, text: value ? `Saved: the team is emailed after ${value} minutes of opening hours.` : 'Saved: no reminder emails.' });
+    } catch (err) {
+      setStatus({ ok: false, text: `Not saved: ${(err as Error).message}. Use 5 to 10080 minutes, or leave it empty for none.` });
+    }
+  }
+  return (
+    <form className="stack-form" onSubmit={save} aria-label={`Reminder for ${clinic.name}`}>
+      <h3>Reminder emails · {clinic.name}</h3>
+      <label htmlFor={id}>Email the assignee (or the clinic’s team) when a patient has waited longer than, in minutes of opening hours</label>
+      <input id={id} name="minutes" type="number" min="5" max="10080" step="5" defaultValue={setting.data.waitMinutes ?? ''} placeholder="No reminders" />
+      <div className="buttons">
+        <button type="submit">Save reminder</button>
+      </div>
+      {status && <p className={status.ok ? 'sub' : 'error'} role={status.ok ? 'status' : 'alert'}>{status.text}</p>}
+    </form>
   );
 }
