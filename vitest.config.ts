@@ -8,7 +8,7 @@ export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
     projects: [
-      { test: { name: 'unit', include: ['src/**/*.test.ts', 'web/src/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['src/**/*.test.ts', 'web/src/**/*.test.ts', 'test/setup/**/*.test.ts'] } },
       {
         test: {
           name: 'api:server',
@@ -31,12 +31,12 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
-          globalSetup: ['test/setup/server-db.ts', 'test/setup/web-build.ts'],
+          globalSetup: ['test/setup/chromium.ts', 'test/setup/server-db.ts', 'test/setup/web-build.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
       },
-      { test: { name: 'smoke', include: ['test/smoke/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },
+      { test: { name: 'smoke', include: ['test/smoke/**/*.test.ts'], globalSetup: ['test/setup/postgres.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },
     ],
   },
 });

@@ -5,6 +5,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
+import { apiDocument } from './api-document.js';
 import { attachmentRoutes } from './attachments/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { auditActor, recordAudit } from './audit/service.js';
@@ -103,6 +104,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
       info: {
         title: 'Frontdesk API',
         version: '1',
+        license: { name: 'AGPL-3.0-or-later', identifier: 'AGPL-3.0-or-later' },
         description:
           'The shared patient inbox. Staff sign in with a session cookie (writes send X-CSRF-Token); integrations send Authorization: Bearer <token>. Errors are RFC 9457 problem details with a stable `code`.',
       },
@@ -116,7 +118,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
       },
       security: [{ session: [] }, { bearer: [] }],
     },
-    transformObject: (document) => refineOpenApi((document as { openapiObject: Record<string, unknown> }).openapiObject, deps.config.publicUrl),
+    transformObject: (document) => refineOpenApi((document as { openapiObject: Record<string, unknown> }).openapiObject, deps.config.publicUrl, apiDocument),
   });
   // The API explorer's page has inline styles of its own; it reads no patient data.
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });

@@ -1,21 +1,25 @@
+/** A Server-Sent Events reader for the API tests: GET /api/v1/events over real HTTP, read frame by frame. */
 import { expect } from 'vitest';
 import type { Client } from './helpers.js';
 
 export interface Frame {
   event: string;
   data: any;
+  /** The frame's `id:`, if it had one. */
+  id?: string;
 }
 
-/** An open event stream, read frame by frame. */
 export class Stream {
   private frames: Frame[] = [];
   private waiters: (() => void)[] = [];
   private controller = new AbortController();
   private finished = false;
 
-  static async open(base: string, client: Client): Promise<Stream> {
+  /** Opens GET /api/v1/events as `client`, resuming from `lastEventId` when given, and waits for `ready`. */
+  static async open(base: string, client: Client, lastEventId?: string): Promise<Stream> {
     const stream = new Stream();
     const headers: Record<string, string> = client.auth.bearer ? { authorization: `Bearer ${client.auth.bearer}` } : { cookie: client.auth.cookie! };
+    if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
     const res = await fetch(`${base}/api/v1/events`, { headers, signal: stream.controller.signal });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
@@ -38,7 +42,8 @@ export class Stream {
           buffer = buffer.slice(end + 2);
           const event = /^event: (.+)$/m.exec(block)?.[1];
           const data = /^data: (.+)$/m.exec(block)?.[1];
-          if (event) this.frames.push({ event, data: data ? JSON.parse(data) : null });
+          const id = /^id: ?(.*)$/m.exec(block)?.[1];
+          if (event) this.frames.push({ event, data: data ? JSON.parse(data) : null, ...(id === undefined ? {} : { id }) });
           this.waiters.splice(0).forEach((w) => w());
         }
       }
@@ -86,5 +91,9 @@ export class Stream {
   close(): void {
     this.controller.abort();
   }
-}
 
+  /** Every frame so far, in order. */
+  get all(): readonly Frame[] {
+    return this.frames;
+  }
+}

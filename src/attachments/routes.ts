@@ -23,6 +23,11 @@ export const Attachment = Type.Object({
   createdAt: Timestamp,
 });
 
+/** The upload's body, for the API document only: the route reads the multipart stream itself. */
+export const AttachmentUpload = Type.Object({
+  file: Type.String({ contentMediaType: 'application/octet-stream', description: 'the file: an image, PDF or document, at most 25 MB; its type is detected from the bytes' }),
+});
+
 export async function attachmentRoutes(app: App, deps: Deps): Promise<void> {
   await app.register(fastifyMultipart, { limits: { fileSize: maxAttachmentBytes, files: 1, fields: 5, parts: 6 }, throwFileSizeLimit: true });
 

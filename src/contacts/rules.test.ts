@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { displayPhone } from './display.js';
 import { normalizeEmail, normalizePhone, phoneSearchTerms } from './rules.js';
 
 describe('phone normalisation to E.164', () => {
@@ -49,5 +50,14 @@ describe('email normalisation', () => {
     ['spaces in@example.com', null],
   ])('%j → %j', (input, expected) => {
     expect(normalizeEmail(input)).toBe(expected);
+  });
+});
+
+describe('phone numbers as people read them (issue 17, defect 8)', () => {
+  it('national at home, international abroad, as stored when not a number', () => {
+    expect(displayPhone('+14155550134', 'US')).toBe('(415) 555-0134');
+    expect(displayPhone('+442079460958', 'US')).toBe('+44 20 7946 0958');
+    expect(displayPhone('+442079460958', 'GB')).toBe('020 7946 0958');
+    expect(displayPhone('not a number', 'US')).toBe('not a number');
   });
 });

@@ -52,3 +52,4 @@ export function normalizeEmail(input: string): string | null {
   const email = input.trim().toLowerCase();
   return emailShape.test(email) && email.length <= 254 ? email : null;
 }
+

@@ -37,8 +37,8 @@ export function visibleMessages(actor: Actor): SQL {
 
 export const poster = (actor: Actor) => ({ kind: 'staff' as const, userId: actor.userId, role: actor.role as Role });
 
-export function refuse(verdict: ReturnType<typeof mayPost>): void {
-  if (!verdict.allowed) throw new AppError(verdict.code, verdict.detail);
+export function refuse(verdict: ReturnType<typeof mayPost>, extra: Record<string, unknown> = {}): void {
+  if (!verdict.allowed) throw new AppError(verdict.code, verdict.detail, extra);
 }
 
 /**

@@ -9,7 +9,7 @@ import { assertClinicAccess } from '../orgs/service.js';
 import { type Direction } from './rules.js';
 import { callLogs, conversations, messages } from './schema.js';
 import { loadConversation } from './access.js';
-import { messageText } from './outbound.js';
+import { answered, messageText } from './outbound.js';
 import { sendInTransaction } from './send.js';
 import { eventScope, messageById } from './views.js';
 
@@ -41,7 +41,8 @@ export async function logCall(
     await tx.insert(callLogs).values({ messageId: message.id, startedAt, durationSeconds: input.durationSeconds });
     await tx
       .update(conversations)
-      .set({ lastMessageId: message.id, lastActivityAt: at })
+      // An outgoing call answers the patient as a message would: the thread is no longer overdue.
+      .set({ lastMessageId: message.id, lastActivityAt: at, ...(input.direction === 'outbound' ? answered(conversation, actor.userId, at) : {}) })
       .where(eq(conversations.id, conversation.id));
     await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id }, at);
     await recordAudit(tx, { ...auditActor(actor), action: 'call.log', subject: { type: 'message', id: message.id }, details: { conversationId: id } });

@@ -118,16 +118,21 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
       lastActivityAt: input.at,
       channel: input.channel,
       unread: input.sender.kind === 'user' ? false : conversation.unread,
-      // B2: a team member's answer ends the wait; the first one is the thread's first response.
-      ...(input.sender.kind === 'user'
-        ? {
-            awaitingSince: null,
-            replyDueAt: null,
-            ...(conversation.firstInboundAt && !conversation.firstResponseAt ? { firstResponseAt: input.at, firstResponderId: input.sender.userId } : {}),
-          }
-        : {}),
+      ...(input.sender.kind === 'user' ? answered(conversation, input.sender.userId, input.at) : {}),
     })
     .where(eq(conversations.id, conversation.id));
   await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id }, input.at);
   return message.id;
+}
+
+/**
+ * B2: a team member's answer — a message, or a call they made and logged — ends the wait; the
+ * first one is the thread's first response.
+ */
+export function answered(conversation: Pick<ConversationRow, 'firstInboundAt' | 'firstResponseAt'>, userId: string, at: Date) {
+  return {
+    awaitingSince: null,
+    replyDueAt: null,
+    ...(conversation.firstInboundAt && !conversation.firstResponseAt ? { firstResponseAt: at, firstResponderId: userId } : {}),
+  };
 }

@@ -47,7 +47,8 @@ export async function startConversation(deps: Deps, actor: Actor, input: StartIn
     const contact = await resolveRecipient(deps, tx, actor, input);
     await lockThreadSlot(tx, input.clinicId, contact.id);
     const existing = await activeConversation(tx, input.clinicId, contact.id);
-    refuse(mayPost(poster(actor), { kind: 'start', hasActiveConversation: Boolean(existing) }));
+    // The existing thread is named in the refusal: the doctor is sent there (T4), not left guessing.
+    refuse(mayPost(poster(actor), { kind: 'start', hasActiveConversation: Boolean(existing) }), existing ? { conversationId: existing.id } : {});
     // Staff writing to the patient bring a thread held over the plan's guest limit into view.
     if (existing?.heldAt) await tx.update(conversations).set({ heldAt: null }).where(eq(conversations.id, existing.id));
     const at = deps.clock.now();

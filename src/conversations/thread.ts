@@ -37,6 +37,7 @@ export async function getConversation(
   return {
     ...(await conversationById(deps, actor, id)),
     availableChannels: sendableChannels(contact, { hasGuestLink: (await currentGuestLink(deps.db, id)) !== null }),
+    optedOut: { sms: contact.optedOutSms, email: contact.optedOutEmail, whatsapp: contact.optedOutWhatsapp },
     messages: items,
     nextCursor: rows.length > page.limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
   };

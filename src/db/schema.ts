@@ -19,4 +19,5 @@ export * from '../artifacts/schema.js';
 export * from '../emergency/schema.js';
 export * from '../encryption/schema.js';
 export * from '../imports/schema.js';
+export * from '../realtime/schema.js';
 export * from '../notifications/schema.js';

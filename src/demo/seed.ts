@@ -167,7 +167,10 @@ const portalPatient = { name: 'Hannah Lee', email: 'hannah.lee@example.com' };
 async function patientsSide(base: Deps, owner: Actor, reception: Actor, clinicId: string): Promise<void> {
   let t = base.clock.now();
   const deps: Deps = { ...base, clock: { now: () => (t = new Date(t.getTime() + 60_000)) } };
-  await updateClinic(deps, owner, clinicId, { address: '1 River Plaza, Suite 200', hours: 'Mon–Fri 8:00–18:00, Sat 9:00–13:00', phone: '+14155550102' });
+  // One source of opening hours: the structured week the reply logic uses is what the public page shows.
+  const weekday = [{ open: '08:00', close: '18:00' }];
+  const openingHours = { mon: weekday, tue: weekday, wed: weekday, thu: weekday, fri: weekday, sat: [{ open: '09:00', close: '13:00' }] };
+  await updateClinic(deps, owner, clinicId, { address: '1 River Plaza, Suite 200', openingHours, phone: '+14155550102' });
   const [clinic] = (await deps.db.execute<{ slug: string }>(sql`select slug from clinics where id = ${clinicId}`)).rows;
   await postFromPublicPage(deps, clinic.slug, { name: 'Ava Thompson', email: 'ava.thompson@example.com', body: 'Hi! I just moved to the area. Are you taking new patients, and do you take Cigna?' }, { ip: '127.0.0.1', userAgent: 'demo' });
 

@@ -3,6 +3,9 @@
  * an accessibility check. A small script only refreshes the thread while it is open.
  */
 import { escapeHtml, layout } from '../http/html.js';
+import { displayPhone } from '../contacts/display.js';
+import { clinicTime } from '../orgs/rules.js';
+import { defaultOpeningHours, hoursText } from '../orgs/hours.js';
 import type { ClinicRow, GuestThread } from './service.js';
 
 export interface FormState {
@@ -28,10 +31,11 @@ ${control}
 }
 
 export function clinicPage(clinic: ClinicRow, state: FormState = {}): string {
+  const hours = hoursText(clinic.openingHours ?? defaultOpeningHours);
   const details = [
     clinic.address ? `<dt>Address</dt><dd>${escapeHtml(clinic.address)}</dd>` : '',
-    clinic.hours ? `<dt>Opening hours</dt><dd>${escapeHtml(clinic.hours)}</dd>` : '',
-    clinic.phone ? `<dt>Phone</dt><dd><a href="tel:${escapeHtml(clinic.phone)}">${escapeHtml(clinic.phone)}</a></dd>` : '',
+    hours ? `<dt>Opening hours</dt><dd>${escapeHtml(hours)}</dd>` : '',
+    clinic.phone ? `<dt>Phone</dt><dd><a href="tel:${escapeHtml(clinic.phone)}">${escapeHtml(displayPhone(clinic.phone))}</a></dd>` : '',
   ].join('');
   return layout(
     `${clinic.name} — send a message`,
@@ -58,7 +62,8 @@ ${field('body', 'Message', state, { required: true, textarea: true, hint: 'Pleas
   );
 }
 
-const time = (iso: string) => `<time datetime="${iso}">${escapeHtml(new Date(iso).toUTCString().replace(/:\d\d GMT$/, ' UTC'))}</time>`;
+/** In the clinic's zone, as the staff app and the card page show it. */
+const time = (iso: string, timeZone: string) => `<time datetime="${iso}">${escapeHtml(clinicTime(iso, timeZone))}</time>`;
 
 function renderCard(m: GuestThread['messages'][number]): string {
   if (!m.card) return '';
@@ -80,7 +85,7 @@ export function renderGuestMessages(token: string, thread: GuestThread): string 
   return thread.messages
     .map(
       (m) => `<li class="msg ${m.direction === 'inbound' ? 'mine' : 'theirs'}" id="m-${m.id}">
-<p class="meta"><span class="from">${escapeHtml(m.direction === 'inbound' ? 'You' : m.from)}</span> · ${time(m.createdAt)}${m.direction === 'inbound' ? ` · <span class="status">${m.status === 'read' ? 'Seen by the clinic' : 'Delivered'}</span>` : ''}</p>
+<p class="meta"><span class="from">${escapeHtml(m.direction === 'inbound' ? 'You' : m.from)}</span> · ${time(m.createdAt, thread.clinic.timezone)}${m.direction === 'inbound' ? ` · <span class="status">${m.status === 'read' ? 'Seen by the clinic' : 'Delivered'}</span>` : ''}</p>
 <p class="body">${escapeHtml(m.body)}</p>
 ${renderCard(m)}${renderFiles(m)}
 </li>`,
@@ -99,7 +104,7 @@ export function guestPage(token: string, thread: GuestThread, state: FormState =
 ${thread.held ? '<p class="notice" role="status">Your message is saved. The clinic will see it shortly.</p>' : ''}
 <section aria-labelledby="thread-title">
 <h2 id="thread-title" class="visually-hidden">Messages</h2>
-<ol class="thread" id="thread" aria-live="polite">
+<ol class="thread" id="thread" aria-live="polite" data-timezone="${escapeHtml(c.timezone)}">
 ${renderGuestMessages(token, thread)}
 </ol>
 </section>
@@ -111,7 +116,7 @@ ${field('body', 'Your reply', state, { required: true, textarea: true })}
 <button type="submit">Send reply</button>
 </form>
 </section>
-${c.phone ? `<p>Urgent? Call ${escapeHtml(c.name)} at <a href="tel:${escapeHtml(c.phone)}">${escapeHtml(c.phone)}</a>.</p>` : ''}`,
+${c.phone ? `<p>Urgent? Call ${escapeHtml(c.name)} at <a href="tel:${escapeHtml(c.phone)}">${escapeHtml(displayPhone(c.phone))}</a>.</p>` : ''}`,
     { script: true },
   );
 }
@@ -124,6 +129,7 @@ export const guestJs = `
   var list = document.getElementById('thread');
   if (!token || !list) return;
   var shown = list.children.length;
+  var zone = list.getAttribute('data-timezone') || undefined;
   function esc(s) { var d = document.createElement('div'); d.textContent = s; return d.innerHTML.replace(/"/g, '&quot;'); }
   function refresh() {
     if (document.hidden) return;
@@ -141,7 +147,7 @@ export const guestJs = `
               : '<a class="file" href="' + url + '">' + esc(a.filename) + '</a>';
           }).join('');
           return '<li class="msg ' + (mine ? 'mine' : 'theirs') + '" id="m-' + m.id + '"><p class="meta"><span class="from">' + esc(mine ? 'You' : m.from) +
-            '</span> · <time datetime="' + m.createdAt + '">' + esc(new Date(m.createdAt).toLocaleString()) + '</time></p><p class="body">' + esc(m.body) + '</p>' + files + '</li>';
+            '</span> · <time datetime="' + m.createdAt + '">' + esc(new Date(m.createdAt).toLocaleString('en-US', { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' })) + '</time></p><p class="body">' + esc(m.body) + '</p>' + files + '</li>';
         }).join('');
       })
       .catch(function () {});

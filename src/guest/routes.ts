@@ -10,6 +10,7 @@ import { clinicBySlug, guestAttachment, postFromPublicPage, readGuestThread, rep
 import { notFoundPage, publicCss } from '../http/html.js';
 import { clinicPage, guestJs, guestPage, type FormState } from './pages.js';
 import { guestPath } from './rules.js';
+import { defaultOpeningHours, hoursText } from '../orgs/hours.js';
 
 const publicAccess = { access: { public: true } } as const;
 const tags = ['patients (public)'];
@@ -158,7 +159,7 @@ export function guestRoutes(app: App, deps: Deps): void {
     { config: publicAccess, schema: { tags, summary: "A clinic's public profile", security: [], params: SlugParams, response: { 200: ClinicProfile, 404: problem('no such clinic') } } },
     async (request) => {
       const c = await clinicBySlug(deps.db, request.params.clinicSlug);
-      return { name: c.name, slug: c.slug, phone: c.phone, address: c.address, hours: c.hours };
+      return { name: c.name, slug: c.slug, phone: c.phone, address: c.address, hours: hoursText(c.openingHours ?? defaultOpeningHours) };
     },
   );
 

@@ -23,6 +23,7 @@ import { applyStatus } from '../conversations/status.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { clinics, users } from '../orgs/schema.js';
+import { defaultOpeningHours, hoursText } from '../orgs/hours.js';
 import { spend } from '../ratelimit/service.js';
 import { duplicateWindowMs, guestPath, guestTokenPattern, newGuestToken, sameMessage } from './rules.js';
 import { guestLinks, guestTokens } from './schema.js';
@@ -201,7 +202,7 @@ export interface GuestMessage {
 }
 
 export interface GuestThread {
-  clinic: { name: string; phone: string | null; address: string | null; hours: string | null; slug: string };
+  clinic: { name: string; phone: string | null; address: string | null; hours: string | null; slug: string; timezone: string };
   patientName: string;
   held: boolean;
   messages: GuestMessage[];
@@ -240,7 +241,7 @@ export async function readGuestThread(deps: Deps, token: string, visitor: Visito
     });
   }
   return {
-    clinic: { name: clinic.name, phone: clinic.phone, address: clinic.address, hours: clinic.hours, slug: clinic.slug },
+    clinic: { name: clinic.name, phone: clinic.phone, address: clinic.address, hours: hoursText(clinic.openingHours ?? defaultOpeningHours), slug: clinic.slug, timezone: clinic.timezone },
     patientName: contact.name,
     held: conversation.heldAt !== null,
     messages: rows.map((r) => ({

@@ -22,3 +22,27 @@ describe('the refined document', () => {
     expect(doc.components.schemas.Problem.properties.code).toBeDefined();
   });
 });
+
+describe('shared schemas', () => {
+  const Thing = { type: 'object', required: ['kind'], properties: { kind: { const: 'thing' }, tags: { type: 'array', items: { type: 'string' } } } };
+  // As @fastify/swagger writes it: const as enum, keys in another order.
+  const written = () => ({ properties: { tags: { items: { type: 'string' }, type: 'array' }, kind: { enum: ['thing'] } }, required: ['kind'], type: 'object' });
+
+  it('turns every equal copy, in objects and in arrays, into a reference to one component', () => {
+    const doc = refineOpenApi(
+      { paths: { '/x': { get: { responses: { 200: { content: { 'application/json': { schema: { anyOf: [written(), { type: 'null' }] } } } } } } }, '/y': { get: { responses: { 200: { content: { 'application/json': { schema: written() } } } } } } } },
+      'https://fd.example',
+      { shared: { Thing, Wrapper: { type: 'object', properties: { thing: Thing } } }, uploads: {}, examples: {} },
+    );
+    expect(doc.paths['/x'].get.responses[200].content['application/json'].schema.anyOf[0]).toEqual({ $ref: '#/components/schemas/Thing' });
+    expect(doc.paths['/y'].get.responses[200].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Thing' });
+    expect(doc.components.schemas.Thing.properties.kind).toEqual({ enum: ['thing'] });
+    expect(doc.components.schemas.Wrapper.properties.thing).toEqual({ $ref: '#/components/schemas/Thing' });
+  });
+
+  it('leaves a schema that differs in anything inline', () => {
+    const other = { ...written(), description: 'another thing' };
+    const doc = refineOpenApi({ paths: { '/x': { get: { responses: { 200: { content: { 'application/json': { schema: other } } } } } } } }, 'https://fd.example', { shared: { Thing }, uploads: {}, examples: {} });
+    expect(doc.paths['/x'].get.responses[200].content['application/json'].schema).toEqual(other);
+  });
+});

@@ -35,6 +35,14 @@ const Report = Type.Object({
   refused: Type.Array(Type.Object({ line: Type.Integer(), reasons: Type.Array(Type.String()) }), { description: 'the first 1,000 refused rows and why' }),
 });
 
+/** The import's body, for the API document only: the route reads the multipart stream itself, fields before the file. */
+export const ImportUpload = Type.Object({
+  mapping: Type.Optional(Type.String({ description: 'JSON: field → the CSV column it is read from; suggested from the headers when left out' })),
+  kind: Type.Optional(Type.Union(importKinds.map((k) => Type.Literal(k)), { description: 'contacts (the default) or opt_outs' })),
+  dryRun: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')], { description: 'true: check and report, change nothing' })),
+  file: Type.String({ contentMediaType: 'text/csv', description: 'the CSV, last' }),
+});
+
 function readMapping(value: string): ColumnMapping {
   let parsed: unknown;
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultOpeningHours, isOpen, lastClosing, openMinutesBetween, openingHoursProblem, replyDueAt } from './hours.js';
+import { defaultOpeningHours, hoursText, isOpen, lastClosing, openMinutesBetween, openingHoursProblem, replyDueAt } from './hours.js';
 
 const ny = 'America/New_York';
 // 2026-03-02 is a Monday; New York is UTC-5 until DST starts on 2026-03-08.
@@ -45,5 +45,15 @@ describe('opening hours and the reply target (B2)', () => {
     expect(openingHoursProblem({ mon: [{ open: '17:00', close: '09:00' }] })).toMatch(/opens at 17:00/);
     expect(openingHoursProblem({ funday: [] } as never)).toMatch(/not a weekday/);
     expect(openingHoursProblem({ tue: [{ open: '9', close: '17:00' }] })).toMatch(/HH:MM/);
+  });
+});
+
+describe('the public page’s opening hours come from the same hours (issue 17, defect 10)', () => {
+  it('groups days in a row with the same hours and leaves closed days out', () => {
+    expect(hoursText(defaultOpeningHours)).toBe('Mon–Fri 8:00–17:00');
+    const week = { ...defaultOpeningHours, sat: [{ open: '09:00', close: '13:00' }] };
+    expect(hoursText(week)).toBe('Mon–Fri 8:00–17:00; Sat 9:00–13:00');
+    expect(hoursText({ mon: [{ open: '08:00', close: '12:00' }, { open: '13:00', close: '17:00' }], wed: [{ open: '08:00', close: '12:00' }, { open: '13:00', close: '17:00' }] })).toBe('Mon 8:00–12:00, 13:00–17:00; Wed 8:00–12:00, 13:00–17:00');
+    expect(hoursText({})).toBeNull();
   });
 });

@@ -114,3 +114,25 @@ export function openingHoursProblem(hours: OpeningHours): string | null {
   }
   return null;
 }
+
+const dayShort: Record<Weekday, string> = { sun: 'Sun', mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat' };
+/** Monday first, as clinics write their week. */
+const weekOrder: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const shortClock = (hhmm: string) => hhmm.replace(/^0(\d)/, '$1');
+
+/**
+ * The opening hours as the public page shows them ("Mon–Fri 8:00–17:00, Sat 9:00–13:00"): the
+ * same hours the reply targets and the after-hours reply use, so the two cannot disagree. Days in a
+ * row with the same hours are one range; closed days are left out. Null when never open.
+ */
+export function hoursText(hours: OpeningHours): string | null {
+  const spans = weekOrder.map((day) => ({ day, text: (hours[day] ?? []).map((i) => `${shortClock(i.open)}–${shortClock(i.close)}`).join(', ') }));
+  const groups: { from: Weekday; to: Weekday; text: string }[] = [];
+  for (const { day, text } of spans) {
+    const last = groups[groups.length - 1];
+    if (text && last && last.text === text && weekOrder.indexOf(last.to) === weekOrder.indexOf(day) - 1) last.to = day;
+    else if (text) groups.push({ from: day, to: day, text });
+  }
+  if (!groups.length) return null;
+  return groups.map((g) => `${dayShort[g.from]}${g.to === g.from ? '' : `–${dayShort[g.to]}`} ${g.text}`).join('; ');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canAccessClinic, effectivePrivileges, slugify } from './rules.js';
+import { canAccessClinic, clinicShortTime, clinicTime, effectivePrivileges, slugify } from './rules.js';
 
 describe('slugify', () => {
   it.each([
@@ -24,5 +24,21 @@ describe('privileges and clinic access', () => {
     expect(canAccessClinic({ role: 'admin', clinicIds: [] }, 'c1')).toBe(true);
     expect(canAccessClinic({ role: 'receptionist', clinicIds: ['c1'] }, 'c1')).toBe(true);
     expect(canAccessClinic({ role: 'doctor', clinicIds: ['c1'] }, 'c2')).toBe(false);
+  });
+});
+
+describe('times in the clinic’s zone (issue 17, defect 8)', () => {
+  const at = '2026-03-10T22:15:00Z';
+  it('shows one format in the clinic’s zone, whatever the viewer’s', () => {
+    expect(clinicTime(at, 'America/Los_Angeles')).toBe('Mar 10, 2026, 3:15 PM');
+    expect(clinicTime(at, 'Europe/Berlin')).toBe('Mar 10, 2026, 11:15 PM');
+    expect(clinicTime(new Date(at), 'UTC')).toBe('Mar 10, 2026, 10:15 PM');
+  });
+  it('shortens by the clinic’s calendar day', () => {
+    // 11:15 PM in Berlin is still the 10th there though it is the 11th in Asia.
+    expect(clinicShortTime(at, 'Europe/Berlin', new Date('2026-03-10T22:50:00Z'))).toBe('11:15 PM');
+    expect(clinicShortTime(at, 'Asia/Tokyo', new Date('2026-03-11T16:00:00Z'))).toBe('Wed');
+    expect(clinicShortTime(at, 'America/New_York', new Date('2026-04-20T12:00:00Z'))).toBe('Mar 10');
+    expect(clinicShortTime(at, 'America/New_York', new Date('2027-04-20T12:00:00Z'))).toBe('Mar 10, 2026');
   });
 });

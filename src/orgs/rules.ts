@@ -34,3 +34,23 @@ export function slugify(name: string): string {
     .replace(/-+$/, '');
   return slug || 'clinic';
 }
+
+/**
+ * Every time Frontdesk shows, in the clinic's time zone and one format ("Mar 2, 2026, 9:05 AM"),
+ * whoever looks — staff, the guest page, the portal — and wherever their browser is.
+ */
+export function clinicTime(at: Date | string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(at));
+}
+
+const dayKey = (d: Date, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+
+/** The list's short form of the same: "9:05 AM" today, "Mon" this week, "Mar 2" this year, else "Mar 2, 2025". */
+export function clinicShortTime(at: Date | string, timeZone: string, now = new Date()): string {
+  const d = new Date(at);
+  const part = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-US', { timeZone, ...options }).format(d);
+  if (dayKey(d, timeZone) === dayKey(now, timeZone)) return part({ timeStyle: 'short' });
+  if (now.getTime() - d.getTime() < 6 * 86_400_000) return part({ weekday: 'short' });
+  if (dayKey(d, timeZone).slice(0, 4) === dayKey(now, timeZone).slice(0, 4)) return part({ month: 'short', day: 'numeric' });
+  return part({ dateStyle: 'medium' });
+}

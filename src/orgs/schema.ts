@@ -29,8 +29,6 @@ export const clinics = pgTable(
     timezone: text('timezone').notNull().default('America/New_York'),
     phone: text('phone'),
     address: text('address'),
-    /** Opening hours as the clinic writes them ("Mon–Fri 8:00–17:00"), shown on its public page. */
-    hours: text('hours'),
     /** P1: whether the email telling a guest the clinic replied may quote the first words of the reply. */
     guestEmailPreview: boolean('guest_email_preview').notNull().default(false),
     /** B2: when the clinic is open (its time zone); null means Monday to Friday, 8:00–17:00. */

@@ -7,7 +7,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { effectivePrivileges, isAdmin, privileges as allPrivileges, slugify, type Privilege, type Role } from './rules.js';
-import { defaultOpeningHours, openingHoursProblem, type OpeningHours } from './hours.js';
+import { defaultOpeningHours, hoursText, openingHoursProblem, type OpeningHours } from './hours.js';
 import { clinics, inboxes, organizations, userClinicIds, userClinics, users } from './schema.js';
 import { publishAccessChanged } from '../realtime/events.js';
 
@@ -18,7 +18,6 @@ export interface ClinicInput {
   timezone?: string;
   phone?: string;
   address?: string;
-  hours?: string;
 }
 
 const clinicJson = (c: typeof clinics.$inferSelect) => ({
@@ -28,7 +27,7 @@ const clinicJson = (c: typeof clinics.$inferSelect) => ({
   timezone: c.timezone,
   phone: c.phone,
   address: c.address,
-  hours: c.hours,
+  hours: hoursText(c.openingHours ?? defaultOpeningHours),
   guestEmailPreview: c.guestEmailPreview,
   openingHours: c.openingHours ?? defaultOpeningHours,
   afterHoursReply: c.afterHoursReply,
@@ -51,7 +50,7 @@ async function insertClinic(tx: DbOrTx, orgId: string, input: ClinicInput) {
     const slug = n === 1 ? base : `${base}-${n}`;
     const [row] = await tx
       .insert(clinics)
-      .values({ orgId, name: input.name, slug, timezone: input.timezone, phone: input.phone, address: input.address, hours: input.hours })
+      .values({ orgId, name: input.name, slug, timezone: input.timezone, phone: input.phone, address: input.address })
       .onConflictDoNothing()
       .returning();
     if (row) return row;
@@ -112,6 +111,7 @@ export async function me(deps: Deps, actor: Actor) {
     clinics: await listClinics(deps, actor),
     csrfToken: actor.via.kind === 'session' ? actor.via.csrfToken : null,
     sessionIdleMinutes: deps.config.sessionIdleMinutes,
+    defaultCountry: deps.config.defaultCountry,
     simulator: deps.config.simulator,
     security: { twoFactorEnabled: !!user?.totpEnabledAt, organizationRequiresTwoFactor: org.requireTwoFactor, mustEnrolTwoFactor: actor.mustEnrolTwoFactor },
   };
@@ -136,7 +136,6 @@ export interface ClinicChanges {
   timezone?: string;
   phone?: string | null;
   address?: string | null;
-  hours?: string | null;
   guestEmailPreview?: boolean;
   openingHours?: OpeningHours;
   afterHoursReply?: string | null;
@@ -393,7 +392,12 @@ export async function assignableUser(db: DbOrTx, orgId: string, userId: string, 
 export async function requireTwoFactor(deps: Deps, actor: Actor, required: boolean): Promise<boolean> {
   const [self] = await deps.db.select({ totpEnabledAt: users.totpEnabledAt }).from(users).where(eq(users.id, actor.userId));
   if (required && !self?.totpEnabledAt) throw new AppError('conflict', 'turn on two-factor sign-in for yourself first, so the requirement cannot shut you out');
-  await deps.db.update(organizations).set({ requireTwoFactor: required }).where(eq(organizations.id, actor.orgId));
-  await recordAudit(deps.db, { ...auditActor(actor), action: 'organization.two_factor_requirement', subject: { type: 'organization', id: actor.orgId }, details: { required } });
+  await deps.db.transaction(async (tx) => {
+    await tx.update(organizations).set({ requireTwoFactor: required }).where(eq(organizations.id, actor.orgId));
+    // Whoever has not set it up may now only enrol: their open event streams end at once.
+    const unenrolled = await tx.select({ id: users.id }).from(users).where(and(eq(users.orgId, actor.orgId), isNull(users.totpEnabledAt), isNull(users.deactivatedAt)));
+    for (const user of unenrolled) await publishAccessChanged(tx, actor.orgId, user.id);
+    await recordAudit(tx, { ...auditActor(actor), action: 'organization.two_factor_requirement', subject: { type: 'organization', id: actor.orgId }, details: { required } });
+  });
   return required;
 }

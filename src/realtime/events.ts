@@ -7,6 +7,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { emitWebhookEvent } from '../hooks/queue.js';
+import { liveEvents } from './schema.js';
 
 export const eventTypes = ['message.created', 'message.status', 'conversation.updated', 'conversation.typing'] as const;
 export type EventType = (typeof eventTypes)[number];
@@ -35,6 +36,19 @@ export interface AccessChanged {
 
 export const eventChannel = 'frontdesk_events';
 
+/** A change event as streams receive it: with the id a reconnecting stream resumes from (`Last-Event-ID`). */
+export type NumberedEvent = ChangeEvent & { id?: number };
+
+/**
+ * Kept for a reconnecting stream's replay (I19) and numbered. "X is replying…" is not: it means
+ * nothing a moment later, so it is neither kept nor numbered.
+ */
+async function buffered(db: DbOrTx, event: ChangeEvent, at: Date): Promise<NumberedEvent> {
+  if (event.type === 'conversation.typing') return event;
+  const [row] = await db.insert(liveEvents).values({ orgId: event.orgId, event, createdAt: at }).returning({ id: liveEvents.id });
+  return { ...event, id: row!.id };
+}
+
 /** Published in the transaction that changes the access, so every event committed after it finds the stream checked. */
 export async function publishAccessChanged(db: DbOrTx, orgId: string, userId: string): Promise<void> {
   const event: AccessChanged = { type: 'access.changed', orgId, userId };
@@ -45,7 +59,7 @@ export async function publishAccessChanged(db: DbOrTx, orgId: string, userId: st
 export async function publish(db: DbOrTx, event: ChangeEvent | ChangeEvent[], at: Date): Promise<void> {
   const events = Array.isArray(event) ? event : [event];
   for (const e of events) {
-    await db.execute(sql`select pg_notify(${eventChannel}, ${JSON.stringify(e)})`);
+    await db.execute(sql`select pg_notify(${eventChannel}, ${JSON.stringify(await buffered(db, e, at))})`);
     if ((e.type === 'message.created' || e.type === 'message.status') && e.messageId) {
       await emitWebhookEvent(db, e.orgId, e.type, { conversationId: e.conversationId, clinicId: e.clinicId, messageId: e.messageId, status: e.status ?? null }, at);
     }

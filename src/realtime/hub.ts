@@ -1,8 +1,8 @@
 /** One LISTEN connection per process, fanning committed change events out to this process's SSE streams. */
 import pg from 'pg';
-import { eventChannel, eventTypes, type AccessChanged, type ChangeEvent } from './events.js';
+import { eventChannel, eventTypes, type AccessChanged, type ChangeEvent, type NumberedEvent } from './events.js';
 
-export type HubEvent = ChangeEvent | AccessChanged | { type: 'resync' };
+export type HubEvent = NumberedEvent | AccessChanged | { type: 'resync' };
 export type Subscriber = (event: HubEvent) => void;
 
 export interface EventHub {

@@ -6,7 +6,8 @@ import { responses } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import type { ChangeEvent } from './events.js';
 import type { HubEvent } from './hub.js';
-import { mayReceive, sameAccess, type EventFacts } from './rules.js';
+import { mayContinue, mayReceive, type EventFacts } from './rules.js';
+import { latestEventId, resumeFrom } from './replay.js';
 import { eventFacts } from './service.js';
 import { newMessage, notificationForUser, type NewMessage } from '../notifications/service.js';
 import { notificationLine } from '../notifications/rules.js';
@@ -16,8 +17,9 @@ const unreadDebounceMs = 150;
 /** How often every open stream's sign-in is checked again (idle expiry, anything not announced). */
 const recheckMs = 500;
 
-function frame(event: string, data: unknown): string {
-  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+/** An SSE frame; `id` (a live_events id, or '' to forget a stale one) is what a reconnect sends back as Last-Event-ID. */
+function frame(event: string, data: unknown, id?: number | ''): string {
+  return `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 interface OpenStream {
@@ -37,8 +39,7 @@ function streamGuard(deps: Deps, log: (e: unknown) => void) {
   async function check(streams: OpenStream[]): Promise<void> {
     const current = await currentActors(deps, streams.map((s) => s.actor));
     for (const stream of streams) {
-      const now = current.get(credentialOf(stream.actor));
-      if (!now || !sameAccess(now, stream.actor)) stream.end();
+      if (!mayContinue(stream.actor, current.get(credentialOf(stream.actor)))) stream.end();
     }
   }
   const sweep = () => {
@@ -150,8 +151,9 @@ export function realtimeRoutes(app: App, deps: Deps): void {
         const decision = message && (await notificationForUser(deps.db, actor.userId, message, deps.clock.now()).catch(() => null));
         if (message && decision && !closed()) write(frame('notification', { conversationId: message.conversationId, ...message.text, line: notificationLine(message.text), sound: decision.sound }));
       };
+      const replayed = new Set<number>();
       const deliver = async (event: HubEvent) => {
-        if (closed()) return;
+        if (closed() || ('id' in event && event.id !== undefined && replayed.has(event.id))) return;
         if (event.type === 'access.changed') {
           if (event.userId === actor.userId) await guard.recheck(stream);
           return;
@@ -161,14 +163,32 @@ export function realtimeRoutes(app: App, deps: Deps): void {
         } else {
           if (event.type === 'conversation.typing' && event.user?.id === actor.userId) return;
           if (!mayReceive(actor, await sharedFacts(event))) return;
-          const { orgId: _org, ...visible } = event;
-          write(frame(event.type, visible));
+          const { orgId: _org, id, ...visible } = event;
+          write(frame(event.type, visible, id));
           if (event.type === 'message.created' && event.messageId) await notify(event);
         }
         if (event.type !== 'conversation.typing') scheduleUnread();
       };
-      // One event after another, in the order they committed: a sign-out is checked before whatever followed it.
-      let delivering = Promise.resolve();
+      // `ready`, then what a reconnect missed (I19) through the same rules as live events, then the live
+      // ones, one after another in the order they committed: a sign-out is checked before whatever followed it.
+      // Subscribed before the replay is read, so nothing falls between; what both bring is sent once.
+      const resume = async () => {
+        const now = deps.clock.now();
+        const from = await resumeFrom(deps.db, actor.orgId, request.headers['last-event-id'], now);
+        const head = from.kind === 'replay' ? undefined : ((await latestEventId(deps.db, actor.orgId, now)) ?? '');
+        write(frame('ready', { userId: actor.userId, resumed: from.kind === 'replay' }, from.kind === 'fresh' && head === '' ? undefined : head));
+        if (from.kind === 'resync') write(frame('resync', {}));
+        if (from.kind !== 'replay') return;
+        for (const event of from.events) {
+          await deliver(event);
+          replayed.add(event.id!);
+        }
+      };
+      let delivering = resume().catch((e) => {
+        request.log.error({ err: e }, 'resuming an event stream failed');
+        write(frame('resync', {}));
+      });
+      const started = delivering;
       const unsubscribe = deps.events.subscribe(actor.orgId, (event) => {
         delivering = delivering.then(() => deliver(event)).catch((e) => request.log.error({ err: e }, 'event delivery failed'));
       });
@@ -184,7 +204,7 @@ export function realtimeRoutes(app: App, deps: Deps): void {
       };
       res.on('close', stop);
       write('retry: 3000\n\n');
-      write(frame('ready', { userId: actor.userId }));
+      await started;
       await sendUnread();
     },
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mayReceive, sameAccess, type EventFacts, type StreamUser } from './rules.js';
+import { mayContinue, mayReceive, sameAccess, type EventFacts, type StreamUser } from './rules.js';
 
 const nurse: StreamUser = { role: 'nurse', privileges: ['send_messages', 'inbox'], clinicIds: ['c1'] };
 const facts: EventFacts = { clinicId: 'c1', conversationChannel: 'email', shownToStaff: true, message: { channel: 'email', hidden: false } };
@@ -32,5 +32,17 @@ describe('sameAccess', () => {
     expect(sameAccess(nurse, { ...nurse, role: 'doctor' })).toBe(false);
     expect(sameAccess(nurse, { ...nurse, privileges: ['send_messages'] })).toBe(false);
     expect(sameAccess(nurse, { ...nurse, clinicIds: ['c1', 'c2'] })).toBe(false);
+  });
+});
+
+describe('mayContinue', () => {
+  const now = { ...nurse, mustEnrolTwoFactor: false };
+  it('goes on while the sign-in lasts with the same permissions', () => {
+    expect(mayContinue(nurse, now)).toBe(true);
+  });
+  it('ends with the sign-in, a change of permissions, or a two-factor enrolment the organization now requires', () => {
+    expect(mayContinue(nurse, null)).toBe(false);
+    expect(mayContinue(nurse, { ...now, clinicIds: ['c2'] })).toBe(false);
+    expect(mayContinue(nurse, { ...now, mustEnrolTwoFactor: true })).toBe(false);
   });
 });

@@ -35,3 +35,12 @@ export function sameAccess(a: StreamUser, b: StreamUser): boolean {
   const same = (x: readonly string[], y: readonly string[]) => [...x].sort().join() === [...y].sort().join();
   return a.role === b.role && same(a.privileges, b.privileges) && same(a.clinicIds, b.clinicIds);
 }
+
+/**
+ * Whether a stream opened as `opened` may go on, its sign-in now being `now` (null: ended, expired or
+ * deactivated): the same permissions, and not held to two-factor enrolment — a user the organization
+ * now requires it of may do nothing but enrol until they have.
+ */
+export function mayContinue(opened: StreamUser, now: (StreamUser & { mustEnrolTwoFactor: boolean }) | null | undefined): boolean {
+  return !!now && !now.mustEnrolTwoFactor && sameAccess(opened, now);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderTemplate, unknownPlaceholders } from './rules.js';
+import { placeholderLabel, renderTemplate, unfilledPlaceholders, unknownPlaceholders } from './rules.js';
 
 const values = { patient: { name: 'Maria del Carmen Gonzalez' }, clinic: { name: 'Riverside Dental', phone: '+14155550100', address: null }, staff: { name: 'Lee' } };
 
@@ -25,5 +25,14 @@ describe('K2 templates', () => {
   it('names unknown placeholders once each', () => {
     expect(unknownPlaceholders('Hi {{patient.firstname}} {{appointment.start}} {{patient.firstname}} {{clinic.name}}')).toEqual(['patient.firstname', 'appointment.start']);
     expect(unknownPlaceholders('Hi {{patient.firstName}}')).toEqual([]);
+  });
+
+  it('keeps a placeholder without a value for the composer, and names what is left unfilled', () => {
+    const draft = renderTemplate('Hi {{patient.firstName}}, see you on {{appointment.date}} at {{appointment.time}} ({{clinic.address}}) {{odd}}', values, { keepEmpty: true });
+    expect(draft).toBe('Hi Maria, see you on {{appointment.date}} at {{appointment.time}} ({{clinic.address}}) {{odd}}');
+    expect(unfilledPlaceholders(draft)).toEqual(['appointment.date', 'appointment.time', 'clinic.address']);
+    expect(unfilledPlaceholders('Hi Maria, see you Monday')).toEqual([]);
+    expect(placeholderLabel('appointment.date')).toBe('appointment date');
+    expect(placeholderLabel('patient.firstName')).toBe('patient first name');
   });
 });

@@ -61,7 +61,24 @@ function valueOf(name: Placeholder, v: TemplateValues): string {
   }
 }
 
-/** Fills a template in for one recipient; an unknown placeholder stays as written. */
-export function renderTemplate(body: string, values: TemplateValues): string {
-  return body.replace(pattern, (whole, name: string) => ((placeholders as readonly string[]).includes(name) ? valueOf(name as Placeholder, values) : whole));
+const isPlaceholder = (name: string): name is Placeholder => (placeholders as readonly string[]).includes(name);
+
+/**
+ * Fills a template in for one recipient; an unknown placeholder stays as written. With
+ * `keepEmpty` (the composer), a placeholder without a value stays too, for staff to fill in.
+ */
+export function renderTemplate(body: string, values: TemplateValues, opts: { keepEmpty?: boolean } = {}): string {
+  return body.replace(pattern, (whole, name: string) => {
+    if (!isPlaceholder(name)) return whole;
+    const value = valueOf(name, values);
+    return value === '' && opts.keepEmpty ? whole : value;
+  });
 }
+
+/** The known placeholders still in a draft, once each in the order they appear: it must not go out so. */
+export function unfilledPlaceholders(text: string): Placeholder[] {
+  return [...new Set([...text.matchAll(pattern)].map((m) => m[1]!).filter(isPlaceholder))];
+}
+
+/** "appointment.date" → "appointment date", as a receptionist reads it. */
+export const placeholderLabel = (name: Placeholder) => name.replace('.', ' ').replace(/([a-z])([A-Z])/g, (_, a: string, b: string) => `${a} ${b.toLowerCase()}`);

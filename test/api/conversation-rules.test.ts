@@ -23,6 +23,8 @@ describe('T4 end to end: who may post', () => {
     const doctor = await org.addUser('doctor');
     const res = await doctor.client.post('/api/v1/conversations', { phone: '+14155550202', channel: 'sms', clinicId: org.clinicId, body: 'Hi' });
     expectProblem(res, 403, 'doctor_conversation_exists');
+    // Issue 17, defect 7: the refusal names the thread, so the app can link to it.
+    expect(res.body.conversationId).toBe(conversationId);
     const thread = await org.owner.get(`/api/v1/conversations/${conversationId}`);
     expect(thread.body.messages).toHaveLength(1);
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { Secret, TOTP } from 'otpauth';
 import { publish } from '../../src/realtime/events.js';
 import { inbound, password, setupApp, signIn, signupOrg, Client, type Org, type TestContext } from '../helpers.js';
 import { Stream } from '../sse.js';
@@ -147,6 +148,24 @@ describe('a stream ends with the sign-in it was opened with', () => {
     const there = await inbound(org, 'Elsewhere, by mail', 'pat-0722@example.com', { channel: 'email', clinicId: elsewhere });
     await reopened.next((f) => f.data?.messageId === there.messageId);
     expect(reopened.seen((f) => f.data?.conversationId === sms.conversationId)).toBe(false);
+  });
+
+  it('ends when the organization starts requiring two-factor sign-in the user has not set up, and only theirs', async () => {
+    const nurse = await org.addUser('nurse');
+    const enrolled = await org.addUser('nurse');
+    const stream = await open(nurse.client);
+    const enrolledStream = await open(enrolled.client);
+    for (const who of [org.owner, enrolled.client]) {
+      const { secret } = (await who.post('/api/v1/auth/two-factor/enrol')).body;
+      const code = new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: ctx.clock.now().getTime() });
+      expect((await who.post('/api/v1/auth/two-factor/confirm', { code })).status).toBe(200);
+    }
+    expect((await org.owner.request('PUT', '/api/v1/organization/two-factor', { required: true })).status).toBe(200);
+    await stream.ended(1500);
+    const later = await inbound(org, 'After the requirement', '+14155550723');
+    await enrolledStream.next((f) => f.data?.messageId === later.messageId);
+    expect(stream.seen((f) => f.data?.messageId === later.messageId)).toBe(false);
+    await org.owner.request('PUT', '/api/v1/organization/two-factor', { required: false });
   });
 
   it('ends when an integration\'s API token is revoked', async () => {

@@ -48,7 +48,7 @@ const guest = (over: Record<string, unknown> = {}) => ({ name: 'Gina Guest', ema
 
 describe('the public clinic page (P1)', () => {
   it('shows the clinic name, address, hours and the message form, without an account', async () => {
-    await org.owner.patch(`/api/v1/clinics/${org.clinicId}`, { address: '12 Harbor St, Portland', hours: 'Mon–Fri 8:00–17:00', phone: '+15035550100' });
+    await org.owner.patch(`/api/v1/clinics/${org.clinicId}`, { address: '12 Harbor St, Portland', phone: '+15035550100' });
     const res = await ctx.app.inject({ method: 'GET', url: `/c/${slug}` });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/html/);
@@ -58,6 +58,16 @@ describe('the public clinic page (P1)', () => {
     for (const name of ['name', 'email', 'phone', 'body']) expect(res.body).toContain(`name="${name}"`);
     expect(res.headers['content-security-policy']).toMatch(/script-src 'self'/);
     expect((await ctx.app.inject({ method: 'GET', url: '/c/no-such-clinic' })).statusCode).toBe(404);
+  });
+
+  it('shows the opening hours the reply logic uses: one source (issue 17, defect 10)', async () => {
+    const weekday = [{ open: '08:00', close: '17:00' }];
+    const patched = await org.owner.patch(`/api/v1/clinics/${org.clinicId}`, { openingHours: { mon: weekday, tue: weekday, wed: weekday, thu: weekday, fri: weekday, sat: [{ open: '09:00', close: '13:00' }] } });
+    expect(patched.body.hours).toBe('Mon–Fri 8:00–17:00; Sat 9:00–13:00');
+    expect((await ctx.app.inject({ method: 'GET', url: `/c/${slug}` })).body).toContain('Mon–Fri 8:00–17:00; Sat 9:00–13:00');
+    // The free text that disagreed with them is gone.
+    expectProblem(await org.owner.patch(`/api/v1/clinics/${org.clinicId}`, { hours: 'Sat 9–13' }), 400, 'invalid_input');
+    await org.owner.patch(`/api/v1/clinics/${org.clinicId}`, { openingHours: { mon: weekday, tue: weekday, wed: weekday, thu: weekday, fri: weekday } });
   });
 
   it('works without JavaScript: the form post redirects to the private link, which shows the message', async () => {

@@ -73,4 +73,20 @@ describe('response times (B2)', () => {
     const stopThread = (await org.owner.get(`/api/v1/conversations/${stop.conversationId}`)).body.messages;
     expect(stopThread.map((m: any) => m.sender.name)).toEqual([expect.any(String), 'Automatic replies']);
   });
+
+  it('an outgoing call that was logged answers the patient too: the thread is no longer overdue (issue 17)', async () => {
+    const msg = await inbound(org, 'Please call me back', '+14155550402');
+    ctx.clock.advance(3 * 86_400_000);
+    const ago = (minutes: number) => new Date(ctx.clock.now().getTime() - minutes * 60_000).toISOString();
+    await fresh();
+    expect((await org.owner.get('/api/v1/conversations?overdue=true')).body.items.map((c: any) => c.id)).toContain(msg.conversationId);
+    const incoming = await org.owner.post(`/api/v1/conversations/${msg.conversationId}/calls`, { startedAt: ago(30), durationSeconds: 60, direction: 'inbound', notes: 'They called again' });
+    expect(incoming.status).toBe(201);
+    expect((await org.owner.get(`/api/v1/conversations/${msg.conversationId}`)).body.overdue).toBe(true);
+    const call = await org.owner.post(`/api/v1/conversations/${msg.conversationId}/calls`, { startedAt: ago(20), durationSeconds: 240, direction: 'outbound', notes: 'Called back, booked a cleaning' });
+    expect(call.status).toBe(201);
+    expect((await org.owner.get(`/api/v1/conversations/${msg.conversationId}`)).body).toMatchObject({ awaitingSince: null, replyDueAt: null, overdue: false });
+    expect((await org.owner.get('/api/v1/conversations?overdue=true')).body.items.map((c: any) => c.id)).not.toContain(msg.conversationId);
+  });
+
 });

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, seriousViolations } from './support.js';
+import { launchBrowser, seriousViolations, signInStaff } from './support.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inbound, password, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
 
@@ -33,14 +33,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function signedIn(email: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1360, height: 820 } })).newPage();
-  await page.goto(base);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('list', { name: 'Conversations' }).waitFor();
-  return page;
+function signedIn(email: string): Promise<Page> {
+  return signInStaff(browser, base, email, password);
 }
 
 describe('the staff inbox in a browser', () => {

@@ -22,7 +22,7 @@ beforeAll(async () => {
   await fs.mkdir(artifacts, { recursive: true });
   org = await signupOrg(ctx.app, 'Harbor Family Dental', { plan: 'pro' });
   slug = org.me.clinics[0].slug;
-  await org.owner.patch(`/api/v1/clinics/${org.clinicId}`, { address: '12 Harbor St, Portland, OR', hours: 'Mon–Fri 8:00–17:00', phone: '+15035550100' });
+  await org.owner.patch(`/api/v1/clinics/${org.clinicId}`, { address: '12 Harbor St, Portland, OR', phone: '+15035550100' });
 });
 afterAll(async () => {
   await browser?.close();

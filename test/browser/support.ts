@@ -1,11 +1,12 @@
-/** What every browser test shares: Debian's chromium, and an accessibility check with axe-core. */
+/** What every browser test shares: the Chromium test/setup/chromium.ts found, and an accessibility check with axe-core. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: inject('chromiumPath'),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
   });
 }
@@ -31,4 +32,15 @@ export function cspRefusals(page: Page): string[] {
     if (/Content Security Policy/i.test(m.text())) refusals.push(m.text());
   });
   return refusals;
+}
+
+/** A staff member signed in through the sign-in page, on the inbox. */
+export async function signInStaff(browser: Browser, base: string, email: string, password: string, viewport = { width: 1360, height: 820 }): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  await page.goto(base);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('list', { name: 'Conversations' }).waitFor();
+  return page;
 }

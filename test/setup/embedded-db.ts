@@ -1,23 +1,13 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres } from '../../src/db/embedded.js';
-import { prepareTemplate, withDatabase } from './template.js';
+import { startTestEmbedded } from './postgres.js';
+import { prepareTemplate } from './template.js';
 
-/** The embedded PostgreSQL of `npm start`, in a throw-away data directory on a free port. */
+/** The API suite once more, on the embedded PostgreSQL that `npm start` uses. */
 export default async function setup(project: TestProject) {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'frontdesk-embedded-'));
-  await fs.chmod(dataDir, 0o755);
-  const port = 55000 + (process.pid % 5000);
-  const server = await startEmbeddedPostgres({ dataDir, port, log: () => {} });
-  const adminUrl = withDatabase(server.url, 'postgres');
+  const postgres = await startTestEmbedded();
   const template = 'frontdesk_tpl';
-  await prepareTemplate(adminUrl, template);
-  project.provide('adminUrl', adminUrl);
+  await prepareTemplate(postgres.adminUrl, template);
+  project.provide('adminUrl', postgres.adminUrl);
   project.provide('templateDb', template);
-  return async () => {
-    await server.stop();
-    await fs.rm(dataDir, { recursive: true, force: true });
-  };
+  return () => postgres.stop();
 }

@@ -1,14 +1,18 @@
 import type { TestProject } from 'vitest/node';
+import { testPostgres } from './postgres.js';
 import { dropDatabase, prepareTemplate } from './template.js';
 
-/** The machine's PostgreSQL server (CI's too): TEST_DATABASE_URL names a database we may create databases from. */
+/** The machine's PostgreSQL server (CI's too) at TEST_DATABASE_URL, or the embedded one when none answers there. */
 export default async function setup(project: TestProject) {
-  const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const postgres = await testPostgres();
   const template = `frontdesk_tpl_${process.pid}`;
-  await prepareTemplate(adminUrl, template);
-  project.provide('adminUrl', adminUrl);
+  await prepareTemplate(postgres.adminUrl, template);
+  project.provide('adminUrl', postgres.adminUrl);
   project.provide('templateDb', template);
-  return () => dropDatabase(adminUrl, template);
+  return async () => {
+    await dropDatabase(postgres.adminUrl, template);
+    await postgres.stop();
+  };
 }
 
 declare module 'vitest' {

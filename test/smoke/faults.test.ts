@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { twilioSignature } from '../../src/channels/sms/twilio.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded.js';
 import { FakeTwilio } from '../fakes/twilio.js';
@@ -23,7 +23,8 @@ import { openText } from '../../src/encryption/cipher.js';
 import { columnAad } from '../../src/encryption/columns.js';
 import { keyRing, parseKey } from '../../src/encryption/keys.js';
 
-const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** TEST_DATABASE_URL's server, or the embedded one when none answers there (test/setup/postgres.ts). */
+const adminUrl = inject('adminUrl');
 const dbName = `frontdesk_faults_${randomBytes(4).toString('hex')}`;
 const url = withDatabase(adminUrl, dbName);
 const publicUrl = 'https://faults.frontdesk.test';

@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { FakeTwilio } from '../fakes/twilio.js';
@@ -15,7 +15,8 @@ import { dropDatabase, withDatabase } from '../setup/template.js';
 import { startFrontdesk, stopAll, until } from './support.js';
 import { testEncryptionKey } from '../helpers.js';
 
-const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** TEST_DATABASE_URL's server, or the embedded one when none answers there (test/setup/postgres.ts). */
+const adminUrl = inject('adminUrl');
 const dbName = `frontdesk_scale_${randomBytes(4).toString('hex')}`;
 const url = withDatabase(adminUrl, dbName);
 let twilio: FakeTwilio;

@@ -4,7 +4,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
@@ -17,7 +17,8 @@ import { dropDatabase, prepareTemplate, withDatabase } from '../setup/template.j
 import { startFrontdesk, stopAll, until } from './support.js';
 import { testEncryptionKey } from '../helpers.js';
 
-const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** TEST_DATABASE_URL's server, or the embedded one when none answers there (test/setup/postgres.ts). */
+const adminUrl = inject('adminUrl');
 const dbName = `frontdesk_crash_${randomBytes(4).toString('hex')}`;
 const url = withDatabase(adminUrl, dbName);
 let twilio: FakeTwilio;

@@ -16,6 +16,7 @@ import { SignIn } from './SignIn';
 import { TwoFactor } from './Security';
 import { useLive } from './useLive';
 import { stopPushOnThisDevice } from './notifications/device';
+import { setDisplayContext } from './format';
 import type { Me } from './types';
 
 export function App() {
@@ -36,6 +37,7 @@ export function App() {
   const signedIn = useCallback((next: Me) => {
     setSession(next.csrfToken, (reason) => signOut(reason));
     setNotice(null);
+    setDisplayContext(next);
     setMe(next);
   }, [signOut]);
 

@@ -1,6 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, post } from './api';
+import { refusalSentence } from './errors';
+import { when } from './format';
 
 function useRun() {
   const queryClient = useQueryClient();
@@ -12,7 +14,7 @@ function useRun() {
       await queryClient.invalidateQueries();
       return out;
     } catch (e) {
-      setError((e as Error).message);
+      setError(refusalSentence(e));
       return undefined;
     }
   };
@@ -83,7 +85,7 @@ export function Campaigns() {
       </table>
       {report && (
         <p className="notice" role="status">
-          Run at {new Date(report.at).toLocaleString()}: {report.sent} sent, {report.skipped} skipped, {report.failed} failed.
+          Run at {when(report.at)}: {report.sent} sent, {report.skipped} skipped, {report.failed} failed.
           {report.items.filter((i) => i.status !== 'sent').map((i) => ` ${i.target}: ${i.reason}.`).join('')}
         </p>
       )}
@@ -150,7 +152,7 @@ export function Webhooks() {
               <ul>
                 {(log.data?.items ?? []).map((d) => (
                   <li key={d.id}>
-                    {new Date(d.createdAt).toLocaleString()} · {d.event} · {d.status} · tries: {d.attempts.map((a) => a.statusCode ?? a.error).join(', ') || 'none yet'}{' '}
+                    {when(d.createdAt)} · {d.event} · {d.status} · tries: {d.attempts.map((a) => a.statusCode ?? a.error).join(', ') || 'none yet'}{' '}
                     {w.active && d.status !== 'pending' && <button type="button" className="secondary" onClick={() => run(() => post(`/api/v1/webhooks/${w.id}/deliveries/${d.id}/redeliver`))}>Redeliver</button>}
                   </li>
                 ))}

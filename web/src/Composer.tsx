@@ -1,11 +1,14 @@
 import { useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { smsSize } from '../../src/channels/sms-segments';
-import { renderTemplate } from '../../src/templates/rules';
-import { api, post } from './api';
+import { placeholderLabel, renderTemplate, unfilledPlaceholders } from '../../src/templates/rules';
+import { api, ApiError, post } from './api';
+import { when } from './format';
 import { channelLabels } from './logic';
 import { cardLabels, formatAmount, parseRequestCommand, slashCommands } from '../../src/artifacts/rules';
+import { isOptOutChannel, OptedOutState } from './ContactState';
 import type { Thread } from './types';
+import { refusalSentence } from './errors';
 
 /** A short, clinic-appropriate set; each has a name a screen reader reads. */
 const emojis: [string, string][] = [
@@ -28,6 +31,8 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
   const [text, setText] = useState('');
   const [files, setFiles] = useState<Uploaded[]>([]);
   const [error, setError] = useState<string | null>(null);
+  /** WhatsApp refused free text outside the 24-hour window: offer an approved template instead. */
+  const [windowClosed, setWindowClosed] = useState(false);
   const [busy, setBusy] = useState(false);
   const [emojiOpen, setEmojiOpen] = useState(false);
   const [sensitive, setSensitive] = useState(false);
@@ -45,11 +50,14 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
   });
   const cardArtifact = slashKind ? artifact.data?.items[0] : undefined;
   const request = parseRequestCommand(text);
+  const unfilled = unfilledPlaceholders(text);
+  const optedOut = isOptOutChannel(channel) && thread.optedOut[channel];
 
-  async function send() {
-    if (!text.trim() || busy) return;
+  async function send(whatsappTemplate?: { name: string; language: string }) {
+    if (!text.trim() || busy || unfilled.length || optedOut) return;
     setBusy(true);
     setError(null);
+    setWindowClosed(false);
     try {
       if (slashKind && !cardArtifact) throw new Error(`This patient has no ${cardLabels[slashKind].toLowerCase()} on file.`);
       if (request && 'problem' in request) throw new Error(request.problem);
@@ -59,13 +67,15 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
         channel,
         attachmentIds: files.length ? files.map((f) => f.id) : undefined,
         sensitive: channel === 'portal' && sensitive ? true : undefined,
+        whatsappTemplate,
       });
       setText('');
       setSensitive(false);
       setFiles([]);
       await onSent();
     } catch (e) {
-      setError((e as Error).message);
+      setError(refusalSentence(e, { name: thread.contact.name }));
+      setWindowClosed(e instanceof ApiError && e.code === 'whatsapp_window_closed');
     } finally {
       setBusy(false);
     }
@@ -94,21 +104,26 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
         const uploaded = await api<Uploaded>('/api/v1/attachments', { method: 'POST', form });
         setFiles((f) => [...f, uploaded]);
       } catch (e) {
-        setError(`${file.name}: ${(e as Error).message}`);
+        setError(`${file.name}: ${refusalSentence(e)}`);
       }
     }
   }
 
-  function insertEmoji(emoji: string) {
+  /** Puts a piece of text where the cursor is (over the selection), and the cursor after it. */
+  function insertAtCursor(piece: string) {
     const el = textArea.current;
     const start = el?.selectionStart ?? text.length;
     const end = el?.selectionEnd ?? text.length;
-    setText(text.slice(0, start) + emoji + text.slice(end));
-    setEmojiOpen(false);
+    setText(text.slice(0, start) + piece + text.slice(end));
     requestAnimationFrame(() => {
       el?.focus();
-      el?.setSelectionRange(start + emoji.length, start + emoji.length);
+      el?.setSelectionRange(start + piece.length, start + piece.length);
     });
+  }
+
+  function insertEmoji(emoji: string) {
+    insertAtCursor(emoji);
+    setEmojiOpen(false);
   }
 
   function insertTemplate(id: string) {
@@ -117,8 +132,17 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
     if (!template || !clinic) return;
     // {{appointment.*}}: the next booking this conversation led to (the API fills in the patient's next one when sending by template).
     const next = thread.bookings.map((b) => new Date(b.startsAt)).filter((d) => d > new Date()).sort((a, b) => a.getTime() - b.getTime())[0];
-    setText(renderTemplate(template.body, { patient: { name: thread.contact.name }, clinic, staff: { name: staffName }, appointment: next ? { startsAt: next } : null }));
-    textArea.current?.focus();
+    // A placeholder without a value stays in the draft, marked below, and Send waits until it is filled in or removed.
+    insertAtCursor(renderTemplate(template.body, { patient: { name: thread.contact.name }, clinic, staff: { name: staffName }, appointment: next ? { startsAt: next } : null }, { keepEmpty: true }));
+  }
+
+  /** Selects the first "{{name}}" in the draft, so typing replaces it. */
+  function selectPlaceholder(name: string) {
+    const at = text.search(new RegExp(`\\{\\{\\s*${name.replace('.', '\\.')}\\s*\\}\\}`));
+    const el = textArea.current;
+    if (at < 0 || !el) return;
+    el.focus();
+    el.setSelectionRange(at, text.indexOf('}}', at) + 2);
   }
 
   if (!channels.length) return <p className="composer empty">This contact has no phone, email or portal chat to write to.</p>;
@@ -131,7 +155,9 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
         void upload(e.dataTransfer.files);
       }}
     >
+      {optedOut && <OptedOutState name={thread.contact.name} channel={channel} />}
       {error && <p className="error" role="alert">{error}</p>}
+      {windowClosed && channel === 'whatsapp' && <WhatsAppTemplateForm busy={busy} onSend={(template) => void send(template)} />}
       {files.length > 0 && (
         <ul className="files" aria-label="Attached files">
           {files.map((f) => (
@@ -190,10 +216,20 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
         <button type="button" className="secondary" disabled={channel === 'sms'} title={channel === 'sms' ? 'Attachments cannot go by SMS' : undefined} onClick={() => fileInput.current?.click()}>
           Attach
         </button>
-        <button type="button" onClick={() => void send()} disabled={busy || !text.trim()}>
+        <button type="button" onClick={() => void send()} disabled={busy || !text.trim() || unfilled.length > 0 || optedOut}>
           Send
         </button>
       </div>
+      {unfilled.length > 0 && (
+        <p className="unfilled" role="status">
+          Fill in or remove before sending:{' '}
+          {unfilled.map((name) => (
+            <button key={name} type="button" className="placeholder-chip" onClick={() => selectPlaceholder(name)}>
+              {placeholderLabel(name)}
+            </button>
+          ))}
+        </p>
+      )}
       {request && (
         <div className="card-preview" role="status">
           {'problem' in request
@@ -208,7 +244,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
           {artifact.isLoading
             ? 'Looking up…'
             : cardArtifact
-              ? <>{cardLabels[slashKind]}: <strong>{cardArtifact.title}</strong>{cardArtifact.occurredAt ? ` · ${new Date(cardArtifact.occurredAt).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' })}` : ''}{cardArtifact.amountCents ? ` · ${formatAmount(cardArtifact.amountCents, cardArtifact.currency ?? 'USD')}` : ''} — sent with a secure link</>
+              ? <>{cardLabels[slashKind]}: <strong>{cardArtifact.title}</strong>{cardArtifact.occurredAt ? ` · ${when(cardArtifact.occurredAt, thread.clinicId)}` : ''}{cardArtifact.amountCents ? ` · ${formatAmount(cardArtifact.amountCents, cardArtifact.currency ?? 'USD')}` : ''} — sent with a secure link</>
               : `No ${cardLabels[slashKind].toLowerCase()} on file for this patient.`}
         </div>
       )}
@@ -224,5 +260,24 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
         </p>
       )}
     </div>
+  );
+}
+
+/**
+ * Outside WhatsApp's 24-hour window only a template Meta approved may go: its name and language as
+ * approved in the WhatsApp Business Manager; the draft goes with it as the template's text.
+ */
+function WhatsAppTemplateForm({ busy, onSend }: { busy: boolean; onSend: (template: { name: string; language: string }) => void }) {
+  const [name, setName] = useState('');
+  const [language, setLanguage] = useState('en_US');
+  return (
+    <fieldset className="wa-template">
+      <legend>Send as an approved WhatsApp template</legend>
+      <label>Template name <input value={name} onChange={(e) => setName(e.target.value.trim())} placeholder="appointment_reminder" /></label>
+      <label>Language <input value={language} onChange={(e) => setLanguage(e.target.value.trim())} size={6} /></label>
+      <button type="button" disabled={busy || !name || language.length < 2} onClick={() => onSend({ name, language })}>
+        Send template
+      </button>
+    </fieldset>
   );
 }

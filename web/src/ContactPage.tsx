@@ -1,9 +1,11 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, post } from './api';
-import { channelLabels, shortTime } from './logic';
+import { phone, shortWhen, when } from './format';
+import { channelLabels } from './logic';
 import type { Booking, ConversationItem, Me, Message } from './types';
 import { PlanLockOr } from './PlanLock';
+import { refusalSentence } from './errors';
 
 /** C3: a patient's details, private notes and the history of their conversations, on one page. */
 export function ContactPage({ id, me }: { id: string; me: Me }) {
@@ -16,7 +18,7 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
     try {
       setInvite(await post(`/api/v1/contacts/${id}/portal-invitation`));
     } catch (err) {
-      setError((err as Error).message);
+      setError(refusalSentence(err));
     }
   }
   async function addNote(e: FormEvent<HTMLFormElement>) {
@@ -27,7 +29,7 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
       form.reset();
       await queryClient.invalidateQueries({ queryKey: ['contact', id] });
     } catch (err) {
-      setError((err as Error).message);
+      setError(refusalSentence(err));
     }
   }
   if (contact.isLoading) return <p className="loading">Loading…</p>;
@@ -39,7 +41,7 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
         <h1 id="contact-name">{c.name}</h1>
         <p className="sub">{c.type === 'lead' ? 'Lead' : 'Patient'}{c.blocked ? ' · blocked' : ''}</p>
         <dl>
-          <dt>Phone</dt><dd>{c.phone ?? '—'}</dd>
+          <dt>Phone</dt><dd>{c.phone ? phone(c.phone) : '—'}</dd>
           <dt>Email</dt><dd>{c.email ?? '—'}</dd>
           <dt>Date of birth</dt><dd>{c.dateOfBirth ?? '—'}</dd>
           <dt>Can be reached by</dt><dd>{c.availableChannels.map((ch: keyof typeof channelLabels) => channelLabels[ch]).join(', ') || '—'}</dd>
@@ -69,7 +71,7 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
         {c.bookings.length === 0 ? <p className="sub">No bookings yet.</p> : (
           <ul>
             {c.bookings.map((b: Booking) => (
-              <li key={b.id}>{new Date(b.startsAt).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' })} <span className="sub">· {b.source === 'integration' ? 'from the practice system' : 'recorded by staff'}{b.conversationId ? ' · from a conversation' : ''}{b.notes ? ` · ${b.notes}` : ''}</span></li>
+              <li key={b.id}>{when(b.startsAt, b.clinicId)} <span className="sub">· {b.source === 'integration' ? 'from the practice system' : 'recorded by staff'}{b.conversationId ? ' · from a conversation' : ''}{b.notes ? ` · ${b.notes}` : ''}</span></li>
             ))}
           </ul>
         )}
@@ -79,7 +81,7 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
           <h2 id="notes-title">Private notes</h2>
           <p className="sub">Seen by the clinic's staff only, never by the patient.</p>
           {error && <p className="error" role="alert">{error}</p>}
-          <ul>{c.notes.map((n: { id: string; body: string; author: { name: string }; createdAt: string }) => <li key={n.id}>{n.body} <span className="sub">— {n.author.name}, {shortTime(n.createdAt)}</span></li>)}</ul>
+          <ul>{c.notes.map((n: { id: string; body: string; author: { name: string }; createdAt: string }) => <li key={n.id}>{n.body} <span className="sub">— {n.author.name}, {shortWhen(n.createdAt)}</span></li>)}</ul>
           <form className="inline-form" onSubmit={addNote}>
             <label className="grow">Add a note <input name="body" required /></label>
             <button type="submit">Save note</button>
@@ -90,7 +92,7 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
         <h2 id="threads-title">Conversations</h2>
         <ul>
           {c.conversations.map((t: ConversationItem) => (
-            <li key={t.id}><a href={`/?status=all&c=${t.id}`}>{channelLabels[t.channel]} · {t.status}{t.archived ? ' · archived' : ''} · {shortTime(t.lastActivityAt)}</a> — {t.lastMessage?.preview}</li>
+            <li key={t.id}><a href={`/?status=all&c=${t.id}`}>{channelLabels[t.channel]} · {t.status}{t.archived ? ' · archived' : ''} · {shortWhen(t.lastActivityAt)}</a> — {t.lastMessage?.preview}</li>
           ))}
         </ul>
       </section>
@@ -98,7 +100,7 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
         <h2 id="history-title">Recent messages and calls</h2>
         <ul>
           {c.messages.map((m: Message) => (
-            <li key={m.id}><span className="sub">{shortTime(m.createdAt)} · {channelLabels[m.channel]} · {m.sender.name}:</span> {m.body}</li>
+            <li key={m.id}><span className="sub">{shortWhen(m.createdAt)} · {channelLabels[m.channel]} · {m.sender.name}:</span> {m.body}</li>
           ))}
         </ul>
       </section>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api } from './api';
 import { PlanLockOr } from './PlanLock';
 import type { Page } from './types';
+import { phone } from './format';
 
 interface ContactRow {
   id: string;
@@ -46,7 +47,7 @@ export function ContactsPage() {
               <tr key={c.id}>
                 <td><a href={`/contacts/${c.id}`}>{c.name}</a>{c.blocked ? ' (blocked)' : ''}</td>
                 <td>{c.type === 'patient' ? 'Patient' : 'Lead'}</td>
-                <td>{c.phone ?? '—'}</td>
+                <td>{c.phone ? phone(c.phone) : '—'}</td>
                 <td>{c.email ?? '—'}</td>
                 <td>{c.portalAccount ? 'Yes' : '—'}</td>
               </tr>

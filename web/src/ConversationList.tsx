@@ -2,8 +2,10 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
 import { api } from './api';
-import { channelLabels, channelShort, initials, listQuery, shortTime, type Filters } from './logic';
+import { phone, shortWhen, when } from './format';
+import { channelLabels, channelShort, initials, listQuery, type Filters } from './logic';
 import type { ConversationItem, Page } from './types';
+import { refusalSentence } from './errors';
 
 const rowHeight = 68;
 
@@ -44,7 +46,7 @@ export function ConversationList(props: {
     props.onCheck(next);
   };
 
-  if (rest.isError) return <div className="list empty" role="alert">{(rest.error as Error).message}</div>;
+  if (rest.isError) return <div className="list empty" role="alert">{refusalSentence(rest.error)}</div>;
   return (
     <div className="list" ref={scroller} aria-label="Conversations" role="list">
       {!rest.isLoading && items.length === 0 && <p className="empty">No conversations here.</p>}
@@ -67,9 +69,9 @@ export function ConversationList(props: {
                     {c.contact.name}
                     <span className="visually-hidden">{`, ${channelLabels[c.channel]}${c.unread ? ', unread' : ''}${c.pinned ? ', pinned' : ''}`}</span>
                     {c.contact.type === 'lead' && <span className="tag">lead</span>}
-                    {c.overdue && <span className="tag overdue" title={`Waiting since ${new Date(c.awaitingSince!).toLocaleString()}; the answer was due ${new Date(c.replyDueAt!).toLocaleString()}`}>overdue</span>}
+                    {c.overdue && <span className="tag overdue" title={`Waiting since ${when(c.awaitingSince!, c.clinicId)}; the answer was due ${when(c.replyDueAt!, c.clinicId)}`}>overdue</span>}
                   </span>
-                  <time dateTime={c.lastActivityAt}>{shortTime(c.lastActivityAt)}</time>
+                  <time dateTime={c.lastActivityAt}>{shortWhen(c.lastActivityAt, c.clinicId)}</time>
                 </span>
                 <span className="row-bottom">
                   <span className="preview">

@@ -3,6 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { api, post } from './api';
 import { MessageBubble } from './MessageBubble';
 import type { ConversationItem, Message } from './types';
+import { refusalSentence } from './errors';
+import { when } from './format';
 
 /** Break the glass: an admin refused a thread may open it read-only by giving a reason another admin reviews. */
 export function EmergencyAccess({ id, refusal }: { id: string; refusal: string }) {
@@ -15,7 +17,7 @@ export function EmergencyAccess({ id, refusal }: { id: string; refusal: string }
     try {
       setOpened(await post(`/api/v1/conversations/${id}/emergency-access`, { reason: new FormData(e.currentTarget).get('reason') }));
     } catch (err) {
-      setError((err as Error).message);
+      setError(refusalSentence(err));
     }
   }
 
@@ -79,7 +81,7 @@ export function EmergencyReview({ myId }: { myId: string }) {
       await post(`/api/v1/emergency-access/${id}/review`, {});
       await queryClient.invalidateQueries({ queryKey: ['emergency-access'] });
     } catch (e) {
-      setError((e as Error).message);
+      setError(refusalSentence(e));
     }
   };
   return (
@@ -90,7 +92,7 @@ export function EmergencyReview({ myId }: { myId: string }) {
       <ul className="rows" aria-label="Emergency openings">
         {list.data?.items.map((o) => (
           <li key={o.id}>
-            <strong>{o.openedBy.name}</strong> · <time dateTime={o.openedAt}>{new Date(o.openedAt).toLocaleString()}</time> · <a href={`/?c=${o.conversationId}`}>conversation</a>
+            <strong>{o.openedBy.name}</strong> · <time dateTime={o.openedAt}>{when(o.openedAt)}</time> · <a href={`/?c=${o.conversationId}`}>conversation</a>
             <p>{o.reason}</p>
             {o.reviewedAt ? (
               <p>

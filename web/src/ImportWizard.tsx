@@ -5,6 +5,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type ChangeEvent } from 'react';
 import { uploadWithProgress } from './api';
+import { refusalSentence } from './errors';
 
 type Field =
   | 'name'
@@ -78,7 +79,7 @@ export function ImportWizard() {
     try {
       return await uploadWithProgress<Report>('/api/v1/contacts/import', form, onProgress);
     } catch (e) {
-      setError((e as Error).message);
+      setError(refusalSentence(e));
       return null;
     } finally {
       setBusy(false);

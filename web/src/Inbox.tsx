@@ -34,8 +34,12 @@ function useUrlState() {
   return { filters, selected, update };
 }
 
+const channelFilters: [string, string][] = [['sms', 'SMS'], ['email', 'Email'], ['whatsapp', 'WhatsApp'], ['portal', 'Portal'], ['web', 'Web'], ['call', 'Calls']];
+
 export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typing: Typing[] } }) {
   const canUseHub = me.privileges.includes('send_messages');
+  // Without the inbox privilege the API hides SMS threads; the app says so rather than letting them vanish.
+  const seesSms = me.privileges.includes('inbox');
   const queryClient = useQueryClient();
   const { filters, selected, update } = useUrlState();
   const { unread, typing } = live;
@@ -88,25 +92,29 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
   return (
     <div className={`app${selected ? ' thread-open' : ''}`}>
       <div className="toolbar">
-        <label className="visually-hidden" htmlFor="clinic-switcher">
-          Clinic
-        </label>
-        <select id="clinic-switcher" value={filters.clinicId ?? ''} onChange={(e) => setFilter('clinicId', e.target.value)}>
-          <option value="">All clinics</option>
-          {me.clinics.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-        <input
-          ref={searchBox}
-          type="search"
-          aria-label="Search conversations by name, phone or text"
-          placeholder="Search name, phone or text  ( / )"
-          defaultValue={filters.q ?? ''}
-          onChange={(e) => setFilter('q', e.target.value.trim())}
-        />
+        {canUseHub && (
+          <>
+            <label className="visually-hidden" htmlFor="clinic-switcher">
+              Clinic
+            </label>
+            <select id="clinic-switcher" value={filters.clinicId ?? ''} onChange={(e) => setFilter('clinicId', e.target.value)}>
+              <option value="">All clinics</option>
+              {me.clinics.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+            <input
+              ref={searchBox}
+              type="search"
+              aria-label="Search conversations by name, phone or text"
+              placeholder="Search name, phone or text  ( / )"
+              defaultValue={filters.q ?? ''}
+              onChange={(e) => setFilter('q', e.target.value.trim())}
+            />
+          </>
+        )}
         <span className="spacer" />
         {me.simulator && (me.role === 'admin' || me.role === 'main_admin') && (
           <button type="button" className="secondary" onClick={() => setSimulating(true)}>
@@ -128,7 +136,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
             <FilterSelect label="Contact type" value={filters.contactType ?? ''} onChange={(v) => setFilter('contactType', v)} options={[['patient', 'Patients'], ['lead', 'Leads']]} emptyLabel="Patients & leads" allowEmpty />
             <FilterSelect label="Assignment" value={filters.assignee ?? ''} onChange={(v) => setFilter('assignee', v)} options={[['me', 'Assigned to me'], ['none', 'Unassigned'], ...((users.data?.items ?? []) as { id: string; name: string }[]).map((u) => [u.id, u.name] as [string, string])]} emptyLabel="Anyone" allowEmpty />
             <FilterSelect label="Inbox" value={filters.inboxId ?? ''} onChange={(v) => setFilter('inboxId', v)} options={((inboxes.data?.items ?? []) as { id: string; name: string }[]).map((i) => [i.id, i.name] as [string, string])} emptyLabel="All inboxes" allowEmpty />
-            <FilterSelect label="Channel" value={filters.channel ?? ''} onChange={(v) => setFilter('channel', v)} options={[['sms', 'SMS'], ['email', 'Email'], ['whatsapp', 'WhatsApp'], ['portal', 'Portal'], ['web', 'Web'], ['call', 'Calls']]} emptyLabel="All channels" allowEmpty />
+            <FilterSelect label="Channel" value={filters.channel ?? ''} onChange={(v) => setFilter('channel', v)} options={channelFilters.filter(([c]) => c !== 'sms' || seesSms)} emptyLabel="All channels" allowEmpty />
             <FilterSelect label="Direction" value={filters.direction ?? ''} onChange={(v) => setFilter('direction', v)} options={[['inbound', 'From patients'], ['outbound', 'From the clinic']]} emptyLabel="Both directions" allowEmpty />
             <label className="check">
               <input type="checkbox" checked={filters.starred === 'true'} onChange={(e) => setFilter('starred', e.target.checked ? 'true' : '')} /> Starred
@@ -137,6 +145,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
               <input type="checkbox" checked={filters.overdue === 'true'} onChange={(e) => setFilter('overdue', e.target.checked ? 'true' : '')} /> Overdue
             </label>
           </FilterPanel>
+          {!seesSms && <p className="sub privilege-note" role="note">SMS conversations are not shown: your account does not have the SMS inbox privilege. Ask an admin if you need them.</p>}
           {checked.size > 0 && (
             <div className="bulkbar" role="toolbar" aria-label="Selected conversations">
               <span>{checked.size} selected</span>

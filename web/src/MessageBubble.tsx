@@ -1,17 +1,18 @@
 import { useState, type FormEvent } from 'react';
 import { cardLabels, formatAmount } from '../../src/artifacts/rules';
 import { channelLabels, duration, statusTick } from './logic';
+import { when } from './format';
 import type { Message } from './types';
 
 /** One message of a thread as staff see it (the thread view and the emergency-access reading). */
-export function MessageBubble({ m, onStar, onRetract }: { m: Message; onStar: () => void; onRetract?: (body: { reason: string; correction?: string }) => Promise<void> }) {
+export function MessageBubble({ m, clinicId, onStar, onRetract }: { m: Message; clinicId?: string; onStar: () => void; onRetract?: (body: { reason: string; correction?: string }) => Promise<void> }) {
   const tick = statusTick(m.status);
   const kind = m.channel === 'call' ? 'call' : m.direction;
   const [retracting, setRetracting] = useState(false);
   return (
     <li className={`msg ${kind}${m.retracted ? ' retracted' : ''}`}>
       <div className="label">
-        <span className="sender">{m.sender.name}</span> · {channelLabels[m.channel]} · <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })}</time>
+        <span className="sender">{m.sender.name}</span> · {channelLabels[m.channel]} · <time dateTime={m.createdAt}>{when(m.createdAt, clinicId)}</time>
         {m.direction === 'outbound' && m.channel !== 'call' && (
           <span className={`tick ${m.status}`} title={m.failureReason ?? tick.label} aria-label={tick.label}>
             {' '}
@@ -46,7 +47,7 @@ export function MessageBubble({ m, onStar, onRetract }: { m: Message; onStar: ()
           {m.card.link && (
             <span className="sub">
               {' · '}
-              {m.card.link.openCount ? `opened ${m.card.link.openCount}× (last ${new Date(m.card.link.lastOpenedAt!).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })})` : 'not opened yet'}
+              {m.card.link.openCount ? `opened ${m.card.link.openCount}× (last ${when(m.card.link.lastOpenedAt!, clinicId)})` : 'not opened yet'}
             </span>
           )}
         </div>

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from './api';
 import { channelLabels } from './logic';
 import type { Channel } from './types';
+import { refusalSentence } from './errors';
 
 interface Row {
   conversations: number;
@@ -22,7 +23,7 @@ const percent = (r: number) => `${(r * 100).toFixed(1)}%`;
 export function ReportsPage() {
   const report = useQuery({ queryKey: ['conversions'], queryFn: () => api<Report>('/api/v1/reports/conversions') });
   if (report.isLoading) return <p className="loading">Loading…</p>;
-  if (report.isError) return <p className="empty" role="alert">{(report.error as Error).message}</p>;
+  if (report.isError) return <p className="empty" role="alert">{refusalSentence(report.error)}</p>;
   const r = report.data!;
   return (
     <main className="contact-page">

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, post } from './api';
 import type { Me } from './types';
+import { refusalSentence } from './errors';
 
 /** Settings → Security: two-factor sign-in, signing out everywhere, and (admins) requiring two-factor. */
 export function Security({ me }: { me: Me }) {
@@ -15,7 +16,7 @@ export function Security({ me }: { me: Me }) {
       await api('/api/v1/organization/two-factor', { method: 'PUT', body: { required: next } });
       setRequired(next);
     } catch (e) {
-      setError((e as Error).message);
+      setError(refusalSentence(e));
     }
   }
 
@@ -58,7 +59,7 @@ export function TwoFactor({ onChange }: { onChange: () => void }) {
       const res = await post<{ recoveryCodes: string[] }>('/api/v1/auth/two-factor/confirm', { code: new FormData(e.currentTarget).get('code') });
       setRecovery(res.recoveryCodes);
     } catch (err) {
-      setError((err as Error).message);
+      setError(refusalSentence(err));
     }
   }
 
@@ -83,7 +84,7 @@ export function TwoFactor({ onChange }: { onChange: () => void }) {
     return (
       <>
         <p>Sign in with your password and a code from an authenticator app (Google Authenticator, 1Password, Authy…).</p>
-        <button type="button" onClick={() => void post<{ secret: string; uri: string }>('/api/v1/auth/two-factor/enrol').then(setSecret, (e: Error) => setError(e.message))}>
+        <button type="button" onClick={() => void post<{ secret: string; uri: string }>('/api/v1/auth/two-factor/enrol').then(setSecret, (e: Error) => setError(refusalSentence(e)))}>
           Set up two-factor sign-in
         </button>
         <p className="error" role="alert">
@@ -119,7 +120,7 @@ function DisableTwoFactor({ onDone }: { onDone: () => void }) {
       await post('/api/v1/auth/two-factor/disable', { password: new FormData(e.currentTarget).get('password') });
       onDone();
     } catch (err) {
-      setError((err as Error).message);
+      setError(refusalSentence(err));
     }
   }
   return (

@@ -7,6 +7,8 @@ import { Security } from './Security';
 import { EmergencyReview } from './Emergency';
 import { ImportWizard } from './ImportWizard';
 import { NotificationSettings } from './notifications/NotificationSettings';
+import { refusalSentence } from './errors';
+import { phone, when } from './format';
 
 const privilegeNames = { send_messages: 'Send messages', inbox: 'SMS inbox', contacts: 'Contacts (CRM)' } as const;
 type Privilege = keyof typeof privilegeNames;
@@ -67,7 +69,7 @@ function useAction() {
       await fn();
       await queryClient.invalidateQueries();
     } catch (e) {
-      setError((e as Error).message);
+      setError(refusalSentence(e));
     }
   };
   return { error, run };
@@ -171,7 +173,7 @@ interface OptOutSource {
 }
 const channelNames = { sms: 'SMS', email: 'Email', whatsapp: 'WhatsApp' } as const;
 const describeSource = (s: OptOutSource) =>
-  s.source === 'import' ? `imported by ${s.importedBy} on ${new Date(s.at!).toLocaleDateString()}` : 'the patient (STOP) or their carrier';
+  s.source === 'import' ? `imported by ${s.importedBy} on ${when(s.at!)}` : 'the patient (STOP) or their carrier';
 
 function OptOuts() {
   const list = useQuery({ queryKey: ['opt-outs'], queryFn: () => api('/api/v1/opt-outs') });
@@ -189,7 +191,7 @@ function OptOuts() {
             {items.map((c: { id: string; name: string; phone: string | null; email: string | null; optOutSources: OptOutSource[] }) => (
               <tr key={c.id}>
                 <td>{c.name}</td>
-                <td>{c.phone ?? c.email}</td>
+                <td>{c.phone ? phone(c.phone) : c.email}</td>
                 <td>
                   {c.optOutSources.map((s) => (
                     <div key={s.channel}>
@@ -232,7 +234,7 @@ function SmsInbox({ me }: { me: Me }) {
       {error && <p className="error" role="alert">{error}</p>}
       {status.data?.enabled ? (
         <>
-          <p>On, with <strong>{status.data.phoneNumber}</strong>{brought ? ' (your own number)' : ''}.</p>
+          <p>On, with <strong>{phone(status.data.phoneNumber)}</strong>{brought ? ' (your own number)' : ''}.</p>
           {me.role === 'main_admin' &&
             (confirming ? (
               <div className="confirm" role="alertdialog" aria-label="Confirm disabling">
@@ -256,7 +258,7 @@ function SmsInbox({ me }: { me: Me }) {
         <p>Upgrade to the Accelerator plan to turn it on.</p>
       ) : reviewing ? (
         <div className="stack-form" role="dialog" aria-label="Review the number">
-          <h3>Use {reviewing.phoneNumber} ({reviewing.friendlyName})</h3>
+          <h3>Use {phone(reviewing.phoneNumber)} ({reviewing.friendlyName})</h3>
           <ul>
             <li>Texts patients send to this number will come to this inbox{reviewing.currentWebhookHost ? <> instead of <strong>{reviewing.currentWebhookHost}</strong></> : ''}; your team answers from it.</li>
             <li>Same plan and price as a new number: the Accelerator plan, and $5 per month for the inbox, from today.</li>
@@ -287,7 +289,7 @@ function SmsInbox({ me }: { me: Me }) {
               </ul>
             </>
           ) : owned.error ? (
-            <p className="error" role="alert">{(owned.error as Error).message}</p>
+            <p className="error" role="alert">{refusalSentence(owned.error)}</p>
           ) : (
             <ul className="numbers" aria-label="Your numbers">
               {(owned.data?.items ?? []).map((n: OwnedNumber) => (
@@ -387,18 +389,17 @@ function PublicPages() {
             void run(() =>
               api(`/api/v1/clinics/${c.id}`, {
                 method: 'PATCH',
-                body: { phone: text('phone'), address: text('address'), hours: text('hours'), guestEmailPreview: f.get('preview') === 'on', openingHours, afterHoursReply: text('afterHours') },
+                body: { phone: text('phone'), address: text('address'), guestEmailPreview: f.get('preview') === 'on', openingHours, afterHoursReply: text('afterHours') },
               }),
             );
           }}
         >
           <h3>{c.name} — <a href={`/c/${c.slug}`} target="_blank" rel="noreferrer">/c/{c.slug}</a></h3>
           <label>Address <input name="address" defaultValue={c.address ?? ''} /></label>
-          <label>Opening hours <input name="hours" defaultValue={c.hours ?? ''} placeholder="Mon–Fri 8:00–17:00" /></label>
           <label>Phone <input name="phone" defaultValue={c.phone ?? ''} /></label>
           <label className="check"><input type="checkbox" name="preview" defaultChecked={c.guestEmailPreview} /> Reply emails may quote the first words of the reply (off: the email only says you replied)</label>
           <fieldset>
-            <legend>Opening hours (for reply targets and the after-hours reply; blank is closed)</legend>
+            <legend>Opening hours (shown on the public page, and used for reply targets and the after-hours reply; blank is closed)</legend>
             {weekdayNames.map(([day, label]) => (
               <label key={day}>{label} <input name={`day-${day}`} defaultValue={(c.openingHours[day] ?? []).map((i) => `${i.open}-${i.close}`)[0] ?? ''} placeholder="08:00-17:00" /></label>
             ))}

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, post } from './api';
 import type { Me } from './types';
+import { refusalSentence } from './errors';
 
 export function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn: (me: Me) => void }) {
   const [error, setError] = useState<string | null>(null);
@@ -20,7 +21,7 @@ export function SignIn({ notice, onSignedIn }: { notice: string | null; onSigned
         setAskCode(true);
         setError(null);
       } else {
-        setError((err as Error).message);
+        setError(refusalSentence(err));
       }
     } finally {
       setBusy(false);

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { post } from './api';
 import type { Me } from './types';
+import { refusalSentence } from './errors';
 
 /** S5: play a patient writing in, offline — it arrives the way a provider's webhook would deliver it. */
 export function SimulatePatient({ me, onClose }: { me: Me; onClose: () => void }) {
@@ -16,7 +17,7 @@ export function SimulatePatient({ me, onClose }: { me: Me; onClose: () => void }
       await queryClient.invalidateQueries({ queryKey: ['conversations'] });
       onClose();
     } catch (err) {
-      setError((err as Error).message);
+      setError(refusalSentence(err));
     }
   }
   return (

@@ -5,8 +5,11 @@ import { EmergencyAccess } from './Emergency';
 import { MessageBubble } from './MessageBubble';
 import { Composer } from './Composer';
 import { ThreadActionsMenu } from './ThreadActionsMenu';
+import { phone, when } from './format';
+import { BlockedState, optedOutNames } from './ContactState';
 import type { Me, Thread } from './types';
 import type { Typing } from './useLive';
+import { refusalSentence } from './errors';
 
 export function ThreadView({ id, me, typing, users, inboxes, onBack }: { id: string; me: Me; typing: Typing[]; users: { id: string; name: string }[]; inboxes: { id: string; name: string }[]; onBack: () => void }) {
   const queryClient = useQueryClient();
@@ -24,15 +27,15 @@ export function ThreadView({ id, me, typing, users, inboxes, onBack }: { id: str
       await post(path, body);
       await refresh();
     } catch (e) {
-      setError((e as Error).message);
+      setError(refusalSentence(e, { name: thread.data?.contact.name }));
     }
   };
 
+  // Opening a thread reads it, once: a later "Mark unread" in the open thread must stick.
   useEffect(() => {
-    if (thread.data?.unread && !markedRead.current) {
-      markedRead.current = true;
-      void act(`/api/v1/conversations/${id}/read`);
-    }
+    if (!thread.data || markedRead.current) return;
+    markedRead.current = true;
+    if (thread.data.unread) void act(`/api/v1/conversations/${id}/read`);
   });
   useEffect(() => {
     bottom.current?.scrollIntoView({ block: 'end' });
@@ -42,7 +45,7 @@ export function ThreadView({ id, me, typing, users, inboxes, onBack }: { id: str
   if (thread.isError) {
     const refused = thread.error instanceof ApiError && thread.error.status === 403;
     if (refused && (me.role === 'admin' || me.role === 'main_admin')) return <EmergencyAccess id={id} refusal={thread.error.message} />;
-    return <section className="thread empty" role="alert">{(thread.error as Error).message}</section>;
+    return <section className="thread empty" role="alert">{refusalSentence(thread.error)}</section>;
   }
   const t = thread.data!;
   const base = `/api/v1/conversations/${id}`;
@@ -57,9 +60,10 @@ export function ThreadView({ id, me, typing, users, inboxes, onBack }: { id: str
           <h2>{t.contact.name}</h2>
           <a className="sub profile-link" href={`/contacts/${t.contact.id}`} target="_blank" rel="noreferrer">Open profile in a new tab</a>{' '}
           <span className="sub">
-            {[t.contact.phone, t.contact.email].filter(Boolean).join(' · ')} · {t.status}
+            {[phone(t.contact.phone), t.contact.email].filter(Boolean).join(' · ')} · {t.status}
             {t.archived ? ' · archived' : ''}
             {t.contact.blocked ? ' · blocked' : ''}
+            {optedOutNames(t.optedOut).map((c) => ` · opted out of ${c}`).join('')}
             {t.spam ? ' · marked as spam' : ''}
           </span>
           <p className="sub assignment">
@@ -70,7 +74,7 @@ export function ThreadView({ id, me, typing, users, inboxes, onBack }: { id: str
           </p>
           {t.bookings.length > 0 && (
             <p className="sub booked">
-              Booked: {t.bookings.map((b) => new Date(b.startsAt).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' })).join(', ')}
+              Booked: {t.bookings.map((b) => when(b.startsAt, t.clinicId)).join(', ')}
             </p>
           )}
         </div>
@@ -79,6 +83,7 @@ export function ThreadView({ id, me, typing, users, inboxes, onBack }: { id: str
           <ThreadActionsMenu thread={t} me={me} users={users} inboxes={inboxes} act={act} onLogCall={() => setLoggingCall((v) => !v)} onBooking={() => setBooking((v) => !v)} />
         </div>
       </div>
+      {t.contact.blocked && <BlockedState name={t.contact.name} onUnblock={() => act(`/api/v1/contacts/${t.contact.id}/unblock`)} />}
       {error && <p className="error" role="alert">{error}</p>}
       {loggingCall && <CallForm onDone={() => setLoggingCall(false)} onSubmit={(body) => act(`${base}/calls`, body)} />}
       {booking && <BookingForm onDone={() => setBooking(false)} onSubmit={(body) => act(`${base}/bookings`, body)} />}
@@ -87,6 +92,7 @@ export function ThreadView({ id, me, typing, users, inboxes, onBack }: { id: str
           <MessageBubble
             key={m.id}
             m={m}
+            clinicId={t.clinicId}
             onStar={() => act(`/api/v1/messages/${m.id}/${m.starred ? 'unstar' : 'star'}`)}
             onRetract={m.sender.id === me.user.id || me.role === 'admin' || me.role === 'main_admin' ? (body) => act(`/api/v1/messages/${m.id}/retract`, body) : undefined}
           />
@@ -98,7 +104,7 @@ export function ThreadView({ id, me, typing, users, inboxes, onBack }: { id: str
           {typing.map((x) => x.name).join(', ')} {typing.length > 1 ? 'are' : 'is'} replying…
         </p>
       )}
-      <Composer thread={t} staffName={me.user.name} onSent={refresh} />
+      {!t.contact.blocked && <Composer thread={t} staffName={me.user.name} onSent={refresh} />}
     </section>
   );
 }

@@ -5,6 +5,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The problem's other members (a refused doctor's conversationId, a limit's retry time). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -27,7 +29,7 @@ export async function api<T = any>(path: string, options: { method?: string; bod
   const data = res.status === 204 ? null : await res.json().catch(() => null);
   if (!res.ok) {
     if (res.status === 401 && !path.startsWith('/api/v1/auth/')) onSignedOut('Your session ended. Please sign in again.');
-    throw new ApiError(res.status, data?.code ?? 'error', data?.detail ?? `The request failed (${res.status}).`);
+    throw new ApiError(res.status, data?.code ?? 'error', data?.detail ?? `The request failed (${res.status}).`, data ?? {});
   }
   return data as T;
 }

@@ -1,4 +1,4 @@
-/** Pure UI logic: filters in the URL, labels, times. Tested without a browser. */
+/** Pure UI logic: filters in the URL, labels, durations. Tested without a browser. */
 import type { Channel } from './types';
 
 export const filterKeys = ['status', 'contactType', 'assignee', 'inboxId', 'clinicId', 'channel', 'direction', 'starred', 'overdue', 'q'] as const;
@@ -63,17 +63,6 @@ export function initials(name: string): string {
     .slice(0, 2)
     .map((w) => w[0]!.toUpperCase())
     .join('');
-}
-
-/** "14:05" today, "Mon" this week, "3 Mar" this year, else "3 Mar 2025". */
-export function shortTime(iso: string, now = new Date()): string {
-  const d = new Date(iso);
-  const sameDay = d.toDateString() === now.toDateString();
-  if (sameDay) return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  const days = (now.getTime() - d.getTime()) / 86_400_000;
-  if (days < 6) return d.toLocaleDateString([], { weekday: 'short' });
-  if (d.getFullYear() === now.getFullYear()) return d.toLocaleDateString([], { day: 'numeric', month: 'short' });
-  return d.toLocaleDateString([], { day: 'numeric', month: 'short', year: 'numeric' });
 }
 
 export function duration(seconds: number): string {

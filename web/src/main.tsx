@@ -3,6 +3,7 @@ import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './styles.css';
+import './states.css';
 import './layout.css';
 import { followVisualViewport } from './layout/viewport';
 import { registerServiceWorker } from './notifications/device';

@@ -6,9 +6,10 @@ export interface Me {
   privileges: ('send_messages' | 'inbox' | 'contacts')[];
   organization: { id: string; name: string };
   plan: string;
-  clinics: { id: string; name: string; slug: string }[];
+  clinics: { id: string; name: string; slug: string; timezone: string }[];
   csrfToken: string | null;
   sessionIdleMinutes: number;
+  defaultCountry: string;
   simulator: boolean;
   security: { twoFactorEnabled: boolean; organizationRequiresTwoFactor: boolean; mustEnrolTwoFactor: boolean };
 }
@@ -59,6 +60,7 @@ export interface Message {
 
 export interface Thread extends ConversationItem {
   availableChannels: Exclude<Channel, 'call'>[];
+  optedOut: { sms: boolean; email: boolean; whatsapp: boolean };
   messages: Message[];
   nextCursor: string | null;
   bookings: Booking[];

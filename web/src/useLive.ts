@@ -9,8 +9,10 @@ export interface Typing {
 }
 
 /**
- * B1: one EventSource per screen. Change events refresh what they touch; the browser reconnects
- * on its own, and a (re)connect or a resync refetches everything, so nothing missed stays missed.
+ * B1: one EventSource per screen. Change events refresh what they touch. The browser reconnects on
+ * its own, sending the last event's id (I19): the server then replays what was missed, or sends
+ * `resync` when it cannot (too long away), and that refetches everything, as does a reconnect the
+ * server could not resume — so nothing missed stays missed.
  */
 export function useLive(enabled: boolean) {
   const queryClient = useQueryClient();
@@ -22,8 +24,9 @@ export function useLive(enabled: boolean) {
     if (!enabled) return;
     const source = new EventSource('/api/v1/events');
     const refreshAll = () => void queryClient.invalidateQueries();
-    source.addEventListener('ready', () => {
-      if (connectedOnce.current) refreshAll();
+    source.addEventListener('ready', (e) => {
+      const { resumed } = JSON.parse((e as MessageEvent).data) as { resumed?: boolean };
+      if (connectedOnce.current && !resumed) refreshAll();
       connectedOnce.current = true;
     });
     source.addEventListener('resync', refreshAll);

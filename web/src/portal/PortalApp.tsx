@@ -267,8 +267,9 @@ function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: Po
       setError((err as Error).message);
     }
   }
-  async function send(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
+  async function send(e?: FormEvent<HTMLFormElement>) {
+    e?.preventDefault();
+    if (!text.trim()) return;
     setError(null);
     try {
       await call(`/api/v1/portal/conversations/${id}/messages`, 'POST', { body: text });
@@ -292,7 +293,7 @@ function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: Po
               {m.from} · <time dateTime={m.createdAt}>{when(m.createdAt)}</time>
               {m.direction === 'inbound' && <span className="sub"> · {m.status === 'read' ? 'Seen by the clinic' : 'Delivered'}</span>}
             </div>
-            {m.locked ? <div className="body locked">🔒 A sensitive message is waiting. Enter your password below to read it.</div> : m.card ? null : <div className="body">{m.body}</div>}
+            {m.locked ? <div className="body locked">🔒 A sensitive message is waiting. Enter your password below to read it.</div> : noteOf(m) ? <div className="body">{noteOf(m)}</div> : null}
             {m.card && (
               <div className="card-preview">
                 {m.card.label}: <strong>{m.card.title}</strong>
@@ -317,7 +318,15 @@ function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: Po
       )}
       {me.chatOptIn ? (
         <form className="card" onSubmit={send} aria-label="Write back">
-          <label>Reply <textarea value={text} onChange={(e) => setText(e.target.value)} required maxLength={5000} /></label>
+          <label htmlFor="portal-reply">Reply</label>
+          <textarea id="portal-reply" value={text} onChange={(e) => setText(e.target.value)} onKeyDown={(e) => {
+            // Seed 003: Enter sends, Shift+Enter adds a line.
+            if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+              e.preventDefault();
+              void send();
+            }
+          }} required maxLength={5000} />
+          <p className="sub">Enter sends, Shift+Enter adds a line.</p>
           <button type="submit" disabled={!text.trim()}>Send</button>
         </form>
       ) : (
@@ -325,4 +334,14 @@ function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: Po
       )}
     </section>
   );
+}
+
+/**
+ * The text written with a card: the message's body is that note followed by the card's own line
+ * ("Appointment: Cleaning", drawn as the card instead), or the line alone.
+ */
+function noteOf(m: { body: string | null; card: { label: string; title: string } | null }): string | null {
+  if (!m.card || !m.body) return m.body;
+  const line = `${m.card.label}: ${m.card.title}`;
+  return m.body.endsWith(line) ? m.body.slice(0, -line.length).trim() || null : m.body;
 }
