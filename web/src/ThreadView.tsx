@@ -79,6 +79,7 @@ export function ThreadView({ id, me, typing, users, inboxes, onBack }: { id: str
           )}
         </div>
         <div className="actions">
+          <button type="button" className="read-toggle" onClick={() => act(`${base}/${t.unread ? 'read' : 'unread'}`)}>{t.unread ? 'Mark read' : 'Mark unread'}</button>
           <button type="button" onClick={() => act(`${base}/${t.status === 'open' ? 'close' : 'reopen'}`)}>{t.status === 'open' ? 'Close' : 'Reopen'}</button>
           <ThreadActionsMenu thread={t} me={me} users={users} inboxes={inboxes} act={act} onLogCall={() => setLoggingCall((v) => !v)} onBooking={() => setBooking((v) => !v)} />
         </div>
