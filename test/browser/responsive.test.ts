@@ -59,7 +59,7 @@ const pages = [
 
 describe('every staff page on every screen size', () => {
   for (const size of sizes) {
-    it(`fits ${size.width}×${size.height} without scrolling sideways${size.name === 'phone' ? ', with 44 px targets' : ''}`, async () => {
+    it(`fits ${size.width}×${size.height} without scrolling sideways, one h1 and one main landmark per page${size.name === 'phone' ? ', 44 px targets' : ''}${size.name === 'tablet' ? '' : ', no serious axe findings'}`, async () => {
       const page = await signedIn(size.width, size.height);
       const problems: Record<string, unknown> = {};
       for (const p of pages) {
@@ -69,6 +69,13 @@ describe('every staff page on every screen size', () => {
         await page.screenshot({ path: `${artifacts}/responsive-${p.name}-${size.name}.png` });
         const o = await overflow(page);
         if (o.scrollWidth > o.width || o.offscreen.length) problems[`${p.name} overflow`] = o;
+        if (size.name !== 'tablet') {
+          const axe = await seriousViolations(page);
+          if (axe.length) problems[`${p.name} accessibility`] = axe;
+        }
+        const landmarks = { h1: await page.locator('h1').count(), main: await page.getByRole('main').count(), banner: await page.getByRole('banner').count() };
+        // A phone's thread gives the whole screen to the conversation: the banner is hidden there.
+        if (landmarks.h1 !== 1 || landmarks.main !== 1 || landmarks.banner > 1) problems[`${p.name} landmarks`] = landmarks;
         if (size.name === 'phone') {
           const small = await smallTargets(page);
           if (small.length) problems[`${p.name} small targets`] = small;
@@ -91,6 +98,9 @@ describe('every staff page on every screen size', () => {
     await page.keyboard.press('Escape');
     await sheet.waitFor({ state: 'hidden' });
 
+    // A row reads as words: "James Carter, SMS, unread · lead", not "unreadlead".
+    const rowName = await page.getByRole('button', { name: /James Carter/ }).evaluate((el) => el.textContent);
+    expect(rowName).toMatch(/James Carter, SMS, unread · lead/);
     await page.getByRole('button', { name: /James Carter/ }).click();
     await page.getByRole('heading', { name: 'James Carter' }).waitFor();
     expect(await list.isVisible()).toBe(false);

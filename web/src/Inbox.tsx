@@ -90,7 +90,8 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
   }
 
   return (
-    <div className={`app${selected ? ' thread-open' : ''}`}>
+    <main className={`app${selected ? ' thread-open' : ''}`}>
+      <h1 className="visually-hidden">Inbox</h1>
       <div className="toolbar">
         {canUseHub && (
           <>
@@ -176,7 +177,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
           }}
         />
       )}
-    </div>
+    </main>
   );
 }
 

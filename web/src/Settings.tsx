@@ -34,6 +34,7 @@ export function Settings({ me }: { me: Me }) {
   const [section, setSection] = useState(sections[0]![0]);
   return (
     <main className="settings">
+      <h1 className="visually-hidden">Settings</h1>
       <nav className="settings-nav" aria-label="Settings sections">
         {sections.map(([id, label]) => (
           <button key={id} type="button" className={id === section ? '' : 'secondary'} aria-pressed={id === section} onClick={() => setSection(id)}>
