@@ -53,7 +53,15 @@ export interface Config {
 
 export type SmsConfig =
   | { provider: 'simulator' }
-  | { provider: 'twilio'; accountSid: string; authToken: string; apiBaseUrl: string; defaultFrom: string | null };
+  | {
+      provider: 'twilio';
+      accountSid: string;
+      authToken: string;
+      apiBaseUrl: string;
+      defaultFrom: string | null;
+      /** TWILIO_ANSWERS_OPT_OUT: the account's own opt-out handling answers STOP/START/HELP, so Frontdesk sends no confirmation of its own. */
+      answersOptOut: boolean;
+    };
 
 export type WhatsAppConfig =
   | { provider: 'simulator'; verifyToken: string | null }
@@ -109,6 +117,7 @@ function smsConfig(env: Env): SmsConfig {
     authToken: required(env, 'TWILIO_AUTH_TOKEN', because),
     apiBaseUrl: (env.TWILIO_API_BASE_URL ?? 'https://api.twilio.com').replace(/\/$/, ''),
     defaultFrom: env.TWILIO_DEFAULT_FROM?.trim() || null,
+    answersOptOut: env.TWILIO_ANSWERS_OPT_OUT === 'true',
   };
 }
 

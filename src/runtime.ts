@@ -29,11 +29,12 @@ export async function startRuntime(
   opts: { clock: Clock; worker: boolean; smtp?: boolean; log?: (message: string) => void; logger?: Logger },
 ): Promise<Runtime> {
   const log = opts.log ?? (() => {});
-  let keys = installKeyRing(await loadKeyRing(config, log), await storedPlaintext(database.db));
+  const plaintext = await storedPlaintext(database.db);
+  let keys = installKeyRing(await loadKeyRing(config, log), plaintext);
   const events = await startEventHub(database.url, log);
   const channels = buildChannels(config, database.db);
   const replica = config.readDatabaseUrl ? openDatabase(config.readDatabaseUrl) : null;
-  const deps: Deps = { db: database.db, readDb: replica?.db ?? database.db, clock: opts.clock, config, events, channels, storage: diskStorage(config.attachmentsDir, keys.ring), keys: keys.ring, metrics: createMetrics(database) };
+  const deps: Deps = { db: database.db, readDb: replica?.db ?? database.db, clock: opts.clock, config, events, channels, storage: diskStorage(config.attachmentsDir, keys.ring, plaintext), keys: keys.ring, metrics: createMetrics(database) };
   const worker = opts.worker ? await startWorker(deps, database.pool, log, opts.logger ?? createLogger(config.logLevel, 'worker')) : null;
   const smtpPort = config.email.inboundSmtpPort;
   const smtp = opts.smtp !== false && smtpPort !== null ? await startSmtpListener(deps, smtpPort, log) : null;
@@ -51,8 +52,9 @@ export async function startRuntime(
       keys.dispose();
     },
     async useKeys(ring) {
-      keys = installKeyRing(ring, await storedPlaintext(database.db));
-      Object.assign(deps, { keys: ring, storage: diskStorage(config.attachmentsDir, ring) });
+      const now = await storedPlaintext(database.db);
+      keys = installKeyRing(ring, now);
+      Object.assign(deps, { keys: ring, storage: diskStorage(config.attachmentsDir, ring, now) });
     },
   };
 }

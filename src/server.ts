@@ -8,7 +8,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { apiDocument } from './api-document.js';
 import { attachmentRoutes } from './attachments/routes.js';
 import { auditRoutes } from './audit/routes.js';
-import { auditActor, recordAudit } from './audit/service.js';
+import { auditActor, recordIntegrityFailure, type Reader } from './audit/service.js';
 import { emergencyRoutes } from './emergency/routes.js';
 import { registerAuth } from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
@@ -22,6 +22,7 @@ import { notificationRoutes } from './notifications/routes.js';
 import { guestRoutes } from './guest/routes.js';
 import { bookingRoutes } from './bookings/routes.js';
 import { portalRoutes } from './portal/routes.js';
+import { patientReader } from './portal/service.js';
 import { fhirRoutes } from './fhir/routes.js';
 import { hookRoutes } from './hooks/routes.js';
 import { campaignRoutes } from './campaigns/routes.js';
@@ -124,15 +125,10 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   const pageFallback = await webRoutes(app);
+  // Whoever was reading: staff or a token, a patient in the portal, or the reader the code that read named (a guest's link).
   registerErrorHandling(app, pageFallback, async (request, error) => {
-    if (!request.actor) return;
-    await recordAudit(deps.db, {
-      ...auditActor(request.actor),
-      action: 'encryption.integrity_failure',
-      outcome: 'denied',
-      subject: { type: 'route', id: null },
-      details: { route: request.routeOptions.url ?? null, problem: error.message },
-    });
+    const reader = request.actor ? auditActor(request.actor) : request.patient ? patientReader(request.patient) : (error.reader as Reader | undefined);
+    if (reader) await recordIntegrityFailure(deps.db, reader, request.routeOptions.url ?? null, error);
   });
   registerAuth(app, deps);
 

@@ -33,8 +33,15 @@ function looksLikeText(bytes: Buffer): boolean {
   }
 }
 
-/** The content type to store, or null when the file is not one we accept. */
-export function allowedAttachmentType(detectedMime: string | null, bytes: Buffer): string | null {
+/**
+ * What patients send from their phones besides photos and documents: voice notes (WhatsApp's are
+ * Ogg Opus, iPhones' AAC/M4A, Android MMS AMR) and short videos (MP4, 3GPP, QuickTime).
+ */
+const inboundOnly = new Set(['audio/ogg', 'audio/opus', 'audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/amr', 'audio/x-m4a', 'video/mp4', 'video/3gpp', 'video/quicktime']);
+
+/** The content type to store, or null when the file is not one we accept; `inbound` adds patients' audio and video. */
+export function allowedAttachmentType(detectedMime: string | null, bytes: Buffer, inbound = false): string | null {
+  if (detectedMime && inbound && inboundOnly.has(detectedMime)) return detectedMime;
   if (detectedMime) return allowed.has(detectedMime) ? (detectedMime === 'application/x-cfb' ? 'application/msword' : detectedMime) : null;
   return looksLikeText(bytes) ? 'text/plain' : null;
 }

@@ -26,11 +26,12 @@ export const attachmentJson = (a: typeof attachments.$inferSelect) => ({
 export async function storeAttachment(
   deps: Deps,
   owner: { orgId: string; userId: string | null },
-  file: { filename: string; bytes: Buffer },
+  /** `inbound`: a patient's file from outside, where voice messages and videos are kept too. */
+  file: { filename: string; bytes: Buffer; inbound?: boolean },
   db: DbOrTx = deps.db,
 ) {
   const detected = await fileTypeFromBuffer(file.bytes);
-  const contentType = allowedAttachmentType(detected?.mime ?? null, file.bytes);
+  const contentType = allowedAttachmentType(detected?.mime ?? null, file.bytes, file.inbound);
   if (!contentType) {
     throw new AppError('invalid_input', `${file.filename} is not an image, PDF or document we accept (its bytes say ${detected?.mime ?? 'unknown'})`);
   }

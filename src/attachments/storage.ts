@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { bytesKeyId, openBytes, sealBytes } from '../encryption/cipher.js';
+import { bytesKeyId, openBytes, sealBytes, type Plaintext } from '../encryption/cipher.js';
 import type { KeyRing } from '../encryption/keys.js';
 
 export interface Storage {
@@ -16,7 +16,8 @@ export interface Storage {
   rekey(key: string): Promise<boolean>;
 }
 
-export function diskStorage(root: string, keys: KeyRing): Storage {
+/** `plaintext`: whether files from before encryption may still be on disk (encryption_state), so one without the header is read, or refused. */
+export function diskStorage(root: string, keys: KeyRing, plaintext: Plaintext = 'refuse'): Storage {
   const file = (key: string) => {
     if (!/^[0-9a-f]{2}\/[0-9a-f-]{36}$/.test(key)) throw new Error('bad storage key');
     return path.join(root, key);
@@ -36,12 +37,13 @@ export function diskStorage(root: string, keys: KeyRing): Storage {
       return { key, sha256: createHash('sha256').update(bytes).digest('hex') };
     },
     async read(key) {
-      return openBytes(keys, await fs.readFile(file(key)), key);
+      return openBytes(keys, await fs.readFile(file(key)), key, plaintext);
     },
     async rekey(key) {
       const stored = await fs.readFile(file(key));
       if (bytesKeyId(stored) === keys.current.id) return false;
-      await put(key, openBytes(keys, stored, key));
+      // Sealing what is in clear is the rotation's job, whatever the setting.
+      await put(key, openBytes(keys, stored, key, 'accept'));
       return true;
     },
   };

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import type { DbOrTx } from '../db/client.js';
 import type { Deps } from '../deps.js';
+import { IntegrityError } from '../encryption/cipher.js';
 import { AppError } from '../errors.js';
 import { auditLog, type AuditOutcome } from './schema.js';
 
@@ -159,4 +160,29 @@ export function auditActor(actor: Actor) {
         : ({ kind: 'user', userId: actor.userId } as const),
     origin: { ip: actor.ip, userAgent: actor.userAgent },
   };
+}
+
+/** Who read something, for the audit log: staff and tokens (auditActor), a patient in the portal or through their link. */
+export type Reader = Pick<AuditEntry, 'orgId' | 'actor' | 'origin'>;
+
+/** Issue 15: a stored value failed its integrity check while `reader` read it — refused, and audited under their organization. */
+export async function recordIntegrityFailure(db: DbOrTx, reader: Reader, route: string | null, error: Error): Promise<void> {
+  const contactId = reader.actor.kind === 'patient' ? reader.actor.contactId : undefined;
+  await recordAudit(db, {
+    ...reader,
+    action: 'encryption.integrity_failure',
+    outcome: 'denied',
+    subject: { type: 'route', id: null },
+    details: { route, problem: error.message, ...(contactId ? { contactId } : {}) },
+  });
+}
+
+/** Runs a read on behalf of `reader`, so an integrity failure in it is audited as theirs wherever it is caught. */
+export async function readingAs<T>(reader: Reader, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (e instanceof IntegrityError) e.reader ??= reader;
+    throw e;
+  }
 }

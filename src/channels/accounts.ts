@@ -3,13 +3,13 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { Type } from 'typebox';
 import type { Actor } from '../auth/actor.js';
 import { recordAudit, auditActor } from '../audit/service.js';
-import { normalizePhone } from '../contacts/rules.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { Nullable, responses } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import { clinics } from '../orgs/schema.js';
+import { whatsappBusinessNumber } from './rules.js';
 import { channelAccounts } from './schema.js';
 
 async function channelOverview(deps: Deps, actor: Actor) {
@@ -33,7 +33,7 @@ async function channelOverview(deps: Deps, actor: Actor) {
 }
 
 async function connectWhatsApp(deps: Deps, actor: Actor, input: { phoneNumberId: string; phoneNumber: string }) {
-  const phone = normalizePhone(input.phoneNumber, deps.config.defaultCountry);
+  const phone = whatsappBusinessNumber(input.phoneNumber, deps.config.defaultCountry);
   if (!phone.ok) throw new AppError('invalid_input', `phoneNumber: ${phone.reason}`);
   try {
     await deps.db.transaction(async (tx) => {

@@ -12,14 +12,15 @@ import { normalizePhone } from '../contacts/rules.js';
 import { findOrCreateContact, type ContactRow } from '../contacts/service.js';
 import { contacts } from '../contacts/schema.js';
 import { conversations, messages } from '../conversations/schema.js';
-import { appendOutbound, recordInbound, replyAfterHours } from '../conversations/service.js';
+import { appendOutbound, recordInbound, recordReaction, replyAfterHours } from '../conversations/service.js';
 import type { Tx } from '../db/client.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
 import { clinics } from '../orgs/schema.js';
 import { systemCampaign } from '../campaigns/system.js';
-import { keywordAction, keywordReply } from './rules.js';
-import type { InboundMessage, ProviderChannel } from './types.js';
+import { filesOnly } from './media.js';
+import { keywordAction, keywordReply, type KeywordAction } from './rules.js';
+import type { InboundMessage, InboundReaction, ProviderChannel } from './types.js';
 
 export type InboundResult =
   | { kind: 'stored'; orgId: string; conversationId: string; messageId: string; contactId: string }
@@ -51,25 +52,21 @@ async function contactFor(deps: Deps, tx: Tx, orgId: string, channel: ProviderCh
   return phone.ok ? findOrCreateContact(tx, orgId, { phone: phone.e164 }, msg.name) : null;
 }
 
-/** S2: STOP-type words opt out (and get one confirmation), START-type opt back in, HELP answers. */
-/** Returns whether the message was a keyword (and so was answered already). */
-async function obeyKeyword(deps: Deps, tx: Tx, channel: ProviderChannel, contact: ContactRow, conversationId: string, body: string, at: Date): Promise<boolean> {
+/**
+ * S2: STOP-type words opt out (and get one confirmation), START-type opt back in, HELP answers.
+ * The provider's reading of the keyword wins (Twilio's OptOutType, custom words in any language
+ * included); when the provider answers keywords itself, the patient gets its answer, not a second one.
+ * Returns whether the message was a keyword (and so was answered already).
+ */
+async function obeyKeyword(deps: Deps, tx: Tx, channel: ProviderChannel, contact: ContactRow, conversationId: string, msg: InboundMessage, at: Date): Promise<boolean> {
   if (channel === 'email') return false;
   const optedOut = channel === 'sms' ? contact.optedOutSms : contact.optedOutWhatsapp;
-  const action = keywordAction(body, optedOut);
+  const action = msg.keyword ?? keywordAction(msg.body, optedOut);
   if (!action) return false;
   const flag = channel === 'sms' ? { optedOutSms: action === 'opt_out' } : { optedOutWhatsapp: action === 'opt_out' };
   const [updated] = action === 'help' ? [contact] : await tx.update(contacts).set({ ...flag, updatedAt: at }).where(eq(contacts.id, contact.id)).returning();
   if (action === 'opt_in') await forgetImportedOptOut(tx, contact.id, channel);
-  const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId));
-  const [clinic] = await tx.select().from(clinics).where(eq(clinics.id, conversation.clinicId));
-  await appendOutbound(tx, conversation, updated, {
-    channel,
-    body: keywordReply(action, clinic),
-    sender: { kind: 'campaign', campaignId: await systemCampaign(tx, contact.orgId, 'Automatic replies') },
-    at: new Date(at.getTime() + 1),
-    ignoreOptOut: action === 'opt_out',
-  });
+  if (!msg.keyword && !deps.channels.adapter(channel).answersKeywords) await confirmKeyword(tx, conversationId, updated, channel, action, at);
   await recordAudit(tx, {
     orgId: contact.orgId,
     actor: { kind: 'patient', contactId: contact.id },
@@ -78,6 +75,19 @@ async function obeyKeyword(deps: Deps, tx: Tx, channel: ProviderChannel, contact
     details: { channel },
   });
   return true;
+}
+
+async function confirmKeyword(tx: Tx, conversationId: string, contact: ContactRow, channel: ProviderChannel, action: KeywordAction, at: Date): Promise<void> {
+  const [conversation] = await tx.select().from(conversations).where(eq(conversations.id, conversationId));
+  const [clinic] = await tx.select().from(clinics).where(eq(clinics.id, conversation.clinicId));
+  await appendOutbound(tx, conversation, contact, {
+    channel,
+    body: keywordReply(action, clinic),
+    sender: { kind: 'campaign', campaignId: await systemCampaign(tx, contact.orgId, 'Automatic replies') },
+    at: new Date(at.getTime() + 1),
+    ignoreOptOut: action === 'opt_out',
+    keywordReply: true,
+  });
 }
 
 export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: InboundMessage, target: InboundTarget): Promise<InboundResult> {
@@ -92,25 +102,25 @@ export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: 
       if (!contact) return { kind: 'unroutable', reason: 'the sender has no valid address' } as const;
       const at = deps.clock.now();
       const clinicId = target.clinicId ?? (await clinicFor(tx, target.orgId, contact.id));
-      const kept: string[] = [];
+      const kept: { id: string; contentType: string }[] = [];
       const refused: string[] = [];
       for (const file of msg.attachments ?? []) {
-        const row = await storeAttachment(deps, { orgId: target.orgId, userId: null }, { filename: file.filename, bytes: file.content }, tx).catch(() => null);
-        if (row) kept.push(row.id);
+        const row = await storeAttachment(deps, { orgId: target.orgId, userId: null }, { filename: file.filename, bytes: file.content, inbound: true }, tx).catch(() => null);
+        if (row) kept.push(row);
         else refused.push(file.filename);
       }
       // A file we do not accept (an executable, say) is not kept, but the staff are told it came.
-      const notes = refused.map((name) => `[attachment "${name}" not kept: not an image, PDF or document we accept]`);
+      const notes = [...(msg.notes ?? []), ...refused.map((name) => `[attachment "${name}" not kept: not an image, PDF or document we accept]`)];
       const stored = await recordInbound(tx, {
         orgId: target.orgId,
         clinicId,
         contactId: contact.id,
         channel,
-        body: [msg.body, ...notes].filter(Boolean).join('\n') || (kept.length ? '(attachment)' : '(empty message)'),
+        body: [msg.body, ...notes].filter(Boolean).join('\n') || (kept.length ? filesOnly(kept.map((f) => f.contentType)) : '(empty message)'),
         providerMessageId: msg.providerMessageId,
         at,
       });
-      if (kept.length) await attachToMessage(tx, target.orgId, stored.messageId, kept);
+      if (kept.length) await attachToMessage(tx, target.orgId, stored.messageId, kept.map((f) => f.id));
       await recordAudit(tx, {
         orgId: target.orgId,
         actor: { kind: 'patient', contactId: contact.id },
@@ -118,7 +128,7 @@ export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: 
         subject: { type: 'message', id: stored.messageId },
         details: { conversationId: stored.conversationId, channel },
       });
-      const keyword = await obeyKeyword(deps, tx, channel, contact, stored.conversationId, msg.body, at);
+      const keyword = await obeyKeyword(deps, tx, channel, contact, stored.conversationId, msg, at);
       if (!keyword) await replyAfterHours(tx, stored.conversationId, at);
       return { kind: 'stored', orgId: target.orgId, ...stored, contactId: contact.id } as const;
     });
@@ -127,6 +137,16 @@ export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: 
     if (isUniqueViolation(e, 'messages_provider_id_key')) return { kind: 'duplicate' };
     throw e;
   }
+}
+
+/** A patient's reaction to a message (WhatsApp), from a number we know: set on that message, or taken back. */
+export async function receiveReaction(deps: Deps, channel: ProviderChannel, orgId: string, from: string, reaction: InboundReaction): Promise<void> {
+  const phone = normalizePhone(from, deps.config.defaultCountry);
+  if (!phone.ok) return;
+  await deps.db.transaction(async (tx) => {
+    const [contact] = await tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.orgId, orgId), eq(contacts.phone, phone.e164)));
+    if (contact) await recordReaction(tx, deps.clock.now(), { orgId, contactId: contact.id, channel, ...reaction });
+  });
 }
 
 /** Email: the thread a reply belongs to, by our reply address or by the Message-IDs it answers. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sendChannels } from '../conversations/rules.js';
-import { channelLimit, hasReplyWindow, keywordAction, keywordReply, whatsappWindowOpen, type OutboundDraft } from './rules.js';
+import { channelLimit, hasReplyWindow, keywordAction, keywordReply, whatsappBusinessNumber, whatsappWindowOpen, type OutboundDraft } from './rules.js';
 import { twilioSignature, verifyTwilioSignature } from './sms/twilio.js';
 import { metaSignature } from './whatsapp/meta.js';
 import { stripQuotedReply } from './email/smtp.js';
@@ -96,5 +96,22 @@ describe("each channel's limits on what it carries", () => {
   });
   it('only WhatsApp has a reply window', () => {
     expect(sendChannels.filter(hasReplyWindow)).toEqual(['whatsapp']);
+  });
+});
+
+describe('a WhatsApp business number', () => {
+  it.each([
+    // Meta's Cloud API test numbers, in no carrier's number plan.
+    ['+1 555 025 3483', '+15550253483'],
+    ['+1 (555) 078-3881', '+15550783881'],
+    ['+1 415 555 0900', '+14155550900'],
+    ['(415) 555-0900', '+14155550900'],
+    ['+44 7700 900123', '+447700900123'],
+  ])('takes %s as %s', (input, e164) => {
+    expect(whatsappBusinessNumber(input, 'US')).toEqual({ ok: true, e164 });
+  });
+
+  it.each(['+0 555 0253', '+1 555', '555-0253', 'call me', '+1 555 025 3483 9999 99'])('refuses %s with what to type instead', (input) => {
+    expect(whatsappBusinessNumber(input, 'US')).toMatchObject({ ok: false, reason: expect.stringMatching(/international form: a "\+", the country code/) });
   });
 });

@@ -1,6 +1,7 @@
 /** Pure rules of the channels: opt-out keywords (S2), each channel's limits on what it carries (K1, S4). */
 import type { SendChannel } from '../conversations/rules.js';
 import { maxSmsSegments, smsSize } from './sms-segments.js';
+import { normalizePhone } from '../contacts/rules.js';
 
 export type KeywordAction = 'opt_out' | 'opt_in' | 'help';
 
@@ -77,4 +78,18 @@ export function channelLimit(draft: OutboundDraft): ChannelLimit | null {
     case 'web':
       return null;
   }
+}
+
+/**
+ * A WhatsApp business number needs only E.164's shape (a "+", a country code, up to 15 digits):
+ * Meta's Cloud API test numbers (+1 555 …) are in no carrier's number plan, so the SMS check —
+ * a number a carrier could route — would refuse them. Spaces, dashes, dots and brackets are
+ * allowed; a number written without "+" is read in the default country, as phones are elsewhere.
+ */
+export function whatsappBusinessNumber(input: string, defaultCountry: string): { ok: true; e164: string } | { ok: false; reason: string } {
+  const compact = input.trim().replace(/[\s().-]/g, '');
+  if (/^\+[1-9]\d{6,14}$/.test(compact)) return { ok: true, e164: compact };
+  const local = compact.startsWith('+') ? null : normalizePhone(input, defaultCountry);
+  if (local?.ok) return { ok: true, e164: local.e164 };
+  return { ok: false, reason: `"${input.trim()}" is not a phone number in international form: a "+", the country code, then the number (e.g. +1 555 010 2345)` };
 }

@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { encryptedText } from '../encryption/columns.js';
 import { organizations } from '../orgs/schema.js';
+import type { KeywordAction } from './rules.js';
+import type { InboundMedia, InboundReaction } from './types.js';
 
 export const providerChannelEnum = pgEnum('provider_channel', ['sms', 'whatsapp', 'email']);
 
@@ -41,6 +43,12 @@ export interface InboundPayload {
   body: string;
   name?: string;
   at?: string;
+  /** The files the provider holds for it, fetched when the message is filed. */
+  media?: InboundMedia[];
+  /** Not a message: the patient's reaction to one. */
+  reaction?: InboundReaction;
+  /** The provider read it as this keyword, and answered it. */
+  keyword?: KeywordAction;
 }
 
 /**

@@ -23,23 +23,44 @@ export interface SmsSize {
 
 export const maxSmsSegments = 10;
 
-export function smsSize(text: string): SmsSize {
-  let septets = 0;
-  let gsm = true;
-  for (const ch of text) {
-    if (basic.has(ch)) septets += 1;
-    else if (extended.has(ch)) septets += 2;
-    else {
-      gsm = false;
-      break;
-    }
-  }
-  if (gsm) return sized('GSM-7', septets, 160, 153);
-  return sized('UCS-2', text.length, 70, 67);
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** Each thing a reader sees as one character, with what it costs: septets in GSM-7 (null when it has none), UTF-16 code units in UCS-2. */
+function characters(text: string): { septets: number | null; codeUnits: number }[] {
+  return Array.from(graphemes.segment(text), ({ segment }) => ({
+    septets: basic.has(segment) ? 1 : extended.has(segment) || segment === '\r\n' ? 2 : null,
+    codeUnits: segment.length,
+  }));
 }
 
-function sized(encoding: SmsSize['encoding'], units: number, single: number, multi: number): SmsSize {
+/**
+ * K1, as carriers split a long text: each part carries a 6-byte header, so holds 153 septets or 67
+ * UCS-2 units, and a character is never cut in two — a GSM-7 escape pair (€, [, ], {, }, \, ~, ^, |),
+ * a UTF-16 surrogate pair (an emoji) or a letter with its combining marks moves whole to the next
+ * part, leaving room unused. 152 letters, a € and 152 letters are 3 parts, not 2. Checked against
+ * Twilio's segment calculator (sms-segments-calculator) by property tests.
+ */
+export function smsSize(text: string): SmsSize {
+  const chars = characters(text);
+  const gsm = chars.every((c) => c.septets !== null);
+  const costs = chars.map((c) => (gsm ? c.septets! : c.codeUnits));
+  return gsm ? sized('GSM-7', costs, 160, 153) : sized('UCS-2', costs, 70, 67);
+}
+
+function sized(encoding: SmsSize['encoding'], costs: number[], single: number, multi: number): SmsSize {
+  const units = costs.reduce((sum, cost) => sum + cost, 0);
   if (units <= single) return { encoding, units, segments: units === 0 ? 0 : 1, remaining: single - units, perSegment: single };
-  const segments = Math.ceil(units / multi);
-  return { encoding, units, segments, remaining: segments * multi - units, perSegment: multi };
+  let segments = 1;
+  let used = 0;
+  for (const cost of costs) {
+    if (used + cost <= multi) {
+      used += cost;
+      continue;
+    }
+    // The character starts the next part; one longer than a whole part (a long combining sequence) is cut after all.
+    const parts = Math.ceil(cost / multi);
+    segments += used === 0 ? parts - 1 : parts;
+    used = cost - (parts - 1) * multi;
+  }
+  return { encoding, units, segments, remaining: multi - used, perSegment: multi };
 }

@@ -3,6 +3,7 @@
  * the registry (registry.ts) picks one per channel from configuration.
  */
 import type { SendChannel } from '../conversations/rules.js';
+import type { KeywordAction } from './rules.js';
 
 /** The channels an outside provider carries: they have numbers or addresses of their own (channel_accounts) and webhooks. */
 export const providerChannels = ['sms', 'whatsapp', 'email'] as const;
@@ -67,11 +68,17 @@ export interface ChannelAdapter {
   readonly inApp?: boolean;
   /** True when a send is as good as delivered (no status callbacks will follow): the simulator. */
   readonly deliversInstantly?: boolean;
+  /** The provider answers opt-out keywords itself (Twilio's opt-out handling): Frontdesk sends no confirmation of its own. */
+  readonly answersKeywords?: boolean;
   send(envelope: OutboundEnvelope): Promise<SendOutcome>;
   /** The provider's webhooks: mounted by webhooks.ts for the adapter the registry picked. */
   readonly webhooks?: ProviderWebhooks;
-  /** Fetches an inbound message's media from the provider (not used yet: the channels issue fills it in). */
-  fetchMedia?(reference: string): Promise<{ content: Buffer; contentType: string }>;
+  /**
+   * Downloads one file of an inbound message from the provider, at most `maxBytes` of it (the worker
+   * calls it before filing the message). Throws when the provider is out of reach for now: the job
+   * is tried again later.
+   */
+  fetchMedia?(media: InboundMedia, maxBytes: number): Promise<FetchedMedia>;
   /** Releases connections (SMTP pools). */
   close?(): void;
 }
@@ -157,7 +164,38 @@ export interface InboundMessage {
   /** Email: the headers that thread it. */
   inReplyTo?: string[];
   attachments?: { filename: string; content: Buffer }[];
+  /** Files the provider holds for the message (MMS, WhatsApp media), fetched by the worker with fetchMedia. */
+  media?: InboundMedia[];
+  /** What the staff should know about the message besides its text: a file that was not kept, and why. */
+  notes?: string[];
+  /** Not a message but the patient's reaction to one (WhatsApp): its emoji, or null when taken back. */
+  reaction?: InboundReaction;
+  /** The provider read the message as an opt-out keyword (Twilio's OptOutType), and answered the patient itself. */
+  keyword?: KeywordAction;
 }
+
+export interface InboundReaction {
+  /** The provider's id of the message reacted to. */
+  providerMessageId: string;
+  emoji: string | null;
+}
+
+/** A file a provider keeps for an inbound message until we fetch it. */
+export interface InboundMedia {
+  /** The provider's handle for it: Twilio's MediaUrl, Meta's media id. */
+  reference: string;
+  /** What the provider says it is; the bytes decide what is stored. */
+  contentType?: string;
+  /** The name the patient's phone gave it (WhatsApp documents). */
+  filename?: string;
+}
+
+export type FetchedMedia =
+  | { kind: 'fetched'; content: Buffer }
+  /** Bigger than the limit: not downloaded (or not past the limit). */
+  | { kind: 'too_large'; bytes: number }
+  /** The provider no longer has it, or will never hand it over: trying again cannot help. */
+  | { kind: 'gone'; reason: string };
 
 /** A number already in the clinic's provider account (issue 22: keep the number patients know). */
 export interface OwnedNumber {

@@ -53,7 +53,7 @@ function providerWebhookRoutes(app: App, deps: Deps, channel: ProviderChannel, w
 }
 
 const accept = (deps: Deps, channel: ProviderChannel, account: AccountRef, m: InboundMessage) =>
-  acceptInbound(deps.db, { channel, account, providerMessageId: m.providerMessageId, payload: { from: m.from, to: m.to, body: m.body, name: m.name, at: m.at?.toISOString() } });
+  acceptInbound(deps.db, { channel, account, providerMessageId: m.providerMessageId, payload: { from: m.from, to: m.to, body: m.body, name: m.name, at: m.at?.toISOString(), media: m.media?.length ? m.media : undefined, reaction: m.reaction, keyword: m.keyword } });
 
 export function webhookRoutes(app: App, deps: Deps): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, done) => {

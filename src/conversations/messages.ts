@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { recordAudit, auditActor } from '../audit/service.js';
 import { publish } from '../realtime/events.js';
@@ -6,7 +6,8 @@ import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { isAdmin } from '../orgs/rules.js';
 import { assertClinicAccess } from '../orgs/service.js';
-import { type Direction } from './rules.js';
+import { type Channel, type Direction } from './rules.js';
+import type { Tx } from '../db/client.js';
 import { callLogs, conversations, messages } from './schema.js';
 import { loadConversation } from './access.js';
 import { answered, messageText } from './outbound.js';
@@ -92,4 +93,58 @@ export async function retractMessage(deps: Deps, actor: Actor, messageId: string
     const correctionId = input.correction ? await sendInTransaction(deps, tx, actor, conversation.id, { body: input.correction, correctsMessageId: messageId }) : null;
     return { retracted: await messageById(tx, messageId), correction: correctionId && (await messageById(tx, correctionId)) };
   });
+}
+
+/**
+ * A patient's reaction (WhatsApp) shows as the emoji on the message it reacts to; null takes it
+ * back. Only a message in one of the patient's own threads of the organization can be reacted to;
+ * a reaction to one we never had changes nothing. Returns the message reacted to, if any.
+ */
+export async function recordReaction(
+  tx: Tx,
+  at: Date,
+  reaction: { orgId: string; contactId: string; channel: Channel; providerMessageId: string; emoji: string | null },
+): Promise<string | null> {
+  const [row] = await tx
+    .select({ id: messages.id, conversationId: conversations.id, orgId: conversations.orgId, clinicId: conversations.clinicId })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(
+      and(
+        eq(messages.orgId, reaction.orgId),
+        eq(messages.channel, reaction.channel),
+        eq(messages.providerMessageId, reaction.providerMessageId),
+        eq(conversations.contactId, reaction.contactId),
+      ),
+    );
+  if (!row) return null;
+  await tx.update(messages).set({ patientReaction: reaction.emoji }).where(eq(messages.id, row.id));
+  await publish(tx, { type: 'conversation.updated', ...eventScope({ id: row.conversationId, orgId: row.orgId, clinicId: row.clinicId }), messageId: row.id }, at);
+  await recordAudit(tx, {
+    orgId: reaction.orgId,
+    actor: { kind: 'patient', contactId: reaction.contactId },
+    action: reaction.emoji ? 'message.react' : 'message.unreact',
+    subject: { type: 'message', id: row.id },
+    details: { channel: reaction.channel },
+  });
+  return row.id;
+}
+
+/**
+ * S2: an automatic keyword answer the carrier refused because the patient unsubscribed (Twilio
+ * 21610: its own opt-out handling answered them) is no staff failure: it is kept for the record,
+ * failed with its reason, but hidden from the thread, and the thread's last message is the one before.
+ */
+export async function hideRefusedKeywordReply(tx: Tx, messageId: string, conversationId: string): Promise<void> {
+  await tx.update(messages).set({ hidden: true }).where(eq(messages.id, messageId));
+  const [previous] = await tx
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.hidden, false)))
+    .orderBy(desc(messages.createdAt))
+    .limit(1);
+  await tx
+    .update(conversations)
+    .set({ lastMessageId: previous?.id ?? null })
+    .where(and(eq(conversations.id, conversationId), eq(conversations.lastMessageId, messageId)));
 }

@@ -39,6 +39,8 @@ export interface OutboundInput {
   whatsappTemplate?: { name: string; language: string };
   /** Only for the confirmation of an opt-out, the one text a carrier lets through after STOP. */
   ignoreOptOut?: boolean;
+  /** The automatic answer to a STOP, START or HELP. */
+  keywordReply?: boolean;
   /** M12: a portal message the patient sees only after entering their password again. */
   sensitive?: boolean;
   card?: MessageCard;
@@ -100,7 +102,10 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
       card: input.card ?? null,
       correctsMessageId: input.correctsMessageId ?? null,
       guestLinkId,
-      meta: input.whatsappTemplate || input.ignoreOptOut ? { whatsappTemplate: input.whatsappTemplate, optOutConfirmation: input.ignoreOptOut || undefined } : null,
+      meta:
+        input.whatsappTemplate || input.ignoreOptOut || input.keywordReply
+          ? { whatsappTemplate: input.whatsappTemplate, optOutConfirmation: input.ignoreOptOut || undefined, keywordReply: input.keywordReply || undefined }
+          : null,
       createdAt: input.at,
       statusAt: input.at,
     })

@@ -100,6 +100,7 @@ export const Message = Type.Object({
   attachments: Type.Array(Attachment),
   retracted: Nullable(Type.Object({ at: Timestamp, byUserId: Nullable(Type.String()), reason: Type.String() }, { description: 'taken back by the clinic; the text stays for the record' })),
   correctsMessageId: Nullable(Type.String({ description: 'the retracted message this one corrects' })),
+  reaction: Nullable(Type.String({ description: "the emoji the patient reacted to this message with (WhatsApp); null when none or taken back" })),
 });
 
 const Thread = Type.Intersect([

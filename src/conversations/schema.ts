@@ -124,7 +124,7 @@ export const messages = pgTable(
     /** The provider's id (Twilio SID, WhatsApp wamid, email Message-ID): status callbacks and replies find the message by it. */
     providerMessageId: text('provider_message_id'),
     /** Channel details of an outbound message: the WhatsApp template it goes out as; whether it confirms an opt-out. */
-    meta: jsonb('meta').$type<{ whatsappTemplate?: { name: string; language: string }; optOutConfirmation?: true }>(),
+    meta: jsonb('meta').$type<{ whatsappTemplate?: { name: string; language: string }; optOutConfirmation?: true; keywordReply?: true }>(),
     /** S1: an SMS of a disabled two-way inbox, kept for the record but shown to no one. */
     hidden: boolean('hidden').notNull().default(false),
     /** K4: the card this message carries (an artifact or a request); its link is in card_links. */
@@ -141,6 +141,8 @@ export const messages = pgTable(
     retractedBy: uuid('retracted_by').references(() => users.id),
     retractionReason: encryptedText('messages', 'retraction_reason'),
     correctsMessageId: uuid('corrects_message_id'),
+    /** The emoji the patient reacted to this message with (WhatsApp), until they take it back. Encrypted. */
+    patientReaction: encryptedText('messages', 'patient_reaction'),
     createdAt: at('created_at').notNull().defaultNow(),
     statusAt: at('status_at').notNull().defaultNow(),
     search: blindIndex('search').notNull(),

@@ -34,5 +34,5 @@ export {
   type StateAction,
   type ViewAction,
 } from './state.js';
-export { logCall, retractMessage, starMessage } from './messages.js';
+export { hideRefusedKeywordReply, logCall, recordReaction, retractMessage, starMessage } from './messages.js';
 export { contactHistory, listConversations, unreadCount } from './list.js';

@@ -170,6 +170,7 @@ function messageJson(row: MessageSelectRow, files: AttachmentJson[] = []) {
     attachments: files,
     retracted: m.retractedAt && { at: m.retractedAt.toISOString(), byUserId: m.retractedBy, reason: m.retractionReason ?? '' },
     correctsMessageId: m.correctsMessageId,
+    reaction: m.patientReaction,
   };
 }
 

@@ -14,6 +14,7 @@ import type { Db, DbOrTx } from '../db/client.js';
 import type { DeliveryDeps } from '../deps.js';
 import { clinics } from '../orgs/schema.js';
 import { applyStatus } from '../conversations/status.js';
+import { hideRefusedKeywordReply } from '../conversations/messages.js';
 import { deliveryAttempts } from './schema.js';
 
 
@@ -184,6 +185,7 @@ async function recordOutcome(deps: DeliveryDeps, row: Loaded, attemptId: string,
       const reason = outcome.permanent ? outcome.reason : `gave up after repeated failures: ${outcome.reason}`;
       await applyStatus(tx, deps.clock, messageId, 'failed', `${reason} (${outcome.code})`);
     }
+    if (outcome.optedOut && row.message.meta?.keywordReply) await hideRefusedKeywordReply(tx, messageId, row.conversation.id);
   });
   if (outcome.kind === 'sent') return 'done';
   const failure = { code: outcome.code, reason: outcome.reason };

@@ -72,8 +72,8 @@ const fromDelivery = (result: DeliveryResult): JobOutcome =>
 
 export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: string) => void, logger: Logger): Promise<DeliveryWorker> {
   const deliver = async (payload: Record<string, unknown>, lastTry: boolean) => fromDelivery(await deliverMessage(deps, payload.messageId as string, { lastTry }));
-  const fileInbound = async (eventId: string) => {
-    await processInboundEvent(deps, eventId);
+  const fileInbound = async (eventId: string, lastTry: boolean) => {
+    await processInboundEvent(deps, eventId, { lastTry });
     const [row] = await deps.db.select({ lag: sql<string | null>`extract(epoch from ${inboundEvents.processedAt} - ${inboundEvents.receivedAt})` }).from(inboundEvents).where(eq(inboundEvents.id, eventId));
     if (row?.lag != null) deps.metrics.inboundFilingLag.observe(Number(row.lag));
   };
@@ -97,7 +97,7 @@ export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: stri
     logger: queueLogger,
     taskList: {
       [deliverTask]: observed(deps, logger, deliverTask, deliver),
-      [inboundTask]: observed(deps, logger, inboundTask, (p) => fileInbound(p.eventId as string)),
+      [inboundTask]: observed(deps, logger, inboundTask, (p, lastTry) => fileInbound(p.eventId as string, lastTry)),
       [notifyGuestTask]: observed(deps, logger, notifyGuestTask, async (p) => {
         if ((await notifyGuest(deps, p.linkId as string, p.messageId as string)) === 'retry') throw new Error('the mail server failed for now; the queue will try again');
       }),

@@ -74,8 +74,9 @@ describe('files', () => {
     expect(() => openBytes(ring1, sealed, 'cd/other')).toThrow(IntegrityError);
   });
 
-  it('passes a file from before encryption through', () => {
-    expect(openBytes(ring1, Buffer.from('GIF89a'), 'ab/file')).toEqual(Buffer.from('GIF89a'));
+  it('passes a file from before encryption through while such files may exist, and refuses one after', () => {
+    expect(openBytes(ring1, Buffer.from('GIF89a'), 'ab/file', 'accept')).toEqual(Buffer.from('GIF89a'));
+    expect(() => openBytes(ring1, Buffer.from('GIF89a'), 'ab/file', 'refuse')).toThrow(IntegrityError);
   });
 });
 

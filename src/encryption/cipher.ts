@@ -34,7 +34,10 @@ function open(key: DataKey, sealed: Buffer, aad: string): Buffer {
   }
 }
 
-export class IntegrityError extends Error {}
+export class IntegrityError extends Error {
+  /** Who was reading, when the code that read knew it and the request does not carry it (a guest's link): audited as theirs. */
+  reader?: unknown;
+}
 
 /** Whether a column value stored in clear (from before encryption) is read as text or refused. */
 export type Plaintext = 'accept' | 'refuse';
@@ -69,10 +72,15 @@ export function sealBytes(ring: KeyRing, plain: Buffer, aad: string): Buffer {
   return Buffer.concat([fileMagic, Buffer.from(ring.current.id, 'hex'), seal(ring.current, plain, aad)]);
 }
 
-/** A file's bytes; a file written before encryption (no `FDE1` header) is returned as it is. */
-export function openBytes(ring: KeyRing, stored: Buffer, aad: string): Buffer {
+/**
+ * A file's bytes. A file without the `FDE1` header is from before encryption: returned as it is
+ * while such files may still exist (`plaintext: 'accept'`), refused once a rotation has sealed them all.
+ */
+export function openBytes(ring: KeyRing, stored: Buffer, aad: string, plaintext: Plaintext = 'refuse'): Buffer {
   const keyId = bytesKeyId(stored);
-  return keyId ? open(keyById(ring, keyId), stored.subarray(8), aad) : stored;
+  if (keyId) return open(keyById(ring, keyId), stored.subarray(8), aad);
+  if (plaintext === 'accept') return stored;
+  throw new IntegrityError(`the file ${aad} is in clear where only encrypted files may be stored`);
 }
 
 export function bytesKeyId(stored: Buffer): string | null {

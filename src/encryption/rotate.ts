@@ -33,7 +33,7 @@ interface EncryptedTable {
 
 /** Every encrypted column of the schema (a test checks that none is missing). */
 export const encryptedTables: EncryptedTable[] = [
-  { table: messages, id: messages.id, columns: [messages.body, messages.retractionReason, messages.card], searchIndex: messages.search },
+  { table: messages, id: messages.id, columns: [messages.body, messages.retractionReason, messages.card, messages.patientReaction], searchIndex: messages.search },
   { table: contactNotes, id: contactNotes.id, columns: [contactNotes.body] },
   { table: bookings, id: bookings.id, columns: [bookings.notes] },
   { table: attachments, id: attachments.id, columns: [attachments.filename] },

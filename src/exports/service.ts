@@ -5,10 +5,11 @@
  */
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
-import { auditActor, recordAudit } from '../audit/service.js';
+import { auditActor, recordAudit, recordIntegrityFailure } from '../audit/service.js';
 import { contacts } from '../contacts/schema.js';
 import { conversations } from '../conversations/schema.js';
 import type { Deps } from '../deps.js';
+import { IntegrityError } from '../encryption/cipher.js';
 import { completeRecord, fhirEntries, recordJson } from '../fhir/service.js';
 import { csvCell, exportColumns } from '../imports/rules.js';
 
@@ -55,13 +56,26 @@ function contactLine(c: ContactRow): string {
   return exportColumns.map(([field]) => csvCell(values[field])).join(',');
 }
 
+/**
+ * An export fails its integrity check after its answer has begun, past the error handler: the
+ * download breaks off (never looking complete), and the failure is audited here.
+ */
+async function* audited(deps: Deps, actor: Actor, route: string, chunks: AsyncGenerator<string>): AsyncGenerator<string> {
+  try {
+    yield* chunks;
+  } catch (e) {
+    if (e instanceof IntegrityError) await recordIntegrityFailure(deps.db, auditActor(actor), route, e);
+    throw e;
+  }
+}
+
 export async function exportContacts(deps: Deps, actor: Actor): Promise<AsyncGenerator<string>> {
   const [{ count }] = await deps.readDb.select({ count: sql<number>`count(*)::int` }).from(contacts).where(eq(contacts.orgId, actor.orgId));
   await recordAudit(deps.db, { ...auditActor(actor), action: 'contacts.export', subject: { type: 'organization', id: actor.orgId }, details: { format: 'csv', contacts: count } });
-  return (async function* () {
+  return audited(deps, actor, '/api/v1/exports/contacts', (async function* () {
     yield exportColumns.map(([, header]) => header).join(',') + '\r\n';
     for await (const page of contactPages(deps, actor.orgId)) yield page.map(contactLine).join('\r\n') + '\r\n';
-  })();
+  })());
 }
 
 /** JSON `{ exportedAt, patients: [{ patient, conversations }] }`, or a FHIR collection Bundle of every Patient and Communication. */
@@ -72,7 +86,7 @@ export async function exportConversations(deps: Deps, actor: Actor, format: 'jso
     .where(eq(conversations.orgId, actor.orgId));
   await recordAudit(deps.db, { ...auditActor(actor), action: 'conversations.export', subject: { type: 'organization', id: actor.orgId }, details: { format, conversations: count } });
   const exportedAt = deps.clock.now().toISOString();
-  return (async function* () {
+  return audited(deps, actor, '/api/v1/exports/conversations', (async function* () {
     yield format === 'fhir' ? `{"resourceType":"Bundle","type":"collection","timestamp":${JSON.stringify(exportedAt)},"entry":[` : `{"exportedAt":${JSON.stringify(exportedAt)},"patients":[`;
     let first = true;
     for await (const page of contactPages(deps, actor.orgId, { withConversations: true })) {
@@ -85,6 +99,6 @@ export async function exportConversations(deps: Deps, actor: Actor, format: 'jso
       }
     }
     yield ']}';
-  })();
+  })());
 }
 

@@ -9,7 +9,7 @@ import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { assertLink, attachmentForPatient, attachmentsOf, signedQuery } from '../attachments/service.js';
 import type { LinkSignature } from '../attachments/links.js';
 import { patientCards, type PatientCard } from '../artifacts/service.js';
-import { recordAudit, type Origin } from '../audit/service.js';
+import { readingAs, recordAudit, type Origin } from '../audit/service.js';
 import { sha256 } from '../auth/tokens.js';
 import { admitGuestConversation } from '../billing/service.js';
 import { normalizePhone } from '../contacts/rules.js';
@@ -214,6 +214,11 @@ export interface GuestThread {
  */
 export async function readGuestThread(deps: Deps, token: string, visitor: Visitor): Promise<GuestThread> {
   const link = await linkByToken(deps.db, token);
+  // An integrity failure while the guest reads is audited as theirs: the request names no one.
+  return readingAs({ orgId: link.orgId, actor: { kind: 'patient', contactId: link.contactId }, origin: visitor }, () => guestThread(deps, link, token, visitor));
+}
+
+async function guestThread(deps: Deps, link: LinkRow, token: string, visitor: Visitor): Promise<GuestThread> {
   const now = deps.clock.now();
   const [clinic] = await deps.db.select().from(clinics).where(eq(clinics.id, link.clinicId));
   const [contact] = await deps.db.select().from(contacts).where(eq(contacts.id, link.contactId));

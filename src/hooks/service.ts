@@ -87,7 +87,7 @@ export async function deliverWebhook(deps: { db: Db; clock: Deps['clock']; confi
   const body = JSON.stringify(row.d.payload);
   const attempt = row.d.attempts + 1;
   const started = Date.now();
-  const timestamp = Math.floor(started / 1000);
+  const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
   let statusCode: number | null = null;
   let error: string | null = null;
   try {
@@ -98,7 +98,7 @@ export async function deliverWebhook(deps: { db: Db; clock: Deps['clock']; confi
         'user-agent': 'Frontdesk-Webhooks/1',
         'frontdesk-event': row.d.event,
         // Standard Webhooks: the id stays the same across retries and redeliveries (receivers
-        // deduplicate by it); the timestamp is the wall clock's, which receivers check against theirs.
+        // deduplicate by it); the timestamp is the app's clock (deps.clock), which receivers check against theirs.
         'webhook-id': row.d.id,
         'webhook-timestamp': String(timestamp),
         'webhook-signature': signatureHeaderValue(signingSecrets(row.e, deps.clock.now()), row.d.id, timestamp, body),

@@ -42,7 +42,8 @@ export interface Patient {
 }
 
 
-const audit = (p: Patient) => ({ orgId: p.orgId, actor: { kind: 'patient' as const, contactId: p.contactId }, origin: { ip: p.ip, userAgent: p.userAgent } });
+/** The signed-in patient as the audit log names them. */
+export const patientReader = (p: Patient) => ({ orgId: p.orgId, actor: { kind: 'patient' as const, contactId: p.contactId }, origin: { ip: p.ip, userAgent: p.userAgent } });
 
 // ---------------------------------------------------------------------------------------------
 // Staff: inviting a patient
@@ -175,12 +176,12 @@ export async function portalLogout(deps: Deps, p: Patient): Promise<void> {
 export async function reauthenticate(deps: Deps, p: Patient, password: string) {
   const [account] = await deps.db.select().from(portalAccounts).where(eq(portalAccounts.contactId, p.contactId));
   if (!(await verifyPassword(account?.passwordHash ?? null, password))) {
-    await recordAudit(deps.db, { ...audit(p), action: 'portal.reauth_failed', subject: { type: 'contact', id: p.contactId } });
+    await recordAudit(deps.db, { ...patientReader(p), action: 'portal.reauth_failed', subject: { type: 'contact', id: p.contactId } });
     throw new AppError('invalid_credentials', 'that password is not right');
   }
   const now = deps.clock.now();
   await deps.db.update(portalSessions).set({ reauthAt: now }).where(eq(portalSessions.tokenHash, p.sessionHash));
-  await recordAudit(deps.db, { ...audit(p), action: 'portal.reauth', subject: { type: 'contact', id: p.contactId } });
+  await recordAudit(deps.db, { ...patientReader(p), action: 'portal.reauth', subject: { type: 'contact', id: p.contactId } });
   return { sensitiveVisibleUntil: new Date(now.getTime() + 5 * 60 * 1000).toISOString() };
 }
 
@@ -206,7 +207,7 @@ export async function portalMe(deps: Deps, p: Patient) {
 export async function setPreferences(deps: Deps, p: Patient, prefs: { chatOptIn: boolean }) {
   await deps.db.transaction(async (tx) => {
     await tx.update(contacts).set({ chatOptIn: prefs.chatOptIn, updatedAt: deps.clock.now() }).where(eq(contacts.id, p.contactId));
-    await recordAudit(tx, { ...audit(p), action: 'portal.preferences', subject: { type: 'contact', id: p.contactId }, details: prefs });
+    await recordAudit(tx, { ...patientReader(p), action: 'portal.preferences', subject: { type: 'contact', id: p.contactId }, details: prefs });
   });
   return portalMe(deps, p);
 }
@@ -292,7 +293,7 @@ export async function portalThread(deps: Deps, p: Patient, id: string) {
   const unlocked = reauthValid(p.reauthAt, deps.clock.now());
   const files = await attachmentsOf(deps.db, rows.map((r) => r.m.id));
   const cards = await patientCards(deps.db, deps.config.publicUrl, rows.map((r) => r.m));
-  await recordAudit(deps.db, { ...audit(p), action: 'portal.thread_view', subject: { type: 'conversation', id }, details: { sensitiveShown: unlocked && rows.some((r) => r.m.sensitive) } });
+  await recordAudit(deps.db, { ...patientReader(p), action: 'portal.thread_view', subject: { type: 'conversation', id }, details: { sensitiveShown: unlocked && rows.some((r) => r.m.sensitive) } });
   return {
     id: c.id,
     clinic: { id: c.clinicId, name: clinicName },
@@ -347,7 +348,7 @@ export async function portalSensitiveMessage(deps: Deps, p: Patient, messageId: 
     throw new AppError('reauth_required', 'this message is sensitive: enter your password again to read it');
   }
   if (row.m.direction === 'outbound') await applyStatus(deps.db, deps.clock, row.m.id, 'read');
-  await recordAudit(deps.db, { ...audit(p), action: 'portal.message_view', subject: { type: 'message', id: messageId } });
+  await recordAudit(deps.db, { ...patientReader(p), action: 'portal.message_view', subject: { type: 'message', id: messageId } });
   return { id: row.m.id, body: row.m.body, sensitive: row.m.sensitive, createdAt: row.m.createdAt.toISOString() };
 }
 
@@ -370,7 +371,7 @@ export async function portalPost(deps: Deps, p: Patient, target: { conversationI
   const stored = await deps.db.transaction(async (tx) => {
     const s = await recordInbound(tx, { orgId: p.orgId, clinicId, contactId: p.contactId, channel: 'portal', body, at: now });
     await replyAfterHours(tx, s.conversationId, now);
-    await recordAudit(tx, { ...audit(p), action: 'message.receive', subject: { type: 'message', id: s.messageId }, details: { conversationId: s.conversationId, channel: 'portal' } });
+    await recordAudit(tx, { ...patientReader(p), action: 'message.receive', subject: { type: 'message', id: s.messageId }, details: { conversationId: s.conversationId, channel: 'portal' } });
     return s;
   });
   return {
@@ -383,6 +384,6 @@ export async function portalPost(deps: Deps, p: Patient, target: { conversationI
 export async function portalAttachment(deps: Deps, p: Patient, id: string) {
   const file = await attachmentForPatient(deps, id, { contactId: p.contactId, channel: 'portal' });
   if (file.sensitive && !reauthValid(p.reauthAt, deps.clock.now())) throw new AppError('reauth_required', 'this file is on a sensitive message: enter your password again to open it');
-  await recordAudit(deps.db, { ...audit(p), action: 'attachment.download', subject: { type: 'attachment', id } });
+  await recordAudit(deps.db, { ...patientReader(p), action: 'attachment.download', subject: { type: 'attachment', id } });
   return file;
 }

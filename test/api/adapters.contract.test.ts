@@ -226,3 +226,50 @@ describe('the routes a channel\'s providers call, as the registry picks them', (
     expect(of(routes({ TWILIO_ACCOUNT_SID: 'AC0', TWILIO_AUTH_TOKEN: 't' }), 'sms').events?.routes.length).toBeGreaterThan(0);
   });
 });
+
+/** Adapters that fetch an inbound message's files: each against its provider's media stand-in. */
+interface MediaCase {
+  name: string;
+  adapter: () => ChannelAdapter;
+  /** Puts a file at the provider and gives the reference its webhook would carry. */
+  put: (bytes: Buffer, contentType: string) => string;
+  /** A reference the provider does not know (deleted, expired). */
+  missing: () => string;
+  /** Makes the provider fail the next fetch for now. */
+  failNext: () => void;
+}
+
+const mediaCases: MediaCase[] = [
+  {
+    name: 'Twilio SMS',
+    adapter: () => twilioSms({ accountSid: twilio.accountSid, authToken: twilio.authToken, apiBaseUrl: twilio.url, defaultFrom: null, statusCallbackUrl: 'x' }),
+    put: (bytes, type) => twilio.addMedia('MM00000000000000000000000000000c01', bytes, type),
+    missing: () => `${twilio.url}/2010-04-01/Accounts/${twilio.accountSid}/Messages/MM00000000000000000000000000000c01/Media/ME00000000000000000000000000000000`,
+    failNext: () => twilio.nextMedia.push({ status: 503, body: { code: 20500, message: 'unavailable', status: 503 } }),
+  },
+  {
+    name: 'Meta WhatsApp',
+    adapter: () => metaWhatsApp({ token: graph.token, appSecret: 'x', graphBaseUrl: graph.url, graphVersion: 'v21.0' }),
+    put: (bytes, type) => graph.addMedia(bytes, type),
+    missing: () => '424242',
+    failNext: () => graph.nextMediaLookups.push({ status: 500, body: { error: { message: 'An unknown error occurred', code: 1 } } }),
+  },
+];
+
+describe.each(mediaCases)('$name inbound media', (c) => {
+  const bytes = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+
+  it('fetches a file by the reference its webhook carries', async () => {
+    expect(await c.adapter().fetchMedia!({ reference: c.put(bytes, 'image/png') }, 1024)).toEqual({ kind: 'fetched', content: bytes });
+  });
+
+  it('stops at the limit without reading on', async () => {
+    expect(await c.adapter().fetchMedia!({ reference: c.put(Buffer.alloc(4096, 1), 'video/mp4') }, 1024)).toEqual({ kind: 'too_large', bytes: 4096 });
+  });
+
+  it('says a file the provider no longer has is gone, and throws for a failure that may pass', async () => {
+    expect(await c.adapter().fetchMedia!({ reference: c.missing() }, 1024)).toMatchObject({ kind: 'gone' });
+    c.failNext();
+    await expect(c.adapter().fetchMedia!({ reference: c.put(bytes, 'image/png') }, 1024)).rejects.toThrow(/HTTP 50\d/);
+  });
+});

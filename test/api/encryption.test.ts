@@ -200,4 +200,19 @@ describe('values in clear after every row is encrypted', () => {
     const audit = await org.owner.get('/api/v1/audit?action=encryption.integrity_failure');
     expect(audit.body.items[0]).toMatchObject({ action: 'encryption.integrity_failure', outcome: 'denied' });
   });
+
+  it('a file in clear on disk is refused too, though its checksum matches, and audited', async () => {
+    const bytes = Buffer.from('%PDF-1.4 planted around the product');
+    const upload = await uploadFile(ctx.app, org.owner, 'planted.pdf', bytes);
+    expect(upload.status).toBe(201);
+    const { rows } = await raw.query('select storage_key from attachments where id = $1', [upload.body.id]);
+    // Written in clear beside the product, as a restore of a pre-encryption backup would: same bytes, same SHA-256.
+    await fs.writeFile(path.join(ctx.deps.config.attachmentsDir, rows[0].storage_key), bytes);
+    const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/attachments/${upload.body.id}`, headers: { cookie: org.owner.auth.cookie! } });
+    expect(res.statusCode).not.toBe(200);
+    expect(res.json().code).toBe('attachment_corrupted');
+    expect(res.body).not.toContain('planted');
+    const audit = await org.owner.get(`/api/v1/audit?subjectId=${upload.body.id}`);
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toContain('attachment.integrity_failure');
+  });
 });

@@ -200,6 +200,49 @@ describe('inbound SMS (M2, S2, S3)', () => {
     expect(reply.form.Body).toMatch(/Texting Dental Main: .*\+14155550100.*STOP/);
   });
 
+  // Advanced Opt-Out (twilio.com/docs/messaging/tutorials/advanced-opt-out): the incoming-message
+  // webhook carries OptOutType for Twilio's words and a Messaging Service's custom ones, and Twilio
+  // has already sent the patient the confirmation configured for it.
+  const advancedOptOut = (from: string, body: string, optOutType: string) =>
+    webhook('/webhooks/twilio/sms', {
+      MessageSid: `SMopt${Date.now()}${sidCounter++}`, AccountSid: twilio.accountSid, MessagingServiceSid: 'MGtest0000000000000000000000000000',
+      From: from, To: clinicNumber, Body: body, NumMedia: '0', NumSegments: '1', SmsStatus: 'received', ApiVersion: '2010-04-01', OptOutType: optOutType,
+    });
+
+  it('obeys Twilio\'s OptOutType for custom keywords in other languages, and sends no second confirmation', async () => {
+    const sendsBefore = twilio.sends.length;
+    await advancedOptOut('+14155550816', 'BAJA', 'STOP');
+    await eventually(async () => expect((await org.owner.get('/api/v1/opt-outs')).body.items.map((c: any) => c.phone)).toContain('+14155550816'));
+    await advancedOptOut('+14155550816', 'AYUDA', 'HELP');
+    await advancedOptOut('+14155550816', 'ALTA', 'START');
+    await eventually(async () => expect((await org.owner.get('/api/v1/opt-outs')).body.items.map((c: any) => c.phone)).not.toContain('+14155550816'));
+    const conversationId = (await org.owner.get(`/api/v1/conversations?q=4155550816`)).body.items[0].id;
+    const thread = (await org.owner.get(`/api/v1/conversations/${conversationId}`)).body;
+    expect(thread.messages.map((m: any) => m.body)).toEqual(['BAJA', 'AYUDA', 'ALTA']);
+    expect(twilio.sends.slice(sendsBefore).filter((r) => r.form.To === '+14155550816')).toEqual([]);
+    const audit = (await org.owner.get('/api/v1/audit?limit=50')).body.items.map((e: any) => e.action);
+    expect(audit).toEqual(expect.arrayContaining(['contact.opt_out', 'contact.opt_in']));
+  });
+
+  it('a confirmation Twilio refuses with 21610 (it answered the STOP itself) is kept for the record but shown as no failed message', async () => {
+    const first = await start('+14155550817');
+    await eventually(async () => expect((await messageOf(org.owner, first.conversationId, first.messageId)).status).toBe('sent'));
+    twilio.nextSends.push(twilioError(21610, 'Attempt to send to unsubscribed recipient'));
+    await patientTexts('+14155550817', 'STOP');
+    await sentTo('+14155550817', 2);
+    const refused = await eventually(async () => {
+      const row = await ctx.deps.db.query.messages.findFirst({ where: (t, { and, eq }) => and(eq(t.conversationId, first.conversationId), eq(t.hidden, true)) });
+      expect(row).toMatchObject({ status: 'failed', failureReason: expect.stringContaining('21610') });
+      return row!;
+    });
+    const thread = (await org.owner.get(`/api/v1/conversations/${first.conversationId}`)).body;
+    expect(thread.messages.map((m: any) => m.body)).toEqual(['Hello from the clinic', 'STOP']);
+    expect(thread.messages.some((m: any) => m.status === 'failed')).toBe(false);
+    const [item] = (await org.owner.get(`/api/v1/conversations?q=4155550817`)).body.items;
+    expect(item.lastMessage).toMatchObject({ preview: 'STOP', direction: 'inbound' });
+    expect(refused.meta).toMatchObject({ keywordReply: true });
+  });
+
   it('ignores texts to a number no organization owns', async () => {
     const res = await webhook('/webhooks/twilio/sms', { MessageSid: 'SMnobody', From: '+14155550814', To: '+14155559999', Body: 'hello?' });
     expect(res.statusCode).toBe(200);
@@ -241,7 +284,11 @@ describe('disabling the inbox (S1)', () => {
     const kept = await ctx.deps.db.query.messages.findMany({ where: (t, { eq }) => eq(t.conversationId, conversationId) });
     expect(kept).toHaveLength(1);
     expectProblem(await other.owner.post('/api/v1/sms-inbox', { phoneNumber: number }), 409, 'conflict');
-    const fresh = (await other.owner.get('/api/v1/sms-inbox/available-numbers?areaCode=212')).body.items[2].phoneNumber;
+    // Issue 17 (seed 004): a number this organization released is never offered again.
+    const offered = (await other.owner.get('/api/v1/sms-inbox/available-numbers?areaCode=212')).body.items.map((n: { phoneNumber: string }) => n.phoneNumber);
+    expect(offered.length).toBeGreaterThan(0);
+    expect(offered).not.toContain(number);
+    const fresh = offered[0];
     expect((await other.owner.post('/api/v1/sms-inbox', { phoneNumber: fresh })).status).toBe(201);
   });
 });

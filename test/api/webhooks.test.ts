@@ -5,23 +5,29 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { eventually, expectProblem, inbound, setupApp, signIn, signupOrg, type Org, type TestContext } from '../helpers.js';
 
-/** Whether the reference library accepts the request under this secret. */
-function verifies(secret: string, raw: string, headers: http.IncomingHttpHeaders): boolean {
+/**
+ * Whether the reference library accepts the request under this secret, its clock reading `now`: the
+ * app's clock, which stamps webhook-timestamp (the library checks the stamp is within five minutes).
+ */
+function verifies(secret: string, raw: string, headers: http.IncomingHttpHeaders, now: Date): boolean {
+  const clock = vi.spyOn(Date, 'now').mockReturnValue(now.getTime());
   try {
     new Webhook(secret).verify(raw, { 'webhook-id': String(headers['webhook-id']), 'webhook-timestamp': String(headers['webhook-timestamp']), 'webhook-signature': String(headers['webhook-signature']) });
     return true;
   } catch {
     return false;
+  } finally {
+    clock.mockRestore();
   }
 }
 
 /** A receiver that checks every signature with the secret(s) it knows and answers 500 to the first `failures` requests. */
 class Receiver {
-  received: { event: string; delivery: string; body: any; signatureValid: boolean; validUnder: string[]; signatures: number }[] = [];
+  received: { event: string; delivery: string; body: any; signatureValid: boolean; validUnder: string[]; signatures: number; timestamp: number }[] = [];
   failures = 0;
   secret = '';
   /** Other secrets to try each request with (a rotation's old and new one). */
@@ -30,9 +36,9 @@ class Receiver {
     let raw = '';
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
-      const validUnder = [this.secret, ...this.alsoTry].filter((secret) => verifies(secret, raw, req.headers));
+      const validUnder = [this.secret, ...this.alsoTry].filter((secret) => verifies(secret, raw, req.headers, ctx.clock.now()));
       const signatures = String(req.headers['webhook-signature'] ?? '').split(' ').length;
-      this.received.push({ event: String(req.headers['frontdesk-event']), delivery: String(req.headers['webhook-id']), body: JSON.parse(raw), signatureValid: validUnder.includes(this.secret), validUnder, signatures });
+      this.received.push({ event: String(req.headers['frontdesk-event']), delivery: String(req.headers['webhook-id']), body: JSON.parse(raw), signatureValid: validUnder.includes(this.secret), validUnder, signatures, timestamp: Number(req.headers['webhook-timestamp']) });
       if (this.failures > 0) {
         this.failures--;
         res.writeHead(500).end('not now');
@@ -89,6 +95,8 @@ describe('outgoing webhooks (B3)', () => {
     // The event happened when the message was stored, by the app's clock (not the wall clock).
     const thread = await org.owner.get(`/api/v1/conversations/${msg.conversationId}`);
     expect(delivered[2].body.occurredAt).toBe(thread.body.messages.find((m: { id: string }) => m.id === msg.messageId).createdAt);
+    // And it is signed as sent by the app's clock too (webhook-timestamp), which the receiver checks against its own.
+    for (const d of delivered) expect(Math.abs(d.timestamp * 1000 - new Date(delivered[2].body.occurredAt).getTime())).toBeLessThan(60_000);
 
     const log = await eventually(async () => {
       const res = await org.owner.get(`/api/v1/webhooks/${created.body.id}/deliveries`);

@@ -1,3 +1,5 @@
+import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metaSignature } from '../../src/channels/whatsapp/meta.js';
 import { FakeGraph } from '../fakes/graph.js';
@@ -131,5 +133,83 @@ describe('WhatsApp Cloud API (S4)', () => {
       return m;
     });
     expect(failed.failureReason).toMatch(/undeliverable/);
+  });
+});
+
+describe('WhatsApp message types as Meta sends them', () => {
+  const thread = async (phone: string) =>
+    eventually(async () => {
+      const [item] = (await org.owner.get(`/api/v1/conversations?q=${phone.slice(-7)}`)).body.items;
+      expect(item).toBeDefined();
+      return { id: item.id as string, messages: (await org.owner.get(`/api/v1/conversations/${item.id}`)).body.messages as any[] };
+    });
+  const from = (phone: string, message: Record<string, unknown>, id = `wamid.t${counter++}`) =>
+    event({ contacts: [{ profile: { name: 'Rita Reacts' }, wa_id: phone }], messages: [{ from: phone, id, timestamp: String(Math.floor(ctx.clock.now().getTime() / 1000)), ...message }] });
+
+  it('shows a patient\'s reaction as the emoji on our message, and takes it off when they remove it', async () => {
+    await post(patientMessage('14155550910', 'Can I come at 3?'));
+    const first = await thread('14155550910');
+    const reply = await org.owner.post(`/api/v1/conversations/${first.id}/messages`, { body: 'Yes, see you at 3.' });
+    const wamid = await eventually(async () => {
+      const m = await ctx.deps.db.query.messages.findFirst({ where: (t, { eq }) => eq(t.id, reply.body.id) });
+      expect(m!.providerMessageId).toBeTruthy();
+      return m!.providerMessageId!;
+    });
+    // Meta's reaction webhook (webhooks reference, "reaction"): the emoji and the id of the message it is on.
+    expect((await post(from('14155550910', { type: 'reaction', reaction: { message_id: wamid, emoji: '👍' } }))).statusCode).toBe(200);
+    await eventually(async () => expect((await thread('14155550910')).messages.find((m: any) => m.id === reply.body.id).reaction).toBe('👍'));
+    // At rest the emoji is sealed like the text.
+    const { rows } = await ctx.deps.db.execute<{ patient_reaction: string | null }>(sql`select patient_reaction from messages where id = ${reply.body.id}`);
+    expect(rows[0].patient_reaction).toMatch(/^(?!.*👍)./);
+    // Removing it, WhatsApp sends the reaction without its emoji.
+    await post(from('14155550910', { type: 'reaction', reaction: { message_id: wamid } }));
+    await eventually(async () => expect((await thread('14155550910')).messages.find((m: any) => m.id === reply.body.id).reaction).toBeNull());
+    // Neither reaction became a message of its own; both are audited.
+    expect((await thread('14155550910')).messages).toHaveLength(2);
+    const audit = await ctx.deps.db.query.auditLog.findMany({ where: (t, { eq }) => eq(t.subjectId, reply.body.id) });
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['message.react', 'message.unreact']));
+  });
+
+  it('files a location with its map link, a tapped button and a shared card as the patient sent them', async () => {
+    await post(from('14155550911', { type: 'location', location: { address: '101 Forest Ave, Palo Alto, CA 94301', latitude: 37.44211676562361, longitude: -122.16155960083124, name: 'Philz Coffee' } }));
+    await post(from('14155550911', { type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'confirm', title: 'Confirm' } } }));
+    await post(from('14155550911', { type: 'contacts', contacts: [{ name: { formatted_name: 'Barbara J. Johnson', first_name: 'Barbara' }, phones: [{ phone: '+1 (650) 555-1234', type: 'WORK' }] }] }));
+    const bodies = await eventually(async () => {
+      const messages = (await thread('14155550911')).messages.map((m: any) => m.body);
+      expect(messages).toHaveLength(3);
+      return messages;
+    });
+    expect(bodies).toEqual([
+      expect.stringContaining('https://www.google.com/maps/search/?api=1&query=37.44211676562361,-122.16155960083124'),
+      'Tapped: Confirm',
+      'Shared a contact: Barbara J. Johnson\n+1 (650) 555-1234',
+    ]);
+  });
+
+  it('answers a signed payload of any shape with 200 or 400, never a 500', async () => {
+    const shape = fc.letrec((tie) => ({
+      json: fc.oneof(
+        { depthSize: 'small' },
+        fc.constant(null), fc.boolean(), fc.integer(), fc.string(),
+        fc.array(tie('json'), { maxLength: 3 }),
+        fc.dictionary(fc.constantFrom('object', 'entry', 'changes', 'field', 'value', 'metadata', 'phone_number_id', 'messages', 'statuses', 'from', 'id', 'type', 'text', 'body', 'image', 'reaction', 'message_id', 'emoji', 'location', 'contacts', 'interactive'), tie('json'), { maxKeys: 5 }),
+      ),
+    })).json;
+    const withOurNumber = shape.map((value) => ({ object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value: { metadata: { phone_number_id: phoneNumberId }, messages: [value] } }] }] }));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(shape, withOurNumber, fc.constant({ entry: 'not an array' }), fc.constant({ entry: [{ changes: { field: 'messages' } }] })), async (body) => {
+        const res = await post(body);
+        expect([200, 400]).toContain(res.statusCode);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('connects one of Meta\'s test numbers (+1 555 …), which no number plan lists', async () => {
+    const sandbox = await signupOrg(ctx.app, 'Sandbox Dental');
+    const res = await sandbox.owner.request('PUT', '/api/v1/channels/whatsapp', { phoneNumberId: '106540352242922', phoneNumber: '+1 555 078 3881' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.whatsapp).toMatchObject({ phoneNumber: '+15550783881' });
+    expectProblem(await sandbox.owner.request('PUT', '/api/v1/channels/whatsapp', { phoneNumberId: '106540352242923', phoneNumber: '555 0783' }), 400, 'invalid_input');
   });
 });

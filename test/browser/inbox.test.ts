@@ -149,8 +149,12 @@ describe('the staff inbox in a browser', () => {
     expect(await page.getByLabel('Message', { exact: true }).inputValue()).toBe('Hi Aisha, welcome to Browser Dental Main!');
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Two-way SMS' }).click();
+    // Seed 004: the toggle, a number by area code, Select, Continue, the review, Finish Setup.
+    await page.getByRole('switch', { name: 'Two-way SMS inbox' }).check();
     await page.getByLabel('Area code').fill('415');
     await page.getByRole('button', { name: 'Select' }).first().click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Finish Setup' }).click();
     await page.getByText(/^On, with/).waitFor();
     await page.screenshot({ path: `${artifacts}/settings-sms.png` });
 

@@ -35,6 +35,7 @@ describe("connecting the clinic's own number (issue 22)", () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Two-way SMS' }).click();
+    await page.getByRole('switch', { name: 'Two-way SMS inbox' }).check();
     await page.getByLabel('A number you already have in your Twilio account').check();
     const list = page.getByRole('list', { name: 'Your numbers' });
     await list.getByText('Front desk line').waitFor();
@@ -51,12 +52,13 @@ describe("connecting the clinic's own number (issue 22)", () => {
     expect(await page.getByText('(your own number)').count()).toBe(1);
     expect((await org.owner.get('/api/v1/sms-inbox')).body).toMatchObject({ enabled: true, phoneNumber: '+14155550190', origin: 'brought' });
 
-    await page.getByRole('button', { name: 'Disable…' }).click();
+    // Seed 004: switching the toggle off asks for confirmation.
+    await page.getByRole('switch', { name: 'Two-way SMS inbox' }).click();
     const confirm = page.getByRole('alertdialog', { name: 'Confirm disabling' });
     await confirm.getByText(/stays yours in your Twilio account — it is not released/).waitFor();
     await page.screenshot({ path: `${artifacts}/own-number-disable-phone.png`, fullPage: true });
     await confirm.getByRole('button', { name: 'Disable and detach the number' }).click();
-    await page.getByText('A new number').waitFor();
+    await page.getByText('Off. Switch it on to choose the clinic’s number.').waitFor();
     expect((await org.owner.get('/api/v1/sms-inbox')).body.enabled).toBe(false);
   });
 });

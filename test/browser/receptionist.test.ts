@@ -251,3 +251,159 @@ describe('defect 11: what a privilege hides is not offered, and is said', () => 
     await nursePage.screenshot({ path: `${artifacts}/nurse-without-inbox-phone.png` });
   });
 });
+
+describe('defect 9: small things a new user trips on', () => {
+  it('e closes with an Undo, and a muted thread says so in the list', async () => {
+    const { conversationId } = await inbound(org, 'Thanks, all good', '+14155550112', { name: 'Ella Eclose' });
+    const page = await signedIn();
+    await openThread(page, conversationId, 'Ella Eclose');
+    await page.getByRole('button', { name: 'Mute' }).click();
+    await page.getByRole('button', { name: 'Unmute' }).waitFor();
+    const row = page.getByRole('list', { name: 'Conversations' }).getByRole('listitem').filter({ hasText: 'Ella Eclose' });
+    await row.getByText('MUTED', { exact: true }).waitFor();
+    await row.getByRole('button', { name: /Ella Eclose.*muted/ }).waitFor();
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('e');
+    const toast = page.getByRole('status').filter({ hasText: 'Conversation with Ella Eclose closed.' });
+    await toast.waitFor();
+    await page.screenshot({ path: `${artifacts}/close-undo.png` });
+    await eventually(async () => expect((await org.owner.get(`/api/v1/conversations/${conversationId}`)).body.status).toBe('closed'));
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await eventually(async () => expect((await org.owner.get(`/api/v1/conversations/${conversationId}`)).body.status).toBe('open'));
+  });
+
+  it('settings sections are in the address, and Contacts on Free shows the lock without an empty table first', async () => {
+    const page = await signedIn();
+    await page.goto(`${base}/settings/security`);
+    await page.getByRole('button', { name: 'Security', pressed: true }).waitFor();
+    await page.getByRole('button', { name: 'Team' }).click();
+    await page.waitForURL(/\/settings\/team$/);
+    await page.goBack();
+    await page.getByRole('button', { name: 'Security', pressed: true }).waitFor();
+
+    const free = await signupOrg(ctx.app, 'Free Dental');
+    const freePage = await (await browser.newContext({ viewport: phone })).newPage();
+    // Records whether a table was ever drawn before the lock.
+    await freePage.addInitScript(() => {
+      new MutationObserver(() => {
+        if (document.querySelector('table')) (window as unknown as { sawTable: boolean }).sawTable = true;
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await freePage.goto(base);
+    await freePage.getByLabel('Email').fill(free.me.user.email);
+    await freePage.getByLabel('Password').fill(password);
+    await freePage.getByRole('button', { name: 'Sign in' }).click();
+    await freePage.getByRole('list', { name: 'Conversations' }).waitFor();
+    await freePage.getByRole('link', { name: 'Contacts' }).click();
+    await freePage.getByText(/🔒|Pro plan/).first().waitFor({ timeout: 1500 });
+    expect(await freePage.evaluate(() => (window as unknown as { sawTable?: boolean }).sawTable ?? false)).toBe(false);
+    await freePage.screenshot({ path: `${artifacts}/contacts-free-lock-phone.png` });
+  });
+});
+
+describe('the audit log on screen (M13)', () => {
+  it('an admin filters it, reads who did what when and from where, follows an entry to the thread, and exports the selection', async () => {
+    const { conversationId } = await inbound(org, 'Audit me', '+14155550113', { name: 'Andy Audit' });
+    const page = await signedIn();
+    await openThread(page, conversationId, 'Andy Audit');
+    await page.goto(`${base}/audit`);
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.goto(`${base}/settings/audit`);
+    const form = page.getByRole('form', { name: 'Filter the audit log' });
+    await form.getByLabel('User').selectOption({ label: 'Olive Owner' });
+    await form.getByLabel('Action').fill('conversation.view');
+    await form.getByLabel('Outcome').selectOption('success');
+    await form.getByRole('button', { name: 'Show' }).click();
+    const entries = page.getByRole('list', { name: 'Audit entries' });
+    const entry = entries.getByRole('listitem').first();
+    await entry.getByText('Olive Owner').waitFor();
+    await entry.getByText('Read a conversation').waitFor();
+    await entry.getByText(/from 127\.0\.0\.1/).waitFor();
+    expect(await entries.getByText('Signed in').count()).toBe(0);
+    await page.screenshot({ path: `${artifacts}/audit-desktop.png` });
+    const csvHref = await page.getByRole('link', { name: 'CSV' }).getAttribute('href');
+    expect(csvHref).toContain('action=conversation.view');
+    const csv = await page.request.get(`${base}${csvHref}`);
+    expect(csv.status()).toBe(200);
+    const lines = (await csv.text()).trim().split('\n').slice(1);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => l.includes('conversation.view'))).toBe(true);
+    expect((await page.request.get(`${base}${await page.getByRole('link', { name: 'JSON' }).getAttribute('href')}`)).status()).toBe(200);
+    await entry.getByRole('link', { name: 'Open the conversation' }).click();
+    await page.getByRole('heading', { name: /Andy Audit|Olive|.+/ }).first().waitFor();
+    expect(page.url()).toMatch(/[?&]c=[0-9a-f-]{36}/);
+
+    const small = await signedIn(phone);
+    await small.goto(`${base}/settings/audit`);
+    await small.getByRole('list', { name: 'Audit entries' }).waitFor();
+    await small.screenshot({ path: `${artifacts}/audit-phone.png` });
+  });
+});
+
+describe('two-way SMS set-up as seed 004 walks it', () => {
+  it('from the lock to Finish Setup to Disable, the page following the plan without a reload', async () => {
+    const clinic = await signupOrg(ctx.app, 'Seed Four Dental', { plan: 'pro' });
+    const page = await (await browser.newContext({ viewport: desktop })).newPage();
+    await page.goto(base);
+    await page.getByLabel('Email').fill(clinic.me.user.email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('list', { name: 'Conversations' }).waitFor();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const tab = page.getByRole('button', { name: /Two-way SMS inbox/ });
+    await tab.getByText('🔒').waitFor();
+    await tab.click();
+    expect(await page.getByRole('switch', { name: 'Two-way SMS inbox' }).isDisabled()).toBe(true);
+    await page.screenshot({ path: `${artifacts}/sms-setup-locked.png` });
+    await page.getByRole('link', { name: 'See the plans and upgrade' }).click();
+    await page.waitForURL(/\/settings\/plan$/);
+    await page.getByRole('button', { name: 'Switch to Accelerator' }).click();
+    await page.getByText('Current plan').waitFor();
+    // The lock goes at once, without a reload.
+    await expect.poll(() => page.getByRole('button', { name: /Two-way SMS inbox/ }).getByText('🔒').count()).toBe(0);
+    await page.getByRole('button', { name: /Two-way SMS inbox/ }).click();
+    await page.getByRole('switch', { name: 'Two-way SMS inbox' }).check();
+
+    const areaCode = page.getByLabel('Area code');
+    await areaCode.fill('123');
+    await page.getByRole('alert').getByText(/123 is not an area code/).waitFor();
+    await areaCode.fill('212');
+    const offered = page.getByRole('list', { name: 'Numbers you can choose' });
+    await offered.getByRole('listitem').first().waitFor();
+    const first = (await offered.getByRole('listitem').first().textContent())!;
+    await offered.getByRole('button', { name: 'Select' }).first().click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const review = page.getByRole('dialog', { name: 'Review your new number' });
+    await review.getByText('$5 per month on your bill').waitFor();
+    await review.getByText(/cannot be reinstated/).waitFor();
+    expect(first).toContain((await review.getByRole('heading').textContent())!.replace('Your new number: ', ''));
+    await page.screenshot({ path: `${artifacts}/sms-setup-review.png` });
+    await review.getByRole('button', { name: 'Finish Setup' }).click();
+    await page.getByText(/^On, with/).waitFor();
+    const number = (await clinic.owner.get('/api/v1/sms-inbox')).body.phoneNumber as string;
+
+    await page.getByRole('button', { name: 'Plan & billing' }).click();
+    const charges = page.getByRole('region', { name: 'Charges on your bill' });
+    await charges.getByText(`Two-way SMS inbox ${number}`).waitFor();
+    await charges.getByText('$5.00 per month').waitFor();
+    await page.screenshot({ path: `${artifacts}/sms-setup-billing.png` });
+
+    await page.getByRole('button', { name: /Two-way SMS inbox/ }).click();
+    await page.getByRole('switch', { name: 'Two-way SMS inbox' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Confirm disabling' });
+    await confirm.getByText(/You will not be able to reinstate it/).waitFor();
+    await confirm.getByRole('button', { name: 'Disable and release the number' }).click();
+    await page.getByText('Off. Switch it on to choose the clinic’s number.').waitFor();
+    await page.getByRole('switch', { name: 'Two-way SMS inbox' }).check();
+    await areaCode.fill('212');
+    await offered.getByRole('listitem').first().waitFor();
+    expect(await offered.textContent()).not.toContain(phoneText(number));
+    await page.setViewportSize(phone);
+    await page.screenshot({ path: `${artifacts}/sms-setup-after-disable-phone.png`, fullPage: true });
+  });
+});
+
+/** "(212) 555-0201", as the list shows a home number. */
+function phoneText(e164: string): string {
+  return `(${e164.slice(2, 5)}) ${e164.slice(5, 8)}-${e164.slice(8)}`;
+}

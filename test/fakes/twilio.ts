@@ -3,6 +3,12 @@
  * AvailablePhoneNumbers and IncomingPhoneNumbers (buy, list in pages, fetch, update, release), with
  * HTTP basic auth and Twilio's error bodies. The account's numbers are kept, so a test can give the
  * clinic numbers of its own and see what was done to them.
+ *
+ * MMS media as Twilio serves it: the webhook's MediaUrl{N} is an address on the API
+ * (/Messages/MM…/Media/ME…), which with the account's basic auth answers a redirect to a signed,
+ * short-lived address on a media store of another origin (mms.twiliocdn.com, see
+ * github.com/Abilityai/trinity/pull/1937); the store, like S3 behind it, refuses a request that
+ * also carries an Authorization header.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,8 +34,20 @@ export interface FakeNumber {
   capabilities: { voice: boolean; sms: boolean; mms: boolean };
 }
 
+interface StoredMedia {
+  bytes: Buffer;
+  contentType: string;
+}
+
 export class FakeTwilio {
   readonly requests: TwilioRequest[] = [];
+  /** Answers for the next media fetches on the API, in order; when empty, the redirect to the store. */
+  readonly nextMedia: Behaviour[] = [];
+  /** What the media store was asked, with the Authorization header it saw. */
+  readonly storeRequests: { path: string; authorization?: string }[] = [];
+  private media = new Map<string, StoredMedia>();
+  private store = http.createServer((req, res) => this.serveStored(req, res));
+  private storeUrl = '';
   /** Answers for the next sends, in order; when empty, a send succeeds. */
   readonly nextSends: Behaviour[] = [];
   /** The account's numbers, by SID. */
@@ -45,14 +63,51 @@ export class FakeTwilio {
 
   async start(): Promise<this> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.store.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.storeUrl = `http://127.0.0.1:${(this.store.address() as AddressInfo).port}`;
     return this;
   }
 
   async stop(): Promise<void> {
     for (const res of this.hanging) res.destroy();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const server of [this.server, this.store]) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  /** Keeps a file for an incoming MMS and gives the MediaUrl Twilio would put in the webhook. */
+  addMedia(messageSid: string, bytes: Buffer, contentType: string): string {
+    const sid = `ME${randomBytes(16).toString('hex')}`;
+    this.media.set(sid, { bytes, contentType });
+    return `${this.url}/2010-04-01/Accounts/${this.accountSid}/Messages/${messageSid}/Media/${sid}`;
+  }
+
+  /** The signed store address a media fetch is redirected to (the signature stands in for S3's). */
+  private storeAddress(sid: string): string {
+    return `${this.storeUrl}/${this.accountSid}/${sid}?Expires=${Math.floor(Date.now() / 1000) + 300}&Signature=${this.storeSignature(sid)}`;
+  }
+
+  private storeSignature(sid: string): string {
+    return Buffer.from(`${this.authToken}:${sid}`).toString('base64url');
+  }
+
+  private serveStored(req: http.IncomingMessage, res: http.ServerResponse) {
+    const url = new URL(req.url!, 'http://x');
+    this.storeRequests.push({ path: url.pathname, authorization: req.headers.authorization });
+    const sid = url.pathname.split('/').at(-1) ?? '';
+    const file = this.media.get(sid);
+    if (req.headers.authorization) {
+      res.writeHead(400, { 'content-type': 'application/xml' });
+      return res.end('<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>');
+    }
+    if (!file || url.searchParams.get('Signature') !== this.storeSignature(sid)) {
+      res.writeHead(403, { 'content-type': 'application/xml' });
+      return res.end('<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+    }
+    res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.bytes.length });
+    res.end(file.bytes);
   }
 
   get sends(): TwilioRequest[] {
@@ -130,6 +185,14 @@ export class FakeTwilio {
       }
       if (behaviour) return this.json(res, behaviour.status, behaviour.body);
       return this.json(res, 201, { sid: `SM${randomBytes(16).toString('hex')}`, status: 'queued', to: form.To, from: form.From, body: form.Body });
+    }
+    const mediaPath = /^\/Messages\/MM[0-9a-zA-Z]+\/Media\/(ME[0-9a-f]{32})$/.exec(path);
+    if (req.method === 'GET' && mediaPath) {
+      const behaviour = this.nextMedia.shift();
+      if (behaviour && behaviour !== 'hang') return this.json(res, behaviour.status, behaviour.body);
+      if (!this.media.has(mediaPath[1])) return this.json(res, 404, { code: 20404, message: `The requested resource ${path} was not found`, status: 404 });
+      res.writeHead(307, { location: this.storeAddress(mediaPath[1]) });
+      return res.end();
     }
     if (req.method === 'GET' && path === '/AvailablePhoneNumbers/US/Local.json') {
       const area = url.searchParams.get('AreaCode') ?? '415';

@@ -110,7 +110,7 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         </button>
       </header>
       <Suspense fallback={<p className="loading">Loading…</p>}>
-      {path.startsWith('/settings') ? (
+      {path.startsWith('/settings') || path === '/audit' ? (
         <Settings me={me} />
       ) : contactId ? (
         <ContactPage id={contactId} me={me} />

@@ -4,6 +4,7 @@ import { api, post } from './api';
 import { phone, shortWhen, when } from './format';
 import { channelLabels } from './logic';
 import type { Booking, ConversationItem, Me, Message } from './types';
+import { MessageFiles } from './MessageFiles';
 import { PlanLockOr } from './PlanLock';
 import { refusalSentence } from './errors';
 
@@ -40,7 +41,7 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
       <section aria-labelledby="contact-name">
         <h1 id="contact-name">{c.name}</h1>
         <p className="sub">{c.type === 'lead' ? 'Lead' : 'Patient'}{c.blocked ? ' · blocked' : ''}</p>
-        <dl>
+        <dl className="facts">
           <dt>Phone</dt><dd>{c.phone ? phone(c.phone) : '—'}</dd>
           <dt>Email</dt><dd>{c.email ?? '—'}</dd>
           <dt>Date of birth</dt><dd>{c.dateOfBirth ?? '—'}</dd>
@@ -100,7 +101,7 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
         <h2 id="history-title">Recent messages and calls</h2>
         <ul>
           {c.messages.map((m: Message) => (
-            <li key={m.id}><span className="sub">{shortWhen(m.createdAt)} · {channelLabels[m.channel]} · {m.sender.name}:</span> {m.body}</li>
+            <li key={m.id}><span className="sub">{shortWhen(m.createdAt)} · {channelLabels[m.channel]} · {m.sender.name}:</span> {m.body}<MessageFiles files={m.attachments} /></li>
           ))}
         </ul>
       </section>

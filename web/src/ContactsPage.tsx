@@ -39,6 +39,8 @@ export function ContactsPage() {
       </form>
       {list.isError ? (
         <PlanLockOr error={list.error as Error} />
+      ) : list.isLoading ? (
+        <p className="loading">Loading…</p>
       ) : (
         <table className="report">
           <thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Phone</th><th scope="col">Email</th><th scope="col">Portal</th></tr></thead>

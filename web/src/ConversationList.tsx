@@ -65,9 +65,10 @@ export function ConversationList(props: {
                 <span className="row-top">
                   <span className="name">
                     {c.pinned && <span className="pill pinned" aria-hidden>PINNED</span>}
+                    {c.muted && <span className="pill muted" aria-hidden title="Muted: no notifications for you">MUTED</span>}
                     <span className={`pill ${c.channel}`} aria-hidden title={channelLabels[c.channel]}>{channelShort[c.channel]}</span>
                     {c.contact.name}
-                    <span className="visually-hidden">{`, ${channelLabels[c.channel]}${c.unread ? ', unread' : ''}${c.pinned ? ', pinned' : ''}`}</span>
+                    <span className="visually-hidden">{`, ${channelLabels[c.channel]}${c.unread ? ', unread' : ''}${c.pinned ? ', pinned' : ''}${c.muted ? ', muted' : ''}`}</span>
                     {c.contact.type === 'lead' && <span className="tag"><span className="visually-hidden"> · </span>lead</span>}
                     {c.overdue && <span className="tag overdue" title={`Waiting since ${when(c.awaitingSince!, c.clinicId)}; the answer was due ${when(c.replyDueAt!, c.clinicId)}`}><span className="visually-hidden"> · </span>overdue</span>}
                   </span>

@@ -47,6 +47,12 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
   const [composing, setComposing] = useState(false);
   const [simulating, setSimulating] = useState(false);
   const [visible, setVisible] = useState<ConversationItem[]>([]);
+  const [undo, setUndo] = useState<{ text: string; run: () => Promise<void> } | null>(null);
+  useEffect(() => {
+    if (!undo) return;
+    const timer = setTimeout(() => setUndo(null), 10_000);
+    return () => clearTimeout(timer);
+  }, [undo]);
   const searchBox = useRef<HTMLInputElement>(null);
   const inboxes = useQuery({ queryKey: ['inboxes'], queryFn: () => api('/api/v1/inboxes'), enabled: canUseHub });
   const users = useQuery({ queryKey: ['users'], queryFn: () => api('/api/v1/users'), enabled: canUseHub });
@@ -76,12 +82,29 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
         e.preventDefault();
         document.getElementById('composer-text')?.focus();
       } else if (e.key === 'e' && selected) {
-        void post(`/api/v1/conversations/${selected}/close`).then(() => queryClient.invalidateQueries({ queryKey: ['conversations'] }));
+        const name = visible.find((c) => c.id === selected)?.contact.name ?? 'the patient';
+        void closeWithUndo(selected, name);
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [visible, selected, update, queryClient]);
+
+  /** `e` closes at once, and says so with an Undo: nothing is lost to a stray key. */
+  async function closeWithUndo(id: string, name: string) {
+    await post(`/api/v1/conversations/${id}/close`);
+    await queryClient.invalidateQueries({ queryKey: ['conversations'] });
+    await queryClient.invalidateQueries({ queryKey: ['thread', id] });
+    setUndo({
+      text: `Conversation with ${name} closed.`,
+      run: async () => {
+        setUndo(null);
+        await post(`/api/v1/conversations/${id}/reopen`);
+        await queryClient.invalidateQueries({ queryKey: ['conversations'] });
+        await queryClient.invalidateQueries({ queryKey: ['thread', id] });
+      },
+    });
+  }
 
   async function bulk(action: 'read' | 'unread' | 'close') {
     await post('/api/v1/conversations/bulk', { ids: [...checked], action });
@@ -165,6 +188,12 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
             )}
           </section>
         </>
+      )}
+      {undo && (
+        <div className="toast" role="status">
+          {undo.text}
+          <button type="button" onClick={() => void undo.run()}>Undo</button>
+        </div>
       )}
       {simulating && <SimulatePatient me={me} onClose={() => setSimulating(false)} />}
       {composing && (

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { cardLabels, formatAmount } from '../../src/artifacts/rules';
 import { channelLabels, duration, statusTick } from './logic';
 import { when } from './format';
+import { MessageFiles } from './MessageFiles';
 import type { Message } from './types';
 
 /** One message of a thread as staff see it (the thread view and the emergency-access reading). */
@@ -55,18 +56,9 @@ export function MessageBubble({ m, clinicId, onStar, onRetract }: { m: Message; 
       {m.sensitive && <div className="call-meta">Sensitive: the patient re-enters their password to read it</div>}
       {m.call && <div className="call-meta">{m.direction === 'inbound' ? 'Incoming' : 'Outgoing'} call · {duration(m.call.durationSeconds)}</div>}
       <div className="body">{m.body}</div>
+      {m.reaction && <div className="reaction" aria-label={`The patient reacted ${m.reaction}`}>{m.reaction}</div>}
       {m.status === 'failed' && m.failureReason && <div className="failure">Not delivered: {m.failureReason}</div>}
-      {m.attachments.map((a) =>
-        a.contentType.startsWith('image/') ? (
-          <a key={a.id} href={`/api/v1/attachments/${a.id}`} target="_blank" rel="noreferrer">
-            <img className="attachment-image" src={`/api/v1/attachments/${a.id}`} alt={a.filename} />
-          </a>
-        ) : (
-          <a key={a.id} className="attachment" href={`/api/v1/attachments/${a.id}`} target="_blank" rel="noreferrer">
-            Attachment: {a.filename} ({Math.ceil(a.size / 1024)} KB)
-          </a>
-        ),
-      )}
+      <MessageFiles files={m.attachments} />
     </li>
   );
 }

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from './api';
-import { channelLabels } from './logic';
+import { channelLabels, waitText } from './logic';
 import type { Channel } from './types';
 import { refusalSentence } from './errors';
 
@@ -48,7 +48,7 @@ interface TimeRow {
   medianSeconds: number | null;
 }
 
-const waited = (s: number | null) => (s === null ? '—' : s < 3600 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
+const waited = (s: number | null) => (s === null ? '—' : waitText(s));
 
 /** B2: the median time to a first answer this month. */
 function ResponseTimes() {

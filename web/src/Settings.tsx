@@ -1,21 +1,27 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, post } from './api';
+import { navigate, usePath } from './router';
 import type { Me } from './types';
 import { Campaigns, Webhooks } from './Automation';
 import { Security } from './Security';
 import { EmergencyReview } from './Emergency';
 import { ImportWizard } from './ImportWizard';
 import { NotificationSettings } from './notifications/NotificationSettings';
+import { AuditPage } from './AuditPage';
+import { Charges } from './Charges';
+import { SmsInbox, useCurrentPlan } from './SmsInbox';
 import { refusalSentence } from './errors';
 import { phone, when } from './format';
 
 const privilegeNames = { send_messages: 'Send messages', inbox: 'SMS inbox', contacts: 'Contacts (CRM)' } as const;
 type Privilege = keyof typeof privilegeNames;
 
-/** Settings: team and privileges, inboxes, opted-out patients, the two-way SMS inbox, the plan. */
+/** Settings: team and privileges, inboxes, opted-out patients, the two-way SMS inbox, the plan, the audit log. */
 export function Settings({ me }: { me: Me }) {
   const isAdmin = me.role === 'admin' || me.role === 'main_admin';
+  // Seed 004: the SMS tab carries a lock below the Accelerator plan, and follows a plan change at once.
+  const smsLocked = useCurrentPlan(me) !== 'accelerator';
   const sections = [
     isAdmin && ['team', 'Team'],
     isAdmin && ['inboxes', 'Inboxes'],
@@ -25,13 +31,18 @@ export function Settings({ me }: { me: Me }) {
     isAdmin && ['campaigns', 'Campaigns'],
     isAdmin && ['webhooks', 'Webhooks'],
     (me.privileges.includes('contacts') || me.privileges.includes('send_messages')) && ['optouts', 'Opted-out patients'],
-    me.privileges.includes('inbox') && ['sms', 'Two-way SMS'],
+    me.privileges.includes('inbox') && ['sms', 'Two-way SMS inbox'],
     ['notifications', 'Notifications'],
-    ['plan', 'Plan'],
+    ['plan', 'Plan & billing'],
     ['security', 'Security'],
     isAdmin && ['emergency', 'Emergency access'],
+    isAdmin && ['audit', 'Audit'],
   ].filter(Boolean) as [string, string][];
-  const [section, setSection] = useState(sections[0]![0]);
+  // The section is in the address (/settings/audit), so it can be bookmarked, linked and reloaded.
+  const path = usePath();
+  const wanted = path === '/audit' ? 'audit' : /^\/settings\/([a-z]+)/.exec(path)?.[1];
+  const section = sections.find(([id]) => id === wanted)?.[0] ?? sections[0]![0];
+  const setSection = (id: string) => navigate(`/settings/${id}`);
   return (
     <main className="settings">
       <h1 className="visually-hidden">Settings</h1>
@@ -39,6 +50,7 @@ export function Settings({ me }: { me: Me }) {
         {sections.map(([id, label]) => (
           <button key={id} type="button" className={id === section ? '' : 'secondary'} aria-pressed={id === section} onClick={() => setSection(id)}>
             {label}
+            {id === 'sms' && smsLocked && <span aria-label=", locked: needs the Accelerator plan"> 🔒</span>}
           </button>
         ))}
       </nav>
@@ -56,6 +68,7 @@ export function Settings({ me }: { me: Me }) {
         {section === 'security' && <Security me={me} />}
         {section === 'notifications' && <NotificationSettings me={me} />}
         {section === 'emergency' && <EmergencyReview myId={me.user.id} />}
+        {section === 'audit' && <AuditPage />}
       </section>
     </main>
   );
@@ -209,104 +222,6 @@ function OptOuts() {
   );
 }
 
-interface OwnedNumber {
-  phoneNumber: string;
-  friendlyName: string;
-  smsCapable: boolean;
-  currentWebhookHost: string | null;
-}
-
-function SmsInbox({ me }: { me: Me }) {
-  const status = useQuery({ queryKey: ['sms-inbox'], queryFn: () => api('/api/v1/sms-inbox') });
-  const [source, setSource] = useState<'buy' | 'own'>('buy');
-  const [areaCode, setAreaCode] = useState('');
-  const canChoose = me.role === 'main_admin' && me.plan === 'accelerator';
-  const numbers = useQuery({ queryKey: ['sms-numbers', areaCode], queryFn: () => api(`/api/v1/sms-inbox/available-numbers?areaCode=${areaCode}`), enabled: /^[2-9]\d\d$/.test(areaCode) && canChoose && source === 'buy' });
-  const owned = useQuery({ queryKey: ['sms-owned-numbers'], queryFn: () => api('/api/v1/sms-inbox/owned-numbers'), enabled: canChoose && source === 'own' && !status.data?.enabled });
-  const [reviewing, setReviewing] = useState<OwnedNumber | null>(null);
-  const [confirming, setConfirming] = useState(false);
-  const { error, run } = useAction();
-  const locked = me.plan !== 'accelerator';
-  const brought = status.data?.origin === 'brought';
-  return (
-    <>
-      <h2>Two-way SMS inbox {locked && <span className="lock" aria-label="Locked: needs the Accelerator plan">🔒 Accelerator plan</span>}</h2>
-      <p className="sub">A number for texting patients — a new one, or the one they already know — and their replies land in the inbox. $5 per month.</p>
-      {error && <p className="error" role="alert">{error}</p>}
-      {status.data?.enabled ? (
-        <>
-          <p>On, with <strong>{phone(status.data.phoneNumber)}</strong>{brought ? ' (your own number)' : ''}.</p>
-          {me.role === 'main_admin' &&
-            (confirming ? (
-              <div className="confirm" role="alertdialog" aria-label="Confirm disabling">
-                <p>
-                  {brought
-                    ? 'Disabling takes Frontdesk off this number: texts to it stop coming here. The number stays yours in your Twilio account — it is not released — and you can connect it again. The old texts are hidden from everyone (kept for the record).'
-                    : 'Disabling releases this number for good and hides the old texts from everyone (they are kept for the record). Enabling again needs a new number.'}
-                </p>
-                <button type="button" className="danger" onClick={() => run(() => post('/api/v1/sms-inbox/disable', { confirm: true })).then(() => setConfirming(false))}>
-                  {brought ? 'Disable and detach the number' : 'Disable and release the number'}
-                </button>
-                <button type="button" className="secondary" onClick={() => setConfirming(false)}>Keep it</button>
-              </div>
-            ) : (
-              <button type="button" className="danger" onClick={() => setConfirming(true)}>Disable…</button>
-            ))}
-        </>
-      ) : me.role !== 'main_admin' ? (
-        <p>Off. Only the main admin can turn it on.</p>
-      ) : locked ? (
-        <p>Upgrade to the Accelerator plan to turn it on.</p>
-      ) : reviewing ? (
-        <div className="stack-form" role="dialog" aria-label="Review the number">
-          <h3>Use {phone(reviewing.phoneNumber)} ({reviewing.friendlyName})</h3>
-          <ul>
-            <li>Texts patients send to this number will come to this inbox{reviewing.currentWebhookHost ? <> instead of <strong>{reviewing.currentWebhookHost}</strong></> : ''}; your team answers from it.</li>
-            <li>Same plan and price as a new number: the Accelerator plan, and $5 per month for the inbox, from today.</li>
-            <li>The number stays yours. Disabling the inbox later only takes Frontdesk off it; it is never released.</li>
-          </ul>
-          <div className="buttons">
-            <button type="button" onClick={() => run(() => post('/api/v1/sms-inbox/connect', { phoneNumber: reviewing.phoneNumber })).then(() => setReviewing(null))}>Connect {reviewing.phoneNumber}</button>
-            <button type="button" className="secondary" onClick={() => setReviewing(null)}>Back</button>
-          </div>
-        </div>
-      ) : (
-        <>
-          <fieldset className="choice">
-            <legend>Which number?</legend>
-            <label className="check"><input type="radio" name="sms-source" checked={source === 'buy'} onChange={() => setSource('buy')} /> A new number</label>
-            <label className="check"><input type="radio" name="sms-source" checked={source === 'own'} onChange={() => setSource('own')} /> A number you already have in your Twilio account</label>
-          </fieldset>
-          {source === 'buy' ? (
-            <>
-              <label>Area code <input value={areaCode} onChange={(e) => setAreaCode(e.target.value.replace(/\D/g, '').slice(0, 3))} inputMode="numeric" placeholder="415" /></label>
-              <ul className="numbers">
-                {(numbers.data?.items ?? []).map((n: { phoneNumber: string; locality: string }) => (
-                  <li key={n.phoneNumber}>
-                    {n.phoneNumber} <span className="sub">{n.locality}</span>{' '}
-                    <button type="button" onClick={() => run(() => post('/api/v1/sms-inbox', { phoneNumber: n.phoneNumber }))}>Select</button>
-                  </li>
-                ))}
-              </ul>
-            </>
-          ) : owned.error ? (
-            <p className="error" role="alert">{refusalSentence(owned.error)}</p>
-          ) : (
-            <ul className="numbers" aria-label="Your numbers">
-              {(owned.data?.items ?? []).map((n: OwnedNumber) => (
-                <li key={n.phoneNumber}>
-                  {n.phoneNumber} <span className="sub">{n.friendlyName}{n.currentWebhookHost ? ` — texts now go to ${n.currentWebhookHost}` : ''}</span>{' '}
-                  {n.smsCapable ? <button type="button" onClick={() => setReviewing(n)}>Use this number</button> : <span className="sub">cannot text</span>}
-                </li>
-              ))}
-            </ul>
-          )}
-        </>
-      )}
-    </>
-  );
-}
-
 interface PlanSummary {
   plan: 'free' | 'pro' | 'accelerator';
   name: string;
@@ -327,7 +242,7 @@ function Plan({ me }: { me: Me }) {
   const limit = p.limits.guestConversationsPerMonth;
   return (
     <>
-      <h2>Plan</h2>
+      <h2>Plan & billing</h2>
       <p>You are on <strong>{p.name}</strong>: {describePlan(p)}.</p>
       <p>
         New web conversations this month: <strong>{p.usage.guestConversationsThisMonth}</strong>
@@ -357,6 +272,7 @@ function Plan({ me }: { me: Me }) {
           ))}
         </tbody>
       </table>
+      {(me.role === 'admin' || me.role === 'main_admin') && <Charges />}
     </>
   );
 }

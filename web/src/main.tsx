@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
+import { ApiError } from './api';
 import { App } from './App';
 import './styles.css';
 import './states.css';
@@ -8,7 +9,9 @@ import './layout.css';
 import { followVisualViewport } from './layout/viewport';
 import { registerServiceWorker } from './notifications/device';
 
-const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: true, staleTime: 5_000 } } });
+// A refusal (4xx: the plan, a privilege) is an answer, not a hiccup: asking again only delays it.
+const retry = (failures: number, error: Error) => failures < 1 && !(error instanceof ApiError && error.status >= 400 && error.status < 500);
+const queryClient = new QueryClient({ defaultOptions: { queries: { retry, refetchOnWindowFocus: true, staleTime: 5_000 } } });
 // Patients load only the portal's code; staff never load it.
 const PortalApp = lazy(() => import('./portal/PortalApp').then((m) => ({ default: m.PortalApp })));
 const isPortal = window.location.pathname === '/portal' || window.location.pathname.startsWith('/portal/');

@@ -46,6 +46,7 @@ export interface Message {
   sensitive: boolean;
   retracted: { at: string; byUserId: string | null; reason: string } | null;
   correctsMessageId: string | null;
+  reaction: string | null;
   card: {
     kind: string;
     title: string;

@@ -70,9 +70,15 @@ export async function ownedNumbers(deps: Deps, actor: Actor) {
   }));
 }
 
+/** Numbers on offer for an area code, less any this organization bought and released: those cannot be reinstated. */
 export async function availableNumbers(deps: Deps, actor: Actor, areaCode: string) {
   await requireFeature(deps.db, actor.orgId, 'two_way_sms', 'The two-way SMS inbox');
-  return deps.channels.numbers.available(areaCode);
+  const released = await deps.db
+    .select({ address: channelAccounts.address })
+    .from(channelAccounts)
+    .where(and(eq(channelAccounts.orgId, actor.orgId), eq(channelAccounts.channel, 'sms'), eq(channelAccounts.origin, 'bought')));
+  const gone = new Set(released.map((r) => r.address));
+  return (await deps.channels.numbers.available(areaCode)).filter((n) => !gone.has(n.phoneNumber));
 }
 
 export async function enableSmsInbox(deps: Deps, actor: Actor, phoneNumber: string) {

@@ -4,9 +4,12 @@
  * and status callbacks.
  */
 import { createHmac } from 'node:crypto';
+import querystring from 'node:querystring';
 import { safeEqual } from '../../auth/tokens.js';
 import { AppError } from '../../errors.js';
-import type { Addressing, ChannelAdapter, InboundMessage, NumberProvider, OutboundEnvelope, OwnedNumber, ProviderWebhooks, SendOutcome, StatusUpdate, WebhookRequest } from '../types.js';
+import { downloadCapped } from '../media.js';
+import type { KeywordAction } from '../rules.js';
+import type { Addressing, ChannelAdapter, FetchedMedia, InboundMedia, InboundMessage, NumberProvider, OutboundEnvelope, OwnedNumber, ProviderWebhooks, SendOutcome, StatusUpdate, WebhookRequest } from '../types.js';
 
 export interface TwilioOptions {
   accountSid: string;
@@ -15,6 +18,8 @@ export interface TwilioOptions {
   defaultFrom: string | null;
   /** Where Twilio reports a sent message's status: this adapter's status webhook. */
   statusCallbackUrl: string;
+  /** The account's opt-out handling answers STOP, START and HELP itself. */
+  answersOptOut?: boolean;
 }
 
 export const twilioWebhookPaths = { sms: '/webhooks/twilio/sms', status: '/webhooks/twilio/status' } as const;
@@ -31,16 +36,37 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
   return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
 }
 
+/** The address with the scheme's default port written out, which `URL` itself would drop (twilio-node's `addPort`). */
+function withStandardPort(parsed: URL): string {
+  if (parsed.port) return parsed.toString();
+  const credentials = parsed.username || parsed.password ? `${parsed.username}${parsed.password ? `:${parsed.password}` : ''}@` : '';
+  return `${parsed.protocol}//${credentials}${parsed.host}:${parsed.protocol === 'https:' ? 443 : 80}${parsed.pathname}${parsed.search}${parsed.hash}`;
+}
+
 /**
- * The forms of one webhook address Twilio may have signed, as its own libraries check them: without
- * the port, and with it (the scheme's default port added when the address names none).
+ * The query re-encoded by Node's `querystring`, as twilio-node's `withLegacyQuerystring` does: Twilio's
+ * back end may have signed `'` where `URL` writes `%27`, or `%20` where the address had `+`.
+ */
+function withLegacyQuerystring(url: string): string {
+  const start = url.indexOf('?');
+  if (start < 0 || start === url.length - 1) return url;
+  // maxKeys 0: no cap, so fields past the 1,000th are not silently dropped from what is signed.
+  return `${url.slice(0, start)}?${querystring.stringify(querystring.parse(url.slice(start + 1), '&', '=', { maxKeys: 0 }))}`;
+}
+
+/**
+ * The forms of one webhook address Twilio may have signed, as its own libraries check them
+ * (twilio-node's `validateRequest`): without the port and with it (the scheme's default port added
+ * when the address names none), each also with its query re-encoded the legacy way — that one both
+ * as written and as `URL` normalizes it, since twilio-node hashes the normalized form.
  */
 export function twilioUrlVariants(url: string): string[] {
   const parsed = new URL(url);
   const withoutPort = new URL(parsed);
   withoutPort.port = '';
-  const withPort = parsed.port ? parsed.toString() : `${parsed.protocol}//${parsed.host}:${parsed.protocol === 'https:' ? 443 : 80}${parsed.pathname}${parsed.search}`;
-  return [...new Set([withoutPort.toString(), withPort])];
+  const portForms = [withoutPort.toString(), withStandardPort(parsed)];
+  const legacy = portForms.map(withLegacyQuerystring);
+  return [...new Set([...portForms, ...legacy, ...legacy.map((u) => new URL(u).toString())])];
 }
 
 export function verifyTwilioSignature(authToken: string, url: string, params: Record<string, string | string[]>, header: string | undefined): boolean {
@@ -51,12 +77,14 @@ export function verifyTwilioSignature(authToken: string, url: string, params: Re
 /** Twilio error codes that mean "do not try this again" even though HTTP said 4xx/5xx. */
 const unsubscribed = '21610';
 
+const basicAuth = (opts: TwilioOptions) => `Basic ${Buffer.from(`${opts.accountSid}:${opts.authToken}`).toString('base64')}`;
+const accountUrl = (opts: TwilioOptions) => `${opts.apiBaseUrl}/2010-04-01/Accounts/${encodeURIComponent(opts.accountSid)}`;
+
 async function twilioRequest(opts: TwilioOptions, method: 'GET' | 'POST' | 'DELETE', path: string, form?: Record<string, string>) {
-  const auth = Buffer.from(`${opts.accountSid}:${opts.authToken}`).toString('base64');
-  const res = await fetch(`${opts.apiBaseUrl}/2010-04-01/Accounts/${encodeURIComponent(opts.accountSid)}${path}`, {
+  const res = await fetch(`${accountUrl(opts)}${path}`, {
     method,
     headers: {
-      authorization: `Basic ${auth}`,
+      authorization: basicAuth(opts),
       ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
     },
     body: form ? new URLSearchParams(form).toString() : undefined,
@@ -97,8 +125,21 @@ export function twilioSms(opts: TwilioOptions): ChannelAdapter {
       const transient = res.status === 429 || res.status >= 500;
       return { kind: 'failed', permanent: !transient, code, reason, optedOut: code === unsubscribed };
     },
+    answersKeywords: opts.answersOptOut === true,
     webhooks: twilioWebhooks(opts.authToken),
+    fetchMedia: (media, maxBytes) => fetchTwilioMedia(opts, media, maxBytes),
   };
+}
+
+/**
+ * An MMS file: its MediaUrl, with the account's basic auth (Twilio can require it on media), answers
+ * with a redirect to a signed address in Twilio's media store. fetch follows it and, the store being
+ * another origin, drops the Authorization header, as the store wants. The credentials only ever go
+ * to this account's own addresses on the API host.
+ */
+function fetchTwilioMedia(opts: TwilioOptions, media: InboundMedia, maxBytes: number): Promise<FetchedMedia> {
+  if (!media.reference.startsWith(`${accountUrl(opts)}/Messages/`)) return Promise.resolve({ kind: 'gone', reason: 'its address is not one of this Twilio account\'s' });
+  return downloadCapped(media.reference, { authorization: basicAuth(opts) }, maxBytes);
 }
 
 const formOf = (request: WebhookRequest): Record<string, string> => Object.fromEntries(new URLSearchParams(request.rawBody.toString('utf8')));
@@ -159,7 +200,21 @@ export function parseTwilioStatus(form: Record<string, string>): StatusUpdate | 
 
 export function parseTwilioInbound(form: Record<string, string>): InboundMessage | null {
   if (!form.MessageSid || !form.From || !form.To) return null;
-  return { providerMessageId: form.MessageSid, from: form.From, to: form.To, body: form.Body ?? '' };
+  const media = twilioMedia(form);
+  const keyword = optOutTypes[form.OptOutType?.toUpperCase() ?? ''];
+  return { providerMessageId: form.MessageSid, from: form.From, to: form.To, body: form.Body ?? '', ...(media.length ? { media } : {}), ...(keyword ? { keyword } : {}) };
+}
+
+/**
+ * Advanced Opt-Out: Twilio names the keyword's kind in OptOutType — for its default words and for a
+ * Messaging Service's custom ones in any language (ARRET, BAJA…) — and has answered the patient.
+ */
+const optOutTypes: Record<string, KeywordAction | undefined> = { STOP: 'opt_out', START: 'opt_in', HELP: 'help' };
+
+/** MMS: NumMedia files, each as MediaUrl{N} and MediaContentType{N}. */
+function twilioMedia(form: Record<string, string>): InboundMedia[] {
+  const count = Math.min(Number.parseInt(form.NumMedia ?? '0', 10) || 0, 100);
+  return Array.from({ length: count }, (_, n) => ({ reference: form[`MediaUrl${n}`], contentType: form[`MediaContentType${n}`] || undefined })).filter((m) => Boolean(m.reference));
 }
 
 /** A request about the account's numbers: Twilio out of reach is a 502 the admin can retry, not a crash. */
