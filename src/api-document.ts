@@ -27,7 +27,8 @@ const ids = {
 
 const conversation = {
   id: ids.conversation,
-  contact: { id: ids.contact, name: 'Maria Lopez', type: 'patient', phone: '+14155550134', email: null, blocked: false },
+  contact: { id: ids.contact, name: 'Maria Lopez', type: 'patient', phone: '+14155550134', email: null, blocked: false, emailBounce: null },
+  subject: null,
   channel: 'sms',
   status: 'open',
   archived: false,
@@ -53,8 +54,12 @@ const reply = {
   direction: 'outbound',
   channel: 'sms',
   body: 'Friday at 10:30 is free. Shall I book it?',
+  subject: null,
+  html: null,
+  fullText: null,
   status: 'queued',
   failureReason: null,
+  automatic: false,
   sender: { type: 'user', id: ids.user, name: 'Olive Owner' },
   starred: false,
   sensitive: false,
@@ -65,6 +70,7 @@ const reply = {
   attachments: [],
   retracted: null,
   correctsMessageId: null,
+  reaction: null,
 };
 
 const contact = {
@@ -79,6 +85,7 @@ const contact = {
   chatOptIn: false,
   optedOut: { sms: false, email: false, whatsapp: false },
   blocked: false,
+  emailBounce: null,
   preferredChannel: 'sms',
   availableChannels: ['sms', 'email'],
   createdAt: at,

@@ -85,7 +85,9 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
+        // https: for the remote images of a patient's HTML mail, which the thread loads only when staff
+        // click "Load images" (the sanitiser parks them in data-remote-src).
+        imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
         mediaSrc: ["'self'", 'blob:'],
         connectSrc: ["'self'"],
         fontSrc: ["'self'"],

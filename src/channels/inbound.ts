@@ -20,6 +20,7 @@ import { clinics } from '../orgs/schema.js';
 import { systemCampaign } from '../campaigns/system.js';
 import { filesOnly } from './media.js';
 import { keywordAction, keywordReply, type KeywordAction } from './rules.js';
+import { subjectMax, threadSubject } from './email/subject.js';
 import type { InboundMessage, InboundReaction, ProviderChannel } from './types.js';
 
 export type InboundResult =
@@ -118,6 +119,10 @@ export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: 
         channel,
         body: [msg.body, ...notes].filter(Boolean).join('\n') || (kept.length ? filesOnly(kept.map((f) => f.contentType)) : '(empty message)'),
         providerMessageId: msg.providerMessageId,
+        automatic: msg.automatic,
+        fullText: msg.fullText,
+        html: msg.html,
+        subject: msg.subject === undefined ? undefined : { message: msg.subject.slice(0, subjectMax), thread: threadSubject(msg.subject) },
         at,
       });
       if (kept.length) await attachToMessage(tx, target.orgId, stored.messageId, kept.map((f) => f.id));
@@ -126,8 +131,10 @@ export async function receiveInbound(deps: Deps, channel: ProviderChannel, msg: 
         actor: { kind: 'patient', contactId: contact.id },
         action: 'message.receive',
         subject: { type: 'message', id: stored.messageId },
-        details: { conversationId: stored.conversationId, channel },
+        details: { conversationId: stored.conversationId, channel, ...(msg.automatic && { automatic: true }) },
       });
+      // RFC 3834: nothing automatic answers a machine's mail (two responders would answer each other).
+      if (msg.automatic) return { kind: 'stored', orgId: target.orgId, ...stored, contactId: contact.id } as const;
       const keyword = await obeyKeyword(deps, tx, channel, contact, stored.conversationId, msg, at);
       if (!keyword) await replyAfterHours(tx, stored.conversationId, at);
       return { kind: 'stored', orgId: target.orgId, ...stored, contactId: contact.id } as const;

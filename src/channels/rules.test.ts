@@ -3,7 +3,6 @@ import { sendChannels } from '../conversations/rules.js';
 import { channelLimit, hasReplyWindow, keywordAction, keywordReply, whatsappBusinessNumber, whatsappWindowOpen, type OutboundDraft } from './rules.js';
 import { twilioSignature, verifyTwilioSignature } from './sms/twilio.js';
 import { metaSignature } from './whatsapp/meta.js';
-import { stripQuotedReply } from './email/smtp.js';
 
 describe('S2 keywords', () => {
   it.each([
@@ -69,14 +68,6 @@ describe('webhook signatures', () => {
   it('signs WhatsApp bodies as sha256=<hex HMAC>', () => {
     expect(metaSignature('secret', '{"a":1}')).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(metaSignature('secret', '{"a":1}')).not.toBe(metaSignature('secret', '{"a":2}'));
-  });
-});
-
-describe('email replies', () => {
-  it('keeps only the new text of a reply', () => {
-    expect(stripQuotedReply('Thursday works.\n\nOn Mon, 2 Mar 2026 at 10:00, Riverside <inbox@x.test> wrote:\n> Can you come Thursday?')).toBe('Thursday works.');
-    expect(stripQuotedReply('Yes\n> quoted')).toBe('Yes');
-    expect(stripQuotedReply('Plain message')).toBe('Plain message');
   });
 });
 

@@ -30,7 +30,17 @@ export interface OutboundEnvelope {
   body: string;
   attachments: OutboundAttachment[];
   /** Email threading: our Message-ID for this message, and the patient's last one we answer. */
-  email?: { messageIdHeader: string; inReplyTo: string | null; references: string[]; replyTo: string; subject: string };
+  email?: {
+    messageIdHeader: string;
+    inReplyTo: string | null;
+    references: string[];
+    replyTo: string;
+    subject: string;
+    /** The HTML part, sanitised, when staff formatted the message. */
+    html?: string | null;
+    /** RFC 3834's Auto-Submitted for mail no person wrote: an automatic answer (after hours), or other generated mail (reminders, notifications). */
+    autoSubmitted?: 'auto-replied' | 'auto-generated';
+  };
   /** WhatsApp: send as this approved template instead of free text (outside the 24-hour window). */
   template?: { name: string; language: string };
 }
@@ -150,6 +160,8 @@ export interface StatusUpdate {
   reason?: string;
   /** The provider's way of saying the recipient unsubscribed (Twilio's error 21610): opt them out. */
   optedOut?: boolean;
+  /** A mail system's delivery report: the address cannot receive mail; the contact's address is flagged as bouncing. */
+  bounced?: boolean;
 }
 
 export interface InboundMessage {
@@ -163,6 +175,14 @@ export interface InboundMessage {
   at?: Date;
   /** Email: the headers that thread it. */
   inReplyTo?: string[];
+  /** Email: its HTML part, sanitised. */
+  html?: string | null;
+  /** Email: the Subject line as it came. */
+  subject?: string;
+  /** Email: the whole text, quoted history included, when body is only the new reply. */
+  fullText?: string | null;
+  /** Written by a machine (RFC 3834: an out-of-office, a vacation notice): stored as automatic and never answered automatically. */
+  automatic?: boolean;
   attachments?: { filename: string; content: Buffer }[];
   /** Files the provider holds for the message (MMS, WhatsApp media), fetched by the worker with fetchMedia. */
   media?: InboundMedia[];

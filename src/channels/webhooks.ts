@@ -9,15 +9,21 @@ import { applyProviderStatus } from '../conversations/status.js';
 import { acceptInbound } from '../delivery/queue.js';
 import type { AccountRef, HandshakeRoute, InboundMessage, MailRoute, ProviderChannel, ProviderWebhooks } from './types.js';
 import { parseEmail } from './email/smtp.js';
+import { receiveDeliveryReport } from './email/bounces.js';
 import { receiveInbound, routeEmail } from './inbound.js';
 
 const hidden = { tags: ['webhooks'] };
 
 const badSignature = () => new AppError('bad_signature', 'the webhook signature does not match');
 
-/** Handles one raw inbound email (the webhook and the SMTP listener both come here). */
+/**
+ * Handles one raw inbound email (the webhook and the SMTP listener both come here). What the mail
+ * system sends (a delivery report, mail from mailer-daemon or postmaster) is read for our
+ * message it reports on and never filed.
+ */
 export async function receiveEmail(deps: Deps, raw: Buffer, envelopeTo: string[] = []) {
   const mail = await parseEmail(raw, envelopeTo);
+  if (mail && (mail.report || mail.fromMailSystem)) return receiveDeliveryReport(deps, mail.report);
   if (!mail) return { kind: 'unroutable' as const, reason: 'no sender address' };
   const target = await routeEmail(deps, mail.recipients, mail.inReplyTo ?? []);
   if (!target) return { kind: 'unroutable' as const, reason: 'no clinic or conversation matches the recipient' };
@@ -85,7 +91,7 @@ function mailRoute(app: App, deps: Deps, route: MailRoute): void {
       if (!Buffer.isBuffer(request.body)) throw new AppError('unsupported_media_type', 'send the raw message as message/rfc822');
       const result = await receiveEmail(deps, request.body);
       if (result.kind === 'unroutable') throw new AppError('unroutable', result.reason);
-      return reply.code(202).send({ ok: true, duplicate: result.kind === 'duplicate' });
+      return reply.code(202).send({ ok: true, duplicate: result.kind === 'duplicate', ...(result.kind === 'report' && { report: true }) });
     });
   });
 }

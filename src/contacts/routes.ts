@@ -24,6 +24,7 @@ export const Contact = Type.Object({
   portalAccount: Type.Boolean(),
   chatOptIn: Type.Boolean(),
   optedOut: Type.Object({ sms: Type.Boolean(), email: Type.Boolean(), whatsapp: Type.Boolean() }),
+  emailBounce: Nullable(Type.Object({ at: Timestamp, reason: Type.String() }, { description: 'The mail system returned mail to this address (a bounce); cleared when the address changes' })),
   blocked: Type.Boolean(),
   preferredChannel: Nullable(Type.Union(preferredChannels.map((c) => Type.Literal(c)), { description: 'how the patient asked to be reached (from their practice system)' })),
   availableChannels: Type.Array(Type.String(), { description: 'channels a message to this contact can go out on' }),

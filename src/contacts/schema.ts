@@ -27,6 +27,9 @@ export const contacts = pgTable(
     optedOutEmail: boolean('opted_out_email').notNull().default(false),
     optedOutWhatsapp: boolean('opted_out_whatsapp').notNull().default(false),
     blocked: boolean('blocked').notNull().default(false),
+    /** S4: the mail system said this address cannot receive mail (a delivery report), and why; cleared when the address changes. */
+    emailBouncedAt: at('email_bounced_at'),
+    emailBounceReason: text('email_bounce_reason'),
     preferredChannel: text('preferred_channel', { enum: preferredChannels }),
     createdAt: at('created_at').notNull().defaultNow(),
     updatedAt: at('updated_at').notNull().defaultNow(),

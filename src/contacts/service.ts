@@ -26,6 +26,8 @@ export const contactJson = (c: ContactRow) => ({
   chatOptIn: c.chatOptIn,
   optedOut: { sms: c.optedOutSms, email: c.optedOutEmail, whatsapp: c.optedOutWhatsapp },
   blocked: c.blocked,
+  /** S4: the mail system returned mail to this address, and why. */
+  emailBounce: c.emailBouncedAt && { at: c.emailBouncedAt.toISOString(), reason: c.emailBounceReason ?? '' },
   preferredChannel: c.preferredChannel,
   /** M1: the channels a message to this contact can go out on. */
   availableChannels: sendableChannels(c),
@@ -95,13 +97,22 @@ export async function createContact(deps: Deps, actor: Actor, input: ContactInpu
   }
 }
 
+/** A new email address has not bounced: the flag belongs to the address it was raised for. */
+const bounceClearedIfChanged = (email: string | null) => {
+  const changed = sql`${contacts.email} is distinct from ${email}`;
+  return {
+    emailBouncedAt: sql`case when ${changed} then null else ${contacts.emailBouncedAt} end`,
+    emailBounceReason: sql`case when ${changed} then null else ${contacts.emailBounceReason} end`,
+  };
+};
+
 export async function updateContact(deps: Deps, actor: Actor, id: string, input: ContactInput) {
   const values = contactValues(deps, input);
   try {
     return await deps.db.transaction(async (tx) => {
       const [row] = await tx
         .update(contacts)
-        .set({ ...values, updatedAt: deps.clock.now() })
+        .set({ ...values, ...(values.email !== undefined && bounceClearedIfChanged(values.email)), updatedAt: deps.clock.now() })
         .where(and(eq(contacts.id, id), eq(contacts.orgId, actor.orgId)))
         .returning();
       if (!row) throw notFound('contact');

@@ -3,7 +3,7 @@ import { publish } from '../realtime/events.js';
 import { newestFirst, type Tx } from '../db/client.js';
 import { clinics } from '../orgs/schema.js';
 import { type Channel } from './rules.js';
-import { conversations, messages } from './schema.js';
+import { conversations, messages, type ConversationRow } from './schema.js';
 import { defaultOpeningHours, replyDueAt } from '../orgs/hours.js';
 import { messageText } from './outbound.js';
 import { activeConversation, createConversation, lockThreadSlot, reopenOrRefuse } from './thread-slot.js';
@@ -16,12 +16,30 @@ export interface InboundInput {
   contactId: string;
   channel: Exclude<Channel, 'call'>;
   body: string;
+  /** S4: the email's subject as it came, and the thread's (without "Re:"), which a thread without one takes. */
+  subject?: { message: string; thread: string | null };
+  /** S4: the email's HTML, sanitised. */
+  html?: string | null;
+  /** S4: the email's whole text when body is its reply without the quoted history. */
+  fullText?: string | null;
   providerMessageId?: string;
   /** P1: the guest link a web message came through. */
   guestLinkId?: string;
+  /** S4: written by a machine (an out-of-office): stored and shown as automatic; the patient is not waiting for an answer to it. */
+  automatic?: boolean;
   /** P4: asked only when a new conversation is about to be made: whether it starts held (over the plan's limit). */
   holdNew?: () => Promise<boolean>;
   at: Date;
+}
+
+/** B2: the wait starts with the first message the team has not answered (an automatic one starts none). */
+async function waitStarts(tx: Tx, conversation: ConversationRow, at: Date) {
+  const [clinic] = await tx.select({ timezone: clinics.timezone, openingHours: clinics.openingHours }).from(clinics).where(eq(clinics.id, conversation.clinicId));
+  return {
+    awaitingSince: conversation.awaitingSince ?? at,
+    replyDueAt: conversation.awaitingSince ? conversation.replyDueAt : replyDueAt(at, clinic.openingHours ?? defaultOpeningHours, clinic.timezone),
+    firstInboundAt: conversation.firstInboundAt ?? at,
+  };
 }
 
 /**
@@ -69,13 +87,16 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
       direction: 'inbound',
       channel: input.channel,
       ...messageText(input.orgId, input.body),
+      fullText: input.fullText ?? null,
+      html: input.html ?? null,
+      subject: input.subject?.message || null,
       status: 'unread',
       providerMessageId: input.providerMessageId,
+      meta: input.automatic ? { automatic: true } : undefined,
       createdAt: input.at,
       statusAt: input.at,
     })
     .returning({ id: messages.id });
-  const [clinic] = await tx.select({ timezone: clinics.timezone, openingHours: clinics.openingHours }).from(clinics).where(eq(clinics.id, conversation.clinicId));
   await tx
     .update(conversations)
     .set({
@@ -83,10 +104,8 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
       lastActivityAt: input.at,
       channel: input.channel,
       unread: true,
-      // B2: the wait starts with the first message the team has not answered.
-      awaitingSince: conversation.awaitingSince ?? input.at,
-      replyDueAt: conversation.awaitingSince ? conversation.replyDueAt : replyDueAt(input.at, clinic.openingHours ?? defaultOpeningHours, clinic.timezone),
-      firstInboundAt: conversation.firstInboundAt ?? input.at,
+      ...(!conversation.subject && input.subject?.thread && { subject: input.subject.thread }),
+      ...(!input.automatic && (await waitStarts(tx, conversation, input.at))),
     })
     .where(eq(conversations.id, conversation.id));
   await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id }, input.at);

@@ -16,6 +16,7 @@ export const SendChannel = literals(sendChannels);
 export const Direction = literals(directions);
 export const MessageStatus = literals(messageStatuses);
 const Body = Type.String({ minLength: 1, maxLength: 20_000 });
+const Html = Type.String({ minLength: 1, maxLength: 100_000, description: 'S4: email only; the formatted message (bold, italic, lists, links; the rest is removed), with body as its plain text' });
 const AttachmentIds = Type.Optional(Type.Array(Id, { maxItems: 10, description: 'files uploaded with POST /api/v1/attachments (not on SMS)' }));
 const WhatsAppTemplate = Type.Optional(
   Type.Object(
@@ -33,6 +34,8 @@ export const StartBody = Type.Object({
   clinicId: Id,
   inboxId: Type.Optional(Id),
   body: Body,
+  html: Type.Optional(Html),
+  subject: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'S4: email only; the thread’s subject (replies say "Re: …"). Without one the mail says "Your conversation with" the clinic' })),
   attachmentIds: AttachmentIds,
   whatsappTemplate: WhatsAppTemplate,
   sensitive: Type.Optional(Type.Boolean({ description: 'M12: portal chat only; the patient must re-enter their password to read it' })),
@@ -43,6 +46,7 @@ export const SendBody = Type.Object({
   channel: Type.Optional(SendChannel),
   body: Type.Optional(Body),
   templateId: Type.Optional(Type.String({ format: 'uuid', description: 'fill in this template for the recipient (instead of body)' })),
+  html: Type.Optional(Html),
   attachmentIds: AttachmentIds,
   whatsappTemplate: WhatsAppTemplate,
   sensitive: Type.Optional(Type.Boolean({ description: 'M12: portal chat only; the patient must re-enter their password to read it' })),

@@ -84,7 +84,7 @@ export async function listConversations(deps: Deps, actor: Actor, f: ListFilters
         visibleConversations(actor),
         state.status ? eq(conversations.status, state.status) : undefined,
         state.archived === undefined ? undefined : state.archived ? isNotNull(conversations.archivedAt) : isNull(conversations.archivedAt),
-        state.unread ? eq(conversations.unread, true) : undefined,
+        state.unread === undefined ? undefined : eq(conversations.unread, state.unread),
         f.contactType
           ? exists(deps.db.select({ one: sql`1` }).from(contacts).where(and(eq(contacts.id, conversations.contactId), eq(contacts.type, f.contactType))))
           : undefined,

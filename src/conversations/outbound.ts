@@ -46,6 +46,10 @@ export interface OutboundInput {
   card?: MessageCard;
   /** Integrity: the retracted message this one corrects. */
   correctsMessageId?: string;
+  /** S4: an email's subject, when staff gave one; the thread takes it if it has none. */
+  subject?: string;
+  /** S4: an email's formatting, sanitised; body is its plain text. */
+  html?: string;
 }
 
 /** The patient's latest message to the organization on a channel: on WhatsApp it opens the 24-hour window (S4). */
@@ -101,6 +105,8 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
       sensitive: input.sensitive ?? false,
       card: input.card ?? null,
       correctsMessageId: input.correctsMessageId ?? null,
+      subject: input.subject ?? null,
+      html: input.html ?? null,
       guestLinkId,
       meta:
         input.whatsappTemplate || input.ignoreOptOut || input.keywordReply
@@ -122,6 +128,7 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
       lastMessageId: message.id,
       lastActivityAt: input.at,
       channel: input.channel,
+      ...(input.subject && !conversation.subject && { subject: input.subject }),
       unread: input.sender.kind === 'user' ? false : conversation.unread,
       ...(input.sender.kind === 'user' ? answered(conversation, input.sender.userId, input.at) : {}),
     })

@@ -128,6 +128,7 @@ describe('M6 open-status filter', () => {
   it.each([
     ['open', { status: 'open', archived: false }],
     ['unread', { status: 'open', archived: false, unread: true }],
+    ['read', { status: 'open', archived: false, unread: false }],
     ['all', { archived: false }],
     ['closed', { status: 'closed', archived: false }],
     ['archived', { archived: true }],

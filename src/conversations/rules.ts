@@ -211,7 +211,7 @@ export function smsNumberRefusal(phone: string): OutboundRefusal | null {
 // M6: list filters and keyset cursors
 // ---------------------------------------------------------------------------------------------
 
-export const openStatusFilters = ['open', 'unread', 'all', 'closed', 'archived'] as const;
+export const openStatusFilters = ['open', 'unread', 'read', 'all', 'closed', 'archived'] as const;
 export type OpenStatusFilter = (typeof openStatusFilters)[number];
 
 /**
@@ -228,6 +228,9 @@ export function openStatusCondition(filter: OpenStatusFilter | 'any'): {
       return { status: 'open', archived: false };
     case 'unread':
       return { status: 'open', archived: false, unread: true };
+    // Seed 004's Read tab: open threads someone has read.
+    case 'read':
+      return { status: 'open', archived: false, unread: false };
     case 'all':
       return { archived: false };
     case 'closed':

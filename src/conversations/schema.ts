@@ -45,6 +45,8 @@ export const conversations = pgTable(
     clinicId: uuid('clinic_id').notNull().references(() => clinics.id),
     inboxId: uuid('inbox_id').notNull().references(() => inboxes.id),
     contactId: uuid('contact_id').notNull().references(() => contacts.id),
+    /** S4: an email thread's subject (without "Re:"), from the first mail that had one; encrypted, as a subject says what a message is about. */
+    subject: encryptedText('conversations', 'subject'),
     /** The channel of the latest message: where a reply goes unless the sender picks another. */
     channel: channelEnum('channel').notNull(),
     status: conversationStatusEnum('status').notNull().default('open'),
@@ -116,6 +118,12 @@ export const messages = pgTable(
     channel: channelEnum('channel').notNull(),
     /** Encrypted at rest (AES-256-GCM); the search column holds its blind index, written with it. */
     body: encryptedText('messages', 'body').notNull(),
+    /** S4: an email's whole text, quoted history included, when the thread shows only the new reply in body ("show quoted text"). */
+    fullText: encryptedText('messages', 'full_text'),
+    /** S4: an email's subject as it came, or as staff gave it when starting the thread. */
+    subject: encryptedText('messages', 'subject'),
+    /** S4: an email's HTML, sanitised (a patient's as it came, staff's from the composer); body keeps its plain text for search and previews. */
+    html: encryptedText('messages', 'html'),
     status: messageStatusEnum('status').notNull(),
     senderUserId: uuid('sender_user_id').references(() => users.id),
     campaignId: uuid('campaign_id').references(() => campaigns.id),
@@ -123,8 +131,11 @@ export const messages = pgTable(
     failureReason: text('failure_reason'),
     /** The provider's id (Twilio SID, WhatsApp wamid, email Message-ID): status callbacks and replies find the message by it. */
     providerMessageId: text('provider_message_id'),
-    /** Channel details of an outbound message: the WhatsApp template it goes out as; whether it confirms an opt-out. */
-    meta: jsonb('meta').$type<{ whatsappTemplate?: { name: string; language: string }; optOutConfirmation?: true; keywordReply?: true }>(),
+    /**
+     * Channel details: the WhatsApp template an outbound message goes out as; whether it confirms an
+     * opt-out or answers a keyword; for an inbound one, whether a machine wrote it (RFC 3834: an out-of-office).
+     */
+    meta: jsonb('meta').$type<{ whatsappTemplate?: { name: string; language: string }; optOutConfirmation?: true; keywordReply?: true; automatic?: true }>(),
     /** S1: an SMS of a disabled two-way inbox, kept for the record but shown to no one. */
     hidden: boolean('hidden').notNull().default(false),
     /** K4: the card this message carries (an artifact or a request); its link is in card_links. */

@@ -16,6 +16,7 @@ import { conversations, type MessageCard, type ConversationRow } from './schema.
 import { createCardLink, cardUrl, newCardToken, resolveCard } from '../artifacts/service.js';
 import { cardLabels, cardLine, type CardKind } from '../artifacts/rules.js';
 import { bookings } from '../bookings/schema.js';
+import { sanitizeOutboundHtml } from '../channels/email/html.js';
 import { assertSmsAccess, loadConversation, poster, refuse } from './access.js';
 import { appendOutbound } from './outbound.js';
 import { activeConversation, createConversation, lockThreadSlot, reopenOrRefuse } from './thread-slot.js';
@@ -41,6 +42,10 @@ async function resolveRecipient(deps: Deps, tx: Tx, actor: Actor, input: StartIn
  */
 export async function startConversation(deps: Deps, actor: Actor, input: StartInput) {
   if (input.channel === 'sms') assertSmsAccess(actor);
+  const subject = input.subject?.replace(/\s+/g, ' ').trim();
+  if (input.subject !== undefined && (input.channel !== 'email' || !subject)) {
+    throw new AppError('invalid_input', input.channel === 'email' ? 'subject: write a few words, or leave it out' : 'subject: only an email has a subject', { errors: [{ field: 'body.subject', message: 'email only, not blank' }] });
+  }
   const result = await deps.db.transaction(async (tx) => {
     await accessibleClinic(tx, actor, input.clinicId);
     const inboxId = input.inboxId && (await inboxInOrg(tx, actor.orgId, input.inboxId)).id;
@@ -62,6 +67,8 @@ export async function startConversation(deps: Deps, actor: Actor, input: StartIn
       attachmentIds: input.attachmentIds,
       whatsappTemplate: input.whatsappTemplate,
       sensitive: input.sensitive,
+      subject,
+      html: formatted(input.channel, input.html),
     });
     await recordAudit(tx, [
       ...(existing
@@ -132,6 +139,8 @@ export async function sendInTransaction(deps: Deps, tx: Tx, actor: Actor, conver
     sensitive: input.sensitive,
     card,
     correctsMessageId: input.correctsMessageId,
+    // A card's line is added to the plain text only: the mail goes without formatting.
+    html: card ? undefined : formatted(channel, input.html),
   });
   if (card) await createCardLink(tx, actor.orgId, id, token!, at);
   await recordAudit(tx, {
@@ -141,6 +150,13 @@ export async function sendInTransaction(deps: Deps, tx: Tx, actor: Actor, conver
     details: { conversationId, channel },
   });
   return id;
+}
+
+/** S4: an email's formatting, made safe; only email is formatted. */
+function formatted(channel: SendChannel, html: string | undefined): string | undefined {
+  if (html === undefined) return undefined;
+  if (channel !== 'email') throw new AppError('invalid_input', 'html: only an email can be formatted', { errors: [{ field: 'body.html', message: 'email only' }] });
+  return sanitizeOutboundHtml(html) || undefined;
 }
 
 /** K4: a card's text: the note written with it, then (except in the portal, which draws the card) what it is and its link. */

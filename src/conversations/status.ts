@@ -4,6 +4,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { ProviderChannel, StatusUpdate } from '../channels/types.js';
+import { recordAudit } from '../audit/service.js';
 import { contacts } from '../contacts/schema.js';
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../deps.js';
@@ -41,12 +42,25 @@ const optOutColumn = { sms: 'optedOutSms', whatsapp: 'optedOutWhatsapp', email: 
 export async function applyProviderStatus(db: Db, clock: Clock, channel: ProviderChannel, update: StatusUpdate): Promise<MessageStatus | null> {
   return db.transaction(async (tx) => {
     const [message] = await tx
-      .select({ id: messages.id, contactId: conversations.contactId })
+      .select({ id: messages.id, contactId: conversations.contactId, orgId: messages.orgId })
       .from(messages)
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
       .where(and(eq(messages.channel, channel), eq(messages.providerMessageId, update.providerMessageId)));
     if (!message) return null;
     if (update.optedOut) await tx.update(contacts).set({ [optOutColumn[channel]]: true }).where(eq(contacts.id, message.contactId));
+    if (update.bounced && channel === 'email') await flagBouncing(tx, clock, message, update.reason ?? 'the mail system returned the message');
     return applyStatus(tx, clock, message.id, update.status, update.reason);
+  });
+}
+
+/** S4: the contact's email address bounced: shown to the staff, and a send to it warns until the address changes. */
+async function flagBouncing(tx: DbOrTx, clock: Clock, message: { id: string; contactId: string; orgId: string }, reason: string): Promise<void> {
+  await tx.update(contacts).set({ emailBouncedAt: clock.now(), emailBounceReason: reason }).where(eq(contacts.id, message.contactId));
+  await recordAudit(tx, {
+    orgId: message.orgId,
+    actor: { kind: 'system' },
+    action: 'contact.email_bounced',
+    subject: { type: 'contact', id: message.contactId },
+    details: { messageId: message.id, reason },
   });
 }

@@ -33,6 +33,8 @@ export function conversationSelect(userId: string, db: DbOrTx) {
         phone: contacts.phone,
         email: contacts.email,
         blocked: contacts.blocked,
+        /** S4: why mail to the address came back, when it did. */
+        emailBounce: contacts.emailBounceReason,
       },
       assignee: { id: assignee.id, name: assignee.name },
       last: {
@@ -68,6 +70,7 @@ export function conversationJson(row: ConversationSelectRow, now: Date) {
   return {
     id: c.id,
     contact: row.contact,
+    subject: c.subject,
     channel: c.channel,
     status: c.status,
     archived: c.archivedAt !== null,
@@ -148,8 +151,12 @@ function messageJson(row: MessageSelectRow, files: AttachmentJson[] = []) {
     direction: m.direction,
     channel: m.channel,
     body: m.body,
+    fullText: m.fullText,
+    subject: m.subject,
+    html: m.html,
     status: m.status,
     failureReason: m.failureReason,
+    automatic: m.meta?.automatic === true,
     sender: senderOf(row),
     starred: m.starred,
     sensitive: m.sensitive,

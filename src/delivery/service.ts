@@ -5,6 +5,8 @@
 import { readVerified } from '../attachments/service.js';
 import { and, asc, desc, eq, isNull, max, sql } from 'drizzle-orm';
 import { attachments } from '../attachments/schema.js';
+import { campaigns } from '../campaigns/schema.js';
+import { replySubject } from '../channels/email/subject.js';
 import { channelAccounts } from '../channels/schema.js';
 import { isProviderChannel, type AdapterChannel, type Addressing, type ChannelAdapter, type OutboundEnvelope, type SendOutcome } from '../channels/types.js';
 import { contacts } from '../contacts/schema.js';
@@ -55,8 +57,27 @@ async function emailHeaders(db: DbOrTx, deps: DeliveryDeps, row: Loaded) {
     inReplyTo: earlier.find((m) => m.direction === 'inbound')?.id ?? null,
     references: earlier.map((m) => m.id!).reverse(),
     replyTo: `reply+${row.conversation.id}@${domain}`,
-    subject: `Your conversation with ${row.clinic.name}`,
+    subject: emailSubject(row, earlier.length > 0),
+    html: row.message.html,
+    autoSubmitted: await autoSubmitted(db, row.message.campaignId),
   };
+}
+
+/** S4: the subject staff gave, or the thread's ("Re: …" once the thread has mail), or the clinic's default. */
+function emailSubject(row: Loaded, reply: boolean): string {
+  if (row.message.subject) return row.message.subject;
+  const thread = row.conversation.subject ?? `Your conversation with ${row.clinic.name}`;
+  return reply ? replySubject(thread) : thread;
+}
+
+/**
+ * RFC 3834 for mail no person wrote: a campaign without a trigger answers the patient (after-hours
+ * and keyword replies: auto-replied); one with a trigger sends on its own (reminders: auto-generated).
+ */
+async function autoSubmitted(db: DbOrTx, campaignId: string | null) {
+  if (!campaignId) return undefined;
+  const [campaign] = await db.select({ trigger: campaigns.trigger }).from(campaigns).where(eq(campaigns.id, campaignId));
+  return campaign?.trigger ? ('auto-generated' as const) : ('auto-replied' as const);
 }
 
 /** Where the message goes, as the adapter addresses it. */

@@ -14,7 +14,7 @@ import { attachments } from '../attachments/schema.js';
 import { bookings } from '../bookings/schema.js';
 import { inboundEvents } from '../channels/schema.js';
 import { contactNotes } from '../contacts/schema.js';
-import { messages } from '../conversations/schema.js';
+import { conversations, messages } from '../conversations/schema.js';
 import type { Deps } from '../deps.js';
 import { webhookEndpoints } from '../hooks/schema.js';
 import { users } from '../orgs/schema.js';
@@ -33,7 +33,8 @@ interface EncryptedTable {
 
 /** Every encrypted column of the schema (a test checks that none is missing). */
 export const encryptedTables: EncryptedTable[] = [
-  { table: messages, id: messages.id, columns: [messages.body, messages.retractionReason, messages.card, messages.patientReaction], searchIndex: messages.search },
+  { table: messages, id: messages.id, columns: [messages.body, messages.retractionReason, messages.card, messages.patientReaction, messages.fullText, messages.subject, messages.html], searchIndex: messages.search },
+  { table: conversations, id: conversations.id, columns: [conversations.subject] },
   { table: contactNotes, id: contactNotes.id, columns: [contactNotes.body] },
   { table: bookings, id: bookings.id, columns: [bookings.notes] },
   { table: attachments, id: attachments.id, columns: [attachments.filename] },

@@ -50,6 +50,7 @@ export async function notifyGuest(deps: DeliveryDeps, linkId: string, messageId:
         references: [],
         replyTo: deps.config.email.from,
         subject: `${row.clinic.name} replied to your message`,
+        autoSubmitted: 'auto-generated',
       },
     })
     .catch((e: Error) => ({ kind: 'failed' as const, permanent: false, code: 'adapter_error', reason: e.message }));

@@ -73,7 +73,7 @@ export async function invitePatient(deps: Deps, actor: Actor, contactId: string)
       fromName: org.name,
       body: `Hello ${contact.name},\n\n${org.name} invites you to its patient portal, where you can message the clinic.\n\nSet your password here (the link works once, for 7 days): ${inviteUrl}\n`,
       attachments: [],
-      email: { messageIdHeader: `<invite.${randomUUID()}@${deps.config.email.domain}>`, inReplyTo: null, references: [], replyTo: deps.config.email.from, subject: `Your patient portal at ${org.name}` },
+      email: { messageIdHeader: `<invite.${randomUUID()}@${deps.config.email.domain}>`, inReplyTo: null, references: [], replyTo: deps.config.email.from, subject: `Your patient portal at ${org.name}`, autoSubmitted: 'auto-generated' },
     })
     .then((o) => o.kind === 'sent')
     .catch(() => false);

@@ -146,7 +146,8 @@ describe('the staff inbox in a browser', () => {
     await page.getByRole('link', { name: /Inbox/ }).click();
     await page.getByRole('button', { name: /Aisha Rahman/ }).click();
     await page.getByLabel('Insert a template').selectOption({ label: 'Welcome' });
-    expect(await page.getByLabel('Message', { exact: true }).inputValue()).toBe('Hi Aisha, welcome to Browser Dental Main!');
+    // Aisha's thread is by email, whose composer is the rich-text editor (S4): its text, not an input's value.
+    expect(await page.getByRole('textbox', { name: 'Message', exact: true }).innerText()).toBe('Hi Aisha, welcome to Browser Dental Main!');
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Two-way SMS' }).click();
     // Seed 004: the toggle, a number by area code, Select, Continue, the review, Finish Setup.

@@ -392,6 +392,10 @@ describe('two-way SMS set-up as seed 004 walks it', () => {
     await charges.getByText(`Two-way SMS inbox ${number}`).waitFor();
     await charges.getByText('$5.00 per month').waitFor();
     await page.screenshot({ path: `${artifacts}/sms-setup-billing.png` });
+    await page.getByRole('link', { name: /Inbox/ }).click();
+    await page.getByText('Clinic SMS number').getByText(phoneText(number)).waitFor();
+    await page.screenshot({ path: `${artifacts}/inbox-clinic-number.png` });
+    await page.getByRole('link', { name: 'Settings' }).click();
 
     await page.getByRole('button', { name: /Two-way SMS inbox/ }).click();
     await page.getByRole('switch', { name: 'Two-way SMS inbox' }).click();
@@ -412,3 +416,54 @@ describe('two-way SMS set-up as seed 004 walks it', () => {
 function phoneText(e164: string): string {
   return `(${e164.slice(2, 5)}) ${e164.slice(5, 8)}-${e164.slice(8)}`;
 }
+
+describe('seed 002–004 list rows and filters', () => {
+  it('a row’s three-dot menu marks unread and closes; right-click pins and mutes; Unread/Read tabs; select-all; replied filter', async () => {
+    const clinic = await signupOrg(ctx.app, 'Rows Dental', { plan: 'pro' });
+    const a = await inbound(clinic, 'Row one', '+14155550121', { name: 'Rhea Row' });
+    const b = await inbound(clinic, 'Row two', '+14155550122', { name: 'Remy Row' });
+    await clinic.owner.post(`/api/v1/conversations/${a.conversationId}/read`);
+    await clinic.owner.post(`/api/v1/conversations/${b.conversationId}/messages`, { body: 'Answered' });
+    const page = await signInStaff(browser, base, clinic.me.user.email, password, desktop);
+    const list = page.getByRole('list', { name: 'Conversations' });
+    const rhea = list.getByRole('listitem').filter({ hasText: 'Rhea Row' });
+
+    await rhea.getByRole('button', { name: 'More actions for the conversation with Rhea Row' }).click();
+    const menu = page.getByRole('menu', { name: 'Actions for the conversation with Rhea Row' });
+    await page.screenshot({ path: `${artifacts}/row-menu.png` });
+    await menu.getByRole('menuitem', { name: 'Mark as unread' }).click();
+    await eventually(async () => expect((await clinic.owner.get(`/api/v1/conversations/${a.conversationId}`)).body.unread).toBe(true));
+
+    await rhea.click({ button: 'right' });
+    const context = page.getByRole('menu', { name: 'Pin or mute the conversation with Rhea Row' });
+    await context.getByRole('menuitem', { name: 'Pin' }).click();
+    await rhea.getByText('PINNED').first().waitFor();
+    await expect.poll(() => rhea.count()).toBe(1);
+    await rhea.click({ button: 'right' });
+    await context.getByRole('menuitem', { name: 'Mute' }).click();
+    await rhea.getByText('MUTED', { exact: true }).waitFor();
+
+    await page.getByRole('tab', { name: 'Unread', exact: true }).click();
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(1);
+    await list.getByText('Rhea Row').waitFor();
+    await page.getByRole('tab', { name: 'Read', exact: true }).click();
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(1);
+    await list.getByText('Remy Row').waitFor();
+    await page.getByRole('tab', { name: 'All' }).click();
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(2);
+
+    await page.getByLabel('Patient messages').selectOption('replied');
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(1);
+    await list.getByText('Remy Row').waitFor();
+    await page.getByLabel('Patient messages').selectOption('');
+
+    await page.getByLabel('Select all').check();
+    await page.getByText('2 selected').waitFor();
+    await page.getByRole('toolbar', { name: 'Selected conversations' }).getByRole('button', { name: 'Close' }).click();
+    await eventually(async () => expect((await clinic.owner.get(`/api/v1/conversations/${b.conversationId}`)).body.status).toBe('closed'));
+
+    const phonePage = await signInStaff(browser, base, clinic.me.user.email, password, phone);
+    await phonePage.getByRole('tab', { name: 'All' }).waitFor();
+    await phonePage.screenshot({ path: `${artifacts}/list-tabs-phone.png` });
+  });
+});

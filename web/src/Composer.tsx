@@ -5,6 +5,7 @@ import { placeholderLabel, renderTemplate, unfilledPlaceholders } from '../../sr
 import { api, ApiError, post } from './api';
 import { when } from './format';
 import { channelLabels } from './logic';
+import { RichTextEditor } from './RichTextEditor';
 import { cardLabels, formatAmount, parseRequestCommand, slashCommands } from '../../src/artifacts/rules';
 import { isOptOutChannel, OptedOutState } from './ContactState';
 import type { Thread } from './types';
@@ -29,6 +30,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
   const channels = thread.availableChannels;
   const [channel, setChannel] = useState(channels.includes(thread.channel as never) ? thread.channel : (channels[0] ?? ''));
   const [text, setText] = useState('');
+  const [html, setHtml] = useState<string | null>(null);
   const [files, setFiles] = useState<Uploaded[]>([]);
   const [error, setError] = useState<string | null>(null);
   /** WhatsApp refused free text outside the 24-hour window: offer an approved template instead. */
@@ -67,6 +69,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
         channel,
         attachmentIds: files.length ? files.map((f) => f.id) : undefined,
         sensitive: channel === 'portal' && sensitive ? true : undefined,
+        html: channel === 'email' && html && !cardArtifact && !request ? html : undefined,
         whatsappTemplate,
       });
       setText('');
@@ -176,6 +179,18 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
           ))}
         </select>
         <label className="visually-hidden" htmlFor="composer-text">Message</label>
+        {channel === 'email' ? (
+          <RichTextEditor
+            text={text}
+            placeholder="Write an email — Ctrl+Enter sends"
+            onChange={(v) => {
+              setText(v.text);
+              setHtml(v.html);
+              announceTyping();
+            }}
+            onSubmit={() => void send()}
+          />
+        ) : (
         <textarea
           ref={textArea}
           id="composer-text"
@@ -187,6 +202,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
           }}
           onKeyDown={onKeyDown}
         />
+        )}
         {(templates.data?.items.length ?? 0) > 0 && (
           <>
             <label className="visually-hidden" htmlFor="composer-template">Insert a template</label>

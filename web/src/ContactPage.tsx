@@ -43,7 +43,11 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
         <p className="sub">{c.type === 'lead' ? 'Lead' : 'Patient'}{c.blocked ? ' · blocked' : ''}</p>
         <dl className="facts">
           <dt>Phone</dt><dd>{c.phone ? phone(c.phone) : '—'}</dd>
-          <dt>Email</dt><dd>{c.email ?? '—'}</dd>
+          <dt>Email</dt>
+          <dd>
+            {c.email ?? '—'}
+            {c.emailBounce && <span className="failure"> · mail to this address comes back undelivered ({c.emailBounce.reason}); correct the address to clear this</span>}
+          </dd>
           <dt>Date of birth</dt><dd>{c.dateOfBirth ?? '—'}</dd>
           <dt>Can be reached by</dt><dd>{c.availableChannels.map((ch: keyof typeof channelLabels) => channelLabels[ch]).join(', ') || '—'}</dd>
           <dt>Opted out of</dt><dd>{Object.entries(c.optedOut).filter(([, v]) => v).map(([k]) => k.toUpperCase()).join(', ') || 'nothing'}</dd>

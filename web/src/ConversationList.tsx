@@ -1,9 +1,10 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from './api';
 import { phone, shortWhen, when } from './format';
 import { channelLabels, channelShort, initials, listQuery, type Filters } from './logic';
+import { RowMenu, rowActions, rowContextActions, type MenuItem } from './RowMenu';
 import type { ConversationItem, Page } from './types';
 import { refusalSentence } from './errors';
 
@@ -39,6 +40,9 @@ export function ConversationList(props: {
     if (last && last.index >= items.length - 10 && rest.hasNextPage && !rest.isFetchingNextPage) void rest.fetchNextPage();
   }, [last, items.length, rest]);
 
+  const [menu, setMenu] = useState<{ label: string; at: { x: number; y: number }; items: MenuItem[] } | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+
   const toggle = (id: string) => {
     const next = new Set(props.checked);
     if (next.has(id)) next.delete(id);
@@ -59,6 +63,10 @@ export function ConversationList(props: {
               role="listitem"
               className={`row${c.unread ? ' unread' : ''}${c.id === props.selected ? ' active' : ''}`}
               style={{ position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${row.start}px)` }}
+              onContextMenu={(e) => {
+                e.preventDefault();
+                setMenu({ label: `Pin or mute the conversation with ${c.contact.name}`, at: { x: e.clientX, y: e.clientY }, items: rowContextActions(c) });
+              }}
             >
               <input type="checkbox" aria-label={`Select conversation with ${c.contact.name}`} checked={props.checked.has(c.id)} onChange={() => toggle(c.id)} />
               <button type="button" className="row-main" onClick={() => props.onSelect(c.id)} aria-current={c.id === props.selected}>
@@ -76,6 +84,7 @@ export function ConversationList(props: {
                 </span>
                 <span className="row-bottom">
                   <span className="preview">
+                    {c.subject && <strong className="subject">{c.subject} · </strong>}
                     {c.lastMessage?.direction === 'outbound' && c.lastMessage.senderName ? `${c.lastMessage.senderName}: ` : ''}
                     {c.lastMessage?.preview ?? ''}
                   </span>
@@ -86,10 +95,23 @@ export function ConversationList(props: {
                   )}
                 </span>
               </button>
+              <button
+                type="button"
+                className="row-more secondary"
+                aria-label={`More actions for the conversation with ${c.contact.name}`}
+                aria-haspopup="menu"
+                onClick={(e) => {
+                  const r = e.currentTarget.getBoundingClientRect();
+                  setMenu({ label: `Actions for the conversation with ${c.contact.name}`, at: { x: r.left - 150, y: r.bottom }, items: rowActions(c) });
+                }}
+              >
+                ⋯
+              </button>
             </div>
           );
         })}
       </div>
+      {menu && <RowMenu label={menu.label} at={menu.at} items={menu.items} onClose={closeMenu} />}
     </div>
   );
 }

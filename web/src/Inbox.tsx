@@ -4,6 +4,7 @@ import { api, post } from './api';
 import { ConversationList } from './ConversationList';
 import { FilterPanel } from './layout/FilterPanel';
 import { showUnreadOnAppIcon } from './notifications/device';
+import { phone } from './format';
 import { filtersFromSearch, searchFromFilters, type Filters } from './logic';
 import { NewConversation } from './NewConversation';
 import { SimulatePatient } from './SimulatePatient';
@@ -34,6 +35,9 @@ function useUrlState() {
   return { filters, selected, update };
 }
 
+/** Seed 004's tabs over the list: open threads, the unread ones, the read ones. */
+const readTabs: [string, string][] = [['open', 'All'], ['unread', 'Unread'], ['read', 'Read']];
+
 const channelFilters: [string, string][] = [['sms', 'SMS'], ['email', 'Email'], ['whatsapp', 'WhatsApp'], ['portal', 'Portal'], ['web', 'Web'], ['call', 'Calls']];
 
 export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typing: Typing[] } }) {
@@ -56,6 +60,8 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
   const searchBox = useRef<HTMLInputElement>(null);
   const inboxes = useQuery({ queryKey: ['inboxes'], queryFn: () => api('/api/v1/inboxes'), enabled: canUseHub });
   const users = useQuery({ queryKey: ['users'], queryFn: () => api('/api/v1/users'), enabled: canUseHub });
+  // Seed 004: once two-way SMS is on, its number sits in the inbox's upper right.
+  const smsInbox = useQuery({ queryKey: ['sms-inbox'], queryFn: () => api<{ enabled: boolean; phoneNumber: string | null }>('/api/v1/sms-inbox'), enabled: canUseHub && seesSms });
   const unreadFallback = useQuery({ queryKey: ['conversations', 'unread-count'], queryFn: () => api('/api/v1/unread-count'), enabled: canUseHub });
   const unreadCount = unread ?? unreadFallback.data?.unread ?? 0;
 
@@ -140,6 +146,11 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
           </>
         )}
         <span className="spacer" />
+        {smsInbox.data?.enabled && smsInbox.data.phoneNumber && (
+          <span className="clinic-number" title="Texts to patients go out from this number; their replies come back here">
+            Clinic SMS number <strong>{phone(smsInbox.data.phoneNumber)}</strong>
+          </span>
+        )}
         {me.simulator && (me.role === 'admin' || me.role === 'main_admin') && (
           <button type="button" className="secondary" onClick={() => setSimulating(true)}>
             Simulate a patient
@@ -156,11 +167,12 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
       ) : (
         <>
           <FilterPanel filters={filters}>
-            <FilterSelect label="Status" value={filters.status ?? (filters.q ? '' : 'open')} onChange={(v) => setFilter('status', v)} options={[['open', 'All open'], ['unread', 'Open & unread'], ['all', 'All'], ['closed', 'All closed'], ['archived', 'Archived']]} allowEmpty={!!filters.q} emptyLabel="Any status" />
+            <FilterSelect label="Status" value={filters.status ?? (filters.q ? '' : 'open')} onChange={(v) => setFilter('status', v)} options={[['open', 'All open'], ['unread', 'Open & unread'], ['read', 'Open & read'], ['all', 'All'], ['closed', 'All closed'], ['archived', 'Archived']]} allowEmpty={!!filters.q} emptyLabel="Any status" />
             <FilterSelect label="Contact type" value={filters.contactType ?? ''} onChange={(v) => setFilter('contactType', v)} options={[['patient', 'Patients'], ['lead', 'Leads']]} emptyLabel="Patients & leads" allowEmpty />
             <FilterSelect label="Assignment" value={filters.assignee ?? ''} onChange={(v) => setFilter('assignee', v)} options={[['me', 'Assigned to me'], ['none', 'Unassigned'], ...((users.data?.items ?? []) as { id: string; name: string }[]).map((u) => [u.id, u.name] as [string, string])]} emptyLabel="Anyone" allowEmpty />
             <FilterSelect label="Inbox" value={filters.inboxId ?? ''} onChange={(v) => setFilter('inboxId', v)} options={((inboxes.data?.items ?? []) as { id: string; name: string }[]).map((i) => [i.id, i.name] as [string, string])} emptyLabel="All inboxes" allowEmpty />
             <FilterSelect label="Channel" value={filters.channel ?? ''} onChange={(v) => setFilter('channel', v)} options={channelFilters.filter(([c]) => c !== 'sms' || seesSms)} emptyLabel="All channels" allowEmpty />
+            <FilterSelect label="Patient messages" value={filters.messageStatus ?? ''} onChange={(v) => setFilter('messageStatus', v)} options={[['unread', 'Unread by the team'], ['read', 'Read, not answered'], ['replied', 'Replied']]} emptyLabel="Read or not" allowEmpty />
             <FilterSelect label="Direction" value={filters.direction ?? ''} onChange={(v) => setFilter('direction', v)} options={[['inbound', 'From patients'], ['outbound', 'From the clinic']]} emptyLabel="Both directions" allowEmpty />
             <label className="check">
               <input type="checkbox" checked={filters.starred === 'true'} onChange={(e) => setFilter('starred', e.target.checked ? 'true' : '')} /> Starred
@@ -170,6 +182,23 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
             </label>
           </FilterPanel>
           {!seesSms && <p className="sub privilege-note" role="note">SMS conversations are not shown: your account does not have the SMS inbox privilege. Ask an admin if you need them.</p>}
+          <div className="list-head">
+            <div role="tablist" aria-label="Read or unread" className="tabs">
+              {readTabs.map(([value, label]) => (
+                <button key={value} type="button" role="tab" aria-selected={(filters.status ?? 'open') === value} onClick={() => setFilter('status', value === 'open' ? '' : value)}>
+                  {label}
+                </button>
+              ))}
+            </div>
+            <label className="check select-all">
+              <input
+                type="checkbox"
+                checked={visible.length > 0 && visible.every((c) => checked.has(c.id))}
+                onChange={(e) => setChecked(e.target.checked ? new Set(visible.map((c) => c.id)) : new Set())}
+              />{' '}
+              Select all
+            </label>
+          </div>
           {checked.size > 0 && (
             <div className="bulkbar" role="toolbar" aria-label="Selected conversations">
               <span>{checked.size} selected</span>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { cardLabels, formatAmount } from '../../src/artifacts/rules';
 import { channelLabels, duration, statusTick } from './logic';
+import { EmailHtml } from './EmailHtml';
 import { when } from './format';
 import { MessageFiles } from './MessageFiles';
 import type { Message } from './types';
@@ -10,10 +11,15 @@ export function MessageBubble({ m, clinicId, onStar, onRetract }: { m: Message; 
   const tick = statusTick(m.status);
   const kind = m.channel === 'call' ? 'call' : m.direction;
   const [retracting, setRetracting] = useState(false);
+  const [showQuoted, setShowQuoted] = useState(false);
+  // Staff's own formatting shows as written; a patient's HTML mail on request (its plain reply first).
+  const [formatted, setFormatted] = useState(m.direction === 'outbound');
   return (
     <li className={`msg ${kind}${m.retracted ? ' retracted' : ''}`}>
       <div className="label">
-        <span className="sender">{m.sender.name}</span> · {channelLabels[m.channel]} · <time dateTime={m.createdAt}>{when(m.createdAt, clinicId)}</time>
+        <span className="sender">{m.sender.name}</span>
+        {m.automatic && <span className="automatic" title="Sent by the patient's mail program (an out-of-office or vacation notice), not written by them. No automatic reply was sent."> · automatic reply</span>}{' '}
+        · {channelLabels[m.channel]} · <time dateTime={m.createdAt}>{when(m.createdAt, clinicId)}</time>
         {m.direction === 'outbound' && m.channel !== 'call' && (
           <span className={`tick ${m.status}`} title={m.failureReason ?? tick.label} aria-label={tick.label}>
             {' '}
@@ -55,7 +61,18 @@ export function MessageBubble({ m, clinicId, onStar, onRetract }: { m: Message; 
       )}
       {m.sensitive && <div className="call-meta">Sensitive: the patient re-enters their password to read it</div>}
       {m.call && <div className="call-meta">{m.direction === 'inbound' ? 'Incoming' : 'Outgoing'} call · {duration(m.call.durationSeconds)}</div>}
-      <div className="body">{m.body}</div>
+      {m.subject && <div className="subject">Subject: {m.subject}</div>}
+      {m.html && formatted ? <EmailHtml html={m.html} /> : <div className="body">{showQuoted && m.fullText ? m.fullText : m.body}</div>}
+      {m.html && m.direction === 'inbound' && (
+        <button type="button" className="link" aria-pressed={formatted} onClick={() => setFormatted((v) => !v)}>
+          {formatted ? 'Show as plain text' : 'Show formatted email'}
+        </button>
+      )}
+      {m.fullText && !(m.html && formatted) && (
+        <button type="button" className="link" aria-expanded={showQuoted} onClick={() => setShowQuoted((v) => !v)}>
+          {showQuoted ? 'Hide quoted text' : 'Show quoted text'}
+        </button>
+      )}
       {m.reaction && <div className="reaction" aria-label={`The patient reacted ${m.reaction}`}>{m.reaction}</div>}
       {m.status === 'failed' && m.failureReason && <div className="failure">Not delivered: {m.failureReason}</div>}
       <MessageFiles files={m.attachments} />

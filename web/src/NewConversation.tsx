@@ -62,8 +62,9 @@ export function NewConversation({ me, onClose, onStarted }: { me: Me; onClose: (
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const to = contact ? { contactId: contact.id } : q.includes('@') ? { email: q.trim() } : { phone: q.trim() };
+    const subject = chosen === 'email' ? String(f.get('subject') ?? '').trim() : '';
     try {
-      const res = await post<{ conversation: { id: string } }>('/api/v1/conversations', { ...to, channel: chosen, clinicId: f.get('clinicId'), body: f.get('body') });
+      const res = await post<{ conversation: { id: string } }>('/api/v1/conversations', { ...to, channel: chosen, clinicId: f.get('clinicId'), body: f.get('body'), ...(subject && { subject }) });
       onStarted(res.conversation.id);
     } catch (err) {
       setError(refusalSentence(err, { name: contact?.name ?? q.trim() }));
@@ -105,6 +106,11 @@ export function NewConversation({ me, onClose, onStarted }: { me: Me; onClose: (
           </ul>
         )}
         <label>Clinic <select name="clinicId">{me.clinics.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}</select></label>
+        {chosen === 'email' && (
+          <label>
+            Subject <input name="subject" maxLength={300} placeholder="Your appointment on Monday" />
+          </label>
+        )}
         <label>Message <textarea name="body" required /></label>
         {error && <p className="error" role="alert">{error}</p>}
         {existing && (

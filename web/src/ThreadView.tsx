@@ -58,6 +58,7 @@ export function ThreadView({ id, me, typing, users, inboxes, onBack }: { id: str
         </button>
         <div className="thread-title">
           <h2>{t.contact.name}</h2>
+          {t.subject && <p className="subject">Subject: {t.subject}</p>}
           <a className="sub profile-link" href={`/contacts/${t.contact.id}`} target="_blank" rel="noreferrer">Open profile in a new tab</a>{' '}
           <span className="sub">
             {[phone(t.contact.phone), t.contact.email].filter(Boolean).join(' · ')} · {t.status}
@@ -103,6 +104,12 @@ export function ThreadView({ id, me, typing, users, inboxes, onBack }: { id: str
       {typing.length > 0 && (
         <p className="typing" role="status">
           {typing.map((x) => x.name).join(', ')} {typing.length > 1 ? 'are' : 'is'} replying…
+        </p>
+      )}
+      {t.contact.emailBounce && t.contact.email && (
+        <p className="notice" role="note">
+          Emails to {t.contact.email} are coming back undelivered ({t.contact.emailBounce}). Another email will probably not arrive: check the address with{' '}
+          {t.contact.name}, or text or call instead.
         </p>
       )}
       {!t.contact.blocked && <Composer thread={t} staffName={me.user.name} onSent={refresh} />}

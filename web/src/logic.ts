@@ -1,7 +1,7 @@
 /** Pure UI logic: filters in the URL, labels, durations. Tested without a browser. */
 import type { Channel } from './types';
 
-export const filterKeys = ['status', 'contactType', 'assignee', 'inboxId', 'clinicId', 'channel', 'direction', 'starred', 'overdue', 'q'] as const;
+export const filterKeys = ['status', 'contactType', 'assignee', 'inboxId', 'clinicId', 'channel', 'direction', 'messageStatus', 'starred', 'overdue', 'q'] as const;
 export type FilterKey = (typeof filterKeys)[number];
 export type Filters = Partial<Record<FilterKey, string>>;
 

@@ -16,7 +16,9 @@ export interface Me {
 
 export interface ConversationItem {
   id: string;
-  contact: { id: string; name: string; type: 'patient' | 'lead'; phone: string | null; email: string | null; blocked: boolean };
+  contact: { id: string; name: string; type: 'patient' | 'lead'; phone: string | null; email: string | null; blocked: boolean; emailBounce: string | null };
+  /** An email thread's subject, without "Re:". */
+  subject: string | null;
   channel: Channel;
   status: 'open' | 'closed';
   archived: boolean;
@@ -39,8 +41,16 @@ export interface Message {
   direction: 'inbound' | 'outbound';
   channel: Channel;
   body: string;
+  /** An email's whole text with the quoted history, when body is only the new reply. */
+  fullText: string | null;
+  /** An email's subject as it came, or as staff gave it. */
+  subject: string | null;
+  /** An email's HTML, sanitised by the server. */
+  html: string | null;
   status: string;
   failureReason: string | null;
+  /** Written by a machine (an out-of-office): nothing automatic answers it. */
+  automatic: boolean;
   sender: { type: 'user' | 'campaign' | 'contact'; id: string; name: string };
   starred: boolean;
   sensitive: boolean;

@@ -2,6 +2,10 @@
 import { simpleParser, type AddressObject } from 'mailparser';
 import nodemailer from 'nodemailer';
 import type { Addressing, ChannelAdapter, InboundMessage, OutboundEnvelope, SendOutcome } from '../types.js';
+import { isAutomaticMail } from './automatic.js';
+import { sanitizeInboundHtml } from './html.js';
+import { splitQuotedReply } from './quoted.js';
+import { isMailSystemAddress, readDeliveryReport, type DeliveryReport } from './report.js';
 
 /** Email goes to the patient's address, from the configured EMAIL_FROM. */
 export const emailAddressing: Addressing = { to: 'email', from: 'emailFrom' };
@@ -20,10 +24,13 @@ export function smtpEmail(smtpUrl: string): ChannelAdapter {
           to: envelope.to,
           replyTo: mail.replyTo,
           subject: mail.subject,
+          // multipart/alternative: the HTML staff wrote, and the plain text beside it for every other reader.
           text: envelope.body,
+          html: mail.html ?? undefined,
           messageId: mail.messageIdHeader,
           inReplyTo: mail.inReplyTo ?? undefined,
           references: mail.references.length ? mail.references : undefined,
+          headers: mail.autoSubmitted ? { 'Auto-Submitted': mail.autoSubmitted } : undefined,
           attachments: await Promise.all(envelope.attachments.map(async (a) => ({ filename: a.filename, contentType: a.contentType, content: await a.read() }))),
         });
         return { kind: 'sent', providerMessageId: info.messageId ?? mail.messageIdHeader };
@@ -41,9 +48,18 @@ const firstAddress = (a: AddressObject | AddressObject[] | undefined) => [a ?? [
 const allAddresses = (a: AddressObject | AddressObject[] | undefined) =>
   [a ?? []].flat().flatMap((o) => o.value.map((v) => v.address?.toLowerCase()).filter((v): v is string => !!v));
 
+export type ParsedEmail = InboundMessage & {
+  recipients: string[];
+  /** A delivery-status notification it carries (a bounce or a delay), if any. */
+  report: DeliveryReport | null;
+  /** From mailer-daemon or postmaster: the mail system, not a person. */
+  fromMailSystem: boolean;
+};
+
 /** A raw RFC 5322 message, as an inbound message: who, to which of our addresses, what it answers, its text and files. */
-export async function parseEmail(raw: Buffer | string, envelopeTo: string[] = []): Promise<(InboundMessage & { recipients: string[]; subject: string }) | null> {
-  const mail = await simpleParser(raw);
+export async function parseEmail(raw: Buffer | string, envelopeTo: string[] = []): Promise<ParsedEmail | null> {
+  // keepDeliveryStatus: a DSN's message/delivery-status part stays a part of its own, to be read field by field.
+  const mail = await simpleParser(raw, { keepDeliveryStatus: true });
   const from = firstAddress(mail.from);
   if (!from?.address) return null;
   const references = [mail.inReplyTo, ...[mail.references ?? []].flat()].filter((v): v is string => !!v);
@@ -55,17 +71,23 @@ export async function parseEmail(raw: Buffer | string, envelopeTo: string[] = []
     to: recipients[0] ?? '',
     recipients,
     subject: mail.subject ?? '',
-    body: stripQuotedReply(mail.text ?? ''),
+    ...quoted(mail.text ?? ''),
+    html: mail.html && mail.html.length <= htmlLongest ? sanitizeInboundHtml(mail.html) || null : null,
     inReplyTo: references,
     at: mail.date,
     attachments: mail.attachments.map((a) => ({ filename: a.filename ?? 'attachment', content: a.content })),
+    report: readDeliveryReport(mail),
+    // Not the null sender: RFC 3834 asks auto-responders to send from it too, and those are filed.
+    fromMailSystem: isMailSystemAddress(from.address),
+    automatic: isAutomaticMail(mail.headers),
   };
 }
 
-/** The new part of a reply: drops the quoted history under "On … wrote:" and ">"-quoted lines. */
-export function stripQuotedReply(text: string): string {
-  const lines = text.replace(/\r\n/g, '\n').split('\n');
-  const cut = lines.findIndex((l, i) => /^On .+wrote:\s*$/.test(l) || (/^On .+/.test(l) && /wrote:\s*$/.test(lines[i + 1] ?? '')) || /^-{2,}\s*Original Message\s*-{2,}/i.test(l));
-  const kept = (cut >= 0 ? lines.slice(0, cut) : lines).filter((l) => !l.startsWith('>'));
-  return kept.join('\n').trim() || text.trim();
+/** Past this an HTML part is not kept (its plain text is): no one reads a 2 MB newsletter in a thread. */
+const htmlLongest = 2_000_000;
+
+/** The patient's new words as the body; the whole text beside them when a quoted history was dropped. */
+function quoted(text: string) {
+  const { reply, original } = splitQuotedReply(text);
+  return { body: reply, fullText: original };
 }
