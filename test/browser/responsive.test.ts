@@ -48,6 +48,9 @@ async function signedIn(width: number, height: number): Promise<Page> {
   return page;
 }
 
+/** A row's main button (issue 17 gave each row an actions button too). */
+const openRow = (page: Page, name: string) => page.locator('.row-main', { hasText: name });
+
 const pages = [
   { name: 'inbox', path: () => '/', ready: (p: Page) => p.getByRole('list', { name: 'Conversations' }).waitFor() },
   { name: 'thread', path: () => `/?c=${conversationId}`, ready: (p: Page) => p.getByRole('textbox', { name: 'Message', exact: true }).waitFor() },
@@ -99,9 +102,9 @@ describe('every staff page on every screen size', () => {
     await sheet.waitFor({ state: 'hidden' });
 
     // A row reads as words: "James Carter, SMS, unread · lead", not "unreadlead".
-    const rowName = await page.getByRole('button', { name: /James Carter/ }).evaluate((el) => el.textContent);
+    const rowName = await openRow(page, 'James Carter').evaluate((el) => el.textContent);
     expect(rowName).toMatch(/James Carter, SMS, unread · lead/);
-    await page.getByRole('button', { name: /James Carter/ }).click();
+    await openRow(page, 'James Carter').click();
     await page.getByRole('heading', { name: 'James Carter' }).waitFor();
     expect(await list.isVisible()).toBe(false);
     const box = page.getByRole('textbox', { name: 'Message', exact: true });
@@ -137,7 +140,7 @@ describe('every staff page on every screen size', () => {
   it('tablet: the list and the thread side by side; desktop: three panes', async () => {
     for (const [width, height] of [[768, 1024], [1440, 900]] as const) {
       const page = await signedIn(width, height);
-      await page.getByRole('button', { name: /Aisha Rahman/ }).click();
+      await openRow(page, 'Aisha Rahman').click();
       await page.getByRole('heading', { name: 'Aisha Rahman' }).waitFor();
       const list = (await page.getByRole('list', { name: 'Conversations' }).boundingBox())!;
       const thread = (await page.getByRole('region', { name: /Conversation with Aisha Rahman/ }).boundingBox())!;
@@ -152,7 +155,7 @@ describe('every staff page on every screen size', () => {
 describe('the thread menu', () => {
   it('assigns, unassigns, moves and blocks (after a confirmation) from the menu', async () => {
     const page = await signedIn(1440, 900);
-    await page.getByRole('button', { name: /Aisha Rahman/ }).click();
+    await openRow(page, 'Aisha Rahman').click();
     await page.getByRole('heading', { name: 'Aisha Rahman' }).waitFor();
     const menu = page.getByRole('button', { name: 'Conversation actions' });
     await menu.click();
