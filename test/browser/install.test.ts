@@ -57,7 +57,7 @@ describe('the installable app', () => {
     await page.getByRole('list', { name: 'Conversations' }).waitFor();
     expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(`${base}/sw.js`);
     // Open a thread, so API answers with patient data pass through the worker's fetch handler.
-    await page.getByRole('button', { name: /Maria Gonzalez/ }).click();
+    await page.locator('.row-main', { hasText: 'Maria Gonzalez' }).click();
     await page.getByRole('heading', { name: 'Maria Gonzalez' }).waitFor();
     const cached = await page.evaluate(async () => {
       const urls: string[] = [];
