@@ -18,6 +18,7 @@ import { channelAccountRoutes } from './channels/accounts.js';
 import { webhookRoutes } from './channels/webhooks.js';
 import { billingRoutes } from './billing/routes.js';
 import { templateRoutes } from './templates/routes.js';
+import { notificationRoutes } from './notifications/routes.js';
 import { guestRoutes } from './guest/routes.js';
 import { bookingRoutes } from './bookings/routes.js';
 import { portalRoutes } from './portal/routes.js';
@@ -148,6 +149,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   realtimeRoutes(app, deps);
   billingRoutes(app, deps);
   templateRoutes(app, deps);
+  notificationRoutes(app, deps);
   guestRoutes(app, deps);
   bookingRoutes(app, deps);
   portalRoutes(app, deps);

@@ -113,6 +113,9 @@ export class Client {
   patch<T = any>(url: string, body: unknown) {
     return this.request<T>('PATCH', url, body);
   }
+  put<T = any>(url: string, body: unknown) {
+    return this.request<T>('PUT', url, body);
+  }
 }
 
 export const password = 'correct-horse-battery';

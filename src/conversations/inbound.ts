@@ -8,6 +8,7 @@ import { defaultOpeningHours, replyDueAt } from '../orgs/hours.js';
 import { messageText } from './outbound.js';
 import { activeConversation, createConversation, lockThreadSlot, reopenOrRefuse } from './thread-slot.js';
 import { eventScope } from './views.js';
+import { queuePush } from '../notifications/push.js';
 
 export interface InboundInput {
   orgId: string;
@@ -108,5 +109,6 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
     })
     .where(eq(conversations.id, conversation.id));
   await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id }, input.at);
+  await queuePush(tx, input.orgId, message.id);
   return { conversationId: conversation.id, messageId: message.id, created, held: conversation.heldAt !== null };
 }

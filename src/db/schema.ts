@@ -20,3 +20,4 @@ export * from '../emergency/schema.js';
 export * from '../encryption/schema.js';
 export * from '../imports/schema.js';
 export * from '../realtime/schema.js';
+export * from '../notifications/schema.js';

@@ -15,6 +15,8 @@ import { notifyGuestTask } from '../channels/web/adapter.js';
 import { maintenanceTask, runMaintenance } from '../maintenance.js';
 import { webhookDeliverTask } from '../hooks/queue.js';
 import { deliverWebhook } from '../hooks/service.js';
+import { pushTask, sendPushes } from '../notifications/push.js';
+import { remindersTask, sendWaitReminders } from '../notifications/reminders.js';
 import { runDueCampaigns } from '../campaigns/service.js';
 import { withRequestId } from '../ops/context.js';
 import { workerLogger, type Logger } from '../ops/log.js';
@@ -103,6 +105,12 @@ export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: stri
         if ((await notifyGuest(deps, p.linkId as string, p.messageId as string)) === 'retry') throw new Error('the mail server failed for now; the queue will try again');
       }),
       [webhookDeliverTask]: observed(deps, logger, webhookDeliverTask, (p) => deliverWebhook(deps, p.deliveryId as string)),
+      [remindersTask]: observed(deps, logger, remindersTask, async () => {
+        await sendWaitReminders(deps);
+      }),
+      [pushTask]: observed(deps, logger, pushTask, async (p) => {
+        await sendPushes(deps, p.orgId as string, p.messageId as string);
+      }),
       [campaignsTask]: observed(deps, logger, campaignsTask, async () => {
         const sent = await runDueCampaigns(deps);
         if (sent) log(`campaigns: ${sent} message(s) queued`);
@@ -112,7 +120,7 @@ export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: stri
         if (done.archived || done.released) log(`maintenance: archived ${done.archived} idle conversation(s), released ${done.released} held one(s)`);
       }),
     },
-    crontab: [`0 * * * * ${maintenanceTask}`, `*/5 * * * * ${campaignsTask}`].join('\n'),
+    crontab: [`0 * * * * ${maintenanceTask}`, `*/5 * * * * ${campaignsTask}`, `*/5 * * * * ${remindersTask}`].join('\n'),
   });
 
   const stale = deps.config.worker.staleSeconds;

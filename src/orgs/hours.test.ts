@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultOpeningHours, hoursText, isOpen, lastClosing, openingHoursProblem, replyDueAt } from './hours.js';
+import { defaultOpeningHours, hoursText, isOpen, lastClosing, openMinutesBetween, openingHoursProblem, replyDueAt } from './hours.js';
 
 const ny = 'America/New_York';
 // 2026-03-02 is a Monday; New York is UTC-5 until DST starts on 2026-03-08.
@@ -22,6 +22,16 @@ describe('opening hours and the reply target (B2)', () => {
     ['Friday evening → Monday’s closing', '2026-03-06T23:00:00Z', '2026-03-09T21:00:00.000Z'], // Monday after DST: UTC-4
   ])('%s', (_, received, due) => {
     expect(replyDueAt(at(received), defaultOpeningHours, ny)?.toISOString()).toBe(due);
+  });
+
+  it.each([
+    ['within one open day', '2026-03-02T15:00:00Z', '2026-03-02T16:30:00Z', 90],
+    ['written before opening: the wait starts at 8:00', '2026-03-02T11:00:00Z', '2026-03-02T13:30:00Z', 30],
+    ['overnight: only the open hours count', '2026-03-02T21:00:00Z', '2026-03-03T14:00:00Z', 60 + 60],
+    ['over the weekend', '2026-03-06T21:30:00Z', '2026-03-09T12:15:00Z', 30 + 15], // Monday after DST: 8:00 is 12:00Z
+    ['nothing while closed', '2026-03-07T15:00:00Z', '2026-03-08T15:00:00Z', 0],
+  ])('counts the wait in opening hours: %s', (_, from, to, minutes) => {
+    expect(openMinutesBetween(at(from), at(to), defaultOpeningHours, ny)).toBe(minutes);
   });
 
   it('knows when the clinic last closed, for one after-hours reply a night', () => {

@@ -53,6 +53,27 @@ function intervalsOfDay(at: Date, offsetDays: number, hours: OpeningHours, timez
   }));
 }
 
+/** How many minutes between `from` and `to` the clinic was open: how long a patient has waited, counted in opening hours. */
+export function openMinutesBetween(from: Date, to: Date, hours: OpeningHours, timezone: string): number {
+  let total = 0;
+  // A day past `to` is never needed; 60 days is the most a waiting thread is worth counting.
+  for (let offset = 0; offset <= 60; offset++) {
+    const intervals = intervalsOfDay(from, offset, hours, timezone);
+    for (const i of intervals) {
+      const start = Math.max(i.open.getTime(), from.getTime());
+      const end = Math.min(i.close.getTime(), to.getTime());
+      if (end > start) total += end - start;
+    }
+    if (intervals.some((i) => i.open >= to) || instantDayAfter(from, offset, timezone) >= to) break;
+  }
+  return Math.floor(total / 60_000);
+}
+
+function instantDayAfter(at: Date, offsetDays: number, timezone: string): Date {
+  const base = localDay(at, timezone);
+  return instant(base.y, base.m, base.d + offsetDays + 1, 0, timezone);
+}
+
 export function isOpen(at: Date, hours: OpeningHours, timezone: string): boolean {
   return intervalsOfDay(at, 0, hours, timezone).some((i) => at >= i.open && at < i.close);
 }

@@ -10,6 +10,8 @@ import type { HubEvent } from './hub.js';
 import { mayContinue, mayReceive, type EventFacts } from './rules.js';
 import { latestEventId, resumeFrom } from './replay.js';
 import { eventFacts } from './service.js';
+import { newMessage, notificationForUser, type NewMessage } from '../notifications/service.js';
+import { notificationLine } from '../notifications/rules.js';
 
 const heartbeatMs = 25_000;
 const unreadDebounceMs = 150;
@@ -97,6 +99,16 @@ export function realtimeRoutes(app: App, deps: Deps): void {
     }
     return facts;
   };
+  // A new message as the notification rule reads it, once per process too.
+  const messageOf = new WeakMap<ChangeEvent, Promise<NewMessage | null>>();
+  const sharedMessage = (event: ChangeEvent) => {
+    let message = messageOf.get(event);
+    if (!message) {
+      message = newMessage(deps.db, event.orgId, event.messageId!).catch(() => null);
+      messageOf.set(event, message);
+    }
+    return message;
+  };
   const guard = streamGuard(deps, (e) => app.log.error({ err: e }, 'checking open event streams failed'));
   app.addHook('onClose', async () => guard.close());
 
@@ -106,7 +118,7 @@ export function realtimeRoutes(app: App, deps: Deps): void {
       config: { access: { privileges: ['send_messages'] } },
       schema: {
         tags: ['realtime'],
-        summary: 'Live events (text/event-stream): message.created, message.status, conversation.updated, conversation.typing, unread.count, resync',
+        summary: 'Live events (text/event-stream): message.created, message.status, conversation.updated, conversation.typing, unread.count, notification (a patient wrote, by the user\'s preferences; no health data), resync',
         response: responses({ 200: { type: 'string', description: 'an event stream' } as never }),
       },
     },
@@ -138,6 +150,12 @@ export function realtimeRoutes(app: App, deps: Deps): void {
       };
 
       const stream: OpenStream = { actor, end: () => res.end() };
+      /** A patient wrote: the user's own rule says whether this screen shows a notification (no health data in it). */
+      const notify = async (event: ChangeEvent) => {
+        const message = await sharedMessage(event);
+        const decision = message && (await notificationForUser(deps.db, actor.userId, message, deps.clock.now()).catch(() => null));
+        if (message && decision && !closed()) write(frame('notification', { conversationId: message.conversationId, ...message.text, line: notificationLine(message.text), sound: decision.sound }));
+      };
       const replayed = new Set<number>();
       const deliver = async (event: HubEvent) => {
         if (closed() || ('id' in event && event.id !== undefined && replayed.has(event.id))) return;
@@ -152,6 +170,7 @@ export function realtimeRoutes(app: App, deps: Deps): void {
           if (!mayReceive(actor, await sharedFacts(event))) return;
           const { orgId: _org, id, ...visible } = event;
           write(frame(event.type, visible, id));
+          if (event.type === 'message.created' && event.messageId) await notify(event);
         }
         if (event.type !== 'conversation.typing') scheduleUnread();
       };

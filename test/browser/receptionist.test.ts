@@ -257,8 +257,13 @@ describe('defect 9: small things a new user trips on', () => {
     const { conversationId } = await inbound(org, 'Thanks, all good', '+14155550112', { name: 'Ella Eclose' });
     const page = await signedIn();
     await openThread(page, conversationId, 'Ella Eclose');
-    await page.getByRole('button', { name: 'Mute' }).click();
-    await page.getByRole('button', { name: 'Unmute' }).waitFor();
+    // Issue 16: mute is in the thread's ⋯ menu.
+    await page.getByRole('button', { name: 'Conversation actions' }).click();
+    await page.getByRole('menuitem', { name: 'Mute notifications' }).click();
+    await page.getByText(/· muted/).waitFor();
+    await page.getByRole('button', { name: 'Conversation actions' }).click();
+    await page.getByRole('menuitem', { name: 'Unmute' }).waitFor();
+    await page.keyboard.press('Escape');
     const row = page.getByRole('list', { name: 'Conversations' }).getByRole('listitem').filter({ hasText: 'Ella Eclose' });
     await row.getByText('MUTED', { exact: true }).waitFor();
     await row.getByRole('button', { name: /Ella Eclose.*muted/ }).waitFor();

@@ -15,6 +15,7 @@ import { usePath } from './router';
 import { SignIn } from './SignIn';
 import { TwoFactor } from './Security';
 import { useLive } from './useLive';
+import { stopPushOnThisDevice } from './notifications/device';
 import { setDisplayContext } from './format';
 import type { Me } from './types';
 
@@ -83,6 +84,7 @@ export function App() {
     <Shell
       me={me}
       onSignOut={async () => {
+        await stopPushOnThisDevice().catch(() => {});
         await post('/api/v1/auth/logout').catch(() => {});
         signOut(null);
       }}

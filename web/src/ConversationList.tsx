@@ -77,8 +77,8 @@ export function ConversationList(props: {
                     <span className={`pill ${c.channel}`} aria-hidden title={channelLabels[c.channel]}>{channelShort[c.channel]}</span>
                     {c.contact.name}
                     <span className="visually-hidden">{`, ${channelLabels[c.channel]}${c.unread ? ', unread' : ''}${c.pinned ? ', pinned' : ''}${c.muted ? ', muted' : ''}`}</span>
-                    {c.contact.type === 'lead' && <span className="tag">lead</span>}
-                    {c.overdue && <span className="tag overdue" title={`Waiting since ${when(c.awaitingSince!, c.clinicId)}; the answer was due ${when(c.replyDueAt!, c.clinicId)}`}>overdue</span>}
+                    {c.contact.type === 'lead' && <span className="tag"><span className="visually-hidden"> · </span>lead</span>}
+                    {c.overdue && <span className="tag overdue" title={`Waiting since ${when(c.awaitingSince!, c.clinicId)}; the answer was due ${when(c.replyDueAt!, c.clinicId)}`}><span className="visually-hidden"> · </span>overdue</span>}
                   </span>
                   <time dateTime={c.lastActivityAt}>{shortWhen(c.lastActivityAt, c.clinicId)}</time>
                 </span>

@@ -2,6 +2,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, post } from './api';
 import { ConversationList } from './ConversationList';
+import { FilterPanel } from './layout/FilterPanel';
+import { showUnreadOnAppIcon } from './notifications/device';
 import { phone } from './format';
 import { filtersFromSearch, searchFromFilters, type Filters } from './logic';
 import { NewConversation } from './NewConversation';
@@ -15,7 +17,12 @@ function useUrlState() {
   useEffect(() => {
     const onPop = () => setSearch(window.location.search);
     window.addEventListener('popstate', onPop);
-    return () => window.removeEventListener('popstate', onPop);
+    // navigate() (a notification's click) changes the address too.
+    window.addEventListener('frontdesk:navigate', onPop);
+    return () => {
+      window.removeEventListener('popstate', onPop);
+      window.removeEventListener('frontdesk:navigate', onPop);
+    };
   }, []);
   const filters = useMemo(() => filtersFromSearch(search), [search]);
   const selected = new URLSearchParams(search).get('c');
@@ -60,6 +67,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
 
   useEffect(() => {
     document.title = unreadCount ? `(${unreadCount}) Frontdesk` : 'Frontdesk';
+    showUnreadOnAppIcon(unreadCount);
   }, [unreadCount]);
 
   const setFilter = (key: keyof Filters, value: string) => update({ filters: { ...filters, [key]: value || undefined } });
@@ -111,7 +119,8 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
   }
 
   return (
-    <div className="app">
+    <main className={`app${selected ? ' thread-open' : ''}`}>
+      <h1 className="visually-hidden">Inbox</h1>
       <div className="toolbar">
         {canUseHub && (
           <>
@@ -157,7 +166,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
         <p className="empty">You need the “send messages” privilege to open the inbox. Ask an admin.</p>
       ) : (
         <>
-          <nav className="filterbar" aria-label="Filters">
+          <FilterPanel filters={filters}>
             <FilterSelect label="Status" value={filters.status ?? (filters.q ? '' : 'open')} onChange={(v) => setFilter('status', v)} options={[['open', 'All open'], ['unread', 'Open & unread'], ['read', 'Open & read'], ['all', 'All'], ['closed', 'All closed'], ['archived', 'Archived']]} allowEmpty={!!filters.q} emptyLabel="Any status" />
             <FilterSelect label="Contact type" value={filters.contactType ?? ''} onChange={(v) => setFilter('contactType', v)} options={[['patient', 'Patients'], ['lead', 'Leads']]} emptyLabel="Patients & leads" allowEmpty />
             <FilterSelect label="Assignment" value={filters.assignee ?? ''} onChange={(v) => setFilter('assignee', v)} options={[['me', 'Assigned to me'], ['none', 'Unassigned'], ...((users.data?.items ?? []) as { id: string; name: string }[]).map((u) => [u.id, u.name] as [string, string])]} emptyLabel="Anyone" allowEmpty />
@@ -171,7 +180,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
             <label className="check">
               <input type="checkbox" checked={filters.overdue === 'true'} onChange={(e) => setFilter('overdue', e.target.checked ? 'true' : '')} /> Overdue
             </label>
-          </nav>
+          </FilterPanel>
           {!seesSms && <p className="sub privilege-note" role="note">SMS conversations are not shown: your account does not have the SMS inbox privilege. Ask an admin if you need them.</p>}
           <div className="list-head">
             <div role="tablist" aria-label="Read or unread" className="tabs">
@@ -202,7 +211,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
           <section className="panes">
             <ConversationList filters={filters} selected={selected} onSelect={(id) => update({ selected: id }, true)} checked={checked} onCheck={setChecked} onVisible={setVisible} />
             {selected ? (
-              <ThreadView key={selected} id={selected} me={me} typing={typing.filter((t) => t.conversationId === selected)} users={(users.data?.items ?? []) as { id: string; name: string }[]} inboxes={(inboxes.data?.items ?? []) as { id: string; name: string }[]} />
+              <ThreadView key={selected} id={selected} me={me} typing={typing.filter((t) => t.conversationId === selected)} users={(users.data?.items ?? []) as { id: string; name: string }[]} inboxes={(inboxes.data?.items ?? []) as { id: string; name: string }[]} onBack={() => update({ selected: null })} />
             ) : (
               <section className="thread empty">Select a conversation, or press j.</section>
             )}
@@ -226,7 +235,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
           }}
         />
       )}
-    </div>
+    </main>
   );
 }
 

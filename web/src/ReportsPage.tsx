@@ -27,13 +27,14 @@ export function ReportsPage() {
   const r = report.data!;
   return (
     <main className="contact-page">
-      <h1>Conversion</h1>
+      <h1>Reports</h1>
+      <h2>Conversion</h2>
       <p>
         From {r.from} to {r.to}: <strong>{r.total.converted}</strong> of {r.total.conversations} new conversations led to a booking ({percent(r.total.rate)}).
       </p>
-      <h2>By first channel</h2>
+      <h3>By first channel</h3>
       <ReportTable label="Channel" rows={r.byChannel.map((x) => ({ key: channelLabels[x.channel] ?? x.channel, ...x }))} />
-      <h2>By month</h2>
+      <h3>By month</h3>
       <ReportTable label="Month" rows={r.byMonth.map((x) => ({ key: x.month, ...x }))} />
       <ResponseTimes />
     </main>
@@ -65,13 +66,13 @@ function ResponseTimes() {
   );
   return (
     <>
-      <h1>Response times</h1>
+      <h2>Response times</h2>
       <p>In {r.from}: {r.overall.conversations} first answers, median wait <strong>{waited(r.overall.medianSeconds)}</strong>.</p>
-      <h2>By clinic</h2>
+      <h3>By clinic</h3>
       {table('Clinic', r.byClinic)}
-      <h2>By channel</h2>
+      <h3>By channel</h3>
       {table('Channel', r.byChannel)}
-      <h2>By team member</h2>
+      <h3>By team member</h3>
       {table('Team member', r.byStaff)}
     </>
   );

@@ -7,6 +7,7 @@ import { Campaigns, Webhooks } from './Automation';
 import { Security } from './Security';
 import { EmergencyReview } from './Emergency';
 import { ImportWizard } from './ImportWizard';
+import { NotificationSettings } from './notifications/NotificationSettings';
 import { AuditPage } from './AuditPage';
 import { Charges } from './Charges';
 import { SmsInbox, useCurrentPlan } from './SmsInbox';
@@ -31,6 +32,7 @@ export function Settings({ me }: { me: Me }) {
     isAdmin && ['webhooks', 'Webhooks'],
     (me.privileges.includes('contacts') || me.privileges.includes('send_messages')) && ['optouts', 'Opted-out patients'],
     me.privileges.includes('inbox') && ['sms', 'Two-way SMS inbox'],
+    ['notifications', 'Notifications'],
     ['plan', 'Plan & billing'],
     ['security', 'Security'],
     isAdmin && ['emergency', 'Emergency access'],
@@ -43,6 +45,7 @@ export function Settings({ me }: { me: Me }) {
   const setSection = (id: string) => navigate(`/settings/${id}`);
   return (
     <main className="settings">
+      <h1 className="visually-hidden">Settings</h1>
       <nav className="settings-nav" aria-label="Settings sections">
         {sections.map(([id, label]) => (
           <button key={id} type="button" className={id === section ? '' : 'secondary'} aria-pressed={id === section} onClick={() => setSection(id)}>
@@ -63,6 +66,7 @@ export function Settings({ me }: { me: Me }) {
         {section === 'campaigns' && <Campaigns />}
         {section === 'webhooks' && <Webhooks />}
         {section === 'security' && <Security me={me} />}
+        {section === 'notifications' && <NotificationSettings me={me} />}
         {section === 'emergency' && <EmergencyReview myId={me.user.id} />}
         {section === 'audit' && <AuditPage />}
       </section>

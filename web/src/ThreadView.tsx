@@ -4,13 +4,14 @@ import { api, ApiError, post } from './api';
 import { EmergencyAccess } from './Emergency';
 import { MessageBubble } from './MessageBubble';
 import { Composer } from './Composer';
+import { ThreadActionsMenu } from './ThreadActionsMenu';
 import { phone, when } from './format';
 import { BlockedState, optedOutNames } from './ContactState';
 import type { Me, Thread } from './types';
 import type { Typing } from './useLive';
 import { refusalSentence } from './errors';
 
-export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me: Me; typing: Typing[]; users: { id: string; name: string }[]; inboxes: { id: string; name: string }[] }) {
+export function ThreadView({ id, me, typing, users, inboxes, onBack }: { id: string; me: Me; typing: Typing[]; users: { id: string; name: string }[]; inboxes: { id: string; name: string }[]; onBack: () => void }) {
   const queryClient = useQueryClient();
   const thread = useQuery({ queryKey: ['thread', id], queryFn: () => api<Thread>(`/api/v1/conversations/${id}?limit=500`) });
   const [error, setError] = useState<string | null>(null);
@@ -52,10 +53,13 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
   return (
     <section className="thread" aria-label={`Conversation with ${t.contact.name}`}>
       <div className="thread-head">
-        <div>
+        <button type="button" className="secondary back" onClick={onBack} aria-label="Back to conversations">
+          <span aria-hidden="true">‹</span>
+        </button>
+        <div className="thread-title">
           <h2>{t.contact.name}</h2>
           {t.subject && <p className="subject">Subject: {t.subject}</p>}
-          <a className="sub" href={`/contacts/${t.contact.id}`} target="_blank" rel="noreferrer">Open profile in a new tab</a>{' '}
+          <a className="sub profile-link" href={`/contacts/${t.contact.id}`} target="_blank" rel="noreferrer">Open profile in a new tab</a>{' '}
           <span className="sub">
             {[phone(t.contact.phone), t.contact.email].filter(Boolean).join(' · ')} · {t.status}
             {t.archived ? ' · archived' : ''}
@@ -63,43 +67,22 @@ export function ThreadView({ id, me, typing, users, inboxes }: { id: string; me:
             {optedOutNames(t.optedOut).map((c) => ` · opted out of ${c}`).join('')}
             {t.spam ? ' · marked as spam' : ''}
           </span>
+          <p className="sub assignment">
+            <span>{t.assignee ? `Assigned to ${t.assignee.name}` : 'Unassigned'}</span>
+            {inboxes.length > 1 && ` · ${inboxes.find((i) => i.id === t.inboxId)?.name ?? ''}`}
+            {t.muted ? ' · muted' : ''}
+            {t.pinned ? ' · pinned' : ''}
+          </p>
           {t.bookings.length > 0 && (
             <p className="sub booked">
               Booked: {t.bookings.map((b) => when(b.startsAt, t.clinicId)).join(', ')}
             </p>
           )}
         </div>
-        <div className="actions" role="toolbar" aria-label="Conversation actions">
-          <button type="button" onClick={() => act(`${base}/${t.unread ? 'read' : 'unread'}`)}>{t.unread ? 'Mark read' : 'Mark unread'}</button>
+        <div className="actions">
+          <button type="button" className="read-toggle" onClick={() => act(`${base}/${t.unread ? 'read' : 'unread'}`)}>{t.unread ? 'Mark read' : 'Mark unread'}</button>
           <button type="button" onClick={() => act(`${base}/${t.status === 'open' ? 'close' : 'reopen'}`)}>{t.status === 'open' ? 'Close' : 'Reopen'}</button>
-          <button type="button" onClick={() => act(`${base}/${t.archived ? 'unarchive' : 'archive'}`)}>{t.archived ? 'Unarchive' : 'Archive'}</button>
-          <button type="button" aria-pressed={t.pinned} onClick={() => act(`${base}/${t.pinned ? 'unpin' : 'pin'}`)}>{t.pinned ? 'Unpin' : 'Pin'}</button>
-          <button type="button" aria-pressed={t.muted} onClick={() => act(`${base}/${t.muted ? 'unmute' : 'mute'}`)}>{t.muted ? 'Unmute' : 'Mute'}</button>
-          <label className="visually-hidden" htmlFor="assign">Assign to</label>
-          <select id="assign" value={t.assignee?.id ?? ''} onChange={(e) => act(`${base}/assign`, { userId: e.target.value || null })}>
-            <option value="">Unassigned</option>
-            {users.map((u) => (
-              <option key={u.id} value={u.id}>{u.id === me.user.id ? `${u.name} (me)` : u.name}</option>
-            ))}
-          </select>
-          <label className="visually-hidden" htmlFor="move">Inbox</label>
-          <select id="move" value={t.inboxId} onChange={(e) => act(`${base}/move`, { inboxId: e.target.value })}>
-            {inboxes.map((i) => (
-              <option key={i.id} value={i.id}>{i.name}</option>
-            ))}
-          </select>
-          <button type="button" onClick={() => setLoggingCall((v) => !v)}>Log call</button>
-          <button type="button" onClick={() => setBooking((v) => !v)}>Record booking</button>
-          {!t.spam && (
-            <button
-              type="button"
-              className="danger"
-              onClick={() => window.confirm(`Mark this conversation as spam? ${t.contact.name} will be blocked and their private links will stop working.`) && act(`${base}/spam`)}
-            >
-              Spam
-            </button>
-          )}
-          <button type="button" className="danger" onClick={() => act(`/api/v1/contacts/${t.contact.id}/${t.contact.blocked ? 'unblock' : 'block'}`)}>{t.contact.blocked ? 'Unblock' : 'Block'}</button>
+          <ThreadActionsMenu thread={t} me={me} users={users} inboxes={inboxes} act={act} onLogCall={() => setLoggingCall((v) => !v)} onBooking={() => setBooking((v) => !v)} />
         </div>
       </div>
       {t.contact.blocked && <BlockedState name={t.contact.name} onUnblock={() => act(`/api/v1/contacts/${t.contact.id}/unblock`)} />}

@@ -5,6 +5,9 @@ import { ApiError } from './api';
 import { App } from './App';
 import './styles.css';
 import './states.css';
+import './layout.css';
+import { followVisualViewport } from './layout/viewport';
+import { registerServiceWorker } from './notifications/device';
 
 // A refusal (4xx: the plan, a privilege) is an answer, not a hiccup: asking again only delays it.
 const retry = (failures: number, error: Error) => failures < 1 && !(error instanceof ApiError && error.status >= 400 && error.status < 500);
@@ -12,6 +15,9 @@ const queryClient = new QueryClient({ defaultOptions: { queries: { retry, refetc
 // Patients load only the portal's code; staff never load it.
 const PortalApp = lazy(() => import('./portal/PortalApp').then((m) => ({ default: m.PortalApp })));
 const isPortal = window.location.pathname === '/portal' || window.location.pathname.startsWith('/portal/');
+
+followVisualViewport();
+if (!isPortal) registerServiceWorker();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { showStaffNotification } from './notifications/show';
 
 export interface Typing {
   conversationId: string;
@@ -37,6 +38,7 @@ export function useLive(enabled: boolean) {
       setTyping((list) => list.filter((t) => t.conversationId !== data.conversationId || e.type !== 'message.created'));
     };
     for (const type of ['message.created', 'message.status', 'conversation.updated']) source.addEventListener(type, changed);
+    source.addEventListener('notification', (e) => showStaffNotification(JSON.parse((e as MessageEvent).data)));
     source.addEventListener('conversation.typing', (e) => {
       const data = JSON.parse((e as MessageEvent).data) as { conversationId: string; user: { name: string } };
       setTyping((list) => [...list.filter((t) => t.conversationId !== data.conversationId || t.name !== data.user.name), { conversationId: data.conversationId, name: data.user.name, until: Date.now() + 6000 }]);
