@@ -72,7 +72,7 @@ describe.each([
 ])('a patient\'s photo and reaction on a %s', (name, viewport) => {
   it('shows a photo-only MMS inline in the thread and on the patient\'s profile', async () => {
     const page = await signedIn(viewport);
-    await page.getByRole('button', { name: /Pat Photo/ }).click();
+    await page.getByRole('button', { name: /^Pat Photo/ }).click();
     await photoShown(page);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: `test-artifacts/mms-photo-thread-${name}.png` });
@@ -87,7 +87,7 @@ describe.each([
 
   it('shows a WhatsApp reaction as the emoji on the clinic\'s message', async () => {
     const page = await signedIn(viewport);
-    await page.getByRole('button', { name: /Wanda Thumbs/ }).click();
+    await page.getByRole('button', { name: /^Wanda Thumbs/ }).click();
     await page.getByLabel('The patient reacted 👍').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: `test-artifacts/whatsapp-reaction-${name}.png` });

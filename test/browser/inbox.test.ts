@@ -43,7 +43,7 @@ describe('the staff inbox in a browser', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('searchbox', { name: /search conversations/i }).fill('415-555-0134');
     await expect.poll(() => page.getByRole('listitem').count()).toBe(1);
-    await page.getByRole('button', { name: /Maria Gonzalez/ }).click();
+    await page.getByRole('button', { name: /^Maria Gonzalez/ }).click();
     await page.getByRole('heading', { name: 'Maria Gonzalez' }).waitFor();
     expect(page.url()).toContain('q=415-555-0134');
     const box = page.getByLabel('Message', { exact: true });
@@ -65,7 +65,7 @@ describe('the staff inbox in a browser', () => {
 
   it('shows a colleague\'s message live in the open thread, and "is replying"', async () => {
     const mine = await signedIn(org.me.user.email);
-    await mine.getByRole('button', { name: /James Carter/ }).click();
+    await mine.getByRole('button', { name: /^James Carter/ }).click();
     await mine.getByRole('heading', { name: 'James Carter' }).waitFor();
     const colleague = await org.addUser('receptionist');
     const conversationId = new URL(mine.url()).searchParams.get('c')!;
@@ -110,20 +110,20 @@ describe('the staff inbox in a browser', () => {
     await again.getByRole('list', { name: 'Conversations' }).waitFor();
     await again.goto(url);
     await expect.poll(() => again.getByRole('listitem').count()).toBe(1);
-    await again.getByRole('button', { name: /Aisha Rahman/ }).waitFor();
+    await again.getByRole('button', { name: /^Aisha Rahman/ }).waitFor();
   });
 
   it('a receptionist without the inbox privilege sees no SMS', async () => {
     const page = await signedIn(receptionist.email);
-    await page.getByRole('button', { name: /Aisha Rahman/ }).waitFor();
-    expect(await page.getByRole('button', { name: /Maria Gonzalez|James Carter/ }).count()).toBe(0);
+    await page.getByRole('button', { name: /^Aisha Rahman/ }).waitFor();
+    expect(await page.getByRole('button', { name: /^(Maria Gonzalez|James Carter)/ }).count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: `${artifacts}/inbox-no-sms.png` });
   });
 
   it('opens the patient\'s profile in a new tab, with notes and history', async () => {
     const page = await signedIn(org.me.user.email);
-    await page.getByRole('button', { name: /Aisha Rahman/ }).click();
+    await page.getByRole('button', { name: /^Aisha Rahman/ }).click();
     const [profile] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('link', { name: /Open profile/ }).click()]);
     await profile.getByRole('heading', { name: 'Aisha Rahman' }).waitFor();
     await profile.getByLabel('Add a note').fill('Prefers email');
@@ -144,7 +144,7 @@ describe('the staff inbox in a browser', () => {
     await page.getByRole('button', { name: 'Save template' }).click();
     await page.getByText('Welcome', { exact: true }).waitFor();
     await page.getByRole('link', { name: /Inbox/ }).click();
-    await page.getByRole('button', { name: /Aisha Rahman/ }).click();
+    await page.getByRole('button', { name: /^Aisha Rahman/ }).click();
     await page.getByLabel('Insert a template').selectOption({ label: 'Welcome' });
     // Aisha's thread is by email, whose composer is the rich-text editor (S4): its text, not an input's value.
     expect(await page.getByRole('textbox', { name: 'Message', exact: true }).innerText()).toBe('Hi Aisha, welcome to Browser Dental Main!');
@@ -187,7 +187,7 @@ describe('the staff inbox in a browser', () => {
 
   it('catches up after the event stream drops', async () => {
     const page = await signedIn(org.me.user.email);
-    await page.getByRole('button', { name: /Aisha Rahman/ }).click();
+    await page.getByRole('button', { name: /^Aisha Rahman/ }).click();
     await page.getByRole('heading', { name: 'Aisha Rahman' }).waitFor();
     await page.context().setOffline(true);
     await inbound(org, 'Are you still there? (sent while offline)', 'aisha@example.com', { channel: 'email' });
@@ -216,7 +216,7 @@ describe('the staff inbox in a browser', () => {
     await dialog.getByLabel('Name').fill('Sim Patient');
     await dialog.getByLabel('Message').fill('Do you have parking?');
     await dialog.getByRole('button', { name: 'Deliver' }).click();
-    await page.getByRole('button', { name: /Sim Patient/ }).waitFor();
+    await page.getByRole('button', { name: /^Sim Patient/ }).waitFor();
     const rita = await signedIn(receptionist.email);
     expect(await rita.getByRole('button', { name: 'Simulate a patient' }).count()).toBe(0);
   });

@@ -36,7 +36,7 @@ describe('rich messages in the staff app', () => {
     const msg = await inbound(org, 'When is my next visit?', '+14155550771', { name: 'Rhea Rich' });
     await org.owner.post('/api/v1/artifacts', { contactId: msg.contactId, kind: 'appointment', externalId: 'A-77', title: 'Check-up with Dr. Patel', occurredAt: '2026-03-09T15:00:00.000Z' });
     const page = await signedIn();
-    await page.getByRole('button', { name: /Rhea Rich/ }).click();
+    await page.getByRole('button', { name: /^Rhea Rich/ }).click();
     const box = page.getByLabel('Message', { exact: true });
     await box.fill('/appt See you then!');
     await page.getByRole('status').filter({ hasText: 'Check-up with Dr. Patel' }).waitFor();
