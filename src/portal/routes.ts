@@ -25,6 +25,7 @@ import {
   reauthenticate,
   setPreferences,
   type Patient,
+  type PortalFile,
 } from './service.js';
 
 declare module 'fastify' {
@@ -36,13 +37,30 @@ declare module 'fastify' {
 const tags = ['patient portal'];
 const portal = { access: { portal: true as const } };
 const Password = Type.String({ minLength: 1, maxLength: passwordMaxLength });
-const Text = Type.String({ minLength: 1, maxLength: 5000 });
+const maxBodyLength = 5000;
+const Text = Type.String({ minLength: 1, maxLength: maxBodyLength });
 const security = [{ portalSession: [] }];
 
 
 function patientOf(request: FastifyRequest): Patient {
   if (!request.patient) throw new Error('portal route reached without a patient');
   return request.patient;
+}
+
+/** The patient's multipart message: one file, and the text written with it (before or after the file). */
+async function portalUpload(request: FastifyRequest): Promise<{ file: PortalFile; body: string }> {
+  if (!request.isMultipart()) throw new AppError('invalid_input', 'send the file as multipart/form-data in a field named "file"');
+  let file: PortalFile | null = null;
+  let body = '';
+  for await (const part of request.parts()) {
+    if (part.type === 'file' && part.fieldname === 'file') file = { filename: part.filename, bytes: await part.toBuffer() };
+    else if (part.type === 'file') await part.toBuffer();
+    else if (part.fieldname === 'body') body = String(part.value).trim();
+  }
+  if (!file) throw new AppError('invalid_input', 'no file in the upload; send it in a field named "file"');
+  if (!file.bytes.length) throw new AppError('invalid_input', 'the file is empty');
+  if (body.length > maxBodyLength) throw new AppError('invalid_input', `the message is longer than ${maxBodyLength} characters`);
+  return { file, body };
 }
 
 const PortalMe = Type.Object({
@@ -230,6 +248,25 @@ export function portalRoutes(app: App, deps: Deps): void {
       schema: { tags, summary: 'The patient writes in a conversation; needs chat opt-in', security, params: IdParams, body: Type.Object({ body: Text }), response: responses({ 201: PortalMessage }, 404, 422) },
     },
     async (request, reply) => reply.code(201).send((await portalPost(deps, patientOf(request), { conversationId: request.params.id }, request.body.body)).message),
+  );
+
+  app.post(
+    '/api/v1/portal/conversations/:id/attachments',
+    {
+      config: portal,
+      schema: {
+        tags,
+        summary: 'The patient writes with a file (multipart/form-data: field "file", a photo or PDF of at most 25 MB, its type read from the bytes; optional field "body"); needs chat opt-in',
+        security,
+        params: IdParams,
+        consumes: ['multipart/form-data'],
+        response: responses({ 201: PortalMessage }, 404, 413, 422),
+      },
+    },
+    async (request, reply) => {
+      const { file, body } = await portalUpload(request);
+      return reply.code(201).send((await portalPost(deps, patientOf(request), { conversationId: request.params.id }, body, file)).message);
+    },
   );
 
   app.get(

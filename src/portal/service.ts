@@ -9,7 +9,7 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { checkPassword } from '../auth/service.js';
 import { hashPassword, newSecret, safeEqual, sha256, verifyPassword } from '../auth/tokens.js';
-import { attachmentForPatient, attachmentsOf } from '../attachments/service.js';
+import { attachmentForPatient, attachmentsOf, attachToMessage, storeAttachment } from '../attachments/service.js';
 import { patientCards } from '../artifacts/service.js';
 import { recordAudit, type Origin, auditActor } from '../audit/service.js';
 import { contacts } from '../contacts/schema.js';
@@ -356,8 +356,14 @@ function requireOptIn(contact: { chatOptIn: boolean }) {
   if (!contact.chatOptIn) throw new AppError('channel_unavailable', 'turn on chat in your communication preferences to message the clinic', { missing: 'chat_opt_in' });
 }
 
-/** The patient writes: into a thread of theirs, or to a clinic (joining their active thread there, M2). */
-export async function portalPost(deps: Deps, p: Patient, target: { conversationId: string } | { clinicId: string }, body: string) {
+/** A photo or PDF the patient sends with a message; checked and stored like a staff upload (M11). */
+export interface PortalFile {
+  filename: string;
+  bytes: Buffer;
+}
+
+/** The patient writes: into a thread of theirs, or to a clinic (joining their active thread there, M2), optionally with a file. */
+export async function portalPost(deps: Deps, p: Patient, target: { conversationId: string } | { clinicId: string }, body: string, file?: PortalFile) {
   const [contact] = await deps.db.select().from(contacts).where(eq(contacts.id, p.contactId));
   requireOptIn(contact);
   let clinicId: string;
@@ -370,14 +376,23 @@ export async function portalPost(deps: Deps, p: Patient, target: { conversationI
   const now = deps.clock.now();
   const stored = await deps.db.transaction(async (tx) => {
     const s = await recordInbound(tx, { orgId: p.orgId, clinicId, contactId: p.contactId, channel: 'portal', body, at: now });
+    const attached = file ? await attachPatientFile(deps, tx, p, s.messageId, file) : null;
     await replyAfterHours(tx, s.conversationId, now);
     await recordAudit(tx, { ...patientReader(p), action: 'message.receive', subject: { type: 'message', id: s.messageId }, details: { conversationId: s.conversationId, channel: 'portal' } });
-    return s;
+    return { ...s, attachments: attached ? [attached] : [] };
   });
   return {
     conversationId: stored.conversationId,
-    message: { id: stored.messageId, direction: 'inbound' as const, from: 'You', body, sensitive: false, locked: false, status: 'delivered' as const, createdAt: now.toISOString(), attachments: [], card: null },
+    message: { id: stored.messageId, direction: 'inbound' as const, from: 'You', body, sensitive: false, locked: false, status: 'delivered' as const, createdAt: now.toISOString(), attachments: stored.attachments, card: null },
   };
+}
+
+/** Stores the patient's file on their new message, in the message's transaction: a refused file sends nothing. */
+async function attachPatientFile(deps: Deps, tx: DbOrTx, p: Patient, messageId: string, file: PortalFile) {
+  const row = await storeAttachment(deps, { orgId: p.orgId, userId: null }, file, tx);
+  await attachToMessage(tx, p.orgId, messageId, [row.id]);
+  await recordAudit(tx, { ...patientReader(p), action: 'attachment.upload', subject: { type: 'attachment', id: row.id }, details: { size: row.size, contentType: row.contentType, messageId } });
+  return { id: row.id, filename: row.filename, contentType: row.contentType, size: row.size };
 }
 
 /** A file on one of the patient's portal messages; a sensitive message's files need the password like its text. */

@@ -175,6 +175,7 @@ const table: Record<string, Rule> = {
   'GET /api/v1/portal/conversations/:id': 'portal',
   'POST /api/v1/portal/conversations/:id/read': 'portal',
   'POST /api/v1/portal/conversations/:id/messages': 'portal',
+  'POST /api/v1/portal/conversations/:id/attachments': 'portal',
   'GET /api/v1/portal/messages/:id': 'portal',
   'GET /api/v1/portal/attachments/:id': 'portal',
 };

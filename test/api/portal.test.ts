@@ -1,4 +1,5 @@
 /** P2 portal chat and M12 sensitive messages, over HTTP. */
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Client, eventually, expectProblem, png, setupApp, signupOrg, uploadFile, type Org, type TestContext } from '../helpers.js';
 
@@ -20,12 +21,32 @@ function portalClient(res: { headers: Record<string, unknown>; json(): any }): C
   return new Client(ctx.app, { cookie, csrf: res.json().csrfToken });
 }
 
+// Real files, not made for this project (see test/fixtures/media/README.md): a JPEG from @fastify/static's fixtures, a PDF Debian ships.
+const photo = readFileSync(new URL('../fixtures/media/photo.jpg', import.meta.url));
+const specPdf = readFileSync(new URL('../fixtures/media/spec.pdf', import.meta.url));
+
+/** The portal's reply box as the browser sends it: multipart, the text first, then the file. */
+function portalUpload(client: Client, conversationId: string, part: { filename: string; bytes: Buffer; body?: string }) {
+  const boundary = '----frontdeskportal' + Math.random().toString(16).slice(2);
+  const text = part.body === undefined ? '' : `--${boundary}\r\nContent-Disposition: form-data; name="body"\r\n\r\n${part.body}\r\n`;
+  const payload = Buffer.concat([
+    Buffer.from(`${text}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${part.filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    part.bytes,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const headers: Record<string, string> = { 'content-type': `multipart/form-data; boundary=${boundary}` };
+  if (client.auth.cookie) headers.cookie = client.auth.cookie;
+  if (client.auth.csrf) headers['x-csrf-token'] = client.auth.csrf;
+  return ctx.app.inject({ method: 'POST', url: `/api/v1/portal/conversations/${conversationId}/attachments`, headers, payload });
+}
+
 let m = 0;
-async function invitedPatient(opts: { optIn?: boolean } = {}) {
+async function invitedPatient(opts: { optIn?: boolean; at?: Org } = {}) {
   const email = `pat${++m}@example.com`;
-  const contact = await org.owner.post('/api/v1/contacts', { name: `Pat Patient ${m}`, email, phone: `+1415555${String(3000 + m)}` });
+  const owner = (opts.at ?? org).owner;
+  const contact = await owner.post('/api/v1/contacts', { name: `Pat Patient ${m}`, email, phone: `+1415555${String(3000 + m)}` });
   expect(contact.status).toBe(201);
-  const invite = await org.owner.post(`/api/v1/contacts/${contact.body.id}/portal-invitation`);
+  const invite = await owner.post(`/api/v1/contacts/${contact.body.id}/portal-invitation`);
   expect(invite.status).toBe(201);
   const token = new URL(invite.body.inviteUrl).hash.slice(1);
   const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/portal/activate', payload: { token, password: patientPassword } });
@@ -156,6 +177,69 @@ describe('portal chat (P2, M3, M12)', () => {
     expect(res.statusCode).toBe(200);
     const stranger = await invitedPatient();
     expectProblem(await stranger.patient.get(`/api/v1/portal/attachments/${file.body.id}`), 404);
+  });
+
+  it('lets the patient send a photo or PDF with a message into their own thread, stored and audited like a staff upload', async () => {
+    const { contactId, patient } = await invitedPatient();
+    const started = await org.owner.post('/api/v1/conversations', { contactId, channel: 'portal', clinicId: org.clinicId, body: 'Send us a photo of the swelling' });
+    const conversationId = started.body.conversation.id;
+    const res = await portalUpload(patient, conversationId, { filename: 'swelling.jpg', bytes: photo, body: 'Here it is' });
+    expect(res.statusCode, res.body).toBe(201);
+    const sent = res.json();
+    expect(sent).toMatchObject({ direction: 'inbound', body: 'Here it is', attachments: [{ filename: 'swelling.jpg', contentType: 'image/jpeg', size: photo.length }] });
+    const fileId = sent.attachments[0].id;
+
+    const staffThread = (await org.owner.get(`/api/v1/conversations/${conversationId}`)).body;
+    const received = staffThread.messages.find((msg: { id: string }) => msg.id === sent.id);
+    expect(received).toMatchObject({ direction: 'inbound', body: 'Here it is', attachments: [{ id: fileId, contentType: 'image/jpeg' }] });
+    const download = await ctx.app.inject({ method: 'GET', url: `/api/v1/attachments/${fileId}`, headers: { cookie: org.owner.auth.cookie! } });
+    expect(download.rawPayload.equals(photo)).toBe(true);
+    const own = await ctx.app.inject({ method: 'GET', url: `/api/v1/portal/attachments/${fileId}`, headers: { cookie: patient.auth.cookie! } });
+    expect(own.statusCode).toBe(200);
+    const audit = (await org.owner.get(`/api/v1/audit?subjectId=${fileId}`)).body.items;
+    expect(audit.map((e: { action: string }) => e.action)).toContain('attachment.upload');
+
+    const pdf = await portalUpload(patient, conversationId, { filename: 'referral.pdf', bytes: specPdf });
+    expect(pdf.statusCode, pdf.body).toBe(201);
+    expect(pdf.json().attachments[0].contentType).toBe('application/pdf');
+  });
+
+  it('refuses a file whose bytes are not a photo or document (400), and sends nothing with it', async () => {
+    const { contactId, patient } = await invitedPatient();
+    const started = await org.owner.post('/api/v1/conversations', { contactId, channel: 'portal', clinicId: org.clinicId, body: 'Hello' });
+    const conversationId = started.body.conversation.id;
+    const before = (await org.owner.get(`/api/v1/conversations/${conversationId}`)).body.messages.length;
+    const exe = Buffer.concat([Buffer.from('4d5a90000300000004000000ffff0000', 'hex'), Buffer.alloc(64)]);
+    const refused = await portalUpload(patient, conversationId, { filename: 'photo.jpg', bytes: exe, body: 'my photo' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().code).toBe('invalid_input');
+    expect((await portalUpload(patient, conversationId, { filename: 'empty.jpg', bytes: Buffer.alloc(0) })).statusCode).toBe(400);
+    expect((await org.owner.get(`/api/v1/conversations/${conversationId}`)).body.messages.length).toBe(before);
+  });
+
+  it("refuses a file for another patient's or another organization's conversation, and without opt-in or CSRF", async () => {
+    const owner = await invitedPatient();
+    const stranger = await invitedPatient();
+    const started = await org.owner.post('/api/v1/conversations', { contactId: owner.contactId, channel: 'portal', clinicId: org.clinicId, body: 'Hi' });
+    const conversationId = started.body.conversation.id;
+    expect((await portalUpload(stranger.patient, conversationId, { filename: 'x.jpg', bytes: photo })).statusCode).toBe(404);
+
+    const elsewhere = await signupOrg(ctx.app, 'Elsewhere Portal Group', { plan: 'pro' });
+    const far = await invitedPatient({ at: elsewhere });
+    const theirs = await elsewhere.owner.post('/api/v1/conversations', { contactId: far.contactId, channel: 'portal', clinicId: elsewhere.clinicId, body: 'Hi' });
+    expect(theirs.status).toBe(201);
+    expect((await portalUpload(owner.patient, theirs.body.conversation.id, { filename: 'x.jpg', bytes: photo })).statusCode).toBe(404);
+    expect((await elsewhere.owner.get(`/api/v1/conversations/${theirs.body.conversation.id}`)).body.messages).toHaveLength(1);
+
+    const noCsrf = new Client(ctx.app, { cookie: owner.patient.auth.cookie });
+    expect((await portalUpload(noCsrf, conversationId, { filename: 'x.jpg', bytes: photo })).statusCode).toBe(403);
+    expect((await portalUpload(new Client(ctx.app), conversationId, { filename: 'x.jpg', bytes: photo })).statusCode).toBe(401);
+    await owner.patient.request('PUT', '/api/v1/portal/preferences', { chatOptIn: false });
+    const optedOut = await portalUpload(owner.patient, conversationId, { filename: 'x.jpg', bytes: photo });
+    expect(optedOut.statusCode).toBe(422);
+    expect(optedOut.json().code).toBe('channel_unavailable');
+    const staffFiles = (await org.owner.get(`/api/v1/conversations/${conversationId}`)).body.messages.flatMap((msg: { attachments: unknown[] }) => msg.attachments);
+    expect(staffFiles).toEqual([]);
   });
 
   it('draws a card in the portal with its secure link, and no link text in the message', async () => {
