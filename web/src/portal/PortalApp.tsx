@@ -15,14 +15,17 @@ class PortalError extends Error {
 let csrf: string | null = null;
 let onSignedOut: () => void = () => {};
 
+/** JSON, or a FormData (a file with its message) that the browser sends as multipart with its own boundary. */
 async function call<T = any>(path: string, method = 'GET', body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  const form = body instanceof FormData;
+  if (body !== undefined && !form) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : form ? body : JSON.stringify(body) });
   const data = await res.json().catch(() => null);
   if (!res.ok) {
     if (res.status === 401 && !path.endsWith('/login') && !path.endsWith('/reauth') && !path.endsWith('/activate')) onSignedOut();
+    if (res.status === 413) throw new PortalError(res.status, 'This file is larger than 25 MB. Choose a smaller photo or PDF, or take the photo again at a lower size.');
     throw new PortalError(res.status, data?.detail ?? `The request failed (${res.status}).`);
   }
   return data as T;
@@ -249,6 +252,7 @@ function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: Po
   });
   const [error, setError] = useState<string | null>(null);
   const [text, setText] = useState('');
+  const [file, setFile] = useState<File | null>(null);
   const count = thread.data?.messages.length ?? 0;
   const unlocked = thread.data?.sensitiveUnlocked ?? false;
   // Opening the thread reads it: the clinic sees its messages read (M3).
@@ -269,11 +273,13 @@ function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: Po
   }
   async function send(e?: FormEvent<HTMLFormElement>) {
     e?.preventDefault();
-    if (!text.trim()) return;
+    if (!text.trim() && !file) return;
     setError(null);
     try {
-      await call(`/api/v1/portal/conversations/${id}/messages`, 'POST', { body: text });
+      if (file) await call(`/api/v1/portal/conversations/${id}/attachments`, 'POST', withFile(text, file));
+      else await call(`/api/v1/portal/conversations/${id}/messages`, 'POST', { body: text });
       setText('');
+      setFile(null);
       await refresh();
     } catch (err) {
       setError((err as Error).message);
@@ -325,15 +331,36 @@ function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: Po
               e.preventDefault();
               void send();
             }
-          }} required maxLength={5000} />
+          }} required={!file} maxLength={5000} />
           <p className="sub">Enter sends, Shift+Enter adds a line.</p>
-          <button type="submit" disabled={!text.trim()}>Send</button>
+          {file ? (
+            <p className="attachment-chosen">
+              Attached: {file.name} ({Math.ceil(file.size / 1024)} KB){' '}
+              <button type="button" className="link" onClick={() => setFile(null)}>Remove</button>
+            </p>
+          ) : (
+            <label className="attach-file">
+              Attach a photo or PDF
+              <input type="file" accept="image/*,application/pdf" onChange={(e) => {
+                setFile(e.target.files?.[0] ?? null);
+                e.target.value = '';
+              }} />
+            </label>
+          )}
+          <button type="submit" disabled={!text.trim() && !file}>Send</button>
         </form>
       ) : (
         <Preferences me={me} onMe={onMe} />
       )}
     </section>
   );
+}
+
+function withFile(text: string, file: File): FormData {
+  const form = new FormData();
+  form.append('body', text);
+  form.append('file', file);
+  return form;
 }
 
 /**
