@@ -63,6 +63,9 @@ async function portalUpload(request: FastifyRequest): Promise<{ file: PortalFile
   return { file, body };
 }
 
+/** The clinic a thread is with; its zone is the one the portal shows the thread's times in (defect 8). */
+const PortalClinic = Type.Object({ id: Type.String(), name: Type.String(), timezone: Type.String({ description: 'IANA zone, e.g. America/Los_Angeles' }) });
+
 const PortalMe = Type.Object({
   name: Type.String(),
   email: Nullable(Type.String()),
@@ -192,7 +195,7 @@ export function portalRoutes(app: App, deps: Deps): void {
             items: Type.Array(
               Type.Object({
                 id: Type.String(),
-                clinic: Type.Object({ id: Type.String(), name: Type.String() }),
+                clinic: PortalClinic,
                 unread: Type.Integer(),
                 lastMessage: Type.Object({ preview: Type.String(), direction: Type.String(), sensitive: Type.Boolean(), createdAt: Timestamp }),
                 lastActivityAt: Timestamp,
@@ -229,7 +232,7 @@ export function portalRoutes(app: App, deps: Deps): void {
         summary: 'A conversation’s portal messages; sensitive ones are locked (body null) unless the password was entered in the last 5 minutes',
         security,
         params: IdParams,
-        response: responses({ 200: Type.Object({ id: Type.String(), clinic: Type.Object({ id: Type.String(), name: Type.String() }), sensitiveUnlocked: Type.Boolean(), messages: Type.Array(PortalMessage) }) }, 404),
+        response: responses({ 200: Type.Object({ id: Type.String(), clinic: PortalClinic, sensitiveUnlocked: Type.Boolean(), messages: Type.Array(PortalMessage) }) }, 404),
       },
     },
     async (request) => portalThread(deps, patientOf(request), request.params.id),

@@ -222,7 +222,7 @@ async function markFetched(deps: Deps, rows: { id: string; status: string; direc
 /** The patient's portal inbox: their conversations with portal messages, latest first. */
 export async function portalInbox(deps: Deps, p: Patient) {
   const rows = await deps.db
-    .select({ c: conversations, clinicName: clinics.name })
+    .select({ c: conversations, clinicName: clinics.name, timezone: clinics.timezone })
     .from(conversations)
     .innerJoin(clinics, eq(clinics.id, conversations.clinicId))
     .where(
@@ -251,11 +251,11 @@ export async function portalInbox(deps: Deps, p: Patient) {
   await markFetched(deps, unseen);
   const byConversation = new Map(latest.map((m) => [m.conversationId, m]));
   return {
-    items: rows.map(({ c, clinicName }) => {
+    items: rows.map(({ c, clinicName, timezone }) => {
       const m = byConversation.get(c.id)!;
       return {
         id: c.id,
-        clinic: { id: c.clinicId, name: clinicName },
+        clinic: { id: c.clinicId, name: clinicName, timezone },
         unread: unseen.filter((u) => u.conversationId === c.id).length,
         lastMessage: {
           preview: m.sensitive ? 'Sensitive message: sign in again to read it' : preview(m.retractedAt ? retractedNotice : m.body),
@@ -271,7 +271,7 @@ export async function portalInbox(deps: Deps, p: Patient) {
 
 async function patientConversation(deps: Deps, p: Patient, id: string) {
   const [c] = await deps.db
-    .select({ c: conversations, clinicName: clinics.name })
+    .select({ c: conversations, clinicName: clinics.name, timezone: clinics.timezone })
     .from(conversations)
     .innerJoin(clinics, eq(clinics.id, conversations.clinicId))
     .where(and(eq(conversations.id, id), eq(conversations.contactId, p.contactId), eq(conversations.orgId, p.orgId)));
@@ -281,7 +281,7 @@ async function patientConversation(deps: Deps, p: Patient, id: string) {
 
 /** One thread as the patient sees it: portal messages only; sensitive ones locked unless re-authenticated. */
 export async function portalThread(deps: Deps, p: Patient, id: string) {
-  const { c, clinicName } = await patientConversation(deps, p, id);
+  const { c, clinicName, timezone } = await patientConversation(deps, p, id);
   const rows = await deps.db
     .select({ m: messages, senderName: users.name })
     .from(messages)
@@ -296,7 +296,7 @@ export async function portalThread(deps: Deps, p: Patient, id: string) {
   await recordAudit(deps.db, { ...patientReader(p), action: 'portal.thread_view', subject: { type: 'conversation', id }, details: { sensitiveShown: unlocked && rows.some((r) => r.m.sensitive) } });
   return {
     id: c.id,
-    clinic: { id: c.clinicId, name: clinicName },
+    clinic: { id: c.clinicId, name: clinicName, timezone },
     sensitiveUnlocked: unlocked,
     messages: rows.map(({ m, senderName }) => {
       const locked = m.sensitive && !unlocked;

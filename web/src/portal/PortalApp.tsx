@@ -4,6 +4,7 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { clinicShortTime, clinicTime } from '../../../src/orgs/rules';
 import { navigate, usePath } from '../router';
 
 class PortalError extends Error {
@@ -40,9 +41,16 @@ interface PortalMe {
   sensitiveUnlocked: boolean;
 }
 
+/** Times show in the clinic's zone, the staff app's format (defect 8), whatever the patient's device is set to. */
+interface PortalClinic {
+  id: string;
+  name: string;
+  timezone: string;
+}
+
 interface InboxItem {
   id: string;
-  clinic: { id: string; name: string };
+  clinic: PortalClinic;
   unread: number;
   lastMessage: { preview: string; direction: string; sensitive: boolean; createdAt: string };
 }
@@ -60,7 +68,6 @@ interface PortalMessage {
   card: { label: string; title: string; amount: string | null; link: string } | null;
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
 const clinicKey = 'frontdesk.portal.clinic';
 
 export function PortalApp() {
@@ -223,7 +230,7 @@ function PortalInbox({ me, onMe }: { me: PortalMe; onMe: (m: PortalMe) => void }
               <strong>{c.clinic.name}</strong>
               {c.unread > 0 && <span className="badge" aria-label={`${c.unread} new`}>{c.unread}</span>}
               <span className="preview">{c.lastMessage.sensitive ? '🔒 ' : ''}{c.lastMessage.preview}</span>
-              <span className="sub">{when(c.lastMessage.createdAt)}</span>
+              <span className="sub">{clinicShortTime(c.lastMessage.createdAt, c.clinic.timezone)}</span>
             </a>
           </li>
         ))}
@@ -247,7 +254,7 @@ function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: Po
   const queryClient = useQueryClient();
   const thread = useQuery({
     queryKey: ['portal-thread', id],
-    queryFn: () => call<{ clinic: { name: string }; sensitiveUnlocked: boolean; messages: PortalMessage[] }>(`/api/v1/portal/conversations/${id}`),
+    queryFn: () => call<{ clinic: PortalClinic; sensitiveUnlocked: boolean; messages: PortalMessage[] }>(`/api/v1/portal/conversations/${id}`),
     refetchInterval: 5_000,
   });
   const [error, setError] = useState<string | null>(null);
@@ -296,7 +303,7 @@ function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: Po
         {t.messages.map((m) => (
           <li key={m.id} className={`msg ${m.direction === 'inbound' ? 'outbound' : 'inbound'}`}>
             <div className="label">
-              {m.from} · <time dateTime={m.createdAt}>{when(m.createdAt)}</time>
+              {m.from} · <time dateTime={m.createdAt}>{clinicTime(m.createdAt, t.clinic.timezone)}</time>
               {m.direction === 'inbound' && <span className="sub"> · {m.status === 'read' ? 'Seen by the clinic' : 'Delivered'}</span>}
             </div>
             {m.locked ? <div className="body locked">🔒 A sensitive message is waiting. Enter your password below to read it.</div> : noteOf(m) ? <div className="body">{noteOf(m)}</div> : null}
