@@ -67,6 +67,9 @@ describe('the two-way SMS inbox (S1)', () => {
     expect((await org.owner.get('/api/v1/sms-inbox')).body).toMatchObject({ enabled: true, phoneNumber: clinicNumber });
     const charges = (await org.owner.get('/api/v1/billing/charges')).body.items;
     expect(charges).toEqual([expect.objectContaining({ amountCents: 500, interval: 'month', active: true })]);
+    // Issue 17: the plan and billing page shows the number as a receptionist dials it, not raw E.164.
+    const national = `(${clinicNumber.slice(2, 5)}) ${clinicNumber.slice(5, 8)}-${clinicNumber.slice(8)}`;
+    expect(charges[0].description).toBe(`Two-way SMS inbox ${national}`);
   });
 
   it('is for the main admin alone, and needs the Accelerator plan', async () => {

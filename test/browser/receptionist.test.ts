@@ -389,7 +389,7 @@ describe('two-way SMS set-up as seed 004 walks it', () => {
 
     await page.getByRole('button', { name: 'Plan & billing' }).click();
     const charges = page.getByRole('region', { name: 'Charges on your bill' });
-    await charges.getByText(`Two-way SMS inbox ${number}`).waitFor();
+    await charges.getByText(`Two-way SMS inbox ${phoneText(number)}`).waitFor();
     await charges.getByText('$5.00 per month').waitFor();
     await page.screenshot({ path: `${artifacts}/sms-setup-billing.png` });
     await page.getByRole('link', { name: /Inbox/ }).click();

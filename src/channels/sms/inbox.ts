@@ -10,6 +10,7 @@ import { Type } from 'typebox';
 import type { Actor } from '../../auth/actor.js';
 import { recordAudit, auditActor } from '../../audit/service.js';
 import { smsInboxMonthlyCents } from '../../billing/rules.js';
+import { displayPhone } from '../../contacts/display.js';
 import { addCharge, endCharge, requireFeature } from '../../billing/service.js';
 import { normalizePhone } from '../../contacts/rules.js';
 import { conversations, messages } from '../../conversations/schema.js';
@@ -118,7 +119,7 @@ async function recordNumber(
         .insert(channelAccounts)
         .values({ orgId: actor.orgId, channel: 'sms', provider: deps.channels.numbers.provider, address: number.phoneNumber, externalId: number.externalId, origin: number.origin, createdAt: now })
         .returning();
-      await addCharge(tx, { orgId: actor.orgId, description: `Two-way SMS inbox ${number.phoneNumber}`, amountCents: smsInboxMonthlyCents, interval: 'month', source: `sms_inbox:${account.id}`, at: now });
+      await addCharge(tx, { orgId: actor.orgId, description: `Two-way SMS inbox ${displayPhone(number.phoneNumber, deps.config.defaultCountry)}`, amountCents: smsInboxMonthlyCents, interval: 'month', source: `sms_inbox:${account.id}`, at: now });
       await recordAudit(tx, {
         ...auditActor(actor),
         action: number.origin === 'bought' ? 'sms_inbox.enable' : 'sms_inbox.connect',
