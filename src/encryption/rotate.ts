@@ -17,6 +17,7 @@ import { contactNotes } from '../contacts/schema.js';
 import { conversations, messages } from '../conversations/schema.js';
 import type { Deps } from '../deps.js';
 import { webhookEndpoints } from '../hooks/schema.js';
+import { pushKeys } from '../notifications/schema.js';
 import { users } from '../orgs/schema.js';
 import { openText, sealedPrefix, sealText, textKeyId, textPrefix, type Plaintext } from './cipher.js';
 import { encryptionState } from './schema.js';
@@ -42,6 +43,7 @@ export const encryptedTables: EncryptedTable[] = [
   { table: webhookEndpoints, id: webhookEndpoints.id, columns: [webhookEndpoints.secret, webhookEndpoints.previousSecret] },
   { table: inboundEvents, id: inboundEvents.id, columns: [inboundEvents.payload] },
   { table: patientArtifacts, id: patientArtifacts.id, columns: [patientArtifacts.title, patientArtifacts.details] },
+  { table: pushKeys, id: pushKeys.id, columns: [pushKeys.privateKey] },
 ];
 
 export interface RotationReport {
@@ -107,17 +109,19 @@ const notUnderCurrent = (column: PgColumn, keyId: string): SQL => sql`(${ident(c
 async function rotateTable(deps: RotationDeps, t: EncryptedTable, log: (line: string) => void): Promise<number> {
   const table = getTableName(t.table);
   const keyId = deps.keys.current.id;
-  let after = '00000000-0000-0000-0000-000000000000';
+  // Ids are uuids but for one-row tables keyed by a number (push_keys): compare in the id's own type.
+  const idType = sql.raw(t.id.getSQLType());
+  let after: string | null = null;
   let done = 0;
   for (;;) {
     // Raw values (not the schema's columns, which would decrypt): the id, then each column as stored.
-    const { rows } = await deps.db.execute<Record<string, string | null>>(sql`
+    const { rows }: { rows: Record<string, string | null>[] } = await deps.db.execute<Record<string, string | null>>(sql`
       select ${ident(t.id.name)}::text as id, ${t.searchIndex ? sql`org_id::text as org_id, ` : sql``}${sql.join(
         t.columns.map((c) => ident(c.name)),
         sql`, `,
       )}
       from ${ident(table)}
-      where ${ident(t.id.name)} > ${after}::uuid and (${sql.join(
+      where (${after}::${idType} is null or ${ident(t.id.name)} > ${after}::${idType}) and (${sql.join(
         [...t.columns.map((c) => notUnderCurrent(c, keyId)), ...(t.searchIndex ? [notIndexedUnder(t.searchIndex, keyId)] : [])],
         sql` or `,
       )})
@@ -135,7 +139,7 @@ async function rotateTable(deps: RotationDeps, t: EncryptedTable, log: (line: st
         return { stored, sealed: textKeyId(stored) === keyId ? null : sealText(deps.keys, plain, columnAad(table, c.name)), plain };
       }),
     );
-    const arrays: SQL[] = [sql`${sql.param(rows.map((r) => r.id))}::uuid[]`];
+    const arrays: SQL[] = [sql`${sql.param(rows.map((r) => r.id))}::${idType}[]`];
     const names: SQL[] = [sql.raw('id')];
     t.columns.forEach((c, i) => {
       arrays.push(sql`${sql.param(fresh[i].map((f) => f.sealed))}::text[]`, sql`${sql.param(fresh[i].map((f) => f.stored))}::text[]`);

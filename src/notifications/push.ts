@@ -14,7 +14,7 @@ import { userClinicIds, users } from '../orgs/schema.js';
 import { requestIdEntry } from '../ops/context.js';
 import { mayReceive } from '../realtime/rules.js';
 import { eventFacts } from '../realtime/service.js';
-import { newMessage, notificationForUser } from './service.js';
+import { audienceFor, newMessage, notificationFor } from './service.js';
 import { pushKeys, pushSubscriptions } from './schema.js';
 
 export const pushTask = 'push_notify';
@@ -69,9 +69,10 @@ export async function sendPushes(deps: Pick<Deps, 'db' | 'clock' | 'config'>, or
   let sent = 0;
   let removed = 0;
   const told = new Map<string, boolean>();
+  const audience = await audienceFor(deps.db, orgId, message);
   for (const device of devices) {
     if (!told.has(device.userId)) {
-      const may = mayReceive(device, facts) && (await notificationForUser(deps.db, device.userId, message, deps.clock.now())) !== null;
+      const may = mayReceive(device, facts) && notificationFor(audience, device.userId, message, deps.clock.now()) !== null;
       told.set(device.userId, may);
     }
     if (!told.get(device.userId)) continue;

@@ -109,12 +109,26 @@ export async function newMessage(db: DbOrTx, orgId: string, messageId: string): 
   };
 }
 
-/** Whether this user is told about the message, with their sound choice; null when not. */
-export async function notificationForUser(db: DbOrTx, userId: string, message: NewMessage, now: Date): Promise<{ sound: boolean } | null> {
-  const [prefs, [state]] = await Promise.all([
-    preferencesFor(db, userId),
-    db.select({ muted: conversationUserState.muted }).from(conversationUserState).where(and(eq(conversationUserState.conversationId, message.conversationId), eq(conversationUserState.userId, userId))),
+/** What the notification rule needs of everyone in the organization for one message: their preferences and who muted its conversation — read once per message, however many people are online. */
+export interface Audience {
+  preferences: Map<string, NotificationPreferences>;
+  mutedBy: Set<string>;
+}
+
+export async function audienceFor(db: DbOrTx, orgId: string, message: NewMessage): Promise<Audience> {
+  const [prefs, muted] = await Promise.all([
+    db.select().from(notificationPreferences).where(eq(notificationPreferences.orgId, orgId)),
+    db
+      .select({ userId: conversationUserState.userId })
+      .from(conversationUserState)
+      .where(and(eq(conversationUserState.conversationId, message.conversationId), eq(conversationUserState.muted, true))),
   ]);
-  const notify = shouldNotify(userId, prefs, { ...message.facts, mutedByUser: state?.muted ?? false }, now);
+  return { preferences: new Map(prefs.map((row) => [row.userId, preferencesOf(row)])), mutedBy: new Set(muted.map((row) => row.userId)) };
+}
+
+/** Whether this user is told about the message, with their sound choice; null when not. */
+export function notificationFor(audience: Audience, userId: string, message: NewMessage, now: Date): { sound: boolean } | null {
+  const prefs = audience.preferences.get(userId) ?? defaultPreferences;
+  const notify = shouldNotify(userId, prefs, { ...message.facts, mutedByUser: audience.mutedBy.has(userId) }, now);
   return notify ? { sound: prefs.sound } : null;
 }

@@ -10,7 +10,7 @@ import type { HubEvent } from './hub.js';
 import { mayContinue, mayReceive, type EventFacts } from './rules.js';
 import { latestEventId, resumeFrom } from './replay.js';
 import { eventFacts } from './service.js';
-import { newMessage, notificationForUser, type NewMessage } from '../notifications/service.js';
+import { audienceFor, newMessage, notificationFor, type Audience, type NewMessage } from '../notifications/service.js';
 import { notificationLine } from '../notifications/rules.js';
 
 const heartbeatMs = 25_000;
@@ -100,14 +100,17 @@ export function realtimeRoutes(app: App, deps: Deps): void {
     return facts;
   };
   // A new message as the notification rule reads it, once per process too.
-  const messageOf = new WeakMap<ChangeEvent, Promise<NewMessage | null>>();
+  // with everyone's preferences for it, so the cost of a message does not grow with the people online.
+  const messageOf = new WeakMap<ChangeEvent, Promise<{ message: NewMessage; audience: Audience } | null>>();
   const sharedMessage = (event: ChangeEvent) => {
-    let message = messageOf.get(event);
-    if (!message) {
-      message = newMessage(deps.db, event.orgId, event.messageId!).catch(() => null);
-      messageOf.set(event, message);
+    let found = messageOf.get(event);
+    if (!found) {
+      found = newMessage(deps.db, event.orgId, event.messageId!)
+        .then(async (message) => (message ? { message, audience: await audienceFor(deps.db, event.orgId, message) } : null))
+        .catch(() => null);
+      messageOf.set(event, found);
     }
-    return message;
+    return found;
   };
   const guard = streamGuard(deps, (e) => app.log.error({ err: e }, 'checking open event streams failed'));
   app.addHook('onClose', async () => guard.close());
@@ -152,8 +155,9 @@ export function realtimeRoutes(app: App, deps: Deps): void {
       const stream: OpenStream = { actor, end: () => res.end() };
       /** A patient wrote: the user's own rule says whether this screen shows a notification (no health data in it). */
       const notify = async (event: ChangeEvent) => {
-        const message = await sharedMessage(event);
-        const decision = message && (await notificationForUser(deps.db, actor.userId, message, deps.clock.now()).catch(() => null));
+        const found = await sharedMessage(event);
+        const message = found?.message;
+        const decision = found && notificationFor(found.audience, actor.userId, found.message, deps.clock.now());
         if (message && decision && !closed()) write(frame('notification', { conversationId: message.conversationId, ...message.text, line: notificationLine(message.text), sound: decision.sound }));
       };
       const replayed = new Set<number>();

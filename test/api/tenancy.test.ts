@@ -35,6 +35,7 @@ function bodyFor(url: string): Record<string, unknown> {
   if (url.endsWith('/notes')) return { body: 'note' };
   if (url.endsWith('/bookings')) return { startsAt: '2026-01-01T10:00:00.000Z' };
   if (url.includes('/users/')) return { name: 'Renamed' };
+  if (url.endsWith('/reminder')) return { waitMinutes: 60 };
   if (url.includes('/clinics/')) return { name: 'Renamed' };
   if (url.includes('/templates/') || url.includes('/campaigns/')) return { name: 'Renamed' };
   if (url.includes('/inboxes/')) return { name: 'Renamed' };
