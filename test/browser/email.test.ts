@@ -132,7 +132,8 @@ describe('email in the staff app (S4)', () => {
       .replaceAll('<A8F82EDD-E518-4F5C-8C70-BC4EFF24AB9F@example.ne.jp>', sent.messageId!)
       .replaceAll('kijitora@example.co.jp', 'finn@example.com');
     expect((await postMail(Buffer.from(dsn, 'latin1'))).statusCode).toBe(202);
-    await page.reload();
+    // Back to the list (a phone shows one pane: the reload would reopen the thread) and in again.
+    await page.goto(base + '/');
     await page.getByRole('button', { name: /^finn@example.com/ }).click();
     await page.getByText(/Emails to finn@example.com are coming back undelivered \(5\.1\.1 Address rejected\)/).waitFor();
     await page.getByText('Not delivered: 5.1.1 Address rejected').waitFor();

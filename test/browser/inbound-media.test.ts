@@ -77,8 +77,14 @@ describe.each([
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: `test-artifacts/mms-photo-thread-${name}.png` });
 
-    const profileLink = await page.getByRole('link', { name: /Open profile/ }).getAttribute('href');
-    await page.goto(base + profileLink);
+    // A desktop shows the profile link in the thread's header; a phone has it in the thread's menu.
+    if (name === 'phone') {
+      await page.getByRole('button', { name: 'Conversation actions' }).click();
+      await page.getByRole('menuitem', { name: 'Open the patient’s profile' }).click();
+    } else {
+      const profileLink = await page.getByRole('link', { name: /Open profile/ }).getAttribute('href');
+      await page.goto(base + profileLink);
+    }
     await page.getByRole('heading', { name: 'Pat Photo' }).waitFor();
     await photoShown(page);
     expect(await seriousViolations(page)).toEqual([]);
