@@ -6,8 +6,23 @@ import { systemClock } from './deps.js';
 import { startRuntime } from './runtime.js';
 import { buildApp } from './server.js';
 import { ensureWebBuild } from './web.js';
+import { databaseUnavailable } from './http/errors.js';
 
 const log = (message: string) => console.log(`[frontdesk] ${message}`);
+
+/**
+ * graphile-worker does not await its "record that the job failed" call, so when PostgreSQL goes
+ * away while a job runs, that call's rejection is unhandled and Node would end the process — the
+ * outage the server otherwise rides out with 503s. The job stays locked and is handed back after
+ * WORKER_STALE_SECONDS. Any other unhandled rejection still ends the process, as before.
+ */
+process.on('unhandledRejection', (reason) => {
+  if (reason instanceof Error && databaseUnavailable(reason)) {
+    console.error(`[frontdesk] the database went away while the queue was recording a job (${(reason as { code?: string }).code ?? reason.name}); it is handed back once the database answers`);
+    return;
+  }
+  throw reason;
+});
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, process.argv);

@@ -82,7 +82,7 @@ const causeOf = (error: Error) => ((error as { cause?: unknown }).cause ?? error
 const withoutParams = (message: string) => message.split('\nparams:')[0];
 
 /** PostgreSQL down, restarting or refusing connections (class 08 and 57P0x, or the socket closed): answered 503, not 500. */
-function databaseUnavailable(error: Error): boolean {
+export function databaseUnavailable(error: Error): boolean {
   const cause = causeOf(error);
   const code = cause.code ?? (error as { code?: string }).code ?? '';
   return (
