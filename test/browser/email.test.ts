@@ -3,13 +3,12 @@
  * folded away, its remote picture held back), the rich-text editor sending a formatted reply as
  * multipart/alternative, the New message dialog's subject, and the warning for a bouncing address.
  */
-import fs from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CapturingSmtp } from '../fakes/smtp.js';
-import { eventually, password, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
-import { cspRefusals, launchBrowser, seriousViolations, signInStaff } from './support.js';
+import { eventually, password, signupOrg, type Org, type TestContext } from '../helpers.js';
+import { cspRefusals, seriousViolations, signInStaff, startBrowserApp } from './support.js';
 
 const domain = 'mail.frontdesk.test';
 let ctx: TestContext;
@@ -25,10 +24,7 @@ const postMail = (raw: string | Buffer) =>
 
 beforeAll(async () => {
   relay = await new CapturingSmtp().start();
-  ctx = await setupApp({ SMTP_URL: `smtp://127.0.0.1:${relay.port}`, EMAIL_DOMAIN: domain, EMAIL_FROM: `inbox@${domain}`, EMAIL_WEBHOOK_TOKEN: 'email-hook-secret' }, { worker: true });
-  base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
-  await fs.mkdir('test-artifacts', { recursive: true });
+  ({ ctx, base, browser } = await startBrowserApp({ SMTP_URL: `smtp://127.0.0.1:${relay.port}`, EMAIL_DOMAIN: domain, EMAIL_FROM: `inbox@${domain}`, EMAIL_WEBHOOK_TOKEN: 'email-hook-secret' }, { worker: true }));
   org = await signupOrg(ctx.app, 'Mail Dental', { plan: 'pro' });
   clinicId = org.me.clinics[0].id;
   const started = await org.owner.post('/api/v1/conversations', { email: 'erin@example.com', name: 'Erin Patient', channel: 'email', clinicId, body: 'Your crown is ready. When can you come in?', subject: 'Your new crown' });

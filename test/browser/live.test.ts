@@ -4,12 +4,11 @@
  * the last event's id, and the message that came in meanwhile appears — replayed when the gap is
  * short, refetched after `resync` when it is older than the replay window.
  */
-import fs from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayWindowMs } from '../../src/realtime/replay.js';
-import { inbound, password, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
-import { launchBrowser, signInStaff } from './support.js';
+import { inbound, password, signupOrg, type Org, type TestContext } from '../helpers.js';
+import { startBrowserApp, signInStaff } from './support.js';
 
 const artifacts = 'test-artifacts';
 let ctx: TestContext;
@@ -19,10 +18,7 @@ let org: Org;
 let n = 0;
 
 beforeAll(async () => {
-  ctx = await setupApp();
-  base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
-  await fs.mkdir(artifacts, { recursive: true });
+  ({ ctx, base, browser } = await startBrowserApp());
   org = await signupOrg(ctx.app, 'Live Dental');
   await inbound(org, 'Is the parking free?', 'parking@example.com', { channel: 'email', name: 'Paula Park' });
 });

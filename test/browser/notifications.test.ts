@@ -4,11 +4,10 @@
  * that opens the thread — and nothing for a thread they muted. The page's Notification constructor
  * is the browser's own, wrapped to record what was shown.
  */
-import fs from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inbound, password, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
-import { launchBrowser, seriousViolations } from './support.js';
+import { inbound, password, signupOrg, type Org, type TestContext } from '../helpers.js';
+import { startBrowserApp, seriousViolations } from './support.js';
 
 const artifacts = 'test-artifacts';
 let ctx: TestContext;
@@ -17,10 +16,7 @@ let browser: Browser;
 let org: Org;
 
 beforeAll(async () => {
-  ctx = await setupApp({}, { worker: true });
-  base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
-  await fs.mkdir(artifacts, { recursive: true });
+  ({ ctx, base, browser } = await startBrowserApp({}, { worker: true }));
   org = await signupOrg(ctx.app, 'Riverside');
 });
 afterAll(async () => {

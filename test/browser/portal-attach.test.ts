@@ -2,12 +2,11 @@
  * Issue 17, defect 3 (seed 003): a signed-in portal patient attaches a photo to their reply, sends it,
  * sees it in their thread, and the staff thread shows it — on a phone and on a desktop.
  */
-import fs from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { password, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
-import { launchBrowser, seriousViolations, signInStaff } from './support.js';
+import { password, signupOrg, type Org, type TestContext } from '../helpers.js';
+import { startBrowserApp, seriousViolations, signInStaff } from './support.js';
 
 const artifacts = 'test-artifacts';
 // A real JPEG from @fastify/static's test fixtures (see test/fixtures/media/README.md).
@@ -19,10 +18,7 @@ let browser: Browser;
 let org: Org;
 
 beforeAll(async () => {
-  ctx = await setupApp({}, { worker: true });
-  base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
-  await fs.mkdir(artifacts, { recursive: true });
+  ({ ctx, base, browser } = await startBrowserApp({}, { worker: true }));
   org = await signupOrg(ctx.app, 'Harbor Attach Dental', { plan: 'pro' });
 });
 afterAll(async () => {

@@ -2,12 +2,11 @@
  * Issue 17, defect 8: the portal shows times in the clinic's zone, in the staff app's format, even
  * when the patient's device is set to another zone (here Tokyo, for a clinic in Los Angeles).
  */
-import fs from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clinicTime } from '../../src/orgs/rules.js';
-import { setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
-import { launchBrowser } from './support.js';
+import { signupOrg, type Org, type TestContext } from '../helpers.js';
+import { startBrowserApp } from './support.js';
 
 const artifacts = 'test-artifacts';
 const clinicZone = 'America/Los_Angeles';
@@ -18,10 +17,7 @@ let browser: Browser;
 let org: Org;
 
 beforeAll(async () => {
-  ctx = await setupApp({}, { worker: true });
-  base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
-  await fs.mkdir(artifacts, { recursive: true });
+  ({ ctx, base, browser } = await startBrowserApp({}, { worker: true }));
   org = await signupOrg(ctx.app, 'Pacific Smiles', { plan: 'pro' });
   expect((await org.owner.patch(`/api/v1/clinics/${org.clinicId}`, { timezone: clinicZone })).status).toBe(200);
 });

@@ -3,11 +3,10 @@
  * a defect the issue names; each failed on the code before its fix. Screenshots at desktop and
  * phone sizes go to test-artifacts/.
  */
-import fs from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, inbound, password, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
-import { launchBrowser, signInStaff } from './support.js';
+import { eventually, inbound, password, signupOrg, type Org, type TestContext } from '../helpers.js';
+import { startBrowserApp, signInStaff } from './support.js';
 import { clinicTime } from '../../src/orgs/rules.js';
 
 const artifacts = 'test-artifacts';
@@ -19,10 +18,7 @@ let browser: Browser;
 let org: Org;
 
 beforeAll(async () => {
-  ctx = await setupApp({}, { worker: true });
-  base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
-  await fs.mkdir(artifacts, { recursive: true });
+  ({ ctx, base, browser } = await startBrowserApp({}, { worker: true }));
   org = await signupOrg(ctx.app, 'Walkthrough Dental', { plan: 'accelerator' });
 });
 afterAll(async () => {

@@ -4,12 +4,11 @@
  * one pane at a time, and a receptionist on a phone opens a thread, replies and goes back.
  * Screenshots go to test-artifacts/responsive-*.png.
  */
-import fs from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inbound, password, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
+import { inbound, password, signupOrg, type Org, type TestContext } from '../helpers.js';
 import { overflow, sizes, smallTargets } from './layout-support.js';
-import { launchBrowser, seriousViolations } from './support.js';
+import { startBrowserApp, seriousViolations } from './support.js';
 
 const artifacts = 'test-artifacts';
 let ctx: TestContext;
@@ -21,10 +20,7 @@ let contactId: string;
 let aishaId: string;
 
 beforeAll(async () => {
-  ctx = await setupApp({}, { worker: true });
-  base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchBrowser();
-  await fs.mkdir(artifacts, { recursive: true });
+  ({ ctx, base, browser } = await startBrowserApp({}, { worker: true }));
   org = await signupOrg(ctx.app, 'Riverside Dental Group');
   await org.owner.request('PUT', '/api/v1/plan', { plan: 'accelerator' });
   const first = await inbound(org, 'Hi, is my crown appointment still on Thursday at 3? I might be 10 minutes late because of the school run, sorry!', '(415) 555-0134', { name: 'Maria Gonzalez-Fernández de la Cruz' });

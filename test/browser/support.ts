@@ -1,8 +1,10 @@
 /** What every browser test shares: the Chromium test/setup/chromium.ts found, and an accessibility check with axe-core. */
 import { readFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inject } from 'vitest';
+import { setupApp, type TestContext } from '../helpers.js';
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -43,4 +45,13 @@ export async function signInStaff(browser: Browser, base: string, email: string,
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('list', { name: 'Conversations' }).waitFor();
   return page;
+}
+
+/** How a browser test file begins: the app on a free port, a browser, and the folder screenshots go to. */
+export async function startBrowserApp(...args: Parameters<typeof setupApp>): Promise<{ ctx: TestContext; base: string; browser: Browser }> {
+  const ctx = await setupApp(...args);
+  const base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  const browser = await launchBrowser();
+  await fs.mkdir('test-artifacts', { recursive: true });
+  return { ctx, base, browser };
 }
