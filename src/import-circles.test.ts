@@ -15,4 +15,14 @@ describe('import circles', () => {
     expect(Object.keys(graph.obj()).length).toBeGreaterThan(atLeast);
     expect(graph.circular()).toEqual([]);
   }, 60_000);
+
+  it("keeps the web app's shared/ folder below the areas that use it", async () => {
+    const graph = (await madge('web/src', { fileExtensions: ['ts', 'tsx'], tsConfig: 'web/tsconfig.json' })).obj();
+    const shared = Object.keys(graph).filter((file) => file.startsWith('shared/'));
+    expect(shared.length).toBeGreaterThan(10);
+    const upward = shared.flatMap((file) =>
+      graph[file].filter((dep) => /^(inbox|contacts|settings|reports|portal)\//.test(dep)).map((dep) => `${file} -> ${dep}`),
+    );
+    expect(upward).toEqual([]);
+  }, 60_000);
 });

@@ -2,22 +2,22 @@ import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 
 // Pages away from the inbox load when first opened, so the inbox itself loads less.
-const Settings = lazy(() => import('./Settings').then((m) => ({ default: m.Settings })));
-const ContactsPage = lazy(() => import('./ContactsPage').then((m) => ({ default: m.ContactsPage })));
-const ReportsPage = lazy(() => import('./ReportsPage').then((m) => ({ default: m.ReportsPage })));
-import { api, post, setSession } from './api';
-import { Inbox } from './Inbox';
-import { ContactPage } from './ContactPage';
+const Settings = lazy(() => import('./settings/Settings').then((m) => ({ default: m.Settings })));
+const ContactsPage = lazy(() => import('./contacts/ContactsPage').then((m) => ({ default: m.ContactsPage })));
+const ReportsPage = lazy(() => import('./reports/ReportsPage').then((m) => ({ default: m.ReportsPage })));
+import { api, post, setSession } from './shared/api';
+import { Inbox } from './inbox/Inbox';
+import { ContactPage } from './contacts/ContactPage';
 
 import { Nav } from './Nav';
-import { usePath } from './router';
+import { usePath } from './shared/router';
 
 import { SignIn } from './SignIn';
-import { TwoFactor } from './Security';
-import { useLive } from './useLive';
-import { stopPushOnThisDevice } from './notifications/device';
-import { setDisplayContext } from './format';
-import type { Me } from './types';
+import { TwoFactor } from './settings/Security';
+import { useLive } from './shared/useLive';
+import { stopPushOnThisDevice } from './shared/notifications/device';
+import { setDisplayContext } from './shared/format';
+import type { Me } from './shared/types';
 
 export function App() {
   const queryClient = useQueryClient();

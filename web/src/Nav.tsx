@@ -1,6 +1,6 @@
 import type { MouseEvent } from 'react';
-import { navigate } from './router';
-import type { Me } from './types';
+import { navigate } from './shared/router';
+import type { Me } from './shared/types';
 
 /** T3: tabs a user may not use are not shown. */
 export function Nav({ me, path, unread }: { me: Me; path: string; unread: number | null }) {

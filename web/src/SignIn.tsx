@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError, post } from './api';
-import type { Me } from './types';
-import { refusalSentence } from './errors';
+import { ApiError, post } from './shared/api';
+import type { Me } from './shared/types';
+import { refusalSentence } from './shared/errors';
 
 export function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn: (me: Me) => void }) {
   const [error, setError] = useState<string | null>(null);

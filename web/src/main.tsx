@@ -1,13 +1,13 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ApiError } from './api';
+import { ApiError } from './shared/api';
 import { App } from './App';
 import './styles.css';
 import './states.css';
 import './layout.css';
-import { followVisualViewport } from './layout/viewport';
-import { registerServiceWorker } from './notifications/device';
+import { followVisualViewport } from './shared/layout/viewport';
+import { registerServiceWorker } from './shared/notifications/device';
 
 // A refusal (4xx: the plan, a privilege) is an answer, not a hiccup: asking again only delays it.
 const retry = (failures: number, error: Error) => failures < 1 && !(error instanceof ApiError && error.status >= 400 && error.status < 500);

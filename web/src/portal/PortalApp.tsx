@@ -5,7 +5,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { clinicShortTime, clinicTime } from '../../../src/orgs/rules';
-import { navigate, usePath } from '../router';
+import { navigate, usePath } from '../shared/router';
 
 class PortalError extends Error {
   constructor(readonly status: number, message: string) {

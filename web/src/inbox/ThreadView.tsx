@@ -1,15 +1,15 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, post } from './api';
+import { api, ApiError, post } from '../shared/api';
 import { EmergencyAccess } from './Emergency';
-import { MessageBubble } from './MessageBubble';
+import { MessageBubble } from '../shared/MessageBubble';
 import { Composer } from './Composer';
 import { ThreadActionsMenu } from './ThreadActionsMenu';
-import { phone, when } from './format';
+import { phone, when } from '../shared/format';
 import { BlockedState, optedOutNames } from './ContactState';
-import type { Me, Thread } from './types';
-import type { Typing } from './useLive';
-import { refusalSentence } from './errors';
+import type { Me, Thread } from '../shared/types';
+import type { Typing } from '../shared/useLive';
+import { refusalSentence } from '../shared/errors';
 
 export function ThreadView({ id, me, typing, users, inboxes, onBack }: { id: string; me: Me; typing: Typing[]; users: { id: string; name: string }[]; inboxes: { id: string; name: string }[]; onBack: () => void }) {
   const queryClient = useQueryClient();

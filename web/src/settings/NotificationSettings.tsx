@@ -1,10 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { NotificationPreferences, NotifyLevel } from '../../../src/notifications/rules';
-import { api } from '../api';
-import type { Me } from '../types';
-import { chime } from './show';
-import { pushOnThisDevice, pushSupported, startPushOnThisDevice, stopPushOnThisDevice } from './device';
+import { api } from '../shared/api';
+import type { Me } from '../shared/types';
+import { chime } from '../shared/notifications/show';
+import { pushOnThisDevice, pushSupported, startPushOnThisDevice, stopPushOnThisDevice } from '../shared/notifications/device';
 
 const levels: [NotifyLevel, string][] = [
   ['all', 'Every new patient message'],

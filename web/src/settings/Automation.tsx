@@ -1,8 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, post } from './api';
-import { refusalSentence } from './errors';
-import { when } from './format';
+import { api, post } from '../shared/api';
+import { refusalSentence } from '../shared/errors';
+import { when } from '../shared/format';
 
 function useRun() {
   const queryClient = useQueryClient();

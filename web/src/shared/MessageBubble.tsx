@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { cardLabels, formatAmount } from '../../src/artifacts/rules';
+import { cardLabels, formatAmount } from '../../../src/artifacts/rules';
 import { channelLabels, duration, statusTick } from './logic';
 import { EmailHtml } from './EmailHtml';
 import { when } from './format';

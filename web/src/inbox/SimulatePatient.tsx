@@ -1,8 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { post } from './api';
-import type { Me } from './types';
-import { refusalSentence } from './errors';
+import { post } from '../shared/api';
+import type { Me } from '../shared/types';
+import { refusalSentence } from '../shared/errors';
 
 /** S5: play a patient writing in, offline — it arrives the way a provider's webhook would deliver it. */
 export function SimulatePatient({ me, onClose }: { me: Me; onClose: () => void }) {

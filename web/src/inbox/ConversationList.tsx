@@ -1,12 +1,12 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api } from './api';
-import { phone, shortWhen, when } from './format';
-import { channelLabels, channelShort, initials, listQuery, type Filters } from './logic';
+import { api } from '../shared/api';
+import { phone, shortWhen, when } from '../shared/format';
+import { channelLabels, channelShort, initials, listQuery, type Filters } from '../shared/logic';
 import { RowMenu, rowActions, rowContextActions, type MenuItem } from './RowMenu';
-import type { ConversationItem, Page } from './types';
-import { refusalSentence } from './errors';
+import type { ConversationItem, Page } from '../shared/types';
+import { refusalSentence } from '../shared/errors';
 
 const rowHeight = 68;
 

@@ -4,8 +4,8 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type ChangeEvent } from 'react';
-import { uploadWithProgress } from './api';
-import { refusalSentence } from './errors';
+import { uploadWithProgress } from '../shared/api';
+import { refusalSentence } from '../shared/errors';
 
 type Field =
   | 'name'

@@ -1,16 +1,16 @@
 import { useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { smsSize } from '../../src/channels/sms-segments';
-import { placeholderLabel, renderTemplate, unfilledPlaceholders } from '../../src/templates/rules';
-import { api, ApiError, post } from './api';
-import { when } from './format';
-import { channelLabels } from './logic';
+import { smsSize } from '../../../src/channels/sms-segments';
+import { placeholderLabel, renderTemplate, unfilledPlaceholders } from '../../../src/templates/rules';
+import { api, ApiError, post } from '../shared/api';
+import { when } from '../shared/format';
+import { channelLabels } from '../shared/logic';
 import { RichTextEditor } from './RichTextEditor';
-import { cardLabels, formatAmount, parseRequestCommand, slashCommands } from '../../src/artifacts/rules';
+import { cardLabels, formatAmount, parseRequestCommand, slashCommands } from '../../../src/artifacts/rules';
 import { isOptOutChannel, OptedOutState } from './ContactState';
 import { SlashMenu, typedShortcut, type Artifact } from './SlashMenu';
-import type { Thread } from './types';
-import { refusalSentence } from './errors';
+import type { Thread } from '../shared/types';
+import { refusalSentence } from '../shared/errors';
 
 /** A short, clinic-appropriate set; each has a name a screen reader reads. */
 const emojis: [string, string][] = [

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { cardLabels, slashCommands, type ArtifactKind } from '../../src/artifacts/rules';
-import { api } from './api';
-import { when } from './format';
+import { cardLabels, slashCommands, type ArtifactKind } from '../../../src/artifacts/rules';
+import { api } from '../shared/api';
+import { when } from '../shared/format';
 
 export interface Artifact {
   id: string;

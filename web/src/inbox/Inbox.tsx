@@ -1,16 +1,16 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, post } from './api';
+import { api, post } from '../shared/api';
 import { ConversationList } from './ConversationList';
-import { FilterPanel } from './layout/FilterPanel';
-import { showUnreadOnAppIcon } from './notifications/device';
-import { phone } from './format';
-import { filtersFromSearch, searchFromFilters, type Filters } from './logic';
+import { FilterPanel } from '../shared/layout/FilterPanel';
+import { showUnreadOnAppIcon } from '../shared/notifications/device';
+import { phone } from '../shared/format';
+import { filtersFromSearch, searchFromFilters, type Filters } from '../shared/logic';
 import { NewConversation } from './NewConversation';
 import { SimulatePatient } from './SimulatePatient';
 import { ThreadView } from './ThreadView';
-import type { ConversationItem, Me } from './types';
-import type { Typing } from './useLive';
+import type { ConversationItem, Me } from '../shared/types';
+import type { Typing } from '../shared/useLive';
 
 function useUrlState() {
   const [search, setSearch] = useState(window.location.search);

@@ -1,12 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, post } from './api';
-import { phone, shortWhen, when } from './format';
-import { channelLabels } from './logic';
-import type { Booking, ConversationItem, Me, Message } from './types';
-import { MessageFiles } from './MessageFiles';
-import { PlanLockOr } from './PlanLock';
-import { refusalSentence } from './errors';
+import { api, post } from '../shared/api';
+import { phone, shortWhen, when } from '../shared/format';
+import { channelLabels } from '../shared/logic';
+import type { Booking, ConversationItem, Me, Message } from '../shared/types';
+import { MessageFiles } from '../shared/MessageFiles';
+import { PlanLockOr } from '../shared/PlanLock';
+import { refusalSentence } from '../shared/errors';
 
 /** C3: a patient's details, private notes and the history of their conversations, on one page. */
 export function ContactPage({ id, me }: { id: string; me: Me }) {

@@ -1,18 +1,18 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, post } from './api';
-import { navigate, usePath } from './router';
-import type { Me } from './types';
+import { api, post } from '../shared/api';
+import { navigate, usePath } from '../shared/router';
+import type { Me } from '../shared/types';
 import { Campaigns, Webhooks } from './Automation';
 import { Security } from './Security';
-import { EmergencyReview } from './Emergency';
-import { ImportWizard } from './ImportWizard';
-import { NotificationSettings } from './notifications/NotificationSettings';
-import { AuditPage } from './AuditPage';
+import { EmergencyReview } from '../inbox/Emergency';
+import { ImportWizard } from '../contacts/ImportWizard';
+import { NotificationSettings } from './NotificationSettings';
+import { AuditPage } from '../reports/AuditPage';
 import { Charges } from './Charges';
 import { SmsInbox, useCurrentPlan } from './SmsInbox';
-import { refusalSentence } from './errors';
-import { phone, when } from './format';
+import { refusalSentence } from '../shared/errors';
+import { phone, when } from '../shared/format';
 
 const privilegeNames = { send_messages: 'Send messages', inbox: 'SMS inbox', contacts: 'Contacts (CRM)' } as const;
 type Privilege = keyof typeof privilegeNames;

@@ -4,7 +4,7 @@
  * detail is kept only where it is already a receptionist's sentence (channelGap's, for channel_unavailable).
  */
 import { ApiError } from './api';
-import type { ErrorCode } from '../../src/errors';
+import type { ErrorCode } from '../../../src/errors';
 
 export interface RefusalContext {
   /** The patient or contact the action was about. */

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { api, post } from './api';
-import type { Me } from './types';
-import { refusalSentence } from './errors';
+import { api, post } from '../shared/api';
+import type { Me } from '../shared/types';
+import { refusalSentence } from '../shared/errors';
 
 /** Settings → Security: two-factor sign-in, signing out everywhere, and (admins) requiring two-factor. */
 export function Security({ me }: { me: Me }) {

@@ -1,11 +1,11 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { smsInboxMonthlyCents } from '../../src/billing/rules';
-import { api, post } from './api';
-import { refusalSentence } from './errors';
-import { phone } from './format';
-import { navigate } from './router';
-import type { Me } from './types';
+import { smsInboxMonthlyCents } from '../../../src/billing/rules';
+import { api, post } from '../shared/api';
+import { refusalSentence } from '../shared/errors';
+import { phone } from '../shared/format';
+import { navigate } from '../shared/router';
+import type { Me } from '../shared/types';
 
 interface OwnedNumber {
   phoneNumber: string;

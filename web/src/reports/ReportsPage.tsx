@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { api } from './api';
-import { channelLabels, waitText } from './logic';
-import type { Channel } from './types';
-import { refusalSentence } from './errors';
+import { api } from '../shared/api';
+import { channelLabels, waitText } from '../shared/logic';
+import type { Channel } from '../shared/types';
+import { refusalSentence } from '../shared/errors';
 
 interface Row {
   conversations: number;

@@ -1,4 +1,4 @@
-import type { Thread } from './types';
+import type { Thread } from '../shared/types';
 
 type OptOutChannel = keyof Thread['optedOut'];
 

@@ -1,9 +1,9 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api } from './api';
-import { refusalSentence } from './errors';
-import { when } from './format';
-import type { Page } from './types';
+import { api } from '../shared/api';
+import { refusalSentence } from '../shared/errors';
+import { when } from '../shared/format';
+import type { Page } from '../shared/types';
 
 /** One entry of GET /api/v1/audit (src/audit/routes.ts). */
 interface Entry {

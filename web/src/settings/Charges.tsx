@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { formatAmount } from '../../src/artifacts/rules';
-import { api } from './api';
-import { when } from './format';
+import { formatAmount } from '../../../src/artifacts/rules';
+import { api } from '../shared/api';
+import { when } from '../shared/format';
 
 interface Charge {
   id: string;

@@ -1,8 +1,8 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { Dialog } from './layout/Dialog';
-import { Menu, type MenuItem } from './layout/Menu';
-import { navigate } from './router';
-import type { Me, Thread } from './types';
+import { Dialog } from '../shared/layout/Dialog';
+import { Menu, type MenuItem } from '../shared/layout/Menu';
+import { navigate } from '../shared/router';
+import type { Me, Thread } from '../shared/types';
 
 type Act = (path: string, body?: unknown) => Promise<void>;
 type Asking = 'assign' | 'move' | 'spam' | 'block' | null;

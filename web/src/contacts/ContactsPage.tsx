@@ -1,9 +1,9 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from './api';
-import { PlanLockOr } from './PlanLock';
-import type { Page } from './types';
-import { phone } from './format';
+import { api } from '../shared/api';
+import { PlanLockOr } from '../shared/PlanLock';
+import type { Page } from '../shared/types';
+import { phone } from '../shared/format';
 
 interface ContactRow {
   id: string;

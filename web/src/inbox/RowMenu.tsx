@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
-import { post } from './api';
-import type { ConversationItem } from './types';
+import { post } from '../shared/api';
+import type { ConversationItem } from '../shared/types';
 
 export interface MenuItem {
   label: string;

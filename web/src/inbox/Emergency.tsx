@@ -1,10 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, post } from './api';
-import { MessageBubble } from './MessageBubble';
-import type { ConversationItem, Message } from './types';
-import { refusalSentence } from './errors';
-import { when } from './format';
+import { api, post } from '../shared/api';
+import { MessageBubble } from '../shared/MessageBubble';
+import type { ConversationItem, Message } from '../shared/types';
+import { refusalSentence } from '../shared/errors';
+import { when } from '../shared/format';
 
 /** Break the glass: an admin refused a thread may open it read-only by giving a reason another admin reviews. */
 export function EmergencyAccess({ id, refusal }: { id: string; refusal: string }) {

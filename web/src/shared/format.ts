@@ -3,8 +3,8 @@
  * international abroad, times in the clinic's zone in one format (the rules are shared with the
  * server's pages). Set once at sign-in from /me: the home country and each clinic's zone.
  */
-import { displayPhone } from '../../src/contacts/display';
-import { clinicShortTime, clinicTime } from '../../src/orgs/rules';
+import { displayPhone } from '../../../src/contacts/display';
+import { clinicShortTime, clinicTime } from '../../../src/orgs/rules';
 import type { Me } from './types';
 
 let country = 'US';

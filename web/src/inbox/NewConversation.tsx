@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, post } from './api';
-import { refusalSentence } from './errors';
-import { channelLabels } from './logic';
-import { Modal } from './Modal';
-import type { Me } from './types';
+import { api, ApiError, post } from '../shared/api';
+import { refusalSentence } from '../shared/errors';
+import { channelLabels } from '../shared/logic';
+import { Modal } from '../shared/Modal';
+import type { Me } from '../shared/types';
 
 type StartChannel = 'sms' | 'whatsapp' | 'email' | 'portal';
 

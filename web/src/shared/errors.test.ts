@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorStatus } from '../../src/errors';
+import { errorStatus } from '../../../src/errors';
 import { ApiError } from './api';
 import { refusalSentence } from './errors';
 
