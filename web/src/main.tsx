@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiError } from './shared/api';
+import './shared/i18n';
 import { App } from './App';
 import './styles.css';
 import './states.css';

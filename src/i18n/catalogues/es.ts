@@ -1,0 +1,9 @@
+import type { Catalogue } from '../index.js';
+
+export const es: Catalogue = {
+  common: {
+    languageName: 'Español',
+  },
+  patient: {},
+  staff: {},
+};
