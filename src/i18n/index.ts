@@ -4,8 +4,8 @@
  * to `languages`.
  */
 import i18next, { type TFunction } from 'i18next';
-import { en } from './catalogues/en.js';
-import { es } from './catalogues/es.js';
+import { en } from './catalogues/en/index.js';
+import { es } from './catalogues/es/index.js';
 
 type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
 /** The shape every catalogue has: English's keys, any wording. */

@@ -1,0 +1,2 @@
+/** The staff app and the emails staff receive. */
+export const staff = {};
