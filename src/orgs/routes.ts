@@ -4,12 +4,14 @@ import { IdParams, Nullable, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import { plans, privileges, roles } from './rules.js';
 import { weekdays } from './hours.js';
+import { languages } from '../i18n/index.js';
 import { createClinic, updateClinic, createInbox, createUser, listClinics, listInboxes, listUsers, renameInbox, requireTwoFactor, updateUser } from './service.js';
 
 const Role = Type.Union(roles.map((r) => Type.Literal(r)));
 const StaffRole = Type.Union(roles.filter((r) => r !== 'main_admin').map((r) => Type.Literal(r)));
 const Privilege = Type.Union(privileges.map((p) => Type.Literal(p)));
 const Name = Type.String({ minLength: 1, maxLength: 200 });
+export const LanguageSchema = Type.Union(languages.map((l) => Type.Literal(l)), { description: 'a language the app speaks' });
 
 const Interval = Type.Object({ open: Type.String({ pattern: '^\\d\\d:\\d\\d$' }), close: Type.String({ pattern: '^\\d\\d:\\d\\d$' }) });
 const OpeningHoursSchema = Type.Object(Object.fromEntries(weekdays.map((d) => [d, Type.Optional(Type.Array(Interval, { maxItems: 4 }))])), {
@@ -45,7 +47,13 @@ export const User = Type.Object({
 });
 
 export const Me = Type.Object({
-  user: Type.Object({ id: Type.String(), name: Type.String(), email: Type.String(), role: Role }),
+  user: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    email: Type.String(),
+    role: Role,
+    language: Nullable(LanguageSchema),
+  }),
   role: Role,
   privileges: Type.Array(Privilege),
   organization: Type.Object({ id: Type.String(), name: Type.String() }),

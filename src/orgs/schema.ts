@@ -62,6 +62,8 @@ export const users = pgTable(
     totpLastStep: integer('totp_last_step'),
     /** SHA-256 of the unused one-time recovery codes. */
     recoveryCodes: text('recovery_codes').array().notNull().default(sql`'{}'`),
+    /** The language the user chose for the app and their emails ('en', 'es'); null: the browser's. */
+    language: text('language'),
   },
   (t) => [
     uniqueIndex('users_email_key').on(sql`lower(${t.email})`),

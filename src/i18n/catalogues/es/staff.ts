@@ -1,3 +1,14 @@
 import type { Catalogue } from '../../index.js';
 
-export const staff: Catalogue['staff'] = {};
+export const staff: Catalogue['staff'] = {
+  email: {
+    reminder: {
+      waitHours_one: '{{count}} hora',
+      waitHours_other: '{{count}} horas',
+      waitMinutes_one: '{{count}} minuto',
+      waitMinutes_other: '{{count}} minutos',
+      subject: 'Un paciente lleva más de {{wait}} esperando · {{clinic}}',
+      body: 'Un mensaje de un paciente a {{clinic}} lleva más de {{wait}} de horario de atención sin respuesta.\n\nAbra la conversación: {{url}}\n\nRecibe este aviso porque la conversación es suya o no está asignada en su clínica. Puede desactivar estos correos en Frontdesk, en Configuración › Notificaciones.',
+    },
+  },
+};
