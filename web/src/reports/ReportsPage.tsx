@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../shared/api';
-import { channelLabels, waitText } from '../shared/logic';
+import { channelLabels } from '../shared/logic';
+import { waitText } from '../shared/format';
 import type { Channel } from '../shared/types';
 import { refusalSentence } from '../shared/errors';
 

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { cardLabels, formatAmount } from '../../../src/artifacts/rules';
-import { channelLabels, duration, statusTick } from './logic';
+import { channelLabels, statusTick } from './logic';
 import { EmailHtml } from './EmailHtml';
-import { when } from './format';
+import { callLength, when } from './format';
 import { MessageFiles } from './MessageFiles';
 import type { Message } from './types';
 
@@ -60,7 +60,7 @@ export function MessageBubble({ m, clinicId, onStar, onRetract }: { m: Message; 
         </div>
       )}
       {m.sensitive && <div className="call-meta">Sensitive: the patient re-enters their password to read it</div>}
-      {m.call && <div className="call-meta">{m.direction === 'inbound' ? 'Incoming' : 'Outgoing'} call · {duration(m.call.durationSeconds)}</div>}
+      {m.call && <div className="call-meta">{m.direction === 'inbound' ? 'Incoming' : 'Outgoing'} call · {callLength(m.call.durationSeconds)}</div>}
       {m.subject && <div className="subject">Subject: {m.subject}</div>}
       {m.html && formatted ? <EmailHtml html={m.html} /> : <div className="body">{showQuoted && m.fullText ? m.fullText : m.body}</div>}
       {m.html && m.direction === 'inbound' && (

@@ -1,10 +1,11 @@
 export type Channel = 'sms' | 'email' | 'whatsapp' | 'portal' | 'web' | 'call';
 
 export interface Me {
-  user: { id: string; name: string; email: string; role: string };
+  user: { id: string; name: string; email: string; role: string; language: 'en' | 'es' | null };
   role: 'main_admin' | 'admin' | 'doctor' | 'nurse' | 'receptionist';
   privileges: ('send_messages' | 'inbox' | 'contacts')[];
-  organization: { id: string; name: string };
+  /** currency: the organization's (ISO 4217), once the server says it; USD until then. */
+  organization: { id: string; name: string; currency?: string };
   plan: string;
   clinics: { id: string; name: string; slug: string; timezone: string }[];
   csrfToken: string | null;

@@ -1,5 +1,10 @@
-/** The staff app and the emails staff receive. */
+/** The staff app and the emails staff receive; one file per area of the app. */
+import { app } from './staff/app.js';
+import { errors } from './staff/errors.js';
+
 export const staff = {
+  ...app,
+  errors,
   email: {
     reminder: {
       waitHours_one: '{{count}} hour',

@@ -1,6 +1,10 @@
 import type { Catalogue } from '../../index.js';
+import { app } from './staff/app.js';
+import { errors } from './staff/errors.js';
 
 export const staff: Catalogue['staff'] = {
+  ...app,
+  errors,
   email: {
     reminder: {
       waitHours_one: '{{count}} hora',
