@@ -38,17 +38,6 @@ const pending = new Set<string>([
   'contacts/ContactPage.tsx',
   'contacts/ContactsPage.tsx',
   'contacts/ImportWizard.tsx',
-  'inbox/Composer.tsx',
-  'inbox/ContactState.tsx',
-  'inbox/ConversationList.tsx',
-  'inbox/Emergency.tsx',
-  'inbox/Inbox.tsx',
-  'inbox/NewConversation.tsx',
-  'inbox/RichTextEditor.tsx',
-  'inbox/SimulatePatient.tsx',
-  'inbox/SlashMenu.tsx',
-  'inbox/ThreadActionsMenu.tsx',
-  'inbox/ThreadView.tsx',
   'main.tsx',
   'reports/AuditPage.tsx',
   'reports/ReportsPage.tsx',
@@ -83,18 +72,29 @@ function inlineStrings(path: string): string[] {
     const trimmed = text.replace(/\s+/g, ' ').trim();
     if (hasLetters(trimmed) && !(trimmed in allowed)) found.push(`${where(node)} ${JSON.stringify(trimmed)}`);
   };
+  // The literals an expression shows: `'text'`, a template's fixed text, either branch of `?:`, the right of `&&`, either side of `||` / `??` — never a comparison's operands.
+  const literals = (e: ts.Expression): { node: ts.Node; text: string }[] => {
+    if (ts.isStringLiteralLike(e)) return [{ node: e, text: e.text }];
+    if (ts.isTemplateExpression(e)) return [{ node: e, text: [e.head.text, ...e.templateSpans.map((span) => span.literal.text)].join(' ') }];
+    if (ts.isParenthesizedExpression(e)) return literals(e.expression);
+    if (ts.isConditionalExpression(e)) return [...literals(e.whenTrue), ...literals(e.whenFalse)];
+    if (ts.isBinaryExpression(e)) {
+      const op = e.operatorToken.kind;
+      if (op === ts.SyntaxKind.AmpersandAmpersandToken) return literals(e.right);
+      if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) return [...literals(e.left), ...literals(e.right)];
+    }
+    return [];
+  };
   const visit = (node: ts.Node) => {
     if (ts.isJsxText(node)) report(node, node.text);
     if (ts.isJsxAttribute(node) && readProps.has(node.name.getText(source)) && node.initializer) {
       const init = node.initializer;
       if (ts.isStringLiteral(init)) report(init, init.text);
-      if (ts.isJsxExpression(init) && init.expression && (ts.isStringLiteral(init.expression) || ts.isNoSubstitutionTemplateLiteral(init.expression))) report(init, init.expression.text);
+      if (ts.isJsxExpression(init) && init.expression) for (const literal of literals(init.expression)) report(literal.node, literal.text);
     }
-    // A literal as a JSX child: {'Save'} or {cond ? 'Yes' : 'No'}.
-    if (ts.isJsxExpression(node) && node.expression && ts.isJsxElement(node.parent)) {
-      const literals = (e: ts.Expression): ts.StringLiteralLike[] =>
-        ts.isStringLiteralLike(e) ? [e] : ts.isConditionalExpression(e) ? [...literals(e.whenTrue), ...literals(e.whenFalse)] : ts.isBinaryExpression(e) ? [...literals(e.left), ...literals(e.right)] : ts.isParenthesizedExpression(e) ? literals(e.expression) : [];
-      for (const literal of literals(node.expression)) report(literal, literal.text);
+    // A literal as a JSX child: {'Save'}, {cond ? 'Yes' : 'No'}, {`${n} selected`}.
+    if (ts.isJsxExpression(node) && node.expression && (ts.isJsxElement(node.parent) || ts.isJsxFragment(node.parent))) {
+      for (const literal of literals(node.expression)) report(literal.node, literal.text);
     }
     ts.forEachChild(node, visit);
   };

@@ -2,8 +2,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, post } from '../shared/api';
 import { phone, shortWhen, when } from '../shared/format';
-import { channelLabels } from '../shared/logic';
-import type { Booking, ConversationItem, Me, Message } from '../shared/types';
+import { channelLabel } from '../shared/logic';
+import type { Booking, Channel, ConversationItem, Me, Message } from '../shared/types';
 import { MessageFiles } from '../shared/MessageFiles';
 import { PlanLockOr } from '../shared/PlanLock';
 import { refusalSentence } from '../shared/errors';
@@ -49,7 +49,7 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
             {c.emailBounce && <span className="failure"> · mail to this address comes back undelivered ({c.emailBounce.reason}); correct the address to clear this</span>}
           </dd>
           <dt>Date of birth</dt><dd>{c.dateOfBirth ?? '—'}</dd>
-          <dt>Can be reached by</dt><dd>{c.availableChannels.map((ch: keyof typeof channelLabels) => channelLabels[ch]).join(', ') || '—'}</dd>
+          <dt>Can be reached by</dt><dd>{c.availableChannels.map((ch: Channel) => channelLabel(ch)).join(', ') || '—'}</dd>
           <dt>Opted out of</dt><dd>{Object.entries(c.optedOut).filter(([, v]) => v).map(([k]) => k.toUpperCase()).join(', ') || 'nothing'}</dd>
           <dt>Patient portal</dt>
           <dd>
@@ -97,7 +97,7 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
         <h2 id="threads-title">Conversations</h2>
         <ul>
           {c.conversations.map((t: ConversationItem) => (
-            <li key={t.id}><a href={`/?status=all&c=${t.id}`}>{channelLabels[t.channel]} · {t.status}{t.archived ? ' · archived' : ''} · {shortWhen(t.lastActivityAt)}</a> — {t.lastMessage?.preview}</li>
+            <li key={t.id}><a href={`/?status=all&c=${t.id}`}>{channelLabel(t.channel)} · {t.status}{t.archived ? ' · archived' : ''} · {shortWhen(t.lastActivityAt)}</a> — {t.lastMessage?.preview}</li>
           ))}
         </ul>
       </section>
@@ -105,7 +105,7 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
         <h2 id="history-title">Recent messages and calls</h2>
         <ul>
           {c.messages.map((m: Message) => (
-            <li key={m.id}><span className="sub">{shortWhen(m.createdAt)} · {channelLabels[m.channel]} · {m.sender.name}:</span> {m.body}<MessageFiles files={m.attachments} /></li>
+            <li key={m.id}><span className="sub">{shortWhen(m.createdAt)} · {channelLabel(m.channel)} · {m.sender.name}:</span> {m.body}<MessageFiles files={m.attachments} /></li>
           ))}
         </ul>
       </section>

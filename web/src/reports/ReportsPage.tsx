@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../shared/api';
-import { channelLabels } from '../shared/logic';
+import { channelLabel } from '../shared/logic';
 import { waitText } from '../shared/format';
 import type { Channel } from '../shared/types';
 import { refusalSentence } from '../shared/errors';
@@ -34,7 +34,7 @@ export function ReportsPage() {
         From {r.from} to {r.to}: <strong>{r.total.converted}</strong> of {r.total.conversations} new conversations led to a booking ({percent(r.total.rate)}).
       </p>
       <h3>By first channel</h3>
-      <ReportTable label="Channel" rows={r.byChannel.map((x) => ({ key: channelLabels[x.channel] ?? x.channel, ...x }))} />
+      <ReportTable label="Channel" rows={r.byChannel.map((x) => ({ key: channelLabel(x.channel) ?? x.channel, ...x }))} />
       <h3>By month</h3>
       <ReportTable label="Month" rows={r.byMonth.map((x) => ({ key: x.month, ...x }))} />
       <ResponseTimes />
@@ -62,7 +62,7 @@ function ResponseTimes() {
   const table = (label: string, rows: TimeRow[]) => (
     <table className="report">
       <thead><tr><th scope="col">{label}</th><th scope="col">First answers</th><th scope="col">Median wait</th></tr></thead>
-      <tbody>{rows.map((x) => <tr key={x.id}><th scope="row">{label === 'Channel' ? (channelLabels[x.name as Channel] ?? x.name) : x.name}</th><td>{x.conversations}</td><td>{waited(x.medianSeconds)}</td></tr>)}</tbody>
+      <tbody>{rows.map((x) => <tr key={x.id}><th scope="row">{label === 'Channel' ? (channelLabel(x.name as Channel) ?? x.name) : x.name}</th><td>{x.conversations}</td><td>{waited(x.medianSeconds)}</td></tr>)}</tbody>
     </table>
   );
   return (

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { cardLabels, formatAmount } from '../../../src/artifacts/rules';
-import { channelLabels, statusTick } from './logic';
+import { channelLabel, statusTick } from './logic';
 import { EmailHtml } from './EmailHtml';
 import { callLength, when } from './format';
 import { MessageFiles } from './MessageFiles';
@@ -19,7 +19,7 @@ export function MessageBubble({ m, clinicId, onStar, onRetract }: { m: Message; 
       <div className="label">
         <span className="sender">{m.sender.name}</span>
         {m.automatic && <span className="automatic" title="Sent by the patient's mail program (an out-of-office or vacation notice), not written by them. No automatic reply was sent."> · automatic reply</span>}{' '}
-        · {channelLabels[m.channel]} · <time dateTime={m.createdAt}>{when(m.createdAt, clinicId)}</time>
+        · {channelLabel(m.channel)} · <time dateTime={m.createdAt}>{when(m.createdAt, clinicId)}</time>
         {m.direction === 'outbound' && m.channel !== 'call' && (
           <span className={`tick ${m.status}`} title={m.failureReason ?? tick.label} aria-label={tick.label}>
             {' '}

@@ -1,9 +1,13 @@
 /** The staff app and the emails staff receive; one file per area of the app. */
 import { app } from './staff/app.js';
 import { errors } from './staff/errors.js';
+import { inbox } from './staff/inbox.js';
+import { shared } from './staff/shared.js';
 
 export const staff = {
   ...app,
+  ...shared,
+  ...inbox,
   errors,
   email: {
     reminder: {

@@ -1,9 +1,13 @@
 import type { Catalogue } from '../../index.js';
 import { app } from './staff/app.js';
 import { errors } from './staff/errors.js';
+import { inbox } from './staff/inbox.js';
+import { shared } from './staff/shared.js';
 
 export const staff: Catalogue['staff'] = {
   ...app,
+  ...shared,
+  ...inbox,
   errors,
   email: {
     reminder: {
