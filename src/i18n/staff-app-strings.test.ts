@@ -38,7 +38,6 @@ const pending = new Set<string>([
   'contacts/ContactPage.tsx',
   'contacts/ContactsPage.tsx',
   'contacts/ImportWizard.tsx',
-  'main.tsx',
   'reports/AuditPage.tsx',
   'reports/ReportsPage.tsx',
   'settings/Automation.tsx',
@@ -47,11 +46,6 @@ const pending = new Set<string>([
   'settings/Security.tsx',
   'settings/Settings.tsx',
   'settings/SmsInbox.tsx',
-  'shared/EmailHtml.tsx',
-  'shared/MessageBubble.tsx',
-  'shared/MessageFiles.tsx',
-  'shared/PlanLock.tsx',
-  'shared/layout/FilterPanel.tsx',
 ]);
 
 function files(dir: string, ext: string): string[] {
