@@ -31,6 +31,7 @@ import { reportRoutes } from './reports/routes.js';
 import { importRoutes } from './imports/routes.js';
 import { exportRoutes } from './exports/routes.js';
 import { contactRoutes } from './contacts/routes.js';
+import { contactPageRoutes } from './contact-page/routes.js';
 import { conversationRoutes } from './conversations/routes.js';
 import type { Deps } from './deps.js';
 import { registerErrorHandling } from './http/errors.js';
@@ -140,6 +141,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   authRoutes(app, deps);
   orgRoutes(app, deps);
   contactRoutes(app, deps);
+  contactPageRoutes(app, deps);
   importRoutes(app, deps);
   exportRoutes(app, deps);
   conversationRoutes(app, deps);
