@@ -17,6 +17,7 @@ import { smsInboxRoutes } from './channels/sms/inbox.js';
 import { channelAccountRoutes } from './channels/accounts.js';
 import { webhookRoutes } from './channels/webhooks.js';
 import { billingRoutes } from './billing/routes.js';
+import { guestAllowance } from './guest/allowance.js';
 import { templateRoutes } from './templates/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { guestRoutes } from './guest/routes.js';
@@ -149,7 +150,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   emergencyRoutes(app, deps);
   await attachmentRoutes(app, deps);
   realtimeRoutes(app, deps);
-  billingRoutes(app, deps);
+  billingRoutes(app, deps, guestAllowance);
   templateRoutes(app, deps);
   notificationRoutes(app, deps);
   guestRoutes(app, deps);
