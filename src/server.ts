@@ -32,7 +32,8 @@ import { reportRoutes } from './reports/routes.js';
 import { importRoutes } from './imports/routes.js';
 import { exportRoutes } from './exports/routes.js';
 import { contactRoutes } from './contacts/routes.js';
-import { contactPageRoutes } from './contact-page/routes.js';
+import { contactPageRoutes } from './pages/contact.js';
+import { threadPageRoutes } from './pages/thread.js';
 import { conversationRoutes } from './conversations/routes.js';
 import type { Deps } from './deps.js';
 import { registerErrorHandling } from './http/errors.js';
@@ -146,6 +147,7 @@ export async function buildApp(deps: Deps, opts: { logger?: FastifyServerOptions
   importRoutes(app, deps);
   exportRoutes(app, deps);
   conversationRoutes(app, deps);
+  threadPageRoutes(app, deps);
   auditRoutes(app, deps);
   emergencyRoutes(app, deps);
   await attachmentRoutes(app, deps);

@@ -12,9 +12,9 @@ import { IdParams, responses } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 
 /**
- * The contact page: a contact with their notes, conversations, messages and bookings. It is its own
- * module because it composes three: contacts stays below conversations and bookings (which both
- * hold contacts), and this page sits above all of them.
+ * The contact page: a contact with their notes, conversations, messages and bookings. Composed in
+ * pages/, above the three modules it joins: contacts stays below conversations and bookings (which
+ * both hold contacts).
  */
 async function contactPage(deps: Deps, actor: Actor, id: string) {
   const contact = await contactInOrg(deps.db, actor.orgId, id);
