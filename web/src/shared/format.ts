@@ -17,7 +17,9 @@ let defaultZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export function setDisplayContext(me: Pick<Me, 'defaultCountry' | 'clinics' | 'organization'>): void {
   country = me.defaultCountry;
-  currency = me.organization.currency ?? 'USD';
+  // The organization's currency once /me says it (issue 18's country/currency work); US dollars until then.
+  const organization = me.organization as { currency?: unknown };
+  currency = typeof organization.currency === 'string' ? organization.currency : 'USD';
   zones = new Map(me.clinics.map((c) => [c.id, c.timezone]));
   defaultZone = me.clinics[0]?.timezone ?? defaultZone;
 }

@@ -1,4 +1,4 @@
-import type { Catalogue } from '../../index.js';
+import type { Catalogue } from '../shape.js';
 import { app } from './staff/app.js';
 import { errors } from './staff/errors.js';
 import { inbox } from './staff/inbox.js';

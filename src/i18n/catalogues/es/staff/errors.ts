@@ -1,4 +1,4 @@
-import type { Catalogue } from '../../../index.js';
+import type { Catalogue } from '../../shape.js';
 
 export const errors: Catalogue['staff']['errors'] = {
   codes: {
