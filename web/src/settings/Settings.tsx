@@ -1,5 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LanguageSettings } from './Language';
 import { api, post } from '../shared/api';
 import { navigate, usePath } from '../shared/router';
 import type { Me } from '../shared/types';
@@ -16,28 +18,33 @@ import { phone, when } from '../shared/format';
 
 const privilegeNames = { send_messages: 'Send messages', inbox: 'SMS inbox', contacts: 'Contacts (CRM)' } as const;
 type Privilege = keyof typeof privilegeNames;
+type SectionId = 'team' | 'inboxes' | 'import' | 'templates' | 'public' | 'campaigns' | 'webhooks' | 'optouts' | 'sms' | 'notifications' | 'language' | 'plan' | 'security' | 'emergency' | 'audit';
 
 /** Settings: team and privileges, inboxes, opted-out patients, the two-way SMS inbox, the plan, the audit log. */
 export function Settings({ me }: { me: Me }) {
+  const { t } = useTranslation('staff');
   const isAdmin = me.role === 'admin' || me.role === 'main_admin';
   // Seed 004: the SMS tab carries a lock below the Accelerator plan, and follows a plan change at once.
   const smsLocked = useCurrentPlan(me) !== 'accelerator';
-  const sections = [
-    isAdmin && ['team', 'Team'],
-    isAdmin && ['inboxes', 'Inboxes'],
-    isAdmin && ['import', 'Import patients'],
-    isAdmin && ['templates', 'Templates'],
-    isAdmin && ['public', 'Public pages'],
-    isAdmin && ['campaigns', 'Campaigns'],
-    isAdmin && ['webhooks', 'Webhooks'],
-    (me.privileges.includes('contacts') || me.privileges.includes('send_messages')) && ['optouts', 'Opted-out patients'],
-    me.privileges.includes('inbox') && ['sms', 'Two-way SMS inbox'],
-    ['notifications', 'Notifications'],
-    ['plan', 'Plan & billing'],
-    ['security', 'Security'],
-    isAdmin && ['emergency', 'Emergency access'],
-    isAdmin && ['audit', 'Audit'],
-  ].filter(Boolean) as [string, string][];
+  const sections = (
+    [
+      isAdmin && 'team',
+      isAdmin && 'inboxes',
+      isAdmin && 'import',
+      isAdmin && 'templates',
+      isAdmin && 'public',
+      isAdmin && 'campaigns',
+      isAdmin && 'webhooks',
+      (me.privileges.includes('contacts') || me.privileges.includes('send_messages')) && 'optouts',
+      me.privileges.includes('inbox') && 'sms',
+      'notifications',
+      'language',
+      'plan',
+      'security',
+      isAdmin && 'emergency',
+      isAdmin && 'audit',
+    ].filter(Boolean) as SectionId[]
+  ).map((id) => [id, t(`settings.sections.${id}`)] as const);
   // The section is in the address (/settings/audit), so it can be bookmarked, linked and reloaded.
   const path = usePath();
   const wanted = path === '/audit' ? 'audit' : /^\/settings\/([a-z]+)/.exec(path)?.[1];
@@ -45,12 +52,12 @@ export function Settings({ me }: { me: Me }) {
   const setSection = (id: string) => navigate(`/settings/${id}`);
   return (
     <main className="settings">
-      <h1 className="visually-hidden">Settings</h1>
-      <nav className="settings-nav" aria-label="Settings sections">
+      <h1 className="visually-hidden">{t('nav.settings')}</h1>
+      <nav className="settings-nav" aria-label={t('settings.sectionsLabel')}>
         {sections.map(([id, label]) => (
           <button key={id} type="button" className={id === section ? '' : 'secondary'} aria-pressed={id === section} onClick={() => setSection(id)}>
             {label}
-            {id === 'sms' && smsLocked && <span aria-label=", locked: needs the Accelerator plan"> 🔒</span>}
+            {id === 'sms' && smsLocked && <span aria-label={t('settings.smsLocked')}> 🔒</span>}
           </button>
         ))}
       </nav>
@@ -67,6 +74,7 @@ export function Settings({ me }: { me: Me }) {
         {section === 'webhooks' && <Webhooks />}
         {section === 'security' && <Security me={me} />}
         {section === 'notifications' && <NotificationSettings me={me} />}
+        {section === 'language' && <LanguageSettings me={me} />}
         {section === 'emergency' && <EmergencyReview myId={me.user.id} />}
         {section === 'audit' && <AuditPage />}
       </section>

@@ -2,12 +2,14 @@
 import { app } from './staff/app.js';
 import { errors } from './staff/errors.js';
 import { inbox } from './staff/inbox.js';
+import { settings } from './staff/settings.js';
 import { shared } from './staff/shared.js';
 
 export const staff = {
   ...app,
   ...shared,
   ...inbox,
+  ...settings,
   errors,
   email: {
     reminder: {

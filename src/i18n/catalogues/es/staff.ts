@@ -2,12 +2,14 @@ import type { Catalogue } from '../shape.js';
 import { app } from './staff/app.js';
 import { errors } from './staff/errors.js';
 import { inbox } from './staff/inbox.js';
+import { settings } from './staff/settings.js';
 import { shared } from './staff/shared.js';
 
 export const staff: Catalogue['staff'] = {
   ...app,
   ...shared,
   ...inbox,
+  ...settings,
   errors,
   email: {
     reminder: {

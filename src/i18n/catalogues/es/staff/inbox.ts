@@ -22,7 +22,7 @@ export const inbox: Pick<Staff, 'inbox' | 'list' | 'rowMenu' | 'thread' | 'actio
       contactType: 'Tipo de contacto',
       patients: 'Pacientes',
       leads: 'Posibles pacientes',
-      patientsAndLeads: 'Pacientes y posibles pacientes',
+      patientsAndLeads: 'Todos los contactos',
       assignment: 'Asignación',
       assignedToMe: 'Asignadas a mí',
       unassigned: 'Sin asignar',
