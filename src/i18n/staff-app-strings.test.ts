@@ -36,10 +36,8 @@ const allowed: Record<string, string> = {
  */
 const pending = new Set<string>([
   'contacts/ContactPage.tsx',
-  'contacts/ContactsPage.tsx',
   'contacts/ImportWizard.tsx',
   'reports/AuditPage.tsx',
-  'reports/ReportsPage.tsx',
   'settings/Automation.tsx',
   'settings/Charges.tsx',
   'settings/NotificationSettings.tsx',

@@ -2,6 +2,7 @@
 import { app } from './staff/app.js';
 import { errors } from './staff/errors.js';
 import { inbox } from './staff/inbox.js';
+import { reports } from './staff/reports.js';
 import { settings } from './staff/settings.js';
 import { shared } from './staff/shared.js';
 
@@ -10,6 +11,7 @@ export const staff = {
   ...shared,
   ...inbox,
   ...settings,
+  ...reports,
   errors,
   email: {
     reminder: {
