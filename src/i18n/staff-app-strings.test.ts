@@ -26,6 +26,7 @@ const allowed: Record<string, string> = {
   SMS: 'channel names are brands or acronyms read the same everywhere',
   WhatsApp: 'a brand',
   CSV: 'a file format',
+  JSON: 'a file format',
   FHIR: 'a standard’s name',
   '+1 555 0100': 'an example phone number in a placeholder',
 };
@@ -35,7 +36,6 @@ const allowed: Record<string, string> = {
  * the commit that translates it, and the test fails if a listed file has no inline string left.
  */
 const pending = new Set<string>([
-  'contacts/ContactPage.tsx',
   'contacts/ImportWizard.tsx',
   'reports/AuditPage.tsx',
   'settings/Automation.tsx',

@@ -2,7 +2,7 @@ import type { Catalogue } from '../../shape.js';
 
 type Staff = Catalogue['staff'];
 
-export const reports: Pick<Staff, 'contacts' | 'reports'> = {
+export const reports: Pick<Staff, 'contacts' | 'reports' | 'contact'> = {
   contacts: {
     search: 'Buscar',
     searchHint: 'Nombre, teléfono o correo',
@@ -37,5 +37,34 @@ export const reports: Pick<Staff, 'contacts' | 'reports'> = {
     teamMember: 'Miembro del equipo',
     ledToBooking: 'Terminaron en cita',
     rate: 'Tasa',
+  },
+  contact: {
+    bounce: 'los correos a esta dirección son devueltos ({{reason}}); corrija la dirección para quitar este aviso',
+    dateOfBirth: 'Fecha de nacimiento',
+    reachable: 'Se le puede escribir por',
+    optedOut: 'Dado de baja de',
+    nothing: 'nada',
+    portal: 'Portal del paciente',
+    chatOn: 'Con cuenta, chat activado',
+    chatOff: 'Con cuenta, chat desactivado',
+    noAccount: 'Sin cuenta',
+    newLink: 'Enviar un nuevo enlace al portal',
+    invite: 'Invitar al portal',
+    invited: 'Invitación enviada por correo.',
+    notEmailed: 'No se pudo enviar el correo; dé al paciente este enlace.',
+    once: 'Funciona una sola vez, durante 7 días:',
+    record: 'Historial del paciente (derecho de acceso):',
+    fhir: 'Paquete FHIR',
+    bookings: 'Citas',
+    noBookings: 'Aún no hay citas.',
+    fromSystem: 'del sistema de gestión de la clínica',
+    byStaff: 'registrada por el personal',
+    fromConversation: 'desde una conversación',
+    notes: 'Notas privadas',
+    notesHint: 'Solo las ve el personal de la clínica, nunca el paciente.',
+    noteBy: '— {{name}}, {{when}}',
+    addNote: 'Añadir una nota',
+    saveNote: 'Guardar nota',
+    history: 'Mensajes y llamadas recientes',
   },
 };
