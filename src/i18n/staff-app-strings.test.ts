@@ -40,8 +40,6 @@ const pending = new Set<string>([
   'reports/AuditPage.tsx',
   'settings/Automation.tsx',
   'settings/Charges.tsx',
-  'settings/NotificationSettings.tsx',
-  'settings/Security.tsx',
   'settings/Settings.tsx',
   'settings/SmsInbox.tsx',
 ]);
