@@ -37,9 +37,7 @@ const allowed: Record<string, string> = {
  */
 const pending = new Set<string>([
   'contacts/ImportWizard.tsx',
-  'reports/AuditPage.tsx',
   'settings/Automation.tsx',
-  'settings/Charges.tsx',
   'settings/Settings.tsx',
   'settings/SmsInbox.tsx',
 ]);

@@ -2,7 +2,7 @@ import type { Catalogue } from '../../shape.js';
 
 type Staff = Catalogue['staff'];
 
-export const reports: Pick<Staff, 'contacts' | 'reports' | 'contact'> = {
+export const reports: Pick<Staff, 'contacts' | 'reports' | 'contact' | 'charges' | 'audit'> = {
   contacts: {
     search: 'Buscar',
     searchHint: 'Nombre, teléfono o correo',
@@ -66,5 +66,49 @@ export const reports: Pick<Staff, 'contacts' | 'reports' | 'contact'> = {
     addNote: 'Añadir una nota',
     saveNote: 'Guardar nota',
     history: 'Mensajes y llamadas recientes',
+  },
+  charges: { title: 'Cargos en su factura', none: 'Nada aparte del plan.', what: 'Concepto', amount: 'Importe', since: 'Desde', perMonth: '{{amount}} al mes', once: '{{amount}} una vez', active: 'Activo', ended: 'Finalizado', endedAt: 'Finalizado el {{when}}' },
+  audit: {
+    openConversation: 'Abrir la conversación',
+    openContact: 'Abrir el contacto',
+    formerMember: 'Un antiguo miembro del equipo',
+    integration: 'Una integración (token de API)',
+    patient: 'El paciente',
+    system: 'Frontdesk (automático)',
+    device: '{{browser}} en {{system}}',
+    title: 'Registro de auditoría',
+    intro: 'Cada consulta y cambio de datos de pacientes, inicio de sesión y ajuste, de más reciente a más antiguo. Fíltrelo, siga una entrada hasta su conversación o contacto, o exporte lo seleccionado.',
+    filter: 'Filtrar el registro de auditoría',
+    user: 'Usuario',
+    action: 'Acción',
+    actionHint: 'p. ej. conversation.view',
+    outcome: 'Resultado',
+    any: 'Cualquiera',
+    outcomes: { success: 'Hecho', failure: 'Fallido', denied: 'Denegado' },
+    show: 'Mostrar',
+    export: 'Exportar estas entradas:',
+    none: 'Ninguna entrada coincide con estos filtros.',
+    entries: 'Entradas de auditoría',
+    from: 'desde {{ip}}',
+    older: 'Ver entradas anteriores',
+    selectedPatient: 'el paciente seleccionado',
+    patientHint: 'Nombre o teléfono',
+    matches: 'Pacientes que coinciden',
+    actions: {
+      conversation: { view: 'Leyó una conversación', create: 'Inició una conversación', move: 'Movió una conversación', spam: 'Marcó una conversación como spam', emergency_access: 'Abrió una conversación por acceso de emergencia' },
+      message: { send: 'Envió un mensaje', receive: 'Recibió un mensaje', retract: 'Retiró un mensaje' },
+      contact: { view: 'Consultó un contacto', create: 'Añadió un contacto', update: 'Modificó un contacto', block: 'Bloqueó un contacto', opt_out: 'Dio de baja a un contacto', record_export: 'Exportó el historial de un paciente', import: 'Importó contactos' },
+      contacts: { export: 'Exportó todos los contactos' },
+      conversations: { export: 'Exportó todas las conversaciones' },
+      attachment: { download: 'Descargó un archivo', upload: 'Subió un archivo' },
+      call: { log: 'Registró una llamada' },
+      auth: { login: 'Inició sesión', login_failed: 'No pudo iniciar sesión', logout: 'Cerró sesión' },
+      user: { create: 'Añadió a un miembro del equipo', update: 'Modificó a un miembro del equipo', language_update: 'Cambió su idioma' },
+      plan: { change: 'Cambió el plan' },
+      audit: { export: 'Exportó el registro de auditoría' },
+      portal: { thread_view: 'El paciente leyó su conversación del portal' },
+      guest_thread: { view: 'Un invitado abrió su enlace privado' },
+      sms_inbox: { disable: 'Desactivó los SMS bidireccionales' },
+    },
   },
 };
