@@ -27,6 +27,7 @@ const allowed: Record<string, string> = {
   WhatsApp: 'a brand',
   CSV: 'a file format',
   JSON: 'a file format',
+  '/c/': 'the start of a public page’s address, shown as the link it is',
   FHIR: 'a standard’s name',
   '+1 555 0100': 'an example phone number in a placeholder',
 };
@@ -38,7 +39,6 @@ const allowed: Record<string, string> = {
 const pending = new Set<string>([
   'contacts/ImportWizard.tsx',
   'settings/Automation.tsx',
-  'settings/Settings.tsx',
   'settings/SmsInbox.tsx',
 ]);
 

@@ -2,7 +2,7 @@ import type { Catalogue } from '../../shape.js';
 
 type Staff = Catalogue['staff'];
 
-export const settings: Pick<Staff, 'settings' | 'language' | 'security' | 'notify'> = {
+export const settings: Pick<Staff, 'settings' | 'language' | 'security' | 'notify' | 'privileges' | 'team' | 'inboxes' | 'optouts' | 'plan' | 'public' | 'templates'> = {
   settings: {
     sectionsLabel: 'Secciones de la configuración',
     smsLocked: ', bloqueado: requiere el plan Accelerator',
@@ -90,4 +90,52 @@ export const settings: Pick<Staff, 'settings' | 'language' | 'security' | 'notif
     noReminders: 'Sin avisos',
     saveReminder: 'Guardar aviso',
   },
+  privileges: { send_messages: 'Enviar mensajes', inbox: 'Bandeja de SMS', contacts: 'Contactos (CRM)' },
+  team: {
+    title: 'Equipo y permisos',
+    role: 'Rol',
+    privilegeFor: '{{privilege}} para {{name}}',
+    add: 'Añadir un miembro del equipo',
+    password: 'Contraseña temporal',
+    roles: { receptionist: 'Recepción', doctor: 'Médico', nurse: 'Enfermería', admin: 'Administrador' },
+    addButton: 'Añadir',
+  },
+  inboxes: { intro: 'Las bandejas ordenan las conversaciones por equipo o por tarea; mueva una conversación desde su menú.', new: 'Nueva bandeja', create: 'Crear' },
+  optouts: {
+    imported: 'importado por {{name}} el {{when}}',
+    byPatient: 'el paciente (STOP) o su operador',
+    intro: 'No se envía nada por un canal del que un paciente se dio de baja; vuelve a darse de alta respondiendo START. Una importación nunca anula una baja.',
+    none: 'Nadie se ha dado de baja.',
+    contact: 'Teléfono / correo',
+  },
+  plan: {
+    unlimited: 'conversaciones web ilimitadas',
+    perMonth_one: '{{count}} conversación web nueva al mes',
+    perMonth_other: '{{count}} conversaciones web nuevas al mes',
+    features: { crm: 'CRM de contactos', two_way_sms: 'SMS bidireccionales' },
+    plan: 'Plan',
+    current: 'Tiene el plan <strong>{{name}}</strong>: {{includes}}.',
+    usage: 'Conversaciones web nuevas este mes: <strong>{{used}}</strong>.',
+    usageOf: 'Conversaciones web nuevas este mes: <strong>{{used}}</strong> de {{limit}}.',
+    used: 'Conversaciones web usadas este mes',
+    held_one: '{{count}} conversación web espera por encima del límite mensual. Se conserva y aparecerá en cuanto el plan lo permita.',
+    held_other: '{{count}} conversaciones web esperan por encima del límite mensual. Se conservan y aparecerán en cuanto el plan lo permita.',
+    includes: 'Incluye',
+    price: 'Precio',
+    monthly: '{{price}}/mes',
+    free: 'Gratis',
+    currentPlan: 'Plan actual',
+    switch: 'Cambiar a {{name}}',
+  },
+  public: {
+    intro: 'Los pacientes le escriben desde estas páginas sin cuenta; sus mensajes llegan a la bandeja por el canal Web.',
+    of: 'Página pública de {{clinic}}',
+    address: 'Dirección',
+    preview: 'Los correos de respuesta pueden citar las primeras palabras de la respuesta (desactivado: el correo solo dice que ha respondido)',
+    hours: 'Horario de atención (se muestra en la página pública y se usa para los plazos de respuesta y la respuesta fuera de horario; en blanco es cerrado)',
+    afterHours: 'Respuesta fuera de horario (en blanco, desactivada)',
+    afterHoursHint: '¡Gracias por escribirnos! Ahora estamos cerrados y le responderemos en cuanto abramos.',
+    save: 'Guardar',
+  },
+  templates: { placeholders: 'Marcadores: {{list}}', new: 'Nueva plantilla', text: 'Texto', textHint: 'Hola {{patient.firstName}}, …', save: 'Guardar plantilla' },
 };
