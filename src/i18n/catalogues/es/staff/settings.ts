@@ -2,7 +2,7 @@ import type { Catalogue } from '../../shape.js';
 
 type Staff = Catalogue['staff'];
 
-export const settings: Pick<Staff, 'settings' | 'language' | 'security' | 'notify' | 'privileges' | 'team' | 'inboxes' | 'optouts' | 'plan' | 'public' | 'templates'> = {
+export const settings: Pick<Staff, 'settings' | 'language' | 'security' | 'notify' | 'privileges' | 'team' | 'inboxes' | 'optouts' | 'plan' | 'public' | 'templates' | 'campaigns' | 'webhooks'> = {
   settings: {
     sectionsLabel: 'Secciones de la configuración',
     smsLocked: ', bloqueado: requiere el plan Accelerator',
@@ -138,4 +138,44 @@ export const settings: Pick<Staff, 'settings' | 'language' | 'security' | 'notif
     save: 'Guardar',
   },
   templates: { placeholders: 'Marcadores: {{list}}', new: 'Nueva plantilla', text: 'Texto', textHint: 'Hola {{patient.firstName}}, …', save: 'Guardar plantilla' },
+  campaigns: {
+    intro: 'Mensajes automáticos, enviados con el nombre de la campaña. Los SMS esperan a que terminen las horas de silencio (hora de la clínica); se omite a los pacientes dados de baja y bloqueados; nadie recibe dos veces el mismo recordatorio.',
+    quietHours: 'Horas de silencio',
+    actions: 'Acciones',
+    paused: '{{name}} (en pausa)',
+    hoursBefore_one: '{{count}} h antes de cada cita',
+    hoursBefore_other: '{{count}} h antes de cada cita',
+    perBooking: 'una vez por cada cita nueva',
+    auto: 'El mejor disponible',
+    run: 'Ejecutar ahora',
+    pause: 'Pausar',
+    resume: 'Reanudar',
+    report: 'Ejecutada el {{when}}: {{sent}} enviados, {{skipped}} omitidos, {{failed}} fallidos.',
+    item: '{{target}}: {{reason}}.',
+    new: 'Nueva campaña',
+    nameHint: 'Recordatorios de citas',
+    sends: 'Envía',
+    triggerReminder: 'un recordatorio antes de cada cita',
+    triggerForm: 'una invitación a un formulario por cada cita nueva',
+    hoursField: 'Horas antes (recordatorios)',
+    template: 'Plantilla',
+    autoLong: 'El mejor disponible (SMS, correo, portal)',
+    create: 'Crear campaña',
+  },
+  webhooks: {
+    intro: 'Los eventos se envían como JSON solo con identificadores (sin el texto de los mensajes), firmados según Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature), y se reintentan con esperas crecientes. Al rotar un secreto, el anterior sigue firmando junto al nuevo durante 24 horas.',
+    secret: 'Secreto de firma — cópielo ahora, no se volverá a mostrar:',
+    stopped: '(detenido)',
+    log: 'Registro de entregas',
+    rotate: 'Rotar el secreto',
+    stop: 'Detener',
+    tries: 'intentos: {{tries}}',
+    noTries: 'ninguno aún',
+    redeliver: 'Reenviar',
+    new: 'Nuevo webhook',
+    url: 'URL (https)',
+    urlHint: 'https://pms.example.com/frontdesk',
+    events: 'Eventos',
+    add: 'Añadir webhook',
+  },
 };
