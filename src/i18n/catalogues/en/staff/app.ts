@@ -7,6 +7,7 @@ export const app = {
     enrolTitle: 'Set up two-factor sign-in',
     enrolText: '{{organization}} requires a code from an authenticator app at every sign-in. Set it up to continue.',
     who: '{{name}} · {{role}}',
+    sessionEnded: 'Your session ended. Please sign in again.',
     signOut: 'Sign out',
   },
   roles: { main_admin: 'main admin', admin: 'admin', doctor: 'doctor', nurse: 'nurse', receptionist: 'receptionist' },

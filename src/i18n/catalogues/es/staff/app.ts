@@ -10,6 +10,7 @@ export const app: Pick<Staff, 'app' | 'roles' | 'nav' | 'signIn'> = {
     enrolTitle: 'Active el inicio de sesión en dos pasos',
     enrolText: '{{organization}} exige un código de una aplicación de autenticación en cada inicio de sesión. Actívelo para continuar.',
     who: '{{name}} · {{role}}',
+    sessionEnded: 'Su sesión terminó. Vuelva a iniciar sesión.',
     signOut: 'Cerrar sesión',
   },
   roles: { main_admin: 'administrador principal', admin: 'administrador', doctor: 'médico', nurse: 'enfermería', receptionist: 'recepción' },
