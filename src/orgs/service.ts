@@ -32,6 +32,7 @@ const clinicJson = (c: typeof clinics.$inferSelect) => ({
   guestEmailPreview: c.guestEmailPreview,
   openingHours: c.openingHours ?? defaultOpeningHours,
   afterHoursReply: c.afterHoursReply,
+  afterHoursReplyTranslations: c.afterHoursReplyTranslations,
   createdAt: c.createdAt.toISOString(),
 });
 
@@ -107,12 +108,13 @@ export async function me(deps: Deps, actor: Actor) {
     user: { id: actor.userId, name: actor.name, email: actor.email, role: actor.role, language: isLanguage(user?.language) ? user.language : null },
     role: actor.role,
     privileges: actor.privileges,
-    organization: { id: org.id, name: org.name },
+    organization: { id: org.id, name: org.name, currency: org.currency },
     plan: org.plan,
     clinics: await listClinics(deps, actor),
     csrfToken: actor.via.kind === 'session' ? actor.via.csrfToken : null,
     sessionIdleMinutes: deps.config.sessionIdleMinutes,
-    defaultCountry: deps.config.defaultCountry,
+    defaultCountry: org.country ?? deps.config.defaultCountry,
+    currency: org.currency,
     simulator: deps.config.simulator,
     security: { twoFactorEnabled: !!user?.totpEnabledAt, organizationRequiresTwoFactor: org.requireTwoFactor, mustEnrolTwoFactor: actor.mustEnrolTwoFactor },
   };
@@ -148,6 +150,7 @@ export interface ClinicChanges {
   guestEmailPreview?: boolean;
   openingHours?: OpeningHours;
   afterHoursReply?: string | null;
+  afterHoursReplyTranslations?: Partial<Record<Language, string>>;
 }
 
 /** An admin edits what the clinic's public page shows and how guests are told of replies. */

@@ -1218,6 +1218,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** The organization's country (how numbers typed without +country code are read, which numbers the SMS number search offers) and currency (charges, cards, amounts) */
+        patch: operations["patchOrganization"];
+        trace?: never;
+    };
     "/api/v1/organization/two-factor": {
         parameters: {
             query?: never;
@@ -1708,7 +1725,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Numbers the provider offers in an area code (main admin, Accelerator plan) */
+        /** Numbers the provider offers that can text, in the organization's country or the one given, and an area code (main admin, Accelerator plan) */
         get: operations["getSmsInboxAvailableNumbers"];
         put?: never;
         post?: never;
@@ -2319,6 +2336,11 @@ export type components = {
         Clinic: {
             address: string | null;
             afterHoursReply: string | null;
+            /** @description the after-hours reply in other languages, by language code: a patient whose preferred language is here gets it, others get afterHoursReply */
+            afterHoursReplyTranslations: {
+                en?: string;
+                es?: string;
+            };
             /** Format: date-time */
             createdAt: string;
             /** @description whether reply emails to guests may quote the first words of the reply */
@@ -2387,6 +2409,7 @@ export type components = {
             phone: string | null;
             portalAccount: boolean;
             preferredChannel: ("sms" | "email" | "whatsapp" | "portal") | null;
+            preferredLanguage: ("en" | "es") | null;
             type: "patient" | "lead";
         };
         Conversation: {
@@ -2444,9 +2467,13 @@ export type components = {
         Me: {
             clinics: components["schemas"]["Clinic"][];
             csrfToken: string | null;
-            /** @description the country a number without +country code is read in; the app shows its numbers in national format, others in international */
+            /** @description ISO 4217: the currency of charges, cards and amounts */
+            currency: string;
+            /** @description the organization's country (ISO 3166 alpha-2): a number without +country code is read in it; the app shows its numbers in national format, others in international */
             defaultCountry: string;
             organization: {
+                /** @description ISO 4217: the currency the app shows amounts in */
+                currency: string;
                 id: string;
                 name: string;
             };
@@ -4354,6 +4381,11 @@ export interface operations {
                 "application/json": {
                     address?: string | null;
                     afterHoursReply?: string | null;
+                    /** @description the after-hours reply in other languages, by language code: a patient whose preferred language is here gets it, others get afterHoursReply */
+                    afterHoursReplyTranslations?: {
+                        en?: string;
+                        es?: string;
+                    };
                     guestEmailPreview?: boolean;
                     name?: string;
                     /** @description B2: open intervals per weekday (sun…sat) in the clinic’s time zone; a missing day is closed */
@@ -4684,6 +4716,7 @@ export interface operations {
                     name: string;
                     phone?: string | null;
                     portalAccount?: boolean;
+                    preferredLanguage?: ("en" | "es") | null;
                     type?: "patient" | "lead";
                 };
             };
@@ -4855,6 +4888,7 @@ export interface operations {
                     name?: string;
                     phone?: string | null;
                     portalAccount?: boolean;
+                    preferredLanguage?: ("en" | "es") | null;
                     type?: "patient" | "lead";
                 };
             };
@@ -8296,6 +8330,65 @@ export interface operations {
             };
         };
     };
+    patchOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description ISO 3166 alpha-2, e.g. MX */
+                    country?: string;
+                    /** @description ISO 4217, e.g. MXN */
+                    currency?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        country: string;
+                        currency: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem details */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     putOrganizationTwoFactor: {
         parameters: {
             query?: never;
@@ -10500,9 +10593,11 @@ export interface operations {
     };
     getSmsInboxAvailableNumbers: {
         parameters: {
-            query: {
-                /** @description a three-digit US/Canada area code */
-                areaCode: string;
+            query?: {
+                /** @description needed for US and Canada (three digits); elsewhere it narrows the search where the provider can */
+                areaCode?: string;
+                /** @description ISO 3166 alpha-2; default the organization's country */
+                country?: string;
             };
             header?: never;
             path?: never;

@@ -17,9 +17,7 @@ let defaultZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export function setDisplayContext(me: Pick<Me, 'defaultCountry' | 'clinics' | 'organization'>): void {
   country = me.defaultCountry;
-  // The organization's currency once /me says it (issue 18's country/currency work); US dollars until then.
-  const organization = me.organization as { currency?: unknown };
-  currency = typeof organization.currency === 'string' ? organization.currency : 'USD';
+  currency = me.organization.currency;
   zones = new Map(me.clinics.map((c) => [c.id, c.timezone]));
   defaultZone = me.clinics[0]?.timezone ?? defaultZone;
 }
