@@ -28,7 +28,7 @@ export function NotificationSettings({ me }: { me: Me }) {
       <p className="sub">Tells you when a patient writes. A notification says which clinic it is for, never what the patient wrote. Conversations you mute never notify you.</p>
       <BrowserPermission />
       <PushOnThisDevice />
-      {prefs.data && <PreferencesForm saved={prefs.data} />}
+      {prefs.data && <PreferencesForm saved={prefs.data} timeZone={quietHoursZone(prefs.data, me)} />}
       {prefs.isError && <p className="error" role="alert">Your notification settings could not be loaded: {(prefs.error as Error).message}</p>}
       {isAdmin && <OrganizationRule />}
       {isAdmin && me.clinics.map((c) => <ClinicWaitLimit key={c.id} clinic={c} />)}
@@ -79,7 +79,16 @@ function PushOnThisDevice() {
   );
 }
 
-function PreferencesForm({ saved }: { saved: NotificationPreferences }) {
+/**
+ * Quiet hours are kept in a named zone and the server decides in it: the one already chosen, else
+ * the user's clinic's — never the browser's, which on a laptop set to another zone (or travelling)
+ * would silence the wrong hours. The browser's is the last resort for a user with no clinic.
+ */
+export function quietHoursZone(saved: NotificationPreferences, me: Pick<Me, 'clinics'>): string {
+  return saved.quietHours?.timeZone ?? me.clinics[0]?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+function PreferencesForm({ saved, timeZone }: { saved: NotificationPreferences; timeZone: string }) {
   const queryClient = useQueryClient();
   const [level, setLevel] = useState(saved.level);
   const [sound, setSound] = useState(saved.sound);
@@ -91,7 +100,7 @@ function PreferencesForm({ saved }: { saved: NotificationPreferences }) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const quietHours = quiet
-      ? { start: toMinutes(String(f.get('quietStart'))), end: toMinutes(String(f.get('quietEnd'))), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }
+      ? { start: toMinutes(String(f.get('quietStart'))), end: toMinutes(String(f.get('quietEnd'))), timeZone }
       : null;
     try {
       const next = await api<NotificationPreferences>('/api/v1/me/notifications', { method: 'PUT', body: { level, sound, quietHours, emailReminders } });
@@ -121,7 +130,7 @@ function PreferencesForm({ saved }: { saved: NotificationPreferences }) {
         </p>
       )}
       <label className="check">
-        <input type="checkbox" checked={quiet} onChange={(e) => setQuiet(e.target.checked)} /> Quiet hours (in {Intl.DateTimeFormat().resolvedOptions().timeZone} time)
+        <input type="checkbox" checked={quiet} onChange={(e) => setQuiet(e.target.checked)} /> Quiet hours (in {timeZone} time)
       </label>
       {quiet && (
         <div className="inline-form">
