@@ -12,6 +12,9 @@ const tags = ['artifacts and cards'];
 const access = { privileges: ['send_messages' as const, 'contacts' as const] };
 const Kind = Type.Union(artifactKinds.map((k) => Type.Literal(k)));
 
+/** A card as the patient sees it beside a message, in the portal and on the guest page. */
+export const PatientCard = Type.Object({ kind: Type.String(), label: Type.String(), title: Type.String(), amount: Nullable(Type.String()), link: Type.String({ description: 'the secure link; opening it is recorded' }) });
+
 export const Artifact = Type.Object({
   id: Type.String(),
   contactId: Type.String(),

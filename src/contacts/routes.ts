@@ -2,12 +2,9 @@ import { Type } from 'typebox';
 import type { Deps } from '../deps.js';
 import { IdParams, Nullable, Page, pageOf, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
-import { contactTypes, preferredChannels } from './rules.js';
-import { languages } from '../i18n/index.js';
+import { preferredChannels } from './rules.js';
+import { ContactChanges, ContactFields, ContactType, LanguageSchema } from './inputs.js';
 import { addNote, createContact, listContacts, listOptOuts, setBlocked, updateContact } from './service.js';
-
-const ContactType = Type.Union(contactTypes.map((t) => Type.Literal(t)));
-const LanguageSchema = Type.Union(languages.map((l) => Type.Literal(l)), { description: 'the language the clinic writes to this patient in; null: not known yet (the browser\'s on the public page, guest thread and portal, else each template\'s own)' });
 
 export const Contact = Type.Object({
   id: Type.String(),
@@ -49,17 +46,6 @@ export const Note = Type.Object({
   author: Type.Object({ id: Type.String(), name: Type.String() }),
   createdAt: Timestamp,
 });
-
-const ContactFields = {
-  type: Type.Optional(ContactType),
-  phone: Type.Optional(Nullable(Type.String({ maxLength: 40, description: 'any format a person types; stored as E.164' }))),
-  email: Type.Optional(Nullable(Type.String({ maxLength: 254 }))),
-  dateOfBirth: Type.Optional(Nullable(Type.String({ format: 'date' }))),
-  externalId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
-  portalAccount: Type.Optional(Type.Boolean()),
-  chatOptIn: Type.Optional(Type.Boolean()),
-  preferredLanguage: Type.Optional(Nullable(LanguageSchema)),
-};
 
 const crm = { privileges: ['contacts' as const] };
 /** Finding a patient to message is part of the hub too, so senders may look contacts up and block them. */
@@ -109,7 +95,7 @@ export function contactRoutes(app: App, deps: Deps): void {
         tags: ['contacts'],
         summary: "Change a contact's details",
         params: IdParams,
-        body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), ...ContactFields }),
+        body: ContactChanges,
         response: responses({ 200: Contact }, 404, 409),
       },
     },

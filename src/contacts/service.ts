@@ -9,6 +9,7 @@ import { AppError, notFound } from '../errors.js';
 import { users } from '../orgs/schema.js';
 import { orgCountry } from '../orgs/locale.js';
 import type { Language } from '../i18n/index.js';
+import type { ContactInput } from './inputs.js';
 import { normalizeEmail, normalizePhone, phoneSearchTerms, type ContactType } from './rules.js';
 import { contactNotes, contacts } from './schema.js';
 import { contactImports, contactOptOuts } from '../imports/schema.js';
@@ -37,17 +38,6 @@ export const contactJson = (c: ContactRow) => ({
   createdAt: c.createdAt.toISOString(),
 });
 
-export interface ContactInput {
-  type?: ContactType;
-  name?: string;
-  phone?: string | null;
-  email?: string | null;
-  dateOfBirth?: string | null;
-  externalId?: string | null;
-  portalAccount?: boolean;
-  chatOptIn?: boolean;
-  preferredLanguage?: Language | null;
-}
 
 function parsePhone(input: string, defaultCountry: string, field = 'phone'): string {
   const phone = normalizePhone(input, defaultCountry);

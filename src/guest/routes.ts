@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import { Nullable, Timestamp } from '../http/schemas.js';
 import { clientOrigin, type App } from '../http/types.js';
 import { sendStoredFile, SignedLinkQuery } from '../attachments/routes.js';
-import { PatientCard } from '../portal/routes.js';
+import { PatientCard } from '../artifacts/routes.js';
 import { clinicBySlug, guestAttachment, postFromPublicPage, readGuestThread, replyAsGuest, type GuestPost } from './service.js';
 import { notFoundPage, pageCsp, privateHeaders, publicCss } from '../http/html.js';
 import { clinicPage, guestJs, guestPage, type FormState } from './pages.js';
