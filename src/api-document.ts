@@ -86,6 +86,7 @@ const contact = {
   blocked: false,
   emailBounce: null,
   preferredChannel: 'sms',
+  preferredLanguage: 'es',
   availableChannels: ['sms', 'email'],
   createdAt: at,
 };
