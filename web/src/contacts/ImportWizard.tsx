@@ -6,6 +6,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type ChangeEvent } from 'react';
 import { uploadWithProgress } from '../shared/api';
 import { refusalSentence } from '../shared/errors';
+import { keys } from '../shared/queryKeys';
 
 type Field =
   | 'name'
@@ -114,7 +115,8 @@ export function ImportWizard() {
     }
     setReport(done);
     setStep('done');
-    await queryClient.invalidateQueries();
+    // New and updated contacts, and the names and types the inbox's rows show for them.
+    await Promise.all([queryClient.invalidateQueries({ queryKey: keys.contacts.all }), queryClient.invalidateQueries({ queryKey: keys.conversations.all })]);
   }
 
   function restart() {

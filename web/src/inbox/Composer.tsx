@@ -11,6 +11,7 @@ import { isOptOutChannel, OptedOutState } from './ContactState';
 import { SlashMenu, typedShortcut, type Artifact } from './SlashMenu';
 import type { Thread } from '../shared/types';
 import { refusalSentence } from '../shared/errors';
+import { keys } from '../shared/queryKeys';
 
 /** A short, clinic-appropriate set; each has a name a screen reader reads. */
 const emojis: [string, string][] = [
@@ -26,8 +27,8 @@ interface Uploaded {
 
 /** K1: Enter sends, Shift+Enter adds a line; the channel picker offers only what reaches this contact. */
 export function Composer({ thread, staffName, onSent }: { thread: Thread; staffName: string; onSent: () => Promise<unknown> }) {
-  const templates = useQuery({ queryKey: ['templates'], queryFn: () => api<{ items: { id: string; name: string; body: string }[] }>('/api/v1/templates') });
-  const clinics = useQuery({ queryKey: ['clinics'], queryFn: () => api<{ items: { id: string; name: string; phone: string | null; address: string | null; timezone: string }[] }>('/api/v1/clinics') });
+  const templates = useQuery({ queryKey: keys.templates(), queryFn: () => api<{ items: { id: string; name: string; body: string }[] }>('/api/v1/templates') });
+  const clinics = useQuery({ queryKey: keys.clinics(), queryFn: () => api<{ items: { id: string; name: string; phone: string | null; address: string | null; timezone: string }[] }>('/api/v1/clinics') });
   const channels = thread.availableChannels;
   const [channel, setChannel] = useState(channels.includes(thread.channel as never) ? thread.channel : (channels[0] ?? ''));
   const [text, setText] = useState('');
@@ -47,7 +48,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
   const slash = /^(\/\w+)(?:\s+([\s\S]*))?$/.exec(text.trim());
   const slashKind = slash ? slashCommands[slash[1]] : undefined;
   const artifact = useQuery({
-    queryKey: ['artifacts', thread.contact.id, slashKind],
+    queryKey: keys.artifacts(thread.contact.id, slashKind),
     queryFn: () => api<{ items: { id: string; title: string; occurredAt: string | null; amountCents: number | null; currency: string | null }[] }>(`/api/v1/contacts/${thread.contact.id}/artifacts?kind=${slashKind}&limit=1`),
     enabled: Boolean(slashKind),
   });

@@ -7,6 +7,7 @@ import { channelLabels, channelShort, initials, listQuery, type Filters } from '
 import { RowMenu, rowActions, rowContextActions, type MenuItem } from './RowMenu';
 import type { ConversationItem, Page } from '../shared/types';
 import { refusalSentence } from '../shared/errors';
+import { keys } from '../shared/queryKeys';
 
 const rowHeight = 68;
 
@@ -19,9 +20,9 @@ export function ConversationList(props: {
   onVisible: (items: ConversationItem[]) => void;
 }) {
   const { filters } = props;
-  const pinned = useQuery({ queryKey: ['conversations', 'pinned', filters], queryFn: () => api<Page<ConversationItem>>(listQuery(filters, 'pinned')) });
+  const pinned = useQuery({ queryKey: keys.conversations.list(filters, 'pinned'), queryFn: () => api<Page<ConversationItem>>(listQuery(filters, 'pinned')) });
   const rest = useInfiniteQuery({
-    queryKey: ['conversations', 'rest', filters],
+    queryKey: keys.conversations.list(filters, 'rest'),
     queryFn: ({ pageParam }) => api<Page<ConversationItem>>(listQuery(filters, 'rest', pageParam)),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,

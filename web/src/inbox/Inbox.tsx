@@ -11,6 +11,7 @@ import { SimulatePatient } from './SimulatePatient';
 import { ThreadView } from './ThreadView';
 import type { ConversationItem, Me } from '../shared/types';
 import type { Typing } from '../shared/useLive';
+import { keys } from '../shared/queryKeys';
 
 function useUrlState() {
   const [search, setSearch] = useState(window.location.search);
@@ -58,11 +59,11 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
     return () => clearTimeout(timer);
   }, [undo]);
   const searchBox = useRef<HTMLInputElement>(null);
-  const inboxes = useQuery({ queryKey: ['inboxes'], queryFn: () => api('/api/v1/inboxes'), enabled: canUseHub });
-  const users = useQuery({ queryKey: ['users'], queryFn: () => api('/api/v1/users'), enabled: canUseHub });
+  const inboxes = useQuery({ queryKey: keys.inboxes(), queryFn: () => api('/api/v1/inboxes'), enabled: canUseHub });
+  const users = useQuery({ queryKey: keys.users(), queryFn: () => api('/api/v1/users'), enabled: canUseHub });
   // Seed 004: once two-way SMS is on, its number sits in the inbox's upper right.
-  const smsInbox = useQuery({ queryKey: ['sms-inbox'], queryFn: () => api<{ enabled: boolean; phoneNumber: string | null }>('/api/v1/sms-inbox'), enabled: canUseHub && seesSms });
-  const unreadFallback = useQuery({ queryKey: ['conversations', 'unread-count'], queryFn: () => api('/api/v1/unread-count'), enabled: canUseHub });
+  const smsInbox = useQuery({ queryKey: keys.smsInbox.status(), queryFn: () => api<{ enabled: boolean; phoneNumber: string | null }>('/api/v1/sms-inbox'), enabled: canUseHub && seesSms });
+  const unreadFallback = useQuery({ queryKey: keys.unread(), queryFn: () => api('/api/v1/unread-count'), enabled: canUseHub });
   const unreadCount = unread ?? unreadFallback.data?.unread ?? 0;
 
   useEffect(() => {
@@ -99,15 +100,15 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
   /** `e` closes at once, and says so with an Undo: nothing is lost to a stray key. */
   async function closeWithUndo(id: string, name: string) {
     await post(`/api/v1/conversations/${id}/close`);
-    await queryClient.invalidateQueries({ queryKey: ['conversations'] });
-    await queryClient.invalidateQueries({ queryKey: ['thread', id] });
+    await queryClient.invalidateQueries({ queryKey: keys.conversations.all });
+    await queryClient.invalidateQueries({ queryKey: keys.conversation(id) });
     setUndo({
       text: `Conversation with ${name} closed.`,
       run: async () => {
         setUndo(null);
         await post(`/api/v1/conversations/${id}/reopen`);
-        await queryClient.invalidateQueries({ queryKey: ['conversations'] });
-        await queryClient.invalidateQueries({ queryKey: ['thread', id] });
+        await queryClient.invalidateQueries({ queryKey: keys.conversations.all });
+        await queryClient.invalidateQueries({ queryKey: keys.conversation(id) });
       },
     });
   }
@@ -115,7 +116,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
   async function bulk(action: 'read' | 'unread' | 'close') {
     await post('/api/v1/conversations/bulk', { ids: [...checked], action });
     setChecked(new Set());
-    await queryClient.invalidateQueries({ queryKey: ['conversations'] });
+    await queryClient.invalidateQueries({ queryKey: keys.conversations.all });
   }
 
   return (

@@ -5,6 +5,7 @@ import { refusalSentence } from '../shared/errors';
 import { channelLabels } from '../shared/logic';
 import { Modal } from '../shared/Modal';
 import type { Me } from '../shared/types';
+import { keys } from '../shared/queryKeys';
 
 type StartChannel = 'sms' | 'whatsapp' | 'email' | 'portal';
 
@@ -52,7 +53,7 @@ export function NewConversation({ me, onClose, onStarted }: { me: Me; onClose: (
   const [error, setError] = useState<string | null>(null);
   /** T4: the patient's open thread a clinician was refused a second one beside. */
   const [existing, setExisting] = useState<string | null>(null);
-  const matches = useQuery({ queryKey: ['contact-search', q], queryFn: () => api<{ items: ContactHit[] }>(`/api/v1/contacts?limit=8&q=${encodeURIComponent(q)}`), enabled: q.trim().length >= 2 && !contact });
+  const matches = useQuery({ queryKey: keys.contacts.search(q), queryFn: () => api<{ items: ContactHit[] }>(`/api/v1/contacts?limit=8&q=${encodeURIComponent(q)}`), enabled: q.trim().length >= 2 && !contact });
   const choices = channelChoices(contact, q.trim());
   const possible = choices.filter((c) => !c.why);
   const [channel, setChannel] = useState<StartChannel | null>(null);

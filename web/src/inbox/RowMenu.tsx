@@ -2,28 +2,28 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { post } from '../shared/api';
 import type { ConversationItem } from '../shared/types';
+import { keys } from '../shared/queryKeys';
 
 export interface MenuItem {
   label: string;
+  /** The conversation the action changes: its thread and the lists are refreshed, nothing else. */
+  conversationId: string;
   run: () => Promise<unknown>;
 }
 
+const action = (c: ConversationItem, label: string, verb: string): MenuItem => ({ label, conversationId: c.id, run: () => post(`/api/v1/conversations/${c.id}/${verb}`) });
+
 /** Seed 002: a row's three-dot menu — Mark as unread, Close conversation. */
 export function rowActions(c: ConversationItem): MenuItem[] {
-  const base = `/api/v1/conversations/${c.id}`;
   return [
-    c.unread ? { label: 'Mark as read', run: () => post(`${base}/read`) } : { label: 'Mark as unread', run: () => post(`${base}/unread`) },
-    c.status === 'open' ? { label: 'Close conversation', run: () => post(`${base}/close`) } : { label: 'Reopen conversation', run: () => post(`${base}/reopen`) },
+    c.unread ? action(c, 'Mark as read', 'read') : action(c, 'Mark as unread', 'unread'),
+    c.status === 'open' ? action(c, 'Close conversation', 'close') : action(c, 'Reopen conversation', 'reopen'),
   ];
 }
 
 /** Seed 003: right-click on a row — Pin and Mute, for you alone. */
 export function rowContextActions(c: ConversationItem): MenuItem[] {
-  const base = `/api/v1/conversations/${c.id}`;
-  return [
-    { label: c.pinned ? 'Unpin' : 'Pin', run: () => post(`${base}/${c.pinned ? 'unpin' : 'pin'}`) },
-    { label: c.muted ? 'Unmute' : 'Mute', run: () => post(`${base}/${c.muted ? 'unmute' : 'mute'}`) },
-  ];
+  return [action(c, c.pinned ? 'Unpin' : 'Pin', c.pinned ? 'unpin' : 'pin'), action(c, c.muted ? 'Unmute' : 'Mute', c.muted ? 'unmute' : 'mute')];
 }
 
 /**
@@ -62,8 +62,7 @@ export function RowMenu({ label, at, items, onClose }: { label: string; at: { x:
   async function choose(item: MenuItem) {
     onClose();
     await item.run();
-    await queryClient.invalidateQueries({ queryKey: ['conversations'] });
-    await queryClient.invalidateQueries({ queryKey: ['thread'] });
+    await Promise.all([queryClient.invalidateQueries({ queryKey: keys.conversations.all }), queryClient.invalidateQueries({ queryKey: keys.conversation(item.conversationId) })]);
   }
 
   return (

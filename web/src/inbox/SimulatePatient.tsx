@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { post } from '../shared/api';
 import type { Me } from '../shared/types';
 import { refusalSentence } from '../shared/errors';
+import { keys } from '../shared/queryKeys';
 
 /** S5: play a patient writing in, offline — it arrives the way a provider's webhook would deliver it. */
 export function SimulatePatient({ me, onClose }: { me: Me; onClose: () => void }) {
@@ -14,7 +15,7 @@ export function SimulatePatient({ me, onClose }: { me: Me; onClose: () => void }
     if (!f.name) delete f.name;
     try {
       await post('/api/v1/simulator/inbound', f);
-      await queryClient.invalidateQueries({ queryKey: ['conversations'] });
+      await queryClient.invalidateQueries({ queryKey: keys.conversations.all });
       onClose();
     } catch (err) {
       setError(refusalSentence(err));

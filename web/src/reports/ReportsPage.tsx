@@ -3,6 +3,7 @@ import { api } from '../shared/api';
 import { channelLabels, waitText } from '../shared/logic';
 import type { Channel } from '../shared/types';
 import { refusalSentence } from '../shared/errors';
+import { keys } from '../shared/queryKeys';
 
 interface Row {
   conversations: number;
@@ -21,7 +22,7 @@ const percent = (r: number) => `${(r * 100).toFixed(1)}%`;
 
 /** P3: which conversations led to bookings — the conversion rate by channel and by month. */
 export function ReportsPage() {
-  const report = useQuery({ queryKey: ['conversions'], queryFn: () => api<Report>('/api/v1/reports/conversions') });
+  const report = useQuery({ queryKey: keys.reports.conversions(), queryFn: () => api<Report>('/api/v1/reports/conversions') });
   if (report.isLoading) return <p className="loading">Loading…</p>;
   if (report.isError) return <p className="empty" role="alert">{refusalSentence(report.error)}</p>;
   const r = report.data!;
@@ -53,7 +54,7 @@ const waited = (s: number | null) => (s === null ? '—' : waitText(s));
 /** B2: the median time to a first answer this month. */
 function ResponseTimes() {
   const report = useQuery({
-    queryKey: ['response-times'],
+    queryKey: keys.reports.responseTimes(),
     queryFn: () => api<{ from: string; overall: { conversations: number; medianSeconds: number | null }; byClinic: TimeRow[]; byChannel: TimeRow[]; byStaff: TimeRow[] }>('/api/v1/reports/response-times'),
   });
   if (!report.data) return null;

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { formatAmount } from '../../../src/artifacts/rules';
 import { api } from '../shared/api';
 import { when } from '../shared/format';
+import { keys } from '../shared/queryKeys';
 
 interface Charge {
   id: string;
@@ -15,7 +16,7 @@ interface Charge {
 
 /** Seed 004: what is on the bill besides the plan — the SMS inbox's $5 a month among it. */
 export function Charges() {
-  const charges = useQuery({ queryKey: ['billing-charges'], queryFn: () => api<{ items: Charge[] }>('/api/v1/billing/charges') });
+  const charges = useQuery({ queryKey: keys.billingCharges(), queryFn: () => api<{ items: Charge[] }>('/api/v1/billing/charges') });
   const items = charges.data?.items ?? [];
   return (
     <section aria-labelledby="charges-title">

@@ -5,6 +5,7 @@ import { api } from '../shared/api';
 import type { Me } from '../shared/types';
 import { chime } from '../shared/notifications/show';
 import { pushOnThisDevice, pushSupported, startPushOnThisDevice, stopPushOnThisDevice } from '../shared/notifications/device';
+import { keys } from '../shared/queryKeys';
 
 const levels: [NotifyLevel, string][] = [
   ['all', 'Every new patient message'],
@@ -21,7 +22,7 @@ const toMinutes = (time: string) => {
 /** Settings › Notifications: the user's own choice (kept on the server, audited), this browser's permission, and the organization's rule for admins. */
 export function NotificationSettings({ me }: { me: Me }) {
   const isAdmin = me.role === 'admin' || me.role === 'main_admin';
-  const prefs = useQuery({ queryKey: ['notification-preferences'], queryFn: () => api<NotificationPreferences>('/api/v1/me/notifications') });
+  const prefs = useQuery({ queryKey: keys.notificationPreferences(), queryFn: () => api<NotificationPreferences>('/api/v1/me/notifications') });
   return (
     <>
       <h2>Notifications</h2>
@@ -104,7 +105,7 @@ function PreferencesForm({ saved, timeZone }: { saved: NotificationPreferences; 
       : null;
     try {
       const next = await api<NotificationPreferences>('/api/v1/me/notifications', { method: 'PUT', body: { level, sound, quietHours, emailReminders } });
-      queryClient.setQueryData(['notification-preferences'], next);
+      queryClient.setQueryData(keys.notificationPreferences(), next);
       setStatus({ ok: true, text: 'Saved.' });
     } catch (err) {
       setStatus({ ok: false, text: `Not saved: ${(err as Error).message}. Check the times and try again.` });
@@ -151,13 +152,13 @@ function PreferencesForm({ saved, timeZone }: { saved: NotificationPreferences; 
 
 function OrganizationRule() {
   const queryClient = useQueryClient();
-  const setting = useQuery({ queryKey: ['notification-settings'], queryFn: () => api<{ showFirstName: boolean }>('/api/v1/notification-settings') });
+  const setting = useQuery({ queryKey: keys.notificationSettings(), queryFn: () => api<{ showFirstName: boolean }>('/api/v1/notification-settings') });
   const [error, setError] = useState<string | null>(null);
   if (!setting.data) return null;
   async function change(showFirstName: boolean) {
     setError(null);
     try {
-      queryClient.setQueryData(['notification-settings'], await api('/api/v1/notification-settings', { method: 'PUT', body: { showFirstName } }));
+      queryClient.setQueryData(keys.notificationSettings(), await api('/api/v1/notification-settings', { method: 'PUT', body: { showFirstName } }));
     } catch (err) {
       setError(`The change was not saved: ${(err as Error).message}`);
     }
@@ -176,7 +177,7 @@ function OrganizationRule() {
 
 /** An admin's limit for how long a patient may wait (in opening hours) before the team is emailed. */
 function ClinicWaitLimit({ clinic }: { clinic: { id: string; name: string } }) {
-  const setting = useQuery({ queryKey: ['clinic-reminder', clinic.id], queryFn: () => api<{ waitMinutes: number | null }>(`/api/v1/clinics/${clinic.id}/reminder`) });
+  const setting = useQuery({ queryKey: keys.clinicReminder(clinic.id), queryFn: () => api<{ waitMinutes: number | null }>(`/api/v1/clinics/${clinic.id}/reminder`) });
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   if (!setting.data) return null;
   const id = `wait-${clinic.id}`;

@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, post } from '../shared/api';
 import { navigate, usePath } from '../shared/router';
@@ -11,8 +11,9 @@ import { NotificationSettings } from './NotificationSettings';
 import { AuditPage } from '../reports/AuditPage';
 import { Charges } from './Charges';
 import { SmsInbox, useCurrentPlan } from './SmsInbox';
-import { refusalSentence } from '../shared/errors';
 import { phone, when } from '../shared/format';
+import { keys } from '../shared/queryKeys';
+import { useAction } from '../shared/useAction';
 
 const privilegeNames = { send_messages: 'Send messages', inbox: 'SMS inbox', contacts: 'Contacts (CRM)' } as const;
 type Privilege = keyof typeof privilegeNames;
@@ -74,24 +75,9 @@ export function Settings({ me }: { me: Me }) {
   );
 }
 
-function useAction() {
-  const queryClient = useQueryClient();
-  const [error, setError] = useState<string | null>(null);
-  const run = async (fn: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await fn();
-      await queryClient.invalidateQueries();
-    } catch (e) {
-      setError(refusalSentence(e));
-    }
-  };
-  return { error, run };
-}
-
 function Team({ me }: { me: Me }) {
-  const users = useQuery({ queryKey: ['users'], queryFn: () => api('/api/v1/users') });
-  const { error, run } = useAction();
+  const users = useQuery({ queryKey: keys.users(), queryFn: () => api('/api/v1/users') });
+  const { error, run } = useAction([keys.users()]);
   const toggle = (user: { id: string; privileges: Privilege[] }, p: Privilege) =>
     run(() => api(`/api/v1/users/${user.id}`, { method: 'PATCH', body: { privileges: user.privileges.includes(p) ? user.privileges.filter((x) => x !== p) : [...user.privileges, p] } }));
   async function add(e: FormEvent<HTMLFormElement>) {
@@ -154,8 +140,8 @@ function Team({ me }: { me: Me }) {
 }
 
 function Inboxes() {
-  const inboxes = useQuery({ queryKey: ['inboxes'], queryFn: () => api('/api/v1/inboxes') });
-  const { error, run } = useAction();
+  const inboxes = useQuery({ queryKey: keys.inboxes(), queryFn: () => api('/api/v1/inboxes') });
+  const { error, run } = useAction([keys.inboxes()]);
   async function add(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
@@ -190,7 +176,7 @@ const describeSource = (s: OptOutSource) =>
   s.source === 'import' ? `imported by ${s.importedBy} on ${when(s.at!)}` : 'the patient (STOP) or their carrier';
 
 function OptOuts() {
-  const list = useQuery({ queryKey: ['opt-outs'], queryFn: () => api('/api/v1/opt-outs') });
+  const list = useQuery({ queryKey: keys.optOuts(), queryFn: () => api('/api/v1/opt-outs') });
   const items = list.data?.items ?? [];
   return (
     <>
@@ -235,8 +221,8 @@ const describePlan = (p: PlanSummary) =>
 
 /** P4: the plan, this month's usage against its limits, and (for the main admin) the other plans. */
 function Plan({ me }: { me: Me }) {
-  const plan = useQuery({ queryKey: ['plan'], queryFn: () => api<PlanSummary & { usage: { guestConversationsThisMonth: number; heldConversations: number }; available: PlanSummary[] }>('/api/v1/plan') });
-  const { error, run } = useAction();
+  const plan = useQuery({ queryKey: keys.plan(), queryFn: () => api<PlanSummary & { usage: { guestConversationsThisMonth: number; heldConversations: number }; available: PlanSummary[] }>('/api/v1/plan') });
+  const { error, run } = useAction([keys.plan(), keys.conversations.all]);
   if (!plan.data) return <h2>Plan</h2>;
   const p = plan.data;
   const limit = p.limits.guestConversationsPerMonth;
@@ -281,8 +267,8 @@ function Plan({ me }: { me: Me }) {
 const weekdayNames = [['mon', 'Monday'], ['tue', 'Tuesday'], ['wed', 'Wednesday'], ['thu', 'Thursday'], ['fri', 'Friday'], ['sat', 'Saturday'], ['sun', 'Sunday']] as const;
 
 function PublicPages() {
-  const clinics = useQuery({ queryKey: ['clinics'], queryFn: () => api('/api/v1/clinics') });
-  const { error, run } = useAction();
+  const clinics = useQuery({ queryKey: keys.clinics(), queryFn: () => api('/api/v1/clinics') });
+  const { error, run } = useAction([keys.clinics()]);
   return (
     <>
       <h2>Public pages</h2>
@@ -330,8 +316,8 @@ function PublicPages() {
 }
 
 function Templates() {
-  const list = useQuery({ queryKey: ['templates'], queryFn: () => api('/api/v1/templates') });
-  const { error, run } = useAction();
+  const list = useQuery({ queryKey: keys.templates(), queryFn: () => api('/api/v1/templates') });
+  const { error, run } = useAction([keys.templates()]);
   async function add(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
