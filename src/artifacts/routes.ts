@@ -1,8 +1,7 @@
 import { Type } from 'typebox';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { escapeHtml, layout, notFoundPage } from '../http/html.js';
-import { privateHeaders } from '../guest/routes.js';
+import { escapeHtml, layout, notFoundPage, privateHeaders } from '../http/html.js';
 import { Id, IdParams, Nullable, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App, clientOrigin } from '../http/types.js';
 import { appointmentParts } from '../templates/rules.js';

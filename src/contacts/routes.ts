@@ -1,15 +1,9 @@
 import { Type } from 'typebox';
-import type { Actor } from '../auth/actor.js';
-import { recordAudit, auditActor } from '../audit/service.js';
-import { contactHistory } from '../conversations/service.js';
-import { ConversationItem, Message } from '../conversations/routes.js';
-import { Booking } from '../bookings/routes.js';
-import { bookingsOf } from '../bookings/service.js';
 import type { Deps } from '../deps.js';
 import { IdParams, Nullable, Page, pageOf, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import { contactTypes, preferredChannels } from './rules.js';
-import { addNote, contactInOrg, contactJson, createContact, listContacts, listNotes, listOptOuts, setBlocked, updateContact } from './service.js';
+import { addNote, createContact, listContacts, listOptOuts, setBlocked, updateContact } from './service.js';
 
 const ContactType = Type.Union(contactTypes.map((t) => Type.Literal(t)));
 
@@ -46,7 +40,7 @@ const OptedOutContact = Type.Intersect([
   }),
 ]);
 
-const Note = Type.Object({
+export const Note = Type.Object({
   id: Type.String(),
   body: Type.String(),
   author: Type.Object({ id: Type.String(), name: Type.String() }),
@@ -68,14 +62,8 @@ const crm = { privileges: ['contacts' as const] };
 const crmOrHub = { privileges: ['contacts' as const, 'send_messages' as const] };
 /** C3: the contacts list, the contact page and private notes are the CRM, a Pro-plan feature (402 on Free). */
 const crmFeature = { name: 'crm' as const, what: 'The patient contacts CRM' };
-
-async function contactDetail(deps: Deps, actor: Actor, id: string) {
-  const contact = await contactInOrg(deps.db, actor.orgId, id);
-  const history = await contactHistory(deps, actor, id);
-  const notes = actor.privileges.includes('contacts') ? await listNotes(deps.db, actor.orgId, id) : [];
-  await recordAudit(deps.db, { ...auditActor(actor), action: 'contact.view', subject: { type: 'contact', id } });
-  return { ...contactJson(contact), notes, ...history, bookings: await bookingsOf(deps.db, actor.orgId, { contactId: id }) };
-}
+/** The contact page's access (contact-page/routes.ts), the same as the list's. */
+export const contactAccess = { crmOrHubWithFeature: { ...crmOrHub, feature: crmFeature } };
 
 export function contactRoutes(app: App, deps: Deps): void {
   app.get(
@@ -107,28 +95,6 @@ export function contactRoutes(app: App, deps: Deps): void {
       },
     },
     async (request, reply) => reply.code(201).send(await createContact(deps, actorOf(request), request.body)),
-  );
-
-  app.get(
-    '/api/v1/contacts/:id',
-    {
-      config: { access: { ...crmOrHub, feature: crmFeature } },
-      schema: {
-        tags: ['contacts'],
-        summary: "A contact with private notes and the history of their conversations, messages and calls",
-        params: IdParams,
-        response: responses(
-          {
-            200: Type.Intersect([
-              Contact,
-              Type.Object({ notes: Type.Array(Note), conversations: Type.Array(ConversationItem), messages: Type.Array(Message), bookings: Type.Array(Booking) }),
-            ]),
-          },
-          404,
-        ),
-      },
-    },
-    async (request) => contactDetail(deps, actorOf(request), request.params.id),
   );
 
   app.patch(

@@ -11,7 +11,7 @@ import type { LinkSignature } from '../attachments/links.js';
 import { patientCards, type PatientCard } from '../artifacts/service.js';
 import { readingAs, recordAudit, type Origin } from '../audit/service.js';
 import { sha256 } from '../auth/tokens.js';
-import { admitGuestConversation } from '../billing/service.js';
+import { admitGuestConversation } from './allowance.js';
 import { normalizePhone } from '../contacts/rules.js';
 import { contacts } from '../contacts/schema.js';
 import { findOrCreateContact, parseEmail, type ContactRow } from '../contacts/service.js';
