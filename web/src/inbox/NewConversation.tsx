@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError, post } from '../shared/api';
 import { refusalSentence } from '../shared/errors';
 import { channelLabels } from '../shared/logic';
-import { Modal } from '../shared/Modal';
+import { Dialog } from '../shared/layout/Dialog';
 import type { Me } from '../shared/types';
 import { keys } from '../shared/queryKeys';
 
@@ -75,9 +75,8 @@ export function NewConversation({ me, onClose, onStarted }: { me: Me; onClose: (
   }
 
   return (
-    <Modal labelledBy="new-title" onClose={onClose}>
-      <form className="card" onSubmit={submit}>
-        <h2 id="new-title">New message</h2>
+    <Dialog title="New message" onClose={onClose}>
+      <form className="stack" onSubmit={submit}>
         <label>
           To (patient, phone number or email)
           <input value={contact ? contact.name : q} onChange={(e) => { setContact(null); setQ(e.target.value); }} required autoFocus />
@@ -124,6 +123,6 @@ export function NewConversation({ me, onClose, onStarted }: { me: Me; onClose: (
           <button type="button" className="secondary" onClick={onClose}>Cancel</button>
         </div>
       </form>
-    </Modal>
+    </Dialog>
   );
 }

@@ -4,6 +4,7 @@ import { post } from '../shared/api';
 import type { Me } from '../shared/types';
 import { refusalSentence } from '../shared/errors';
 import { keys } from '../shared/queryKeys';
+import { Dialog } from '../shared/layout/Dialog';
 
 /** S5: play a patient writing in, offline — it arrives the way a provider's webhook would deliver it. */
 export function SimulatePatient({ me, onClose }: { me: Me; onClose: () => void }) {
@@ -22,9 +23,8 @@ export function SimulatePatient({ me, onClose }: { me: Me; onClose: () => void }
     }
   }
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="simulate-title">
-      <form className="card" onSubmit={submit}>
-        <h2 id="simulate-title">Simulate a patient writing in</h2>
+    <Dialog title="Simulate a patient writing in" onClose={onClose}>
+      <form className="stack" onSubmit={submit}>
         <p className="sub">For trying Frontdesk offline: the message takes the same way in as a provider's webhook.</p>
         <label>Clinic <select name="clinicId">{me.clinics.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}</select></label>
         <label>Channel <select name="channel"><option value="sms">SMS</option><option value="whatsapp">WhatsApp</option><option value="email">Email</option></select></label>
@@ -37,6 +37,6 @@ export function SimulatePatient({ me, onClose }: { me: Me; onClose: () => void }
           <button type="button" className="secondary" onClick={onClose}>Cancel</button>
         </div>
       </form>
-    </div>
+    </Dialog>
   );
 }
