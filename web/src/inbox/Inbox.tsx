@@ -9,7 +9,7 @@ import { filtersFromSearch, searchFromFilters, type Filters } from '../shared/lo
 import { NewConversation } from './NewConversation';
 import { SimulatePatient } from './SimulatePatient';
 import { ThreadView } from './ThreadView';
-import type { ConversationItem, Me } from '../shared/types';
+import type { ConversationItem, Me, Ok } from '../shared/types';
 import type { Typing } from '../shared/useLive';
 import { keys } from '../shared/queryKeys';
 
@@ -62,7 +62,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
   const inboxes = useQuery({ queryKey: keys.inboxes(), queryFn: () => api('/api/v1/inboxes'), enabled: canUseHub });
   const users = useQuery({ queryKey: keys.users(), queryFn: () => api('/api/v1/users'), enabled: canUseHub });
   // Seed 004: once two-way SMS is on, its number sits in the inbox's upper right.
-  const smsInbox = useQuery({ queryKey: keys.smsInbox.status(), queryFn: () => api<{ enabled: boolean; phoneNumber: string | null }>('/api/v1/sms-inbox'), enabled: canUseHub && seesSms });
+  const smsInbox = useQuery({ queryKey: keys.smsInbox.status(), queryFn: () => api<Ok<'getSmsInbox'>>('/api/v1/sms-inbox'), enabled: canUseHub && seesSms });
   const unreadFallback = useQuery({ queryKey: keys.unread(), queryFn: () => api('/api/v1/unread-count'), enabled: canUseHub });
   const unreadCount = unread ?? unreadFallback.data?.unread ?? 0;
 

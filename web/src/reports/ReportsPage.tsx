@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../shared/api';
 import { channelLabels, waitText } from '../shared/logic';
-import type { Channel } from '../shared/types';
+import type { Channel, Ok } from '../shared/types';
 import { refusalSentence } from '../shared/errors';
 import { keys } from '../shared/queryKeys';
 
@@ -55,7 +55,7 @@ const waited = (s: number | null) => (s === null ? '—' : waitText(s));
 function ResponseTimes() {
   const report = useQuery({
     queryKey: keys.reports.responseTimes(),
-    queryFn: () => api<{ from: string; overall: { conversations: number; medianSeconds: number | null }; byClinic: TimeRow[]; byChannel: TimeRow[]; byStaff: TimeRow[] }>('/api/v1/reports/response-times'),
+    queryFn: () => api<Ok<'getReportsResponseTimes'>>('/api/v1/reports/response-times'),
   });
   if (!report.data) return null;
   const r = report.data;

@@ -4,6 +4,7 @@ import { api, post } from '../shared/api';
 import { when } from '../shared/format';
 import { keys } from '../shared/queryKeys';
 import { useAction } from '../shared/useAction';
+import type { Ok } from '../shared/types';
 
 interface Campaign {
   id: string;
@@ -26,7 +27,7 @@ interface RunReport {
 /** M10: automatic campaigns — appointment reminders and form invites — with their last run. */
 export function Campaigns() {
   const list = useQuery({ queryKey: keys.campaigns(), queryFn: () => api<{ items: Campaign[] }>('/api/v1/campaigns') });
-  const templates = useQuery({ queryKey: keys.templates(), queryFn: () => api<{ items: { id: string; name: string }[] }>('/api/v1/templates') });
+  const templates = useQuery({ queryKey: keys.templates(), queryFn: () => api<Ok<'getTemplates'>>('/api/v1/templates') });
   const [report, setReport] = useState<RunReport | null>(null);
   const { error, run } = useAction([keys.campaigns()]);
   async function add(e: FormEvent<HTMLFormElement>) {
@@ -101,7 +102,7 @@ export function Webhooks() {
   const [open, setOpen] = useState<string | null>(null);
   const log = useQuery({
     queryKey: keys.webhooks.log(open),
-    queryFn: () => api<{ items: { id: string; event: string; status: string; attempts: { statusCode: number | null; error: string | null }[]; createdAt: string }[] }>(`/api/v1/webhooks/${open}/deliveries`),
+    queryFn: () => api<Ok<'getWebhooksByIdDeliveries'>>(`/api/v1/webhooks/${open}/deliveries`),
     enabled: Boolean(open),
   });
   const { error, run } = useAction([keys.webhooks.all]);

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { NotificationPreferences, NotifyLevel } from '../../../src/notifications/rules';
 import { api } from '../shared/api';
-import type { Me } from '../shared/types';
+import type { Me, Ok } from '../shared/types';
 import { chime } from '../shared/notifications/show';
 import { pushOnThisDevice, pushSupported, startPushOnThisDevice, stopPushOnThisDevice } from '../shared/notifications/device';
 import { keys } from '../shared/queryKeys';
@@ -152,7 +152,7 @@ function PreferencesForm({ saved, timeZone }: { saved: NotificationPreferences; 
 
 function OrganizationRule() {
   const queryClient = useQueryClient();
-  const setting = useQuery({ queryKey: keys.notificationSettings(), queryFn: () => api<{ showFirstName: boolean }>('/api/v1/notification-settings') });
+  const setting = useQuery({ queryKey: keys.notificationSettings(), queryFn: () => api<Ok<'getNotificationSettings'>>('/api/v1/notification-settings') });
   const [error, setError] = useState<string | null>(null);
   if (!setting.data) return null;
   async function change(showFirstName: boolean) {
@@ -177,7 +177,7 @@ function OrganizationRule() {
 
 /** An admin's limit for how long a patient may wait (in opening hours) before the team is emailed. */
 function ClinicWaitLimit({ clinic }: { clinic: { id: string; name: string } }) {
-  const setting = useQuery({ queryKey: keys.clinicReminder(clinic.id), queryFn: () => api<{ waitMinutes: number | null }>(`/api/v1/clinics/${clinic.id}/reminder`) });
+  const setting = useQuery({ queryKey: keys.clinicReminder(clinic.id), queryFn: () => api<Ok<'getClinicsByIdReminder'>>(`/api/v1/clinics/${clinic.id}/reminder`) });
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   if (!setting.data) return null;
   const id = `wait-${clinic.id}`;
