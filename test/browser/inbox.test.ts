@@ -220,4 +220,27 @@ describe('the staff inbox in a browser', () => {
     const rita = await signedIn(receptionist.email);
     expect(await rita.getByRole('button', { name: 'Simulate a patient' }).count()).toBe(0);
   });
+
+  it.each([
+    ['phone', { width: 390, height: 844 }],
+    ['desktop', { width: 1440, height: 900 }],
+  ])('the New message and simulator dialogs keep focus inside, close on Escape and give focus back (%s)', async (size, viewport) => {
+    const page = await signInStaff(browser, base, org.me.user.email, password, viewport);
+    const inDialog = () => page.evaluate(() => Boolean(document.activeElement?.closest('dialog[open]')));
+    for (const [opener, name, last] of [['Simulate a patient', 'Simulate a patient writing in', 'Cancel'], ['New message', 'New message', 'Cancel']] as const) {
+      await page.getByRole('button', { name: opener, exact: true }).click();
+      const dialog = page.getByRole('dialog', { name });
+      await dialog.waitFor();
+      await dialog.getByRole('button', { name: last }).focus();
+      await page.keyboard.press('Tab');
+      expect(await inDialog()).toBe(true);
+      await page.keyboard.press('Shift+Tab');
+      expect(await inDialog()).toBe(true);
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.screenshot({ path: `${artifacts}/dialog-${name.toLowerCase().replace(/\W+/g, '-')}-${size}.png` });
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toContain(opener);
+    }
+  });
 });

@@ -73,6 +73,9 @@ describe('notifications while the app is open', () => {
     await page.getByText('Saved.').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: `${artifacts}/notifications-settings.png` });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `${artifacts}/notifications-settings-390.png`, fullPage: true });
+    await page.setViewportSize({ width: 1440, height: 900 });
     expect((await org.owner.get('/api/v1/me/notifications')).body).toMatchObject({ level: 'all', sound: true, quietHours: { start: 180, end: 181, timeZone: 'America/New_York' } });
 
     await page.getByRole('link', { name: /Inbox/ }).click();

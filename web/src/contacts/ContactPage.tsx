@@ -8,13 +8,14 @@ import type { Booking, Channel, ConversationItem, Me, Message } from '../shared/
 import { MessageFiles } from '../shared/MessageFiles';
 import { PlanLockOr } from '../shared/PlanLock';
 import { refusalSentence } from '../shared/errors';
+import { keys } from '../shared/queryKeys';
 
 /** C3: a patient's details, private notes and the history of their conversations, on one page. */
 export function ContactPage({ id, me }: { id: string; me: Me }) {
   const { t } = useTranslation('staff');
   const list = (items: string[]) => new Intl.ListFormat(locale(), { type: 'conjunction' }).format(items);
   const queryClient = useQueryClient();
-  const contact = useQuery({ queryKey: ['contact', id], queryFn: () => api(`/api/v1/contacts/${id}`) });
+  const contact = useQuery({ queryKey: keys.contact(id), queryFn: () => api(`/api/v1/contacts/${id}`) });
   const [error, setError] = useState<string | null>(null);
   const [invite, setInvite] = useState<{ inviteUrl: string; emailed: boolean } | null>(null);
   async function invitePatient() {
@@ -31,7 +32,7 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
     try {
       await post(`/api/v1/contacts/${id}/notes`, { body: new FormData(form).get('body') });
       form.reset();
-      await queryClient.invalidateQueries({ queryKey: ['contact', id] });
+      await queryClient.invalidateQueries({ queryKey: keys.contact(id) });
     } catch (err) {
       setError(refusalSentence(err));
     }

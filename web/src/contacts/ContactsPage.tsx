@@ -5,6 +5,7 @@ import { api } from '../shared/api';
 import { PlanLockOr } from '../shared/PlanLock';
 import type { Page } from '../shared/types';
 import { phone } from '../shared/format';
+import { keys } from '../shared/queryKeys';
 
 interface ContactRow {
   id: string;
@@ -25,7 +26,7 @@ export function ContactsPage() {
   const [blocked, setBlocked] = useState(false);
   const params = new URLSearchParams({ limit: '50', ...(q.trim().length >= 2 ? { q: q.trim() } : {}), ...(type ? { type } : {}), ...(blocked ? { blocked: 'true' } : {}) });
   const list = useInfiniteQuery({
-    queryKey: ['contacts', params.toString()],
+    queryKey: keys.contacts.list(params.toString()),
     queryFn: ({ pageParam }) => api<Page<ContactRow>>(`/api/v1/contacts?${params}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,

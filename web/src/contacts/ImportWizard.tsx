@@ -9,6 +9,7 @@ import { locale, number } from '../shared/format';
 import { useState, type ChangeEvent } from 'react';
 import { uploadWithProgress } from '../shared/api';
 import { refusalSentence } from '../shared/errors';
+import { keys } from '../shared/queryKeys';
 
 type Field =
   | 'name'
@@ -108,7 +109,8 @@ export function ImportWizard() {
     }
     setReport(done);
     setStep('done');
-    await queryClient.invalidateQueries();
+    // New and updated contacts, and the names and types the inbox's rows show for them.
+    await Promise.all([queryClient.invalidateQueries({ queryKey: keys.contacts.all }), queryClient.invalidateQueries({ queryKey: keys.conversations.all })]);
   }
 
   function restart() {

@@ -11,8 +11,9 @@ import { RichTextEditor } from './RichTextEditor';
 import { parseRequestCommand, slashCommands } from '../../../src/artifacts/rules';
 import { isOptOutChannel, OptedOutState } from './ContactState';
 import { SlashMenu, typedShortcut, type Artifact } from './SlashMenu';
-import type { Thread } from '../shared/types';
+import type { Thread, Ok } from '../shared/types';
 import { refusalSentence } from '../shared/errors';
+import { keys } from '../shared/queryKeys';
 
 /** A short, clinic-appropriate set; each has a name a screen reader reads (composer.emojis in the catalogue). */
 const emojis = [
@@ -31,8 +32,8 @@ interface Uploaded {
 /** K1: Enter sends, Shift+Enter adds a line; the channel picker offers only what reaches this contact. */
 export function Composer({ thread, staffName, onSent }: { thread: Thread; staffName: string; onSent: () => Promise<unknown> }) {
   const { t } = useTranslation('staff');
-  const templates = useQuery({ queryKey: ['templates'], queryFn: () => api<{ items: { id: string; name: string; body: string }[] }>('/api/v1/templates') });
-  const clinics = useQuery({ queryKey: ['clinics'], queryFn: () => api<{ items: { id: string; name: string; phone: string | null; address: string | null; timezone: string }[] }>('/api/v1/clinics') });
+  const templates = useQuery({ queryKey: keys.templates(), queryFn: () => api<Ok<'getTemplates'>>('/api/v1/templates') });
+  const clinics = useQuery({ queryKey: keys.clinics(), queryFn: () => api<Ok<'getClinics'>>('/api/v1/clinics') });
   const channels = thread.availableChannels;
   const [channel, setChannel] = useState(channels.includes(thread.channel as never) ? thread.channel : (channels[0] ?? ''));
   const [text, setText] = useState('');
@@ -52,8 +53,8 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
   const slash = /^(\/\w+)(?:\s+([\s\S]*))?$/.exec(text.trim());
   const slashKind = slash ? slashCommands[slash[1]] : undefined;
   const artifact = useQuery({
-    queryKey: ['artifacts', thread.contact.id, slashKind],
-    queryFn: () => api<{ items: { id: string; title: string; occurredAt: string | null; amountCents: number | null; currency: string | null }[] }>(`/api/v1/contacts/${thread.contact.id}/artifacts?kind=${slashKind}&limit=1`),
+    queryKey: keys.artifacts(thread.contact.id, slashKind),
+    queryFn: () => api<Ok<'getContactsByIdArtifacts'>>(`/api/v1/contacts/${thread.contact.id}/artifacts?kind=${slashKind}&limit=1`),
     enabled: Boolean(slashKind),
   });
   // The item picked from the "/" menu, else the patient's latest of the kind.

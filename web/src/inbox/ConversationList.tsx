@@ -8,6 +8,7 @@ import { channelLabel, channelShort, initials, listQuery, type Filters } from '.
 import { RowMenu, rowActions, rowContextActions, type MenuItem } from './RowMenu';
 import type { ConversationItem, Page } from '../shared/types';
 import { refusalSentence } from '../shared/errors';
+import { keys } from '../shared/queryKeys';
 
 const rowHeight = 68;
 
@@ -21,9 +22,9 @@ export function ConversationList(props: {
 }) {
   const { t } = useTranslation('staff');
   const { filters } = props;
-  const pinned = useQuery({ queryKey: ['conversations', 'pinned', filters], queryFn: () => api<Page<ConversationItem>>(listQuery(filters, 'pinned')) });
+  const pinned = useQuery({ queryKey: keys.conversations.list(filters, 'pinned'), queryFn: () => api<Page<ConversationItem>>(listQuery(filters, 'pinned')) });
   const rest = useInfiniteQuery({
-    queryKey: ['conversations', 'rest', filters],
+    queryKey: keys.conversations.list(filters, 'rest'),
     queryFn: ({ pageParam }) => api<Page<ConversationItem>>(listQuery(filters, 'rest', pageParam)),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,

@@ -6,6 +6,7 @@ import { MessageBubble } from '../shared/MessageBubble';
 import type { ConversationItem, Message } from '../shared/types';
 import { refusalSentence } from '../shared/errors';
 import { when } from '../shared/format';
+import { keys } from '../shared/queryKeys';
 
 /** Break the glass: an admin refused a thread may open it read-only by giving a reason another admin reviews. */
 export function EmergencyAccess({ id, refusal }: { id: string; refusal: string }) {
@@ -76,13 +77,13 @@ interface Opening {
 export function EmergencyReview({ myId }: { myId: string }) {
   const { t } = useTranslation('staff');
   const queryClient = useQueryClient();
-  const list = useQuery({ queryKey: ['emergency-access'], queryFn: () => api<{ items: Opening[] }>('/api/v1/emergency-access') });
+  const list = useQuery({ queryKey: keys.emergencyAccess(), queryFn: () => api<{ items: Opening[] }>('/api/v1/emergency-access') });
   const [error, setError] = useState<string | null>(null);
   const review = async (id: string) => {
     setError(null);
     try {
       await post(`/api/v1/emergency-access/${id}/review`, {});
-      await queryClient.invalidateQueries({ queryKey: ['emergency-access'] });
+      await queryClient.invalidateQueries({ queryKey: keys.emergencyAccess() });
     } catch (e) {
       setError(refusalSentence(e));
     }

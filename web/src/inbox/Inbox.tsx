@@ -10,8 +10,9 @@ import { filtersFromSearch, searchFromFilters, type Filters } from '../shared/lo
 import { NewConversation } from './NewConversation';
 import { SimulatePatient } from './SimulatePatient';
 import { ThreadView } from './ThreadView';
-import type { ConversationItem, Me } from '../shared/types';
+import type { ConversationItem, Me, Ok } from '../shared/types';
 import type { Typing } from '../shared/useLive';
+import { keys } from '../shared/queryKeys';
 
 function useUrlState() {
   const [search, setSearch] = useState(window.location.search);
@@ -60,11 +61,11 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
     return () => clearTimeout(timer);
   }, [undo]);
   const searchBox = useRef<HTMLInputElement>(null);
-  const inboxes = useQuery({ queryKey: ['inboxes'], queryFn: () => api('/api/v1/inboxes'), enabled: canUseHub });
-  const users = useQuery({ queryKey: ['users'], queryFn: () => api('/api/v1/users'), enabled: canUseHub });
+  const inboxes = useQuery({ queryKey: keys.inboxes(), queryFn: () => api('/api/v1/inboxes'), enabled: canUseHub });
+  const users = useQuery({ queryKey: keys.users(), queryFn: () => api('/api/v1/users'), enabled: canUseHub });
   // Seed 004: once two-way SMS is on, its number sits in the inbox's upper right.
-  const smsInbox = useQuery({ queryKey: ['sms-inbox'], queryFn: () => api<{ enabled: boolean; phoneNumber: string | null }>('/api/v1/sms-inbox'), enabled: canUseHub && seesSms });
-  const unreadFallback = useQuery({ queryKey: ['conversations', 'unread-count'], queryFn: () => api('/api/v1/unread-count'), enabled: canUseHub });
+  const smsInbox = useQuery({ queryKey: keys.smsInbox.status(), queryFn: () => api<Ok<'getSmsInbox'>>('/api/v1/sms-inbox'), enabled: canUseHub && seesSms });
+  const unreadFallback = useQuery({ queryKey: keys.unread(), queryFn: () => api('/api/v1/unread-count'), enabled: canUseHub });
   const unreadCount = unread ?? unreadFallback.data?.unread ?? 0;
 
   useEffect(() => {
@@ -101,15 +102,15 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
   /** `e` closes at once, and says so with an Undo: nothing is lost to a stray key. */
   async function closeWithUndo(id: string, name: string) {
     await post(`/api/v1/conversations/${id}/close`);
-    await queryClient.invalidateQueries({ queryKey: ['conversations'] });
-    await queryClient.invalidateQueries({ queryKey: ['thread', id] });
+    await queryClient.invalidateQueries({ queryKey: keys.conversations.all });
+    await queryClient.invalidateQueries({ queryKey: keys.conversation(id) });
     setUndo({
       text: t('inbox.closedToast', { name }),
       run: async () => {
         setUndo(null);
         await post(`/api/v1/conversations/${id}/reopen`);
-        await queryClient.invalidateQueries({ queryKey: ['conversations'] });
-        await queryClient.invalidateQueries({ queryKey: ['thread', id] });
+        await queryClient.invalidateQueries({ queryKey: keys.conversations.all });
+        await queryClient.invalidateQueries({ queryKey: keys.conversation(id) });
       },
     });
   }
@@ -117,7 +118,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
   async function bulk(action: 'read' | 'unread' | 'close') {
     await post('/api/v1/conversations/bulk', { ids: [...checked], action });
     setChecked(new Set());
-    await queryClient.invalidateQueries({ queryKey: ['conversations'] });
+    await queryClient.invalidateQueries({ queryKey: keys.conversations.all });
   }
 
   return (

@@ -5,8 +5,9 @@ import { i18next } from '../shared/i18n';
 import { api, ApiError, post } from '../shared/api';
 import { refusalSentence } from '../shared/errors';
 import { channelLabel } from '../shared/logic';
-import { Modal } from '../shared/Modal';
+import { Dialog } from '../shared/layout/Dialog';
 import type { Me } from '../shared/types';
+import { keys } from '../shared/queryKeys';
 
 type StartChannel = 'sms' | 'whatsapp' | 'email' | 'portal';
 
@@ -55,7 +56,7 @@ export function NewConversation({ me, onClose, onStarted }: { me: Me; onClose: (
   const [error, setError] = useState<string | null>(null);
   /** T4: the patient's open thread a clinician was refused a second one beside. */
   const [existing, setExisting] = useState<string | null>(null);
-  const matches = useQuery({ queryKey: ['contact-search', q], queryFn: () => api<{ items: ContactHit[] }>(`/api/v1/contacts?limit=8&q=${encodeURIComponent(q)}`), enabled: q.trim().length >= 2 && !contact });
+  const matches = useQuery({ queryKey: keys.contacts.search(q), queryFn: () => api<{ items: ContactHit[] }>(`/api/v1/contacts?limit=8&q=${encodeURIComponent(q)}`), enabled: q.trim().length >= 2 && !contact });
   const choices = channelChoices(contact, q.trim());
   const possible = choices.filter((c) => !c.why);
   const [channel, setChannel] = useState<StartChannel | null>(null);
@@ -77,9 +78,8 @@ export function NewConversation({ me, onClose, onStarted }: { me: Me; onClose: (
   }
 
   return (
-    <Modal labelledBy="new-title" onClose={onClose}>
-      <form className="card" onSubmit={submit}>
-        <h2 id="new-title">{t('inbox.newMessage')}</h2>
+    <Dialog title={t('inbox.newMessage')} onClose={onClose}>
+      <form className="stack" onSubmit={submit}>
         <label>
           {t('newMessage.to')}
           <input value={contact ? contact.name : q} onChange={(e) => { setContact(null); setQ(e.target.value); }} required autoFocus />
@@ -126,6 +126,6 @@ export function NewConversation({ me, onClose, onStarted }: { me: Me; onClose: (
           <button type="button" className="secondary" onClick={onClose}>{t('actions.cancel')}</button>
         </div>
       </form>
-    </Modal>
+    </Dialog>
   );
 }

@@ -3,27 +3,30 @@ import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { post } from '../shared/api';
 import { i18next } from '../shared/i18n';
 import type { ConversationItem } from '../shared/types';
+import { keys } from '../shared/queryKeys';
 
 export interface MenuItem {
   label: string;
+  /** The conversation the action changes: its thread and the lists are refreshed, nothing else. */
+  conversationId: string;
   run: () => Promise<unknown>;
 }
 
+const action = (c: ConversationItem, label: string, verb: string): MenuItem => ({ label, conversationId: c.id, run: () => post(`/api/v1/conversations/${c.id}/${verb}`) });
+
 /** Seed 002: a row's three-dot menu — Mark as unread, Close conversation. */
 export function rowActions(c: ConversationItem): MenuItem[] {
-  const base = `/api/v1/conversations/${c.id}`;
   return [
-    c.unread ? { label: i18next.t('staff:rowMenu.markRead'), run: () => post(`${base}/read`) } : { label: i18next.t('staff:rowMenu.markUnread'), run: () => post(`${base}/unread`) },
-    c.status === 'open' ? { label: i18next.t('staff:rowMenu.close'), run: () => post(`${base}/close`) } : { label: i18next.t('staff:rowMenu.reopen'), run: () => post(`${base}/reopen`) },
+    c.unread ? action(c, i18next.t('staff:rowMenu.markRead'), 'read') : action(c, i18next.t('staff:rowMenu.markUnread'), 'unread'),
+    c.status === 'open' ? action(c, i18next.t('staff:rowMenu.close'), 'close') : action(c, i18next.t('staff:rowMenu.reopen'), 'reopen'),
   ];
 }
 
 /** Seed 003: right-click on a row — Pin and Mute, for you alone. */
 export function rowContextActions(c: ConversationItem): MenuItem[] {
-  const base = `/api/v1/conversations/${c.id}`;
   return [
-    { label: c.pinned ? i18next.t('staff:actions.unpin') : i18next.t('staff:rowMenu.pin'), run: () => post(`${base}/${c.pinned ? 'unpin' : 'pin'}`) },
-    { label: c.muted ? i18next.t('staff:actions.unmute') : i18next.t('staff:rowMenu.mute'), run: () => post(`${base}/${c.muted ? 'unmute' : 'mute'}`) },
+    action(c, c.pinned ? i18next.t('staff:actions.unpin') : i18next.t('staff:rowMenu.pin'), c.pinned ? 'unpin' : 'pin'),
+    action(c, c.muted ? i18next.t('staff:actions.unmute') : i18next.t('staff:rowMenu.mute'), c.muted ? 'unmute' : 'mute'),
   ];
 }
 
@@ -63,8 +66,7 @@ export function RowMenu({ label, at, items, onClose }: { label: string; at: { x:
   async function choose(item: MenuItem) {
     onClose();
     await item.run();
-    await queryClient.invalidateQueries({ queryKey: ['conversations'] });
-    await queryClient.invalidateQueries({ queryKey: ['thread'] });
+    await Promise.all([queryClient.invalidateQueries({ queryKey: keys.conversations.all }), queryClient.invalidateQueries({ queryKey: keys.conversation(item.conversationId) })]);
   }
 
   return (

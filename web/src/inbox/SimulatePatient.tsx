@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { post } from '../shared/api';
 import type { Me } from '../shared/types';
 import { refusalSentence } from '../shared/errors';
+import { keys } from '../shared/queryKeys';
+import { Dialog } from '../shared/layout/Dialog';
 
 /** S5: play a patient writing in, offline — it arrives the way a provider's webhook would deliver it. */
 export function SimulatePatient({ me, onClose }: { me: Me; onClose: () => void }) {
@@ -16,16 +18,15 @@ export function SimulatePatient({ me, onClose }: { me: Me; onClose: () => void }
     if (!f.name) delete f.name;
     try {
       await post('/api/v1/simulator/inbound', f);
-      await queryClient.invalidateQueries({ queryKey: ['conversations'] });
+      await queryClient.invalidateQueries({ queryKey: keys.conversations.all });
       onClose();
     } catch (err) {
       setError(refusalSentence(err));
     }
   }
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="simulate-title">
-      <form className="card" onSubmit={submit}>
-        <h2 id="simulate-title">{t('simulate.title')}</h2>
+    <Dialog title={t('simulate.title')} onClose={onClose}>
+      <form className="stack" onSubmit={submit}>
         <p className="sub">{t('simulate.intro')}</p>
         <label>{t('inbox.clinic')} <select name="clinicId">{me.clinics.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}</select></label>
         <label>{t('inbox.filters.channel')} <select name="channel"><option value="sms">{t('channels.sms')}</option><option value="whatsapp">{t('channels.whatsapp')}</option><option value="email">{t('channels.email')}</option></select></label>
@@ -38,6 +39,6 @@ export function SimulatePatient({ me, onClose }: { me: Me; onClose: () => void }
           <button type="button" className="secondary" onClick={onClose}>{t('actions.cancel')}</button>
         </div>
       </form>
-    </div>
+    </Dialog>
   );
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { slashCommands, type ArtifactKind } from '../../../src/artifacts/rules';
 import { api } from '../shared/api';
 import { when } from '../shared/format';
+import { keys } from '../shared/queryKeys';
 
 export interface Artifact {
   id: string;
@@ -25,7 +26,7 @@ export const typedShortcut = (text: string): string | null => (/^\/\w*$/.test(te
  */
 export function SlashMenu({ contactId, typed, onPick }: { contactId: string; typed: string; onPick: (command: string, artifact?: Artifact) => void }) {
   const { t } = useTranslation('staff');
-  const artifacts = useQuery({ queryKey: ['artifacts', contactId, 'all'], queryFn: () => api<{ items: Artifact[] }>(`/api/v1/contacts/${contactId}/artifacts?limit=50`) });
+  const artifacts = useQuery({ queryKey: keys.artifacts(contactId, 'all'), queryFn: () => api<{ items: Artifact[] }>(`/api/v1/contacts/${contactId}/artifacts?limit=50`) });
   const commands = Object.entries(slashCommands).filter(([command]) => command.startsWith(typed));
   const requests = requestCommands.filter((command) => command.startsWith(typed));
   if (!commands.length && !requests.length) return null;

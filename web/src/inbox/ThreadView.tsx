@@ -11,18 +11,19 @@ import { BlockedState, optedOutNames } from './ContactState';
 import type { Me, Thread } from '../shared/types';
 import type { Typing } from '../shared/useLive';
 import { refusalSentence } from '../shared/errors';
+import { keys } from '../shared/queryKeys';
 
 export function ThreadView({ id, me, typing, users, inboxes, onBack }: { id: string; me: Me; typing: Typing[]; users: { id: string; name: string }[]; inboxes: { id: string; name: string }[]; onBack: () => void }) {
   const { t } = useTranslation('staff');
   const queryClient = useQueryClient();
-  const thread = useQuery({ queryKey: ['thread', id], queryFn: () => api<Thread>(`/api/v1/conversations/${id}?limit=500`) });
+  const thread = useQuery({ queryKey: keys.conversation(id), queryFn: () => api<Thread>(`/api/v1/conversations/${id}?limit=500`) });
   const [error, setError] = useState<string | null>(null);
   const [loggingCall, setLoggingCall] = useState(false);
   const [booking, setBooking] = useState(false);
   const markedRead = useRef(false);
   const bottom = useRef<HTMLLIElement>(null);
 
-  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: ['thread', id] }), queryClient.invalidateQueries({ queryKey: ['conversations'] })]);
+  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: keys.conversation(id) }), queryClient.invalidateQueries({ queryKey: keys.conversations.all })]);
   const act = async (path: string, body?: unknown) => {
     setError(null);
     try {

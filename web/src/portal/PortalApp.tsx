@@ -5,68 +5,31 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { clinicShortTime, clinicTime } from '../../../src/orgs/rules';
+import { ApiClient, ApiError } from '../shared/api';
+import { keys } from '../shared/queryKeys';
+import type { Ok } from '../shared/types';
 import { navigate, usePath } from '../shared/router';
 
-class PortalError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
-
-let csrf: string | null = null;
-let onSignedOut: () => void = () => {};
+/** The portal's session (its own cookie and CSRF token), through the client the staff app uses too. */
+const portalClient = new ApiClient((path) => /\/portal\/(login|reauth|activate)$/.test(path));
 
 /** JSON, or a FormData (a file with its message) that the browser sends as multipart with its own boundary. */
 async function call<T = any>(path: string, method = 'GET', body?: unknown): Promise<T> {
-  const headers: Record<string, string> = {};
-  const form = body instanceof FormData;
-  if (body !== undefined && !form) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : form ? body : JSON.stringify(body) });
-  const data = await res.json().catch(() => null);
-  if (!res.ok) {
-    if (res.status === 401 && !path.endsWith('/login') && !path.endsWith('/reauth') && !path.endsWith('/activate')) onSignedOut();
-    if (res.status === 413) throw new PortalError(res.status, 'This file is larger than 25 MB. Choose a smaller photo or PDF, or take the photo again at a lower size.');
-    throw new PortalError(res.status, data?.detail ?? `The request failed (${res.status}).`);
+  try {
+    return await portalClient.request<T>(path, body instanceof FormData ? { method, form: body } : { method, body });
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 413) throw new ApiError(413, e.code, 'This file is larger than 25 MB. Choose a smaller photo or PDF, or take the photo again at a lower size.');
+    throw e;
   }
-  return data as T;
 }
 
-interface PortalMe {
-  name: string;
-  email: string | null;
-  chatOptIn: boolean;
-  clinics: { id: string; name: string; slug: string }[];
-  csrfToken: string;
-  sensitiveUnlocked: boolean;
-}
-
+/** What the portal's routes answer, from the server's schemas (shared/api-types.ts). */
+type PortalMe = Ok<'getPortalMe'>;
+type InboxItem = Ok<'getPortalConversations'>['items'][number];
+type PortalThreadPage = Ok<'getPortalConversationsById'>;
 /** Times show in the clinic's zone, the staff app's format (defect 8), whatever the patient's device is set to. */
-interface PortalClinic {
-  id: string;
-  name: string;
-  timezone: string;
-}
-
-interface InboxItem {
-  id: string;
-  clinic: PortalClinic;
-  unread: number;
-  lastMessage: { preview: string; direction: string; sensitive: boolean; createdAt: string };
-}
-
-interface PortalMessage {
-  id: string;
-  direction: 'inbound' | 'outbound';
-  from: string;
-  body: string | null;
-  sensitive: boolean;
-  locked: boolean;
-  status: string;
-  createdAt: string;
-  attachments: { id: string; filename: string; contentType: string; size: number }[];
-  card: { label: string; title: string; amount: string | null; link: string } | null;
-}
+type PortalClinic = PortalThreadPage['clinic'];
+type PortalMessage = PortalThreadPage['messages'][number];
 
 const clinicKey = 'frontdesk.portal.clinic';
 
@@ -77,20 +40,20 @@ export function PortalApp() {
   const path = usePath();
 
   const signedIn = useCallback((next: PortalMe) => {
-    csrf = next.csrfToken;
+    portalClient.setSession(next.csrfToken);
     setMe(next);
     setNotice(null);
   }, []);
   const signedOut = useCallback(
     (reason: string | null) => {
-      csrf = null;
+      portalClient.setSession(null);
       queryClient.clear();
       setMe(null);
       setNotice(reason);
     },
     [queryClient],
   );
-  onSignedOut = () => signedOut('Your session ended. Please sign in again.');
+  useEffect(() => portalClient.setSignedOut(signedOut), [signedOut]);
 
   useEffect(() => {
     call<PortalMe>('/api/v1/portal/me').then(signedIn, () => setMe(null));
@@ -208,7 +171,7 @@ function Preferences({ me, onMe }: { me: PortalMe; onMe: (m: PortalMe) => void }
 }
 
 function PortalInbox({ me, onMe }: { me: PortalMe; onMe: (m: PortalMe) => void }) {
-  const inbox = useQuery({ queryKey: ['portal-inbox'], queryFn: () => call<{ items: InboxItem[] }>('/api/v1/portal/conversations'), refetchInterval: 10_000 });
+  const inbox = useQuery({ queryKey: keys.portal.inbox(), queryFn: () => call<{ items: InboxItem[] }>('/api/v1/portal/conversations'), refetchInterval: 10_000 });
   const [error, setError] = useState<string | null>(null);
   async function write(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -253,8 +216,8 @@ function PortalInbox({ me, onMe }: { me: PortalMe; onMe: (m: PortalMe) => void }
 function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: PortalMe) => void }) {
   const queryClient = useQueryClient();
   const thread = useQuery({
-    queryKey: ['portal-thread', id],
-    queryFn: () => call<{ clinic: PortalClinic; sensitiveUnlocked: boolean; messages: PortalMessage[] }>(`/api/v1/portal/conversations/${id}`),
+    queryKey: keys.portal.thread(id),
+    queryFn: () => call<PortalThreadPage>(`/api/v1/portal/conversations/${id}`),
     refetchInterval: 5_000,
   });
   const [error, setError] = useState<string | null>(null);
@@ -267,7 +230,8 @@ function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: Po
     if (count) void call(`/api/v1/portal/conversations/${id}/read`, 'POST').catch(() => {});
   }, [id, count, unlocked]);
 
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ['portal-thread', id] });
+  // The thread, and the inbox's last line and unread count for it.
+  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: keys.portal.thread(id) }), queryClient.invalidateQueries({ queryKey: keys.portal.inbox() })]);
   async function reauth(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     setError(null);

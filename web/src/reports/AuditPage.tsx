@@ -7,6 +7,7 @@ import { api } from '../shared/api';
 import { refusalSentence } from '../shared/errors';
 import { when } from '../shared/format';
 import type { Page } from '../shared/types';
+import { keys } from '../shared/queryKeys';
 
 /** One entry of GET /api/v1/audit (src/audit/routes.ts). */
 interface Entry {
@@ -77,11 +78,11 @@ function device(userAgent: string | null): string {
 export function AuditPage() {
   const { t } = useTranslation('staff');
   const [filters, setFilters] = useState<AuditFilters>(filtersFromUrl);
-  const users = useQuery({ queryKey: ['users'], queryFn: () => api<{ items: { id: string; name: string }[] }>('/api/v1/users') });
+  const users = useQuery({ queryKey: keys.users(), queryFn: () => api<{ items: { id: string; name: string }[] }>('/api/v1/users') });
   const names = new Map((users.data?.items ?? []).map((u) => [u.id, u.name]));
   const query = auditQuery(filters);
   const entries = useInfiniteQuery({
-    queryKey: ['audit', query.toString()],
+    queryKey: keys.audit(query.toString()),
     queryFn: ({ pageParam }) => api<Page<Entry>>(`/api/v1/audit?limit=50&${query}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
@@ -173,7 +174,7 @@ function PatientPicker({ initial }: { initial?: string }) {
   const [q, setQ] = useState('');
   const [picked, setPicked] = useState<{ id: string; name: string } | null>(initial ? { id: initial, name: i18next.t('staff:audit.selectedPatient') } : null);
   const matches = useQuery({
-    queryKey: ['contact-search', q],
+    queryKey: keys.contacts.search(q),
     queryFn: () => api<{ items: { id: string; name: string }[] }>(`/api/v1/contacts?limit=6&q=${encodeURIComponent(q)}`),
     enabled: q.trim().length >= 2 && !picked,
   });

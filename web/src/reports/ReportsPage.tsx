@@ -3,8 +3,9 @@ import { Trans, useTranslation } from 'react-i18next';
 import { api } from '../shared/api';
 import { channelLabel } from '../shared/logic';
 import { locale, number, waitText } from '../shared/format';
-import type { Channel } from '../shared/types';
+import type { Channel, Ok } from '../shared/types';
 import { refusalSentence } from '../shared/errors';
+import { keys } from '../shared/queryKeys';
 
 interface Row {
   conversations: number;
@@ -33,7 +34,7 @@ function period(text: string): string {
 /** P3: which conversations led to bookings — the conversion rate by channel and by month. */
 export function ReportsPage() {
   const { t } = useTranslation('staff');
-  const report = useQuery({ queryKey: ['conversions'], queryFn: () => api<Report>('/api/v1/reports/conversions') });
+  const report = useQuery({ queryKey: keys.reports.conversions(), queryFn: () => api<Report>('/api/v1/reports/conversions') });
   if (report.isLoading) return <p className="loading">{t('app.loading')}</p>;
   if (report.isError) return <p className="empty" role="alert">{refusalSentence(report.error)}</p>;
   const r = report.data!;
@@ -66,8 +67,8 @@ const waited = (s: number | null) => (s === null ? '—' : waitText(s));
 function ResponseTimes() {
   const { t } = useTranslation('staff');
   const report = useQuery({
-    queryKey: ['response-times'],
-    queryFn: () => api<{ from: string; overall: { conversations: number; medianSeconds: number | null }; byClinic: TimeRow[]; byChannel: TimeRow[]; byStaff: TimeRow[] }>('/api/v1/reports/response-times'),
+    queryKey: keys.reports.responseTimes(),
+    queryFn: () => api<Ok<'getReportsResponseTimes'>>('/api/v1/reports/response-times'),
   });
   if (!report.data) return null;
   const r = report.data;

@@ -1,26 +1,11 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, post } from '../shared/api';
-import { refusalSentence } from '../shared/errors';
 import { number, when } from '../shared/format';
-
-function useRun() {
-  const queryClient = useQueryClient();
-  const [error, setError] = useState<string | null>(null);
-  const run = async <T,>(fn: () => Promise<T>): Promise<T | undefined> => {
-    setError(null);
-    try {
-      const out = await fn();
-      await queryClient.invalidateQueries();
-      return out;
-    } catch (e) {
-      setError(refusalSentence(e));
-      return undefined;
-    }
-  };
-  return { error, run };
-}
+import { keys } from '../shared/queryKeys';
+import { useAction } from '../shared/useAction';
+import type { Ok } from '../shared/types';
 
 interface Campaign {
   id: string;
@@ -43,10 +28,10 @@ interface RunReport {
 /** M10: automatic campaigns — appointment reminders and form invites — with their last run. */
 export function Campaigns() {
   const { t } = useTranslation('staff');
-  const list = useQuery({ queryKey: ['campaigns'], queryFn: () => api<{ items: Campaign[] }>('/api/v1/campaigns') });
-  const templates = useQuery({ queryKey: ['templates'], queryFn: () => api<{ items: { id: string; name: string }[] }>('/api/v1/templates') });
+  const list = useQuery({ queryKey: keys.campaigns(), queryFn: () => api<{ items: Campaign[] }>('/api/v1/campaigns') });
+  const templates = useQuery({ queryKey: keys.templates(), queryFn: () => api<Ok<'getTemplates'>>('/api/v1/templates') });
   const [report, setReport] = useState<RunReport | null>(null);
-  const { error, run } = useRun();
+  const { error, run } = useAction([keys.campaigns()]);
   async function add(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
@@ -115,15 +100,15 @@ const events = ['message.created', 'message.status', 'conversation.closed', 'boo
 /** B3: outgoing webhooks, their signing secret (shown once) and their delivery log. */
 export function Webhooks() {
   const { t } = useTranslation('staff');
-  const list = useQuery({ queryKey: ['webhooks'], queryFn: () => api<{ items: Endpoint[] }>('/api/v1/webhooks') });
+  const list = useQuery({ queryKey: keys.webhooks.list(), queryFn: () => api<{ items: Endpoint[] }>('/api/v1/webhooks') });
   const [secret, setSecret] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const log = useQuery({
-    queryKey: ['webhook-log', open],
-    queryFn: () => api<{ items: { id: string; event: string; status: string; attempts: { statusCode: number | null; error: string | null }[]; createdAt: string }[] }>(`/api/v1/webhooks/${open}/deliveries`),
+    queryKey: keys.webhooks.log(open),
+    queryFn: () => api<Ok<'getWebhooksByIdDeliveries'>>(`/api/v1/webhooks/${open}/deliveries`),
     enabled: Boolean(open),
   });
-  const { error, run } = useRun();
+  const { error, run } = useAction([keys.webhooks.all]);
   async function add(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;

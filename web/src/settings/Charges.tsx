@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api';
 import { money, when } from '../shared/format';
+import { keys } from '../shared/queryKeys';
 
 interface Charge {
   id: string;
@@ -16,7 +17,7 @@ interface Charge {
 /** Seed 004: what is on the bill besides the plan — the SMS inbox's $5 a month among it. */
 export function Charges() {
   const { t } = useTranslation('staff');
-  const charges = useQuery({ queryKey: ['billing-charges'], queryFn: () => api<{ items: Charge[] }>('/api/v1/billing/charges') });
+  const charges = useQuery({ queryKey: keys.billingCharges(), queryFn: () => api<{ items: Charge[] }>('/api/v1/billing/charges') });
   const items = charges.data?.items ?? [];
   return (
     <section aria-labelledby="charges-title">

@@ -3,9 +3,10 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NotificationPreferences, NotifyLevel } from '../../../src/notifications/rules';
 import { api } from '../shared/api';
-import type { Me } from '../shared/types';
+import type { Me, Ok } from '../shared/types';
 import { chime } from '../shared/notifications/show';
 import { pushOnThisDevice, pushSupported, startPushOnThisDevice, stopPushOnThisDevice } from '../shared/notifications/device';
+import { keys } from '../shared/queryKeys';
 
 const levels: NotifyLevel[] = ['all', 'mine', 'none'];
 
@@ -19,7 +20,7 @@ const toMinutes = (time: string) => {
 export function NotificationSettings({ me }: { me: Me }) {
   const { t } = useTranslation('staff');
   const isAdmin = me.role === 'admin' || me.role === 'main_admin';
-  const prefs = useQuery({ queryKey: ['notification-preferences'], queryFn: () => api<NotificationPreferences>('/api/v1/me/notifications') });
+  const prefs = useQuery({ queryKey: keys.notificationPreferences(), queryFn: () => api<NotificationPreferences>('/api/v1/me/notifications') });
   return (
     <>
       <h2>{t('settings.sections.notifications')}</h2>
@@ -105,7 +106,7 @@ function PreferencesForm({ saved, timeZone }: { saved: NotificationPreferences; 
       : null;
     try {
       const next = await api<NotificationPreferences>('/api/v1/me/notifications', { method: 'PUT', body: { level, sound, quietHours, emailReminders } });
-      queryClient.setQueryData(['notification-preferences'], next);
+      queryClient.setQueryData(keys.notificationPreferences(), next);
       setStatus({ ok: true, text: t('language.saved') });
     } catch (err) {
       setStatus({ ok: false, text: t('notify.notSaved', { reason: (err as Error).message }) });
@@ -153,13 +154,13 @@ function PreferencesForm({ saved, timeZone }: { saved: NotificationPreferences; 
 function OrganizationRule() {
   const { t } = useTranslation('staff');
   const queryClient = useQueryClient();
-  const setting = useQuery({ queryKey: ['notification-settings'], queryFn: () => api<{ showFirstName: boolean }>('/api/v1/notification-settings') });
+  const setting = useQuery({ queryKey: keys.notificationSettings(), queryFn: () => api<Ok<'getNotificationSettings'>>('/api/v1/notification-settings') });
   const [error, setError] = useState<string | null>(null);
   if (!setting.data) return null;
   async function change(showFirstName: boolean) {
     setError(null);
     try {
-      queryClient.setQueryData(['notification-settings'], await api('/api/v1/notification-settings', { method: 'PUT', body: { showFirstName } }));
+      queryClient.setQueryData(keys.notificationSettings(), await api('/api/v1/notification-settings', { method: 'PUT', body: { showFirstName } }));
     } catch (err) {
       setError(t('notify.changeNotSaved', { reason: (err as Error).message }));
     }
@@ -179,7 +180,7 @@ function OrganizationRule() {
 /** An admin's limit for how long a patient may wait (in opening hours) before the team is emailed. */
 function ClinicWaitLimit({ clinic }: { clinic: { id: string; name: string } }) {
   const { t } = useTranslation('staff');
-  const setting = useQuery({ queryKey: ['clinic-reminder', clinic.id], queryFn: () => api<{ waitMinutes: number | null }>(`/api/v1/clinics/${clinic.id}/reminder`) });
+  const setting = useQuery({ queryKey: keys.clinicReminder(clinic.id), queryFn: () => api<Ok<'getClinicsByIdReminder'>>(`/api/v1/clinics/${clinic.id}/reminder`) });
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   if (!setting.data) return null;
   const id = `wait-${clinic.id}`;

@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { LanguageSettings } from './Language';
@@ -17,6 +17,8 @@ import { refusalSentence } from '../shared/errors';
 import { locale, number, phone, when } from '../shared/format';
 import { formatMoney } from '../../../src/i18n/format';
 import { i18next } from '../shared/i18n';
+import { keys } from '../shared/queryKeys';
+import { useAction } from '../shared/useAction';
 
 const privilegeNames = { send_messages: 'privileges.send_messages', inbox: 'privileges.inbox', contacts: 'privileges.contacts' } as const;
 type Privilege = keyof typeof privilegeNames;
@@ -84,25 +86,10 @@ export function Settings({ me }: { me: Me }) {
   );
 }
 
-function useAction() {
-  const queryClient = useQueryClient();
-  const [error, setError] = useState<string | null>(null);
-  const run = async (fn: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await fn();
-      await queryClient.invalidateQueries();
-    } catch (e) {
-      setError(refusalSentence(e));
-    }
-  };
-  return { error, run };
-}
-
 function Team({ me }: { me: Me }) {
   const { t } = useTranslation('staff');
-  const users = useQuery({ queryKey: ['users'], queryFn: () => api('/api/v1/users') });
-  const { error, run } = useAction();
+  const users = useQuery({ queryKey: keys.users(), queryFn: () => api('/api/v1/users') });
+  const { error, run } = useAction([keys.users()]);
   const toggle = (user: { id: string; privileges: Privilege[] }, p: Privilege) =>
     run(() => api(`/api/v1/users/${user.id}`, { method: 'PATCH', body: { privileges: user.privileges.includes(p) ? user.privileges.filter((x) => x !== p) : [...user.privileges, p] } }));
   async function add(e: FormEvent<HTMLFormElement>) {
@@ -166,8 +153,8 @@ function Team({ me }: { me: Me }) {
 
 function Inboxes() {
   const { t } = useTranslation('staff');
-  const inboxes = useQuery({ queryKey: ['inboxes'], queryFn: () => api('/api/v1/inboxes') });
-  const { error, run } = useAction();
+  const inboxes = useQuery({ queryKey: keys.inboxes(), queryFn: () => api('/api/v1/inboxes') });
+  const { error, run } = useAction([keys.inboxes()]);
   async function add(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
@@ -202,7 +189,7 @@ const describeSource = (s: OptOutSource) =>
 
 function OptOuts() {
   const { t } = useTranslation('staff');
-  const list = useQuery({ queryKey: ['opt-outs'], queryFn: () => api('/api/v1/opt-outs') });
+  const list = useQuery({ queryKey: keys.optOuts(), queryFn: () => api('/api/v1/opt-outs') });
   const items = list.data?.items ?? [];
   return (
     <>
@@ -250,8 +237,8 @@ const describePlan = (p: PlanSummary) =>
 /** P4: the plan, this month's usage against its limits, and (for the main admin) the other plans. */
 function Plan({ me }: { me: Me }) {
   const { t } = useTranslation('staff');
-  const plan = useQuery({ queryKey: ['plan'], queryFn: () => api<PlanSummary & { usage: { guestConversationsThisMonth: number; heldConversations: number }; available: PlanSummary[] }>('/api/v1/plan') });
-  const { error, run } = useAction();
+  const plan = useQuery({ queryKey: keys.plan(), queryFn: () => api<PlanSummary & { usage: { guestConversationsThisMonth: number; heldConversations: number }; available: PlanSummary[] }>('/api/v1/plan') });
+  const { error, run } = useAction([keys.plan(), keys.conversations.all]);
   if (!plan.data) return <h2>{t('plan.plan')}</h2>;
   const p = plan.data;
   const limit = p.limits.guestConversationsPerMonth;
@@ -298,8 +285,8 @@ const weekdayName = (date: number) => new Intl.DateTimeFormat(locale(), { weekda
 
 function PublicPages() {
   const { t } = useTranslation('staff');
-  const clinics = useQuery({ queryKey: ['clinics'], queryFn: () => api('/api/v1/clinics') });
-  const { error, run } = useAction();
+  const clinics = useQuery({ queryKey: keys.clinics(), queryFn: () => api('/api/v1/clinics') });
+  const { error, run } = useAction([keys.clinics()]);
   return (
     <>
       <h2>{t('settings.sections.public')}</h2>
@@ -348,8 +335,8 @@ function PublicPages() {
 
 function Templates() {
   const { t } = useTranslation('staff');
-  const list = useQuery({ queryKey: ['templates'], queryFn: () => api('/api/v1/templates') });
-  const { error, run } = useAction();
+  const list = useQuery({ queryKey: keys.templates(), queryFn: () => api('/api/v1/templates') });
+  const { error, run } = useAction([keys.templates()]);
   async function add(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;

@@ -1,11 +1,13 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { smsInboxMonthlyCents } from '../../../src/billing/rules';
 import { api, post } from '../shared/api';
 import { refusalSentence } from '../shared/errors';
 import { locale, phone } from '../shared/format';
+import { keys } from '../shared/queryKeys';
 import { navigate } from '../shared/router';
+import { useAction } from '../shared/useAction';
 import type { Me } from '../shared/types';
 
 interface OwnedNumber {
@@ -31,7 +33,7 @@ const validAreaCode = (code: string) => /^[2-9]\d\d$/.test(code);
 
 /** The plan as it is now: the Plan section's switch refreshes this query, so the page follows without a reload. */
 export function useCurrentPlan(me: Me): string {
-  const plan = useQuery({ queryKey: ['plan'], queryFn: () => api<{ plan: string }>('/api/v1/plan') });
+  const plan = useQuery({ queryKey: keys.plan(), queryFn: () => api<{ plan: string }>('/api/v1/plan') });
   return plan.data?.plan ?? me.plan;
 }
 
@@ -39,27 +41,18 @@ export function useCurrentPlan(me: Me): string {
 export function SmsInbox({ me }: { me: Me }) {
   const { t } = useTranslation('staff');
   const monthly = monthlyPrice();
-  const queryClient = useQueryClient();
   const plan = useCurrentPlan(me);
-  const status = useQuery({ queryKey: ['sms-inbox'], queryFn: () => api<Status>('/api/v1/sms-inbox') });
+  const status = useQuery({ queryKey: keys.smsInbox.status(), queryFn: () => api<Status>('/api/v1/sms-inbox') });
   const [turningOn, setTurningOn] = useState(false);
   const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // The number, the SMS inbox it makes, and the bill's line for it.
+  const action = useAction([keys.smsInbox.all, keys.inboxes(), keys.plan(), keys.billingCharges()]);
+  const error = action.error;
   const locked = plan !== 'accelerator';
   const isMain = me.role === 'main_admin';
   const enabled = Boolean(status.data?.enabled);
 
-  async function run(action: () => Promise<unknown>) {
-    setError(null);
-    try {
-      await action();
-      await queryClient.invalidateQueries();
-      return true;
-    } catch (e) {
-      setError(refusalSentence(e));
-      return false;
-    }
-  }
+  const run = async (change: () => Promise<unknown>) => (await action.run(async () => (await change(), true))) === true;
 
   return (
     <>
@@ -132,8 +125,8 @@ function Setup({ run, onDone }: { run: (action: () => Promise<unknown>) => Promi
   const [areaCode, setAreaCode] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
   const [reviewing, setReviewing] = useState<{ kind: 'buy'; number: string } | { kind: 'own'; number: OwnedNumber } | null>(null);
-  const numbers = useQuery({ queryKey: ['sms-numbers', areaCode], queryFn: () => api<{ items: Offered[] }>(`/api/v1/sms-inbox/available-numbers?areaCode=${areaCode}`), enabled: validAreaCode(areaCode) && source === 'buy' });
-  const owned = useQuery({ queryKey: ['sms-owned-numbers'], queryFn: () => api<{ items: OwnedNumber[] }>('/api/v1/sms-inbox/owned-numbers'), enabled: source === 'own' });
+  const numbers = useQuery({ queryKey: keys.smsInbox.available(areaCode), queryFn: () => api<{ items: Offered[] }>(`/api/v1/sms-inbox/available-numbers?areaCode=${areaCode}`), enabled: validAreaCode(areaCode) && source === 'buy' });
+  const owned = useQuery({ queryKey: keys.smsInbox.owned(), queryFn: () => api<{ items: OwnedNumber[] }>('/api/v1/sms-inbox/owned-numbers'), enabled: source === 'own' });
 
   if (reviewing?.kind === 'buy') {
     return (

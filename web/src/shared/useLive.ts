@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { showStaffNotification } from './notifications/show';
+import { keys } from './queryKeys';
 
 export interface Typing {
   conversationId: string;
@@ -33,8 +34,8 @@ export function useLive(enabled: boolean) {
     source.addEventListener('unread.count', (e) => setUnread(JSON.parse((e as MessageEvent).data).unread));
     const changed = (e: Event) => {
       const data = JSON.parse((e as MessageEvent).data) as { conversationId: string };
-      void queryClient.invalidateQueries({ queryKey: ['conversations'] });
-      void queryClient.invalidateQueries({ queryKey: ['thread', data.conversationId] });
+      void queryClient.invalidateQueries({ queryKey: keys.conversations.all });
+      void queryClient.invalidateQueries({ queryKey: keys.conversation(data.conversationId) });
       setTyping((list) => list.filter((t) => t.conversationId !== data.conversationId || e.type !== 'message.created'));
     };
     for (const type of ['message.created', 'message.status', 'conversation.updated']) source.addEventListener(type, changed);

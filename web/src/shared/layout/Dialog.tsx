@@ -1,4 +1,26 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+
+const focusable = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/**
+ * Tab from the last field goes to the first and Shift+Tab from the first to the last: showModal()
+ * makes the page inert, but the browser would still let Tab leave for its own toolbar.
+ */
+function keepFocusInside(e: KeyboardEvent<HTMLDialogElement>) {
+  if (e.key !== 'Tab') return;
+  const items = [...e.currentTarget.querySelectorAll<HTMLElement>(focusable)].filter((el) => el.offsetParent !== null);
+  const first = items[0];
+  const last = items[items.length - 1];
+  if (!first || !last) return;
+  if (e.shiftKey && document.activeElement === first) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && document.activeElement === last) {
+    e.preventDefault();
+    first.focus();
+  }
+}
+
 
 /**
  * A modal dialog on the browser's own <dialog>: showModal() makes the rest of the page inert (focus
@@ -25,6 +47,7 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
       role={props.alert ? 'alertdialog' : undefined}
       aria-labelledby={titleId}
       aria-describedby={props.describedBy}
+      onKeyDown={keepFocusInside}
       onCancel={(e) => {
         e.preventDefault();
         onClose();
