@@ -22,6 +22,7 @@ import { publish } from '../realtime/events.js';
 import { emitWebhookEvent } from '../hooks/queue.js';
 import { attributionSince, monthKey, nextMonth, parseMonth, withRates } from './rules.js';
 import { bookings } from './schema.js';
+import { orgCountry } from '../orgs/locale.js';
 
 type BookingRow = typeof bookings.$inferSelect;
 
@@ -73,7 +74,7 @@ async function findOrCreateBookingContact(deps: Deps, tx: Tx, orgId: string, c: 
   }
   let contact: ContactRow;
   if (c.phone) {
-    const phone = normalizePhone(c.phone, deps.config.defaultCountry);
+    const phone = normalizePhone(c.phone, await orgCountry(tx, orgId, deps.config.defaultCountry));
     if (!phone.ok) throw new AppError('invalid_phone', `contact.phone: ${phone.reason}`, { errors: [{ field: 'body.contact.phone', message: phone.reason }] });
     contact = await findOrCreateContact(tx, orgId, { phone: phone.e164 }, c.name);
   } else if (c.email) {

@@ -3,9 +3,11 @@ import type { Deps } from '../deps.js';
 import { IdParams, Nullable, Page, pageOf, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import { contactTypes, preferredChannels } from './rules.js';
+import { languages } from '../i18n/index.js';
 import { addNote, createContact, listContacts, listOptOuts, setBlocked, updateContact } from './service.js';
 
 const ContactType = Type.Union(contactTypes.map((t) => Type.Literal(t)));
+const LanguageSchema = Type.Union(languages.map((l) => Type.Literal(l)), { description: 'the language the clinic writes to this patient in; null: not known yet (the browser\'s on the public page, guest thread and portal, else each template\'s own)' });
 
 export const Contact = Type.Object({
   id: Type.String(),
@@ -21,6 +23,7 @@ export const Contact = Type.Object({
   emailBounce: Nullable(Type.Object({ at: Timestamp, reason: Type.String() }, { description: 'The mail system returned mail to this address (a bounce); cleared when the address changes' })),
   blocked: Type.Boolean(),
   preferredChannel: Nullable(Type.Union(preferredChannels.map((c) => Type.Literal(c)), { description: 'how the patient asked to be reached (from their practice system)' })),
+  preferredLanguage: Nullable(LanguageSchema),
   availableChannels: Type.Array(Type.String(), { description: 'channels a message to this contact can go out on' }),
   createdAt: Timestamp,
 });
@@ -55,6 +58,7 @@ const ContactFields = {
   externalId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
   portalAccount: Type.Optional(Type.Boolean()),
   chatOptIn: Type.Optional(Type.Boolean()),
+  preferredLanguage: Type.Optional(Nullable(LanguageSchema)),
 };
 
 const crm = { privileges: ['contacts' as const] };

@@ -10,6 +10,7 @@ import { effectivePrivileges, isAdmin, privileges as allPrivileges, slugify, typ
 import { defaultOpeningHours, hoursText, openingHoursProblem, type OpeningHours } from './hours.js';
 import { clinics, inboxes, organizations, userClinicIds, userClinics, users } from './schema.js';
 import { publishAccessChanged } from '../realtime/events.js';
+import type { Language } from '../i18n/index.js';
 
 
 export interface ClinicInput {
@@ -31,6 +32,7 @@ const clinicJson = (c: typeof clinics.$inferSelect) => ({
   guestEmailPreview: c.guestEmailPreview,
   openingHours: c.openingHours ?? defaultOpeningHours,
   afterHoursReply: c.afterHoursReply,
+  afterHoursReplyTranslations: c.afterHoursReplyTranslations,
   createdAt: c.createdAt.toISOString(),
 });
 
@@ -111,7 +113,8 @@ export async function me(deps: Deps, actor: Actor) {
     clinics: await listClinics(deps, actor),
     csrfToken: actor.via.kind === 'session' ? actor.via.csrfToken : null,
     sessionIdleMinutes: deps.config.sessionIdleMinutes,
-    defaultCountry: deps.config.defaultCountry,
+    defaultCountry: org.country ?? deps.config.defaultCountry,
+    currency: org.currency,
     simulator: deps.config.simulator,
     security: { twoFactorEnabled: !!user?.totpEnabledAt, organizationRequiresTwoFactor: org.requireTwoFactor, mustEnrolTwoFactor: actor.mustEnrolTwoFactor },
   };
@@ -139,6 +142,7 @@ export interface ClinicChanges {
   guestEmailPreview?: boolean;
   openingHours?: OpeningHours;
   afterHoursReply?: string | null;
+  afterHoursReplyTranslations?: Partial<Record<Language, string>>;
 }
 
 /** An admin edits what the clinic's public page shows and how guests are told of replies. */
