@@ -13,6 +13,8 @@ import { guestPath } from './rules.js';
 import { defaultOpeningHours, hoursText } from '../orgs/hours.js';
 
 const publicAccess = { access: { public: true } } as const;
+/** Patients' pages: open without signing in, refused as HTML pages. */
+const pageAccess = { ...publicAccess, page: true } as const;
 const tags = ['patients (public)'];
 
 const SlugParams = Type.Object({ clinicSlug: Type.String({ minLength: 1, maxLength: 80 }) });
@@ -80,7 +82,7 @@ export function guestRoutes(app: App, deps: Deps): void {
 
   app.get(
     '/c/:clinicSlug',
-    { config: publicAccess, schema: { tags, summary: "The clinic's public profile page with its message form (HTML)", params: SlugParams } },
+    { config: pageAccess, schema: { tags, summary: "The clinic's public profile page with its message form (HTML)", params: SlugParams } },
     async (request, reply) => {
       const clinic = await clinicBySlug(deps.db, request.params.clinicSlug).catch(() => null);
       if (!clinic) return html(reply, 404, notFoundPage());
@@ -90,7 +92,7 @@ export function guestRoutes(app: App, deps: Deps): void {
 
   app.post(
     '/c/:clinicSlug',
-    { config: publicAccess, schema: { tags, summary: 'The message form posted without JavaScript: redirects to the private link (HTML)', params: SlugParams } },
+    { config: pageAccess, schema: { tags, summary: 'The message form posted without JavaScript: redirects to the private link (HTML)', params: SlugParams } },
     async (request, reply) => {
       const clinic = await clinicBySlug(deps.db, request.params.clinicSlug).catch(() => null);
       if (!clinic) return html(reply, 404, notFoundPage());
@@ -114,7 +116,7 @@ export function guestRoutes(app: App, deps: Deps): void {
 
   app.get(
     '/g/:token',
-    { config: publicAccess, schema: { tags, summary: "The guest's private thread (HTML; readable without JavaScript)", params: TokenParams } },
+    { config: pageAccess, schema: { tags, summary: "The guest's private thread (HTML; readable without JavaScript)", params: TokenParams } },
     async (request, reply) => {
       const thread = await readGuestThread(deps, request.params.token, clientOrigin(request)).catch((e) => {
         if (e instanceof AppError && e.status === 404) return null;
@@ -127,7 +129,7 @@ export function guestRoutes(app: App, deps: Deps): void {
 
   app.post(
     '/g/:token',
-    { config: publicAccess, schema: { tags, summary: 'A guest reply posted without JavaScript: back to the thread (HTML)', params: TokenParams } },
+    { config: pageAccess, schema: { tags, summary: 'A guest reply posted without JavaScript: back to the thread (HTML)', params: TokenParams } },
     async (request, reply) => {
       const f = formFields(request.body);
       const token = request.params.token;

@@ -42,6 +42,14 @@ export function notFoundPage(): string {
   return layout('Not found', '<h1>This link does not work</h1><p>It may be mistyped, or the clinic may have closed it. Please contact the clinic directly.</p>');
 }
 
+/** A stored message failed its integrity check: the patient learns nothing of why, only what to do. */
+export function integrityFailurePage(): string {
+  return layout(
+    'This conversation cannot be shown',
+    '<h1>This conversation cannot be shown just now</h1><p>Something went wrong on our side while opening your messages. Nothing you sent has been lost, and the clinic has been told.</p><p>Please contact the clinic directly if your question cannot wait.</p>',
+  );
+}
+
 /** The style sheet of every public page, served at /public/guest.css. */
 export const publicCss = `
 *{box-sizing:border-box}

@@ -15,6 +15,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route; absent means any signed-in staff member. */
     access?: Access;
+    /** A server-rendered page for patients: its refusals are answered as an HTML page, not JSON. */
+    page?: boolean;
   }
   interface FastifyInstance {
     routeTable: { method: string; url: string; hidden: boolean }[];

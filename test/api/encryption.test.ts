@@ -201,6 +201,27 @@ describe('values in clear after every row is encrypted', () => {
     expect(audit.body.items[0]).toMatchObject({ action: 'encryption.integrity_failure', outcome: 'denied' });
   });
 
+  it("on a patient's own page is an HTML page they understand, not JSON, and audited", async () => {
+    const posted = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/public/clinics/${org.me.clinics[0].slug}/messages`,
+      payload: { name: 'Gina Guest', email: 'gina-integrity@example.com', body: 'Is my result back?' },
+      remoteAddress: '198.51.100.91',
+    });
+    expect(posted.statusCode, posted.body).toBe(201);
+    const token = new URL(posted.json().guestUrl).pathname.split('/')[2];
+    await raw.query(`begin; set local frontdesk.reencrypting = 'on'; update messages set body = 'Planted on the guest page' where body like 'enc1:%' and conversation_id = (select conversation_id from messages order by created_at desc limit 1); commit;`);
+    const before = (await org.owner.get('/api/v1/audit?action=encryption.integrity_failure')).body.items.length;
+    const page = await ctx.app.inject({ method: 'GET', url: `/g/${token}`, headers: { accept: 'text/html' } });
+    expect(page.statusCode).toBe(500);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.body).toContain('This conversation cannot be shown');
+    expect(page.body).not.toContain('Planted');
+    expect(page.body).not.toContain('integrity_failure');
+    const after = (await org.owner.get('/api/v1/audit?action=encryption.integrity_failure')).body.items.length;
+    expect(after).toBeGreaterThan(before);
+  });
+
   it('a file in clear on disk is refused too, though its checksum matches, and audited', async () => {
     const bytes = Buffer.from('%PDF-1.4 planted around the product');
     const upload = await uploadFile(ctx.app, org.owner, 'planted.pdf', bytes);
