@@ -4,7 +4,7 @@
  * operations. The examples are checked against their schemas by test/api/openapi.test.ts (the
  * Redocly linter), so they cannot drift from what the API answers.
  */
-import { Artifact } from './artifacts/routes.js';
+import { Artifact, PatientCard } from './artifacts/routes.js';
 import { Attachment, AttachmentUpload } from './attachments/routes.js';
 import { Booking } from './bookings/routes.js';
 import { Contact } from './contacts/routes.js';
@@ -12,7 +12,6 @@ import { ConversationItem, Message } from './conversations/routes.js';
 import type { ApiDocument } from './http/openapi.js';
 import { ImportUpload } from './imports/routes.js';
 import { Clinic, Inbox, Me, User } from './orgs/routes.js';
-import { PatientCard } from './portal/routes.js';
 
 const at = '2026-03-02T09:15:00.000Z';
 const ids = {

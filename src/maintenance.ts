@@ -3,9 +3,9 @@
  * started): M2's auto-archive, P4's release of held guest conversations at a new month, and the
  * pruning of spent rate-limit windows and of live events too old to resume from.
  */
-import { releaseAllHeld } from './billing/service.js';
 import { archiveInactive } from './conversations/service.js';
 import type { Deps } from './deps.js';
+import { releaseAllHeld } from './guest/allowance.js';
 import { pruneRateLimits } from './ratelimit/service.js';
 import { pruneLiveEvents } from './realtime/replay.js';
 

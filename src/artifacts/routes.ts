@@ -1,8 +1,7 @@
 import { Type } from 'typebox';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { escapeHtml, layout, notFoundPage } from '../http/html.js';
-import { privateHeaders } from '../guest/routes.js';
+import { escapeHtml, layout, notFoundPage, privateHeaders } from '../http/html.js';
 import { Id, IdParams, Nullable, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App, clientOrigin } from '../http/types.js';
 import { appointmentParts } from '../templates/rules.js';
@@ -12,6 +11,9 @@ import { listArtifacts, openCard, upsertArtifact, type CardOpening } from './ser
 const tags = ['artifacts and cards'];
 const access = { privileges: ['send_messages' as const, 'contacts' as const] };
 const Kind = Type.Union(artifactKinds.map((k) => Type.Literal(k)));
+
+/** A card as the patient sees it beside a message, in the portal and on the guest page. */
+export const PatientCard = Type.Object({ kind: Type.String(), label: Type.String(), title: Type.String(), amount: Nullable(Type.String()), link: Type.String({ description: 'the secure link; opening it is recorded' }) });
 
 export const Artifact = Type.Object({
   id: Type.String(),

@@ -3,8 +3,8 @@ import { Type } from 'typebox';
 import type { Deps } from '../deps.js';
 import { IdParams, Nullable, Ok, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App, clientOrigin } from '../http/types.js';
-import { me, signup } from '../orgs/service.js';
-import { Me } from '../orgs/routes.js';
+import { me, setMyLanguage, signup } from '../orgs/service.js';
+import { LanguageSchema, Me } from '../orgs/routes.js';
 import { sessionLifetimeMs, passwordMaxLength } from './rules.js';
 import { actorFromSession, createApiToken, listApiTokens, login, logout, logoutEverywhere, revokeApiToken, sessionCookie, unlockUser } from './service.js';
 import { deviceCookie, deviceCookieDays } from './devices.js';
@@ -167,6 +167,23 @@ export function authRoutes(app: App, deps: Deps): void {
     '/api/v1/me',
     { config: { access: enrolment }, schema: { tags: ['auth'], summary: 'The signed-in user: role, privileges, organization, clinics, plan, CSRF token', response: responses({ 200: Me }) } },
     async (request) => me(deps, actorOf(request)),
+  );
+
+  app.patch(
+    '/api/v1/me',
+    {
+      config: { access: enrolment },
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user’s own settings: the language of the app and of their emails (null follows the browser)',
+        body: Type.Object({ language: Nullable(LanguageSchema) }, { additionalProperties: false }),
+        response: responses({ 200: Me }),
+      },
+    },
+    async (request) => {
+      await setMyLanguage(deps, actorOf(request), request.body.language);
+      return me(deps, actorOf(request));
+    },
   );
 
   app.post(

@@ -17,7 +17,7 @@ import { publishAccessChanged } from '../realtime/events.js';
 
 export const sessionCookie = 'fd_session';
 
-type UserRow = Omit<typeof users.$inferSelect, 'totpLastStep'> & { clinicIds: string[]; orgRequiresTwoFactor: boolean };
+type UserRow = Omit<typeof users.$inferSelect, 'totpLastStep' | 'language'> & { clinicIds: string[]; orgRequiresTwoFactor: boolean };
 
 const userWithClinics = {
   id: users.id,

@@ -4,7 +4,7 @@ import { Nullable, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import { plans } from '../orgs/rules.js';
 import { features } from './rules.js';
-import { getPlan, listCharges, setPlan } from './service.js';
+import { getPlan, listCharges, setPlan, type PlanLimits } from './service.js';
 
 const PlanName = Type.Union(plans.map((p) => Type.Literal(p)));
 const PlanSummary = {
@@ -24,9 +24,10 @@ const PlanInfo = Type.Object({
   available: Type.Array(Type.Object(PlanSummary), { description: 'every plan, cheapest first' }),
 });
 
-export function billingRoutes(app: App, deps: Deps): void {
+/** `limits`: what the modules above billing count against the plan (server.ts passes the guest allowance). */
+export function billingRoutes(app: App, deps: Deps, limits: PlanLimits): void {
   app.get('/api/v1/plan', { schema: { tags: ['billing'], summary: "The organization's plan, what it includes, and this month's usage", response: responses({ 200: PlanInfo }) } }, async (request) =>
-    getPlan(deps, actorOf(request)),
+    getPlan(deps, limits, actorOf(request)),
   );
 
   app.put(
@@ -35,7 +36,7 @@ export function billingRoutes(app: App, deps: Deps): void {
       config: { access: { role: 'main_admin' } },
       schema: { tags: ['billing'], summary: 'Change the plan (main admin; where a billing system plugs in)', body: Type.Object({ plan: PlanName }), response: responses({ 200: PlanInfo }) },
     },
-    async (request) => setPlan(deps, actorOf(request), request.body.plan),
+    async (request) => setPlan(deps, limits, actorOf(request), request.body.plan),
   );
 
   app.get(

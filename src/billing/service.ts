@@ -1,15 +1,12 @@
-import { and, asc, count, eq, gte, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { recordAudit, auditActor } from '../audit/service.js';
-import { conversations } from '../conversations/schema.js';
 import type { DbOrTx, Tx } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { guestLinks } from '../guest/schema.js';
 import type { Plan } from '../orgs/rules.js';
 import { organizations } from '../orgs/schema.js';
-import { publish } from '../realtime/events.js';
-import { cheapestWith, guestRoomLeft, monthStart, planAllows, type Entitlements, type Feature } from './rules.js';
+import { cheapestWith, monthStart, planAllows, type Entitlements, type Feature } from './rules.js';
 import { billingCharges, planEntitlements } from './schema.js';
 
 export async function planCatalog(db: DbOrTx): Promise<Entitlements[]> {
@@ -31,7 +28,7 @@ export async function entitlementsOf(db: DbOrTx, orgId: string): Promise<Entitle
 }
 
 /** The 402 for a customer whose plan lacks something, naming the cheapest plan that has it. */
-async function planRequired(db: DbOrTx, current: Entitlements, what: string, allows: (e: Entitlements) => boolean): Promise<AppError> {
+export async function planRequired(db: DbOrTx, current: Entitlements, what: string, allows: (e: Entitlements) => boolean): Promise<AppError> {
   const needed = cheapestWith(await planCatalog(db), allows);
   return new AppError('plan_required', `${what} needs the ${needed?.name ?? 'a higher'} plan; you are on ${current.name}`, { plan: needed?.plan ?? null });
 }
@@ -42,68 +39,16 @@ export async function requireFeature(db: DbOrTx, orgId: string, feature: Feature
   if (!planAllows(current, feature)) throw await planRequired(db, current, what, (e) => planAllows(e, feature));
 }
 
-// ---------------------------------------------------------------------------------------------
-// P4 limits: new guest conversations a month
-// ---------------------------------------------------------------------------------------------
-
-async function guestConversationsSince(db: DbOrTx, orgId: string, since: Date): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(guestLinks)
-    .where(and(eq(guestLinks.orgId, orgId), gte(guestLinks.admittedAt, since)));
-  return row.n;
-}
-
-async function heldConversations(db: DbOrTx, orgId: string): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(conversations).where(and(eq(conversations.orgId, orgId), isNotNull(conversations.heldAt)));
-  return row.n;
-}
-
-/** Serialises the counting of an organization's monthly allowance, so two posts cannot both take the last place. */
-async function lockAllowance(tx: Tx, orgId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`guest-allowance:${orgId}`}, 0))`);
-}
-
 /**
- * Whether a new guest conversation fits this month's allowance. When it does not, the caller keeps
- * the conversation held (stored, shown to no one) and answers 402 with the returned error.
+ * What the modules above billing count against a plan's limits, and do when the plan changes: the
+ * guest module holds the monthly allowance of new web conversations (guest/allowance.ts). Billing
+ * only knows the plan, so the routes are given this (server.ts wires it) instead of billing reading
+ * the guest links and conversations itself.
  */
-export async function admitGuestConversation(tx: Tx, orgId: string, at: Date): Promise<{ admitted: true } | { admitted: false; error: AppError }> {
-  const current = await entitlementsOf(tx, orgId);
-  // Unlimited plans count nothing and so need not queue their posts behind one lock.
-  if (current.guestConversationsPerMonth === null) return { admitted: true };
-  await lockAllowance(tx, orgId);
-  if (guestRoomLeft(current, await guestConversationsSince(tx, orgId, monthStart(at))) > 0) return { admitted: true };
-  const error = await planRequired(tx, current, `More than ${current.guestConversationsPerMonth} new web conversations a month`, (e) => e.guestConversationsPerMonth === null);
-  return { admitted: false, error };
-}
-
-/** Shows held guest conversations, oldest first, as far as this month's allowance now reaches. */
-export async function releaseHeldConversations(tx: Tx, orgId: string, at: Date): Promise<number> {
-  await lockAllowance(tx, orgId);
-  const room = guestRoomLeft(await entitlementsOf(tx, orgId), await guestConversationsSince(tx, orgId, monthStart(at)));
-  if (room === 0) return 0;
-  const held = await tx
-    .select({ linkId: guestLinks.id, conversationId: conversations.id, clinicId: conversations.clinicId })
-    .from(guestLinks)
-    .innerJoin(conversations, eq(conversations.id, guestLinks.conversationId))
-    .where(and(eq(guestLinks.orgId, orgId), eq(guestLinks.startedConversation, true), isNull(guestLinks.admittedAt), isNotNull(conversations.heldAt)))
-    .orderBy(asc(guestLinks.createdAt))
-    .limit(Number.isFinite(room) ? room : 100_000);
-  for (const h of held) {
-    await tx.update(guestLinks).set({ admittedAt: at }).where(eq(guestLinks.id, h.linkId));
-    await tx.update(conversations).set({ heldAt: null }).where(eq(conversations.id, h.conversationId));
-    await publish(tx, { type: 'conversation.updated', orgId, clinicId: h.clinicId, conversationId: h.conversationId }, at);
-  }
-  return held.length;
-}
-
-/** The maintenance job's part: at a new month (or after an operator raises a limit) held conversations come in. */
-export async function releaseAllHeld(deps: Pick<Deps, 'db' | 'clock'>): Promise<number> {
-  const orgs = await deps.db.selectDistinct({ orgId: conversations.orgId }).from(conversations).where(isNotNull(conversations.heldAt));
-  let released = 0;
-  for (const { orgId } of orgs) released += await deps.db.transaction((tx) => releaseHeldConversations(tx, orgId, deps.clock.now()));
-  return released;
+export interface PlanLimits {
+  usage(db: DbOrTx, orgId: string, at: Date): Promise<{ guestConversationsThisMonth: number; heldConversations: number }>;
+  /** Run inside the plan change's transaction; returns how many held conversations it let in. */
+  planChanged(tx: Tx, orgId: string, at: Date): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -118,29 +63,25 @@ const planJson = (e: Entitlements) => ({
   limits: { guestConversationsPerMonth: e.guestConversationsPerMonth },
 });
 
-export async function getPlan(deps: Deps, actor: Actor) {
+export async function getPlan(deps: Deps, limits: PlanLimits, actor: Actor) {
   const current = await entitlementsOf(deps.db, actor.orgId);
   const now = deps.clock.now();
   return {
     ...planJson(current),
-    usage: {
-      guestConversationsThisMonth: await guestConversationsSince(deps.db, actor.orgId, monthStart(now)),
-      heldConversations: await heldConversations(deps.db, actor.orgId),
-      periodStart: monthStart(now).toISOString(),
-    },
+    usage: { ...(await limits.usage(deps.db, actor.orgId, now)), periodStart: monthStart(now).toISOString() },
     available: (await planCatalog(deps.db)).map(planJson),
   };
 }
 
 /** The hook a billing system plugs into: the main admin changes the plan; what it now allows comes in. */
-export async function setPlan(deps: Deps, actor: Actor, plan: Plan) {
+export async function setPlan(deps: Deps, limits: PlanLimits, actor: Actor, plan: Plan) {
   await deps.db.transaction(async (tx) => {
     const from = await planOf(tx, actor.orgId);
     await tx.update(organizations).set({ plan }).where(eq(organizations.id, actor.orgId));
-    const released = await releaseHeldConversations(tx, actor.orgId, deps.clock.now());
+    const released = await limits.planChanged(tx, actor.orgId, deps.clock.now());
     await recordAudit(tx, { ...auditActor(actor), action: 'plan.change', subject: { type: 'organization', id: actor.orgId }, details: { from, to: plan, released } });
   });
-  return getPlan(deps, actor);
+  return getPlan(deps, limits, actor);
 }
 
 export async function addCharge(tx: DbOrTx, charge: { orgId: string; description: string; amountCents: number; interval: 'month' | 'once'; source: string; at: Date }) {

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { Deps } from '../deps.js';
 import { Id, IdParams, Nullable, Page, pageOf, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
+import { BookingBody, Notes } from './inputs.js';
 import { bookFromConversation, conversionReport, createBooking, listBookings } from './service.js';
 
 const tags = ['bookings'];
@@ -20,7 +21,6 @@ export const Booking = Type.Object({
   createdAt: Timestamp,
 });
 
-const Notes = Type.Optional(Type.String({ maxLength: 2000 }));
 const Month = Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM' });
 const Rate = Type.Number({ description: 'converted / conversations, 0 to 1' });
 const Row = { conversations: Type.Integer(), converted: Type.Integer(), rate: Rate };
@@ -35,23 +35,7 @@ export function bookingRoutes(app: App, deps: Deps): void {
         summary: 'Record a booking (the practice-management system, or staff); the contact is created when new and becomes a patient',
         description:
           'Without conversationId the booking is credited to the patient’s conversation in that clinic active in the 30 days before. The same externalId again answers 200 with the booking already stored.',
-        body: Type.Object({
-          clinicId: Id,
-          startsAt: Timestamp,
-          contactId: Type.Optional(Id),
-          contact: Type.Optional(
-            Type.Object({
-              name: Type.String({ minLength: 1, maxLength: 200 }),
-              phone: Type.Optional(Type.String({ maxLength: 40 })),
-              email: Type.Optional(Type.String({ maxLength: 254 })),
-              externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-              dateOfBirth: Type.Optional(Type.String({ format: 'date' })),
-            }),
-          ),
-          conversationId: Type.Optional(Id),
-          externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'the id in the practice-management system' })),
-          notes: Notes,
-        }),
+        body: BookingBody,
         response: responses({ 200: Booking, 201: Booking }, 404),
       },
     },

@@ -14,6 +14,7 @@ import { eventScope, loadConversation } from '../conversations/service.js';
 import type { DbOrTx, Tx } from '../db/client.js';
 import { encodeCursor, readCursor } from '../db/keyset.js';
 import { isUniqueViolation } from '../db/errors.js';
+import type { BookingInput, NewContact } from './inputs.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { isAdmin } from '../orgs/rules.js';
@@ -22,6 +23,7 @@ import { publish } from '../realtime/events.js';
 import { emitWebhookEvent } from '../hooks/queue.js';
 import { attributionSince, monthKey, nextMonth, parseMonth, withRates } from './rules.js';
 import { bookings } from './schema.js';
+import { orgCountry } from '../orgs/locale.js';
 
 type BookingRow = typeof bookings.$inferSelect;
 
@@ -36,24 +38,6 @@ export const bookingJson = (b: BookingRow) => ({
   notes: b.notes,
   createdAt: b.createdAt.toISOString(),
 });
-
-export interface NewContact {
-  name: string;
-  phone?: string;
-  email?: string;
-  externalId?: string;
-  dateOfBirth?: string;
-}
-
-export interface BookingInput {
-  clinicId: string;
-  startsAt: string;
-  contactId?: string;
-  contact?: NewContact;
-  conversationId?: string;
-  externalId?: string;
-  notes?: string;
-}
 
 /** The contact a booking is for: by id, else by external id, phone or email; created when new. Always a patient after. */
 async function bookingContact(deps: Deps, tx: Tx, actor: Actor, input: BookingInput): Promise<ContactRow> {
@@ -73,7 +57,7 @@ async function findOrCreateBookingContact(deps: Deps, tx: Tx, orgId: string, c: 
   }
   let contact: ContactRow;
   if (c.phone) {
-    const phone = normalizePhone(c.phone, deps.config.defaultCountry);
+    const phone = normalizePhone(c.phone, await orgCountry(tx, orgId, deps.config.defaultCountry));
     if (!phone.ok) throw new AppError('invalid_phone', `contact.phone: ${phone.reason}`, { errors: [{ field: 'body.contact.phone', message: phone.reason }] });
     contact = await findOrCreateContact(tx, orgId, { phone: phone.e164 }, c.name);
   } else if (c.email) {

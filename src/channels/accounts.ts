@@ -11,6 +11,7 @@ import { actorOf, type App } from '../http/types.js';
 import { clinics } from '../orgs/schema.js';
 import { whatsappBusinessNumber } from './rules.js';
 import { channelAccounts } from './schema.js';
+import { orgCountry } from '../orgs/locale.js';
 
 async function channelOverview(deps: Deps, actor: Actor) {
   const accounts = await deps.db
@@ -33,7 +34,7 @@ async function channelOverview(deps: Deps, actor: Actor) {
 }
 
 async function connectWhatsApp(deps: Deps, actor: Actor, input: { phoneNumberId: string; phoneNumber: string }) {
-  const phone = whatsappBusinessNumber(input.phoneNumber, deps.config.defaultCountry);
+  const phone = whatsappBusinessNumber(input.phoneNumber, await orgCountry(deps.db, actor.orgId, deps.config.defaultCountry));
   if (!phone.ok) throw new AppError('invalid_input', `phoneNumber: ${phone.reason}`);
   try {
     await deps.db.transaction(async (tx) => {

@@ -22,6 +22,7 @@ import { filesOnly } from './media.js';
 import { keywordAction, keywordReply, type KeywordAction } from './rules.js';
 import { subjectMax, threadSubject } from './email/subject.js';
 import type { InboundMessage, InboundReaction, ProviderChannel } from './types.js';
+import { orgCountry } from '../orgs/locale.js';
 
 export type InboundResult =
   | { kind: 'stored'; orgId: string; conversationId: string; messageId: string; contactId: string }
@@ -49,7 +50,7 @@ async function clinicFor(tx: Tx, orgId: string, contactId: string): Promise<stri
 
 async function contactFor(deps: Deps, tx: Tx, orgId: string, channel: ProviderChannel, msg: InboundMessage): Promise<ContactRow | null> {
   if (channel === 'email') return findOrCreateContact(tx, orgId, { email: msg.from.toLowerCase() }, msg.name);
-  const phone = normalizePhone(msg.from, deps.config.defaultCountry);
+  const phone = normalizePhone(msg.from, await orgCountry(tx, orgId, deps.config.defaultCountry));
   return phone.ok ? findOrCreateContact(tx, orgId, { phone: phone.e164 }, msg.name) : null;
 }
 
@@ -151,7 +152,7 @@ export async function receiveInboundIn(deps: Deps, tx: Tx, channel: ProviderChan
 
 /** A patient's reaction to a message (WhatsApp), from a number we know: set on that message, or taken back. */
 export async function receiveReaction(deps: Deps, channel: ProviderChannel, orgId: string, from: string, reaction: InboundReaction): Promise<void> {
-  const phone = normalizePhone(from, deps.config.defaultCountry);
+  const phone = normalizePhone(from, await orgCountry(deps.db, orgId, deps.config.defaultCountry));
   if (!phone.ok) return;
   await deps.db.transaction(async (tx) => {
     const [contact] = await tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.orgId, orgId), eq(contacts.phone, phone.e164)));

@@ -228,9 +228,15 @@ export interface OwnedNumber {
 }
 
 /** Buying and releasing the two-way inbox's number (S1), or pointing one the clinic owns at us and back. */
+export interface NumberSearch {
+  country: string;
+  areaCode?: string;
+}
+
 export interface NumberProvider {
   readonly provider: string;
-  available(areaCode: string): Promise<{ phoneNumber: string; locality: string }[]>;
+  /** Numbers that can text, in a country (ISO 3166 alpha-2) and, where the country has them, an area code. */
+  available(search: NumberSearch): Promise<{ phoneNumber: string; locality: string }[]>;
   buy(phoneNumber: string, webhookUrls: { sms: string; status: string }): Promise<{ externalId: string; phoneNumber: string }>;
   release(externalId: string): Promise<void>;
   owned(): Promise<OwnedNumber[]>;

@@ -1,17 +1,10 @@
 import { Type } from 'typebox';
-import type { Actor } from '../auth/actor.js';
-import { recordAudit, auditActor } from '../audit/service.js';
-import { contactHistory } from '../conversations/service.js';
-import { ConversationItem, Message } from '../conversations/routes.js';
-import { Booking } from '../bookings/routes.js';
-import { bookingsOf } from '../bookings/service.js';
 import type { Deps } from '../deps.js';
 import { IdParams, Nullable, Page, pageOf, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
-import { contactTypes, preferredChannels } from './rules.js';
-import { addNote, contactInOrg, contactJson, createContact, listContacts, listNotes, listOptOuts, setBlocked, updateContact } from './service.js';
-
-const ContactType = Type.Union(contactTypes.map((t) => Type.Literal(t)));
+import { preferredChannels } from './rules.js';
+import { ContactChanges, ContactFields, ContactType, LanguageSchema } from './inputs.js';
+import { addNote, createContact, listContacts, listOptOuts, setBlocked, updateContact } from './service.js';
 
 export const Contact = Type.Object({
   id: Type.String(),
@@ -27,6 +20,7 @@ export const Contact = Type.Object({
   emailBounce: Nullable(Type.Object({ at: Timestamp, reason: Type.String() }, { description: 'The mail system returned mail to this address (a bounce); cleared when the address changes' })),
   blocked: Type.Boolean(),
   preferredChannel: Nullable(Type.Union(preferredChannels.map((c) => Type.Literal(c)), { description: 'how the patient asked to be reached (from their practice system)' })),
+  preferredLanguage: Nullable(LanguageSchema),
   availableChannels: Type.Array(Type.String(), { description: 'channels a message to this contact can go out on' }),
   createdAt: Timestamp,
 });
@@ -46,36 +40,20 @@ const OptedOutContact = Type.Intersect([
   }),
 ]);
 
-const Note = Type.Object({
+export const Note = Type.Object({
   id: Type.String(),
   body: Type.String(),
   author: Type.Object({ id: Type.String(), name: Type.String() }),
   createdAt: Timestamp,
 });
 
-const ContactFields = {
-  type: Type.Optional(ContactType),
-  phone: Type.Optional(Nullable(Type.String({ maxLength: 40, description: 'any format a person types; stored as E.164' }))),
-  email: Type.Optional(Nullable(Type.String({ maxLength: 254 }))),
-  dateOfBirth: Type.Optional(Nullable(Type.String({ format: 'date' }))),
-  externalId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
-  portalAccount: Type.Optional(Type.Boolean()),
-  chatOptIn: Type.Optional(Type.Boolean()),
-};
-
 const crm = { privileges: ['contacts' as const] };
 /** Finding a patient to message is part of the hub too, so senders may look contacts up and block them. */
 const crmOrHub = { privileges: ['contacts' as const, 'send_messages' as const] };
 /** C3: the contacts list, the contact page and private notes are the CRM, a Pro-plan feature (402 on Free). */
 const crmFeature = { name: 'crm' as const, what: 'The patient contacts CRM' };
-
-async function contactDetail(deps: Deps, actor: Actor, id: string) {
-  const contact = await contactInOrg(deps.db, actor.orgId, id);
-  const history = await contactHistory(deps, actor, id);
-  const notes = actor.privileges.includes('contacts') ? await listNotes(deps.db, actor.orgId, id) : [];
-  await recordAudit(deps.db, { ...auditActor(actor), action: 'contact.view', subject: { type: 'contact', id } });
-  return { ...contactJson(contact), notes, ...history, bookings: await bookingsOf(deps.db, actor.orgId, { contactId: id }) };
-}
+/** The contact page's access (contact-page/routes.ts), the same as the list's. */
+export const contactAccess = { crmOrHubWithFeature: { ...crmOrHub, feature: crmFeature } };
 
 export function contactRoutes(app: App, deps: Deps): void {
   app.get(
@@ -109,28 +87,6 @@ export function contactRoutes(app: App, deps: Deps): void {
     async (request, reply) => reply.code(201).send(await createContact(deps, actorOf(request), request.body)),
   );
 
-  app.get(
-    '/api/v1/contacts/:id',
-    {
-      config: { access: { ...crmOrHub, feature: crmFeature } },
-      schema: {
-        tags: ['contacts'],
-        summary: "A contact with private notes and the history of their conversations, messages and calls",
-        params: IdParams,
-        response: responses(
-          {
-            200: Type.Intersect([
-              Contact,
-              Type.Object({ notes: Type.Array(Note), conversations: Type.Array(ConversationItem), messages: Type.Array(Message), bookings: Type.Array(Booking) }),
-            ]),
-          },
-          404,
-        ),
-      },
-    },
-    async (request) => contactDetail(deps, actorOf(request), request.params.id),
-  );
-
   app.patch(
     '/api/v1/contacts/:id',
     {
@@ -139,7 +95,7 @@ export function contactRoutes(app: App, deps: Deps): void {
         tags: ['contacts'],
         summary: "Change a contact's details",
         params: IdParams,
-        body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), ...ContactFields }),
+        body: ContactChanges,
         response: responses({ 200: Contact }, 404, 409),
       },
     },

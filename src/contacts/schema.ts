@@ -31,6 +31,8 @@ export const contacts = pgTable(
     emailBouncedAt: at('email_bounced_at'),
     emailBounceReason: text('email_bounce_reason'),
     preferredChannel: text('preferred_channel', { enum: preferredChannels }),
+    /** Issue 18: the language the clinic writes to this patient in (`languages` of src/i18n); null: not known yet (the browser's is used, then the template's own). */
+    preferredLanguage: text('preferred_language'),
     createdAt: at('created_at').notNull().defaultNow(),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },

@@ -7,6 +7,9 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { users } from '../orgs/schema.js';
+import { orgCountry } from '../orgs/locale.js';
+import type { Language } from '../i18n/index.js';
+import type { ContactInput } from './inputs.js';
 import { normalizeEmail, normalizePhone, phoneSearchTerms, type ContactType } from './rules.js';
 import { contactNotes, contacts } from './schema.js';
 import { contactImports, contactOptOuts } from '../imports/schema.js';
@@ -29,21 +32,12 @@ export const contactJson = (c: ContactRow) => ({
   /** S4: the mail system returned mail to this address, and why. */
   emailBounce: c.emailBouncedAt && { at: c.emailBouncedAt.toISOString(), reason: c.emailBounceReason ?? '' },
   preferredChannel: c.preferredChannel,
+  preferredLanguage: c.preferredLanguage as Language | null,
   /** M1: the channels a message to this contact can go out on. */
   availableChannels: sendableChannels(c),
   createdAt: c.createdAt.toISOString(),
 });
 
-export interface ContactInput {
-  type?: ContactType;
-  name?: string;
-  phone?: string | null;
-  email?: string | null;
-  dateOfBirth?: string | null;
-  externalId?: string | null;
-  portalAccount?: boolean;
-  chatOptIn?: boolean;
-}
 
 function parsePhone(input: string, defaultCountry: string, field = 'phone'): string {
   const phone = normalizePhone(input, defaultCountry);
@@ -58,16 +52,18 @@ export function parseEmail(input: string, field = 'email'): string {
 }
 
 /** Normalised values for the columns an input names; undefined leaves a column as it is. */
-function contactValues(deps: Deps, input: ContactInput) {
+async function contactValues(deps: Deps, orgId: string, input: ContactInput) {
+  const country = input.phone ? await orgCountry(deps.db, orgId, deps.config.defaultCountry) : deps.config.defaultCountry;
   return {
     type: input.type,
     name: input.name?.trim(),
-    phone: input.phone === undefined ? undefined : input.phone === null || input.phone === '' ? null : parsePhone(input.phone, deps.config.defaultCountry),
+    phone: input.phone === undefined ? undefined : input.phone === null || input.phone === '' ? null : parsePhone(input.phone, country),
     email: input.email === undefined ? undefined : input.email === null || input.email === '' ? null : parseEmail(input.email),
     dateOfBirth: input.dateOfBirth,
     externalId: input.externalId,
     portalAccount: input.portalAccount,
     chatOptIn: input.chatOptIn,
+    preferredLanguage: input.preferredLanguage,
   };
 }
 
@@ -79,7 +75,7 @@ function duplicateContact(e: unknown): AppError | null {
 }
 
 export async function createContact(deps: Deps, actor: Actor, input: ContactInput & { name: string }) {
-  const values = contactValues(deps, input);
+  const values = await contactValues(deps, actor.orgId, input);
   if (!values.phone && !values.email) {
     throw new AppError('invalid_input', 'a contact needs a phone number or an email address');
   }
@@ -107,7 +103,7 @@ const bounceClearedIfChanged = (email: string | null) => {
 };
 
 export async function updateContact(deps: Deps, actor: Actor, id: string, input: ContactInput) {
-  const values = contactValues(deps, input);
+  const values = await contactValues(deps, actor.orgId, input);
   try {
     return await deps.db.transaction(async (tx) => {
       const [row] = await tx
@@ -120,7 +116,7 @@ export async function updateContact(deps: Deps, actor: Actor, id: string, input:
         ...auditActor(actor),
         action: 'contact.update',
         subject: { type: 'contact', id },
-        details: { fields: Object.keys(input) },
+        details: { fields: Object.keys(input), ...(input.preferredLanguage !== undefined && { preferredLanguage: input.preferredLanguage }) },
       });
       return contactJson(row);
     });
@@ -163,8 +159,8 @@ function likePattern(q: string): string {
 }
 
 /** M7 for contacts: name or email containing the text, or a phone number in any format a person types. */
-export function contactMatch(deps: Deps, q: string): SQL {
-  const phone = phoneSearchTerms(q, deps.config.defaultCountry);
+export function contactMatch(country: string, q: string): SQL {
+  const phone = phoneSearchTerms(q, country);
   // A whole phone number names one contact: no need to look for it inside names and emails.
   if (phone.e164) return eq(contacts.phone, phone.e164);
   if (phone.phoneOnly) return sql`${contacts.phone} like ${likePattern(phone.digits!)}`;
@@ -188,7 +184,7 @@ export async function listContacts(
     .where(
       and(
         eq(contacts.orgId, actor.orgId),
-        query.q ? contactMatch(deps, query.q) : undefined,
+        query.q ? contactMatch(await orgCountry(deps.db, actor.orgId, deps.config.defaultCountry), query.q) : undefined,
         query.type ? eq(contacts.type, query.type) : undefined,
         query.blocked === undefined ? undefined : eq(contacts.blocked, query.blocked),
         cursor

@@ -13,6 +13,7 @@ import { conversations, conversationUserState, messages, unreadCounts } from './
 import { searchQuery } from '../encryption/search.js';
 import { visibleConversations, visibleMessages } from './access.js';
 import { conversationJson, conversationSelect, messageSelect, messagesJson } from './views.js';
+import { orgCountry } from '../orgs/locale.js';
 
 
 function overdueCondition(overdue: boolean, now: Date): SQL {
@@ -29,11 +30,12 @@ const textHitsInline = 2000;
 async function searchCondition(deps: Deps, actor: Actor, q: string): Promise<SQL> {
   // A phone number, typed however, finds the patient; its digits are not searched as message words
   // (every time and date in every message would match them, over the whole archive).
-  const tsquery = phoneSearchTerms(q, deps.config.defaultCountry).phoneOnly ? null : searchQuery(deps.keys, actor.orgId, q);
+  const country = await orgCountry(deps.db, actor.orgId, deps.config.defaultCountry);
+  const tsquery = phoneSearchTerms(q, country).phoneOnly ? null : searchQuery(deps.keys, actor.orgId, q);
   const matching = deps.readDb
     .select({ id: contacts.id })
     .from(contacts)
-    .where(and(eq(contacts.orgId, actor.orgId), contactMatch(deps, q)));
+    .where(and(eq(contacts.orgId, actor.orgId), contactMatch(country, q)));
   // The matching contacts first, as ids: with a handful of them PostgreSQL reads their threads by
   // contact; given the subquery it would walk the whole organization's activity index instead.
   const ids = (await matching.limit(contactIdsInline + 1)).map((r) => r.id);

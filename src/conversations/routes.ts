@@ -1,12 +1,10 @@
 import { Type } from 'typebox';
-import { Channel, Direction, ListQuery, literals, MessageStatus, SendBody, SendChannel, StartBody } from './inputs.js';
+import { Channel, Direction, ListQuery, literals, MessageStatus, SendBody, StartBody } from './inputs.js';
 import type { Deps } from '../deps.js';
 import { Id, IdParams, Nullable, pageOf, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import { contactTypes } from '../contacts/rules.js';
 import { Attachment } from '../attachments/routes.js';
-import { Booking } from '../bookings/routes.js';
-import { bookingsOf } from '../bookings/service.js';
 import { conversationStatuses } from './rules.js';
 import {
   announceTyping,
@@ -15,7 +13,6 @@ import {
   changeState,
   markSpam,
   changeView,
-  getConversation,
   listConversations,
   logCall,
   moveConversation,
@@ -109,18 +106,6 @@ export const Message = Type.Object({
   reaction: Nullable(Type.String({ description: "the emoji the patient reacted to this message with (WhatsApp); null when none or taken back" })),
 });
 
-const Thread = Type.Intersect([
-  ConversationItem,
-  Type.Object({
-    availableChannels: Type.Array(SendChannel),
-    optedOut: Type.Object({ sms: Type.Boolean(), email: Type.Boolean(), whatsapp: Type.Boolean() }, { description: 'channels the contact opted out of (STOP): the composer says so before anyone types' }),
-    messages: Type.Array(Message),
-    nextCursor: Nullable(Type.String()),
-    bookings: Type.Array(Booking, { description: 'bookings this conversation led to (P3)' }),
-  }),
-]);
-
-
 const stateSummaries: Record<(typeof stateActions)[number], string> = {
   read: 'Mark read for the whole team',
   unread: 'Mark unread for the whole team',
@@ -130,7 +115,8 @@ const stateSummaries: Record<(typeof stateActions)[number], string> = {
   unarchive: 'Bring back from the archive',
 };
 
-const hub = { privileges: ['send_messages' as const] };
+/** The hub's access: whoever may send messages (pages/thread.ts shares it). */
+export const hub = { privileges: ['send_messages' as const] };
 
 export function conversationRoutes(app: App, deps: Deps): void {
   app.get(
@@ -161,28 +147,6 @@ export function conversationRoutes(app: App, deps: Deps): void {
       },
     },
     async (request, reply) => reply.code(201).send(await startConversation(deps, actorOf(request), request.body)),
-  );
-
-  app.get(
-    '/api/v1/conversations/:id',
-    {
-      config: { access: hub },
-      schema: {
-        tags: ['conversations'],
-        summary: 'A conversation with its messages, oldest first (paginated forwards)',
-        params: IdParams,
-        querystring: Type.Object({
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 200 })),
-          cursor: Type.Optional(Type.String({ maxLength: 200 })),
-        }),
-        response: responses({ 200: Thread }, 404),
-      },
-    },
-    async (request) => {
-      const actor = actorOf(request);
-      const thread = await getConversation(deps, actor, request.params.id, { limit: request.query.limit ?? 200, cursor: request.query.cursor });
-      return { ...thread, bookings: await bookingsOf(deps.db, actor.orgId, { conversationId: thread.id }) };
-    },
   );
 
   app.post(

@@ -21,6 +21,7 @@ import { assertSmsAccess, loadConversation, poster, refuse } from './access.js';
 import { appendOutbound } from './outbound.js';
 import { activeConversation, createConversation, lockThreadSlot, reopenOrRefuse } from './thread-slot.js';
 import { conversationById, messageById } from './views.js';
+import { orgCountry } from '../orgs/locale.js';
 
 
 async function resolveRecipient(deps: Deps, tx: Tx, actor: Actor, input: StartInput): Promise<ContactRow> {
@@ -28,7 +29,7 @@ async function resolveRecipient(deps: Deps, tx: Tx, actor: Actor, input: StartIn
   if (given !== 1) throw new AppError('invalid_input', 'give exactly one of contactId, phone or email');
   if (input.contactId) return contactInOrg(tx, actor.orgId, input.contactId);
   if (input.phone) {
-    const phone = normalizePhone(input.phone, deps.config.defaultCountry);
+    const phone = normalizePhone(input.phone, await orgCountry(tx, actor.orgId, deps.config.defaultCountry));
     if (!phone.ok) throw new AppError('invalid_number', `cannot text or message ${input.phone}: ${phone.reason}`);
     return findOrCreateContact(tx, actor.orgId, { phone: phone.e164 }, input.name);
   }

@@ -24,6 +24,7 @@ export { announceTyping, emergencyThread, getConversation } from './thread.js';
 export {
   archiveInactive,
   assignConversation,
+  bringHeldIntoView,
   bulkChangeState,
   changeState,
   changeView,

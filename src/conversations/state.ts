@@ -195,3 +195,9 @@ export async function archiveInactive(deps: Pick<Deps, 'db' | 'clock'>): Promise
     if (archived < archiveBatch) return total;
   }
 }
+
+/** P4: a conversation held over the plan's guest allowance comes into view (guest/allowance.ts decides when). */
+export async function bringHeldIntoView(tx: Tx, scope: { orgId: string; clinicId: string; conversationId: string }, at: Date): Promise<void> {
+  await tx.update(conversations).set({ heldAt: null }).where(eq(conversations.id, scope.conversationId));
+  await publish(tx, { type: 'conversation.updated', ...scope }, at);
+}

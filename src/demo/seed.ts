@@ -92,7 +92,7 @@ export async function seedDemo(deps: Deps): Promise<{ created: boolean; signIn: 
   await createInbox(clockDeps, owner, { name: 'Billing' });
   // With the simulator, the demo gets a (made-up) two-way SMS number; a real provider would buy one.
   if (deps.channels.numbers.provider === 'simulator') {
-    const [number] = await deps.channels.numbers.available('415');
+    const [number] = await deps.channels.numbers.available({ country: 'US', areaCode: '415' });
     await enableSmsInbox(clockDeps, owner, number.phoneNumber);
   }
 

@@ -5,9 +5,9 @@ import { AppError } from '../errors.js';
 import { Nullable, Timestamp } from '../http/schemas.js';
 import { clientOrigin, type App } from '../http/types.js';
 import { sendStoredFile, SignedLinkQuery } from '../attachments/routes.js';
-import { PatientCard } from '../portal/routes.js';
+import { PatientCard } from '../artifacts/routes.js';
 import { clinicBySlug, guestAttachment, postFromPublicPage, readGuestThread, replyAsGuest, type GuestPost } from './service.js';
-import { notFoundPage, publicCss } from '../http/html.js';
+import { notFoundPage, pageCsp, privateHeaders, publicCss } from '../http/html.js';
 import { clinicPage, guestJs, guestPage, type FormState } from './pages.js';
 import { guestPath } from './rules.js';
 import { defaultOpeningHours, hoursText } from '../orgs/hours.js';
@@ -47,13 +47,6 @@ const GuestThread = Type.Object({
 const ClinicProfile = Type.Object({ name: Type.String(), slug: Type.String(), phone: Nullable(Type.String()), address: Nullable(Type.String()), hours: Nullable(Type.String()) });
 const problem = (description: string) => Type.Object({ code: Type.String(), detail: Type.String() }, { additionalProperties: true, description });
 
-
-const pageCsp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-/** Private pages: never cached, never sent on as a referrer, never indexed. */
-export function privateHeaders(reply: FastifyReply): FastifyReply {
-  return reply.header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer').header('X-Robots-Tag', 'noindex, nofollow').header('Content-Security-Policy', pageCsp);
-}
 
 const html = (reply: FastifyReply, status: number, body: string) => privateHeaders(reply).code(status).type('text/html; charset=utf-8').send(body);
 

@@ -11,7 +11,7 @@ import type { LinkSignature } from '../attachments/links.js';
 import { patientCards, type PatientCard } from '../artifacts/service.js';
 import { readingAs, recordAudit, type Origin } from '../audit/service.js';
 import { sha256 } from '../auth/tokens.js';
-import { admitGuestConversation } from '../billing/service.js';
+import { admitGuestConversation } from './allowance.js';
 import { normalizePhone } from '../contacts/rules.js';
 import { contacts } from '../contacts/schema.js';
 import { findOrCreateContact, parseEmail, type ContactRow } from '../contacts/service.js';
@@ -27,6 +27,7 @@ import { defaultOpeningHours, hoursText } from '../orgs/hours.js';
 import { spend } from '../ratelimit/service.js';
 import { duplicateWindowMs, guestPath, guestTokenPattern, newGuestToken, sameMessage } from './rules.js';
 import { guestLinks, guestTokens } from './schema.js';
+import { orgCountry } from '../orgs/locale.js';
 
 export type ClinicRow = typeof clinics.$inferSelect;
 type LinkRow = typeof guestLinks.$inferSelect;
@@ -111,7 +112,7 @@ export interface GuestPost {
 async function guestContact(deps: Deps, tx: Tx, orgId: string, post: GuestPost, email: string): Promise<ContactRow> {
   const contact = await findOrCreateContact(tx, orgId, { email }, post.name);
   if (!post.phone || contact.phone) return contact;
-  const phone = normalizePhone(post.phone, deps.config.defaultCountry);
+  const phone = normalizePhone(post.phone, await orgCountry(tx, orgId, deps.config.defaultCountry));
   if (!phone.ok) return contact;
   try {
     const [updated] = await tx.transaction((sp) => sp.update(contacts).set({ phone: phone.e164 }).where(eq(contacts.id, contact.id)).returning());
@@ -132,7 +133,7 @@ export async function postFromPublicPage(deps: Deps, slug: string, post: GuestPo
   if (post.website) throw new AppError('spam_suspected', 'this form was filled in automatically; if you are a person, leave the last field empty');
   const clinic = await clinicBySlug(deps.db, slug);
   const email = parseEmail(post.email);
-  if (post.phone && !normalizePhone(post.phone, deps.config.defaultCountry).ok) {
+  if (post.phone && !normalizePhone(post.phone, await orgCountry(deps.db, clinic.orgId, deps.config.defaultCountry)).ok) {
     throw new AppError('invalid_phone', `phone: "${post.phone}" is not a phone number`, { errors: [{ field: 'body.phone', message: 'is not a phone number' }] });
   }
   const now = deps.clock.now();

@@ -1,8 +1,20 @@
+import type { FastifyReply } from 'fastify';
+
 /**
  * The kit of the server-rendered pages patients see without signing in (the clinic's public page,
- * the guest thread, a card's page): one layout, its style sheet, and escaping. Every value put in
- * a page goes through escapeHtml; the CSP allows no inline script or style.
+ * the guest thread, a card's page): one layout, its style sheet, escaping, and the headers a private
+ * page is sent with. Every value put in a page goes through escapeHtml; the CSP allows no inline
+ * script or style.
  */
+
+/** What a public page may load: its own script and style sheet, nothing inline, no framing. */
+export const pageCsp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** Private pages: never cached, never sent on as a referrer, never indexed. */
+export function privateHeaders(reply: FastifyReply): FastifyReply {
+  return reply.header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer').header('X-Robots-Tag', 'noindex, nofollow').header('Content-Security-Policy', pageCsp);
+}
+
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** A public page: server-rendered, its own style sheet, readable without JavaScript. */

@@ -20,5 +20,13 @@ describe('formatting per locale', () => {
     expect(formatDuration((6 * 24 + 15) * 3_600_000, 'en')).toBe('6 days, 15 hours');
     expect(formatDuration((6 * 24 + 15) * 3_600_000, 'es')).toBe('6 días y 15 horas');
     expect(formatDuration(10_000, 'en')).toBe('1 minute');
+    expect(formatDuration((2 * 60 + 5) * 60_000, 'en', { unitDisplay: 'short' })).toBe('2 hr, 5 min');
+    expect(formatDuration((2 * 60 + 5) * 60_000, 'es', { unitDisplay: 'short' })).toBe('2 h y 5 min');
+    expect(formatDuration(95_000, 'en', { unitDisplay: 'short', smallest: 'second' })).toBe('1 min, 35 sec');
+    expect(formatDuration(95_000, 'es', { unitDisplay: 'short', smallest: 'second' })).toBe('1 min y 35 s');
+    // A wait in the reports: never "159.1 h".
+    expect(formatDuration(159.1 * 3_600_000, 'en', { unitDisplay: 'short' })).toBe('6 days, 15 hr');
+    expect(formatDuration(159.1 * 3_600_000, 'es', { unitDisplay: 'short' })).toBe('6 d y 15 h');
+    expect(formatDuration(0, 'en', { unitDisplay: 'short', smallest: 'second' })).toBe('0 sec');
   });
 });

@@ -20,15 +20,26 @@ export function formatDateTime(at: Date | string, locale: Locale, timeZone: stri
   return new Intl.DateTimeFormat(locale, { ...options, timeZone }).format(new Date(at));
 }
 
-/** "3 days, 4 hours" / "3 días y 4 horas": the two largest units, at least a minute. */
-export function formatDuration(ms: number, locale: Locale): string {
-  const minutes = Math.max(1, Math.round(ms / 60_000));
+export interface DurationOptions {
+  /** long: "2 hours, 5 minutes"; short: "2 hr, 5 min" / "2 h y 5 min" (lists and tables). */
+  unitDisplay?: 'long' | 'short';
+  /** The smallest unit shown: minutes for waits, seconds for a call's length. */
+  smallest?: 'minute' | 'second';
+}
+
+/** "3 days, 4 hours" / "3 días y 4 horas": the two largest units, at least one of the smallest. */
+export function formatDuration(ms: number, locale: Locale, { unitDisplay = 'long', smallest = 'minute' }: DurationOptions = {}): string {
+  const step = smallest === 'second' ? 1000 : 60_000;
+  const n = Math.max(smallest === 'second' ? 0 : 1, Math.round(ms / step));
+  const seconds = smallest === 'second' ? n : n * 60;
   const units: [Intl.NumberFormatOptions['unit'] & string, number][] = [
-    ['day', Math.floor(minutes / 1440)],
-    ['hour', Math.floor((minutes % 1440) / 60)],
-    ['minute', minutes % 60],
+    ['day', Math.floor(seconds / 86_400)],
+    ['hour', Math.floor((seconds % 86_400) / 3600)],
+    ['minute', Math.floor((seconds % 3600) / 60)],
+    ['second', smallest === 'second' ? seconds % 60 : 0],
   ];
-  const parts = units.filter(([, n]) => n > 0).slice(0, 2);
-  const list = new Intl.ListFormat(locale, { style: 'long', type: 'unit' });
-  return list.format(parts.map(([unit, n]) => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(n)));
+  const shown = units.filter(([, v]) => v > 0).slice(0, 2);
+  const parts = shown.length ? shown : [[smallest, 0] as [string, number]];
+  const list = new Intl.ListFormat(locale, { style: unitDisplay, type: 'unit' });
+  return list.format(parts.map(([unit, v]) => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay }).format(v)));
 }

@@ -7,9 +7,9 @@ import i18next, { type TFunction } from 'i18next';
 import { en } from './catalogues/en/index.js';
 import { es } from './catalogues/es/index.js';
 
-type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
-/** The shape every catalogue has: English's keys, any wording. */
-export type Catalogue = Strings<typeof en>;
+import type { Catalogue } from './catalogues/shape.js';
+
+export type { Catalogue };
 export type Namespace = keyof Catalogue;
 
 export const languages = ['en', 'es'] as const;

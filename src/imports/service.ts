@@ -28,6 +28,7 @@ import {
   type RefusedRow,
 } from './rules.js';
 import { contactImports, contactOptOuts } from './schema.js';
+import { orgCountry } from '../orgs/locale.js';
 
 const batchSize = 1000;
 const sampleRows = 5;
@@ -267,6 +268,7 @@ export async function importRows(deps: Deps, actor: Actor, input: ImportOptions,
   const sample: string[][] = [];
   const seen = new Map<string, number>();
   const today = deps.clock.now().toISOString().slice(0, 10);
+  const country = await orgCountry(deps.db, actor.orgId, deps.config.defaultCountry);
   let batch: Pending[] = [];
   for await (const row of rows) {
     const { line } = row;
@@ -295,7 +297,7 @@ export async function importRows(deps: Deps, actor: Actor, input: ImportOptions,
       continue;
     }
     const index = Object.fromEntries(importFields.map((f) => [f, mapping[f] ? headers!.indexOf(mapping[f]!) : -1]));
-    const result = readRow((f) => (index[f] >= 0 ? (record[index[f]] ?? '') : ''), { kind: input.kind, country: deps.config.defaultCountry, today });
+    const result = readRow((f) => (index[f] >= 0 ? (record[index[f]] ?? '') : ''), { kind: input.kind, country, today });
     if (!result.ok) {
       refuse(run, line, result.reasons);
       continue;

@@ -49,9 +49,16 @@ export async function unsubscribe(deps: Deps, actor: Actor, id: string): Promise
   });
 }
 
-/** Queued with a patient's message, in its transaction: the worker of any process sends the pushes. */
+/**
+ * Queued with a patient's message, in its transaction: the worker of any process sends the pushes.
+ * An organization with no subscribed device queues nothing — most never turn push on, and a job per
+ * inbound message would be work for the queue and nothing else.
+ */
 export async function queuePush(tx: DbOrTx, orgId: string, messageId: string): Promise<void> {
-  await tx.execute(sql`select graphile_worker.add_job(${pushTask}, json_build_object('orgId', ${orgId}::text, 'messageId', ${messageId}::text, ${requestIdEntry()}), job_key := ${`push:${messageId}`}, max_attempts := 3)`);
+  await tx.execute(
+    sql`select graphile_worker.add_job(${pushTask}, json_build_object('orgId', ${orgId}::text, 'messageId', ${messageId}::text, ${requestIdEntry()}), job_key := ${`push:${messageId}`}, max_attempts := 3)
+        where exists (select 1 from ${pushSubscriptions} where ${pushSubscriptions.orgId} = ${orgId})`,
+  );
 }
 
 /** The worker's job: every subscribed device of every user the rule tells, once. */

@@ -14,6 +14,7 @@ import { notFound } from '../errors.js';
 import { defaultOpeningHours, openMinutesBetween } from '../orgs/hours.js';
 import { clinics, userClinics, users } from '../orgs/schema.js';
 import { reminderDue, reminderText } from './rules.js';
+import { defaultLanguage, isLanguage, type Language } from '../i18n/index.js';
 import { clinicReminderSettings, notificationPreferences, waitReminders } from './schema.js';
 
 export const remindersTask = 'wait_reminders';
@@ -40,9 +41,9 @@ export async function setReminderSetting(deps: Deps, actor: Actor, clinicId: str
 }
 
 /** Who is reminded: the assignee, or everyone with the inbox who works at the clinic; never someone who opted out. */
-async function recipients(deps: DeliveryDeps, orgId: string, clinicId: string, assigneeId: string | null): Promise<string[]> {
+async function recipients(deps: DeliveryDeps, orgId: string, clinicId: string, assigneeId: string | null): Promise<{ email: string; language: Language }[]> {
   const rows = await deps.db
-    .select({ email: users.email })
+    .select({ email: users.email, language: users.language })
     .from(users)
     .leftJoin(notificationPreferences, eq(notificationPreferences.userId, users.id))
     .where(
@@ -56,7 +57,7 @@ async function recipients(deps: DeliveryDeps, orgId: string, clinicId: string, a
           : sql`(${users.role} in ('admin', 'main_admin') or exists (select 1 from ${userClinics} uc where uc.user_id = ${users.id} and uc.clinic_id = ${clinicId}))`,
       ),
     );
-  return rows.map((r) => r.email);
+  return rows.map((r) => ({ email: r.email, language: isLanguage(r.language) ? r.language : defaultLanguage }));
 }
 
 /** One pass: every waiting thread past its clinic's limit and not yet reminded for this wait. Returns the emails sent. */
@@ -94,9 +95,9 @@ export async function sendWaitReminders(deps: DeliveryDeps): Promise<number> {
   for (const c of waiting) {
     const waited = openMinutesBetween(c.awaitingSince!, now, c.openingHours ?? defaultOpeningHours, c.timezone);
     if (!reminderDue(waited, c.limit)) continue;
-    const text = reminderText(c.clinicName, c.limit!, `${deps.config.publicUrl}/?c=${c.id}`);
     const adapter = deps.channels.adapter('email');
-    for (const to of await recipients(deps, c.orgId, c.clinicId, c.assigneeId)) {
+    for (const { email: to, language } of await recipients(deps, c.orgId, c.clinicId, c.assigneeId)) {
+      const text = reminderText(c.clinicName, c.limit!, `${deps.config.publicUrl}/?c=${c.id}`, language);
       const outcome = await adapter
         .send({
           messageId: randomUUID(),

@@ -2,6 +2,7 @@
  * Who is told that a patient wrote, and what the notification says: pure decisions, shared by the
  * live stream (a desktop notification while the app is open) and Web Push (while it is closed).
  */
+import { defaultLanguage, translator, type Language } from '../i18n/index.js';
 
 export const notifyLevels = ['all', 'mine', 'none'] as const;
 export type NotifyLevel = (typeof notifyLevels)[number];
@@ -23,12 +24,13 @@ export function reminderDue(openMinutes: number, limitMinutes: number | null): b
   return limitMinutes !== null && limitMinutes > 0 && openMinutes >= limitMinutes;
 }
 
-/** The reminder's words: a link to the conversation, never what the patient wrote or who they are. */
-export function reminderText(clinicName: string, limitMinutes: number, url: string): { subject: string; body: string } {
-  const wait = limitMinutes % 60 === 0 ? `${limitMinutes / 60} hour${limitMinutes === 60 ? '' : 's'}` : `${limitMinutes} minutes`;
+/** The reminder's words, in the recipient's language: a link to the conversation, never what the patient wrote or who they are. */
+export function reminderText(clinicName: string, limitMinutes: number, url: string, language: Language = defaultLanguage): { subject: string; body: string } {
+  const t = translator(language);
+  const wait = limitMinutes % 60 === 0 ? t('staff:email.reminder.waitHours', { count: limitMinutes / 60 }) : t('staff:email.reminder.waitMinutes', { count: limitMinutes });
   return {
-    subject: `A patient has waited over ${wait} · ${clinicName}`,
-    body: `A patient's message to ${clinicName} has waited more than ${wait} of opening hours for an answer.\n\nOpen the conversation: ${url}\n\nYou get this because the conversation is yours or unassigned in your clinic. Turn these emails off in Frontdesk under Settings › Notifications.`,
+    subject: t('staff:email.reminder.subject', { wait, clinic: clinicName }),
+    body: t('staff:email.reminder.body', { wait, clinic: clinicName, url }),
   };
 }
 

@@ -4,17 +4,25 @@ import { IdParams, Nullable, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import { plans, privileges, roles } from './rules.js';
 import { weekdays } from './hours.js';
+import { updateOrgLocale } from './locale.js';
+import { languages } from '../i18n/index.js';
 import { createClinic, updateClinic, createInbox, createUser, listClinics, listInboxes, listUsers, renameInbox, requireTwoFactor, updateUser } from './service.js';
 
 const Role = Type.Union(roles.map((r) => Type.Literal(r)));
 const StaffRole = Type.Union(roles.filter((r) => r !== 'main_admin').map((r) => Type.Literal(r)));
 const Privilege = Type.Union(privileges.map((p) => Type.Literal(p)));
 const Name = Type.String({ minLength: 1, maxLength: 200 });
+export const LanguageSchema = Type.Union(languages.map((l) => Type.Literal(l)), { description: 'a language the app speaks' });
 
 const Interval = Type.Object({ open: Type.String({ pattern: '^\\d\\d:\\d\\d$' }), close: Type.String({ pattern: '^\\d\\d:\\d\\d$' }) });
 const OpeningHoursSchema = Type.Object(Object.fromEntries(weekdays.map((d) => [d, Type.Optional(Type.Array(Interval, { maxItems: 4 }))])), {
   additionalProperties: false,
   description: 'B2: open intervals per weekday (sun…sat) in the clinic’s time zone; a missing day is closed',
+});
+
+const AfterHoursTranslations = Type.Object(Object.fromEntries(languages.map((l) => [l, Type.Optional(Type.String({ minLength: 1, maxLength: 1000 }))])), {
+  additionalProperties: false,
+  description: 'the after-hours reply in other languages, by language code: a patient whose preferred language is here gets it, others get afterHoursReply',
 });
 
 export const Clinic = Type.Object({
@@ -28,6 +36,7 @@ export const Clinic = Type.Object({
   guestEmailPreview: Type.Boolean({ description: 'whether reply emails to guests may quote the first words of the reply' }),
   openingHours: OpeningHoursSchema,
   afterHoursReply: Nullable(Type.String({ description: 'sent once a night to a patient who writes while the clinic is closed; null is off' })),
+  afterHoursReplyTranslations: AfterHoursTranslations,
   createdAt: Timestamp,
 });
 
@@ -45,15 +54,22 @@ export const User = Type.Object({
 });
 
 export const Me = Type.Object({
-  user: Type.Object({ id: Type.String(), name: Type.String(), email: Type.String(), role: Role }),
+  user: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    email: Type.String(),
+    role: Role,
+    language: Nullable(LanguageSchema),
+  }),
   role: Role,
   privileges: Type.Array(Privilege),
-  organization: Type.Object({ id: Type.String(), name: Type.String() }),
+  organization: Type.Object({ id: Type.String(), name: Type.String(), currency: Type.String({ description: 'ISO 4217: the currency the app shows amounts in' }) }),
   plan: Type.Union(plans.map((p) => Type.Literal(p))),
   clinics: Type.Array(Clinic),
   csrfToken: Nullable(Type.String({ description: 'send as X-CSRF-Token on cookie-authenticated writes' })),
   sessionIdleMinutes: Type.Integer({ description: 'a session ends after this long without a request' }),
-  defaultCountry: Type.String({ description: 'the country a number without +country code is read in; the app shows its numbers in national format, others in international' }),
+  defaultCountry: Type.String({ description: "the organization's country (ISO 3166 alpha-2): a number without +country code is read in it; the app shows its numbers in national format, others in international" }),
+  currency: Type.String({ description: 'ISO 4217: the currency of charges, cards and amounts' }),
   simulator: Type.Boolean({ description: 'whether the offline simulator routes are on' }),
   security: Type.Object({
     twoFactorEnabled: Type.Boolean(),
@@ -106,6 +122,7 @@ export function orgRoutes(app: App, deps: Deps): void {
             guestEmailPreview: Type.Optional(Type.Boolean()),
             openingHours: Type.Optional(OpeningHoursSchema),
             afterHoursReply: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 1000 }))),
+            afterHoursReplyTranslations: Type.Optional(AfterHoursTranslations),
           },
           { minProperties: 1 },
         ),
@@ -151,6 +168,26 @@ export function orgRoutes(app: App, deps: Deps): void {
       },
     },
     async (request) => ({ required: await requireTwoFactor(deps, actorOf(request), request.body.required) }),
+  );
+
+  app.patch(
+    '/api/v1/organization',
+    {
+      config: { access: { role: 'admin' } },
+      schema: {
+        tags: ['organization'],
+        summary: "The organization's country (how numbers typed without +country code are read, which numbers the SMS number search offers) and currency (charges, cards, amounts)",
+        body: Type.Object(
+          {
+            country: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166 alpha-2, e.g. MX' })),
+            currency: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$', description: 'ISO 4217, e.g. MXN' })),
+          },
+          { minProperties: 1, additionalProperties: false },
+        ),
+        response: responses({ 200: Type.Object({ country: Type.String(), currency: Type.String() }) }),
+      },
+    },
+    async (request) => updateOrgLocale(deps, actorOf(request), request.body),
   );
 
   app.get(

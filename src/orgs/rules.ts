@@ -46,9 +46,9 @@ export function clinicTime(at: Date | string, timeZone: string): string {
 const dayKey = (d: Date, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
 
 /** The list's short form of the same: "9:05 AM" today, "Mon" this week, "Mar 2" this year, else "Mar 2, 2025". */
-export function clinicShortTime(at: Date | string, timeZone: string, now = new Date()): string {
+export function clinicShortTime(at: Date | string, timeZone: string, now = new Date(), locale = 'en-US'): string {
   const d = new Date(at);
-  const part = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-US', { timeZone, ...options }).format(d);
+  const part = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { timeZone, ...options }).format(d);
   if (dayKey(d, timeZone) === dayKey(now, timeZone)) return part({ timeStyle: 'short' });
   if (now.getTime() - d.getTime() < 6 * 86_400_000) return part({ weekday: 'short' });
   if (dayKey(d, timeZone).slice(0, 4) === dayKey(now, timeZone).slice(0, 4)) return part({ month: 'short', day: 'numeric' });

@@ -16,6 +16,10 @@ export const organizations = pgTable('organizations', {
   plan: planEnum('plan').notNull().default('free'),
   /** Staff must sign in with a second factor (TOTP); those without one may only enrol. */
   requireTwoFactor: boolean('require_two_factor').notNull().default(false),
+  /** Issue 18: ISO 3166 alpha-2; how a number typed without +country code is read. Null: the install's DEFAULT_COUNTRY (organizations from before). */
+  country: text('country'),
+  /** Issue 18: ISO 4217; the currency of charges, cards and amounts. */
+  currency: text('currency').notNull().default('USD'),
   createdAt: createdAt(),
 });
 
@@ -35,6 +39,8 @@ export const clinics = pgTable(
     openingHours: jsonb('opening_hours').$type<OpeningHours>(),
     /** B2: the automatic answer to a message that arrives while the clinic is closed; null is off. */
     afterHoursReply: text('after_hours_reply'),
+    /** Issue 18: the after-hours reply in other languages, by language code; a patient whose language has none gets `afterHoursReply`. */
+    afterHoursReplyTranslations: jsonb('after_hours_reply_translations').$type<Partial<Record<string, string>>>().notNull().default({}),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('clinics_slug_key').on(t.slug), index('clinics_org_idx').on(t.orgId)],
@@ -62,6 +68,8 @@ export const users = pgTable(
     totpLastStep: integer('totp_last_step'),
     /** SHA-256 of the unused one-time recovery codes. */
     recoveryCodes: text('recovery_codes').array().notNull().default(sql`'{}'`),
+    /** The language the user chose for the app and their emails ('en', 'es'); null: the browser's. */
+    language: text('language'),
   },
   (t) => [
     uniqueIndex('users_email_key').on(sql`lower(${t.email})`),

@@ -10,6 +10,7 @@ import { effectivePrivileges, isAdmin, privileges as allPrivileges, slugify, typ
 import { defaultOpeningHours, hoursText, openingHoursProblem, type OpeningHours } from './hours.js';
 import { clinics, inboxes, organizations, userClinicIds, userClinics, users } from './schema.js';
 import { publishAccessChanged } from '../realtime/events.js';
+import { isLanguage, type Language } from '../i18n/index.js';
 
 
 export interface ClinicInput {
@@ -31,6 +32,7 @@ const clinicJson = (c: typeof clinics.$inferSelect) => ({
   guestEmailPreview: c.guestEmailPreview,
   openingHours: c.openingHours ?? defaultOpeningHours,
   afterHoursReply: c.afterHoursReply,
+  afterHoursReplyTranslations: c.afterHoursReplyTranslations,
   createdAt: c.createdAt.toISOString(),
 });
 
@@ -101,20 +103,29 @@ export async function signup(
 
 export async function me(deps: Deps, actor: Actor) {
   const [org] = await deps.db.select().from(organizations).where(eq(organizations.id, actor.orgId));
-  const [user] = await deps.db.select({ totpEnabledAt: users.totpEnabledAt }).from(users).where(eq(users.id, actor.userId));
+  const [user] = await deps.db.select({ totpEnabledAt: users.totpEnabledAt, language: users.language }).from(users).where(eq(users.id, actor.userId));
   return {
-    user: { id: actor.userId, name: actor.name, email: actor.email, role: actor.role },
+    user: { id: actor.userId, name: actor.name, email: actor.email, role: actor.role, language: isLanguage(user?.language) ? user.language : null },
     role: actor.role,
     privileges: actor.privileges,
-    organization: { id: org.id, name: org.name },
+    organization: { id: org.id, name: org.name, currency: org.currency },
     plan: org.plan,
     clinics: await listClinics(deps, actor),
     csrfToken: actor.via.kind === 'session' ? actor.via.csrfToken : null,
     sessionIdleMinutes: deps.config.sessionIdleMinutes,
-    defaultCountry: deps.config.defaultCountry,
+    defaultCountry: org.country ?? deps.config.defaultCountry,
+    currency: org.currency,
     simulator: deps.config.simulator,
     security: { twoFactorEnabled: !!user?.totpEnabledAt, organizationRequiresTwoFactor: org.requireTwoFactor, mustEnrolTwoFactor: actor.mustEnrolTwoFactor },
   };
+}
+
+/** The signed-in user's own language (null: follow the browser); audited like any change to the user. */
+export async function setMyLanguage(deps: Deps, actor: Actor, language: Language | null): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    await tx.update(users).set({ language }).where(and(eq(users.id, actor.userId), eq(users.orgId, actor.orgId)));
+    await recordAudit(tx, { ...auditActor(actor), action: 'user.language_update', subject: { type: 'user', id: actor.userId }, details: { language } });
+  });
 }
 
 export async function listClinics(deps: Deps, actor: Actor) {
@@ -139,6 +150,7 @@ export interface ClinicChanges {
   guestEmailPreview?: boolean;
   openingHours?: OpeningHours;
   afterHoursReply?: string | null;
+  afterHoursReplyTranslations?: Partial<Record<Language, string>>;
 }
 
 /** An admin edits what the clinic's public page shows and how guests are told of replies. */

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { PatientCard } from '../artifacts/routes.js';
 import { sendStoredFile } from '../attachments/routes.js';
 import { passwordMaxLength } from '../auth/rules.js';
 import type { Deps } from '../deps.js';
@@ -75,7 +76,6 @@ const PortalMe = Type.Object({
   sensitiveUnlocked: Type.Boolean({ description: 'whether sensitive messages show now (password entered in the last 5 minutes)' }),
 });
 
-export const PatientCard = Type.Object({ kind: Type.String(), label: Type.String(), title: Type.String(), amount: Nullable(Type.String()), link: Type.String({ description: 'the secure link; opening it is recorded' }) });
 
 const PortalMessage = Type.Object({
   id: Type.String(),

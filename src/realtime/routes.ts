@@ -161,7 +161,8 @@ export function realtimeRoutes(app: App, deps: Deps): void {
         if (message && decision && !closed()) write(frame('notification', { conversationId: message.conversationId, ...message.text, line: notificationLine(message.text), sound: decision.sound }));
       };
       const replayed = new Set<number>();
-      const deliver = async (event: HubEvent) => {
+      /** A replayed message was news when it was written; told now, a reconnect would ring for old messages. */
+      const deliver = async (event: HubEvent, replaying = false) => {
         if (closed() || ('id' in event && event.id !== undefined && replayed.has(event.id))) return;
         if (event.type === 'access.changed') {
           if (event.userId === actor.userId) await guard.recheck(stream);
@@ -174,7 +175,7 @@ export function realtimeRoutes(app: App, deps: Deps): void {
           if (!mayReceive(actor, await sharedFacts(event))) return;
           const { orgId: _org, id, ...visible } = event;
           write(frame(event.type, visible, id));
-          if (event.type === 'message.created' && event.messageId) await notify(event);
+          if (event.type === 'message.created' && event.messageId && !replaying) await notify(event);
         }
         if (event.type !== 'conversation.typing') scheduleUnread();
       };
@@ -189,7 +190,7 @@ export function realtimeRoutes(app: App, deps: Deps): void {
         if (from.kind === 'resync') write(frame('resync', {}));
         if (from.kind !== 'replay') return;
         for (const event of from.events) {
-          await deliver(event);
+          await deliver(event, true);
           replayed.add(event.id!);
         }
       };

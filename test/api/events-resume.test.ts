@@ -84,6 +84,21 @@ describe('resuming the event stream (I19)', () => {
     expect(resumed.seen((f) => f.event === 'resync')).toBe(false);
   });
 
+  it('replays what was missed without notifying again: the notification is for news, not for a reconnect', async () => {
+    const dropped = await open(org.owner);
+    const seen = await inbound(org, 'Seen, and notified', '+14155550841');
+    await dropped.next((f) => f.event === 'notification' && f.data.conversationId === seen.conversationId);
+    const anchor = (await dropped.next(created(seen.messageId))).id!;
+    dropped.close();
+    const missed = await inbound(org, 'Written while away', '+14155550842');
+
+    const resumed = await open(org.owner, anchor);
+    await resumed.next(created(missed.messageId));
+    const live = await inbound(org, 'Written after the reconnect', '+14155550843');
+    await resumed.next((f) => f.event === 'notification' && f.data.conversationId === live.conversationId);
+    expect(resumed.all.filter((f) => f.event === 'notification').map((f) => f.data.conversationId)).toEqual([live.conversationId]);
+  });
+
   it('replays a lower id whose transaction committed after the id the client saw', async () => {
     const early = await inbound(org, 'Early writer', '+14155550807');
     const late = await inbound(org, 'Late writer', '+14155550808');

@@ -30,7 +30,8 @@ interface Shown {
 }
 
 async function signedIn(width = 1440, height = 900): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height }, permissions: ['notifications'] });
+  // The laptop is set to Tokyo; the clinic is in New York: quiet hours are the clinic's.
+  const context = await browser.newContext({ viewport: { width, height }, permissions: ['notifications'], timezoneId: 'Asia/Tokyo' });
   await context.addInitScript(() => {
     const Real = window.Notification;
     const shown: { title: string; body: string; tag: string }[] = [];
@@ -65,14 +66,14 @@ describe('notifications while the app is open', () => {
     await page.getByRole('heading', { name: 'Notifications' }).waitFor();
     await page.getByText('This browser shows notifications.').waitFor();
     await page.getByLabel('Every new patient message').check();
-    await page.getByLabel('Quiet hours').check();
+    await page.getByLabel('Quiet hours (in America/New_York time)').check();
     await page.getByLabel('From').fill('03:00');
     await page.getByLabel('Until').fill('03:01');
     await page.getByRole('button', { name: 'Save notifications' }).click();
     await page.getByText('Saved.').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: `${artifacts}/notifications-settings.png` });
-    expect((await org.owner.get('/api/v1/me/notifications')).body).toMatchObject({ level: 'all', sound: true, quietHours: { start: 180, end: 181 } });
+    expect((await org.owner.get('/api/v1/me/notifications')).body).toMatchObject({ level: 'all', sound: true, quietHours: { start: 180, end: 181, timeZone: 'America/New_York' } });
 
     await page.getByRole('link', { name: /Inbox/ }).click();
     await page.getByRole('list', { name: 'Conversations' }).waitFor();

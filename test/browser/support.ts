@@ -6,10 +6,14 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { setupApp, type TestContext } from '../helpers.js';
 
+/**
+ * English, US: the app picks its language from the browser for a user who chose none, and the
+ * tests find elements by their English names, whatever the machine's own locale.
+ */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: inject('chromiumPath'),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    args: ['--lang=en-US', '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
   });
 }
 
@@ -38,7 +42,7 @@ export function cspRefusals(page: Page): string[] {
 
 /** A staff member signed in through the sign-in page, on the inbox. */
 export async function signInStaff(browser: Browser, base: string, email: string, password: string, viewport = { width: 1360, height: 820 }): Promise<Page> {
-  const page = await (await browser.newContext({ viewport })).newPage();
+  const page = await (await browser.newContext({ viewport, locale: 'en-US' })).newPage();
   await page.goto(base);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);

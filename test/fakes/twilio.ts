@@ -141,6 +141,40 @@ export class FakeTwilio {
     return [...this.numbers.values()].find((n) => n.phone_number === phoneNumber);
   }
 
+  /**
+   * AvailablePhoneNumbers/{IsoCountry}/{Type}: US local numbers by AreaCode; Mexico's local numbers
+   * cannot text (SmsEnabled=true leaves none) but its mobile ones can; a country or type Twilio
+   * does not sell answers 404 with error 20404, as Twilio does.
+   */
+  private availableNumbers(res: http.ServerResponse, url: URL, country: string, type: string) {
+    const smsOnly = url.searchParams.get('SmsEnabled') === 'true';
+    const uri = `/2010-04-01/Accounts/${this.accountSid}${url.pathname.replace(/^.*\/AvailablePhoneNumbers/, '/AvailablePhoneNumbers')}${url.search}`;
+    const number = (phone: string, friendly: string, locality: string, region: string, sms: boolean) => ({
+      friendly_name: friendly,
+      phone_number: phone,
+      lata: null,
+      locality,
+      rate_center: null,
+      latitude: null,
+      longitude: null,
+      region,
+      postal_code: null,
+      iso_country: country,
+      address_requirements: country === 'US' ? 'none' : 'any',
+      beta: false,
+      capabilities: { voice: true, SMS: sms, MMS: sms },
+    });
+    let offered: ReturnType<typeof number>[] | null = null;
+    if (country === 'US' && type === 'Local') {
+      const area = url.searchParams.get('AreaCode') ?? '415';
+      offered = [1, 2, 3].map((i) => number(`+1${area}555${String(200 + i).padStart(4, '0')}`, `(${area}) 555-0${200 + i}`, 'San Francisco', 'CA', true));
+    }
+    if (country === 'MX' && type === 'Local') offered = [number('+525541690311', '+525541690311', 'Ciudad de Mexico', 'CDMX', false)];
+    if (country === 'MX' && type === 'Mobile') offered = [1, 2].map((i) => number(`+52331234567${i}`, `+52331234567${i}`, 'Guadalajara', 'JAL', true));
+    if (!offered) return this.json(res, 404, { code: 20404, message: `The requested resource ${url.pathname} was not found`, more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 });
+    return this.json(res, 200, { available_phone_numbers: offered.filter((n) => !smsOnly || n.capabilities.SMS), uri });
+  }
+
   private json(res: http.ServerResponse, status: number, body: unknown) {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -194,12 +228,8 @@ export class FakeTwilio {
       res.writeHead(307, { location: this.storeAddress(mediaPath[1]) });
       return res.end();
     }
-    if (req.method === 'GET' && path === '/AvailablePhoneNumbers/US/Local.json') {
-      const area = url.searchParams.get('AreaCode') ?? '415';
-      return this.json(res, 200, {
-        available_phone_numbers: [1, 2, 3].map((i) => ({ phone_number: `+1${area}555${String(200 + i).padStart(4, '0')}`, friendly_name: `(${area}) 555-0${200 + i}`, locality: 'San Francisco', region: 'CA' })),
-      });
-    }
+    const search = /^\/AvailablePhoneNumbers\/([A-Z]{2})\/(Local|Mobile|TollFree)\.json$/.exec(path);
+    if (req.method === 'GET' && search) return this.availableNumbers(res, url, search[1], search[2]);
     if (req.method === 'POST' && path === '/IncomingPhoneNumbers.json' && form.PhoneNumber?.endsWith('9999')) {
       return this.json(res, 400, { code: 21422, message: 'PhoneNumber is not available', status: 400 });
     }

@@ -1,4 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 
 // Pages away from the inbox load when first opened, so the inbox itself loads less.
@@ -17,9 +18,11 @@ import { TwoFactor } from './settings/Security';
 import { useLive } from './shared/useLive';
 import { stopPushOnThisDevice } from './shared/notifications/device';
 import { setDisplayContext } from './shared/format';
+import { applyUserLanguage, i18next } from './shared/i18n';
 import type { Me } from './shared/types';
 
 export function App() {
+  const { t } = useTranslation('staff');
   const queryClient = useQueryClient();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [notice, setNotice] = useState<string | null>(null);
@@ -37,6 +40,7 @@ export function App() {
   const signedIn = useCallback((next: Me) => {
     setSession(next.csrfToken, (reason) => signOut(reason));
     setNotice(null);
+    applyUserLanguage(next.user.language);
     setDisplayContext(next);
     setMe(next);
   }, [signOut]);
@@ -53,7 +57,7 @@ export function App() {
     let timer = setTimeout(expire, idleMs);
     function expire() {
       void post('/api/v1/auth/logout').catch(() => {});
-      signOut(`You were signed out after ${me!.sessionIdleMinutes} minutes without activity.`);
+      signOut(i18next.t('staff:app.idleSignedOut', { count: me!.sessionIdleMinutes }));
     }
     const reset = () => {
       clearTimeout(timer);
@@ -67,14 +71,14 @@ export function App() {
     };
   }, [me, signOut]);
 
-  if (me === undefined) return <p className="loading">Loading…</p>;
+  if (me === undefined) return <p className="loading">{t('app.loading')}</p>;
   if (me === null) return <SignIn notice={notice} onSignedIn={signedIn} />;
   if (me.security.mustEnrolTwoFactor) {
     return (
       <main className="signin">
         <div className="card">
-          <h1>Set up two-factor sign-in</h1>
-          <p>{me.organization.name} requires a code from an authenticator app at every sign-in. Set it up to continue.</p>
+          <h1>{t('app.enrolTitle')}</h1>
+          <p>{t('app.enrolText', { organization: me.organization.name })}</p>
           <TwoFactor onChange={() => void api<Me>('/api/v1/me').then(signedIn)} />
         </div>
       </main>
@@ -93,6 +97,7 @@ export function App() {
 }
 
 function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
+  const { t } = useTranslation('staff');
   const path = usePath();
   const live = useLive(me.privileges.includes('send_messages'));
   const contactId = /^\/contacts\/([0-9a-f-]{36})$/.exec(path)?.[1];
@@ -103,13 +108,13 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         <Nav me={me} path={path} unread={live.unread} />
         <span className="spacer" />
         <span className="who">
-          {me.user.name} · {me.role.replace('_', ' ')}
+          {t('app.who', { name: me.user.name, role: t(`roles.${me.role}`) })}
         </span>
         <button type="button" className="secondary" onClick={onSignOut}>
-          Sign out
+          {t('app.signOut')}
         </button>
       </header>
-      <Suspense fallback={<p className="loading">Loading…</p>}>
+      <Suspense fallback={<p className="loading">{t('app.loading')}</p>}>
       {path.startsWith('/settings') || path === '/audit' ? (
         <Settings me={me} />
       ) : contactId ? (

@@ -1,9 +1,11 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError, post } from './shared/api';
 import type { Me } from './shared/types';
 import { refusalSentence } from './shared/errors';
 
 export function SignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn: (me: Me) => void }) {
+  const { t } = useTranslation('staff');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // Two-factor accounts answer the first attempt with two_factor_required: then the code field shows.
@@ -32,24 +34,24 @@ export function SignIn({ notice, onSignedIn }: { notice: string | null; onSigned
     <main className="signin">
       <form className="card" onSubmit={submit} aria-labelledby="signin-title">
         <h1 id="signin-title">Frontdesk</h1>
-        <p>Sign in to your clinic's shared inbox.</p>
+        <p>{t('signIn.intro')}</p>
         {notice && <p className="notice" role="status">{notice}</p>}
         <label>
-          Email
+          {t('signIn.email')}
           <input name="email" type="email" autoComplete="username" required autoFocus />
         </label>
         <label>
-          Password
+          {t('signIn.password')}
           <input name="password" type="password" autoComplete="current-password" required />
         </label>
         {askCode && (
           <label>
-            Code from your authenticator app (or a recovery code)
+            {t('signIn.code')}
             <input name="code" autoComplete="one-time-code" inputMode="text" required autoFocus />
           </label>
         )}
         <button type="submit" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t('signIn.busy') : t('signIn.submit')}
         </button>
         <p className="error" role="alert">
           {error}

@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiError } from './shared/api';
-import './shared/i18n';
+import { i18next } from './shared/i18n';
 import { App } from './App';
 import './styles.css';
 import './states.css';
@@ -24,7 +24,7 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       {isPortal ? (
-        <Suspense fallback={<p className="loading">Loading…</p>}>
+        <Suspense fallback={<p className="loading">{i18next.t('staff:app.loading')}</p>}>
           <PortalApp />
         </Suspense>
       ) : (

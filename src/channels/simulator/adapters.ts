@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Addressing, ChannelAdapter, NumberProvider, OutboundEnvelope, ProviderChannel, SendOutcome } from '../types.js';
+import { getExampleNumber, type CountryCode } from 'libphonenumber-js';
+import examples from 'libphonenumber-js/mobile/examples';
 
 /** Stands in for a channel's provider, addressed as that channel's real adapter is. */
 export function simulatorAdapter(channel: ProviderChannel, addressing: Addressing): ChannelAdapter {
@@ -21,8 +23,15 @@ export function simulatorAdapter(channel: ProviderChannel, addressing: Addressin
 
 export const simulatorNumbers: NumberProvider = {
   provider: 'simulator',
-  async available(areaCode) {
-    return Array.from({ length: 5 }, (_, i) => ({ phoneNumber: `+1${areaCode}555${String(110 + i * 7).padStart(4, '0')}`, locality: 'Simulated, US' }));
+  async available({ country, areaCode }) {
+    if (country === 'US' || country === 'CA') {
+      return Array.from({ length: 5 }, (_, i) => ({ phoneNumber: `+1${areaCode ?? '415'}555${String(110 + i * 7).padStart(4, '0')}`, locality: `Simulated, ${country}` }));
+    }
+    // Elsewhere: the country's own example mobile number, varied in its last digits.
+    const example = getExampleNumber(country as CountryCode, examples);
+    if (!example) return [];
+    const national = example.nationalNumber;
+    return Array.from({ length: 5 }, (_, i) => ({ phoneNumber: `+${example.countryCallingCode}${national.slice(0, -2)}${String(10 + i * 7).padStart(2, '0')}`, locality: `Simulated, ${country}` }));
   },
   async buy(phoneNumber) {
     return { externalId: `SIMPN${randomUUID().replace(/-/g, '')}`, phoneNumber };

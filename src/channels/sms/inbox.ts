@@ -20,6 +20,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { Nullable, responses } from '../../http/schemas.js';
 import { actorOf, type App } from '../../http/types.js';
 import { channelAccounts } from '../schema.js';
+import { isCountry, orgCountry } from '../../orgs/locale.js';
 
 async function activeNumber(deps: Deps, orgId: string) {
   const [row] = await deps.db
@@ -72,19 +73,30 @@ export async function ownedNumbers(deps: Deps, actor: Actor) {
 }
 
 /** Numbers on offer for an area code, less any this organization bought and released: those cannot be reinstated. */
-export async function availableNumbers(deps: Deps, actor: Actor, areaCode: string) {
+/**
+ * Numbers for sale in the organization's country (or the one asked for); an area code narrows the
+ * search, and US and Canadian numbers need one (a few hundred of them per country otherwise).
+ */
+export async function availableNumbers(deps: Deps, actor: Actor, search: { areaCode?: string; country?: string }) {
   await requireFeature(deps.db, actor.orgId, 'two_way_sms', 'The two-way SMS inbox');
   const released = await deps.db
     .select({ address: channelAccounts.address })
     .from(channelAccounts)
     .where(and(eq(channelAccounts.orgId, actor.orgId), eq(channelAccounts.channel, 'sms'), eq(channelAccounts.origin, 'bought')));
   const gone = new Set(released.map((r) => r.address));
-  return (await deps.channels.numbers.available(areaCode)).filter((n) => !gone.has(n.phoneNumber));
+  const country = search.country?.toUpperCase() ?? (await orgCountry(deps.db, actor.orgId, deps.config.defaultCountry));
+  if (!isCountry(country)) throw new AppError('invalid_input', `country: "${search.country}" is not a country code (ISO 3166 alpha-2, e.g. MX)`, { errors: [{ field: 'querystring.country', message: 'is not a known country code' }] });
+  const nanp = country === 'US' || country === 'CA';
+  if (nanp && !search.areaCode) throw new AppError('invalid_input', 'areaCode: a three-digit area code is needed for US and Canadian numbers', { errors: [{ field: 'querystring.areaCode', message: 'is required' }] });
+  if (search.areaCode && !(nanp ? /^[2-9][0-9]{2}$/ : /^[0-9]{1,5}$/).test(search.areaCode)) {
+    throw new AppError('invalid_input', `areaCode: "${search.areaCode}" is not an area code of ${country}`, { errors: [{ field: 'querystring.areaCode', message: 'is not an area code' }] });
+  }
+  return (await deps.channels.numbers.available({ country, areaCode: search.areaCode })).filter((n) => !gone.has(n.phoneNumber));
 }
 
 export async function enableSmsInbox(deps: Deps, actor: Actor, phoneNumber: string) {
   await requireFeature(deps.db, actor.orgId, 'two_way_sms', 'The two-way SMS inbox');
-  const parsed = normalizePhone(phoneNumber, deps.config.defaultCountry);
+  const parsed = normalizePhone(phoneNumber, await orgCountry(deps.db, actor.orgId, deps.config.defaultCountry));
   if (!parsed.ok) throw new AppError('invalid_input', `phoneNumber: ${parsed.reason}`);
   await refuseWhileEnabled(deps, actor);
   const [usedBefore] = await deps.db
@@ -119,7 +131,7 @@ async function recordNumber(
         .insert(channelAccounts)
         .values({ orgId: actor.orgId, channel: 'sms', provider: deps.channels.numbers.provider, address: number.phoneNumber, externalId: number.externalId, origin: number.origin, createdAt: now })
         .returning();
-      await addCharge(tx, { orgId: actor.orgId, description: `Two-way SMS inbox ${displayPhone(number.phoneNumber, deps.config.defaultCountry)}`, amountCents: smsInboxMonthlyCents, interval: 'month', source: `sms_inbox:${account.id}`, at: now });
+      await addCharge(tx, { orgId: actor.orgId, description: `Two-way SMS inbox ${displayPhone(number.phoneNumber, await orgCountry(tx, actor.orgId, deps.config.defaultCountry))}`, amountCents: smsInboxMonthlyCents, interval: 'month', source: `sms_inbox:${account.id}`, at: now });
       await recordAudit(tx, {
         ...auditActor(actor),
         action: number.origin === 'bought' ? 'sms_inbox.enable' : 'sms_inbox.connect',
@@ -139,7 +151,7 @@ async function recordNumber(
  */
 export async function connectOwnNumber(deps: Deps, actor: Actor, phoneNumber: string) {
   await requireFeature(deps.db, actor.orgId, 'two_way_sms', 'The two-way SMS inbox');
-  const parsed = normalizePhone(phoneNumber, deps.config.defaultCountry);
+  const parsed = normalizePhone(phoneNumber, await orgCountry(deps.db, actor.orgId, deps.config.defaultCountry));
   if (!parsed.ok) throw new AppError('invalid_input', `phoneNumber: ${parsed.reason}`);
   await refuseWhileEnabled(deps, actor);
   // Checked before anything is pointed: undoing a lost race must not detach someone else's number.
@@ -218,12 +230,15 @@ export function smsInboxRoutes(app: App, deps: Deps): void {
       config: { access: { role: 'main_admin' } },
       schema: {
         tags: ['sms inbox'],
-        summary: 'Numbers the provider offers in an area code (main admin, Accelerator plan)',
-        querystring: Type.Object({ areaCode: Type.String({ pattern: '^[2-9][0-9]{2}$', description: 'a three-digit US/Canada area code' }) }),
+        summary: "Numbers the provider offers that can text, in the organization's country or the one given, and an area code (main admin, Accelerator plan)",
+        querystring: Type.Object({
+          areaCode: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: 'needed for US and Canada (three digits); elsewhere it narrows the search where the provider can' })),
+          country: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$', description: "ISO 3166 alpha-2; default the organization's country" })),
+        }),
         response: responses({ 200: Type.Object({ items: Type.Array(Type.Object({ phoneNumber: Type.String(), locality: Type.String() })) }) }, 402),
       },
     },
-    async (request) => ({ items: await availableNumbers(deps, actorOf(request), request.query.areaCode) }),
+    async (request) => ({ items: await availableNumbers(deps, actorOf(request), request.query) }),
   );
 
   app.post(

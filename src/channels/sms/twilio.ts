@@ -226,14 +226,25 @@ async function accountRequest(...args: Parameters<typeof twilioRequest>) {
   }
 }
 
+/** AvailablePhoneNumbers/{IsoCountry}/{Type}: the kinds of number a clinic texts from, most wanted first. */
+const numberTypes = ['Local', 'Mobile'] as const;
+
 export function twilioNumbers(opts: TwilioOptions): NumberProvider {
   return {
     provider: 'twilio',
-    async available(areaCode) {
-      const res = await accountRequest(opts, 'GET', `/AvailablePhoneNumbers/US/Local.json?AreaCode=${encodeURIComponent(areaCode)}&SmsEnabled=true`);
-      if (res.status !== 200) throw new AppError('provider_error', `Twilio's number search failed: ${String(res.json.message ?? res.status)}`);
-      const list = (res.json.available_phone_numbers ?? []) as { phone_number: string; locality?: string; region?: string }[];
-      return list.map((n) => ({ phoneNumber: n.phone_number, locality: [n.locality, n.region].filter(Boolean).join(', ') }));
+    async available(search) {
+      // Many countries sell no local numbers, or none that text; Twilio answers 404 for a type a country lacks.
+      for (const type of numberTypes) {
+        const query = new URLSearchParams({ ...(search.areaCode && { AreaCode: search.areaCode }), SmsEnabled: 'true' });
+        const res = await accountRequest(opts, 'GET', `/AvailablePhoneNumbers/${encodeURIComponent(search.country)}/${type}.json?${query}`);
+        if (res.status === 404) continue;
+        if (res.status !== 200) throw new AppError('provider_error', `Twilio's number search failed: ${String(res.json.message ?? res.status)}`);
+        const list = (res.json.available_phone_numbers ?? []) as { phone_number: string; locality?: string; region?: string; iso_country?: string }[];
+        // Local numbers that cannot text (the UK's, Mexico's): SmsEnabled leaves none, so look at mobile ones.
+        if (list.length === 0 && type !== numberTypes.at(-1)) continue;
+        return list.map((n) => ({ phoneNumber: n.phone_number, locality: [n.locality, n.region, n.iso_country].filter(Boolean).join(', ') }));
+      }
+      throw new AppError('channel_unavailable', `Twilio offers no numbers that can text in ${search.country}; connect a number you already have instead`);
     },
     async buy(phoneNumber, urls) {
       const res = await accountRequest(opts, 'POST', '/IncomingPhoneNumbers.json', { PhoneNumber: phoneNumber, SmsUrl: urls.sms, SmsMethod: 'POST' });

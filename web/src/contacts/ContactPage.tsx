@@ -1,15 +1,18 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, post } from '../shared/api';
-import { phone, shortWhen, when } from '../shared/format';
-import { channelLabels } from '../shared/logic';
-import type { Booking, ConversationItem, Me, Message } from '../shared/types';
+import { locale, phone, shortWhen, when } from '../shared/format';
+import { channelLabel } from '../shared/logic';
+import type { Booking, Channel, ConversationItem, Me, Message } from '../shared/types';
 import { MessageFiles } from '../shared/MessageFiles';
 import { PlanLockOr } from '../shared/PlanLock';
 import { refusalSentence } from '../shared/errors';
 
 /** C3: a patient's details, private notes and the history of their conversations, on one page. */
 export function ContactPage({ id, me }: { id: string; me: Me }) {
+  const { t } = useTranslation('staff');
+  const list = (items: string[]) => new Intl.ListFormat(locale(), { type: 'conjunction' }).format(items);
   const queryClient = useQueryClient();
   const contact = useQuery({ queryKey: ['contact', id], queryFn: () => api(`/api/v1/contacts/${id}`) });
   const [error, setError] = useState<string | null>(null);
@@ -33,79 +36,78 @@ export function ContactPage({ id, me }: { id: string; me: Me }) {
       setError(refusalSentence(err));
     }
   }
-  if (contact.isLoading) return <p className="loading">Loading…</p>;
+  if (contact.isLoading) return <p className="loading">{t('app.loading')}</p>;
   if (contact.isError) return <PlanLockOr error={contact.error as Error} />;
   const c = contact.data;
   return (
     <main className="contact-page">
       <section aria-labelledby="contact-name">
         <h1 id="contact-name">{c.name}</h1>
-        <p className="sub">{c.type === 'lead' ? 'Lead' : 'Patient'}{c.blocked ? ' · blocked' : ''}</p>
+        <p className="sub">{[c.type === 'lead' ? t('contacts.lead') : t('contacts.patient'), c.blocked && t('thread.tags.blocked')].filter(Boolean).join(' · ')}</p>
         <dl className="facts">
-          <dt>Phone</dt><dd>{c.phone ? phone(c.phone) : '—'}</dd>
-          <dt>Email</dt>
+          <dt>{t('contacts.phone')}</dt><dd>{c.phone ? phone(c.phone) : '—'}</dd>
+          <dt>{t('contacts.email')}</dt>
           <dd>
             {c.email ?? '—'}
-            {c.emailBounce && <span className="failure"> · mail to this address comes back undelivered ({c.emailBounce.reason}); correct the address to clear this</span>}
+            {c.emailBounce && <span className="failure"> · {t('contact.bounce', { reason: c.emailBounce.reason })}</span>}
           </dd>
-          <dt>Date of birth</dt><dd>{c.dateOfBirth ?? '—'}</dd>
-          <dt>Can be reached by</dt><dd>{c.availableChannels.map((ch: keyof typeof channelLabels) => channelLabels[ch]).join(', ') || '—'}</dd>
-          <dt>Opted out of</dt><dd>{Object.entries(c.optedOut).filter(([, v]) => v).map(([k]) => k.toUpperCase()).join(', ') || 'nothing'}</dd>
-          <dt>Patient portal</dt>
+          <dt>{t('contact.dateOfBirth')}</dt><dd>{c.dateOfBirth ?? '—'}</dd>
+          <dt>{t('contact.reachable')}</dt><dd>{list(c.availableChannels.map((ch: Channel) => channelLabel(ch))) || '—'}</dd>
+          <dt>{t('contact.optedOut')}</dt><dd>{list(Object.entries(c.optedOut).filter(([, v]) => v).map(([k]) => k.toUpperCase())) || t('contact.nothing')}</dd>
+          <dt>{t('contact.portal')}</dt>
           <dd>
-            {c.portalAccount ? (c.chatOptIn ? 'Account, chat on' : 'Account, chat off') : 'No account'}{' '}
-            {c.email && !c.blocked && <button type="button" className="secondary" onClick={invitePatient}>{c.portalAccount ? 'Send a new portal link' : 'Invite to the portal'}</button>}
+            {c.portalAccount ? (c.chatOptIn ? t('contact.chatOn') : t('contact.chatOff')) : t('contact.noAccount')}{' '}
+            {c.email && !c.blocked && <button type="button" className="secondary" onClick={invitePatient}>{c.portalAccount ? t('contact.newLink') : t('contact.invite')}</button>}
           </dd>
         </dl>
         {invite && (
           <p className="notice" role="status">
-            {invite.emailed ? 'Invitation emailed. ' : 'The email could not be sent; give the patient this link. '}
-            It works once, for 7 days: <code>{invite.inviteUrl}</code>
+            {invite.emailed ? t('contact.invited') : t('contact.notEmailed')} {t('contact.once')} <code>{invite.inviteUrl}</code>
           </p>
         )}
         {error && !me.privileges.includes('contacts') && <p className="error" role="alert">{error}</p>}
         {(me.role === 'admin' || me.role === 'main_admin') && (
           <p>
-            Patient's record (right of access): <a href={`/api/v1/contacts/${c.id}/record`} download>JSON</a> ·{' '}
-            <a href={`/api/v1/contacts/${c.id}/record?format=fhir`} download>FHIR bundle</a>
+            {t('contact.record')} <a href={`/api/v1/contacts/${c.id}/record`} download>JSON</a> ·{' '}
+            <a href={`/api/v1/contacts/${c.id}/record?format=fhir`} download>{t('contact.fhir')}</a>
           </p>
         )}
       </section>
       <section aria-labelledby="bookings-title">
-        <h2 id="bookings-title">Bookings</h2>
-        {c.bookings.length === 0 ? <p className="sub">No bookings yet.</p> : (
+        <h2 id="bookings-title">{t('contact.bookings')}</h2>
+        {c.bookings.length === 0 ? <p className="sub">{t('contact.noBookings')}</p> : (
           <ul>
             {c.bookings.map((b: Booking) => (
-              <li key={b.id}>{when(b.startsAt, b.clinicId)} <span className="sub">· {b.source === 'integration' ? 'from the practice system' : 'recorded by staff'}{b.conversationId ? ' · from a conversation' : ''}{b.notes ? ` · ${b.notes}` : ''}</span></li>
+              <li key={b.id}>{when(b.startsAt, b.clinicId)} <span className="sub">{[b.source === 'integration' ? t('contact.fromSystem') : t('contact.byStaff'), b.conversationId ? t('contact.fromConversation') : null, b.notes].filter(Boolean).map((x) => ` · ${x}`).join('')}</span></li>
             ))}
           </ul>
         )}
       </section>
       {me.privileges.includes('contacts') && (
         <section aria-labelledby="notes-title">
-          <h2 id="notes-title">Private notes</h2>
-          <p className="sub">Seen by the clinic's staff only, never by the patient.</p>
+          <h2 id="notes-title">{t('contact.notes')}</h2>
+          <p className="sub">{t('contact.notesHint')}</p>
           {error && <p className="error" role="alert">{error}</p>}
-          <ul>{c.notes.map((n: { id: string; body: string; author: { name: string }; createdAt: string }) => <li key={n.id}>{n.body} <span className="sub">— {n.author.name}, {shortWhen(n.createdAt)}</span></li>)}</ul>
+          <ul>{c.notes.map((n: { id: string; body: string; author: { name: string }; createdAt: string }) => <li key={n.id}>{n.body} <span className="sub">{t('contact.noteBy', { name: n.author.name, when: shortWhen(n.createdAt) })}</span></li>)}</ul>
           <form className="inline-form" onSubmit={addNote}>
-            <label className="grow">Add a note <input name="body" required /></label>
-            <button type="submit">Save note</button>
+            <label className="grow">{t('contact.addNote')} <input name="body" required /></label>
+            <button type="submit">{t('contact.saveNote')}</button>
           </form>
         </section>
       )}
       <section aria-labelledby="threads-title">
-        <h2 id="threads-title">Conversations</h2>
+        <h2 id="threads-title">{t('list.label')}</h2>
         <ul>
-          {c.conversations.map((t: ConversationItem) => (
-            <li key={t.id}><a href={`/?status=all&c=${t.id}`}>{channelLabels[t.channel]} · {t.status}{t.archived ? ' · archived' : ''} · {shortWhen(t.lastActivityAt)}</a> — {t.lastMessage?.preview}</li>
+          {c.conversations.map((x: ConversationItem) => (
+            <li key={x.id}><a href={`/?status=all&c=${x.id}`}>{[channelLabel(x.channel), t(`thread.status.${x.status}`), x.archived && t('thread.tags.archived'), shortWhen(x.lastActivityAt)].filter(Boolean).join(' · ')}</a> — {x.lastMessage?.preview}</li>
           ))}
         </ul>
       </section>
       <section aria-labelledby="history-title">
-        <h2 id="history-title">Recent messages and calls</h2>
+        <h2 id="history-title">{t('contact.history')}</h2>
         <ul>
           {c.messages.map((m: Message) => (
-            <li key={m.id}><span className="sub">{shortWhen(m.createdAt)} · {channelLabels[m.channel]} · {m.sender.name}:</span> {m.body}<MessageFiles files={m.attachments} /></li>
+            <li key={m.id}><span className="sub">{shortWhen(m.createdAt)} · {channelLabel(m.channel)} · {m.sender.name}:</span> {m.body}<MessageFiles files={m.attachments} /></li>
           ))}
         </ul>
       </section>

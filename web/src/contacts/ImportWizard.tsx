@@ -3,6 +3,9 @@
  * dry run naming every row it would refuse and why), then import it with a progress bar.
  */
 import { useQueryClient } from '@tanstack/react-query';
+import { Trans, useTranslation } from 'react-i18next';
+import { i18next } from '../shared/i18n';
+import { locale, number } from '../shared/format';
 import { useState, type ChangeEvent } from 'react';
 import { uploadWithProgress } from '../shared/api';
 import { refusalSentence } from '../shared/errors';
@@ -34,30 +37,21 @@ interface Report {
   refused: { line: number; reasons: string[] }[];
 }
 
-const fieldLabels: Record<Field, string> = {
-  name: 'Full name',
-  firstName: 'First name',
-  lastName: 'Last name',
-  phone: 'Mobile phone',
-  email: 'Email',
-  dateOfBirth: 'Date of birth',
-  externalId: 'Patient ID (practice system)',
-  type: 'Patient or lead',
-  preferredChannel: 'Preferred channel',
-  optedOutSms: 'Opted out of texts',
-  optedOutEmail: 'Opted out of email',
-  optedOutWhatsapp: 'Opted out of WhatsApp',
-};
+/** Each field's name for people: importer.fields.* in the catalogue. */
+const fieldLabel = (field: Field) => i18next.t(`staff:importer.fields.${field}`);
+const fieldNames: Field[] = ['name', 'firstName', 'lastName', 'phone', 'email', 'dateOfBirth', 'externalId', 'type', 'preferredChannel', 'optedOutSms', 'optedOutEmail', 'optedOutWhatsapp'];
 const fieldsFor: Record<Kind, Field[]> = {
-  contacts: Object.keys(fieldLabels) as Field[],
+  contacts: fieldNames,
   opt_outs: ['phone', 'email', 'name'],
 };
 
+const percent = (share: number) => new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 0 }).format(share);
+
 type Step = 'upload' | 'map' | 'check' | 'importing' | 'done';
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
 export function ImportWizard() {
+  const { t } = useTranslation('staff');
   const queryClient = useQueryClient();
   const [kind, setKind] = useState<Kind>('contacts');
   const [file, setFile] = useState<File | null>(null);
@@ -126,15 +120,12 @@ export function ImportWizard() {
 
   return (
     <>
-      <h2>Import patients</h2>
-      <p className="sub">
-        Bring your patient list or your opt-out list from your practice system or messaging vendor as a CSV file. Patients already here are matched by patient ID, phone
-        or email and never added twice; importing the same file again changes nothing. Opt-outs are honoured at once and an import never removes one.
-      </p>
-      <ol className="steps" aria-label="Import steps">
-        {(['Upload', 'Match columns', 'Check', 'Import'] as const).map((label, i) => (
+      <h2>{t('settings.sections.import')}</h2>
+      <p className="sub">{t('importer.intro')}</p>
+      <ol className="steps" aria-label={t('importer.steps')}>
+        {(['upload', 'map', 'check', 'import'] as const).map((label, i) => (
           <li key={label} aria-current={['upload', 'map', 'check', 'importing'].indexOf(step === 'done' ? 'importing' : step) === i ? 'step' : undefined}>
-            {label}
+            {t(`importer.step.${label}`)}
           </li>
         ))}
       </ol>
@@ -147,26 +138,26 @@ export function ImportWizard() {
       {step === 'upload' && (
         <div className="stack-form">
           <fieldset className="choice">
-            <legend>What is in the file?</legend>
+            <legend>{t('importer.what')}</legend>
             <label className="check">
-              <input type="radio" name="kind" checked={kind === 'contacts'} onChange={() => setKind('contacts')} /> Patients (names, phones, emails…)
+              <input type="radio" name="kind" checked={kind === 'contacts'} onChange={() => setKind('contacts')} /> {t('importer.kindContacts')}
             </label>
             <label className="check">
-              <input type="radio" name="kind" checked={kind === 'opt_outs'} onChange={() => setKind('opt_outs')} /> Opted-out numbers (everyone in it gets no texts)
+              <input type="radio" name="kind" checked={kind === 'opt_outs'} onChange={() => setKind('opt_outs')} /> {t('importer.kindOptOuts')}
             </label>
           </fieldset>
           <label>
-            CSV file
+            {t('importer.file')}
             <input type="file" accept=".csv,text/csv" onChange={choose} disabled={busy} />
           </label>
-          {busy && <p className="sub">Reading the file…</p>}
+          {busy && <p className="sub">{t('importer.reading')}</p>}
         </div>
       )}
 
       {step === 'map' && report && (
         <>
-          <h3>Match the columns of {file?.name}</h3>
-          <p className="sub">We guessed from the column names; change any that are wrong. Leave a field on “not in the file” if you don’t have it.</p>
+          <h3>{t('importer.match', { file: file?.name })}</h3>
+          <p className="sub">{t('importer.matchHint')}</p>
           {report.mappingProblem && (
             <p className="error" role="alert">
               {report.mappingProblem}
@@ -175,9 +166,9 @@ export function ImportWizard() {
           <div className="mapping">
             {fieldsFor[kind].map((field) => (
               <div key={field}>
-                <label htmlFor={`map-${field}`}>{fieldLabels[field]}</label>
+                <label htmlFor={`map-${field}`}>{fieldLabel(field)}</label>
                 <select id={`map-${field}`} value={mapping[field] ?? ''} onChange={(e) => setMapping({ ...mapping, [field]: e.target.value || undefined })}>
-                  <option value="">— not in the file —</option>
+                  <option value="">{t('importer.notInFile')}</option>
                   {report.columns.map((c) => (
                     <option key={c} value={c}>
                       {c}
@@ -190,10 +181,10 @@ export function ImportWizard() {
           <Preview report={report} mapping={mapping} fields={fieldsFor[kind]} />
           <div className="buttons">
             <button type="button" onClick={check} disabled={busy}>
-              {busy ? 'Checking…' : 'Check the file'}
+              {busy ? t('importer.checking') : t('importer.checkFile')}
             </button>
             <button type="button" className="secondary" onClick={restart}>
-              Choose another file
+              {t('importer.another')}
             </button>
           </div>
         </>
@@ -201,18 +192,18 @@ export function ImportWizard() {
 
       {step === 'check' && report && (
         <>
-          <h3>Check before importing</h3>
+          <h3>{t('importer.checkTitle')}</h3>
           <Totals report={report} />
           {report.totals.refused > 0 ? (
             <>
-              <h4>{plural(report.totals.refused, 'row')} will not be imported</h4>
-              <p className="sub">Fix them in the file and import it again later: the rows imported now will not be added twice.</p>
-              <div className="scroll" tabIndex={0} role="region" aria-label="Refused rows, scrollable">
-                <table className="grid" aria-label="Rows that will not be imported">
+              <h4>{t('importer.refused', { count: report.totals.refused, n: number(report.totals.refused) })}</h4>
+              <p className="sub">{t('importer.refusedHint')}</p>
+              <div className="scroll" tabIndex={0} role="region" aria-label={t('importer.refusedRegion')}>
+                <table className="grid" aria-label={t('importer.refusedTable')}>
                   <thead>
                     <tr>
-                      <th scope="col">Line</th>
-                      <th scope="col">Why</th>
+                      <th scope="col">{t('importer.line')}</th>
+                      <th scope="col">{t('importer.why')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -225,17 +216,17 @@ export function ImportWizard() {
                   </tbody>
                 </table>
               </div>
-              {report.refused.length < report.totals.refused && <p className="sub">The first {report.refused.length.toLocaleString()} are listed.</p>}
+              {report.refused.length < report.totals.refused && <p className="sub">{t('importer.firstListed', { n: number(report.refused.length) })}</p>}
             </>
           ) : (
-            <p>Every row can be imported.</p>
+            <p>{t('importer.allGood')}</p>
           )}
           <div className="buttons">
             <button type="button" onClick={run} disabled={busy || report.totals.rows === report.totals.refused}>
-              Import {plural(report.totals.rows - report.totals.refused, 'row')}
+              {t('importer.import', { count: report.totals.rows - report.totals.refused, n: number(report.totals.rows - report.totals.refused) })}
             </button>
             <button type="button" className="secondary" onClick={() => setStep('map')}>
-              Back to the columns
+              {t('importer.back')}
             </button>
           </div>
         </>
@@ -244,49 +235,45 @@ export function ImportWizard() {
       {step === 'importing' && (
         <div className="stack-form">
           <label>
-            Importing {file?.name}
-            <progress max={1} value={progress} aria-valuetext={`${Math.round(progress * 100)}%`} />
+            {t('importer.importing', { file: file?.name })}
+            <progress max={1} value={progress} aria-valuetext={percent(progress)} />
           </label>
-          <p className="sub">{progress < 1 ? `${Math.round(progress * 100)}% sent` : 'Finishing…'} Keep this page open.</p>
+          <p className="sub">{progress < 1 ? t('importer.sent', { percent: percent(progress) }) : t('importer.finishing')}</p>
         </div>
       )}
 
       {step === 'done' && report && (
         <div className="stack-form" role="status">
-          <h3>Import finished</h3>
+          <h3>{t('importer.finished')}</h3>
           <Totals report={report} />
           <button type="button" onClick={restart}>
-            Import another file
+            {t('importer.again')}
           </button>
         </div>
       )}
 
-      <h3>Export</h3>
-      <p className="sub">Your data is yours: take it to another system or keep a copy. Each download is recorded in the audit log.</p>
+      <h3>{t('importer.export')}</h3>
+      <p className="sub">{t('importer.exportHint')}</p>
       <ul className="downloads">
-        <li><a href="/api/v1/exports/contacts" download>Contacts (CSV, the same columns as the import)</a></li>
-        <li><a href="/api/v1/exports/conversations?format=json" download>Conversations (JSON)</a></li>
-        <li><a href="/api/v1/exports/conversations?format=fhir" download>Conversations (FHIR R4 Bundle)</a></li>
+        <li><a href="/api/v1/exports/contacts" download>{t('importer.exportContacts')}</a></li>
+        <li><a href="/api/v1/exports/conversations?format=json" download>{t('importer.exportJson')}</a></li>
+        <li><a href="/api/v1/exports/conversations?format=fhir" download>{t('importer.exportFhir')}</a></li>
       </ul>
     </>
   );
 }
 
 function Totals({ report }: { report: Report }) {
-  const t = report.totals;
-  const verb = (n: number) => (report.dryRun ? 'will be' : n === 1 ? 'was' : 'were');
-  const lines: [number, string][] = [
-    [t.created, `new ${t.created === 1 ? 'contact' : 'contacts'} ${verb(t.created)} added`],
-    [t.updated, `existing ${t.updated === 1 ? 'contact' : 'contacts'} ${verb(t.updated)} given missing details`],
-    [t.unchanged, 'already up to date'],
-    [t.optedOut, `${verb(t.optedOut)} opted out`],
-    [t.refused, `${t.refused === 1 ? 'row' : 'rows'} refused`],
-  ];
+  const { t } = useTranslation('staff');
+  const totals = report.totals;
+  // Whole sentences per tense: "will be added" before the import, "were added" after it.
+  const tense = report.dryRun ? 'future' : 'past';
+  const lines = (['created', 'updated', 'unchanged', 'optedOut', 'refused'] as const).map((kind) => [kind, totals[kind]] as const);
   return (
     <ul className="totals">
-      {lines.map(([n, text]) => (
-        <li key={text}>
-          <strong>{n.toLocaleString()}</strong> {text}
+      {lines.map(([kind, n]) => (
+        <li key={kind}>
+          <Trans t={t} i18nKey={`importer.totals.${kind}.${tense}`} count={n} values={{ n: number(n) }} components={{ strong: <strong /> }} />
         </li>
       ))}
     </ul>
@@ -294,18 +281,19 @@ function Totals({ report }: { report: Report }) {
 }
 
 function Preview({ report, mapping, fields }: { report: Report; mapping: Mapping; fields: Field[] }) {
+  const { t } = useTranslation('staff');
   const shown = fields.filter((f) => mapping[f]);
   if (!shown.length || !report.sample.length) return null;
   const cell = (row: string[], field: Field) => row[report.columns.indexOf(mapping[field]!)] ?? '';
   return (
-    <div className="scroll" tabIndex={0} role="region" aria-label="Preview, scrollable">
-      <table className="grid" aria-label="Preview of the first rows">
-        <caption className="sub">The first {plural(report.sample.length, 'row')} of the file</caption>
+    <div className="scroll" tabIndex={0} role="region" aria-label={t('importer.previewRegion')}>
+      <table className="grid" aria-label={t('importer.previewTable')}>
+        <caption className="sub">{t('importer.previewCaption', { count: report.sample.length, n: number(report.sample.length) })}</caption>
         <thead>
           <tr>
             {shown.map((f) => (
               <th key={f} scope="col">
-                {fieldLabels[f]}
+                {fieldLabel(f)}
               </th>
             ))}
           </tr>

@@ -1,23 +1,27 @@
 import { useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
+import { Trans, useTranslation } from 'react-i18next';
+import { formatMoney } from '../../../src/i18n/format';
 import { smsSize } from '../../../src/channels/sms-segments';
 import { placeholderLabel, renderTemplate, unfilledPlaceholders } from '../../../src/templates/rules';
 import { api, ApiError, post } from '../shared/api';
-import { when } from '../shared/format';
-import { channelLabels } from '../shared/logic';
+import { locale, when } from '../shared/format';
+import { channelLabel } from '../shared/logic';
 import { RichTextEditor } from './RichTextEditor';
-import { cardLabels, formatAmount, parseRequestCommand, slashCommands } from '../../../src/artifacts/rules';
+import { parseRequestCommand, slashCommands } from '../../../src/artifacts/rules';
 import { isOptOutChannel, OptedOutState } from './ContactState';
 import { SlashMenu, typedShortcut, type Artifact } from './SlashMenu';
 import type { Thread } from '../shared/types';
 import { refusalSentence } from '../shared/errors';
 
-/** A short, clinic-appropriate set; each has a name a screen reader reads. */
-const emojis: [string, string][] = [
-  ['🙂', 'smile'], ['😊', 'happy'], ['👍', 'thumbs up'], ['🙏', 'thank you'], ['❤️', 'heart'], ['🎉', 'celebration'],
-  ['✅', 'check mark'], ['📅', 'calendar'], ['⏰', 'alarm clock'], ['🦷', 'tooth'], ['💊', 'pill'], ['🩺', 'stethoscope'],
-  ['📞', 'telephone'], ['📍', 'location'], ['👋', 'wave'], ['😷', 'face mask'],
-];
+/** A short, clinic-appropriate set; each has a name a screen reader reads (composer.emojis in the catalogue). */
+const emojis = [
+  ['🙂', 'smile'], ['😊', 'happy'], ['👍', 'thumbsUp'], ['🙏', 'thankYou'], ['❤️', 'heart'], ['🎉', 'celebration'],
+  ['✅', 'checkMark'], ['📅', 'calendar'], ['⏰', 'alarmClock'], ['🦷', 'tooth'], ['💊', 'pill'], ['🩺', 'stethoscope'],
+  ['📞', 'telephone'], ['📍', 'location'], ['👋', 'wave'], ['😷', 'faceMask'],
+] as const;
+
+const amount = (cents: number, currency: string | null | undefined) => formatMoney(cents, currency ?? 'USD', locale());
 
 interface Uploaded {
   id: string;
@@ -26,6 +30,7 @@ interface Uploaded {
 
 /** K1: Enter sends, Shift+Enter adds a line; the channel picker offers only what reaches this contact. */
 export function Composer({ thread, staffName, onSent }: { thread: Thread; staffName: string; onSent: () => Promise<unknown> }) {
+  const { t } = useTranslation('staff');
   const templates = useQuery({ queryKey: ['templates'], queryFn: () => api<{ items: { id: string; name: string; body: string }[] }>('/api/v1/templates') });
   const clinics = useQuery({ queryKey: ['clinics'], queryFn: () => api<{ items: { id: string; name: string; phone: string | null; address: string | null; timezone: string }[] }>('/api/v1/clinics') });
   const channels = thread.availableChannels;
@@ -65,7 +70,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
     setError(null);
     setWindowClosed(false);
     try {
-      if (slashKind && !cardArtifact) throw new Error(`This patient has no ${cardLabels[slashKind].toLowerCase()} on file.`);
+      if (slashKind && !cardArtifact) throw new Error(t(`composer.noCard.${slashKind}`));
       if (request && 'problem' in request) throw new Error(request.problem);
       await post(`/api/v1/conversations/${thread.id}/messages`, {
         body: cardArtifact ? slash![2]?.trim() || undefined : request ? request.note : text,
@@ -104,7 +109,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
 
   async function upload(list: FileList | null) {
     if (!list?.length) return;
-    if (channel === 'sms') return setError('Attachments cannot go by SMS; choose another channel.');
+    if (channel === 'sms') return setError(t('composer.noSmsFiles'));
     for (const file of Array.from(list)) {
       const form = new FormData();
       form.append('file', file);
@@ -112,7 +117,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
         const uploaded = await api<Uploaded>('/api/v1/attachments', { method: 'POST', form });
         setFiles((f) => [...f, uploaded]);
       } catch (e) {
-        setError(`${file.name}: ${refusalSentence(e)}`);
+        setError(t('composer.uploadFailed', { file: file.name, reason: refusalSentence(e) }));
       }
     }
   }
@@ -135,7 +140,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
   }
 
   function insertTemplate(id: string) {
-    const template = templates.data?.items.find((t) => t.id === id);
+    const template = templates.data?.items.find((x) => x.id === id);
     const clinic = clinics.data?.items.find((c) => c.id === thread.clinicId);
     if (!template || !clinic) return;
     // {{appointment.*}}: the next booking this conversation led to (the API fills in the patient's next one when sending by template).
@@ -153,7 +158,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
     el.setSelectionRange(at, text.indexOf('}}', at) + 2);
   }
 
-  if (!channels.length) return <p className="composer empty">This contact has no phone, email or portal chat to write to.</p>;
+  if (!channels.length) return <p className="composer empty">{t('composer.noChannel')}</p>;
   return (
     <div
       className="composer"
@@ -167,27 +172,27 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
       {error && <p className="error" role="alert">{error}</p>}
       {windowClosed && channel === 'whatsapp' && <WhatsAppTemplateForm busy={busy} onSend={(template) => void send(template)} />}
       {files.length > 0 && (
-        <ul className="files" aria-label="Attached files">
+        <ul className="files" aria-label={t('composer.attached')}>
           {files.map((f) => (
             <li key={f.id}>
               {f.filename}{' '}
-              <button type="button" aria-label={`Remove ${f.filename}`} onClick={() => setFiles((all) => all.filter((x) => x.id !== f.id))}>×</button>
+              <button type="button" aria-label={t('composer.remove', { file: f.filename })} onClick={() => setFiles((all) => all.filter((x) => x.id !== f.id))}>×</button>
             </li>
           ))}
         </ul>
       )}
       <div className="composer-row">
-        <label className="visually-hidden" htmlFor="composer-channel">Channel</label>
+        <label className="visually-hidden" htmlFor="composer-channel">{t('inbox.filters.channel')}</label>
         <select id="composer-channel" value={channel} onChange={(e) => setChannel(e.target.value as typeof channel)}>
           {channels.map((c) => (
-            <option key={c} value={c}>{channelLabels[c]}</option>
+            <option key={c} value={c}>{channelLabel(c)}</option>
           ))}
         </select>
-        <label className="visually-hidden" htmlFor="composer-text">Message</label>
+        <label className="visually-hidden" htmlFor="composer-text">{t('composer.message')}</label>
         {channel === 'email' ? (
           <RichTextEditor
             text={text}
-            placeholder="Write an email — Ctrl+Enter sends"
+            placeholder={t('composer.emailPlaceholder')}
             onChange={(v) => {
               setText(v.text);
               setHtml(v.html);
@@ -200,7 +205,7 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
           ref={textArea}
           id="composer-text"
           value={text}
-          placeholder="Write a reply — Enter sends, Shift+Enter adds a line"
+          placeholder={t('composer.placeholder')}
           onChange={(e) => {
             setText(e.target.value);
             announceTyping();
@@ -210,23 +215,23 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
         )}
         {(templates.data?.items.length ?? 0) > 0 && (
           <>
-            <label className="visually-hidden" htmlFor="composer-template">Insert a template</label>
+            <label className="visually-hidden" htmlFor="composer-template">{t('composer.insertTemplate')}</label>
             <select id="composer-template" value="" disabled={!clinics.data} onChange={(e) => insertTemplate(e.target.value)}>
-              <option value="">Templates…</option>
-              {templates.data!.items.map((t) => (
-                <option key={t.id} value={t.id}>{t.name}</option>
+              <option value="">{t('composer.templates')}</option>
+              {templates.data!.items.map((x) => (
+                <option key={x.id} value={x.id}>{x.name}</option>
               ))}
             </select>
           </>
         )}
         <span className="emoji-wrap">
           <button type="button" className="secondary" aria-expanded={emojiOpen} aria-haspopup="true" onClick={() => setEmojiOpen((o) => !o)}>
-            Emoji
+            {t('composer.emoji')}
           </button>
           {emojiOpen && (
-            <span className="emoji-menu" role="menu" aria-label="Emoji">
+            <span className="emoji-menu" role="menu" aria-label={t('composer.emoji')}>
               {emojis.map(([emoji, name]) => (
-                <button key={emoji} type="button" role="menuitem" aria-label={name} className="secondary" onClick={() => insertEmoji(emoji)}>
+                <button key={emoji} type="button" role="menuitem" aria-label={t(`composer.emojis.${name}`)} className="secondary" onClick={() => insertEmoji(emoji)}>
                   {emoji}
                 </button>
               ))}
@@ -234,16 +239,16 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
           )}
         </span>
         <input ref={fileInput} type="file" hidden multiple onChange={(e) => void upload(e.target.files)} />
-        <button type="button" className="secondary" disabled={channel === 'sms'} title={channel === 'sms' ? 'Attachments cannot go by SMS' : undefined} onClick={() => fileInput.current?.click()}>
-          Attach
+        <button type="button" className="secondary" disabled={channel === 'sms'} title={channel === 'sms' ? t('composer.noSmsFilesShort') : undefined} onClick={() => fileInput.current?.click()}>
+          {t('composer.attach')}
         </button>
         <button type="button" onClick={() => void send()} disabled={busy || !text.trim() || unfilled.length > 0 || optedOut}>
-          Send
+          {t('composer.send')}
         </button>
       </div>
       {unfilled.length > 0 && (
         <p className="unfilled" role="status">
-          Fill in or remove before sending:{' '}
+          {t('composer.unfilled')}{' '}
           {unfilled.map((name) => (
             <button key={name} type="button" className="placeholder-chip" onClick={() => selectPlaceholder(name)}>
               {placeholderLabel(name)}
@@ -267,28 +272,37 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
           {'problem' in request
             ? request.problem
             : request.card.kind === 'payment_request'
-              ? <>Payment request: <strong>{formatAmount(request.card.amountCents)}</strong>{request.card.title ? ` — ${request.card.title}` : ''} — sent with a secure link</>
-              : <>Review request: <strong>{request.card.url}</strong> — sent with a secure link</>}
+              ? <Trans t={t} i18nKey={request.card.title ? 'composer.paymentPreviewTitled' : 'composer.paymentPreview'} values={{ amount: amount(request.card.amountCents, null), title: request.card.title }} components={{ strong: <strong /> }} />
+              : <Trans t={t} i18nKey="composer.reviewPreview" values={{ url: request.card.url }} components={{ strong: <strong /> }} />}
         </div>
       )}
       {slashKind && (
         <div className="card-preview" role="status">
           {artifact.isLoading
-            ? 'Looking up…'
+            ? t('composer.lookingUp')
             : cardArtifact
-              ? <>{cardLabels[slashKind]}: <strong>{cardArtifact.title}</strong>{cardArtifact.occurredAt ? ` · ${when(cardArtifact.occurredAt, thread.clinicId)}` : ''}{cardArtifact.amountCents ? ` · ${formatAmount(cardArtifact.amountCents, cardArtifact.currency ?? 'USD')}` : ''} — sent with a secure link</>
-              : `No ${cardLabels[slashKind].toLowerCase()} on file for this patient.`}
+              ? <Trans
+                  t={t}
+                  i18nKey="composer.cardPreview"
+                  values={{
+                    kind: t(`cards.${slashKind}`),
+                    title: cardArtifact.title,
+                    details: [cardArtifact.occurredAt && when(cardArtifact.occurredAt, thread.clinicId), cardArtifact.amountCents && amount(cardArtifact.amountCents, cardArtifact.currency)].filter(Boolean).map((x) => ` · ${x}`).join(''),
+                  }}
+                  components={{ strong: <strong /> }}
+                />
+              : t(`composer.noCard.${slashKind}`)}
         </div>
       )}
       {channel === 'portal' && (
         <label className="sensitive-toggle">
-          <input type="checkbox" checked={sensitive} onChange={(e) => setSensitive(e.target.checked)} /> Sensitive — the patient must enter their password again to read it
+          <input type="checkbox" checked={sensitive} onChange={(e) => setSensitive(e.target.checked)} /> {t('composer.sensitive')}
         </label>
       )}
-      {channel === 'web' && <p className="counter">Goes to the patient's private link; they are emailed that you replied. The email address was not verified.</p>}
+      {channel === 'web' && <p className="counter">{t('composer.webNote')}</p>}
       {size && (
         <p className="counter" aria-live="polite">
-          {size.units} characters · {size.segments} {size.segments === 1 ? 'segment' : 'segments'} · {size.encoding} ({size.remaining} left in this segment)
+          {t('composer.smsSize', { units: size.units, count: size.segments, encoding: size.encoding, remaining: size.remaining })}
         </p>
       )}
     </div>
@@ -300,15 +314,16 @@ export function Composer({ thread, staffName, onSent }: { thread: Thread; staffN
  * approved in the WhatsApp Business Manager; the draft goes with it as the template's text.
  */
 function WhatsAppTemplateForm({ busy, onSend }: { busy: boolean; onSend: (template: { name: string; language: string }) => void }) {
+  const { t } = useTranslation('staff');
   const [name, setName] = useState('');
   const [language, setLanguage] = useState('en_US');
   return (
     <fieldset className="wa-template">
-      <legend>Send as an approved WhatsApp template</legend>
-      <label>Template name <input value={name} onChange={(e) => setName(e.target.value.trim())} placeholder="appointment_reminder" /></label>
-      <label>Language <input value={language} onChange={(e) => setLanguage(e.target.value.trim())} size={6} /></label>
+      <legend>{t('composer.wa.legend')}</legend>
+      <label>{t('composer.wa.name')} <input value={name} onChange={(e) => setName(e.target.value.trim())} placeholder={t('composer.wa.namePlaceholder')} /></label>
+      <label>{t('composer.wa.language')} <input value={language} onChange={(e) => setLanguage(e.target.value.trim())} size={6} /></label>
       <button type="button" disabled={busy || !name || language.length < 2} onClick={() => onSend({ name, language })}>
-        Send template
+        {t('composer.wa.send')}
       </button>
     </fieldset>
   );

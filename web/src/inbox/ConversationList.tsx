@@ -1,9 +1,10 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api';
 import { phone, shortWhen, when } from '../shared/format';
-import { channelLabels, channelShort, initials, listQuery, type Filters } from '../shared/logic';
+import { channelLabel, channelShort, initials, listQuery, type Filters } from '../shared/logic';
 import { RowMenu, rowActions, rowContextActions, type MenuItem } from './RowMenu';
 import type { ConversationItem, Page } from '../shared/types';
 import { refusalSentence } from '../shared/errors';
@@ -18,6 +19,7 @@ export function ConversationList(props: {
   onCheck: (next: Set<string>) => void;
   onVisible: (items: ConversationItem[]) => void;
 }) {
+  const { t } = useTranslation('staff');
   const { filters } = props;
   const pinned = useQuery({ queryKey: ['conversations', 'pinned', filters], queryFn: () => api<Page<ConversationItem>>(listQuery(filters, 'pinned')) });
   const rest = useInfiniteQuery({
@@ -52,8 +54,8 @@ export function ConversationList(props: {
 
   if (rest.isError) return <div className="list empty" role="alert">{refusalSentence(rest.error)}</div>;
   return (
-    <div className="list" ref={scroller} aria-label="Conversations" role="list">
-      {!rest.isLoading && items.length === 0 && <p className="empty">No conversations here.</p>}
+    <div className="list" ref={scroller} aria-label={t('list.label')} role="list">
+      {!rest.isLoading && items.length === 0 && <p className="empty">{t('list.empty')}</p>}
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {rows.map((row) => {
           const c = items[row.index]!;
@@ -65,31 +67,30 @@ export function ConversationList(props: {
               style={{ position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${row.start}px)` }}
               onContextMenu={(e) => {
                 e.preventDefault();
-                setMenu({ label: `Pin or mute the conversation with ${c.contact.name}`, at: { x: e.clientX, y: e.clientY }, items: rowContextActions(c) });
+                setMenu({ label: t('list.contextMenu', { name: c.contact.name }), at: { x: e.clientX, y: e.clientY }, items: rowContextActions(c) });
               }}
             >
-              <input type="checkbox" aria-label={`Select conversation with ${c.contact.name}`} checked={props.checked.has(c.id)} onChange={() => toggle(c.id)} />
+              <input type="checkbox" aria-label={t('list.select', { name: c.contact.name })} checked={props.checked.has(c.id)} onChange={() => toggle(c.id)} />
               <button type="button" className="row-main" onClick={() => props.onSelect(c.id)} aria-current={c.id === props.selected}>
                 <span className="row-top">
                   <span className="name">
-                    {c.pinned && <span className="pill pinned" aria-hidden>PINNED</span>}
-                    {c.muted && <span className="pill muted" aria-hidden title="Muted: no notifications for you">MUTED</span>}
-                    <span className={`pill ${c.channel}`} aria-hidden title={channelLabels[c.channel]}>{channelShort[c.channel]}</span>
+                    {c.pinned && <span className="pill pinned" aria-hidden>{t('list.pinnedPill')}</span>}
+                    {c.muted && <span className="pill muted" aria-hidden title={t('list.mutedHint')}>{t('list.mutedPill')}</span>}
+                    <span className={`pill ${c.channel}`} aria-hidden title={channelLabel(c.channel)}>{channelShort[c.channel]}</span>
                     {c.contact.name}
-                    <span className="visually-hidden">{`, ${channelLabels[c.channel]}${c.unread ? ', unread' : ''}${c.pinned ? ', pinned' : ''}${c.muted ? ', muted' : ''}`}</span>
-                    {c.contact.type === 'lead' && <span className="tag"><span className="visually-hidden"> · </span>lead</span>}
-                    {c.overdue && <span className="tag overdue" title={`Waiting since ${when(c.awaitingSince!, c.clinicId)}; the answer was due ${when(c.replyDueAt!, c.clinicId)}`}><span className="visually-hidden"> · </span>overdue</span>}
+                    <span className="visually-hidden">{['', channelLabel(c.channel), c.unread && t('list.unread'), c.pinned && t('thread.tags.pinned'), c.muted && t('thread.tags.muted')].filter((x) => x !== false).join(', ')}</span>
+                    {c.contact.type === 'lead' && <span className="tag"><span className="visually-hidden"> · </span>{t('list.lead')}</span>}
+                    {c.overdue && <span className="tag overdue" title={t('list.overdueHint', { since: when(c.awaitingSince!, c.clinicId), due: when(c.replyDueAt!, c.clinicId) })}><span className="visually-hidden"> · </span>{t('list.overdue')}</span>}
                   </span>
                   <time dateTime={c.lastActivityAt}>{shortWhen(c.lastActivityAt, c.clinicId)}</time>
                 </span>
                 <span className="row-bottom">
                   <span className="preview">
                     {c.subject && <strong className="subject">{c.subject} · </strong>}
-                    {c.lastMessage?.direction === 'outbound' && c.lastMessage.senderName ? `${c.lastMessage.senderName}: ` : ''}
-                    {c.lastMessage?.preview ?? ''}
+                    {c.lastMessage?.direction === 'outbound' && c.lastMessage.senderName ? t('list.previewBy', { name: c.lastMessage.senderName, preview: c.lastMessage.preview ?? '' }) : (c.lastMessage?.preview ?? '')}
                   </span>
                   {c.assignee && (
-                    <span className="avatar" title={`Assigned to ${c.assignee.name}`}>
+                    <span className="avatar" title={t('thread.assignedTo', { name: c.assignee.name })}>
                       {initials(c.assignee.name)}
                     </span>
                   )}
@@ -98,11 +99,11 @@ export function ConversationList(props: {
               <button
                 type="button"
                 className="row-more secondary"
-                aria-label={`More actions for the conversation with ${c.contact.name}`}
+                aria-label={t('list.more', { name: c.contact.name })}
                 aria-haspopup="menu"
                 onClick={(e) => {
                   const r = e.currentTarget.getBoundingClientRect();
-                  setMenu({ label: `Actions for the conversation with ${c.contact.name}`, at: { x: r.left - 150, y: r.bottom }, items: rowActions(c) });
+                  setMenu({ label: t('list.actions', { name: c.contact.name }), at: { x: r.left - 150, y: r.bottom }, items: rowActions(c) });
                 }}
               >
                 ⋯

@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, post } from '../shared/api';
 import { MessageBubble } from '../shared/MessageBubble';
 import type { ConversationItem, Message } from '../shared/types';
@@ -8,6 +9,7 @@ import { when } from '../shared/format';
 
 /** Break the glass: an admin refused a thread may open it read-only by giving a reason another admin reviews. */
 export function EmergencyAccess({ id, refusal }: { id: string; refusal: string }) {
+  const { t } = useTranslation('staff');
   const [opened, setOpened] = useState<{ conversation: ConversationItem; messages: Message[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -23,14 +25,14 @@ export function EmergencyAccess({ id, refusal }: { id: string; refusal: string }
 
   if (opened) {
     return (
-      <section className="thread" aria-label="Conversation (emergency access)">
+      <section className="thread" aria-label={t('emergency.threadLabel')}>
         <header className="thread-head">
           <h2>{opened.conversation.contact.name}</h2>
           <p className="notice" role="status">
-            Emergency access: read-only, recorded with your reason for review.
+            {t('emergency.readOnly')}
           </p>
         </header>
-        <ol className="messages" aria-label="Messages">
+        <ol className="messages" aria-label={t('thread.messages')}>
           {opened.messages.map((m) => (
             <MessageBubble key={m.id} m={m} onStar={() => {}} />
           ))}
@@ -42,13 +44,13 @@ export function EmergencyAccess({ id, refusal }: { id: string; refusal: string }
     <section className="thread empty">
       <p role="alert">{refusal}</p>
       <form onSubmit={open} className="emergency">
-        <h2>Emergency access</h2>
-        <p>In an emergency you can open this conversation anyway. Your reason is recorded and another admin reviews it.</p>
+        <h2>{t('emergency.title')}</h2>
+        <p>{t('emergency.intro')}</p>
         <label>
-          Reason
+          {t('emergency.reason')}
           <textarea name="reason" minLength={10} maxLength={1000} required />
         </label>
-        <button type="submit">Open in an emergency</button>
+        <button type="submit">{t('emergency.open')}</button>
         {error && (
           <p className="error" role="alert">
             {error}
@@ -72,6 +74,7 @@ interface Opening {
 
 /** Settings → Emergency access: openings waiting for review, and the reviewed ones. */
 export function EmergencyReview({ myId }: { myId: string }) {
+  const { t } = useTranslation('staff');
   const queryClient = useQueryClient();
   const list = useQuery({ queryKey: ['emergency-access'], queryFn: () => api<{ items: Opening[] }>('/api/v1/emergency-access') });
   const [error, setError] = useState<string | null>(null);
@@ -86,23 +89,23 @@ export function EmergencyReview({ myId }: { myId: string }) {
   };
   return (
     <>
-      <h2>Emergency access</h2>
-      <p>Every time an admin opened a conversation outside their normal access, with the reason they gave.</p>
-      {list.data?.items.length === 0 && <p>No emergency openings.</p>}
-      <ul className="rows" aria-label="Emergency openings">
+      <h2>{t('emergency.title')}</h2>
+      <p>{t('emergency.reviewIntro')}</p>
+      {list.data?.items.length === 0 && <p>{t('emergency.none')}</p>}
+      <ul className="rows" aria-label={t('emergency.openings')}>
         {list.data?.items.map((o) => (
           <li key={o.id}>
-            <strong>{o.openedBy.name}</strong> · <time dateTime={o.openedAt}>{when(o.openedAt)}</time> · <a href={`/?c=${o.conversationId}`}>conversation</a>
+            <strong>{o.openedBy.name}</strong> · <time dateTime={o.openedAt}>{when(o.openedAt)}</time> · <a href={`/?c=${o.conversationId}`}>{t('emergency.conversation')}</a>
             <p>{o.reason}</p>
             {o.reviewedAt ? (
               <p>
-                Reviewed by {o.reviewedBy?.name} {o.reviewNote ? `: ${o.reviewNote}` : ''}
+                {o.reviewNote ? t('emergency.reviewedNote', { name: o.reviewedBy?.name, note: o.reviewNote }) : t('emergency.reviewed', { name: o.reviewedBy?.name })}
               </p>
             ) : o.openedBy.id === myId ? (
-              <p>Waiting for another admin's review.</p>
+              <p>{t('emergency.waiting')}</p>
             ) : (
               <button type="button" onClick={() => void review(o.id)}>
-                Mark reviewed
+                {t('emergency.markReviewed')}
               </button>
             )}
           </li>

@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { api, post } from '../shared/api';
 import { ConversationList } from './ConversationList';
 import { FilterPanel } from '../shared/layout/FilterPanel';
@@ -36,11 +37,12 @@ function useUrlState() {
 }
 
 /** Seed 004's tabs over the list: open threads, the unread ones, the read ones. */
-const readTabs: [string, string][] = [['open', 'All'], ['unread', 'Unread'], ['read', 'Read']];
+const readTabs = ['open', 'unread', 'read'] as const;
 
-const channelFilters: [string, string][] = [['sms', 'SMS'], ['email', 'Email'], ['whatsapp', 'WhatsApp'], ['portal', 'Portal'], ['web', 'Web'], ['call', 'Calls']];
+const channelFilters = ['sms', 'email', 'whatsapp', 'portal', 'web', 'call'] as const;
 
 export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typing: Typing[] } }) {
+  const { t } = useTranslation('staff');
   const canUseHub = me.privileges.includes('send_messages');
   // Without the inbox privilege the API hides SMS threads; the app says so rather than letting them vanish.
   const seesSms = me.privileges.includes('inbox');
@@ -88,7 +90,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
         e.preventDefault();
         document.getElementById('composer-text')?.focus();
       } else if (e.key === 'e' && selected) {
-        const name = visible.find((c) => c.id === selected)?.contact.name ?? 'the patient';
+        const name = visible.find((c) => c.id === selected)?.contact.name ?? t('inbox.thePatient');
         void closeWithUndo(selected, name);
       }
     };
@@ -102,7 +104,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
     await queryClient.invalidateQueries({ queryKey: ['conversations'] });
     await queryClient.invalidateQueries({ queryKey: ['thread', id] });
     setUndo({
-      text: `Conversation with ${name} closed.`,
+      text: t('inbox.closedToast', { name }),
       run: async () => {
         setUndo(null);
         await post(`/api/v1/conversations/${id}/reopen`);
@@ -120,15 +122,15 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
 
   return (
     <main className={`app${selected ? ' thread-open' : ''}`}>
-      <h1 className="visually-hidden">Inbox</h1>
+      <h1 className="visually-hidden">{t('nav.inbox')}</h1>
       <div className="toolbar">
         {canUseHub && (
           <>
             <label className="visually-hidden" htmlFor="clinic-switcher">
-              Clinic
+              {t('inbox.clinic')}
             </label>
             <select id="clinic-switcher" value={filters.clinicId ?? ''} onChange={(e) => setFilter('clinicId', e.target.value)}>
-              <option value="">All clinics</option>
+              <option value="">{t('inbox.allClinics')}</option>
               {me.clinics.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.name}
@@ -138,8 +140,8 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
             <input
               ref={searchBox}
               type="search"
-              aria-label="Search conversations by name, phone or text"
-              placeholder="Search name, phone or text  ( / )"
+              aria-label={t('inbox.searchLabel')}
+              placeholder={t('inbox.searchPlaceholder')}
               defaultValue={filters.q ?? ''}
               onChange={(e) => setFilter('q', e.target.value.trim())}
             />
@@ -147,46 +149,46 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
         )}
         <span className="spacer" />
         {smsInbox.data?.enabled && smsInbox.data.phoneNumber && (
-          <span className="clinic-number" title="Texts to patients go out from this number; their replies come back here">
-            Clinic SMS number <strong>{phone(smsInbox.data.phoneNumber)}</strong>
+          <span className="clinic-number" title={t('inbox.clinicNumberHint')}>
+            <Trans t={t} i18nKey="inbox.clinicNumber" values={{ number: phone(smsInbox.data.phoneNumber) }} components={{ strong: <strong /> }} />
           </span>
         )}
         {me.simulator && (me.role === 'admin' || me.role === 'main_admin') && (
           <button type="button" className="secondary" onClick={() => setSimulating(true)}>
-            Simulate a patient
+            {t('inbox.simulate')}
           </button>
         )}
         {canUseHub && (
           <button type="button" onClick={() => setComposing(true)}>
-            New message
+            {t('inbox.newMessage')}
           </button>
         )}
       </div>
       {!canUseHub ? (
-        <p className="empty">You need the “send messages” privilege to open the inbox. Ask an admin.</p>
+        <p className="empty">{t('inbox.needPrivilege')}</p>
       ) : (
         <>
           <FilterPanel filters={filters}>
-            <FilterSelect label="Status" value={filters.status ?? (filters.q ? '' : 'open')} onChange={(v) => setFilter('status', v)} options={[['open', 'All open'], ['unread', 'Open & unread'], ['read', 'Open & read'], ['all', 'All'], ['closed', 'All closed'], ['archived', 'Archived']]} allowEmpty={!!filters.q} emptyLabel="Any status" />
-            <FilterSelect label="Contact type" value={filters.contactType ?? ''} onChange={(v) => setFilter('contactType', v)} options={[['patient', 'Patients'], ['lead', 'Leads']]} emptyLabel="Patients & leads" allowEmpty />
-            <FilterSelect label="Assignment" value={filters.assignee ?? ''} onChange={(v) => setFilter('assignee', v)} options={[['me', 'Assigned to me'], ['none', 'Unassigned'], ...((users.data?.items ?? []) as { id: string; name: string }[]).map((u) => [u.id, u.name] as [string, string])]} emptyLabel="Anyone" allowEmpty />
-            <FilterSelect label="Inbox" value={filters.inboxId ?? ''} onChange={(v) => setFilter('inboxId', v)} options={((inboxes.data?.items ?? []) as { id: string; name: string }[]).map((i) => [i.id, i.name] as [string, string])} emptyLabel="All inboxes" allowEmpty />
-            <FilterSelect label="Channel" value={filters.channel ?? ''} onChange={(v) => setFilter('channel', v)} options={channelFilters.filter(([c]) => c !== 'sms' || seesSms)} emptyLabel="All channels" allowEmpty />
-            <FilterSelect label="Patient messages" value={filters.messageStatus ?? ''} onChange={(v) => setFilter('messageStatus', v)} options={[['unread', 'Unread by the team'], ['read', 'Read, not answered'], ['replied', 'Replied']]} emptyLabel="Read or not" allowEmpty />
-            <FilterSelect label="Direction" value={filters.direction ?? ''} onChange={(v) => setFilter('direction', v)} options={[['inbound', 'From patients'], ['outbound', 'From the clinic']]} emptyLabel="Both directions" allowEmpty />
+            <FilterSelect name="status" label={t('inbox.filters.status')} value={filters.status ?? (filters.q ? '' : 'open')} onChange={(v) => setFilter('status', v)} options={(['open', 'unread', 'read', 'all', 'closed', 'archived'] as const).map((v) => [v, t(`inbox.filters.statuses.${v}`)])} allowEmpty={!!filters.q} emptyLabel={t('inbox.filters.anyStatus')} />
+            <FilterSelect name="contact-type" label={t('inbox.filters.contactType')} value={filters.contactType ?? ''} onChange={(v) => setFilter('contactType', v)} options={[['patient', t('inbox.filters.patients')], ['lead', t('inbox.filters.leads')]]} emptyLabel={t('inbox.filters.patientsAndLeads')} allowEmpty />
+            <FilterSelect name="assignment" label={t('inbox.filters.assignment')} value={filters.assignee ?? ''} onChange={(v) => setFilter('assignee', v)} options={[['me', t('inbox.filters.assignedToMe')], ['none', t('inbox.filters.unassigned')], ...((users.data?.items ?? []) as { id: string; name: string }[]).map((u) => [u.id, u.name] as [string, string])]} emptyLabel={t('inbox.filters.anyone')} allowEmpty />
+            <FilterSelect name="inbox" label={t('inbox.filters.inbox')} value={filters.inboxId ?? ''} onChange={(v) => setFilter('inboxId', v)} options={((inboxes.data?.items ?? []) as { id: string; name: string }[]).map((i) => [i.id, i.name] as [string, string])} emptyLabel={t('inbox.filters.allInboxes')} allowEmpty />
+            <FilterSelect name="channel" label={t('inbox.filters.channel')} value={filters.channel ?? ''} onChange={(v) => setFilter('channel', v)} options={channelFilters.filter((c) => c !== 'sms' || seesSms).map((c) => [c, t(`inbox.filters.channels.${c}`)])} emptyLabel={t('inbox.filters.allChannels')} allowEmpty />
+            <FilterSelect name="patient-messages" label={t('inbox.filters.patientMessages')} value={filters.messageStatus ?? ''} onChange={(v) => setFilter('messageStatus', v)} options={[['unread', t('inbox.filters.unreadByTeam')], ['read', t('inbox.filters.readNotAnswered')], ['replied', t('inbox.filters.replied')]]} emptyLabel={t('inbox.filters.readOrNot')} allowEmpty />
+            <FilterSelect name="direction" label={t('inbox.filters.direction')} value={filters.direction ?? ''} onChange={(v) => setFilter('direction', v)} options={[['inbound', t('inbox.filters.fromPatients')], ['outbound', t('inbox.filters.fromClinic')]]} emptyLabel={t('inbox.filters.bothDirections')} allowEmpty />
             <label className="check">
-              <input type="checkbox" checked={filters.starred === 'true'} onChange={(e) => setFilter('starred', e.target.checked ? 'true' : '')} /> Starred
+              <input type="checkbox" checked={filters.starred === 'true'} onChange={(e) => setFilter('starred', e.target.checked ? 'true' : '')} /> {t('inbox.filters.starred')}
             </label>
             <label className="check">
-              <input type="checkbox" checked={filters.overdue === 'true'} onChange={(e) => setFilter('overdue', e.target.checked ? 'true' : '')} /> Overdue
+              <input type="checkbox" checked={filters.overdue === 'true'} onChange={(e) => setFilter('overdue', e.target.checked ? 'true' : '')} /> {t('inbox.filters.overdue')}
             </label>
           </FilterPanel>
-          {!seesSms && <p className="sub privilege-note" role="note">SMS conversations are not shown: your account does not have the SMS inbox privilege. Ask an admin if you need them.</p>}
+          {!seesSms && <p className="sub privilege-note" role="note">{t('inbox.smsHidden')}</p>}
           <div className="list-head">
-            <div role="tablist" aria-label="Read or unread" className="tabs">
-              {readTabs.map(([value, label]) => (
+            <div role="tablist" aria-label={t('inbox.readTabs')} className="tabs">
+              {readTabs.map((value) => (
                 <button key={value} type="button" role="tab" aria-selected={(filters.status ?? 'open') === value} onClick={() => setFilter('status', value === 'open' ? '' : value)}>
-                  {label}
+                  {t(`inbox.readTab.${value}`)}
                 </button>
               ))}
             </div>
@@ -196,24 +198,24 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
                 checked={visible.length > 0 && visible.every((c) => checked.has(c.id))}
                 onChange={(e) => setChecked(e.target.checked ? new Set(visible.map((c) => c.id)) : new Set())}
               />{' '}
-              Select all
+              {t('inbox.selectAll')}
             </label>
           </div>
           {checked.size > 0 && (
-            <div className="bulkbar" role="toolbar" aria-label="Selected conversations">
-              <span>{checked.size} selected</span>
-              <button type="button" onClick={() => bulk('read')}>Mark read</button>
-              <button type="button" onClick={() => bulk('unread')}>Mark unread</button>
-              <button type="button" onClick={() => bulk('close')}>Close</button>
-              <button type="button" className="secondary" onClick={() => setChecked(new Set())}>Clear</button>
+            <div className="bulkbar" role="toolbar" aria-label={t('inbox.bulk.label')}>
+              <span>{t('inbox.bulk.selected', { count: checked.size })}</span>
+              <button type="button" onClick={() => bulk('read')}>{t('inbox.bulk.markRead')}</button>
+              <button type="button" onClick={() => bulk('unread')}>{t('inbox.bulk.markUnread')}</button>
+              <button type="button" onClick={() => bulk('close')}>{t('inbox.bulk.close')}</button>
+              <button type="button" className="secondary" onClick={() => setChecked(new Set())}>{t('inbox.bulk.clear')}</button>
             </div>
           )}
           <section className="panes">
             <ConversationList filters={filters} selected={selected} onSelect={(id) => update({ selected: id }, true)} checked={checked} onCheck={setChecked} onVisible={setVisible} />
             {selected ? (
-              <ThreadView key={selected} id={selected} me={me} typing={typing.filter((t) => t.conversationId === selected)} users={(users.data?.items ?? []) as { id: string; name: string }[]} inboxes={(inboxes.data?.items ?? []) as { id: string; name: string }[]} onBack={() => update({ selected: null })} />
+              <ThreadView key={selected} id={selected} me={me} typing={typing.filter((x) => x.conversationId === selected)} users={(users.data?.items ?? []) as { id: string; name: string }[]} inboxes={(inboxes.data?.items ?? []) as { id: string; name: string }[]} onBack={() => update({ selected: null })} />
             ) : (
-              <section className="thread empty">Select a conversation, or press j.</section>
+              <section className="thread empty">{t('inbox.selectOne')}</section>
             )}
           </section>
         </>
@@ -221,7 +223,7 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
       {undo && (
         <div className="toast" role="status">
           {undo.text}
-          <button type="button" onClick={() => void undo.run()}>Undo</button>
+          <button type="button" onClick={() => void undo.run()}>{t('inbox.undo')}</button>
         </div>
       )}
       {simulating && <SimulatePatient me={me} onClose={() => setSimulating(false)} />}
@@ -239,8 +241,8 @@ export function Inbox({ me, live }: { me: Me; live: { unread: number | null; typ
   );
 }
 
-function FilterSelect(props: { label: string; value: string; onChange: (v: string) => void; options: [string, string][]; emptyLabel?: string; allowEmpty?: boolean }) {
-  const id = `filter-${props.label.toLowerCase().replace(/\s+/g, '-')}`;
+function FilterSelect(props: { name: string; label: string; value: string; onChange: (v: string) => void; options: [string, string][]; emptyLabel?: string; allowEmpty?: boolean }) {
+  const id = `filter-${props.name}`;
   return (
     <span className="filter">
       <label htmlFor={id} className="visually-hidden">

@@ -1,8 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { i18next } from '../shared/i18n';
 import { api, ApiError, post } from '../shared/api';
 import { refusalSentence } from '../shared/errors';
-import { channelLabels } from '../shared/logic';
+import { channelLabel } from '../shared/logic';
 import { Modal } from '../shared/Modal';
 import type { Me } from '../shared/types';
 
@@ -27,11 +29,11 @@ function missingReason(contact: Pick<ContactHit, 'portalAccount'> | null, channe
   switch (channel) {
     case 'sms':
     case 'whatsapp':
-      return 'no phone number on file.';
+      return i18next.t('staff:newMessage.noPhone');
     case 'email':
-      return 'no email address on file.';
+      return i18next.t('staff:newMessage.noEmail');
     case 'portal':
-      return contact?.portalAccount ? 'they have not turned on portal chat.' : 'they have no portal account.';
+      return contact?.portalAccount ? i18next.t('staff:newMessage.noPortalChat') : i18next.t('staff:newMessage.noPortal');
   }
 }
 
@@ -41,12 +43,13 @@ function channelChoices(contact: ContactHit | null, typed: string): { channel: S
   return startChannels.map((channel) => {
     if (!reachable.includes(channel)) return { channel, why: missingReason(contact, channel) };
     const optedOut = contact && channel !== 'portal' && contact.optedOut[channel];
-    return { channel, why: optedOut ? `${contact.name} opted out; they must opt back in first.` : null };
+    return { channel, why: optedOut ? i18next.t('staff:newMessage.optedOut', { name: contact.name }) : null };
   });
 }
 
 /** Start a conversation: pick a patient by name or phone, or type any number or email (a lead is made). */
 export function NewConversation({ me, onClose, onStarted }: { me: Me; onClose: () => void; onStarted: (id: string) => void }) {
+  const { t } = useTranslation('staff');
   const [q, setQ] = useState('');
   const [contact, setContact] = useState<ContactHit | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -76,16 +79,16 @@ export function NewConversation({ me, onClose, onStarted }: { me: Me; onClose: (
   return (
     <Modal labelledBy="new-title" onClose={onClose}>
       <form className="card" onSubmit={submit}>
-        <h2 id="new-title">New message</h2>
+        <h2 id="new-title">{t('inbox.newMessage')}</h2>
         <label>
-          To (patient, phone number or email)
+          {t('newMessage.to')}
           <input value={contact ? contact.name : q} onChange={(e) => { setContact(null); setQ(e.target.value); }} required autoFocus />
         </label>
         {matches.error && (matches.error as { status?: number }).status === 402 && (
-          <p className="sub">🔒 Patient search is part of the Pro plan. Type a phone number or an email address instead.</p>
+          <p className="sub">{t('newMessage.searchLocked')}</p>
         )}
         {!contact && (matches.data?.items?.length ?? 0) > 0 && (
-          <ul className="suggestions" aria-label="Matching contacts">
+          <ul className="suggestions" aria-label={t('newMessage.matches')}>
             {matches.data!.items.map((c) => (
               <li key={c.id}>
                 <button type="button" onClick={() => setContact(c)}>{c.name} <span className="sub">{c.phone ?? c.email}</span></button>
@@ -93,34 +96,34 @@ export function NewConversation({ me, onClose, onStarted }: { me: Me; onClose: (
             ))}
           </ul>
         )}
-        {contact?.blocked && <p className="error" role="alert">{contact.name} is blocked. Unblock them on their profile before writing.</p>}
+        {contact?.blocked && <p className="error" role="alert">{t('newMessage.blocked', { name: contact.name })}</p>}
         <label>
-          Channel
+          {t('inbox.filters.channel')}
           <select name="channel" value={chosen ?? ''} onChange={(e) => setChannel(e.target.value as StartChannel)} disabled={!possible.length}>
-            {possible.map((c) => <option key={c.channel} value={c.channel}>{channelLabels[c.channel]}</option>)}
+            {possible.map((c) => <option key={c.channel} value={c.channel}>{channelLabel(c.channel)}</option>)}
           </select>
         </label>
         {(contact || q.trim()) && choices.some((c) => c.why) && (
-          <ul className="channel-notes" aria-label="Channels not offered">
-            {choices.filter((c) => c.why).map((c) => <li key={c.channel}>{channelLabels[c.channel]}: {c.why}</li>)}
+          <ul className="channel-notes" aria-label={t('newMessage.notOffered')}>
+            {choices.filter((c) => c.why).map((c) => <li key={c.channel}>{t('newMessage.why', { channel: channelLabel(c.channel), why: c.why })}</li>)}
           </ul>
         )}
-        <label>Clinic <select name="clinicId">{me.clinics.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}</select></label>
+        <label>{t('inbox.clinic')} <select name="clinicId">{me.clinics.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}</select></label>
         {chosen === 'email' && (
           <label>
-            Subject <input name="subject" maxLength={300} placeholder="Your appointment on Monday" />
+            {t('newMessage.subject')} <input name="subject" maxLength={300} placeholder={t('newMessage.subjectHint')} />
           </label>
         )}
-        <label>Message <textarea name="body" required /></label>
+        <label>{t('composer.message')} <textarea name="body" required /></label>
         {error && <p className="error" role="alert">{error}</p>}
         {existing && (
           <button type="button" className="secondary" onClick={() => onStarted(existing)}>
-            Open the existing conversation
+            {t('newMessage.openExisting')}
           </button>
         )}
         <div className="buttons">
-          <button type="submit" disabled={!chosen || contact?.blocked}>Send</button>
-          <button type="button" className="secondary" onClick={onClose}>Cancel</button>
+          <button type="submit" disabled={!chosen || contact?.blocked}>{t('composer.send')}</button>
+          <button type="button" className="secondary" onClick={onClose}>{t('actions.cancel')}</button>
         </div>
       </form>
     </Modal>

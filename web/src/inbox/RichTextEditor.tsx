@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 
 /**
@@ -52,6 +53,7 @@ export function plainTextOf(node: Node): string {
 }
 
 export function RichTextEditor({ text, placeholder, onChange, onSubmit }: { text: string; placeholder: string; onChange: (value: RichValue) => void; onSubmit: () => void }) {
+  const { t } = useTranslation('staff');
   const box = useRef<HTMLDivElement>(null);
   const changed = useRef(onChange);
   changed.current = onChange;
@@ -74,9 +76,9 @@ export function RichTextEditor({ text, placeholder, onChange, onSubmit }: { text
     emit();
   };
   const addLink = () => {
-    const url = window.prompt('Link address, starting with https://');
+    const url = window.prompt(t('editor.linkPrompt'));
     if (!url) return;
-    if (!/^https?:\/\/\S+$/i.test(url.trim())) return window.alert('A link needs a full web address, starting with https://');
+    if (!/^https?:\/\/\S+$/i.test(url.trim())) return window.alert(t('editor.linkInvalid'));
     run('createLink', url.trim());
   };
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -90,12 +92,12 @@ export function RichTextEditor({ text, placeholder, onChange, onSubmit }: { text
 
   return (
     <div className="rich-editor">
-      <div className="rich-toolbar" role="toolbar" aria-label="Formatting">
-        <button type="button" className="secondary" aria-label="Bold" title="Bold" onMouseDown={keep} onClick={() => run('bold')}><b>B</b></button>
-        <button type="button" className="secondary" aria-label="Italic" title="Italic" onMouseDown={keep} onClick={() => run('italic')}><i>I</i></button>
-        <button type="button" className="secondary" aria-label="Bulleted list" title="Bulleted list" onMouseDown={keep} onClick={() => run('insertUnorderedList')}><span aria-hidden="true">•</span> List</button>
-        <button type="button" className="secondary" aria-label="Numbered list" title="Numbered list" onMouseDown={keep} onClick={() => run('insertOrderedList')}>Numbered</button>
-        <button type="button" className="secondary" aria-label="Link" title="Link" onMouseDown={keep} onClick={addLink}>Link</button>
+      <div className="rich-toolbar" role="toolbar" aria-label={t('editor.formatting')}>
+        <button type="button" className="secondary" aria-label={t('editor.bold')} title={t('editor.bold')} onMouseDown={keep} onClick={() => run('bold')}><b>{t('editor.boldMark')}</b></button>
+        <button type="button" className="secondary" aria-label={t('editor.italic')} title={t('editor.italic')} onMouseDown={keep} onClick={() => run('italic')}><i>{t('editor.italicMark')}</i></button>
+        <button type="button" className="secondary" aria-label={t('editor.bulleted')} title={t('editor.bulleted')} onMouseDown={keep} onClick={() => run('insertUnorderedList')}><span aria-hidden="true">•</span> {t('editor.list')}</button>
+        <button type="button" className="secondary" aria-label={t('editor.numberedList')} title={t('editor.numberedList')} onMouseDown={keep} onClick={() => run('insertOrderedList')}>{t('editor.numbered')}</button>
+        <button type="button" className="secondary" aria-label={t('editor.link')} title={t('editor.link')} onMouseDown={keep} onClick={addLink}>{t('editor.link')}</button>
       </div>
       <div
         ref={box}
@@ -103,7 +105,7 @@ export function RichTextEditor({ text, placeholder, onChange, onSubmit }: { text
         className="rich-box"
         role="textbox"
         aria-multiline="true"
-        aria-label="Message"
+        aria-label={t('composer.message')}
         contentEditable
         suppressContentEditableWarning
         data-placeholder={placeholder}

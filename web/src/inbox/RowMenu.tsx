@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { post } from '../shared/api';
+import { i18next } from '../shared/i18n';
 import type { ConversationItem } from '../shared/types';
 
 export interface MenuItem {
@@ -12,8 +13,8 @@ export interface MenuItem {
 export function rowActions(c: ConversationItem): MenuItem[] {
   const base = `/api/v1/conversations/${c.id}`;
   return [
-    c.unread ? { label: 'Mark as read', run: () => post(`${base}/read`) } : { label: 'Mark as unread', run: () => post(`${base}/unread`) },
-    c.status === 'open' ? { label: 'Close conversation', run: () => post(`${base}/close`) } : { label: 'Reopen conversation', run: () => post(`${base}/reopen`) },
+    c.unread ? { label: i18next.t('staff:rowMenu.markRead'), run: () => post(`${base}/read`) } : { label: i18next.t('staff:rowMenu.markUnread'), run: () => post(`${base}/unread`) },
+    c.status === 'open' ? { label: i18next.t('staff:rowMenu.close'), run: () => post(`${base}/close`) } : { label: i18next.t('staff:rowMenu.reopen'), run: () => post(`${base}/reopen`) },
   ];
 }
 
@@ -21,8 +22,8 @@ export function rowActions(c: ConversationItem): MenuItem[] {
 export function rowContextActions(c: ConversationItem): MenuItem[] {
   const base = `/api/v1/conversations/${c.id}`;
   return [
-    { label: c.pinned ? 'Unpin' : 'Pin', run: () => post(`${base}/${c.pinned ? 'unpin' : 'pin'}`) },
-    { label: c.muted ? 'Unmute' : 'Mute', run: () => post(`${base}/${c.muted ? 'unmute' : 'mute'}`) },
+    { label: c.pinned ? i18next.t('staff:actions.unpin') : i18next.t('staff:rowMenu.pin'), run: () => post(`${base}/${c.pinned ? 'unpin' : 'pin'}`) },
+    { label: c.muted ? i18next.t('staff:actions.unmute') : i18next.t('staff:rowMenu.mute'), run: () => post(`${base}/${c.muted ? 'unmute' : 'mute'}`) },
   ];
 }
 

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { cardLabels, slashCommands, type ArtifactKind } from '../../../src/artifacts/rules';
+import { useTranslation } from 'react-i18next';
+import { slashCommands, type ArtifactKind } from '../../../src/artifacts/rules';
 import { api } from '../shared/api';
 import { when } from '../shared/format';
 
@@ -13,10 +14,7 @@ export interface Artifact {
 }
 
 /** K4's request shortcuts, beside K3's artifact ones. */
-const requestCommands: [string, string][] = [
-  ['/pay', 'Ask for a payment: /pay 45.50 Co-pay'],
-  ['/review', 'Ask for a review: /review https://…'],
-];
+const requestCommands = ['/pay', '/review'] as const;
 
 /** The shortcut being typed ("/", "/ap"), or null once a space or other text follows. */
 export const typedShortcut = (text: string): string | null => (/^\/\w*$/.test(text) ? text : null);
@@ -26,19 +24,20 @@ export const typedShortcut = (text: string): string | null => (/^\/\w*$/.test(te
  * matching items to pick from, and /pay, /review — filtered as the shortcut is typed.
  */
 export function SlashMenu({ contactId, typed, onPick }: { contactId: string; typed: string; onPick: (command: string, artifact?: Artifact) => void }) {
+  const { t } = useTranslation('staff');
   const artifacts = useQuery({ queryKey: ['artifacts', contactId, 'all'], queryFn: () => api<{ items: Artifact[] }>(`/api/v1/contacts/${contactId}/artifacts?limit=50`) });
   const commands = Object.entries(slashCommands).filter(([command]) => command.startsWith(typed));
-  const requests = requestCommands.filter(([command]) => command.startsWith(typed));
+  const requests = requestCommands.filter((command) => command.startsWith(typed));
   if (!commands.length && !requests.length) return null;
   return (
-    <div className="slash-menu" role="menu" aria-label="Shortcuts">
+    <div className="slash-menu" role="menu" aria-label={t('slash.label')}>
       {commands.map(([command, kind]) => {
         const items = (artifacts.data?.items ?? []).filter((a) => a.kind === kind).slice(0, 3);
         return (
-          <div key={command} role="group" aria-label={cardLabels[kind]}>
-            <p className="slash-title"><strong>{command}</strong> {cardLabels[kind]}</p>
+          <div key={command} role="group" aria-label={t(`cards.${kind}`)}>
+            <p className="slash-title"><strong>{command}</strong> {t(`cards.${kind}`)}</p>
             {items.length === 0 ? (
-              <p className="sub">{artifacts.isLoading ? 'Looking up…' : `No ${cardLabels[kind].toLowerCase()} on file for this patient.`}</p>
+              <p className="sub">{artifacts.isLoading ? t('composer.lookingUp') : t(`composer.noCard.${kind}`)}</p>
             ) : (
               items.map((a) => (
                 <button key={a.id} type="button" role="menuitem" className="secondary" onClick={() => onPick(command, a)}>
@@ -50,9 +49,9 @@ export function SlashMenu({ contactId, typed, onPick }: { contactId: string; typ
           </div>
         );
       })}
-      {requests.map(([command, hint]) => (
+      {requests.map((command) => (
         <button key={command} type="button" role="menuitem" className="secondary" onClick={() => onPick(command)}>
-          <strong>{command}</strong> {hint}
+          <strong>{command}</strong> {t(`slash.${command === '/pay' ? 'pay' : 'review'}`)}
         </button>
       ))}
     </div>

@@ -1,4 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Dialog } from '../shared/layout/Dialog';
 import { Menu, type MenuItem } from '../shared/layout/Menu';
 import { navigate } from '../shared/router';
@@ -13,72 +14,76 @@ type Asking = 'assign' | 'move' | 'spam' | 'block' | null;
  * cannot be undone in a click (block, spam) asks first.
  */
 export function ThreadActionsMenu(props: { thread: Thread; me: Me; users: { id: string; name: string }[]; inboxes: { id: string; name: string }[]; act: Act; onLogCall: () => void; onBooking: () => void }) {
-  const { thread: t, me, act } = props;
+  const { t } = useTranslation('staff');
+  const { thread: th, me, act } = props;
   const [asking, setAsking] = useState<Asking>(null);
-  const base = `/api/v1/conversations/${t.id}`;
-  const blockPath = `/api/v1/contacts/${t.contact.id}`;
+  const base = `/api/v1/conversations/${th.id}`;
+  const blockPath = `/api/v1/contacts/${th.contact.id}`;
   const done = () => setAsking(null);
 
   const items: (MenuItem | false)[] = [
-    { label: 'Open the patient’s profile', onSelect: () => navigate(`/contacts/${t.contact.id}`) },
-    { label: t.unread ? 'Mark read' : 'Mark unread', onSelect: () => act(`${base}/${t.unread ? 'read' : 'unread'}`) },
-    t.assignee?.id !== me.user.id && { label: 'Assign to me', onSelect: () => act(`${base}/assign`, { userId: me.user.id }) },
-    { label: 'Assign to…', onSelect: () => setAsking('assign') },
-    t.assignee !== null && { label: 'Unassign', onSelect: () => act(`${base}/assign`, { userId: null }) },
-    props.inboxes.length > 1 && { label: 'Move to another inbox…', onSelect: () => setAsking('move') },
-    { label: t.pinned ? 'Unpin' : 'Pin to the top', onSelect: () => act(`${base}/${t.pinned ? 'unpin' : 'pin'}`) },
-    { label: t.muted ? 'Unmute' : 'Mute notifications', onSelect: () => act(`${base}/${t.muted ? 'unmute' : 'mute'}`) },
-    { label: t.archived ? 'Unarchive' : 'Archive', onSelect: () => act(`${base}/${t.archived ? 'unarchive' : 'archive'}`) },
-    { label: 'Log a call', onSelect: props.onLogCall },
-    { label: 'Record a booking', onSelect: props.onBooking },
-    !t.spam && { label: 'Mark as spam…', danger: true, onSelect: () => setAsking('spam') },
-    t.contact.blocked
-      ? { label: 'Unblock the contact', onSelect: () => act(`${blockPath}/unblock`) }
-      : { label: 'Block the contact…', danger: true, onSelect: () => setAsking('block') },
+    { label: t('actions.openProfile'), onSelect: () => navigate(`/contacts/${th.contact.id}`) },
+    { label: th.unread ? t('inbox.bulk.markRead') : t('inbox.bulk.markUnread'), onSelect: () => act(`${base}/${th.unread ? 'read' : 'unread'}`) },
+    th.assignee?.id !== me.user.id && { label: t('actions.assignToMe'), onSelect: () => act(`${base}/assign`, { userId: me.user.id }) },
+    { label: t('actions.assignTo'), onSelect: () => setAsking('assign') },
+    th.assignee !== null && { label: t('actions.unassign'), onSelect: () => act(`${base}/assign`, { userId: null }) },
+    props.inboxes.length > 1 && { label: t('actions.move'), onSelect: () => setAsking('move') },
+    { label: th.pinned ? t('actions.unpin') : t('actions.pin'), onSelect: () => act(`${base}/${th.pinned ? 'unpin' : 'pin'}`) },
+    { label: th.muted ? t('actions.unmute') : t('actions.mute'), onSelect: () => act(`${base}/${th.muted ? 'unmute' : 'mute'}`) },
+    { label: th.archived ? t('actions.unarchive') : t('actions.archive'), onSelect: () => act(`${base}/${th.archived ? 'unarchive' : 'archive'}`) },
+    { label: t('thread.call.label'), onSelect: props.onLogCall },
+    { label: t('thread.booking.label'), onSelect: props.onBooking },
+    !th.spam && { label: t('actions.spam'), danger: true, onSelect: () => setAsking('spam') },
+    th.contact.blocked
+      ? { label: t('actions.unblock'), onSelect: () => act(`${blockPath}/unblock`) }
+      : { label: t('actions.block'), danger: true, onSelect: () => setAsking('block') },
   ];
 
   return (
     <>
-      <Menu label="Conversation actions" items={items.filter((i): i is MenuItem => Boolean(i))} />
+      <Menu label={t('actions.label')} items={items.filter((i): i is MenuItem => Boolean(i))} />
       {asking === 'assign' && (
         <ChooseDialog
-          title="Assign the conversation"
-          label="Assign to"
-          action="Assign"
-          value={t.assignee?.id ?? ''}
-          options={[['', 'Nobody (unassigned)'], ...props.users.map((u) => [u.id, u.id === me.user.id ? `${u.name} (me)` : u.name] as [string, string])]}
+          name="assign"
+          title={t('actions.assignTitle')}
+          label={t('actions.assignLabel')}
+          action={t('actions.assign')}
+          value={th.assignee?.id ?? ''}
+          options={[['', t('actions.nobody')], ...props.users.map((u) => [u.id, u.id === me.user.id ? t('actions.me', { name: u.name }) : u.name] as [string, string])]}
           onClose={done}
           onChoose={(userId) => act(`${base}/assign`, { userId: userId || null }).then(done)}
         />
       )}
       {asking === 'move' && (
         <ChooseDialog
-          title="Move to another inbox"
-          label="Inbox"
-          action="Move"
-          value={t.inboxId}
+          name="inbox"
+          title={t('actions.moveTitle')}
+          label={t('inbox.filters.inbox')}
+          action={t('actions.moveAction')}
+          value={th.inboxId}
           options={props.inboxes.map((i) => [i.id, i.name] as [string, string])}
           onClose={done}
           onChoose={(inboxId) => act(`${base}/move`, { inboxId }).then(done)}
         />
       )}
       {asking === 'spam' && (
-        <Confirm title={`Mark this conversation as spam?`} action="Mark as spam" keep="Keep it" onClose={done} onConfirm={() => act(`${base}/spam`).then(done)}>
-          {t.contact.name} will be blocked and their private links will stop working.
+        <Confirm title={t('actions.spamTitle')} action={t('actions.spamAction')} keep={t('actions.keep')} onClose={done} onConfirm={() => act(`${base}/spam`).then(done)}>
+          {t('actions.spamText', { name: th.contact.name })}
         </Confirm>
       )}
       {asking === 'block' && (
-        <Confirm title={`Block ${t.contact.name}?`} action="Block" keep="Keep talking" onClose={done} onConfirm={() => act(`${blockPath}/block`).then(done)}>
-          Nothing they send will reach the inbox, and nothing will be sent to them, until someone unblocks them from this menu.
+        <Confirm title={t('actions.blockTitle', { name: th.contact.name })} action={t('actions.blockAction')} keep={t('actions.keepTalking')} onClose={done} onConfirm={() => act(`${blockPath}/block`).then(done)}>
+          {t('actions.blockText')}
         </Confirm>
       )}
     </>
   );
 }
 
-function ChooseDialog(props: { title: string; label: string; action: string; value: string; options: [string, string][]; onClose: () => void; onChoose: (value: string) => Promise<void> }) {
+function ChooseDialog(props: { name: string; title: string; label: string; action: string; value: string; options: [string, string][]; onClose: () => void; onChoose: (value: string) => Promise<void> }) {
+  const { t } = useTranslation('staff');
   const [value, setValue] = useState(props.value);
-  const id = `choose-${props.label.toLowerCase().replace(/\s+/g, '-')}`;
+  const id = `choose-${props.name}`;
   function submit(e: FormEvent) {
     e.preventDefault();
     void props.onChoose(value);
@@ -94,7 +99,7 @@ function ChooseDialog(props: { title: string; label: string; action: string; val
         </select>
         <div className="buttons">
           <button type="submit">{props.action}</button>
-          <button type="button" className="secondary" onClick={props.onClose}>Cancel</button>
+          <button type="button" className="secondary" onClick={props.onClose}>{t('actions.cancel')}</button>
         </div>
       </form>
     </Dialog>

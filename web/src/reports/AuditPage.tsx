@@ -1,5 +1,8 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { catalogues } from '../../../src/i18n';
+import { i18next } from '../shared/i18n';
 import { api } from '../shared/api';
 import { refusalSentence } from '../shared/errors';
 import { when } from '../shared/format';
@@ -24,40 +27,10 @@ interface Entry {
 const filterNames = ['userId', 'patientId', 'action', 'outcome', 'from', 'to'] as const;
 type AuditFilters = Partial<Record<(typeof filterNames)[number], string>>;
 
-/** What happened, as an admin reads it; an action not listed shows as its name. */
-const actionLabels: Record<string, string> = {
-  'conversation.view': 'Read a conversation',
-  'conversation.create': 'Started a conversation',
-  'conversation.move': 'Moved a conversation',
-  'conversation.spam': 'Marked a conversation as spam',
-  'conversation.emergency_access': 'Opened a conversation by emergency access',
-  'message.send': 'Sent a message',
-  'message.receive': 'Received a message',
-  'message.retract': 'Retracted a message',
-  'contact.view': 'Viewed a contact',
-  'contact.create': 'Added a contact',
-  'contact.update': 'Changed a contact',
-  'contact.block': 'Blocked a contact',
-  'contact.opt_out': 'Opted a contact out',
-  'contact.record_export': 'Exported a patient’s record',
-  'contact.import': 'Imported contacts',
-  'contacts.export': 'Exported all contacts',
-  'conversations.export': 'Exported all conversations',
-  'attachment.download': 'Downloaded a file',
-  'attachment.upload': 'Uploaded a file',
-  'call.log': 'Logged a call',
-  'auth.login': 'Signed in',
-  'auth.login_failed': 'Failed to sign in',
-  'auth.logout': 'Signed out',
-  'user.create': 'Added a team member',
-  'user.update': 'Changed a team member',
-  'plan.change': 'Changed the plan',
-  'audit.export': 'Exported the audit log',
-  'portal.thread_view': 'Patient read their portal thread',
-  'guest_thread.view': 'Guest opened their private link',
-  'sms_inbox.disable': 'Turned off two-way SMS',
-};
-const outcomeLabels: Record<Entry['outcome'], string> = { success: 'Done', failure: 'Failed', denied: 'Refused' };
+/** What happened, as an admin reads it: audit.actions in the catalogue, nested as the action's name is ("conversation.view"); an action not listed shows as its name. */
+const actionKey = (action: string) => `audit.actions.${action}`;
+const knownActions = Object.entries(catalogues.en.staff.audit.actions).flatMap(([kind, verbs]) => Object.keys(verbs).map((verb) => `${kind}.${verb}`));
+const outcomes: Entry['outcome'][] = ['success', 'failure', 'denied'];
 
 function filtersFromUrl(): AuditFilters {
   const params = new URLSearchParams(window.location.search);
@@ -80,16 +53,16 @@ function auditQuery(filters: AuditFilters): URLSearchParams {
 /** Where the entry's subject can be followed: the thread, or the contact's page. */
 function subjectLink(e: Entry): { href: string; label: string } | null {
   const conversationId = e.subjectType === 'conversation' ? e.subjectId : typeof e.details?.conversationId === 'string' ? e.details.conversationId : null;
-  if (conversationId) return { href: `/?status=all&c=${conversationId}`, label: 'Open the conversation' };
-  if (e.subjectType === 'contact' && e.subjectId) return { href: `/contacts/${e.subjectId}`, label: 'Open the contact' };
+  if (conversationId) return { href: `/?status=all&c=${conversationId}`, label: i18next.t('staff:audit.openConversation') };
+  if (e.subjectType === 'contact' && e.subjectId) return { href: `/contacts/${e.subjectId}`, label: i18next.t('staff:audit.openContact') };
   return null;
 }
 
 function who(e: Entry, users: Map<string, string>): string {
-  if (e.actorKind === 'user') return (e.actorUserId && users.get(e.actorUserId)) ?? 'A former team member';
-  if (e.actorKind === 'api_token') return 'An integration (API token)';
-  if (e.actorKind === 'patient') return 'The patient';
-  return 'Frontdesk (automatic)';
+  if (e.actorKind === 'user') return (e.actorUserId && users.get(e.actorUserId)) || i18next.t('staff:audit.formerMember');
+  if (e.actorKind === 'api_token') return i18next.t('staff:audit.integration');
+  if (e.actorKind === 'patient') return i18next.t('staff:audit.patient');
+  return i18next.t('staff:audit.system');
 }
 
 /** A user agent as a person reads it: the browser and system, not the whole string. */
@@ -97,11 +70,12 @@ function device(userAgent: string | null): string {
   if (!userAgent) return '';
   const browser = /(Edg|Firefox|Chrome|Safari)\/[\d.]+/.exec(userAgent)?.[1]?.replace('Edg', 'Edge');
   const system = /(Windows|Mac OS X|Android|iPhone|iPad|Linux)/.exec(userAgent)?.[1]?.replace('Mac OS X', 'macOS');
-  return [browser, system].filter(Boolean).join(' on ') || userAgent.slice(0, 40);
+  return browser && system ? i18next.t('staff:audit.device', { browser, system }) : browser || system || userAgent.slice(0, 40);
 }
 
 /** M13: the audit log on screen for admins — filter, read, follow to the thread or contact, export the selection. */
 export function AuditPage() {
+  const { t } = useTranslation('staff');
   const [filters, setFilters] = useState<AuditFilters>(filtersFromUrl);
   const users = useQuery({ queryKey: ['users'], queryFn: () => api<{ items: { id: string; name: string }[] }>('/api/v1/users') });
   const names = new Map((users.data?.items ?? []).map((u) => [u.id, u.name]));
@@ -125,57 +99,57 @@ export function AuditPage() {
 
   return (
     <>
-      <h2>Audit log</h2>
-      <p className="sub">Every read and change of patient data, sign-in and setting, newest first. Filter it, follow an entry to its conversation or contact, or export what you selected.</p>
-      <form className="audit-filters" aria-label="Filter the audit log" onSubmit={apply}>
+      <h2>{t('audit.title')}</h2>
+      <p className="sub">{t('audit.intro')}</p>
+      <form className="audit-filters" aria-label={t('audit.filter')} onSubmit={apply}>
         <label>
-          User
+          {t('audit.user')}
           <select name="userId" defaultValue={filters.userId ?? ''}>
-            <option value="">Anyone</option>
+            <option value="">{t('inbox.filters.anyone')}</option>
             {(users.data?.items ?? []).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
           </select>
         </label>
         <PatientPicker initial={filters.patientId} />
         <label>
-          Action
-          <input name="action" list="audit-actions" defaultValue={filters.action ?? ''} placeholder="e.g. conversation.view" />
+          {t('audit.action')}
+          <input name="action" list="audit-actions" defaultValue={filters.action ?? ''} placeholder={t('audit.actionHint')} />
           <datalist id="audit-actions">
-            {Object.entries(actionLabels).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+            {knownActions.map((value) => <option key={value} value={value}>{t(actionKey(value))}</option>)}
           </datalist>
         </label>
         <label>
-          Outcome
+          {t('audit.outcome')}
           <select name="outcome" defaultValue={filters.outcome ?? ''}>
-            <option value="">Any</option>
-            {(Object.keys(outcomeLabels) as Entry['outcome'][]).map((o) => <option key={o} value={o}>{outcomeLabels[o]}</option>)}
+            <option value="">{t('audit.any')}</option>
+            {outcomes.map((o) => <option key={o} value={o}>{t(`audit.outcomes.${o}`)}</option>)}
           </select>
         </label>
-        <label>From <input type="date" name="from" defaultValue={filters.from ?? ''} /></label>
-        <label>To <input type="date" name="to" defaultValue={filters.to ?? ''} /></label>
-        <button type="submit">Show</button>
+        <label>{t('notify.from')} <input type="date" name="from" defaultValue={filters.from ?? ''} /></label>
+        <label>{t('notify.until')} <input type="date" name="to" defaultValue={filters.to ?? ''} /></label>
+        <button type="submit">{t('audit.show')}</button>
       </form>
       <p className="audit-export">
-        Export these entries: <a href={`/api/v1/audit/export?format=csv&${query}`} download>CSV</a> · <a href={`/api/v1/audit/export?format=json&${query}`} download>JSON</a>
+        {t('audit.export')} <a href={`/api/v1/audit/export?format=csv&${query}`} download>CSV</a> · <a href={`/api/v1/audit/export?format=json&${query}`} download>JSON</a>
       </p>
       {entries.isError ? (
         <p className="error" role="alert">{refusalSentence(entries.error)}</p>
       ) : entries.isLoading ? (
-        <p className="loading">Loading…</p>
+        <p className="loading">{t('app.loading')}</p>
       ) : rows.length === 0 ? (
-        <p className="empty">No entries match these filters.</p>
+        <p className="empty">{t('audit.none')}</p>
       ) : (
-        <ol className="audit-entries" aria-label="Audit entries">
+        <ol className="audit-entries" aria-label={t('audit.entries')}>
           {rows.map((e) => {
             const link = subjectLink(e);
             return (
               <li key={e.id} className={`audit-entry ${e.outcome}`}>
                 <p>
-                  <strong>{who(e, names)}</strong> · {actionLabels[e.action] ?? e.action}
-                  {e.outcome !== 'success' && <span className={`tag outcome-${e.outcome}`}>{outcomeLabels[e.outcome]}</span>}
+                  <strong>{who(e, names)}</strong> · {t(actionKey(e.action), { defaultValue: e.action })}
+                  {e.outcome !== 'success' && <span className={`tag outcome-${e.outcome}`}>{t(`audit.outcomes.${e.outcome}`)}</span>}
                 </p>
                 <p className="sub">
                   <time dateTime={e.at}>{when(e.at)}</time>
-                  {e.ip && <> · from {e.ip}</>}
+                  {e.ip && <> · {t('audit.from', { ip: e.ip })}</>}
                   {e.userAgent && <> · {device(e.userAgent)}</>}
                   {link && <> · <a href={link.href}>{link.label}</a></>}
                 </p>
@@ -186,7 +160,7 @@ export function AuditPage() {
       )}
       {entries.hasNextPage && (
         <button type="button" className="secondary" disabled={entries.isFetchingNextPage} onClick={() => void entries.fetchNextPage()}>
-          Show older entries
+          {t('audit.older')}
         </button>
       )}
     </>
@@ -195,8 +169,9 @@ export function AuditPage() {
 
 /** The patient filter: search by name or phone, pick one; the form carries their id. */
 function PatientPicker({ initial }: { initial?: string }) {
+  const { t } = useTranslation('staff');
   const [q, setQ] = useState('');
-  const [picked, setPicked] = useState<{ id: string; name: string } | null>(initial ? { id: initial, name: 'the selected patient' } : null);
+  const [picked, setPicked] = useState<{ id: string; name: string } | null>(initial ? { id: initial, name: i18next.t('staff:audit.selectedPatient') } : null);
   const matches = useQuery({
     queryKey: ['contact-search', q],
     queryFn: () => api<{ items: { id: string; name: string }[] }>(`/api/v1/contacts?limit=6&q=${encodeURIComponent(q)}`),
@@ -205,12 +180,12 @@ function PatientPicker({ initial }: { initial?: string }) {
   return (
     <div className="audit-patient">
       <label>
-        Patient
-        <input value={picked ? picked.name : q} onChange={(e) => { setPicked(null); setQ(e.target.value); }} placeholder="Name or phone" />
+        {t('contacts.patient')}
+        <input value={picked ? picked.name : q} onChange={(e) => { setPicked(null); setQ(e.target.value); }} placeholder={t('audit.patientHint')} />
       </label>
       <input type="hidden" name="patientId" value={picked?.id ?? ''} />
       {!picked && (matches.data?.items.length ?? 0) > 0 && (
-        <ul className="suggestions" aria-label="Matching patients">
+        <ul className="suggestions" aria-label={t('audit.matches')}>
           {matches.data!.items.map((c) => (
             <li key={c.id}><button type="button" onClick={() => setPicked(c)}>{c.name}</button></li>
           ))}

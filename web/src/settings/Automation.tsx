@@ -1,8 +1,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, post } from '../shared/api';
 import { refusalSentence } from '../shared/errors';
-import { when } from '../shared/format';
+import { number, when } from '../shared/format';
 
 function useRun() {
   const queryClient = useQueryClient();
@@ -41,6 +42,7 @@ interface RunReport {
 
 /** M10: automatic campaigns — appointment reminders and form invites — with their last run. */
 export function Campaigns() {
+  const { t } = useTranslation('staff');
   const list = useQuery({ queryKey: ['campaigns'], queryFn: () => api<{ items: Campaign[] }>('/api/v1/campaigns') });
   const templates = useQuery({ queryKey: ['templates'], queryFn: () => api<{ items: { id: string; name: string }[] }>('/api/v1/templates') });
   const [report, setReport] = useState<RunReport | null>(null);
@@ -63,21 +65,21 @@ export function Campaigns() {
   }
   return (
     <>
-      <h2>Campaigns</h2>
-      <p className="sub">Automatic messages, sent under the campaign's name. Texts wait out quiet hours (clinic time); opted-out and blocked patients are skipped; nobody gets the same reminder twice.</p>
+      <h2>{t('settings.sections.campaigns')}</h2>
+      <p className="sub">{t('campaigns.intro')}</p>
       {error && <p className="error" role="alert">{error}</p>}
       <table className="report">
-        <thead><tr><th scope="col">Name</th><th scope="col">When</th><th scope="col">Channel</th><th scope="col">Quiet hours</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr></thead>
+        <thead><tr><th scope="col">{t('contacts.name')}</th><th scope="col">{t('thread.call.when')}</th><th scope="col">{t('inbox.filters.channel')}</th><th scope="col">{t('campaigns.quietHours')}</th><th scope="col"><span className="visually-hidden">{t('campaigns.actions')}</span></th></tr></thead>
         <tbody>
           {(list.data?.items ?? []).map((c) => (
             <tr key={c.id}>
-              <th scope="row">{c.name}{c.active ? '' : ' (paused)'}</th>
-              <td>{c.trigger === 'appointment_reminder' ? `${c.hoursBefore} h before each appointment` : 'once per new booking'}</td>
-              <td>{c.channel}</td>
+              <th scope="row">{c.active ? c.name : t('campaigns.paused', { name: c.name })}</th>
+              <td>{c.trigger === 'appointment_reminder' ? t('campaigns.hoursBefore', { count: c.hoursBefore ?? 0 }) : t('campaigns.perBooking')}</td>
+              <td>{c.channel === 'auto' ? t('campaigns.auto') : t(`channels.${c.channel}`, { defaultValue: c.channel })}</td>
               <td>{c.quietHours.start}–{c.quietHours.end}</td>
               <td>
-                <button type="button" className="secondary" onClick={async () => setReport((await run(() => post<RunReport>(`/api/v1/campaigns/${c.id}/run`))) ?? null)}>Run now</button>{' '}
-                <button type="button" className="secondary" onClick={() => run(() => api(`/api/v1/campaigns/${c.id}`, { method: 'PATCH', body: { active: !c.active } }))}>{c.active ? 'Pause' : 'Resume'}</button>
+                <button type="button" className="secondary" onClick={async () => setReport((await run(() => post<RunReport>(`/api/v1/campaigns/${c.id}/run`))) ?? null)}>{t('campaigns.run')}</button>{' '}
+                <button type="button" className="secondary" onClick={() => run(() => api(`/api/v1/campaigns/${c.id}`, { method: 'PATCH', body: { active: !c.active } }))}>{c.active ? t('campaigns.pause') : t('campaigns.resume')}</button>
               </td>
             </tr>
           ))}
@@ -85,18 +87,18 @@ export function Campaigns() {
       </table>
       {report && (
         <p className="notice" role="status">
-          Run at {when(report.at)}: {report.sent} sent, {report.skipped} skipped, {report.failed} failed.
-          {report.items.filter((i) => i.status !== 'sent').map((i) => ` ${i.target}: ${i.reason}.`).join('')}
+          {t('campaigns.report', { when: when(report.at), sent: number(report.sent), skipped: number(report.skipped), failed: number(report.failed) })}
+          {report.items.filter((i) => i.status !== 'sent').map((i) => ` ${t('campaigns.item', { target: i.target, reason: i.reason })}`).join('')}
         </p>
       )}
-      <form className="stack-form" onSubmit={add} aria-label="New campaign">
-        <h3>New campaign</h3>
-        <label>Name <input name="name" required placeholder="Appointment reminders" /></label>
-        <label>Sends <select name="trigger"><option value="appointment_reminder">a reminder before each appointment</option><option value="form_invite">a form invite once per new booking</option></select></label>
-        <label>Hours before (reminders) <input name="hoursBefore" type="number" min="1" max="336" defaultValue="24" /></label>
-        <label>Template <select name="templateId" required>{(templates.data?.items ?? []).map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}</select></label>
-        <label>Channel <select name="channel"><option value="auto">Best available (SMS, email, portal)</option><option value="sms">SMS</option><option value="email">Email</option><option value="portal">Portal</option><option value="whatsapp">WhatsApp</option></select></label>
-        <button type="submit">Create campaign</button>
+      <form className="stack-form" onSubmit={add} aria-label={t('campaigns.new')}>
+        <h3>{t('campaigns.new')}</h3>
+        <label>{t('contacts.name')} <input name="name" required placeholder={t('campaigns.nameHint')} /></label>
+        <label>{t('campaigns.sends')} <select name="trigger"><option value="appointment_reminder">{t('campaigns.triggerReminder')}</option><option value="form_invite">{t('campaigns.triggerForm')}</option></select></label>
+        <label>{t('campaigns.hoursField')} <input name="hoursBefore" type="number" min="1" max="336" defaultValue="24" /></label>
+        <label>{t('campaigns.template')} <select name="templateId" required>{(templates.data?.items ?? []).map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}</select></label>
+        <label>{t('inbox.filters.channel')} <select name="channel"><option value="auto">{t('campaigns.autoLong')}</option>{(['sms', 'email', 'portal', 'whatsapp'] as const).map((c) => <option key={c} value={c}>{t(`channels.${c}`)}</option>)}</select></label>
+        <button type="submit">{t('campaigns.create')}</button>
       </form>
     </>
   );
@@ -112,6 +114,7 @@ const events = ['message.created', 'message.status', 'conversation.closed', 'boo
 
 /** B3: outgoing webhooks, their signing secret (shown once) and their delivery log. */
 export function Webhooks() {
+  const { t } = useTranslation('staff');
   const list = useQuery({ queryKey: ['webhooks'], queryFn: () => api<{ items: Endpoint[] }>('/api/v1/webhooks') });
   const [secret, setSecret] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
@@ -137,23 +140,23 @@ export function Webhooks() {
   }
   return (
     <>
-      <h2>Webhooks</h2>
-      <p className="sub">Events are posted as JSON with identifiers only (no message text), signed as Standard Webhooks specifies (webhook-id, webhook-timestamp, webhook-signature), and retried with growing waits. Rotating a secret keeps the old one signing beside the new one for 24 hours.</p>
+      <h2>{t('settings.sections.webhooks')}</h2>
+      <p className="sub">{t('webhooks.intro')}</p>
       {error && <p className="error" role="alert">{error}</p>}
-      {secret && <p className="notice" role="status">Signing secret — copy it now, it is not shown again: <code>{secret}</code></p>}
+      {secret && <p className="notice" role="status">{t('webhooks.secret')} <code>{secret}</code></p>}
       <ul>
         {(list.data?.items ?? []).map((w) => (
           <li key={w.id}>
-            <code>{w.url}</code> · {w.events.join(', ')} {w.active ? '' : '(stopped)'}{' '}
-            <button type="button" className="secondary" onClick={() => setOpen(open === w.id ? null : w.id)}>Delivery log</button>{' '}
-            {w.active && <button type="button" className="secondary" onClick={() => void rotate(w.id)}>Rotate secret</button>}{' '}
-            {w.active && <button type="button" className="danger" onClick={() => run(() => post(`/api/v1/webhooks/${w.id}/disable`))}>Stop</button>}
+            <code>{w.url}</code> · {w.events.join(', ')} {w.active ? '' : t('webhooks.stopped')}{' '}
+            <button type="button" className="secondary" onClick={() => setOpen(open === w.id ? null : w.id)}>{t('webhooks.log')}</button>{' '}
+            {w.active && <button type="button" className="secondary" onClick={() => void rotate(w.id)}>{t('webhooks.rotate')}</button>}{' '}
+            {w.active && <button type="button" className="danger" onClick={() => run(() => post(`/api/v1/webhooks/${w.id}/disable`))}>{t('webhooks.stop')}</button>}
             {open === w.id && (
               <ul>
                 {(log.data?.items ?? []).map((d) => (
                   <li key={d.id}>
-                    {when(d.createdAt)} · {d.event} · {d.status} · tries: {d.attempts.map((a) => a.statusCode ?? a.error).join(', ') || 'none yet'}{' '}
-                    {w.active && d.status !== 'pending' && <button type="button" className="secondary" onClick={() => run(() => post(`/api/v1/webhooks/${w.id}/deliveries/${d.id}/redeliver`))}>Redeliver</button>}
+                    {when(d.createdAt)} · {d.event} · {d.status} · {t('webhooks.tries', { tries: d.attempts.map((a) => a.statusCode ?? a.error).join(', ') || t('webhooks.noTries') })}{' '}
+                    {w.active && d.status !== 'pending' && <button type="button" className="secondary" onClick={() => run(() => post(`/api/v1/webhooks/${w.id}/deliveries/${d.id}/redeliver`))}>{t('webhooks.redeliver')}</button>}
                   </li>
                 ))}
               </ul>
@@ -161,14 +164,14 @@ export function Webhooks() {
           </li>
         ))}
       </ul>
-      <form className="stack-form" onSubmit={add} aria-label="New webhook">
-        <h3>New webhook</h3>
-        <label>URL (https) <input name="url" type="url" required placeholder="https://pms.example.com/frontdesk" /></label>
+      <form className="stack-form" onSubmit={add} aria-label={t('webhooks.new')}>
+        <h3>{t('webhooks.new')}</h3>
+        <label>{t('webhooks.url')} <input name="url" type="url" required placeholder={t('webhooks.urlHint')} /></label>
         <fieldset>
-          <legend>Events</legend>
+          <legend>{t('webhooks.events')}</legend>
           {events.map((ev) => <label key={ev} className="check"><input type="checkbox" name={ev} defaultChecked /> {ev}</label>)}
         </fieldset>
-        <button type="submit">Add webhook</button>
+        <button type="submit">{t('webhooks.add')}</button>
       </form>
     </>
   );

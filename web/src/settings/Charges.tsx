@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { formatAmount } from '../../../src/artifacts/rules';
+import { useTranslation } from 'react-i18next';
 import { api } from '../shared/api';
-import { when } from '../shared/format';
+import { money, when } from '../shared/format';
 
 interface Charge {
   id: string;
@@ -15,23 +15,24 @@ interface Charge {
 
 /** Seed 004: what is on the bill besides the plan — the SMS inbox's $5 a month among it. */
 export function Charges() {
+  const { t } = useTranslation('staff');
   const charges = useQuery({ queryKey: ['billing-charges'], queryFn: () => api<{ items: Charge[] }>('/api/v1/billing/charges') });
   const items = charges.data?.items ?? [];
   return (
     <section aria-labelledby="charges-title">
-      <h3 id="charges-title">Charges on your bill</h3>
+      <h3 id="charges-title">{t('charges.title')}</h3>
       {items.length === 0 ? (
-        <p className="sub">Nothing besides the plan.</p>
+        <p className="sub">{t('charges.none')}</p>
       ) : (
         <table className="report">
-          <thead><tr><th scope="col">What</th><th scope="col">Amount</th><th scope="col">Since</th><th scope="col">Status</th></tr></thead>
+          <thead><tr><th scope="col">{t('charges.what')}</th><th scope="col">{t('charges.amount')}</th><th scope="col">{t('charges.since')}</th><th scope="col">{t('inbox.filters.status')}</th></tr></thead>
           <tbody>
             {items.map((c) => (
               <tr key={c.id}>
                 <td>{c.description}</td>
-                <td>{formatAmount(c.amountCents)}{c.interval === 'month' ? ' per month' : ' once'}</td>
+                <td>{t(c.interval === 'month' ? 'charges.perMonth' : 'charges.once', { amount: money(c.amountCents) })}</td>
                 <td>{when(c.startedAt)}</td>
-                <td>{c.active ? 'Active' : `Ended ${c.endedAt ? when(c.endedAt) : ''}`}</td>
+                <td>{c.active ? t('charges.active') : c.endedAt ? t('charges.endedAt', { when: when(c.endedAt) }) : t('charges.ended')}</td>
               </tr>
             ))}
           </tbody>

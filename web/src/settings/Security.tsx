@@ -1,10 +1,12 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, post } from '../shared/api';
 import type { Me } from '../shared/types';
 import { refusalSentence } from '../shared/errors';
 
 /** Settings → Security: two-factor sign-in, signing out everywhere, and (admins) requiring two-factor. */
 export function Security({ me }: { me: Me }) {
+  const { t } = useTranslation('staff');
   const isAdmin = me.role === 'admin' || me.role === 'main_admin';
   const [required, setRequired] = useState(me.security.organizationRequiresTwoFactor);
   const [enabled, setEnabled] = useState(me.security.twoFactorEnabled);
@@ -22,7 +24,7 @@ export function Security({ me }: { me: Me }) {
 
   return (
     <>
-      <h2>Two-factor sign-in</h2>
+      <h2>{t('security.title')}</h2>
       {enabled ? (
         <DisableTwoFactor onDone={() => setEnabled(false)} />
       ) : (
@@ -30,17 +32,16 @@ export function Security({ me }: { me: Me }) {
       )}
       {isAdmin && (
         <label className="inline">
-          <input type="checkbox" checked={required} onChange={(e) => void requireAll(e.target.checked)} /> Require two-factor sign-in for
-          everyone in {me.organization.name}
+          <input type="checkbox" checked={required} onChange={(e) => void requireAll(e.target.checked)} /> {t('security.require', { organization: me.organization.name })}
         </label>
       )}
       <p className="error" role="alert">
         {error}
       </p>
-      <h2>Sessions</h2>
-      <p>Lost a phone or signed in on a shared computer? End every session of yours, on every device, this one included.</p>
+      <h2>{t('security.sessions')}</h2>
+      <p>{t('security.sessionsText')}</p>
       <button type="button" className="secondary" onClick={() => void post('/api/v1/auth/logout-everywhere').then(() => window.location.reload())}>
-        Sign out everywhere
+        {t('security.everywhere')}
       </button>
     </>
   );
@@ -48,6 +49,7 @@ export function Security({ me }: { me: Me }) {
 
 /** Enrolment: a secret for the authenticator app, a first code to confirm, then the recovery codes once. */
 export function TwoFactor({ onChange }: { onChange: () => void }) {
+  const { t } = useTranslation('staff');
   const [secret, setSecret] = useState<{ secret: string; uri: string } | null>(null);
   const [recovery, setRecovery] = useState<string[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -66,8 +68,8 @@ export function TwoFactor({ onChange }: { onChange: () => void }) {
   if (recovery) {
     return (
       <div role="status">
-        <p>Two-factor sign-in is on. Keep these one-time recovery codes somewhere safe: each signs you in once if you lose your phone. They are not shown again.</p>
-        <ul className="recovery-codes" aria-label="Recovery codes">
+        <p>{t('security.recoveryText')}</p>
+        <ul className="recovery-codes" aria-label={t('security.recoveryCodes')}>
           {recovery.map((c) => (
             <li key={c}>
               <code>{c}</code>
@@ -75,7 +77,7 @@ export function TwoFactor({ onChange }: { onChange: () => void }) {
           ))}
         </ul>
         <button type="button" onClick={onChange}>
-          I have saved them
+          {t('security.saved')}
         </button>
       </div>
     );
@@ -83,9 +85,9 @@ export function TwoFactor({ onChange }: { onChange: () => void }) {
   if (!secret) {
     return (
       <>
-        <p>Sign in with your password and a code from an authenticator app (Google Authenticator, 1Password, Authy…).</p>
+        <p>{t('security.intro')}</p>
         <button type="button" onClick={() => void post<{ secret: string; uri: string }>('/api/v1/auth/two-factor/enrol').then(setSecret, (e: Error) => setError(refusalSentence(e)))}>
-          Set up two-factor sign-in
+          {t('security.setUp')}
         </button>
         <p className="error" role="alert">
           {error}
@@ -96,14 +98,14 @@ export function TwoFactor({ onChange }: { onChange: () => void }) {
   return (
     <form onSubmit={confirm}>
       <p>
-        In your authenticator app, add an account with this key (or open the link on the phone): <code aria-label="Secret key">{secret.secret}</code>{' '}
-        <a href={secret.uri}>open in app</a>
+        {t('security.addKey')} <code aria-label={t('security.secretKey')}>{secret.secret}</code>{' '}
+        <a href={secret.uri}>{t('security.openInApp')}</a>
       </p>
       <label>
-        The 6-digit code it shows
+        {t('security.code')}
         <input name="code" inputMode="numeric" pattern="[0-9 ]{6,8}" autoComplete="one-time-code" required />
       </label>
-      <button type="submit">Turn on</button>
+      <button type="submit">{t('security.turnOn')}</button>
       <p className="error" role="alert">
         {error}
       </p>
@@ -112,6 +114,7 @@ export function TwoFactor({ onChange }: { onChange: () => void }) {
 }
 
 function DisableTwoFactor({ onDone }: { onDone: () => void }) {
+  const { t } = useTranslation('staff');
   const [error, setError] = useState<string | null>(null);
   async function disable(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -125,13 +128,13 @@ function DisableTwoFactor({ onDone }: { onDone: () => void }) {
   }
   return (
     <form onSubmit={disable}>
-      <p>Two-factor sign-in is on for your account.</p>
+      <p>{t('security.isOn')}</p>
       <label>
-        Your password, to turn it off
+        {t('security.password')}
         <input name="password" type="password" autoComplete="current-password" required />
       </label>
       <button type="submit" className="secondary">
-        Turn off
+        {t('security.turnOff')}
       </button>
       <p className="error" role="alert">
         {error}

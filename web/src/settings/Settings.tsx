@@ -1,5 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import { LanguageSettings } from './Language';
 import { api, post } from '../shared/api';
 import { navigate, usePath } from '../shared/router';
 import type { Me } from '../shared/types';
@@ -12,32 +14,39 @@ import { AuditPage } from '../reports/AuditPage';
 import { Charges } from './Charges';
 import { SmsInbox, useCurrentPlan } from './SmsInbox';
 import { refusalSentence } from '../shared/errors';
-import { phone, when } from '../shared/format';
+import { locale, number, phone, when } from '../shared/format';
+import { formatMoney } from '../../../src/i18n/format';
+import { i18next } from '../shared/i18n';
 
-const privilegeNames = { send_messages: 'Send messages', inbox: 'SMS inbox', contacts: 'Contacts (CRM)' } as const;
+const privilegeNames = { send_messages: 'privileges.send_messages', inbox: 'privileges.inbox', contacts: 'privileges.contacts' } as const;
 type Privilege = keyof typeof privilegeNames;
+type SectionId = 'team' | 'inboxes' | 'import' | 'templates' | 'public' | 'campaigns' | 'webhooks' | 'optouts' | 'sms' | 'notifications' | 'language' | 'plan' | 'security' | 'emergency' | 'audit';
 
 /** Settings: team and privileges, inboxes, opted-out patients, the two-way SMS inbox, the plan, the audit log. */
 export function Settings({ me }: { me: Me }) {
+  const { t } = useTranslation('staff');
   const isAdmin = me.role === 'admin' || me.role === 'main_admin';
   // Seed 004: the SMS tab carries a lock below the Accelerator plan, and follows a plan change at once.
   const smsLocked = useCurrentPlan(me) !== 'accelerator';
-  const sections = [
-    isAdmin && ['team', 'Team'],
-    isAdmin && ['inboxes', 'Inboxes'],
-    isAdmin && ['import', 'Import patients'],
-    isAdmin && ['templates', 'Templates'],
-    isAdmin && ['public', 'Public pages'],
-    isAdmin && ['campaigns', 'Campaigns'],
-    isAdmin && ['webhooks', 'Webhooks'],
-    (me.privileges.includes('contacts') || me.privileges.includes('send_messages')) && ['optouts', 'Opted-out patients'],
-    me.privileges.includes('inbox') && ['sms', 'Two-way SMS inbox'],
-    ['notifications', 'Notifications'],
-    ['plan', 'Plan & billing'],
-    ['security', 'Security'],
-    isAdmin && ['emergency', 'Emergency access'],
-    isAdmin && ['audit', 'Audit'],
-  ].filter(Boolean) as [string, string][];
+  const sections = (
+    [
+      isAdmin && 'team',
+      isAdmin && 'inboxes',
+      isAdmin && 'import',
+      isAdmin && 'templates',
+      isAdmin && 'public',
+      isAdmin && 'campaigns',
+      isAdmin && 'webhooks',
+      (me.privileges.includes('contacts') || me.privileges.includes('send_messages')) && 'optouts',
+      me.privileges.includes('inbox') && 'sms',
+      'notifications',
+      'language',
+      'plan',
+      'security',
+      isAdmin && 'emergency',
+      isAdmin && 'audit',
+    ].filter(Boolean) as SectionId[]
+  ).map((id) => [id, t(`settings.sections.${id}`)] as const);
   // The section is in the address (/settings/audit), so it can be bookmarked, linked and reloaded.
   const path = usePath();
   const wanted = path === '/audit' ? 'audit' : /^\/settings\/([a-z]+)/.exec(path)?.[1];
@@ -45,12 +54,12 @@ export function Settings({ me }: { me: Me }) {
   const setSection = (id: string) => navigate(`/settings/${id}`);
   return (
     <main className="settings">
-      <h1 className="visually-hidden">Settings</h1>
-      <nav className="settings-nav" aria-label="Settings sections">
+      <h1 className="visually-hidden">{t('nav.settings')}</h1>
+      <nav className="settings-nav" aria-label={t('settings.sectionsLabel')}>
         {sections.map(([id, label]) => (
           <button key={id} type="button" className={id === section ? '' : 'secondary'} aria-pressed={id === section} onClick={() => setSection(id)}>
             {label}
-            {id === 'sms' && smsLocked && <span aria-label=", locked: needs the Accelerator plan"> 🔒</span>}
+            {id === 'sms' && smsLocked && <span aria-label={t('settings.smsLocked')}> 🔒</span>}
           </button>
         ))}
       </nav>
@@ -67,6 +76,7 @@ export function Settings({ me }: { me: Me }) {
         {section === 'webhooks' && <Webhooks />}
         {section === 'security' && <Security me={me} />}
         {section === 'notifications' && <NotificationSettings me={me} />}
+        {section === 'language' && <LanguageSettings me={me} />}
         {section === 'emergency' && <EmergencyReview myId={me.user.id} />}
         {section === 'audit' && <AuditPage />}
       </section>
@@ -90,6 +100,7 @@ function useAction() {
 }
 
 function Team({ me }: { me: Me }) {
+  const { t } = useTranslation('staff');
   const users = useQuery({ queryKey: ['users'], queryFn: () => api('/api/v1/users') });
   const { error, run } = useAction();
   const toggle = (user: { id: string; privileges: Privilege[] }, p: Privilege) =>
@@ -112,15 +123,15 @@ function Team({ me }: { me: Me }) {
   }
   return (
     <>
-      <h2>Team and privileges</h2>
+      <h2>{t('team.title')}</h2>
       {error && <p className="error" role="alert">{error}</p>}
       <table className="grid">
         <thead>
           <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Role</th>
+            <th scope="col">{t('contacts.name')}</th>
+            <th scope="col">{t('team.role')}</th>
             {Object.values(privilegeNames).map((n) => (
-              <th scope="col" key={n}>{n}</th>
+              <th scope="col" key={n}>{t(n)}</th>
             ))}
           </tr>
         </thead>
@@ -128,32 +139,33 @@ function Team({ me }: { me: Me }) {
           {(users.data?.items ?? []).map((u: { id: string; name: string; email: string; role: string; privileges: Privilege[] }) => (
             <tr key={u.id}>
               <td>{u.name}<div className="sub">{u.email}</div></td>
-              <td>{u.role.replace('_', ' ')}</td>
+              <td>{t(`roles.${u.role}`, { defaultValue: u.role.replace('_', ' ') })}</td>
               {(Object.keys(privilegeNames) as Privilege[]).map((p) => (
                 <td key={p}>
-                  <input type="checkbox" aria-label={`${privilegeNames[p]} for ${u.name}`} checked={u.privileges.includes(p)} disabled={u.role === 'main_admin'} onChange={() => toggle(u, p)} />
+                  <input type="checkbox" aria-label={t('team.privilegeFor', { privilege: t(privilegeNames[p]), name: u.name })} checked={u.privileges.includes(p)} disabled={u.role === 'main_admin'} onChange={() => toggle(u, p)} />
                 </td>
               ))}
             </tr>
           ))}
         </tbody>
       </table>
-      <form className="inline-form" onSubmit={add} aria-label="Add a team member">
-        <h3>Add a team member</h3>
-        <label>Name <input name="name" required /></label>
-        <label>Email <input name="email" type="email" required /></label>
-        <label>Temporary password <input name="password" type="password" minLength={10} required /></label>
-        <label>Role <select name="role" defaultValue="receptionist"><option value="receptionist">Receptionist</option><option value="doctor">Doctor</option><option value="nurse">Nurse</option><option value="admin">Admin</option></select></label>
+      <form className="inline-form" onSubmit={add} aria-label={t('team.add')}>
+        <h3>{t('team.add')}</h3>
+        <label>{t('contacts.name')} <input name="name" required /></label>
+        <label>{t('contacts.email')} <input name="email" type="email" required /></label>
+        <label>{t('team.password')} <input name="password" type="password" minLength={10} required /></label>
+        <label>{t('team.role')} <select name="role" defaultValue="receptionist">{(['receptionist', 'doctor', 'nurse', 'admin'] as const).map((r) => <option key={r} value={r}>{t(`team.roles.${r}`)}</option>)}</select></label>
         {(Object.keys(privilegeNames) as Privilege[]).map((p) => (
-          <label key={p} className="check"><input type="checkbox" name={p} defaultChecked={p === 'send_messages'} /> {privilegeNames[p]}</label>
+          <label key={p} className="check"><input type="checkbox" name={p} defaultChecked={p === 'send_messages'} /> {t(privilegeNames[p])}</label>
         ))}
-        <button type="submit">Add</button>
+        <button type="submit">{t('team.addButton')}</button>
       </form>
     </>
   );
 }
 
 function Inboxes() {
+  const { t } = useTranslation('staff');
   const inboxes = useQuery({ queryKey: ['inboxes'], queryFn: () => api('/api/v1/inboxes') });
   const { error, run } = useAction();
   async function add(e: FormEvent<HTMLFormElement>) {
@@ -167,13 +179,13 @@ function Inboxes() {
   }
   return (
     <>
-      <h2>Inboxes</h2>
-      <p className="sub">Inboxes sort conversations by team or workflow; move a thread from its menu.</p>
+      <h2>{t('settings.sections.inboxes')}</h2>
+      <p className="sub">{t('inboxes.intro')}</p>
       {error && <p className="error" role="alert">{error}</p>}
       <ul>{(inboxes.data?.items ?? []).map((i: { id: string; name: string }) => <li key={i.id}>{i.name}</li>)}</ul>
       <form className="inline-form" onSubmit={add}>
-        <label>New inbox <input name="name" required /></label>
-        <button type="submit">Create</button>
+        <label>{t('inboxes.new')} <input name="name" required /></label>
+        <button type="submit">{t('inboxes.create')}</button>
       </form>
     </>
   );
@@ -185,22 +197,22 @@ interface OptOutSource {
   importedBy: string | null;
   at: string | null;
 }
-const channelNames = { sms: 'SMS', email: 'Email', whatsapp: 'WhatsApp' } as const;
 const describeSource = (s: OptOutSource) =>
-  s.source === 'import' ? `imported by ${s.importedBy} on ${when(s.at!)}` : 'the patient (STOP) or their carrier';
+  s.source === 'import' ? i18next.t('staff:optouts.imported', { name: s.importedBy, when: when(s.at!) }) : i18next.t('staff:optouts.byPatient');
 
 function OptOuts() {
+  const { t } = useTranslation('staff');
   const list = useQuery({ queryKey: ['opt-outs'], queryFn: () => api('/api/v1/opt-outs') });
   const items = list.data?.items ?? [];
   return (
     <>
-      <h2>Opted-out patients</h2>
-      <p className="sub">Nothing is sent on a channel a patient opted out of; they opt back in by replying START. An import never removes an opt-out.</p>
+      <h2>{t('settings.sections.optouts')}</h2>
+      <p className="sub">{t('optouts.intro')}</p>
       {items.length === 0 ? (
-        <p>No one has opted out.</p>
+        <p>{t('optouts.none')}</p>
       ) : (
         <table className="grid">
-          <thead><tr><th scope="col">Name</th><th scope="col">Phone / email</th><th scope="col">Opted out of</th></tr></thead>
+          <thead><tr><th scope="col">{t('contacts.name')}</th><th scope="col">{t('optouts.contact')}</th><th scope="col">{t('contact.optedOut')}</th></tr></thead>
           <tbody>
             {items.map((c: { id: string; name: string; phone: string | null; email: string | null; optOutSources: OptOutSource[] }) => (
               <tr key={c.id}>
@@ -209,7 +221,7 @@ function OptOuts() {
                 <td>
                   {c.optOutSources.map((s) => (
                     <div key={s.channel}>
-                      {channelNames[s.channel]} <span className="sub">— {describeSource(s)}</span>
+                      {t(`channels.${s.channel}`)} <span className="sub">— {describeSource(s)}</span>
                     </div>
                   ))}
                 </td>
@@ -229,43 +241,45 @@ interface PlanSummary {
   features: string[];
   limits: { guestConversationsPerMonth: number | null };
 }
-const featureNames: Record<string, string> = { crm: 'contacts CRM', two_way_sms: 'two-way SMS' };
 const describePlan = (p: PlanSummary) =>
-  [p.limits.guestConversationsPerMonth === null ? 'unlimited web conversations' : `${p.limits.guestConversationsPerMonth} new web conversations a month`, ...p.features.map((f) => featureNames[f] ?? f)].join(', ');
+  new Intl.ListFormat(locale(), { type: 'conjunction' }).format([
+    p.limits.guestConversationsPerMonth === null ? i18next.t('staff:plan.unlimited') : i18next.t('staff:plan.perMonth', { count: p.limits.guestConversationsPerMonth }),
+    ...p.features.map((f) => i18next.t(`staff:plan.features.${f}`, { defaultValue: f })),
+  ]);
 
 /** P4: the plan, this month's usage against its limits, and (for the main admin) the other plans. */
 function Plan({ me }: { me: Me }) {
+  const { t } = useTranslation('staff');
   const plan = useQuery({ queryKey: ['plan'], queryFn: () => api<PlanSummary & { usage: { guestConversationsThisMonth: number; heldConversations: number }; available: PlanSummary[] }>('/api/v1/plan') });
   const { error, run } = useAction();
-  if (!plan.data) return <h2>Plan</h2>;
+  if (!plan.data) return <h2>{t('plan.plan')}</h2>;
   const p = plan.data;
   const limit = p.limits.guestConversationsPerMonth;
   return (
     <>
-      <h2>Plan & billing</h2>
-      <p>You are on <strong>{p.name}</strong>: {describePlan(p)}.</p>
+      <h2>{t('settings.sections.plan')}</h2>
+      <p><Trans t={t} i18nKey="plan.current" values={{ name: p.name, includes: describePlan(p) }} components={{ strong: <strong /> }} /></p>
       <p>
-        New web conversations this month: <strong>{p.usage.guestConversationsThisMonth}</strong>
-        {limit !== null ? ` of ${limit}` : ''}.
+        <Trans t={t} i18nKey={limit !== null ? 'plan.usageOf' : 'plan.usage'} values={{ used: number(p.usage.guestConversationsThisMonth), limit: limit !== null ? number(limit) : '' }} components={{ strong: <strong /> }} />
       </p>
-      {limit !== null && <progress max={limit} value={Math.min(limit, p.usage.guestConversationsThisMonth)} aria-label="Web conversations used this month" />}
+      {limit !== null && <progress max={limit} value={Math.min(limit, p.usage.guestConversationsThisMonth)} aria-label={t('plan.used')} />}
       {p.usage.heldConversations > 0 && (
         <p className="notice" role="status">
-          🔒 {p.usage.heldConversations} web {p.usage.heldConversations === 1 ? 'conversation is' : 'conversations are'} waiting over the monthly limit. They are kept, and appear as soon as the plan allows.
+          🔒 {t('plan.held', { count: p.usage.heldConversations })}
         </p>
       )}
       {error && <p className="error" role="alert">{error}</p>}
       <table className="report">
-        <thead><tr><th scope="col">Plan</th><th scope="col">Includes</th><th scope="col">Price</th><th scope="col"><span className="visually-hidden">Action</span></th></tr></thead>
+        <thead><tr><th scope="col">{t('plan.plan')}</th><th scope="col">{t('plan.includes')}</th><th scope="col">{t('plan.price')}</th><th scope="col"><span className="visually-hidden">{t('audit.action')}</span></th></tr></thead>
         <tbody>
           {p.available.map((a) => (
             <tr key={a.plan}>
               <th scope="row">{a.name}</th>
               <td>{describePlan(a)}</td>
-              <td>{a.monthlyPriceCents ? `$${(a.monthlyPriceCents / 100).toFixed(0)}/month` : 'Free'}</td>
+              <td>{a.monthlyPriceCents ? t('plan.monthly', { price: formatMoney(a.monthlyPriceCents, 'USD', locale()) }) : t('plan.free')}</td>
               <td>
-                {a.plan === p.plan ? 'Current plan' : me.role === 'main_admin' ? (
-                  <button type="button" className="secondary" onClick={() => run(() => api('/api/v1/plan', { method: 'PUT', body: { plan: a.plan } }))}>Switch to {a.name}</button>
+                {a.plan === p.plan ? t('plan.currentPlan') : me.role === 'main_admin' ? (
+                  <button type="button" className="secondary" onClick={() => run(() => api('/api/v1/plan', { method: 'PUT', body: { plan: a.plan } }))}>{t('plan.switch', { name: a.name })}</button>
                 ) : null}
               </td>
             </tr>
@@ -278,21 +292,24 @@ function Plan({ me }: { me: Me }) {
 }
 
 /** P1: what each clinic's public page shows, and whether guest reply emails may quote the reply. */
-const weekdayNames = [['mon', 'Monday'], ['tue', 'Tuesday'], ['wed', 'Wednesday'], ['thu', 'Thursday'], ['fri', 'Friday'], ['sat', 'Saturday'], ['sun', 'Sunday']] as const;
+const weekdayNames = [['mon', 5], ['tue', 6], ['wed', 7], ['thu', 8], ['fri', 9], ['sat', 10], ['sun', 11]] as const;
+/** A weekday's name in the user's language, from Intl (2024-02-05 was a Monday). */
+const weekdayName = (date: number) => new Intl.DateTimeFormat(locale(), { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 1, date)));
 
 function PublicPages() {
+  const { t } = useTranslation('staff');
   const clinics = useQuery({ queryKey: ['clinics'], queryFn: () => api('/api/v1/clinics') });
   const { error, run } = useAction();
   return (
     <>
-      <h2>Public pages</h2>
-      <p className="sub">Patients write to you from these pages without an account; their messages arrive in the inbox on the Web channel.</p>
+      <h2>{t('settings.sections.public')}</h2>
+      <p className="sub">{t('public.intro')}</p>
       {error && <p className="error" role="alert">{error}</p>}
       {(clinics.data?.items ?? []).map((c: { id: string; name: string; slug: string; phone: string | null; address: string | null; hours: string | null; guestEmailPreview: boolean; openingHours: Record<string, { open: string; close: string }[]>; afterHoursReply: string | null }) => (
         <form
           key={c.id}
           className="stack-form"
-          aria-label={`Public page of ${c.name}`}
+          aria-label={t('public.of', { clinic: c.name })}
           onSubmit={(e) => {
             e.preventDefault();
             const f = new FormData(e.currentTarget);
@@ -312,17 +329,17 @@ function PublicPages() {
           }}
         >
           <h3>{c.name} — <a href={`/c/${c.slug}`} target="_blank" rel="noreferrer">/c/{c.slug}</a></h3>
-          <label>Address <input name="address" defaultValue={c.address ?? ''} /></label>
-          <label>Phone <input name="phone" defaultValue={c.phone ?? ''} /></label>
-          <label className="check"><input type="checkbox" name="preview" defaultChecked={c.guestEmailPreview} /> Reply emails may quote the first words of the reply (off: the email only says you replied)</label>
+          <label>{t('public.address')} <input name="address" defaultValue={c.address ?? ''} /></label>
+          <label>{t('contacts.phone')} <input name="phone" defaultValue={c.phone ?? ''} /></label>
+          <label className="check"><input type="checkbox" name="preview" defaultChecked={c.guestEmailPreview} /> {t('public.preview')}</label>
           <fieldset>
-            <legend>Opening hours (shown on the public page, and used for reply targets and the after-hours reply; blank is closed)</legend>
-            {weekdayNames.map(([day, label]) => (
-              <label key={day}>{label} <input name={`day-${day}`} defaultValue={(c.openingHours[day] ?? []).map((i) => `${i.open}-${i.close}`)[0] ?? ''} placeholder="08:00-17:00" /></label>
+            <legend>{t('public.hours')}</legend>
+            {weekdayNames.map(([day, date]) => (
+              <label key={day}>{weekdayName(date)} <input name={`day-${day}`} defaultValue={(c.openingHours[day] ?? []).map((i) => `${i.open}-${i.close}`)[0] ?? ''} placeholder="08:00-17:00" /></label>
             ))}
           </fieldset>
-          <label>After-hours reply (blank is off) <textarea name="afterHours" defaultValue={c.afterHoursReply ?? ''} placeholder="Thanks for writing! We are closed now and will answer when we open." /></label>
-          <button type="submit">Save</button>
+          <label>{t('public.afterHours')} <textarea name="afterHours" defaultValue={c.afterHoursReply ?? ''} placeholder={t('public.afterHoursHint')} /></label>
+          <button type="submit">{t('public.save')}</button>
         </form>
       ))}
     </>
@@ -330,6 +347,7 @@ function PublicPages() {
 }
 
 function Templates() {
+  const { t } = useTranslation('staff');
   const list = useQuery({ queryKey: ['templates'], queryFn: () => api('/api/v1/templates') });
   const { error, run } = useAction();
   async function add(e: FormEvent<HTMLFormElement>) {
@@ -343,14 +361,14 @@ function Templates() {
   }
   return (
     <>
-      <h2>Templates</h2>
-      <p className="sub">Placeholders: {(list.data?.placeholders ?? []).map((p: string) => `{{${p}}}`).join(' ')}</p>
+      <h2>{t('settings.sections.templates')}</h2>
+      <p className="sub">{t('templates.placeholders', { list: (list.data?.placeholders ?? []).map((p: string) => `{{${p}}}`).join(' ') })}</p>
       {error && <p className="error" role="alert">{error}</p>}
-      <ul>{(list.data?.items ?? []).map((t: { id: string; name: string; body: string }) => <li key={t.id}><strong>{t.name}</strong> — {t.body}</li>)}</ul>
-      <form className="inline-form" onSubmit={add} aria-label="New template">
-        <label>Name <input name="name" required /></label>
-        <label className="grow">Text <input name="body" required placeholder="Hi {{patient.firstName}}, …" /></label>
-        <button type="submit">Save template</button>
+      <ul>{(list.data?.items ?? []).map((x: { id: string; name: string; body: string }) => <li key={x.id}><strong>{x.name}</strong> — {x.body}</li>)}</ul>
+      <form className="inline-form" onSubmit={add} aria-label={t('templates.new')}>
+        <label>{t('contacts.name')} <input name="name" required /></label>
+        <label className="grow">{t('templates.text')} <input name="body" required placeholder={t('templates.textHint')} /></label>
+        <button type="submit">{t('templates.save')}</button>
       </form>
     </>
   );

@@ -1,9 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { smsInboxMonthlyCents } from '../../../src/billing/rules';
 import { api, post } from '../shared/api';
 import { refusalSentence } from '../shared/errors';
-import { phone } from '../shared/format';
+import { locale, phone } from '../shared/format';
 import { navigate } from '../shared/router';
 import type { Me } from '../shared/types';
 
@@ -23,8 +24,8 @@ interface Status {
   origin: 'bought' | 'brought' | null;
 }
 
-/** "$5", as seed 004 says it. */
-const monthly = `$${smsInboxMonthlyCents / 100}`;
+/** "$5", as seed 004 says it (the provider bills in US dollars), in the user's locale: "5 US$" in Spanish. */
+const monthlyPrice = () => new Intl.NumberFormat(locale(), { style: 'currency', currency: 'USD', minimumFractionDigits: 0 }).format(smsInboxMonthlyCents / 100);
 /** US and Canadian area codes: three digits, the first 2–9. */
 const validAreaCode = (code: string) => /^[2-9]\d\d$/.test(code);
 
@@ -36,6 +37,8 @@ export function useCurrentPlan(me: Me): string {
 
 /** Seed 004: Settings → the SMS inbox — a toggle, the number by area code or one you have, a review, Finish Setup; off asks to confirm. */
 export function SmsInbox({ me }: { me: Me }) {
+  const { t } = useTranslation('staff');
+  const monthly = monthlyPrice();
   const queryClient = useQueryClient();
   const plan = useCurrentPlan(me);
   const status = useQuery({ queryKey: ['sms-inbox'], queryFn: () => api<Status>('/api/v1/sms-inbox') });
@@ -61,14 +64,14 @@ export function SmsInbox({ me }: { me: Me }) {
   return (
     <>
       <h2>
-        Two-way SMS inbox{' '}
+        {t('settings.sections.sms')}{' '}
         {locked && (
-          <span className="lock" aria-label="Locked: needs the Accelerator plan">
-            🔒 Accelerator plan
+          <span className="lock" aria-label={t('sms.locked')}>
+            🔒 {t('sms.lockPlan')}
           </span>
         )}
       </h2>
-      <p className="sub">A number for texting patients — a new one, or the one they already know — and their replies land in the inbox. {monthly} per month on your bill.</p>
+      <p className="sub">{t('sms.intro', { price: monthly })}</p>
       {error && <p className="error" role="alert">{error}</p>}
       {isMain && status.data && (
         <label className="switch">
@@ -79,54 +82,52 @@ export function SmsInbox({ me }: { me: Me }) {
             disabled={locked && !enabled}
             onChange={(e) => (e.target.checked ? setTurningOn(true) : enabled ? setConfirming(true) : setTurningOn(false))}
           />{' '}
-          Two-way SMS inbox
+          {t('settings.sections.sms')}
         </label>
       )}
       {locked && !enabled ? (
         <p>
-          Two-way texting is part of the Accelerator plan.{' '}
+          {t('sms.needsPlan')}{' '}
           <a href="/settings/plan" onClick={(e) => { e.preventDefault(); navigate('/settings/plan'); }}>
-            See the plans and upgrade
+            {t('sms.seePlans')}
           </a>
-          {isMain ? '' : ' (the main admin can change the plan)'}.
+          {isMain ? '.' : ` ${t('sms.mainAdminChanges')}`}
         </p>
       ) : enabled ? (
         <>
           <p>
-            On, with <strong>{phone(status.data!.phoneNumber)}</strong>
-            {status.data!.origin === 'brought' ? ' (your own number)' : ''}. Patients can text it; keep it on your website and socials so they can find it.
+            <Trans t={t} i18nKey={status.data!.origin === 'brought' ? 'sms.onOwn' : 'sms.on'} values={{ number: phone(status.data!.phoneNumber) }} components={{ strong: <strong /> }} />
           </p>
           {confirming && <ConfirmDisable brought={status.data!.origin === 'brought'} onKeep={() => setConfirming(false)} onDisable={() => run(() => post('/api/v1/sms-inbox/disable', { confirm: true })).then((ok) => ok && setConfirming(false))} />}
         </>
       ) : !isMain ? (
-        <p>Off. Only the main admin can turn it on.</p>
+        <p>{t('sms.offNotMain')}</p>
       ) : turningOn ? (
         <Setup run={run} onDone={() => setTurningOn(false)} />
       ) : (
-        <p>Off. Switch it on to choose the clinic’s number.</p>
+        <p>{t('sms.off')}</p>
       )}
     </>
   );
 }
 
 function ConfirmDisable({ brought, onKeep, onDisable }: { brought: boolean; onKeep: () => void; onDisable: () => void }) {
+  const { t } = useTranslation('staff');
   return (
-    <div className="confirm" role="alertdialog" aria-label="Confirm disabling">
-      <p>
-        {brought
-          ? 'Disabling takes Frontdesk off this number: texts to it stop coming here. The number stays yours in your Twilio account — it is not released — and you can connect it again. The old texts are hidden from everyone (kept for the record).'
-          : 'Disabling releases this number for good and hides the old texts from everyone (they are kept for the record). You will not be able to reinstate it: enabling again needs a new number.'}
-      </p>
+    <div className="confirm" role="alertdialog" aria-label={t('sms.confirmLabel')}>
+      <p>{brought ? t('sms.confirmBrought') : t('sms.confirmBought')}</p>
       <button type="button" className="danger" onClick={onDisable}>
-        {brought ? 'Disable and detach the number' : 'Disable and release the number'}
+        {brought ? t('sms.detach') : t('sms.release')}
       </button>
-      <button type="button" className="secondary" onClick={onKeep}>Keep it</button>
+      <button type="button" className="secondary" onClick={onKeep}>{t('actions.keep')}</button>
     </div>
   );
 }
 
 /** Choosing the number: by area code (Select, then Continue) or one the clinic has, then the review and Finish Setup. */
 function Setup({ run, onDone }: { run: (action: () => Promise<unknown>) => Promise<boolean>; onDone: () => void }) {
+  const { t } = useTranslation('staff');
+  const monthly = monthlyPrice();
   const [source, setSource] = useState<'buy' | 'own'>('buy');
   const [areaCode, setAreaCode] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
@@ -136,16 +137,16 @@ function Setup({ run, onDone }: { run: (action: () => Promise<unknown>) => Promi
 
   if (reviewing?.kind === 'buy') {
     return (
-      <div className="stack-form" role="dialog" aria-label="Review your new number">
-        <h3>Your new number: {phone(reviewing.number)}</h3>
+      <div className="stack-form" role="dialog" aria-label={t('sms.reviewNew')}>
+        <h3>{t('sms.newNumber', { number: phone(reviewing.number) })}</h3>
         <ul>
-          <li>All texts to patients will come from this number, and their replies land in the inbox.</li>
-          <li><strong>{monthly} per month on your bill</strong>, from today, on top of the Accelerator plan.</li>
-          <li className="warning">⚠️ If you disable the inbox later, this number is released for good and cannot be reinstated: enabling again needs a new number.</li>
+          <li>{t('sms.newFrom')}</li>
+          <li><Trans t={t} i18nKey="sms.newPrice" values={{ price: monthly }} components={{ strong: <strong /> }} /></li>
+          <li className="warning">⚠️ {t('sms.newWarning')}</li>
         </ul>
         <div className="buttons">
-          <button type="button" onClick={() => void run(() => post('/api/v1/sms-inbox', { phoneNumber: reviewing.number })).then((ok) => ok && onDone())}>Finish Setup</button>
-          <button type="button" className="secondary" onClick={() => setReviewing(null)}>Back</button>
+          <button type="button" onClick={() => void run(() => post('/api/v1/sms-inbox', { phoneNumber: reviewing.number })).then((ok) => ok && onDone())}>{t('sms.finish')}</button>
+          <button type="button" className="secondary" onClick={() => setReviewing(null)}>{t('sms.back')}</button>
         </div>
       </div>
     );
@@ -153,16 +154,16 @@ function Setup({ run, onDone }: { run: (action: () => Promise<unknown>) => Promi
   if (reviewing?.kind === 'own') {
     const n = reviewing.number;
     return (
-      <div className="stack-form" role="dialog" aria-label="Review the number">
-        <h3>Use {phone(n.phoneNumber)} ({n.friendlyName})</h3>
+      <div className="stack-form" role="dialog" aria-label={t('sms.reviewOwn')}>
+        <h3>{t('sms.use', { number: phone(n.phoneNumber), name: n.friendlyName })}</h3>
         <ul>
-          <li>Texts patients send to this number will come to this inbox{n.currentWebhookHost ? <> instead of <strong>{n.currentWebhookHost}</strong></> : ''}; your team answers from it.</li>
-          <li>Same plan and price as a new number: the Accelerator plan, and {monthly} per month for the inbox, from today.</li>
-          <li>The number stays yours. Disabling the inbox later only takes Frontdesk off it; it is never released.</li>
+          <li>{n.currentWebhookHost ? <Trans t={t} i18nKey="sms.ownInsteadOf" values={{ host: n.currentWebhookHost }} components={{ strong: <strong /> }} /> : t('sms.ownTo')}</li>
+          <li>{t('sms.ownPrice', { price: monthly })}</li>
+          <li>{t('sms.ownStays')}</li>
         </ul>
         <div className="buttons">
-          <button type="button" onClick={() => void run(() => post('/api/v1/sms-inbox/connect', { phoneNumber: n.phoneNumber })).then((ok) => ok && onDone())}>Connect {n.phoneNumber}</button>
-          <button type="button" className="secondary" onClick={() => setReviewing(null)}>Back</button>
+          <button type="button" onClick={() => void run(() => post('/api/v1/sms-inbox/connect', { phoneNumber: n.phoneNumber })).then((ok) => ok && onDone())}>{t('sms.connect', { number: n.phoneNumber })}</button>
+          <button type="button" className="secondary" onClick={() => setReviewing(null)}>{t('sms.back')}</button>
         </div>
       </div>
     );
@@ -171,41 +172,41 @@ function Setup({ run, onDone }: { run: (action: () => Promise<unknown>) => Promi
   return (
     <>
       <fieldset className="choice">
-        <legend>Which number?</legend>
-        <label className="check"><input type="radio" name="sms-source" checked={source === 'buy'} onChange={() => setSource('buy')} /> A new number</label>
-        <label className="check"><input type="radio" name="sms-source" checked={source === 'own'} onChange={() => setSource('own')} /> A number you already have in your Twilio account</label>
+        <legend>{t('sms.which')}</legend>
+        <label className="check"><input type="radio" name="sms-source" checked={source === 'buy'} onChange={() => setSource('buy')} /> {t('sms.buy')}</label>
+        <label className="check"><input type="radio" name="sms-source" checked={source === 'own'} onChange={() => setSource('own')} /> {t('sms.own')}</label>
       </fieldset>
       {source === 'buy' ? (
         <>
           <label>
-            Area code{' '}
+            {t('sms.areaCode')}{' '}
             <input value={areaCode} onChange={(e) => { setSelected(null); setAreaCode(e.target.value.replace(/\D/g, '').slice(0, 3)); }} inputMode="numeric" placeholder="415" aria-invalid={badAreaCode} aria-describedby="area-code-help" />
           </label>
           <p id="area-code-help" className={badAreaCode ? 'error' : 'sub'} role={badAreaCode ? 'alert' : undefined}>
-            {badAreaCode ? `${areaCode} is not an area code: US and Canadian area codes have three digits and do not start with 0 or 1 (for example 415). Check it and type it again.` : 'Type your area code to see numbers your patients will recognise.'}
+            {badAreaCode ? t('sms.badAreaCode', { code: areaCode }) : t('sms.areaCodeHint')}
           </p>
           {numbers.isError && <p className="error" role="alert">{refusalSentence(numbers.error)}</p>}
-          {numbers.data && numbers.data.items.length === 0 && <p className="sub">No numbers are free in {areaCode} right now. Try a neighbouring area code.</p>}
-          <ul className="numbers" aria-label="Numbers you can choose">
+          {numbers.data && numbers.data.items.length === 0 && <p className="sub">{t('sms.noneFree', { code: areaCode })}</p>}
+          <ul className="numbers" aria-label={t('sms.choose')}>
             {(numbers.data?.items ?? []).map((n) => (
               <li key={n.phoneNumber} className={n.phoneNumber === selected ? 'selected' : ''}>
                 {phone(n.phoneNumber)} <span className="sub">{n.locality}</span>{' '}
                 <button type="button" className={n.phoneNumber === selected ? '' : 'secondary'} aria-pressed={n.phoneNumber === selected} onClick={() => setSelected(n.phoneNumber)}>
-                  {n.phoneNumber === selected ? 'Selected' : 'Select'}
+                  {n.phoneNumber === selected ? t('sms.selected') : t('sms.select')}
                 </button>
               </li>
             ))}
           </ul>
-          <button type="button" disabled={!selected} onClick={() => selected && setReviewing({ kind: 'buy', number: selected })}>Continue</button>
+          <button type="button" disabled={!selected} onClick={() => selected && setReviewing({ kind: 'buy', number: selected })}>{t('sms.continue')}</button>
         </>
       ) : owned.error ? (
         <p className="error" role="alert">{refusalSentence(owned.error)}</p>
       ) : (
-        <ul className="numbers" aria-label="Your numbers">
+        <ul className="numbers" aria-label={t('sms.yours')}>
           {(owned.data?.items ?? []).map((n) => (
             <li key={n.phoneNumber}>
-              {n.phoneNumber} <span className="sub">{n.friendlyName}{n.currentWebhookHost ? ` — texts now go to ${n.currentWebhookHost}` : ''}</span>{' '}
-              {n.smsCapable ? <button type="button" onClick={() => setReviewing({ kind: 'own', number: n })}>Use this number</button> : <span className="sub">cannot text</span>}
+              {n.phoneNumber} <span className="sub">{n.currentWebhookHost ? t('sms.nowGoesTo', { name: n.friendlyName, host: n.currentWebhookHost }) : n.friendlyName}</span>{' '}
+              {n.smsCapable ? <button type="button" onClick={() => setReviewing({ kind: 'own', number: n })}>{t('sms.useThis')}</button> : <span className="sub">{t('sms.cannotText')}</span>}
             </li>
           ))}
         </ul>

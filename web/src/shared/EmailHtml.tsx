@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 
 /**
  * S4: an email's HTML as the server sanitised it (sanitize-html: no scripts, styles or forms; links
@@ -6,6 +7,7 @@ import { useEffect, useRef, useState } from 'react';
  * them: loading one tells the sender the mail was read, and when.
  */
 export function EmailHtml({ html }: { html: string }) {
+  const { t } = useTranslation('staff');
   const box = useRef<HTMLDivElement>(null);
   const [load, setLoad] = useState(false);
   const remote = (html.match(/data-remote-src=/g) ?? []).length;
@@ -18,8 +20,8 @@ export function EmailHtml({ html }: { html: string }) {
       <div ref={box} className="body html" dangerouslySetInnerHTML={{ __html: html }} />
       {remote > 0 && !load && (
         <p className="sub">
-          {remote === 1 ? 'One picture from the internet is' : `${remote} pictures from the internet are`} not shown, so the sender cannot tell when this was read.{' '}
-          <button type="button" className="link" onClick={() => setLoad(true)}>Load pictures</button>
+          {t('emailHtml.remote', { count: remote })}{' '}
+          <button type="button" className="link" onClick={() => setLoad(true)}>{t('emailHtml.load')}</button>
         </p>
       )}
     </div>

@@ -1,4 +1,5 @@
 /** The API client: JSON in and out, the CSRF header on writes, problem details as errors. */
+import { i18next } from './i18n';
 
 export class ApiError extends Error {
   constructor(
@@ -28,7 +29,7 @@ export async function api<T = any>(path: string, options: { method?: string; bod
   const res = await fetch(path, { method, headers, body: options.form ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined) });
   const data = res.status === 204 ? null : await res.json().catch(() => null);
   if (!res.ok) {
-    if (res.status === 401 && !path.startsWith('/api/v1/auth/')) onSignedOut('Your session ended. Please sign in again.');
+    if (res.status === 401 && !path.startsWith('/api/v1/auth/')) onSignedOut(i18next.t('staff:app.sessionEnded'));
     throw new ApiError(res.status, data?.code ?? 'error', data?.detail ?? `The request failed (${res.status}).`, data ?? {});
   }
   return data as T;
@@ -38,7 +39,8 @@ export const post = <T = any>(path: string, body: unknown = {}) => api<T>(path, 
 
 /**
  * A multipart upload that reports how much of the file has gone (0…1): fetch cannot tell. The
- * server reads an import as it arrives, so what has been sent is close to what has been imported.
+ * server reads an import { i18next } from './i18n';
+import as it arrives, so what has been sent is close to what has been imported.
  */
 export function uploadWithProgress<T = any>(path: string, form: FormData, onProgress?: (share: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -56,10 +58,10 @@ export function uploadWithProgress<T = any>(path: string, form: FormData, onProg
         // Not JSON: the status says what happened.
       }
       if (xhr.status >= 200 && xhr.status < 300) return resolve(data as T);
-      if (xhr.status === 401) onSignedOut('Your session ended. Please sign in again.');
+      if (xhr.status === 401) onSignedOut(i18next.t('staff:app.sessionEnded'));
       reject(new ApiError(xhr.status, data?.code ?? 'error', data?.detail ?? `The request failed (${xhr.status}).`));
     };
-    xhr.onerror = () => reject(new ApiError(0, 'network', 'The upload did not reach the server; check the connection and try again.'));
+    xhr.onerror = () => reject(new ApiError(0, 'network', i18next.t('staff:errors.codes.network')));
     xhr.send(form);
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duration, filtersFromSearch, initials, listQuery, searchFromFilters, statusTick, waitText } from './logic';
+import { filtersFromSearch, initials, listQuery, searchFromFilters, statusTick } from './logic';
 
 describe('filters in the URL', () => {
   it('round-trips a view, ignoring unknown parameters', () => {
@@ -38,17 +38,5 @@ describe('labels', () => {
   });
 
   // The list's times moved to clinicShortTime (src/orgs/rules.ts), tested there in the clinic's zone.
-  it('formats durations', () => {
-    expect(duration(240)).toBe('4 min');
-    expect(duration(95)).toBe('1 min 35 s');
-    expect(duration(40)).toBe('40 s');
-  });
-
-  it('says waits in days, hours and minutes (issue 17)', () => {
-    expect(waitText(12 * 60 + 10)).toBe('12 min');
-    expect(waitText(2 * 3600 + 5 * 60)).toBe('2 h 5 min');
-    expect(waitText(3 * 3600)).toBe('3 h');
-    expect(waitText(159.1 * 3600)).toBe('6 d 15 h');
-    expect(waitText(2 * 86_400)).toBe('2 d');
-  });
+  // Durations and waits moved to formatDuration (src/i18n/format.ts), tested there per locale.
 });

@@ -1,4 +1,5 @@
 /** Pure UI logic: filters in the URL, labels, durations. Tested without a browser. */
+import { i18next } from './i18n';
 import type { Channel } from './types';
 
 export const filterKeys = ['status', 'contactType', 'assignee', 'inboxId', 'clinicId', 'channel', 'direction', 'messageStatus', 'starred', 'overdue', 'q'] as const;
@@ -34,22 +35,23 @@ export function listQuery(filters: Filters, part: 'pinned' | 'rest', cursor?: st
   return `/api/v1/conversations?${params}`;
 }
 
-export const channelLabels: Record<Channel, string> = { sms: 'SMS', email: 'Email', whatsapp: 'WhatsApp', portal: 'Portal', web: 'Web', call: 'Call' };
+/** A channel's name in the user's language ("Email" / "Correo"). */
+export const channelLabel = (channel: Channel): string => i18next.t(`staff:channels.${channel}`);
 export const channelShort: Record<Channel, string> = { sms: 'SMS', email: 'EMAIL', whatsapp: 'WA', portal: 'PORTAL', web: 'WEB', call: 'CALL' };
 
 /** Status ticks as a person reads them. */
 export function statusTick(status: string): { mark: string; label: string } {
   switch (status) {
     case 'queued':
-      return { mark: '🕓', label: 'Queued' };
+      return { mark: '🕓', label: i18next.t('staff:ticks.queued') };
     case 'sent':
-      return { mark: '✓', label: 'Sent' };
+      return { mark: '✓', label: i18next.t('staff:ticks.sent') };
     case 'delivered':
-      return { mark: '✓✓', label: 'Delivered' };
+      return { mark: '✓✓', label: i18next.t('staff:ticks.delivered') };
     case 'read':
-      return { mark: '✓✓', label: 'Read' };
+      return { mark: '✓✓', label: i18next.t('staff:ticks.read') };
     case 'failed':
-      return { mark: '⚠', label: 'Failed' };
+      return { mark: '⚠', label: i18next.t('staff:ticks.failed') };
     default:
       return { mark: '', label: status[0].toUpperCase() + status.slice(1) };
   }
@@ -63,20 +65,4 @@ export function initials(name: string): string {
     .slice(0, 2)
     .map((w) => w[0]!.toUpperCase())
     .join('');
-}
-
-export function duration(seconds: number): string {
-  const m = Math.floor(seconds / 60);
-  const s = seconds % 60;
-  return m ? `${m} min${s ? ` ${s} s` : ''}` : `${s} s`;
-}
-
-/** A wait as people say it: "12 min", "2 h 5 min", "6 d 15 h" (never "159.1 h"). */
-export function waitText(seconds: number): string {
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
-  const days = Math.floor(hours / 24);
-  return `${days} d${hours % 24 ? ` ${hours % 24} h` : ''}`;
 }

@@ -1,4 +1,4 @@
-import type { Catalogue } from '../../index.js';
+import type { Catalogue } from '../shape.js';
 
 export const common: Catalogue['common'] = {
   languageName: 'Español',

@@ -1,4 +1,4 @@
-import type { Catalogue } from '../../index.js';
+import type { Catalogue } from '../shape.js';
 import { common } from './common.js';
 import { patient } from './patient.js';
 import { staff } from './staff.js';

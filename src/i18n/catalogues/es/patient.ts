@@ -1,3 +1,3 @@
-import type { Catalogue } from '../../index.js';
+import type { Catalogue } from '../shape.js';
 
 export const patient: Catalogue['patient'] = {};

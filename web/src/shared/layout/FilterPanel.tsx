@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Dialog } from './Dialog';
 import type { Filters } from '../logic';
 import { useMediaQuery, wideQuery } from './media';
@@ -9,12 +10,13 @@ import { useMediaQuery, wideQuery } from './media';
  */
 export function FilterPanel({ children, filters }: { children: ReactNode; filters: Filters }) {
   // The clinic and the search stay in the toolbar; the button counts what the sheet holds.
+  const { t } = useTranslation('staff');
   const active = Object.entries(filters).filter(([key, value]) => value && key !== 'q' && key !== 'clinicId').length;
   const wide = useMediaQuery(wideQuery);
   const [open, setOpen] = useState(false);
   if (wide) {
     return (
-      <nav className="filterbar" aria-label="Filters">
+      <nav className="filterbar" aria-label={t('filters.label')}>
         {children}
       </nav>
     );
@@ -22,15 +24,15 @@ export function FilterPanel({ children, filters }: { children: ReactNode; filter
   return (
     <div className="filter-toggle">
       <button type="button" className="secondary" aria-haspopup="dialog" onClick={() => setOpen(true)}>
-        Filters{active > 0 ? ` (${active})` : ''}
+        {active > 0 ? t('filters.count', { count: active }) : t('filters.label')}
       </button>
       {open && (
-        <Dialog title="Filters" sheet onClose={() => setOpen(false)}>
-          <nav className="filterbar" aria-label="Filters">
+        <Dialog title={t('filters.label')} sheet onClose={() => setOpen(false)}>
+          <nav className="filterbar" aria-label={t('filters.label')}>
             {children}
           </nav>
           <div className="buttons">
-            <button type="button" onClick={() => setOpen(false)}>Show conversations</button>
+            <button type="button" onClick={() => setOpen(false)}>{t('filters.show')}</button>
           </div>
         </Dialog>
       )}
