@@ -4645,6 +4645,7 @@ export interface operations {
                      *           "blocked": false,
                      *           "emailBounce": null,
                      *           "preferredChannel": "sms",
+                     *           "preferredLanguage": "es",
                      *           "availableChannels": [
                      *             "sms",
                      *             "email"
@@ -4747,6 +4748,7 @@ export interface operations {
                      *       "blocked": false,
                      *       "emailBounce": null,
                      *       "preferredChannel": "sms",
+                     *       "preferredLanguage": "es",
                      *       "availableChannels": [
                      *         "sms",
                      *         "email"
