@@ -4,7 +4,6 @@
  * by external id, phone or email (C4), so running the same file again changes nothing.
  */
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { auditActor, recordAudit, type AuditEntry } from '../audit/service.js';
@@ -27,7 +26,10 @@ import {
   type ImportKind,
   type RefusedRow,
 } from './rules.js';
+import { readCsv, type SourceRow } from './csv.js';
 import { contactImports, contactOptOuts } from './schema.js';
+
+export type { SourceRow };
 import { orgCountry } from '../orgs/locale.js';
 
 const batchSize = 1000;
@@ -48,7 +50,6 @@ export interface ImportInput extends ImportOptions {
 }
 
 /** One record of the source (the first is the header), or an entry the source itself refuses, with its line (a Bundle's entry number). */
-export type SourceRow = { line: number; record: string[] } | { line: number; refused: string[] };
 
 export interface ImportTotals {
   rows: number;
@@ -225,28 +226,15 @@ function csvError(e: unknown): AppError {
   return new AppError('invalid_input', `the file is not a readable CSV${err.lines ? ` (line ${err.lines})` : ''}: ${err.message ?? 'unknown error'}`);
 }
 
-/** A CSV's records with the line each begins on (csv-parse's own count takes a CRLF inside quotes for two lines). */
-async function* csvRows(parser: AsyncIterable<string[]>): AsyncGenerator<SourceRow> {
-  let nextLine = 1;
-  for await (const record of parser) {
-    const line = nextLine;
-    nextLine += 1 + record.reduce((n, field) => n + (field.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
-    // Empty lines are records of one blank field here.
-    if (record.length === 1 && record[0] === '') continue;
-    yield { line, record };
-  }
-}
-
 /** Reads the header, then every row; rows go to the database a batch at a time as the upload streams in. */
 export async function importContacts(deps: Deps, actor: Actor, input: ImportInput) {
-  const parser = input.file.pipe(parse({ bom: true, relax_column_count: true, trim: true, max_record_size: 65_536 }));
-  input.file.on('error', (e) => parser.destroy(e));
+  const csv = readCsv(input.file);
   try {
-    const report = await importRows(deps, actor, { ...input, source: 'csv' }, csvRows(parser as AsyncIterable<string[]>));
+    const report = await importRows(deps, actor, { ...input, source: 'csv' }, csv.rows);
     if (!report) throw new AppError('invalid_input', 'the file is empty: it needs a header row and a row per patient');
     return report;
   } catch (e) {
-    parser.destroy();
+    csv.stop();
     if (e instanceof AppError) throw e;
     if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('payload_too_large', 'the file is larger than 100 MB; split it (rows already imported stay, and importing them again changes nothing)');
     if ((e as { code?: string }).code?.startsWith('CSV_')) throw csvError(e);
