@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { installConversationHooks } from './conversations/hooks.js';
 import { openDatabase, type Database } from './db/client.js';
 import type { Clock, Deps } from './deps.js';
+import { enqueueDelivery } from './delivery/queue.js';
 import { startWorker, type DeliveryWorker } from './delivery/worker.js';
 import { startEventHub } from './realtime/hub.js';
 import { currentGuestLink, revokeGuestLinks } from './guest/links.js';
@@ -14,6 +15,7 @@ import { installKeyRing } from './encryption/columns.js';
 import { storedPlaintext } from './encryption/rotate.js';
 import { loadKeyRing } from './encryption/key-file.js';
 import type { KeyRing } from './encryption/keys.js';
+import { queuePush } from './notifications/push.js';
 import { createMetrics } from './ops/metrics.js';
 import { createLogger, type Logger } from './ops/log.js';
 
@@ -32,7 +34,7 @@ export async function startRuntime(
   opts: { clock: Clock; worker: boolean; smtp?: boolean; log?: (message: string) => void; logger?: Logger },
 ): Promise<Runtime> {
   const log = opts.log ?? (() => {});
-  installConversationHooks({ currentGuestLink, revokeGuestLinks, nextBooking });
+  installConversationHooks({ currentGuestLink, revokeGuestLinks, nextBooking, queueDelivery: enqueueDelivery, queuePush });
   const plaintext = await storedPlaintext(database.db);
   let keys = installKeyRing(await loadKeyRing(config, log), plaintext);
   const events = await startEventHub(database.url, log);

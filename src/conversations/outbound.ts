@@ -2,7 +2,6 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { publish } from '../realtime/events.js';
 import { attachToMessage } from '../attachments/service.js';
 import { channelLimit, hasReplyWindow } from '../channels/rules.js';
-import { enqueueDelivery } from '../delivery/queue.js';
 import { type ContactRow } from '../contacts/service.js';
 import { newestFirst, type DbOrTx, type Tx } from '../db/client.js';
 import { AppError } from '../errors.js';
@@ -105,7 +104,7 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
     })
     .returning({ id: messages.id });
   if (input.attachmentIds?.length) await attachToMessage(tx, conversation.orgId, message.id, input.attachmentIds);
-  await enqueueDelivery(tx, message.id);
+  await conversationHooks().queueDelivery(tx, message.id);
   await tx
     .update(messages)
     .set({ status: 'replied', statusAt: input.at })
