@@ -18,6 +18,7 @@ import { clockTime, minutes } from '../orgs/hours.js';
 import { clinics } from '../orgs/schema.js';
 import { templateInOrg } from '../templates/service.js';
 import { renderTemplate } from '../templates/rules.js';
+import type { CampaignChanges, CampaignInput } from './inputs.js';
 import { autoOrder, inQuietHours, quietHoursApply, type CampaignChannel, type CampaignTrigger, type SkipReason } from './rules.js';
 import { campaignRuns, campaigns, campaignSends } from './schema.js';
 
@@ -39,19 +40,8 @@ export const campaignJson = (c: CampaignRow) => ({
   createdAt: c.createdAt.toISOString(),
 });
 
-export interface CampaignInput {
-  name: string;
-  trigger: CampaignTrigger;
-  hoursBefore?: number;
-  templateId: string;
-  channel?: CampaignChannel;
-  clinicId?: string | null;
-  quietHours?: { start: string; end: string };
-  urgent?: boolean;
-  active?: boolean;
-}
 
-async function checkInput(deps: Deps, actor: Actor, input: Partial<CampaignInput>, trigger: CampaignTrigger | null) {
+async function checkInput(deps: Deps, actor: Actor, input: CampaignChanges, trigger: CampaignTrigger | null) {
   if (trigger === 'appointment_reminder' && input.hoursBefore === undefined) {
     throw new AppError('invalid_input', 'an appointment reminder needs hoursBefore', { errors: [{ field: 'body.hoursBefore', message: 'is required' }] });
   }
@@ -62,7 +52,7 @@ async function checkInput(deps: Deps, actor: Actor, input: Partial<CampaignInput
   }
 }
 
-const columnsOf = (input: Partial<CampaignInput>) => ({
+const columnsOf = (input: CampaignChanges) => ({
   ...(input.name !== undefined ? { name: input.name.trim() } : {}),
   ...(input.hoursBefore !== undefined ? { hoursBefore: input.hoursBefore } : {}),
   ...(input.templateId !== undefined ? { templateId: input.templateId } : {}),
@@ -91,7 +81,7 @@ async function campaignInOrg(deps: Deps, orgId: string, id: string): Promise<Cam
   return row;
 }
 
-export async function updateCampaign(deps: Deps, actor: Actor, id: string, input: Partial<CampaignInput>) {
+export async function updateCampaign(deps: Deps, actor: Actor, id: string, input: CampaignChanges) {
   const current = await campaignInOrg(deps, actor.orgId, id);
   await checkInput(deps, actor, input, null);
   return deps.db.transaction(async (tx) => {
