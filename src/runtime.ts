@@ -1,6 +1,7 @@
 /** Builds the running product's dependencies from configuration, and takes them down again in order. */
 import { diskStorage } from './attachments/storage.js';
-import { nextBooking } from './bookings/service.js';
+import { dueBookings, nextBooking } from './bookings/service.js';
+import { installCampaignHooks } from './campaigns/hooks.js';
 import { buildChannels } from './channels/registry.js';
 import type { Config } from './config.js';
 import { installConversationHooks } from './conversations/hooks.js';
@@ -34,6 +35,7 @@ export async function startRuntime(
   opts: { clock: Clock; worker: boolean; smtp?: boolean; log?: (message: string) => void; logger?: Logger },
 ): Promise<Runtime> {
   const log = opts.log ?? (() => {});
+  installCampaignHooks({ dueBookings });
   installConversationHooks({ currentGuestLink, revokeGuestLinks, nextBooking, queueDelivery: enqueueDelivery, queuePush });
   const plaintext = await storedPlaintext(database.db);
   let keys = installKeyRing(await loadKeyRing(config, log), plaintext);

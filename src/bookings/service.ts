@@ -3,9 +3,10 @@
  * booking; the conversation that led to it is named, or found: the patient's thread in that clinic
  * active in the 30 days before. Every person who books becomes a patient contact (C1).
  */
-import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, notExists, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { recordAudit, auditActor } from '../audit/service.js';
+import { campaigns, campaignSends } from '../campaigns/schema.js';
 import { contacts } from '../contacts/schema.js';
 import { contactInOrg, findOrCreateContact, parseEmail, type ContactRow } from '../contacts/service.js';
 import { normalizePhone } from '../contacts/rules.js';
@@ -255,4 +256,24 @@ export async function nextBooking(tx: DbOrTx, contactId: string, after: Date): P
     .orderBy(asc(bookings.startsAt))
     .limit(1);
   return next ?? null;
+}
+
+/** The bookings a campaign should message now, not yet sent to (campaigns/hooks.ts: campaigns may not read bookings). */
+export async function dueBookings(db: DbOrTx, c: typeof campaigns.$inferSelect, now: Date): Promise<BookingRow[]> {
+  const notSent = notExists(
+    db
+      .select({ one: sql`1` })
+      .from(campaignSends)
+      .where(and(eq(campaignSends.campaignId, c.id), eq(campaignSends.status, 'sent'), eq(campaignSends.targetKey, sql`'booking:' || ${bookings.id}`))),
+  );
+  const window =
+    c.trigger === 'appointment_reminder'
+      ? and(gt(bookings.startsAt, now), lte(bookings.startsAt, new Date(now.getTime() + (c.hoursBefore ?? 24) * 3_600_000)))
+      : and(gt(bookings.startsAt, now), gte(bookings.createdAt, c.createdAt));
+  return db
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.orgId, c.orgId), c.clinicId ? eq(bookings.clinicId, c.clinicId) : undefined, window, notSent))
+    .orderBy(bookings.startsAt)
+    .limit(1000);
 }

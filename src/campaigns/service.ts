@@ -3,10 +3,9 @@
  * once per new booking — sent through the same path as staff messages, labelled with the campaign,
  * skipping opted-out and blocked patients, holding texts during quiet hours, never twice.
  */
-import { and, desc, eq, gt, gte, isNotNull, lte, notExists, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { recordAudit, auditActor } from '../audit/service.js';
-import { bookings } from '../bookings/schema.js';
 import { contacts } from '../contacts/schema.js';
 import type { ContactRow } from '../contacts/service.js';
 import { outboundRefusal, sendableChannels, type SendChannel } from '../conversations/rules.js';
@@ -18,12 +17,12 @@ import { clockTime, minutes } from '../orgs/hours.js';
 import { clinics } from '../orgs/schema.js';
 import { templateInOrg } from '../templates/service.js';
 import { renderTemplate } from '../templates/rules.js';
+import { campaignHooks, type DueBooking } from './hooks.js';
 import type { CampaignChanges, CampaignInput } from './inputs.js';
 import { autoOrder, inQuietHours, quietHoursApply, type CampaignChannel, type CampaignTrigger, type SkipReason } from './rules.js';
 import { campaignRuns, campaigns, campaignSends } from './schema.js';
 
 type CampaignRow = typeof campaigns.$inferSelect;
-type BookingRow = typeof bookings.$inferSelect;
 
 
 export const campaignJson = (c: CampaignRow) => ({
@@ -100,26 +99,6 @@ export async function listCampaigns(deps: Deps, actor: Actor) {
 // Running
 // ---------------------------------------------------------------------------------------------
 
-/** The bookings a campaign should message now, not yet sent to. */
-async function dueBookings(deps: Deps, c: CampaignRow, now: Date): Promise<BookingRow[]> {
-  const notSent = notExists(
-    deps.db
-      .select({ one: sql`1` })
-      .from(campaignSends)
-      .where(and(eq(campaignSends.campaignId, c.id), eq(campaignSends.status, 'sent'), eq(campaignSends.targetKey, sql`'booking:' || ${bookings.id}`))),
-  );
-  const window =
-    c.trigger === 'appointment_reminder'
-      ? and(gt(bookings.startsAt, now), lte(bookings.startsAt, new Date(now.getTime() + (c.hoursBefore ?? 24) * 3_600_000)))
-      : and(gt(bookings.startsAt, now), gte(bookings.createdAt, c.createdAt));
-  return deps.db
-    .select()
-    .from(bookings)
-    .where(and(eq(bookings.orgId, c.orgId), c.clinicId ? eq(bookings.clinicId, c.clinicId) : undefined, window, notSent))
-    .orderBy(bookings.startsAt)
-    .limit(1000);
-}
-
 /** The channel to use, or why there is none. */
 function pickChannel(c: CampaignRow, contact: ContactRow): { channel: SendChannel } | { skip: SkipReason } {
   const wanted: readonly SendChannel[] = c.channel === 'auto' ? autoOrder : [c.channel];
@@ -140,7 +119,7 @@ interface RunContext {
   clinics: Map<string, typeof clinics.$inferSelect>;
 }
 
-async function sendOne(deps: Deps, c: CampaignRow, run: RunContext & { id: string }, booking: BookingRow, now: Date): Promise<Outcome> {
+async function sendOne(deps: Deps, c: CampaignRow, run: RunContext & { id: string }, booking: DueBooking, now: Date): Promise<Outcome> {
   const runId = run.id;
   const [contact] = await deps.db.select().from(contacts).where(eq(contacts.id, booking.contactId));
   const clinic = run.clinics.get(booking.clinicId)!;
@@ -169,7 +148,7 @@ async function sendOne(deps: Deps, c: CampaignRow, run: RunContext & { id: strin
  */
 export async function runCampaign(deps: Deps, c: CampaignRow, opts: { record: 'always' | 'when_due' }) {
   const now = deps.clock.now();
-  const due = c.active && c.trigger && c.templateId ? await dueBookings(deps, c, now) : [];
+  const due = c.active && c.trigger && c.templateId ? await campaignHooks().dueBookings(deps.db, c, now) : [];
   if (!due.length && opts.record === 'when_due') return null;
   const [run] = await deps.db.insert(campaignRuns).values({ campaignId: c.id, orgId: c.orgId, at: now }).returning();
   const counts = { sent: 0, skipped: 0, failed: 0 };
