@@ -13,7 +13,7 @@ import type { ContactInput } from './inputs.js';
 import { normalizeEmail, normalizePhone, phoneSearchTerms, type ContactType } from './rules.js';
 import { contactNotes, contacts } from './schema.js';
 import { contactImports, contactOptOuts } from '../imports/schema.js';
-import { sendableChannels } from '../conversations/rules.js';
+import { sendableChannels } from './reach.js';
 
 export type ContactRow = typeof contacts.$inferSelect;
 
