@@ -1,7 +1,8 @@
 /**
  * AES-256-GCM for one value: a column's text or a file's bytes. Each seal draws a fresh 96-bit IV;
- * the associated data names where the value lives (a column, a file), so a ciphertext copied into
- * another column or file fails to open instead of showing the wrong text.
+ * the associated data names where the value lives (a column, a file; for row-bound columns, enc2,
+ * also the row's organization and primary key), so a ciphertext copied into another column, file
+ * or row fails to open instead of showing the wrong text.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { keyById, type DataKey, type KeyRing } from './keys.js';
