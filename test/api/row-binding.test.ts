@@ -4,6 +4,7 @@
  * failure and audited, naming the row. Values sealed before the binding (enc1) are read until the
  * rotation has re-sealed them, and refused after.
  */
+import { Secret, TOTP } from 'otpauth';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sealText } from '../../src/encryption/cipher.js';
@@ -101,6 +102,30 @@ describe('other row-bound columns', () => {
     expect(res.json().code).toBe('integrity_failure');
     expect(String(res.headers['content-disposition'] ?? '')).not.toContain('hiv');
     expect((await failuresFor(second.body.id)).map((f) => f.subject_type)).toEqual(['attachments']);
+  });
+});
+
+describe('secrets bound to their row', () => {
+  it("refuse a TOTP secret copied into another user's row, so its codes do not pass for that user", async () => {
+    const attacker = await org.addUser('doctor');
+    const victim = await org.addUser('nurse');
+    const enrolled = await attacker.client.post('/api/v1/auth/two-factor/enrol');
+    expect((await victim.client.post('/api/v1/auth/two-factor/enrol')).status).toBe(200);
+    await plant('users', 'totp_secret', victim.id, await stored('users', 'totp_secret', attacker.id));
+    const code = new TOTP({ secret: Secret.fromBase32(enrolled.body.secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: ctx.clock.now().getTime() });
+    await expectRefused(await victim.client.post('/api/v1/auth/two-factor/confirm', { code }), enrolled.body.secret);
+    expect((await failuresFor(victim.id)).map((f) => [f.subject_type, f.details.column])).toEqual([['users', 'users.totp_secret']]);
+  });
+
+  it("refuse a webhook's signing secret copied into another endpoint", async () => {
+    const first = await org.owner.post('/api/v1/webhooks', { url: 'https://example.com/a', events: ['message.created'] });
+    const second = await org.owner.post('/api/v1/webhooks', { url: 'https://example.com/b', events: ['message.created'] });
+    await plant('webhook_endpoints', 'secret', second.body.id, await stored('webhook_endpoints', 'secret', first.body.id));
+    // A rotation opens the current secret to keep it signing during the overlap: the moved one is refused.
+    await expectRefused(await org.owner.post(`/api/v1/webhooks/${second.body.id}/rotate-secret`, {}), first.body.secret);
+    const rotated = await org.owner.post(`/api/v1/webhooks/${first.body.id}/rotate-secret`, {});
+    expect(rotated.status).toBe(200);
+    expect(await stored('webhook_endpoints', 'previous_secret', first.body.id)).toMatch(/^enc2:/);
   });
 });
 
