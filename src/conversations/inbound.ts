@@ -1,4 +1,4 @@
-import { sealOptional } from '../encryption/columns.js';
+import { sealFor, sealOptional } from '../encryption/columns.js';
 import { and, eq, isNull } from 'drizzle-orm';
 import { publish } from '../realtime/events.js';
 import { newestFirst, type Tx } from '../db/client.js';
@@ -107,7 +107,7 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
       lastActivityAt: input.at,
       channel: input.channel,
       unread: true,
-      ...(!conversation.subject && input.subject?.thread && { subject: input.subject.thread }),
+      ...(!conversation.subject && input.subject?.thread && { subject: sealFor(conversations.subject, conversation, input.subject.thread) }),
       ...(!input.automatic && (await waitStarts(tx, conversation, input.at))),
     })
     .where(eq(conversations.id, conversation.id));

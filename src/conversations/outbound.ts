@@ -1,4 +1,4 @@
-import { sealOptional } from '../encryption/columns.js';
+import { sealFor, sealOptional } from '../encryption/columns.js';
 import { messageText } from './message-text.js';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { publish } from '../realtime/events.js';
@@ -129,7 +129,7 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
       lastMessageId: message.id,
       lastActivityAt: input.at,
       channel: input.channel,
-      ...(input.subject && !conversation.subject && { subject: input.subject }),
+      ...(input.subject && !conversation.subject && { subject: sealFor(conversations.subject, conversation, input.subject) }),
       unread: input.sender.kind === 'user' ? false : conversation.unread,
       ...(input.sender.kind === 'user' ? answered(conversation, input.sender.userId, input.at) : {}),
     })

@@ -46,7 +46,7 @@ export const conversations = pgTable(
     inboxId: uuid('inbox_id').notNull().references(() => inboxes.id),
     contactId: uuid('contact_id').notNull().references(() => contacts.id),
     /** S4: an email thread's subject (without "Re:"), from the first mail that had one; encrypted, as a subject says what a message is about. */
-    subject: encryptedText('conversations', 'subject'),
+    subject: rowBoundText('conversations', 'subject'),
     /** The channel of the latest message: where a reply goes unless the sender picks another. */
     channel: channelEnum('channel').notNull(),
     status: conversationStatusEnum('status').notNull().default('open'),

@@ -1,4 +1,4 @@
-import { openFor } from '../encryption/columns.js';
+import { openFor, openOptional } from '../encryption/columns.js';
 import { openMessageTexts } from './message-text.js';
 import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
@@ -73,7 +73,7 @@ export function conversationJson(row: ConversationSelectRow, now: Date) {
   return {
     id: c.id,
     contact: row.contact,
-    subject: c.subject,
+    subject: openOptional(c, c.subject),
     channel: c.channel,
     status: c.status,
     archived: c.archivedAt !== null,

@@ -68,7 +68,7 @@ async function emailHeaders(db: DbOrTx, deps: DeliveryDeps, row: Loaded) {
 function emailSubject(row: Loaded, reply: boolean): string {
   const subject = openOptional(row.message, row.message.subject);
   if (subject) return subject;
-  const thread = row.conversation.subject ?? `Your conversation with ${row.clinic.name}`;
+  const thread = openOptional(row.conversation, row.conversation.subject) ?? `Your conversation with ${row.clinic.name}`;
   return reply ? replySubject(thread) : thread;
 }
 

@@ -105,6 +105,29 @@ describe('other row-bound columns', () => {
   });
 });
 
+describe('thread subjects and booking notes', () => {
+  it("refuse a thread's subject copied into another thread", async () => {
+    const start = (email: string, subject: string) => org.owner.post('/api/v1/conversations', { email, channel: 'email', clinicId: org.clinicId, body: 'We can see you Tuesday', subject });
+    const a = (await start('subject-a@example.com', 'Your HIV test appointment')).body.conversation.id as string;
+    const b = (await start('subject-b@example.com', 'Your cleaning')).body.conversation.id as string;
+    expect((await org.owner.get(`/api/v1/conversations/${b}`)).body.subject).toBe('Your cleaning');
+    await plant('conversations', 'subject', b, await stored('conversations', 'subject', a));
+    await expectRefused(await org.owner.get(`/api/v1/conversations/${b}`), 'HIV');
+    expect((await failuresFor(b)).map((f) => f.subject_type)).toEqual(['conversations']);
+  });
+
+  it("refuse a booking's notes copied into another booking", async () => {
+    const a = await inbound(org, 'hello', '+14155550311');
+    const b = await inbound(org, 'hello', '+14155550312');
+    const first = await org.owner.post('/api/v1/bookings', { clinicId: org.clinicId, startsAt: '2026-03-10T15:00:00.000Z', contactId: a.contactId, notes: 'Bring the chemo schedule' });
+    const second = await org.owner.post('/api/v1/bookings', { clinicId: org.clinicId, startsAt: '2026-03-11T15:00:00.000Z', contactId: b.contactId, notes: 'Cleaning' });
+    expect([first.status, second.status], JSON.stringify(first.body)).toEqual([201, 201]);
+    expect((await org.owner.get(`/api/v1/contacts/${b.contactId}`)).body.bookings[0].notes).toBe('Cleaning');
+    await plant('bookings', 'notes', second.body.id, await stored('bookings', 'notes', first.body.id));
+    await expectRefused(await org.owner.get(`/api/v1/contacts/${b.contactId}`), 'chemo');
+  });
+});
+
 describe('secrets bound to their row', () => {
   it("refuse a TOTP secret copied into another user's row, so its codes do not pass for that user", async () => {
     const attacker = await org.addUser('doctor');
