@@ -4,7 +4,7 @@
  * active in the 30 days before. Every person who books becomes a patient contact (C1).
  */
 import { newRowId, openOptional, sealOptional } from '../encryption/columns.js';
-import { and, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { recordAudit, auditActor } from '../audit/service.js';
 import { contacts } from '../contacts/schema.js';
@@ -247,4 +247,15 @@ export async function conversionReport(deps: Deps, actor: Actor, q: { from?: str
       .map(({ key, ...r }) => ({ channel: key, ...r })),
     byMonth: withRates(months.map((m) => byMonth.get(m) ?? { key: m, conversations: 0, converted: 0 })).map(({ key, ...r }) => ({ month: key, ...r })),
   };
+}
+
+/** K2: the patient's next booking after `after`, for a template's {appointment}. */
+export async function nextBooking(tx: DbOrTx, contactId: string, after: Date): Promise<{ startsAt: Date } | null> {
+  const [next] = await tx
+    .select({ startsAt: bookings.startsAt })
+    .from(bookings)
+    .where(and(eq(bookings.contactId, contactId), sql`${bookings.startsAt} > ${after.toISOString()}::timestamptz`))
+    .orderBy(asc(bookings.startsAt))
+    .limit(1);
+  return next ?? null;
 }
