@@ -3,6 +3,7 @@
  * booking; the conversation that led to it is named, or found: the patient's thread in that clinic
  * active in the 30 days before. Every person who books becomes a patient contact (C1).
  */
+import { newRowId, openOptional, sealOptional } from '../encryption/columns.js';
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, notExists, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { recordAudit, auditActor } from '../audit/service.js';
@@ -36,7 +37,7 @@ export const bookingJson = (b: BookingRow) => ({
   startsAt: b.startsAt.toISOString(),
   source: b.source,
   externalId: b.externalId,
-  notes: b.notes,
+  notes: openOptional(b, b.notes),
   createdAt: b.createdAt.toISOString(),
 });
 
@@ -119,9 +120,11 @@ export async function createBooking(deps: Deps, actor: Actor, input: BookingInpu
       const contact = await bookingContact(deps, tx, actor, input);
       const now = deps.clock.now();
       const conversation = await sourceConversation(tx, actor, contact, input.clinicId, input.conversationId, now);
+      const id = newRowId();
       const [booking] = await tx
         .insert(bookings)
         .values({
+          id,
           orgId: actor.orgId,
           clinicId: input.clinicId,
           contactId: contact.id,
@@ -129,7 +132,7 @@ export async function createBooking(deps: Deps, actor: Actor, input: BookingInpu
           startsAt,
           source: actor.via.kind === 'api_token' ? 'integration' : 'staff',
           externalId: input.externalId,
-          notes: input.notes,
+          notes: sealOptional(bookings.notes, { id, orgId: actor.orgId }, input.notes),
           createdBy: actor.userId,
           createdAt: now,
         })

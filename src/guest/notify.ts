@@ -2,6 +2,7 @@
  * P1: telling a guest the clinic replied. One email carries a fresh key to their link and, if the
  * clinic allows it, the first words of the reply; nothing else of the conversation leaves.
  */
+import { openFor } from '../encryption/columns.js';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { sha256 } from '../auth/tokens.js';
@@ -26,7 +27,7 @@ export async function notifyGuest(deps: DeliveryDeps, linkId: string, messageId:
   const now = deps.clock.now();
   if (!row || row.link.revokedAt || row.contact.blocked || row.contact.optedOutEmail || !row.contact.email) return 'skipped';
   if (!shouldNotify(row.link, now)) return 'skipped';
-  const [reply] = await deps.db.select({ body: messages.body }).from(messages).where(eq(messages.id, messageId));
+  const [reply] = await deps.db.select({ id: messages.id, orgId: messages.orgId, body: messages.body }).from(messages).where(eq(messages.id, messageId));
   const token = await mintToken(deps.db, linkId, now);
   const adapter: ChannelAdapter = deps.channels.adapter('email');
   const domain = deps.config.email.domain;
@@ -41,7 +42,7 @@ export async function notifyGuest(deps: DeliveryDeps, linkId: string, messageId:
         patientName: row.contact.name,
         clinicName: row.clinic.name,
         url: deps.config.publicUrl + guestPath(token),
-        preview: emailPreview(reply?.body ?? '', row.clinic.guestEmailPreview),
+        preview: emailPreview(reply ? openFor(reply, reply.body) : '', row.clinic.guestEmailPreview),
       }),
       attachments: [],
       email: {

@@ -4,6 +4,7 @@
  * through it and the clinic's web replies to it — so someone who types another person's email into
  * the form learns nothing of that person's other conversations.
  */
+import { openFor } from '../encryption/columns.js';
 import { retractedNotice } from '../conversations/rules.js';
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { assertLink, attachmentForPatient, attachmentsOf, signedQuery } from '../attachments/service.js';
@@ -70,7 +71,7 @@ async function lockSender(tx: Tx, orgId: string, contactId: string): Promise<voi
 async function refuseDuplicate(tx: Tx, where: { contactId: string } | { linkId: string }, body: string, at: Date): Promise<void> {
   const since = new Date(at.getTime() - duplicateWindowMs);
   const recent = await tx
-    .select({ body: messages.body })
+    .select({ id: messages.id, orgId: messages.orgId, body: messages.body })
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .where(
@@ -82,7 +83,7 @@ async function refuseDuplicate(tx: Tx, where: { contactId: string } | { linkId: 
       ),
     )
     .limit(50);
-  if (recent.some((m) => sameMessage(m.body, body))) {
+  if (recent.some((m) => sameMessage(openFor(m, m.body), body))) {
     throw new AppError('duplicate_message', 'you sent this same message a few minutes ago; the clinic has it already');
   }
 }
@@ -225,7 +226,7 @@ async function guestThread(deps: Deps, link: LinkRow, token: string, visitor: Vi
   const [contact] = await deps.db.select().from(contacts).where(eq(contacts.id, link.contactId));
   const [conversation] = await deps.db.select({ heldAt: conversations.heldAt }).from(conversations).where(eq(conversations.id, link.conversationId));
   const rows = await deps.db
-    .select({ m: { id: messages.id, direction: messages.direction, body: messages.body, createdAt: messages.createdAt, status: messages.status, card: messages.card, retractedAt: messages.retractedAt }, senderName: users.name })
+    .select({ m: { id: messages.id, orgId: messages.orgId, direction: messages.direction, body: messages.body, createdAt: messages.createdAt, status: messages.status, card: messages.card, retractedAt: messages.retractedAt }, senderName: users.name })
     .from(messages)
     .leftJoin(users, eq(users.id, messages.senderUserId))
     .where(and(eq(messages.guestLinkId, link.id), eq(messages.hidden, false)))
@@ -253,7 +254,7 @@ async function guestThread(deps: Deps, link: LinkRow, token: string, visitor: Vi
     messages: rows.map((r) => ({
       id: r.m.id,
       direction: r.m.direction,
-      body: r.m.retractedAt ? retractedNotice : r.m.body,
+      body: r.m.retractedAt ? retractedNotice : openFor(r.m, r.m.body),
       // Staff are named by first name only: the patient knows who answered, not the team's full names.
       from: r.m.direction === 'inbound' ? contact.name : r.senderName ? `${r.senderName.split(/\s+/)[0]} at ${clinic.name}` : clinic.name,
       createdAt: r.m.createdAt.toISOString(),
