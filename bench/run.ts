@@ -27,6 +27,8 @@ import { twilioSignature } from '../src/channels/sms/twilio.js';
 import { FakeTwilio } from '../test/fakes/twilio.js';
 import type { KeyRing } from '../src/encryption/keys.js';
 import { pgArray, storedPhrases } from './dataset.js';
+import { recordSend, replaySend } from './send-replay.js';
+import { buildApp } from '../src/server.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,6 +42,8 @@ const { values: args } = parseArgs({
     burst: { type: 'string', default: '10000' },
     /** Only the inbound scenarios (a quick look while working on the worker); results.json is left alone. */
     'inbound-only': { type: 'boolean', default: false },
+    /** Only the spread send scenario and its PostgreSQL-alone replay; results.json is left alone. */
+    'send-only': { type: 'boolean', default: false },
     /** Use the data already in DATABASE_URL (from `npm run bench:seed`) instead of generating some. */
     seeded: { type: 'boolean', default: false },
   },
@@ -137,6 +141,31 @@ async function readScenarios(address: string, cookie: string, threadId: string, 
   return rows;
 }
 
+/** `connections` clients of `pool` running `run` back to back for `seconds`: latency and rate. */
+async function measurePool(pool: pg.Pool, name: string, seconds: number, connections: number, run: (c: pg.PoolClient, n: number) => Promise<unknown>): Promise<Row> {
+  const times: number[] = [];
+  const end = Date.now() + seconds * 1000;
+  let n = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const client = await pool.connect();
+      try {
+        while (Date.now() < end) {
+          const t0 = process.hrtime.bigint();
+          await run(client, n++);
+          times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        }
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  times.sort((a, b) => a - b);
+  const row = { name, p50: +percentile(times, 50).toFixed(1), p99: +percentile(times, 99).toFixed(1), rps: Math.round(times.length / seconds) };
+  print(row);
+  return row;
+}
+
 /**
  * The ceiling: what PostgreSQL alone does here for the default list (the two statements the API
  * runs: the page's ids off the activity index, then the rows with their joins) and for storing a
@@ -155,28 +184,7 @@ async function rawCeiling(databaseUrl: string, keys: KeyRing, orgId: string, con
     values ($1, $2, 'inbound', 'sms', $3, $4, 'read', now(), now())`;
   // The stored form of the probe's text, sealed once: PostgreSQL's own cost, not the encryption's.
   const probe = storedPhrases(keys, orgId, ['ceiling probe']);
-  const measure = async (name: string, run: (c: pg.PoolClient) => Promise<unknown>): Promise<Row> => {
-    const times: number[] = [];
-    const end = Date.now() + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: connections }, async () => {
-        const client = await pool.connect();
-        try {
-          while (Date.now() < end) {
-            const t0 = process.hrtime.bigint();
-            await run(client);
-            times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-          }
-        } finally {
-          client.release();
-        }
-      }),
-    );
-    times.sort((a, b) => a - b);
-    const row = { name, p50: +percentile(times, 50).toFixed(1), p99: +percentile(times, 99).toFixed(1), rps: Math.round(times.length / seconds) };
-    print(row);
-    return row;
-  };
+  const measure = (name: string, run: (c: pg.PoolClient) => Promise<unknown>) => measurePool(pool, name, seconds, connections, run);
   try {
     const list = await measure('PostgreSQL alone: default list', (c) => c.query(listSql, [orgId]));
     // Messages are never deleted (a trigger refuses it), so the probe writes into an archived
@@ -214,6 +222,55 @@ async function sendAccept(address: string, cookie: string, csrf: string, clinicI
   const row = { name: 'send: API accepts (202, queued)', p50: r.latency.p50, p99: r.latency.p99, rps: Math.round(r.requests.average) };
   print(row);
   return row;
+}
+
+/**
+ * What clinics do: the bench's clients sending into 1,000 different SMS threads (no two waiting on
+ * one thread's row lock), against PostgreSQL alone running the statements of one such send —
+ * recorded from the route, replayed with each thread's ids — over the same number of connections.
+ */
+async function sendSpread(deps: Deps, databaseUrl: string, address: string, auth: { cookie: string; csrf: string }, orgId: string): Promise<Row[]> {
+  const { rows: targets } = await deps.db.execute<{ conversationId: string; contactId: string }>(sql`
+    select c.id as "conversationId", c.contact_id as "contactId" from conversations c join contacts ct on ct.id = c.contact_id
+    where c.org_id = ${orgId} and c.channel = 'sms' and c.status = 'open' and c.archived_at is null and c.hidden_at is null and c.held_at is null
+      and ct.phone is not null and not ct.opted_out_sms and not ct.blocked
+    order by c.last_activity_at desc limit 1000`);
+  if (targets.length < 2) throw new Error('send spread: the data set has no open SMS threads to send into');
+  const body = 'Benchmark: your appointment is confirmed.';
+  const app = await buildApp(deps);
+  const recorded = await recordSend(app, auth, targets[0], body).finally(() => app.close());
+  let n = 0;
+  const r = await autocannon({
+    url: address,
+    connections: Number(args.connections),
+    duration: Number(args.seconds),
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => ({
+          ...req,
+          path: `/api/v1/conversations/${targets[n++ % targets.length].conversationId}/messages`,
+          headers: { cookie: auth.cookie, 'x-csrf-token': auth.csrf, 'content-type': 'application/json' },
+          body: JSON.stringify({ body }),
+        }),
+      },
+    ],
+  });
+  if (r.non2xx) throw new Error(`send spread: ${r.non2xx} non-2xx answers`);
+  const api: Row = { name: `send: API accepts, ${targets.length} threads`, p50: r.latency.p50, p99: r.latency.p99, rps: Math.round(r.requests.average) };
+  print(api);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: Number(args.connections) });
+  try {
+    const raw = await measurePool(pool, `PostgreSQL alone: a send's ${recorded.statements.length} statements`, Number(args.seconds), Number(args.connections), (client, i) =>
+      replaySend(client, recorded, targets[i % targets.length]),
+    );
+    const share = Math.round((api.rps / raw.rps) * 100);
+    api.note = `${share}% of PostgreSQL alone (target ≥ 40%: ${share >= 40 ? 'met' : 'missed'})`;
+    console.log(`send spread: ${api.note}`);
+    return [raw, api];
+  } finally {
+    await pool.end();
+  }
 }
 
 /** A signed Twilio webhook (https://www.twilio.com/docs/messaging/guides/webhook-request), a new MessageSid each, from one of `senders` patients. */
@@ -527,6 +584,10 @@ async function main(): Promise<void> {
     // A patient's thread of the data set, not one an earlier run's send benchmark filled with thousands.
     const threadId = probe.conversation_id;
 
+    if (args['send-only']) {
+      await sendSpread(deps, database.url, address, { cookie, csrf: me.csrfToken }, orgId);
+      return;
+    }
     if (args['inbound-only']) {
       await inboundBurst(deps, address, clinicNumber, twilio.authToken, Number(args.burst));
       await inboundSteady(deps, address, clinicNumber, twilio.authToken, 300);
@@ -535,11 +596,13 @@ async function main(): Promise<void> {
     const ceiling = await rawCeiling(database.url, deps.keys, orgId, threadId, Number(args.seconds), Number(args.connections));
     const reads = await readScenarios(address, cookie, threadId, await drawProbes(deps, address, cookie, orgId, probe));
     const accept = await sendAccept(address, cookie, me.csrfToken, me.clinics[0].id);
+    const spread = await sendSpread(deps, database.url, address, { cookie, csrf: me.csrfToken }, orgId);
     const results = [
       ceiling.list,
       ceiling.insert,
       ...reads,
       accept,
+      ...spread,
       ...(await inboundBurst(deps, address, clinicNumber, twilio.authToken, Number(args.burst))),
       await inboundSteady(deps, address, clinicNumber, twilio.authToken, 300),
     ];
