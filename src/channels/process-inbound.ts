@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lte, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte, notInArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import { receiveInboundIn, receiveReaction } from './inbound.js';
@@ -21,10 +21,7 @@ type Collected = Awaited<ReturnType<typeof collectMedia>>;
  * earliest one not yet filed, so a sender's STOP and START keep their order however many workers
  * run; a job whose event an earlier job filed already finds nothing to do. The lane's pending run
  * (up to this job's event) is filed in one transaction, each event in a savepoint of its own, so a
- * backlog costs one commit per batch rather than one per text. When its own lane leaves room, the
- * same transaction also files other lanes' pending events, in their order, taking only the lanes no
- * other job holds: a burst from many senders is filed many lanes to a commit, and most jobs then
- * find their event filed already. A provider's files are fetched with
+ * backlog costs one commit per batch rather than one per text. A provider's files are fetched with
  * no lock held and no transaction open: the batch stops before an event whose files are not in
  * hand, they are fetched, and the next batch files it.
  */
@@ -69,19 +66,12 @@ interface LaneBatch {
 async function fileLaneBatch(deps: Deps, tx: Tx, own: { id: string; lane: number; seq: number }, fetched: Map<string, Collected>, failedEarlier: string[]): Promise<LaneBatch> {
   const rows = await pendingUpTo(tx, own, failedEarlier);
   const filed: InboundEventRow[] = [];
-  let outcome: LaneBatch | null = null;
   for (const row of rows) {
-    if (mediaOf(row).length && !fetched.has(row.id)) {
-      outcome = { filed, needsMedia: row, done: false };
-      break;
-    }
+    if (mediaOf(row).length && !fetched.has(row.id)) return { filed, needsMedia: row, done: false };
     try {
       await tx.transaction((savepoint) => fileEvent(deps, savepoint, row, fetched.get(row.id)));
       filed.push(row);
-      if (row.id === own.id) {
-        outcome = { filed, done: true };
-        break;
-      }
+      if (row.id === own.id) return { filed, done: true };
     } catch (e) {
       if (row.id === own.id) return { filed, ownError: e, done: false };
       // An earlier event of the lane failed: its own job tries it again (and is logged); this one does not wait on it.
@@ -89,48 +79,7 @@ async function fileLaneBatch(deps: Deps, tx: Tx, own: { id: string; lane: number
     }
   }
   // Nothing left up to this job's event: an earlier job filed it. A full batch that stopped short of it goes on.
-  outcome ??= { filed, done: rows.length < laneBatch };
-  if (rows.length < laneBatch) await fileOtherLanes(deps, tx, own.lane, laneBatch - rows.length, filed);
-  return outcome;
-}
-
-/** How many other lanes one transaction offers to take: enough to fill a batch, few enough to leave some to other jobs. */
-const otherLanes = 16;
-
-/**
- * Files up to `room` pending events of lanes other than `ownLane` that no other job holds (their
- * lock taken without waiting), each lane from its earliest pending event in order. A lane stops at
- * an event whose files are still to be fetched or that fails: its own job deals with it, in order.
- */
-async function fileOtherLanes(deps: Deps, tx: Tx, ownLane: number, room: number, filed: InboundEventRow[]): Promise<void> {
-  if (room <= 0) return;
-  // The limit applies before the locks are tried: a subquery with LIMIT is not merged into its caller.
-  const { rows: locked } = await tx.execute<{ lane: number }>(sql`
-    select lane from (
-      select lane from ${inboundEvents} where ${inboundEvents.processedAt} is null and ${inboundEvents.lane} <> ${ownLane}
-      group by lane order by min(${inboundEvents.seq}) limit ${otherLanes}) candidates
-    where pg_try_advisory_xact_lock(${laneLockClass}, lane)`);
-  if (!locked.length) return;
-  const rows = await tx
-    .select()
-    .from(inboundEvents)
-    .where(and(inArray(inboundEvents.lane, locked.map((l) => l.lane)), isNull(inboundEvents.processedAt)))
-    .orderBy(asc(inboundEvents.seq))
-    .limit(room);
-  const stopped = new Set<number>();
-  for (const row of rows) {
-    if (stopped.has(row.lane)) continue;
-    if (mediaOf(row).length) {
-      stopped.add(row.lane);
-      continue;
-    }
-    try {
-      await tx.transaction((savepoint) => fileEvent(deps, savepoint, row, undefined));
-      filed.push(row);
-    } catch {
-      stopped.add(row.lane);
-    }
-  }
+  return { filed, done: rows.length < laneBatch };
 }
 
 const mediaOf = (event: InboundEventRow) => {
