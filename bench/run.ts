@@ -44,6 +44,8 @@ const { values: args } = parseArgs({
     'inbound-only': { type: 'boolean', default: false },
     /** Only the spread send scenario and its PostgreSQL-alone replay; results.json is left alone. */
     'send-only': { type: 'boolean', default: false },
+    /** Only the 20- and 200-staff-online scenarios; results.json is left alone. */
+    'staff-only': { type: 'boolean', default: false },
     /** Use the data already in DATABASE_URL (from `npm run bench:seed`) instead of generating some. */
     seeded: { type: 'boolean', default: false },
   },
@@ -458,6 +460,9 @@ async function webBundle(): Promise<Row> {
 }
 
 /** B1: from a message being sent to each of `clients` open event streams hearing of it. */
+/** The event name of one Server-Sent Events block (which may start with its `id:` line). */
+const eventOf = (block: string) => /^event: (.+)$/m.exec(block)?.[1];
+
 async function sseFanOut(address: string, cookie: string, csrf: string, conversationId: string, clients: number, messages: number): Promise<Row> {
   const arrivals = new Map<string, number[]>();
   const sentAt = new Map<string, number>();
@@ -475,8 +480,8 @@ async function sseFanOut(address: string, cookie: string, csrf: string, conversa
           while ((end = buffer.indexOf('\n\n')) >= 0) {
             const block = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
-            if (block.startsWith('event: ready') && ++ready === clients) resolve();
-            if (block.startsWith('event: message.created')) {
+            if (eventOf(block) === 'ready' && ++ready === clients) resolve();
+            if (eventOf(block) === 'message.created') {
               const id = JSON.parse(block.split('data: ')[1]!).messageId as string;
               arrivals.set(id, [...(arrivals.get(id) ?? []), now]);
             }
@@ -507,6 +512,86 @@ async function sseFanOut(address: string, cookie: string, csrf: string, conversa
     p99: Math.round(percentile(samples, 99) * 10) / 10,
     rps: 0,
     note: `${samples.length}/${expected} deliveries, ${messages} messages`,
+  };
+  print(row);
+  return row;
+}
+
+/** `count` receptionists of the organization with every clinic, signed in: the session cookies. Made once per run, shared by the staff scenarios. */
+async function staffSessions(deps: Deps, address: string, owner: { email: string; password: string }, orgId: string, count: number): Promise<string[]> {
+  const tag = `s${process.pid}`;
+  // The owner's hash: every one of them signs in with the owner's password, without hashing 200 passwords here.
+  await deps.db.execute(sql`
+    with made as (
+      insert into users (org_id, name, email, password_hash, role, privileges)
+      select ${orgId}, 'Bench Staff ' || g, ${tag} || '-' || g || '@staff.bench.test', u.password_hash, 'receptionist', '{send_messages,inbox,contacts}'
+      from generate_series(1, ${count}) g, users u where u.email = ${owner.email}
+      returning id)
+    insert into user_clinics (user_id, clinic_id) select made.id, c.id from made, clinics c where c.org_id = ${orgId}`);
+  const cookies: string[] = [];
+  for (let g = 1; g <= count; g++) {
+    const res = await fetch(`${address}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `${tag}-${g}@staff.bench.test`, password: owner.password }) });
+    if (res.status !== 200) throw new Error(`staff sign-in answered ${res.status}: ${await res.text()}`);
+    cookies.push(res.headers.get('set-cookie')!.split(';')[0]);
+  }
+  return cookies;
+}
+
+/**
+ * Issue 21: `cookies.length` different staff with an open event stream each while patients text
+ * at `rate` a second: how long each inbound message takes from being filed (its created_at) to
+ * reaching every stream, and the server's statements per inbound message — which must not grow
+ * with the people online.
+ */
+async function staffOnline(deps: Deps, address: string, clinicNumber: string, authToken: string, cookies: string[], rate: number): Promise<Row> {
+  const arrivals: { id: string; at: number }[] = [];
+  const requests: http.ClientRequest[] = [];
+  let ready = 0;
+  await new Promise<void>((resolve, reject) => {
+    for (const cookie of cookies) {
+      const req = http.get(`${address}/api/v1/events`, { headers: { cookie, accept: 'text/event-stream' }, agent: false }, (res) => {
+        if (res.statusCode !== 200) reject(new Error(`event stream answered ${res.statusCode}`));
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          const at = Date.now();
+          buffer += chunk;
+          let end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            if (eventOf(block) === 'ready' && ++ready === cookies.length) resolve();
+            if (eventOf(block) === 'message.created') arrivals.push({ id: JSON.parse(block.split('data: ')[1]!).messageId as string, at });
+          }
+        });
+      });
+      req.on('error', reject);
+      requests.push(req);
+    }
+  });
+  const tag = `u${cookies.length}x`;
+  const request = signedWebhook(deps, clinicNumber, authToken, tag, 500);
+  const before = await statementsSent(address);
+  const r = await autocannon({ url: `${address}${request.path}`, connections: 5, overallRate: rate, duration: Number(args.seconds), requests: [request] });
+  if (r.non2xx) throw new Error(`inbound webhooks: ${r.non2xx} non-2xx answers`);
+  const done = await filed(deps, tag);
+  // The streams' last deliveries and the unread counts they read.
+  await new Promise((res) => setTimeout(res, 1000));
+  const perMessage = ((await statementsSent(address)) - before) / done.n;
+  requests.forEach((req) => req.destroy());
+  const like = `SMbench${process.pid}${tag}%`;
+  const { rows } = await deps.db.execute<{ id: string; at: number }>(
+    sql`select id, (extract(epoch from created_at) * 1000)::float8 as at from messages where channel = 'sms' and provider_message_id like ${like}`,
+  );
+  const createdAt = new Map(rows.map((m) => [m.id, m.at]));
+  const samples = arrivals.filter((a) => createdAt.has(a.id)).map((a) => a.at - createdAt.get(a.id)!).sort((a, b) => a - b);
+  const p99 = Math.round(percentile(samples, 99));
+  const row = {
+    name: `staff online: ${cookies.length} users, inbound ${rate}/s`,
+    p50: Math.round(percentile(samples, 50)),
+    p99,
+    rps: Math.round(done.n / Number(args.seconds)),
+    note: `${samples.length}/${rows.length * cookies.length} deliveries, ${perMessage.toFixed(1)} statements per inbound message (target p99 ≤ 100 ms: ${p99 <= 100 ? 'met' : 'missed'})`,
   };
   print(row);
   return row;
@@ -584,6 +669,14 @@ async function main(): Promise<void> {
     // A patient's thread of the data set, not one an earlier run's send benchmark filled with thousands.
     const threadId = probe.conversation_id;
 
+    const staffScenarios = async () => {
+      const cookies = await staffSessions(deps, address, owner, orgId, 200);
+      return [await staffOnline(deps, address, clinicNumber, twilio.authToken, cookies.slice(0, 20), 20), await staffOnline(deps, address, clinicNumber, twilio.authToken, cookies, 20)];
+    };
+    if (args['staff-only']) {
+      await staffScenarios();
+      return;
+    }
     if (args['send-only']) {
       await sendSpread(deps, database.url, address, { cookie, csrf: me.csrfToken }, orgId);
       return;
@@ -605,6 +698,7 @@ async function main(): Promise<void> {
       ...spread,
       ...(await inboundBurst(deps, address, clinicNumber, twilio.authToken, Number(args.burst))),
       await inboundSteady(deps, address, clinicNumber, twilio.authToken, 300),
+      ...(await staffScenarios()),
     ];
     const ratio = (api: Row, raw: Row) => `${Math.round((api.rps / raw.rps) * 100)}% of PostgreSQL alone`;
     console.log(`\nlist (default view): ${ratio(reads[0], ceiling.list)}; send accept: ${ratio(accept, ceiling.insert)}`);
