@@ -18,6 +18,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
 import { clinics } from '../orgs/schema.js';
 import { systemCampaign } from '../campaigns/system.js';
+import { optOutFlag } from './kinds.js';
 import { filesOnly } from './media.js';
 import { keywordAction, keywordReply, type KeywordAction } from './rules.js';
 import { subjectMax, threadSubject } from './email/subject.js';
@@ -62,11 +63,10 @@ async function contactFor(deps: Deps, tx: Tx, orgId: string, channel: ProviderCh
  */
 async function obeyKeyword(deps: Deps, tx: Tx, channel: ProviderChannel, contact: ContactRow, conversationId: string, msg: InboundMessage, at: Date): Promise<boolean> {
   if (channel === 'email') return false;
-  const optedOut = channel === 'sms' ? contact.optedOutSms : contact.optedOutWhatsapp;
-  const action = msg.keyword ?? keywordAction(msg.body, optedOut);
+  const flag = optOutFlag(channel);
+  const action = msg.keyword ?? keywordAction(msg.body, contact[flag]);
   if (!action) return false;
-  const flag = channel === 'sms' ? { optedOutSms: action === 'opt_out' } : { optedOutWhatsapp: action === 'opt_out' };
-  const [updated] = action === 'help' ? [contact] : await tx.update(contacts).set({ ...flag, updatedAt: at }).where(eq(contacts.id, contact.id)).returning();
+  const [updated] = action === 'help' ? [contact] : await tx.update(contacts).set({ [flag]: action === 'opt_out', updatedAt: at }).where(eq(contacts.id, contact.id)).returning();
   if (action === 'opt_in') await forgetImportedOptOut(tx, contact.id, channel);
   if (!msg.keyword && !deps.channels.adapter(channel).answersKeywords) await confirmKeyword(tx, conversationId, updated, channel, action, at);
   await recordAudit(tx, {
