@@ -27,6 +27,8 @@ import { twilioSignature } from '../src/channels/sms/twilio.js';
 import { FakeTwilio } from '../test/fakes/twilio.js';
 import type { KeyRing } from '../src/encryption/keys.js';
 import { acceptColumnBoundTexts, pgArray, storedPhrases } from './dataset.js';
+import { recordSend, replaySend } from './send-replay.js';
+import { buildApp } from '../src/server.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,6 +42,10 @@ const { values: args } = parseArgs({
     burst: { type: 'string', default: '10000' },
     /** Only the inbound scenarios (a quick look while working on the worker); results.json is left alone. */
     'inbound-only': { type: 'boolean', default: false },
+    /** Only the spread send scenario and its PostgreSQL-alone replay; results.json is left alone. */
+    'send-only': { type: 'boolean', default: false },
+    /** Only the 20- and 200-staff-online scenarios; results.json is left alone. */
+    'staff-only': { type: 'boolean', default: false },
     /** Use the data already in DATABASE_URL (from `npm run bench:seed`) instead of generating some. */
     seeded: { type: 'boolean', default: false },
   },
@@ -138,6 +144,31 @@ async function readScenarios(address: string, cookie: string, threadId: string, 
   return rows;
 }
 
+/** `connections` clients of `pool` running `run` back to back for `seconds`: latency and rate. */
+async function measurePool(pool: pg.Pool, name: string, seconds: number, connections: number, run: (c: pg.PoolClient, n: number) => Promise<unknown>): Promise<Row> {
+  const times: number[] = [];
+  const end = Date.now() + seconds * 1000;
+  let n = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const client = await pool.connect();
+      try {
+        while (Date.now() < end) {
+          const t0 = process.hrtime.bigint();
+          await run(client, n++);
+          times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        }
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  times.sort((a, b) => a - b);
+  const row = { name, p50: +percentile(times, 50).toFixed(1), p99: +percentile(times, 99).toFixed(1), rps: Math.round(times.length / seconds) };
+  print(row);
+  return row;
+}
+
 /**
  * The ceiling: what PostgreSQL alone does here for the default list (the two statements the API
  * runs: the page's ids off the activity index, then the rows with their joins) and for storing a
@@ -156,28 +187,7 @@ async function rawCeiling(databaseUrl: string, keys: KeyRing, orgId: string, con
     values ($1, $2, 'inbound', 'sms', $3, $4, 'read', now(), now())`;
   // The stored form of the probe's text, sealed once: PostgreSQL's own cost, not the encryption's.
   const probe = storedPhrases(keys, orgId, ['ceiling probe']);
-  const measure = async (name: string, run: (c: pg.PoolClient) => Promise<unknown>): Promise<Row> => {
-    const times: number[] = [];
-    const end = Date.now() + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: connections }, async () => {
-        const client = await pool.connect();
-        try {
-          while (Date.now() < end) {
-            const t0 = process.hrtime.bigint();
-            await run(client);
-            times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-          }
-        } finally {
-          client.release();
-        }
-      }),
-    );
-    times.sort((a, b) => a - b);
-    const row = { name, p50: +percentile(times, 50).toFixed(1), p99: +percentile(times, 99).toFixed(1), rps: Math.round(times.length / seconds) };
-    print(row);
-    return row;
-  };
+  const measure = (name: string, run: (c: pg.PoolClient) => Promise<unknown>) => measurePool(pool, name, seconds, connections, run);
   try {
     const list = await measure('PostgreSQL alone: default list', (c) => c.query(listSql, [orgId]));
     // Messages are never deleted (a trigger refuses it), so the probe writes into an archived
@@ -215,6 +225,55 @@ async function sendAccept(address: string, cookie: string, csrf: string, clinicI
   const row = { name: 'send: API accepts (202, queued)', p50: r.latency.p50, p99: r.latency.p99, rps: Math.round(r.requests.average) };
   print(row);
   return row;
+}
+
+/**
+ * What clinics do: the bench's clients sending into 1,000 different SMS threads (no two waiting on
+ * one thread's row lock), against PostgreSQL alone running the statements of one such send —
+ * recorded from the route, replayed with each thread's ids — over the same number of connections.
+ */
+async function sendSpread(deps: Deps, databaseUrl: string, address: string, auth: { cookie: string; csrf: string }, orgId: string): Promise<Row[]> {
+  const { rows: targets } = await deps.db.execute<{ conversationId: string; contactId: string }>(sql`
+    select c.id as "conversationId", c.contact_id as "contactId" from conversations c join contacts ct on ct.id = c.contact_id
+    where c.org_id = ${orgId} and c.channel = 'sms' and c.status = 'open' and c.archived_at is null and c.hidden_at is null and c.held_at is null
+      and ct.phone is not null and not ct.opted_out_sms and not ct.blocked
+    order by c.last_activity_at desc limit 1000`);
+  if (targets.length < 2) throw new Error('send spread: the data set has no open SMS threads to send into');
+  const body = 'Benchmark: your appointment is confirmed.';
+  const app = await buildApp(deps);
+  const recorded = await recordSend(app, auth, targets[0], body).finally(() => app.close());
+  let n = 0;
+  const r = await autocannon({
+    url: address,
+    connections: Number(args.connections),
+    duration: Number(args.seconds),
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => ({
+          ...req,
+          path: `/api/v1/conversations/${targets[n++ % targets.length].conversationId}/messages`,
+          headers: { cookie: auth.cookie, 'x-csrf-token': auth.csrf, 'content-type': 'application/json' },
+          body: JSON.stringify({ body }),
+        }),
+      },
+    ],
+  });
+  if (r.non2xx) throw new Error(`send spread: ${r.non2xx} non-2xx answers`);
+  const api: Row = { name: `send: API accepts, ${targets.length} threads`, p50: r.latency.p50, p99: r.latency.p99, rps: Math.round(r.requests.average) };
+  print(api);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: Number(args.connections) });
+  try {
+    const raw = await measurePool(pool, `PostgreSQL alone: a send's ${recorded.statements.length} statements`, Number(args.seconds), Number(args.connections), (client, i) =>
+      replaySend(client, recorded, targets[i % targets.length]),
+    );
+    const share = Math.round((api.rps / raw.rps) * 100);
+    api.note = `${share}% of PostgreSQL alone (target ≥ 40%: ${share >= 40 ? 'met' : 'missed'})`;
+    console.log(`send spread: ${api.note}`);
+    return [raw, api];
+  } finally {
+    await pool.end();
+  }
 }
 
 /** A signed Twilio webhook (https://www.twilio.com/docs/messaging/guides/webhook-request), a new MessageSid each, from one of `senders` patients. */
@@ -402,6 +461,9 @@ async function webBundle(): Promise<Row> {
 }
 
 /** B1: from a message being sent to each of `clients` open event streams hearing of it. */
+/** The event name of one Server-Sent Events block (which may start with its `id:` line). */
+const eventOf = (block: string) => /^event: (.+)$/m.exec(block)?.[1];
+
 async function sseFanOut(address: string, cookie: string, csrf: string, conversationId: string, clients: number, messages: number): Promise<Row> {
   const arrivals = new Map<string, number[]>();
   const sentAt = new Map<string, number>();
@@ -419,8 +481,8 @@ async function sseFanOut(address: string, cookie: string, csrf: string, conversa
           while ((end = buffer.indexOf('\n\n')) >= 0) {
             const block = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
-            if (block.startsWith('event: ready') && ++ready === clients) resolve();
-            if (block.startsWith('event: message.created')) {
+            if (eventOf(block) === 'ready' && ++ready === clients) resolve();
+            if (eventOf(block) === 'message.created') {
               const id = JSON.parse(block.split('data: ')[1]!).messageId as string;
               arrivals.set(id, [...(arrivals.get(id) ?? []), now]);
             }
@@ -451,6 +513,86 @@ async function sseFanOut(address: string, cookie: string, csrf: string, conversa
     p99: Math.round(percentile(samples, 99) * 10) / 10,
     rps: 0,
     note: `${samples.length}/${expected} deliveries, ${messages} messages`,
+  };
+  print(row);
+  return row;
+}
+
+/** `count` receptionists of the organization with every clinic, signed in: the session cookies. Made once per run, shared by the staff scenarios. */
+async function staffSessions(deps: Deps, address: string, owner: { email: string; password: string }, orgId: string, count: number): Promise<string[]> {
+  const tag = `s${process.pid}`;
+  // The owner's hash: every one of them signs in with the owner's password, without hashing 200 passwords here.
+  await deps.db.execute(sql`
+    with made as (
+      insert into users (org_id, name, email, password_hash, role, privileges)
+      select ${orgId}, 'Bench Staff ' || g, ${tag} || '-' || g || '@staff.bench.test', u.password_hash, 'receptionist', '{send_messages,inbox,contacts}'
+      from generate_series(1, ${count}) g, users u where u.email = ${owner.email}
+      returning id)
+    insert into user_clinics (user_id, clinic_id) select made.id, c.id from made, clinics c where c.org_id = ${orgId}`);
+  const cookies: string[] = [];
+  for (let g = 1; g <= count; g++) {
+    const res = await fetch(`${address}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `${tag}-${g}@staff.bench.test`, password: owner.password }) });
+    if (res.status !== 200) throw new Error(`staff sign-in answered ${res.status}: ${await res.text()}`);
+    cookies.push(res.headers.get('set-cookie')!.split(';')[0]);
+  }
+  return cookies;
+}
+
+/**
+ * Issue 21: `cookies.length` different staff with an open event stream each while patients text
+ * at `rate` a second: how long each inbound message takes from being filed (its created_at) to
+ * reaching every stream, and the server's statements per inbound message — which must not grow
+ * with the people online.
+ */
+async function staffOnline(deps: Deps, address: string, clinicNumber: string, authToken: string, cookies: string[], rate: number): Promise<Row> {
+  const arrivals: { id: string; at: number }[] = [];
+  const requests: http.ClientRequest[] = [];
+  let ready = 0;
+  await new Promise<void>((resolve, reject) => {
+    for (const cookie of cookies) {
+      const req = http.get(`${address}/api/v1/events`, { headers: { cookie, accept: 'text/event-stream' }, agent: false }, (res) => {
+        if (res.statusCode !== 200) reject(new Error(`event stream answered ${res.statusCode}`));
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          const at = Date.now();
+          buffer += chunk;
+          let end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            if (eventOf(block) === 'ready' && ++ready === cookies.length) resolve();
+            if (eventOf(block) === 'message.created') arrivals.push({ id: JSON.parse(block.split('data: ')[1]!).messageId as string, at });
+          }
+        });
+      });
+      req.on('error', reject);
+      requests.push(req);
+    }
+  });
+  const tag = `u${cookies.length}x`;
+  const request = signedWebhook(deps, clinicNumber, authToken, tag, 500);
+  const before = await statementsSent(address);
+  const r = await autocannon({ url: `${address}${request.path}`, connections: 5, overallRate: rate, duration: Number(args.seconds), requests: [request] });
+  if (r.non2xx) throw new Error(`inbound webhooks: ${r.non2xx} non-2xx answers`);
+  const done = await filed(deps, tag);
+  // The streams' last deliveries and the unread counts they read.
+  await new Promise((res) => setTimeout(res, 1000));
+  const perMessage = ((await statementsSent(address)) - before) / done.n;
+  requests.forEach((req) => req.destroy());
+  const like = `SMbench${process.pid}${tag}%`;
+  const { rows } = await deps.db.execute<{ id: string; at: number }>(
+    sql`select id, (extract(epoch from created_at) * 1000)::float8 as at from messages where channel = 'sms' and provider_message_id like ${like}`,
+  );
+  const createdAt = new Map(rows.map((m) => [m.id, m.at]));
+  const samples = arrivals.filter((a) => createdAt.has(a.id)).map((a) => a.at - createdAt.get(a.id)!).sort((a, b) => a - b);
+  const p99 = Math.round(percentile(samples, 99));
+  const row = {
+    name: `staff online: ${cookies.length} users, inbound ${rate}/s`,
+    p50: Math.round(percentile(samples, 50)),
+    p99,
+    rps: Math.round(done.n / Number(args.seconds)),
+    note: `${samples.length}/${rows.length * cookies.length} deliveries, ${perMessage.toFixed(1)} statements per inbound message (target p99 ≤ 100 ms: ${p99 <= 100 ? 'met' : 'missed'})`,
   };
   print(row);
   return row;
@@ -528,6 +670,18 @@ async function main(): Promise<void> {
     // A patient's thread of the data set, not one an earlier run's send benchmark filled with thousands.
     const threadId = probe.conversation_id;
 
+    const staffScenarios = async () => {
+      const cookies = await staffSessions(deps, address, owner, orgId, 200);
+      return [await staffOnline(deps, address, clinicNumber, twilio.authToken, cookies.slice(0, 20), 20), await staffOnline(deps, address, clinicNumber, twilio.authToken, cookies, 20)];
+    };
+    if (args['staff-only']) {
+      await staffScenarios();
+      return;
+    }
+    if (args['send-only']) {
+      await sendSpread(deps, database.url, address, { cookie, csrf: me.csrfToken }, orgId);
+      return;
+    }
     if (args['inbound-only']) {
       await inboundBurst(deps, address, clinicNumber, twilio.authToken, Number(args.burst));
       await inboundSteady(deps, address, clinicNumber, twilio.authToken, 300);
@@ -536,13 +690,16 @@ async function main(): Promise<void> {
     const ceiling = await rawCeiling(database.url, deps.keys, orgId, threadId, Number(args.seconds), Number(args.connections));
     const reads = await readScenarios(address, cookie, threadId, await drawProbes(deps, address, cookie, orgId, probe));
     const accept = await sendAccept(address, cookie, me.csrfToken, me.clinics[0].id);
+    const spread = await sendSpread(deps, database.url, address, { cookie, csrf: me.csrfToken }, orgId);
     const results = [
       ceiling.list,
       ceiling.insert,
       ...reads,
       accept,
+      ...spread,
       ...(await inboundBurst(deps, address, clinicNumber, twilio.authToken, Number(args.burst))),
       await inboundSteady(deps, address, clinicNumber, twilio.authToken, 300),
+      ...(await staffScenarios()),
     ];
     const ratio = (api: Row, raw: Row) => `${Math.round((api.rps / raw.rps) * 100)}% of PostgreSQL alone`;
     console.log(`\nlist (default view): ${ratio(reads[0], ceiling.list)}; send accept: ${ratio(accept, ceiling.insert)}`);

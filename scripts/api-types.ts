@@ -33,11 +33,12 @@ async function appDocument(): Promise<object> {
   const { buildApp } = await import('../src/server.js');
   const { buildChannels } = await import('../src/channels/registry.js');
   const { createMetrics } = await import('../src/ops/metrics.js');
+  const { primaryReads } = await import('../src/db/read-routing.js');
   const config = loadConfig({ DATABASE_URL: 'postgres://127.0.0.1:1/unused', DATA_DIR: path.join(process.cwd(), 'data'), ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') });
   const database = openDatabase(config.databaseUrl!, { max: 1 });
   const channels = buildChannels(config, database.db);
   // What registering routes reads; a request would need the rest (events, storage, keys).
-  const deps = { db: database.db, readDb: database.db, config, channels, metrics: createMetrics(database), clock: { now: () => new Date() } };
+  const deps = { db: database.db, reads: primaryReads(database.db), config, channels, metrics: createMetrics(database), clock: { now: () => new Date() } };
   const app = await buildApp(deps as unknown as Parameters<typeof buildApp>[0]);
   const res = await app.inject({ method: 'GET', url: '/openapi.json' });
   await app.close();

@@ -5,6 +5,7 @@ import type { Channels } from './channels/registry.js';
 import type { EventHub } from './realtime/hub.js';
 import type { KeyRing } from './encryption/keys.js';
 import type { Metrics } from './ops/metrics.js';
+import type { ReadRouting } from './db/read-routing.js';
 
 export interface Clock {
   now(): Date;
@@ -16,10 +17,11 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface Deps {
   db: Db;
   /**
-   * Where inbox lists, searches and counts read: a replica when DATABASE_READ_URL is set, else `db`.
-   * Only reads that may lag the primary by a moment belong here; a thread a user opens reads `db`.
+   * Where inbox lists, searches and counts read: a replica when DATABASE_READ_URL is set (except for
+   * a user whose own write it has not replayed yet), else `db`. Only reads that may lag the primary
+   * by a moment belong here; a thread a user opens reads `db`.
    */
-  readDb: Db;
+  reads: ReadRouting;
   clock: Clock;
   config: Config;
   /** Change events from every process, for the live streams. */

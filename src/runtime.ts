@@ -6,6 +6,7 @@ import { buildChannels } from './channels/registry.js';
 import type { Config } from './config.js';
 import { installConversationHooks } from './conversations/hooks.js';
 import { openDatabase, type Database } from './db/client.js';
+import { primaryReads, replicaReads } from './db/read-routing.js';
 import type { Clock, Deps } from './deps.js';
 import { enqueueDelivery } from './delivery/queue.js';
 import { startWorker, type DeliveryWorker } from './delivery/worker.js';
@@ -42,7 +43,7 @@ export async function startRuntime(
   const events = await startEventHub(database.url, log);
   const channels = buildChannels(config, database.db);
   const replica = config.readDatabaseUrl ? openDatabase(config.readDatabaseUrl) : null;
-  const deps: Deps = { db: database.db, readDb: replica?.db ?? database.db, clock: opts.clock, config, events, channels, storage: diskStorage(config.attachmentsDir, keys.ring, plaintext), keys: keys.ring, metrics: createMetrics(database) };
+  const deps: Deps = { db: database.db, reads: replica ? replicaReads(database.db, replica.db) : primaryReads(database.db), clock: opts.clock, config, events, channels, storage: diskStorage(config.attachmentsDir, keys.ring, plaintext), keys: keys.ring, metrics: createMetrics(database) };
   const worker = opts.worker ? await startWorker(deps, database.pool, log, opts.logger ?? createLogger(config.logLevel, 'worker')) : null;
   const smtpPort = config.email.inboundSmtpPort;
   const smtp = opts.smtp !== false && smtpPort !== null ? await startSmtpListener(deps, smtpPort, log) : null;

@@ -62,4 +62,9 @@ export function registerAuth(app: App, deps: Deps): void {
     authorize(request.actor, access);
     if (access?.feature) await requireFeature(deps.db, request.actor.orgId, access.feature.name, access.feature.what);
   });
+  // Before the answer leaves, so the writer's very next request already reads where their write is.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.actor && !safeMethods.has(request.method) && reply.statusCode < 400) await deps.reads.wrote(request.actor);
+    return payload;
+  });
 }

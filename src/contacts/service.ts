@@ -179,7 +179,7 @@ export async function listContacts(
   query: { q?: string; type?: ContactType; blocked?: boolean; limit: number; cursor?: string },
 ) {
   const cursor = readCursor(query.cursor);
-  const rows = await deps.readDb
+  const rows = await (await deps.reads.forUser(actor))
     .select()
     .from(contacts)
     .where(

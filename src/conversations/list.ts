@@ -32,7 +32,8 @@ async function searchCondition(deps: Deps, actor: Actor, q: string): Promise<SQL
   // (every time and date in every message would match them, over the whole archive).
   const country = await orgCountry(deps.db, actor.orgId, deps.config.defaultCountry);
   const tsquery = phoneSearchTerms(q, country).phoneOnly ? null : searchQuery(deps.keys, actor.orgId, q);
-  const matching = deps.readDb
+  const reads = await deps.reads.forUser(actor);
+  const matching = reads
     .select({ id: contacts.id })
     .from(contacts)
     .where(and(eq(contacts.orgId, actor.orgId), contactMatch(country, q)));
@@ -41,7 +42,7 @@ async function searchCondition(deps: Deps, actor: Actor, q: string): Promise<SQL
   const ids = (await matching.limit(contactIdsInline + 1)).map((r) => r.id);
   const byContact = ids.length > contactIdsInline ? inArray(conversations.contactId, matching) : ids.length ? inArray(conversations.contactId, ids) : sql`false`;
   if (!tsquery) return byContact;
-  const matchingMessages = deps.readDb
+  const matchingMessages = reads
     .select({ id: messages.conversationId })
     .from(messages)
     .where(and(eq(messages.orgId, actor.orgId), sql`${messages.search} @@ ${tsquery}::tsquery`));
@@ -76,7 +77,8 @@ export async function listConversations(deps: Deps, actor: Actor, f: ListFilters
 
   // Two steps: the page's ids straight off the activity index, then the joins for those rows only.
   // One query joining first would join every conversation of the organization before sorting.
-  const page = await deps.readDb
+  const reads = await deps.reads.forUser(actor);
+  const page = await reads
     .select({ id: conversations.id })
     .from(conversations)
     .where(
@@ -111,7 +113,7 @@ export async function listConversations(deps: Deps, actor: Actor, f: ListFilters
     .orderBy(newestFirst(conversations.lastActivityAt), newestFirst(conversations.id))
     .limit(f.limit + 1);
   const pageIds = page.slice(0, f.limit).map((r) => r.id);
-  const rows = pageIds.length ? await conversationSelect(actor.userId, deps.readDb).where(inArray(conversations.id, pageIds)) : [];
+  const rows = pageIds.length ? await conversationSelect(actor.userId, reads).where(inArray(conversations.id, pageIds)) : [];
   const now = deps.clock.now();
   const byId = new Map(rows.map((r) => [r.c.id, conversationJson(r, now)]));
   const items = pageIds.map((id) => byId.get(id)!);
@@ -141,7 +143,7 @@ function pinnedCondition(deps: Deps, actor: Actor, pinned: boolean): SQL {
 /** M8: unread open conversations the user can see, muted ones left out. */
 export async function unreadCount(deps: Deps, actor: Actor, clinicId?: string): Promise<number> {
   if (clinicId) assertClinicAccess(actor, clinicId);
-  const buckets = await unreadBuckets(deps.readDb, actor.orgId, actor.userId);
+  const buckets = await unreadBuckets(await deps.reads.forUser(actor), actor.orgId, actor.userId);
   return unreadFor(actor, buckets, clinicId);
 }
 

@@ -8,6 +8,7 @@ import type { Actor } from '../auth/actor.js';
 import { auditActor, recordAudit, recordIntegrityFailure } from '../audit/service.js';
 import { contacts } from '../contacts/schema.js';
 import { conversations } from '../conversations/schema.js';
+import type { Db } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import { IntegrityError } from '../encryption/cipher.js';
 import { completeRecord, fhirEntries, recordJson } from '../fhir/service.js';
@@ -17,10 +18,10 @@ const pageSize = 500;
 type ContactRow = typeof contacts.$inferSelect;
 
 /** The organization's contacts in id order, a page at a time; `withConversations` keeps those with a thread. */
-async function* contactPages(deps: Deps, orgId: string, opts: { withConversations?: boolean } = {}): AsyncGenerator<ContactRow[]> {
+async function* contactPages(reads: Db, orgId: string, opts: { withConversations?: boolean } = {}): AsyncGenerator<ContactRow[]> {
   let after: string | null = null;
   for (;;) {
-    const page: ContactRow[] = await deps.readDb
+    const page: ContactRow[] = await reads
       .select()
       .from(contacts)
       .where(
@@ -70,17 +71,19 @@ async function* audited(deps: Deps, actor: Actor, route: string, chunks: AsyncGe
 }
 
 export async function exportContacts(deps: Deps, actor: Actor): Promise<AsyncGenerator<string>> {
-  const [{ count }] = await deps.readDb.select({ count: sql<number>`count(*)::int` }).from(contacts).where(eq(contacts.orgId, actor.orgId));
+  const reads = await deps.reads.forUser(actor);
+  const [{ count }] = await reads.select({ count: sql<number>`count(*)::int` }).from(contacts).where(eq(contacts.orgId, actor.orgId));
   await recordAudit(deps.db, { ...auditActor(actor), action: 'contacts.export', subject: { type: 'organization', id: actor.orgId }, details: { format: 'csv', contacts: count } });
   return audited(deps, actor, '/api/v1/exports/contacts', (async function* () {
     yield exportColumns.map(([, header]) => header).join(',') + '\r\n';
-    for await (const page of contactPages(deps, actor.orgId)) yield page.map(contactLine).join('\r\n') + '\r\n';
+    for await (const page of contactPages(reads, actor.orgId)) yield page.map(contactLine).join('\r\n') + '\r\n';
   })());
 }
 
 /** JSON `{ exportedAt, patients: [{ patient, conversations }] }`, or a FHIR collection Bundle of every Patient and Communication. */
 export async function exportConversations(deps: Deps, actor: Actor, format: 'json' | 'fhir'): Promise<AsyncGenerator<string>> {
-  const [{ count }] = await deps.readDb
+  const reads = await deps.reads.forUser(actor);
+  const [{ count }] = await reads
     .select({ count: sql<number>`count(*)::int` })
     .from(conversations)
     .where(eq(conversations.orgId, actor.orgId));
@@ -89,7 +92,7 @@ export async function exportConversations(deps: Deps, actor: Actor, format: 'jso
   return audited(deps, actor, '/api/v1/exports/conversations', (async function* () {
     yield format === 'fhir' ? `{"resourceType":"Bundle","type":"collection","timestamp":${JSON.stringify(exportedAt)},"entry":[` : `{"exportedAt":${JSON.stringify(exportedAt)},"patients":[`;
     let first = true;
-    for await (const page of contactPages(deps, actor.orgId, { withConversations: true })) {
+    for await (const page of contactPages(reads, actor.orgId, { withConversations: true })) {
       for (const contact of page) {
         const { threads, resources } = await completeRecord(deps, actor, contact);
         const items = format === 'fhir' ? fhirEntries(deps, contact, resources) : [recordJson(contact, threads, resources)];

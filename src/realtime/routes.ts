@@ -82,7 +82,7 @@ export function realtimeRoutes(app: App, deps: Deps): void {
     const now = Date.now();
     let hit = counting.get(actor.orgId);
     if (!hit || now - hit.at >= unreadDebounceMs) {
-      hit = { at: now, buckets: unreadBuckets(deps.readDb, actor.orgId).catch(() => null) };
+      hit = { at: now, buckets: deps.reads.forOrg(actor.orgId).then((reads) => unreadBuckets(reads, actor.orgId)).catch(() => null) };
       counting.set(actor.orgId, hit);
       if (counting.size > 10_000) counting.clear();
     }

@@ -1,0 +1,62 @@
+/**
+ * The send benchmark's ceiling: PostgreSQL alone running the statements the API runs for one send
+ * (the session's lookup, the transaction, the answer's reads), recorded once from the real route and
+ * replayed with each conversation's own ids, over as many connections as the HTTP clients.
+ */
+import pg from 'pg';
+import type { App } from '../src/http/types.js';
+
+export interface Recorded {
+  text: string;
+  values: unknown[];
+}
+
+/** Every statement any pg client of this process sends while `run` runs. */
+export async function recordStatements(run: () => Promise<void>): Promise<Recorded[]> {
+  const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+  const own = proto.query;
+  const seen: Recorded[] = [];
+  proto.query = function recorded(this: pg.Client, ...args: unknown[]) {
+    const [first, second] = args as [string | { text: string; values?: unknown[] }, unknown[] | undefined];
+    if (typeof first === 'string') seen.push({ text: first, values: Array.isArray(second) ? second : [] });
+    // drizzle passes the values beside the query config, not in it.
+    else if (first && typeof first === 'object' && 'text' in first) seen.push({ text: first.text, values: first.values ?? second ?? [] });
+    return own.apply(this, args);
+  };
+  try {
+    await run();
+  } finally {
+    proto.query = own;
+  }
+  return seen;
+}
+
+/** One send through the in-process app, recorded; with the ids its statements name. */
+export async function recordSend(app: App, auth: { cookie: string; csrf: string }, target: { conversationId: string; contactId: string }, body: string) {
+  let messageId = '';
+  const statements = await recordStatements(async () => {
+    const res = await app.inject({ method: 'POST', url: `/api/v1/conversations/${target.conversationId}/messages`, headers: { cookie: auth.cookie, 'x-csrf-token': auth.csrf }, payload: { body } });
+    if (res.statusCode !== 202) throw new Error(`recording a send: ${res.statusCode} ${res.body}`);
+    messageId = res.json().id;
+  });
+  return { statements, ids: { ...target, messageId } };
+}
+
+const swap = (values: unknown[], from: Record<string, string>, to: Record<string, string>): unknown[] => {
+  let json = JSON.stringify(values);
+  for (const key of Object.keys(from)) json = json.split(from[key]).join(to[key]);
+  return JSON.parse(json);
+};
+
+/**
+ * Runs the recorded statements for another conversation on `client`: its ids in place of the
+ * recorded ones, and the message id the insert returns in place of the recorded message's.
+ */
+export async function replaySend(client: pg.PoolClient, recorded: Awaited<ReturnType<typeof recordSend>>, target: { conversationId: string; contactId: string }): Promise<void> {
+  const from = recorded.ids;
+  const to = { ...target, messageId: from.messageId };
+  for (const s of recorded.statements) {
+    const result = await client.query(s.text, swap(s.values, from, to));
+    if (/^insert into "messages"/.test(s.text) && result.rows[0]?.id) to.messageId = result.rows[0].id;
+  }
+}
