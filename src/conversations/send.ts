@@ -8,7 +8,7 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { clinics } from '../orgs/schema.js';
 import { renderTemplate } from '../templates/rules.js';
-import { templateInOrg } from '../templates/service.js';
+import { templateFor, templateInOrg } from '../templates/service.js';
 import { accessibleClinic, inboxInOrg } from '../orgs/service.js';
 import type { SendInput, StartInput } from './inputs.js';
 import { mayPost, sendableChannels, type SendChannel } from './rules.js';
@@ -177,7 +177,8 @@ async function messageBody(deps: Deps, tx: Tx, actor: Actor, conversation: Conve
       .where(and(eq(bookings.contactId, contact.id), sql`${bookings.startsAt} > ${deps.clock.now().toISOString()}::timestamptz`))
       .orderBy(asc(bookings.startsAt))
       .limit(1);
-    return renderTemplate(template.body, { patient: { name: contact.name }, clinic, staff: { name: actor.name }, appointment: next ?? null });
+    const version = templateFor(template, contact.preferredLanguage);
+    return renderTemplate(version.text, { patient: { name: contact.name }, clinic, staff: { name: actor.name }, appointment: next ?? null, language: version.language });
   }
   if (!input.body) throw new AppError('invalid_input', 'body is required (or a templateId)', { errors: [{ field: 'body.body', message: 'is required' }] });
   return input.body;

@@ -10926,7 +10926,14 @@ export interface operations {
                             /** Format: date-time */
                             createdAt: string;
                             id: string;
+                            /** @description the language body is written in */
+                            language: "en" | "es";
                             name: string;
+                            /** @description the template in other languages, by language code; a recipient whose preferred language is here gets that version, others get body (an empty one is dropped) */
+                            translations: {
+                                en?: string;
+                                es?: string;
+                            };
                         }[];
                         placeholders: string[];
                     };
@@ -10972,7 +10979,14 @@ export interface operations {
             content: {
                 "application/json": {
                     body: string;
+                    /** @description the language body is written in */
+                    language?: "en" | "es";
                     name: string;
+                    /** @description the template in other languages, by language code; a recipient whose preferred language is here gets that version, others get body (an empty one is dropped) */
+                    translations?: {
+                        en?: string;
+                        es?: string;
+                    };
                 };
             };
         };
@@ -10988,7 +11002,14 @@ export interface operations {
                         /** Format: date-time */
                         createdAt: string;
                         id: string;
+                        /** @description the language body is written in */
+                        language: "en" | "es";
                         name: string;
+                        /** @description the template in other languages, by language code; a recipient whose preferred language is here gets that version, others get body (an empty one is dropped) */
+                        translations: {
+                            en?: string;
+                            es?: string;
+                        };
                     };
                 };
             };
@@ -11110,7 +11131,14 @@ export interface operations {
             content: {
                 "application/json": {
                     body?: string;
+                    /** @description the language body is written in */
+                    language?: "en" | "es";
                     name?: string;
+                    /** @description the template in other languages, by language code; a recipient whose preferred language is here gets that version, others get body (an empty one is dropped) */
+                    translations?: {
+                        en?: string;
+                        es?: string;
+                    };
                 };
             };
         };
@@ -11126,7 +11154,14 @@ export interface operations {
                         /** Format: date-time */
                         createdAt: string;
                         id: string;
+                        /** @description the language body is written in */
+                        language: "en" | "es";
                         name: string;
+                        /** @description the template in other languages, by language code; a recipient whose preferred language is here gets that version, others get body (an empty one is dropped) */
+                        translations: {
+                            en?: string;
+                            es?: string;
+                        };
                     };
                 };
             };
