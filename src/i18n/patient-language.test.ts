@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { patientLanguage, versionFor } from './patient-language.js';
+import { browserAsksFor, patientLanguage, versionFor } from './patient-language.js';
 
 describe("a patient's language", () => {
   it('is the contact’s preferred language when set, whatever the browser says', () => {
@@ -34,5 +34,14 @@ describe('the version of a clinic text a patient gets', () => {
   it('a text written in Spanish is itself the Spanish version', () => {
     expect(versionFor({ language: 'es', text: 'Hola', translations: { en: 'Hello' } }, 'es')).toEqual({ language: 'es', text: 'Hola' });
     expect(versionFor({ language: 'es', text: 'Hola', translations: { en: 'Hello' } }, 'en')).toEqual({ language: 'en', text: 'Hello' });
+  });
+});
+
+describe('what a browser asks for', () => {
+  it('is the first language we speak in its Accept-Language, nothing when it names none', () => {
+    expect(browserAsksFor('fr-CA,es-MX;q=0.8')).toBe('es');
+    expect(browserAsksFor('en-GB')).toBe('en');
+    expect(browserAsksFor('de')).toBeUndefined();
+    expect(browserAsksFor(undefined)).toBeUndefined();
   });
 });

@@ -112,3 +112,42 @@ describe('per-language clinic texts', () => {
     expect(await sentTo(ben)).toBe('Hi Ben, see you Monday, March 2.');
   });
 });
+
+describe('the public page and the guest thread', () => {
+  const slug = () => org.me.clinics[0].slug;
+
+  it('the clinic page speaks the browser’s language, says so in <html lang>, and varies its cache by it', async () => {
+    const es = await ctx.app.inject({ method: 'GET', url: `/c/${slug()}`, headers: { 'accept-language': 'es-MX,es;q=0.9,en;q=0.5' } });
+    expect(es.statusCode).toBe(200);
+    expect(es.body).toContain('<html lang="es">');
+    expect(es.body).toContain('Envíenos un mensaje');
+    expect(es.body).toContain('lun–vie 8:00–17:00');
+    expect(es.headers.vary).toContain('Accept-Language');
+    const en = await ctx.app.inject({ method: 'GET', url: `/c/${slug()}`, headers: { 'accept-language': 'fr-FR' } });
+    expect(en.body).toContain('<html lang="en">');
+    expect(en.body).toContain('Send us a message');
+  });
+
+  it('a visitor writing from a Spanish browser is remembered as Spanish-speaking: their private thread stays Spanish on any browser', async () => {
+    const post = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/public/clinics/${slug()}/messages`,
+      headers: { 'accept-language': 'es-ES' },
+      payload: { name: 'Elena Ruiz', email: 'elena@example.com', body: '¿Tienen cita el jueves?' },
+    });
+    expect(post.statusCode, post.body).toBe(201);
+    const contactItem = (await org.owner.get('/api/v1/contacts?q=elena')).body.items[0];
+    expect((await contact(contactItem.id)).preferredLanguage).toBe('es');
+    const page = await ctx.app.inject({ method: 'GET', url: new URL(post.json().guestUrl).pathname, headers: { 'accept-language': 'en-US' } });
+    expect(page.body).toContain('<html lang="es">');
+    expect(page.body).toContain('Su conversación con');
+    expect(page.body).toContain('Usted');
+  });
+
+  it('a form error comes back in the visitor’s language', async () => {
+    const res = await ctx.app.inject({ method: 'POST', url: `/c/${slug()}`, headers: { 'accept-language': 'es', 'content-type': 'application/x-www-form-urlencoded' }, payload: 'name=&email=&body=' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('Revise los campos marcados abajo.');
+    expect(res.body).toContain('Escriba su nombre.');
+  });
+});

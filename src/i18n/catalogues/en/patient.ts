@@ -45,6 +45,8 @@ export const patient = {
     you: 'You',
     seen: 'Seen by the clinic',
     delivered: 'Delivered',
+    staffAt: '{{name}} at {{clinic}}',
+    retracted: 'This message was retracted by the clinic.',
     writeBack: 'Write back',
     yourReply: 'Your reply',
     sendReply: 'Send reply',

@@ -46,6 +46,8 @@ export const patient: Catalogue['patient'] = {
     you: 'Usted',
     seen: 'Visto por la clínica',
     delivered: 'Entregado',
+    staffAt: '{{name}}, de {{clinic}}',
+    retracted: 'La clínica retiró este mensaje.',
     writeBack: 'Responder',
     yourReply: 'Su respuesta',
     sendReply: 'Enviar respuesta',
