@@ -3,6 +3,7 @@
  * to chat, and see the clinic's portal messages. Read receipts go both ways; sensitive messages
  * (M12) show only within five minutes of entering the password again.
  */
+import type { Language } from '../i18n/index.js';
 import { retractedNotice } from '../conversations/rules.js';
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
@@ -197,6 +198,7 @@ export async function portalMe(deps: Deps, p: Patient) {
     name: contact.name,
     email: contact.email,
     chatOptIn: contact.chatOptIn,
+    language: contact.preferredLanguage as Language | null,
     clinics: clinicRows,
     csrfToken: p.csrfToken,
     sensitiveUnlocked: reauthValid(p.reauthAt, now),

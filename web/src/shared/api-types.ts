@@ -8628,6 +8628,7 @@ export interface operations {
                         /** @description send as X-CSRF-Token on writes */
                         csrfToken: string;
                         email: string | null;
+                        language: ("en" | "es") | null;
                         name: string;
                         /** @description whether sensitive messages show now (password entered in the last 5 minutes) */
                         sensitiveUnlocked: boolean;
@@ -9271,6 +9272,7 @@ export interface operations {
                         /** @description send as X-CSRF-Token on writes */
                         csrfToken: string;
                         email: string | null;
+                        language: ("en" | "es") | null;
                         name: string;
                         /** @description whether sensitive messages show now (password entered in the last 5 minutes) */
                         sensitiveUnlocked: boolean;
@@ -9389,6 +9391,7 @@ export interface operations {
                         /** @description send as X-CSRF-Token on writes */
                         csrfToken: string;
                         email: string | null;
+                        language: ("en" | "es") | null;
                         name: string;
                         /** @description whether sensitive messages show now (password entered in the last 5 minutes) */
                         sensitiveUnlocked: boolean;
@@ -9520,6 +9523,7 @@ export interface operations {
                         /** @description send as X-CSRF-Token on writes */
                         csrfToken: string;
                         email: string | null;
+                        language: ("en" | "es") | null;
                         name: string;
                         /** @description whether sensitive messages show now (password entered in the last 5 minutes) */
                         sensitiveUnlocked: boolean;
