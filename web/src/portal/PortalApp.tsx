@@ -281,7 +281,7 @@ function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: Po
         {page.messages.map((m) => (
           <li key={m.id} className={`msg ${m.direction === 'inbound' ? 'outbound' : 'inbound'}`}>
             <div className="label">
-              {m.from} · <time dateTime={m.createdAt}>{formatDateTime(m.createdAt, locale(), page.clinic.timezone)}</time>
+              {m.direction === 'inbound' ? t('portal.you') : m.from} · <time dateTime={m.createdAt}>{formatDateTime(m.createdAt, locale(), page.clinic.timezone)}</time>
               {m.direction === 'inbound' && <span className="sub"> · {m.status === 'read' ? t('portal.seen') : t('portal.delivered')}</span>}
             </div>
             {m.locked ? <div className="body locked">{t('portal.locked')}</div> : noteOf(m) ? <div className="body">{noteOf(m)}</div> : null}

@@ -96,6 +96,7 @@ export const patient = {
     clinic: 'Clinic',
     message: 'Message',
     send: 'Send',
+    you: 'You',
     seen: 'Seen by the clinic',
     delivered: 'Delivered',
     locked: '🔒 A sensitive message is waiting. Enter your password below to read it.',

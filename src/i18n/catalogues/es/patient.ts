@@ -97,6 +97,7 @@ export const patient: Catalogue['patient'] = {
     clinic: 'Clínica',
     message: 'Mensaje',
     send: 'Enviar',
+    you: 'Usted',
     seen: 'Visto por la clínica',
     delivered: 'Entregado',
     locked: '🔒 Hay un mensaje confidencial esperando. Escriba su contraseña abajo para leerlo.',
