@@ -1,16 +1,21 @@
 /** Builds the running product's dependencies from configuration, and takes them down again in order. */
 import { diskStorage } from './attachments/storage.js';
+import { nextBooking } from './bookings/service.js';
 import { buildChannels } from './channels/registry.js';
 import type { Config } from './config.js';
+import { installConversationHooks } from './conversations/hooks.js';
 import { openDatabase, type Database } from './db/client.js';
 import type { Clock, Deps } from './deps.js';
+import { enqueueDelivery } from './delivery/queue.js';
 import { startWorker, type DeliveryWorker } from './delivery/worker.js';
 import { startEventHub } from './realtime/hub.js';
+import { currentGuestLink, revokeGuestLinks } from './guest/links.js';
 import { startSmtpListener, type SmtpListener } from './channels/email/listener.js';
 import { installKeyRing } from './encryption/columns.js';
 import { storedPlaintext } from './encryption/rotate.js';
 import { loadKeyRing } from './encryption/key-file.js';
 import type { KeyRing } from './encryption/keys.js';
+import { queuePush } from './notifications/push.js';
 import { createMetrics } from './ops/metrics.js';
 import { createLogger, type Logger } from './ops/log.js';
 
@@ -29,6 +34,7 @@ export async function startRuntime(
   opts: { clock: Clock; worker: boolean; smtp?: boolean; log?: (message: string) => void; logger?: Logger },
 ): Promise<Runtime> {
   const log = opts.log ?? (() => {});
+  installConversationHooks({ currentGuestLink, revokeGuestLinks, nextBooking, queueDelivery: enqueueDelivery, queuePush });
   const plaintext = await storedPlaintext(database.db);
   let keys = installKeyRing(await loadKeyRing(config, log), plaintext);
   const events = await startEventHub(database.url, log);

@@ -3,7 +3,7 @@
  * booking; the conversation that led to it is named, or found: the patient's thread in that clinic
  * active in the 30 days before. Every person who books becomes a patient contact (C1).
  */
-import { and, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { recordAudit, auditActor } from '../audit/service.js';
 import { contacts } from '../contacts/schema.js';
@@ -244,4 +244,15 @@ export async function conversionReport(deps: Deps, actor: Actor, q: { from?: str
       .map(({ key, ...r }) => ({ channel: key, ...r })),
     byMonth: withRates(months.map((m) => byMonth.get(m) ?? { key: m, conversations: 0, converted: 0 })).map(({ key, ...r }) => ({ month: key, ...r })),
   };
+}
+
+/** K2: the patient's next booking after `after`, for a template's {appointment}. */
+export async function nextBooking(tx: DbOrTx, contactId: string, after: Date): Promise<{ startsAt: Date } | null> {
+  const [next] = await tx
+    .select({ startsAt: bookings.startsAt })
+    .from(bookings)
+    .where(and(eq(bookings.contactId, contactId), sql`${bookings.startsAt} > ${after.toISOString()}::timestamptz`))
+    .orderBy(asc(bookings.startsAt))
+    .limit(1);
+  return next ?? null;
 }

@@ -18,6 +18,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
 import { clinics } from '../orgs/schema.js';
 import { systemCampaign } from '../campaigns/system.js';
+import { optOutFlag } from './kinds.js';
 import { filesOnly } from './media.js';
 import { keywordAction, keywordLanguage, keywordReply, type KeywordAction } from './rules.js';
 import { patientLanguage } from '../i18n/patient-language.js';
@@ -63,13 +64,13 @@ async function contactFor(deps: Deps, tx: Tx, orgId: string, channel: ProviderCh
  */
 async function obeyKeyword(deps: Deps, tx: Tx, channel: ProviderChannel, contact: ContactRow, conversationId: string, msg: InboundMessage, at: Date): Promise<boolean> {
   if (channel === 'email') return false;
-  const optedOut = channel === 'sms' ? contact.optedOutSms : contact.optedOutWhatsapp;
-  const action = msg.keyword ?? keywordAction(msg.body, optedOut);
+  const flag = optOutFlag(channel);
+  const action = msg.keyword ?? keywordAction(msg.body, contact[flag]);
   if (!action) return false;
-  const flag = action === 'help' ? {} : channel === 'sms' ? { optedOutSms: action === 'opt_out' } : { optedOutWhatsapp: action === 'opt_out' };
+  const changes = action === 'help' ? {} : { [flag]: action === 'opt_out' };
   // A patient who writes BAJA reads Spanish: remembered when the clinic did not know their language yet.
   const learned = contact.preferredLanguage ? undefined : keywordLanguage(msg.body);
-  const changes = { ...flag, ...(learned && { preferredLanguage: learned }) };
+  if (learned) Object.assign(changes, { preferredLanguage: learned });
   const [updated] = Object.keys(changes).length ? await tx.update(contacts).set({ ...changes, updatedAt: at }).where(eq(contacts.id, contact.id)).returning() : [contact];
   if (action === 'opt_in') await forgetImportedOptOut(tx, contact.id, channel);
   if (!msg.keyword && !deps.channels.adapter(channel).answersKeywords) await confirmKeyword(tx, conversationId, updated, channel, action, at);

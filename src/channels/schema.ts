@@ -2,10 +2,11 @@ import { sql } from 'drizzle-orm';
 import { bigint, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { encryptedText } from '../encryption/columns.js';
 import { organizations } from '../orgs/schema.js';
+import { providerChannels } from './kinds.js';
 import type { KeywordAction } from './rules.js';
 import type { InboundMedia, InboundReaction } from './types.js';
 
-export const providerChannelEnum = pgEnum('provider_channel', ['sms', 'whatsapp', 'email']);
+export const providerChannelEnum = pgEnum('provider_channel', providerChannels);
 
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 

@@ -3,12 +3,11 @@
  * the registry (registry.ts) picks one per channel from configuration.
  */
 import type { SendChannel } from '../conversations/rules.js';
+import type { ProviderChannel } from './kinds.js';
 import type { KeywordAction } from './rules.js';
 
-/** The channels an outside provider carries: they have numbers or addresses of their own (channel_accounts) and webhooks. */
-export const providerChannels = ['sms', 'whatsapp', 'email'] as const;
-export type ProviderChannel = (typeof providerChannels)[number];
-export const isProviderChannel = (channel: string): channel is ProviderChannel => (providerChannels as readonly string[]).includes(channel);
+export { isProviderChannel, providerChannels, type ProviderChannel } from './kinds.js';
+
 /** Every channel a message goes out on has an adapter: the providers', and Frontdesk's own portal chat and web replies. */
 export type AdapterChannel = SendChannel;
 

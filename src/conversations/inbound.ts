@@ -2,13 +2,13 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { publish } from '../realtime/events.js';
 import { newestFirst, type Tx } from '../db/client.js';
 import { clinics } from '../orgs/schema.js';
+import { conversationHooks } from './hooks.js';
 import { type Channel } from './rules.js';
 import { conversations, messages, type ConversationRow } from './schema.js';
 import { defaultOpeningHours, replyDueAt } from '../orgs/hours.js';
 import { messageText } from './outbound.js';
 import { activeConversation, createConversation, lockThreadSlot, reopenOrRefuse } from './thread-slot.js';
 import { eventScope } from './views.js';
-import { queuePush } from '../notifications/push.js';
 
 export interface InboundInput {
   orgId: string;
@@ -109,6 +109,6 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
     })
     .where(eq(conversations.id, conversation.id));
   await publish(tx, { type: 'message.created', ...eventScope(conversation), messageId: message.id }, input.at);
-  await queuePush(tx, input.orgId, message.id);
+  await conversationHooks().queuePush(tx, input.orgId, message.id);
   return { conversationId: conversation.id, messageId: message.id, created, held: conversation.heldAt !== null };
 }

@@ -1,29 +1,16 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { publish } from '../realtime/events.js';
 import { attachToMessage } from '../attachments/service.js';
 import { channelLimit, hasReplyWindow } from '../channels/rules.js';
-import { enqueueDelivery } from '../delivery/queue.js';
 import { type ContactRow } from '../contacts/service.js';
 import { newestFirst, type DbOrTx, type Tx } from '../db/client.js';
 import { AppError } from '../errors.js';
 import { statusesBefore, outboundRefusal, type SendChannel } from './rules.js';
 import { conversations, messages, type MessageCard, type ConversationRow } from './schema.js';
-import { guestLinks } from '../guest/schema.js';
+import { conversationHooks } from './hooks.js';
 import { eventScope } from './views.js';
 
 export type OutboundSender = { kind: 'user'; userId: string } | { kind: 'campaign'; campaignId: string };
-
-/** P1: the guest link a web reply goes to — the one the patient wrote through last, unless revoked. */
-export async function currentGuestLink(db: DbOrTx, conversationId: string): Promise<string | null> {
-  const [row] = await db
-    .select({ id: guestLinks.id })
-    .from(messages)
-    .innerJoin(guestLinks, eq(guestLinks.id, messages.guestLinkId))
-    .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'inbound'), eq(messages.channel, 'web'), isNull(guestLinks.revokedAt)))
-    .orderBy(newestFirst(messages.createdAt))
-    .limit(1);
-  return row?.id ?? null;
-}
 
 /**
  * Writes an outbound message into a conversation: checks the channel rules (S2/M1), stores the
@@ -66,7 +53,7 @@ async function lastInbound(tx: DbOrTx, orgId: string, contactId: string, channel
 
 /** Refuses what a channel's rules forbid; returns the guest link a web reply goes to. */
 async function checkChannelRules(tx: Tx, conversation: ConversationRow, contact: ContactRow, input: OutboundInput): Promise<string | null> {
-  const guestLink = input.channel === 'web' ? await currentGuestLink(tx, conversation.id) : null;
+  const guestLink = input.channel === 'web' ? await conversationHooks().currentGuestLink(tx, conversation.id) : null;
   const refusal = outboundRefusal(contact, input.channel, { hasGuestLink: guestLink !== null, ignoreOptOut: input.ignoreOptOut });
   if (refusal) throw new AppError(refusal.code, refusal.detail, { channel: input.channel, ...(refusal.missing ? { missing: refusal.missing } : {}) });
   const limit = channelLimit({
@@ -117,7 +104,7 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
     })
     .returning({ id: messages.id });
   if (input.attachmentIds?.length) await attachToMessage(tx, conversation.orgId, message.id, input.attachmentIds);
-  await enqueueDelivery(tx, message.id);
+  await conversationHooks().queueDelivery(tx, message.id);
   await tx
     .update(messages)
     .set({ status: 'replied', statusAt: input.at })

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { recordAudit, auditActor } from '../audit/service.js';
 import { normalizePhone } from '../contacts/rules.js';
@@ -10,12 +10,12 @@ import { clinics } from '../orgs/schema.js';
 import { renderTemplate } from '../templates/rules.js';
 import { templateFor, templateInOrg } from '../templates/service.js';
 import { accessibleClinic, inboxInOrg } from '../orgs/service.js';
+import { conversationHooks } from './hooks.js';
 import type { SendInput, StartInput } from './inputs.js';
 import { mayPost, sendableChannels, type SendChannel } from './rules.js';
 import { conversations, type MessageCard, type ConversationRow } from './schema.js';
 import { createCardLink, cardUrl, newCardToken, resolveCard } from '../artifacts/service.js';
 import { cardLabels, cardLine, type CardKind } from '../artifacts/rules.js';
-import { bookings } from '../bookings/schema.js';
 import { sanitizeOutboundHtml } from '../channels/email/html.js';
 import { assertSmsAccess, loadConversation, poster, refuse } from './access.js';
 import { appendOutbound } from './outbound.js';
@@ -171,14 +171,9 @@ async function messageBody(deps: Deps, tx: Tx, actor: Actor, conversation: Conve
   if (input.templateId) {
     const template = await templateInOrg(tx, actor.orgId, input.templateId);
     const [clinic] = await tx.select().from(clinics).where(eq(clinics.id, conversation.clinicId));
-    const [next] = await tx
-      .select({ startsAt: bookings.startsAt })
-      .from(bookings)
-      .where(and(eq(bookings.contactId, contact.id), sql`${bookings.startsAt} > ${deps.clock.now().toISOString()}::timestamptz`))
-      .orderBy(asc(bookings.startsAt))
-      .limit(1);
+    const appointment = await conversationHooks().nextBooking(tx, contact.id, deps.clock.now());
     const version = templateFor(template, contact.preferredLanguage);
-    return renderTemplate(version.text, { patient: { name: contact.name }, clinic, staff: { name: actor.name }, appointment: next ?? null, language: version.language });
+    return renderTemplate(version.text, { patient: { name: contact.name }, clinic, staff: { name: actor.name }, appointment, language: version.language });
   }
   if (!input.body) throw new AppError('invalid_input', 'body is required (or a templateId)', { errors: [{ field: 'body.body', message: 'is required' }] });
   return input.body;

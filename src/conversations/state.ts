@@ -9,7 +9,7 @@ import { AppError } from '../errors.js';
 import { assertClinicAccess, assignableUser, inboxInOrg } from '../orgs/service.js';
 import { autoArchiveCutoff, statusesBefore } from './rules.js';
 import { conversations, conversationUserState, messages, type ConversationRow } from './schema.js';
-import { guestLinks } from '../guest/schema.js';
+import { conversationHooks } from './hooks.js';
 import { emitWebhookEvent } from '../hooks/queue.js';
 import { loadConversation } from './access.js';
 import { reopenOrRefuse } from './thread-slot.js';
@@ -68,13 +68,9 @@ export async function markSpam(deps: Deps, actor: Actor, id: string) {
       .where(eq(conversations.id, id));
     if (conversation.status !== 'closed') await emitClosed(tx, conversation, now);
     await tx.update(contacts).set({ blocked: true, updatedAt: now }).where(eq(contacts.id, conversation.contactId));
-    const revoked = await tx
-      .update(guestLinks)
-      .set({ revokedAt: now })
-      .where(and(eq(guestLinks.contactId, conversation.contactId), isNull(guestLinks.revokedAt)))
-      .returning({ id: guestLinks.id });
+    const revokedGuestLinks = await conversationHooks().revokeGuestLinks(tx, conversation.contactId, now);
     await recordAudit(tx, [
-      { ...auditActor(actor), action: 'conversation.spam', subject: { type: 'conversation', id }, details: { revokedGuestLinks: revoked.length } },
+      { ...auditActor(actor), action: 'conversation.spam', subject: { type: 'conversation', id }, details: { revokedGuestLinks } },
       { ...auditActor(actor), action: 'contact.block', subject: { type: 'contact', id: conversation.contactId } },
     ]);
     await publish(tx, { type: 'conversation.updated', ...eventScope(conversation) }, now);

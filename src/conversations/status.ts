@@ -3,7 +3,8 @@
  * it — the delivery worker, a provider's callback, the portal or guest page that showed it.
  */
 import { and, eq } from 'drizzle-orm';
-import type { ProviderChannel, StatusUpdate } from '../channels/types.js';
+import { optOutFlag, type ProviderChannel } from '../channels/kinds.js';
+import type { StatusUpdate } from '../channels/types.js';
 import { recordAudit } from '../audit/service.js';
 import { contacts } from '../contacts/schema.js';
 import type { Db, DbOrTx } from '../db/client.js';
@@ -32,8 +33,6 @@ export async function applyStatus(db: DbOrTx, clock: Clock, messageId: string, s
   return next;
 }
 
-const optOutColumn = { sms: 'optedOutSms', whatsapp: 'optedOutWhatsapp', email: 'optedOutEmail' } as const satisfies Record<ProviderChannel, string>;
-
 /**
  * A provider's status callback: finds the message by the provider's id; unknown ids and repeats
  * change nothing. When the adapter read the report as "the recipient unsubscribed", the contact is
@@ -47,7 +46,7 @@ export async function applyProviderStatus(db: Db, clock: Clock, channel: Provide
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
       .where(and(eq(messages.channel, channel), eq(messages.providerMessageId, update.providerMessageId)));
     if (!message) return null;
-    if (update.optedOut) await tx.update(contacts).set({ [optOutColumn[channel]]: true }).where(eq(contacts.id, message.contactId));
+    if (update.optedOut) await tx.update(contacts).set({ [optOutFlag(channel)]: true }).where(eq(contacts.id, message.contactId));
     if (update.bounced && channel === 'email') await flagBouncing(tx, clock, message, update.reason ?? 'the mail system returned the message');
     return applyStatus(tx, clock, message.id, update.status, update.reason);
   });

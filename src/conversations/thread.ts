@@ -9,7 +9,7 @@ import { notFound } from '../errors.js';
 import { sendableChannels } from './rules.js';
 import { conversations, messages } from './schema.js';
 import { loadConversation, visibleMessages } from './access.js';
-import { currentGuestLink } from './outbound.js';
+import { conversationHooks } from './hooks.js';
 import { conversationById, conversationJson, conversationSelect, eventScope, messageSelect, messagesJson } from './views.js';
 
 export async function getConversation(
@@ -36,7 +36,7 @@ export async function getConversation(
   await recordAudit(deps.db, { ...auditActor(actor), action: 'conversation.view', subject: { type: 'conversation', id } });
   return {
     ...(await conversationById(deps, actor, id)),
-    availableChannels: sendableChannels(contact, { hasGuestLink: (await currentGuestLink(deps.db, id)) !== null }),
+    availableChannels: sendableChannels(contact, { hasGuestLink: (await conversationHooks().currentGuestLink(deps.db, id)) !== null }),
     optedOut: { sms: contact.optedOutSms, email: contact.optedOutEmail, whatsapp: contact.optedOutWhatsapp },
     messages: items,
     nextCursor: rows.length > page.limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,

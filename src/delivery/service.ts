@@ -8,6 +8,7 @@ import { attachments } from '../attachments/schema.js';
 import { campaigns } from '../campaigns/schema.js';
 import { replySubject } from '../channels/email/subject.js';
 import { channelAccounts } from '../channels/schema.js';
+import { optOutFlag } from '../channels/kinds.js';
 import { isProviderChannel, type AdapterChannel, type Addressing, type ChannelAdapter, type OutboundEnvelope, type SendOutcome } from '../channels/types.js';
 import { contacts } from '../contacts/schema.js';
 import { outboundRefusal } from '../conversations/rules.js';
@@ -199,8 +200,9 @@ async function recordOutcome(deps: DeliveryDeps, row: Loaded, attemptId: string,
       await applyStatus(tx, deps.clock, messageId, deliversInstantly ? 'delivered' : 'sent');
       return;
     }
-    if (outcome.optedOut) {
-      await tx.update(contacts).set({ optedOutSms: true, updatedAt: now }).where(eq(contacts.id, row.contact.id));
+    const channel = row.message.channel;
+    if (outcome.optedOut && isProviderChannel(channel)) {
+      await tx.update(contacts).set({ [optOutFlag(channel)]: true, updatedAt: now }).where(eq(contacts.id, row.contact.id));
     }
     if (!retry) {
       const reason = outcome.permanent ? outcome.reason : `gave up after repeated failures: ${outcome.reason}`;

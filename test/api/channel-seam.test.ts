@@ -52,3 +52,20 @@ describe('a throwaway adapter registered for a channel', () => {
     expect(contactId).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe("a provider's word that the recipient unsubscribed", () => {
+  it('opts the patient out of the channel the message went on, and no other', async () => {
+    const base = simulatorAdapter('email', { to: 'email', from: 'emailFrom' });
+    const refusing: ChannelAdapter = { ...base, provider: 'refusing-email', send: async () => ({ kind: 'failed', permanent: true, code: 'unsubscribed', reason: 'the recipient unsubscribed', optedOut: true }) };
+    ctx.deps.channels = buildChannels(ctx.deps.config, ctx.deps.db, { email: refusing });
+    const res = await org.owner.post('/api/v1/conversations', { email: 'gone@example.com', channel: 'email', clinicId: org.clinicId, body: 'Your crown is ready' });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const { conversation, message } = res.body;
+    const thread = await eventually(async () => {
+      const body = (await org.owner.get(`/api/v1/conversations/${conversation.id}`)).body;
+      expect(body.messages.find((x: any) => x.id === message.id).status).toBe('failed');
+      return body;
+    });
+    expect(thread.optedOut).toEqual({ sms: false, email: true, whatsapp: false });
+  });
+});
