@@ -6,9 +6,9 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signupOrg, type Org, type TestContext } from '../helpers.js';
+import { password, signupOrg, type Org, type TestContext } from '../helpers.js';
 import { overflow } from './layout-support.js';
-import { seriousViolations, startBrowserApp } from './support.js';
+import { seriousViolations, signInStaff, startBrowserApp } from './support.js';
 
 const artifacts = 'test-artifacts';
 let ctx: TestContext;
@@ -111,5 +111,25 @@ describe.each(sizes)('a Spanish-speaking patient on a $name', (size) => {
     await fits(english, 'portal thread');
     expect(await seriousViolations(english)).toEqual([]);
     await english.screenshot({ path: `${artifacts}/spanish-patient-portal-thread-${size.name}.png`, fullPage: true });
+  });
+});
+
+describe('staff write the Spanish versions in Settings', () => {
+  it('a template’s Spanish version and the Spanish after-hours reply are typed and saved (what each patient then gets: test/api/languages.test.ts)', async () => {
+    const template = await org.owner.post('/api/v1/templates', { name: 'Check-in', body: 'Hi {{patient.firstName}}, how is the tooth?' });
+    const page = await signInStaff(browser, base, org.me.user.email, password);
+    await page.goto(`${base}/settings/templates`);
+    const versions = page.getByRole('form', { name: 'Versions of Check-in' });
+    await versions.getByLabel('Español version (optional)').fill('Hola, {{patient.firstName}}: ¿qué tal el diente?');
+    await versions.getByRole('button', { name: 'Save versions' }).click();
+    await expect.poll(async () => (await org.owner.get('/api/v1/templates')).body.items.find((x: any) => x.id === template.body.id).translations.es).toBe('Hola, {{patient.firstName}}: ¿qué tal el diente?');
+
+    await page.goto(`${base}/settings/public`);
+    const clinicForm = page.getByRole('form').filter({ has: page.getByLabel('After-hours reply in Español (blank: the reply above)') }).first();
+    await clinicForm.getByLabel('After-hours reply (blank is off)').fill('We are closed; we will answer at 8.');
+    await clinicForm.getByLabel('After-hours reply in Español (blank: the reply above)').fill('Estamos cerrados; le responderemos a las 8.');
+    await clinicForm.getByRole('button').last().click();
+    await expect.poll(async () => (await org.owner.get('/api/v1/clinics')).body.items[0].afterHoursReplyTranslations.es).toBe('Estamos cerrados; le responderemos a las 8.');
+    await page.screenshot({ path: `${artifacts}/spanish-patient-settings-versions.png`, fullPage: true });
   });
 });
