@@ -15,7 +15,10 @@ import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { clockTime, minutes } from '../orgs/hours.js';
 import { clinics } from '../orgs/schema.js';
-import { templateInOrg } from '../templates/service.js';
+import { templateFor, templateInOrg } from '../templates/service.js';
+import type { templates } from '../templates/schema.js';
+
+type TemplateRow = typeof templates.$inferSelect;
 import { renderTemplate } from '../templates/rules.js';
 import { campaignHooks, type DueBooking } from './hooks.js';
 import type { CampaignChanges, CampaignInput } from './inputs.js';
@@ -115,7 +118,7 @@ type Outcome = { status: 'sent'; messageId: string } | { status: 'skipped'; reas
 
 /** What every send of one run shares: the template's text and the organization's clinics. */
 interface RunContext {
-  templateBody: string;
+  template: TemplateRow | null;
   clinics: Map<string, typeof clinics.$inferSelect>;
 }
 
@@ -126,7 +129,9 @@ async function sendOne(deps: Deps, c: CampaignRow, run: RunContext & { id: strin
   const pick = pickChannel(c, contact);
   if ('skip' in pick) return { status: 'skipped', reason: pick.skip };
   if (quietHoursApply(pick.channel) && !c.urgent && inQuietHours(now, clinic.timezone, c.quietStartMinute, c.quietEndMinute)) return { status: 'skipped', reason: 'quiet_hours' };
-  const body = renderTemplate(run.templateBody, { patient: { name: contact.name }, clinic, staff: { name: clinic.name }, appointment: { startsAt: booking.startsAt } });
+  // Each recipient's language version of the template (issue 18), the template as written when none.
+  const version = templateFor(run.template!, contact.preferredLanguage);
+  const body = renderTemplate(version.text, { patient: { name: contact.name }, clinic, staff: { name: clinic.name }, appointment: { startsAt: booking.startsAt }, language: version.language });
   try {
     return await deps.db.transaction(async (tx) => {
       // The 'sent' row first: a concurrent run that got here first makes this one stop at the unique index.
@@ -153,7 +158,7 @@ export async function runCampaign(deps: Deps, c: CampaignRow, opts: { record: 'a
   const [run] = await deps.db.insert(campaignRuns).values({ campaignId: c.id, orgId: c.orgId, at: now }).returning();
   const counts = { sent: 0, skipped: 0, failed: 0 };
   const shared: RunContext = {
-    templateBody: due.length ? (await templateInOrg(deps.db, c.orgId, c.templateId!)).body : '',
+    template: due.length ? await templateInOrg(deps.db, c.orgId, c.templateId!) : null,
     clinics: new Map((await deps.db.select().from(clinics).where(eq(clinics.orgId, c.orgId))).map((k) => [k.id, k])),
   };
   for (const booking of due) {

@@ -11,7 +11,8 @@ import { contacts } from '../contacts/schema.js';
 import { messages } from '../conversations/schema.js';
 import type { DeliveryDeps } from '../deps.js';
 import { clinics } from '../orgs/schema.js';
-import { emailPreview, guestPath, notificationText, shouldNotify } from './rules.js';
+import { emailPreview, guestPath, notificationSubject, notificationText, shouldNotify } from './rules.js';
+import { patientLanguage } from '../i18n/patient-language.js';
 import { guestLinks, guestTokens } from './schema.js';
 import { mintToken } from './service.js';
 
@@ -29,6 +30,7 @@ export async function notifyGuest(deps: DeliveryDeps, linkId: string, messageId:
   if (!shouldNotify(row.link, now)) return 'skipped';
   const [reply] = await deps.db.select({ id: messages.id, orgId: messages.orgId, body: messages.body }).from(messages).where(eq(messages.id, messageId));
   const token = await mintToken(deps.db, linkId, now);
+  const language = patientLanguage(row.contact.preferredLanguage);
   const adapter: ChannelAdapter = deps.channels.adapter('email');
   const domain = deps.config.email.domain;
   const outcome = await adapter
@@ -43,14 +45,14 @@ export async function notifyGuest(deps: DeliveryDeps, linkId: string, messageId:
         clinicName: row.clinic.name,
         url: deps.config.publicUrl + guestPath(token),
         preview: emailPreview(reply ? openFor(reply, reply.body) : '', row.clinic.guestEmailPreview),
-      }),
+      }, language),
       attachments: [],
       email: {
         messageIdHeader: `<notify.${randomUUID()}@${domain}>`,
         inReplyTo: null,
         references: [],
         replyTo: deps.config.email.from,
-        subject: `${row.clinic.name} replied to your message`,
+        subject: notificationSubject(row.clinic.name, language),
         autoSubmitted: 'auto-generated',
       },
     })

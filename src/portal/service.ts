@@ -4,6 +4,7 @@
  * (M12) show only within five minutes of entering the password again.
  */
 import { openFor } from '../encryption/columns.js';
+import type { Language } from '../i18n/index.js';
 import { retractedNotice } from '../conversations/rules.js';
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
@@ -198,6 +199,7 @@ export async function portalMe(deps: Deps, p: Patient) {
     name: contact.name,
     email: contact.email,
     chatOptIn: contact.chatOptIn,
+    language: contact.preferredLanguage as Language | null,
     clinics: clinicRows,
     csrfToken: p.csrfToken,
     sensitiveUnlocked: reauthValid(p.reauthAt, now),
