@@ -3,6 +3,7 @@
  * (the session's lookup, the transaction, the answer's reads), recorded once from the real route and
  * replayed with each conversation's own ids, over as many connections as the HTTP clients.
  */
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { App } from '../src/http/types.js';
 
@@ -50,11 +51,13 @@ const swap = (values: unknown[], from: Record<string, string>, to: Record<string
 
 /**
  * Runs the recorded statements for another conversation on `client`: its ids in place of the
- * recorded ones, and the message id the insert returns in place of the recorded message's.
+ * recorded ones, and a new message id in place of the recorded message's (the app draws a message's
+ * id before the insert, to bind its text to the row: issue 15). The sealed text is replayed as it
+ * was recorded, bound to the recorded message: PostgreSQL's cost is the same, and nothing reads it.
  */
 export async function replaySend(client: pg.PoolClient, recorded: Awaited<ReturnType<typeof recordSend>>, target: { conversationId: string; contactId: string }): Promise<void> {
   const from = recorded.ids;
-  const to = { ...target, messageId: from.messageId };
+  const to = { ...target, messageId: randomUUID() };
   for (const s of recorded.statements) {
     const result = await client.query(s.text, swap(s.values, from, to));
     if (/^insert into "messages"/.test(s.text) && result.rows[0]?.id) to.messageId = result.rows[0].id;
