@@ -26,7 +26,7 @@ import { startRuntime } from '../src/runtime.js';
 import { twilioSignature } from '../src/channels/sms/twilio.js';
 import { FakeTwilio } from '../test/fakes/twilio.js';
 import type { KeyRing } from '../src/encryption/keys.js';
-import { pgArray, storedPhrases } from './dataset.js';
+import { acceptColumnBoundTexts, pgArray, storedPhrases } from './dataset.js';
 import { recordSend, replaySend } from './send-replay.js';
 import { buildApp } from '../src/server.js';
 
@@ -54,6 +54,7 @@ const volume = { conversations: Number(args.conversations), messages: Number(arg
 
 async function generate(deps: Deps, orgId: string): Promise<void> {
   const started = Date.now();
+  await acceptColumnBoundTexts(deps.db);
   const stored = storedPhrases(deps.keys, orgId, ['Can I move my appointment to Thursday?', 'Your cleaning is confirmed for 9:30.', 'Is my crown covered by insurance?', 'Please send the invoice for my last visit.', 'The numbness should wear off in a few hours.']);
   const phrases = { bodies: pgArray(stored.bodies), vectors: pgArray(stored.vectors) };
   await deps.db.execute(sql`

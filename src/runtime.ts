@@ -1,6 +1,7 @@
 /** Builds the running product's dependencies from configuration, and takes them down again in order. */
 import { diskStorage } from './attachments/storage.js';
-import { nextBooking } from './bookings/service.js';
+import { dueBookings, nextBooking } from './bookings/service.js';
+import { installCampaignHooks } from './campaigns/hooks.js';
 import { buildChannels } from './channels/registry.js';
 import type { Config } from './config.js';
 import { installConversationHooks } from './conversations/hooks.js';
@@ -13,7 +14,7 @@ import { startEventHub } from './realtime/hub.js';
 import { currentGuestLink, revokeGuestLinks } from './guest/links.js';
 import { startSmtpListener, type SmtpListener } from './channels/email/listener.js';
 import { installKeyRing } from './encryption/columns.js';
-import { storedPlaintext } from './encryption/rotate.js';
+import { storedPlaintext, storedUnbound } from './encryption/rotate.js';
 import { loadKeyRing } from './encryption/key-file.js';
 import type { KeyRing } from './encryption/keys.js';
 import { queuePush } from './notifications/push.js';
@@ -35,9 +36,10 @@ export async function startRuntime(
   opts: { clock: Clock; worker: boolean; smtp?: boolean; log?: (message: string) => void; logger?: Logger },
 ): Promise<Runtime> {
   const log = opts.log ?? (() => {});
+  installCampaignHooks({ dueBookings });
   installConversationHooks({ currentGuestLink, revokeGuestLinks, nextBooking, queueDelivery: enqueueDelivery, queuePush });
   const plaintext = await storedPlaintext(database.db);
-  let keys = installKeyRing(await loadKeyRing(config, log), plaintext);
+  let keys = installKeyRing(await loadKeyRing(config, log), plaintext, await storedUnbound(database.db));
   const events = await startEventHub(database.url, log);
   const channels = buildChannels(config, database.db);
   const replica = config.readDatabaseUrl ? openDatabase(config.readDatabaseUrl) : null;
@@ -60,7 +62,7 @@ export async function startRuntime(
     },
     async useKeys(ring) {
       const now = await storedPlaintext(database.db);
-      keys = installKeyRing(ring, now);
+      keys = installKeyRing(ring, now, await storedUnbound(database.db));
       Object.assign(deps, { keys: ring, storage: diskStorage(config.attachmentsDir, ring, now) });
     },
   };

@@ -2,15 +2,15 @@ import { Type } from 'typebox';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { escapeHtml, layout, notFoundPage, privateHeaders } from '../http/html.js';
-import { Id, IdParams, Nullable, responses, Timestamp } from '../http/schemas.js';
+import { IdParams, Nullable, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App, clientOrigin } from '../http/types.js';
 import { appointmentParts } from '../templates/rules.js';
-import { artifactKinds, cardLabels, formatAmount } from './rules.js';
+import { ArtifactBody, ArtifactKind } from './inputs.js';
+import { cardLabels, formatAmount } from './rules.js';
 import { listArtifacts, openCard, upsertArtifact, type CardOpening } from './service.js';
 
 const tags = ['artifacts and cards'];
 const access = { privileges: ['send_messages' as const, 'contacts' as const] };
-const Kind = Type.Union(artifactKinds.map((k) => Type.Literal(k)));
 
 /** A card as the patient sees it beside a message, in the portal and on the guest page. */
 export const PatientCard = Type.Object({ kind: Type.String(), label: Type.String(), title: Type.String(), amount: Nullable(Type.String()), link: Type.String({ description: 'the secure link; opening it is recorded' }) });
@@ -18,7 +18,7 @@ export const PatientCard = Type.Object({ kind: Type.String(), label: Type.String
 export const Artifact = Type.Object({
   id: Type.String(),
   contactId: Type.String(),
-  kind: Kind,
+  kind: ArtifactKind,
   externalId: Type.String(),
   title: Type.String(),
   occurredAt: Nullable(Timestamp),
@@ -63,18 +63,7 @@ export function artifactRoutes(app: App, deps: Deps): void {
       schema: {
         tags,
         summary: "The practice system pushes a patient's appointment, invoice, prescription, treatment plan or form; the same kind and externalId again updates it",
-        body: Type.Object({
-          contactId: Type.Optional(Id),
-          contactExternalId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-          kind: Kind,
-          externalId: Type.String({ minLength: 1, maxLength: 200 }),
-          title: Type.String({ minLength: 1, maxLength: 300 }),
-          occurredAt: Type.Optional(Timestamp),
-          amountCents: Type.Optional(Type.Integer({ minimum: 0 })),
-          currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
-          url: Type.Optional(Type.String({ pattern: '^https://', maxLength: 2000, description: 'where the patient completes it (https)' })),
-          details: Type.Optional(Type.String({ maxLength: 2000 })),
-        }),
+        body: ArtifactBody,
         response: responses({ 200: Artifact, 201: Artifact }, 404),
       },
     },
@@ -92,7 +81,7 @@ export function artifactRoutes(app: App, deps: Deps): void {
         tags,
         summary: "A patient's artifacts, latest first (the composer's /appt, /invoice, /rx take the first of a kind)",
         params: IdParams,
-        querystring: Type.Object({ kind: Type.Optional(Kind), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })) }),
+        querystring: Type.Object({ kind: Type.Optional(ArtifactKind), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })) }),
         response: responses({ 200: Type.Object({ items: Type.Array(Artifact) }) }, 404),
       },
     },

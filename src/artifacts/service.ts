@@ -14,7 +14,8 @@ import { AppError, notFound } from '../errors.js';
 import { clinics } from '../orgs/schema.js';
 import { publish } from '../realtime/events.js';
 import { randomBytes } from 'node:crypto';
-import { cardLabels, cardLinkDays, cardTokenPattern, formatAmount, linkExpired, type ArtifactKind, type CardKind } from './rules.js';
+import type { ArtifactInput, CardInput } from './inputs.js';
+import { cardLabels, cardLinkDays, cardTokenPattern, formatAmount, linkExpired, type ArtifactKind } from './rules.js';
 import { cardLinks, patientArtifacts } from './schema.js';
 
 type ArtifactRow = typeof patientArtifacts.$inferSelect;
@@ -33,18 +34,6 @@ export const artifactJson = (a: ArtifactRow) => ({
   updatedAt: a.updatedAt.toISOString(),
 });
 
-export interface ArtifactInput {
-  contactId?: string;
-  contactExternalId?: string;
-  kind: ArtifactKind;
-  externalId: string;
-  title: string;
-  occurredAt?: string;
-  amountCents?: number;
-  currency?: string;
-  url?: string;
-  details?: string;
-}
 
 async function artifactContact(deps: Deps, actor: Actor, input: ArtifactInput) {
   if (input.contactId) return contactInOrg(deps.db, actor.orgId, input.contactId);
@@ -96,14 +85,6 @@ export async function listArtifacts(deps: Deps, actor: Actor, contactId: string,
 // Cards
 // ---------------------------------------------------------------------------------------------
 
-export interface CardInput {
-  kind: CardKind;
-  artifactId?: string;
-  title?: string;
-  amountCents?: number;
-  currency?: string;
-  url?: string;
-}
 
 /** What a card will show, checked: an artifact of this patient and kind, or a request with what it needs. */
 export async function resolveCard(tx: DbOrTx, orgId: string, contactId: string, input: CardInput): Promise<MessageCard> {

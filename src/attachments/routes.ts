@@ -6,7 +6,7 @@ import { AppError } from '../errors.js';
 import { IdParams, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, clientOrigin, type App } from '../http/types.js';
 import { maxAttachmentBytes } from './rules.js';
-import { downloadAttachment, downloadBySignedLink, uploadAttachment } from './service.js';
+import { attachmentFilename, downloadAttachment, downloadBySignedLink, uploadAttachment } from './service.js';
 
 /** The query of a signed link (links.ts): when it stops working, and the HMAC that proves it was handed out. */
 export const SignedLinkQuery = Type.Object({
@@ -85,11 +85,11 @@ export async function attachmentRoutes(app: App, deps: Deps): Promise<void> {
 }
 
 /** A stored file as a download: images and PDFs shown in place, everything else saved; never sniffed, never cached. */
-export function sendStoredFile(reply: FastifyReply, attachment: { contentType: string; filename: string }, bytes: Buffer): FastifyReply {
+export function sendStoredFile(reply: FastifyReply, attachment: Parameters<typeof attachmentFilename>[0] & { contentType: string }, bytes: Buffer): FastifyReply {
   const inline = attachment.contentType.startsWith('image/') || attachment.contentType === 'application/pdf';
   return reply
     .type(attachment.contentType)
-    .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`)
+    .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(attachmentFilename(attachment))}`)
     .header('x-content-type-options', 'nosniff')
     .header('cache-control', 'private, no-store')
     .send(bytes);

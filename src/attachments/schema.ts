@@ -1,7 +1,7 @@
 import { bigint, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { messages } from '../conversations/schema.js';
 import { organizations, users } from '../orgs/schema.js';
-import { encryptedText } from '../encryption/columns.js';
+import { rowBoundText } from '../encryption/columns.js';
 
 /** M11: a stored file. Uploaded first, then attached to one message when it is sent (or received). */
 export const attachments = pgTable(
@@ -11,7 +11,7 @@ export const attachments = pgTable(
     orgId: uuid('org_id').notNull().references(() => organizations.id),
     messageId: uuid('message_id').references(() => messages.id),
     uploadedBy: uuid('uploaded_by').references(() => users.id),
-    filename: encryptedText('attachments', 'filename').notNull(),
+    filename: rowBoundText('attachments', 'filename').notNull(),
     /** Detected from the bytes, never taken from the name or the client's word. */
     contentType: text('content_type').notNull(),
     size: bigint('size', { mode: 'number' }).notNull(),

@@ -11,11 +11,17 @@ import { conversations, messages } from '../conversations/schema.js';
 import { allowedAttachmentType } from './rules.js';
 import { attachments } from './schema.js';
 import { IntegrityError } from '../encryption/cipher.js';
+import { newRowId, openFor, sealFor } from '../encryption/columns.js';
 import { checkLink, linkQuery, signLink, type LinkSignature } from './links.js';
 
-export const attachmentJson = (a: typeof attachments.$inferSelect) => ({
+type AttachmentRow = typeof attachments.$inferSelect;
+
+/** The file's name, opened with its row. */
+export const attachmentFilename = (a: Pick<AttachmentRow, 'id' | 'orgId' | 'filename'>): string => openFor(a, a.filename);
+
+export const attachmentJson = (a: AttachmentRow) => ({
   id: a.id,
-  filename: a.filename,
+  filename: attachmentFilename(a),
   contentType: a.contentType,
   size: a.size,
   sha256: a.sha256,
@@ -36,12 +42,15 @@ export async function storeAttachment(
     throw new AppError('invalid_input', `${file.filename} is not an image, PDF or document we accept (its bytes say ${detected?.mime ?? 'unknown'})`);
   }
   const stored = await deps.storage.write(file.bytes);
+  const id = newRowId();
+  const filename = file.filename.replace(/[\\/\0]/g, '_').slice(0, 200) || 'attachment';
   const [row] = await db
     .insert(attachments)
     .values({
+      id,
       orgId: owner.orgId,
       uploadedBy: owner.userId,
-      filename: file.filename.replace(/[\\/\0]/g, '_').slice(0, 200) || 'attachment',
+      filename: sealFor(attachments.filename, { id, orgId: owner.orgId }, filename),
       contentType,
       size: file.bytes.length,
       sha256: stored.sha256,

@@ -168,12 +168,14 @@ export type Reader = Pick<AuditEntry, 'orgId' | 'actor' | 'origin'>;
 /** Issue 15: a stored value failed its integrity check while `reader` read it — refused, and audited under their organization. */
 export async function recordIntegrityFailure(db: DbOrTx, reader: Reader, route: string | null, error: Error): Promise<void> {
   const contactId = reader.actor.kind === 'patient' ? reader.actor.contactId : undefined;
+  // A value bound to its row names the row it was refused in (a ciphertext moved there, or altered).
+  const row = error instanceof IntegrityError ? error.row : undefined;
   await recordAudit(db, {
     ...reader,
     action: 'encryption.integrity_failure',
     outcome: 'denied',
-    subject: { type: 'route', id: null },
-    details: { route, problem: error.message, ...(contactId ? { contactId } : {}) },
+    subject: row ? { type: row.table, id: row.rowId } : { type: 'route', id: null },
+    details: { route, problem: error.message, ...(row ? { column: `${row.table}.${row.column}` } : {}), ...(contactId ? { contactId } : {}) },
   });
 }
 

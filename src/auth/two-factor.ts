@@ -4,6 +4,7 @@
  * one-time recovery codes, stored as SHA-256), disable with the password. A code is accepted one
  * 30-second step either side of now, for phones whose clocks drift.
  */
+import { openFor, sealFor, type RowKey, type Sealed } from '../encryption/columns.js';
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
@@ -26,13 +27,14 @@ const auditOf = (actor: Actor) => ({ ...auditActor(actor), subject: { type: 'use
 
 /** Whether `code` is the user's current TOTP code or one of their unused recovery codes. */
 export function checkSecondFactor(
-  user: { totpSecret: string | null; email: string; recoveryCodes: string[] },
+  user: RowKey & { totpSecret: Sealed | null; email: string; recoveryCodes: string[] },
   code: string,
   now: Date,
 ): { ok: false } | { ok: true; totpStep: number } | { ok: true; recoveryCode: string } {
   if (!user.totpSecret) return { ok: false };
   if (looksLikeTotp(code)) {
-    const delta = totpFor(user.totpSecret, user.email).validate({ token: code.replace(/\s/g, ''), timestamp: now.getTime(), window: 1 });
+    // Bound to the user's row: another account's secret copied here fails to open instead of letting its codes in.
+    const delta = totpFor(openFor(user, user.totpSecret), user.email).validate({ token: code.replace(/\s/g, ''), timestamp: now.getTime(), window: 1 });
     return delta === null ? { ok: false } : { ok: true, totpStep: Math.floor(now.getTime() / (periodSeconds * 1000)) + delta };
   }
   const hashed = sha256(normalizeRecoveryCode(code));
@@ -63,7 +65,7 @@ export async function spendSecondFactor(deps: Pick<Deps, 'db'>, userId: string, 
 
 async function loadUser(deps: Deps, actor: Actor) {
   const [user] = await deps.db
-    .select({ email: users.email, passwordHash: users.passwordHash, totpSecret: users.totpSecret, totpEnabledAt: users.totpEnabledAt, recoveryCodes: users.recoveryCodes })
+    .select({ id: users.id, orgId: users.orgId, email: users.email, passwordHash: users.passwordHash, totpSecret: users.totpSecret, totpEnabledAt: users.totpEnabledAt, recoveryCodes: users.recoveryCodes })
     .from(users)
     .where(eq(users.id, actor.userId));
   return user;
@@ -79,7 +81,7 @@ export async function enrolTwoFactor(deps: Deps, actor: Actor): Promise<{ secret
   const user = await loadUser(deps, actor);
   if (user.totpEnabledAt) throw new AppError('conflict', 'two-factor sign-in is already on; turn it off first to enrol a new device');
   const secret = new Secret({ size: 20 }).base32;
-  await deps.db.update(users).set({ totpSecret: secret }).where(eq(users.id, actor.userId));
+  await deps.db.update(users).set({ totpSecret: sealFor(users.totpSecret, { id: actor.userId, orgId: actor.orgId }, secret) }).where(eq(users.id, actor.userId));
   await recordAudit(deps.db, { ...auditOf(actor), action: 'auth.two_factor_enrol' });
   return { secret, uri: totpFor(secret, user.email).toString() };
 }

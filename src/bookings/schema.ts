@@ -2,7 +2,7 @@ import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'driz
 import { contacts } from '../contacts/schema.js';
 import { conversations } from '../conversations/schema.js';
 import { clinics, organizations, users } from '../orgs/schema.js';
-import { encryptedText } from '../encryption/columns.js';
+import { rowBoundText } from '../encryption/columns.js';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
@@ -21,7 +21,7 @@ export const bookings = pgTable(
     source: bookingSourceEnum('source').notNull(),
     /** The practice-management system's id: a booking it sends twice is stored once. */
     externalId: text('external_id'),
-    notes: encryptedText('bookings', 'notes'),
+    notes: rowBoundText('bookings', 'notes'),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: at('created_at').notNull(),
   },

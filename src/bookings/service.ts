@@ -3,9 +3,11 @@
  * booking; the conversation that led to it is named, or found: the patient's thread in that clinic
  * active in the 30 days before. Every person who books becomes a patient contact (C1).
  */
-import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { newRowId, openOptional, sealOptional } from '../encryption/columns.js';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, notExists, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { recordAudit, auditActor } from '../audit/service.js';
+import { campaigns, campaignSends } from '../campaigns/schema.js';
 import { contacts } from '../contacts/schema.js';
 import { contactInOrg, findOrCreateContact, parseEmail, type ContactRow } from '../contacts/service.js';
 import { normalizePhone } from '../contacts/rules.js';
@@ -35,7 +37,7 @@ export const bookingJson = (b: BookingRow) => ({
   startsAt: b.startsAt.toISOString(),
   source: b.source,
   externalId: b.externalId,
-  notes: b.notes,
+  notes: openOptional(b, b.notes),
   createdAt: b.createdAt.toISOString(),
 });
 
@@ -118,9 +120,11 @@ export async function createBooking(deps: Deps, actor: Actor, input: BookingInpu
       const contact = await bookingContact(deps, tx, actor, input);
       const now = deps.clock.now();
       const conversation = await sourceConversation(tx, actor, contact, input.clinicId, input.conversationId, now);
+      const id = newRowId();
       const [booking] = await tx
         .insert(bookings)
         .values({
+          id,
           orgId: actor.orgId,
           clinicId: input.clinicId,
           contactId: contact.id,
@@ -128,7 +132,7 @@ export async function createBooking(deps: Deps, actor: Actor, input: BookingInpu
           startsAt,
           source: actor.via.kind === 'api_token' ? 'integration' : 'staff',
           externalId: input.externalId,
-          notes: input.notes,
+          notes: sealOptional(bookings.notes, { id, orgId: actor.orgId }, input.notes),
           createdBy: actor.userId,
           createdAt: now,
         })
@@ -255,4 +259,24 @@ export async function nextBooking(tx: DbOrTx, contactId: string, after: Date): P
     .orderBy(asc(bookings.startsAt))
     .limit(1);
   return next ?? null;
+}
+
+/** The bookings a campaign should message now, not yet sent to (campaigns/hooks.ts: campaigns may not read bookings). */
+export async function dueBookings(db: DbOrTx, c: typeof campaigns.$inferSelect, now: Date): Promise<BookingRow[]> {
+  const notSent = notExists(
+    db
+      .select({ one: sql`1` })
+      .from(campaignSends)
+      .where(and(eq(campaignSends.campaignId, c.id), eq(campaignSends.status, 'sent'), eq(campaignSends.targetKey, sql`'booking:' || ${bookings.id}`))),
+  );
+  const window =
+    c.trigger === 'appointment_reminder'
+      ? and(gt(bookings.startsAt, now), lte(bookings.startsAt, new Date(now.getTime() + (c.hoursBefore ?? 24) * 3_600_000)))
+      : and(gt(bookings.startsAt, now), gte(bookings.createdAt, c.createdAt));
+  return db
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.orgId, c.orgId), c.clinicId ? eq(bookings.clinicId, c.clinicId) : undefined, window, notSent))
+    .orderBy(bookings.startsAt)
+    .limit(1000);
 }

@@ -1,39 +1,25 @@
 import { Type } from 'typebox';
 import type { Deps } from '../deps.js';
-import { Id, IdParams, Nullable, responses, Timestamp } from '../http/schemas.js';
+import { IdParams, Nullable, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
-import { campaignChannels, campaignTriggers } from './rules.js';
+import { CampaignBody, CampaignChangesBody, CampaignChannel, CampaignTrigger } from './inputs.js';
 import { createCampaign, listCampaigns, listRuns, runCampaignNow, updateCampaign } from './service.js';
 
 const tags = ['campaigns'];
 const admin = { access: { role: 'admin' as const } };
-const Clock = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'HH:MM, clinic time' });
-const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
-
 const Campaign = Type.Object({
   id: Type.String(),
   name: Type.String(),
-  trigger: Nullable(literals(campaignTriggers)),
+  trigger: Nullable(CampaignTrigger),
   hoursBefore: Nullable(Type.Integer()),
   templateId: Nullable(Type.String()),
-  channel: literals(campaignChannels),
+  channel: CampaignChannel,
   clinicId: Nullable(Type.String()),
   quietHours: Type.Object({ start: Type.String(), end: Type.String() }, { description: 'no non-urgent texts between start and end' }),
   urgent: Type.Boolean(),
   active: Type.Boolean(),
   createdAt: Timestamp,
 });
-
-const Fields = {
-  name: Type.String({ minLength: 1, maxLength: 100 }),
-  hoursBefore: Type.Integer({ minimum: 1, maximum: 336, description: 'appointment_reminder: how long before the appointment' }),
-  templateId: Id,
-  channel: literals(campaignChannels),
-  clinicId: Nullable(Id),
-  quietHours: Type.Object({ start: Clock, end: Clock }),
-  urgent: Type.Boolean(),
-  active: Type.Boolean(),
-};
 
 const RunReport = Type.Object({
   id: Type.String(),
@@ -57,17 +43,7 @@ export function campaignRoutes(app: App, deps: Deps): void {
       schema: {
         tags,
         summary: 'Create a campaign: appointment reminders (hoursBefore each booking) or form invites (once per new booking), from a template',
-        body: Type.Object({
-          name: Fields.name,
-          trigger: literals(campaignTriggers),
-          templateId: Fields.templateId,
-          hoursBefore: Type.Optional(Fields.hoursBefore),
-          channel: Type.Optional(Fields.channel),
-          clinicId: Type.Optional(Fields.clinicId),
-          quietHours: Type.Optional(Fields.quietHours),
-          urgent: Type.Optional(Fields.urgent),
-          active: Type.Optional(Fields.active),
-        }),
+        body: CampaignBody,
         response: responses({ 201: Campaign }, 404),
       },
     },
@@ -82,7 +58,7 @@ export function campaignRoutes(app: App, deps: Deps): void {
         tags,
         summary: 'Change a campaign (or pause it with active: false)',
         params: IdParams,
-        body: Type.Partial(Type.Object(Fields), { minProperties: 1 }),
+        body: CampaignChangesBody,
         response: responses({ 200: Campaign }, 404),
       },
     },

@@ -3,10 +3,9 @@
  * once per new booking — sent through the same path as staff messages, labelled with the campaign,
  * skipping opted-out and blocked patients, holding texts during quiet hours, never twice.
  */
-import { and, desc, eq, gt, gte, isNotNull, lte, notExists, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { recordAudit, auditActor } from '../audit/service.js';
-import { bookings } from '../bookings/schema.js';
 import { contacts } from '../contacts/schema.js';
 import type { ContactRow } from '../contacts/service.js';
 import { outboundRefusal, sendableChannels, type SendChannel } from '../conversations/rules.js';
@@ -16,13 +15,17 @@ import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { clockTime, minutes } from '../orgs/hours.js';
 import { clinics } from '../orgs/schema.js';
-import { templateInOrg } from '../templates/service.js';
+import { templateFor, templateInOrg } from '../templates/service.js';
+import type { templates } from '../templates/schema.js';
+
+type TemplateRow = typeof templates.$inferSelect;
 import { renderTemplate } from '../templates/rules.js';
+import { campaignHooks, type DueBooking } from './hooks.js';
+import type { CampaignChanges, CampaignInput } from './inputs.js';
 import { autoOrder, inQuietHours, quietHoursApply, type CampaignChannel, type CampaignTrigger, type SkipReason } from './rules.js';
 import { campaignRuns, campaigns, campaignSends } from './schema.js';
 
 type CampaignRow = typeof campaigns.$inferSelect;
-type BookingRow = typeof bookings.$inferSelect;
 
 
 export const campaignJson = (c: CampaignRow) => ({
@@ -39,19 +42,8 @@ export const campaignJson = (c: CampaignRow) => ({
   createdAt: c.createdAt.toISOString(),
 });
 
-export interface CampaignInput {
-  name: string;
-  trigger: CampaignTrigger;
-  hoursBefore?: number;
-  templateId: string;
-  channel?: CampaignChannel;
-  clinicId?: string | null;
-  quietHours?: { start: string; end: string };
-  urgent?: boolean;
-  active?: boolean;
-}
 
-async function checkInput(deps: Deps, actor: Actor, input: Partial<CampaignInput>, trigger: CampaignTrigger | null) {
+async function checkInput(deps: Deps, actor: Actor, input: CampaignChanges, trigger: CampaignTrigger | null) {
   if (trigger === 'appointment_reminder' && input.hoursBefore === undefined) {
     throw new AppError('invalid_input', 'an appointment reminder needs hoursBefore', { errors: [{ field: 'body.hoursBefore', message: 'is required' }] });
   }
@@ -62,7 +54,7 @@ async function checkInput(deps: Deps, actor: Actor, input: Partial<CampaignInput
   }
 }
 
-const columnsOf = (input: Partial<CampaignInput>) => ({
+const columnsOf = (input: CampaignChanges) => ({
   ...(input.name !== undefined ? { name: input.name.trim() } : {}),
   ...(input.hoursBefore !== undefined ? { hoursBefore: input.hoursBefore } : {}),
   ...(input.templateId !== undefined ? { templateId: input.templateId } : {}),
@@ -91,7 +83,7 @@ async function campaignInOrg(deps: Deps, orgId: string, id: string): Promise<Cam
   return row;
 }
 
-export async function updateCampaign(deps: Deps, actor: Actor, id: string, input: Partial<CampaignInput>) {
+export async function updateCampaign(deps: Deps, actor: Actor, id: string, input: CampaignChanges) {
   const current = await campaignInOrg(deps, actor.orgId, id);
   await checkInput(deps, actor, input, null);
   return deps.db.transaction(async (tx) => {
@@ -110,26 +102,6 @@ export async function listCampaigns(deps: Deps, actor: Actor) {
 // Running
 // ---------------------------------------------------------------------------------------------
 
-/** The bookings a campaign should message now, not yet sent to. */
-async function dueBookings(deps: Deps, c: CampaignRow, now: Date): Promise<BookingRow[]> {
-  const notSent = notExists(
-    deps.db
-      .select({ one: sql`1` })
-      .from(campaignSends)
-      .where(and(eq(campaignSends.campaignId, c.id), eq(campaignSends.status, 'sent'), eq(campaignSends.targetKey, sql`'booking:' || ${bookings.id}`))),
-  );
-  const window =
-    c.trigger === 'appointment_reminder'
-      ? and(gt(bookings.startsAt, now), lte(bookings.startsAt, new Date(now.getTime() + (c.hoursBefore ?? 24) * 3_600_000)))
-      : and(gt(bookings.startsAt, now), gte(bookings.createdAt, c.createdAt));
-  return deps.db
-    .select()
-    .from(bookings)
-    .where(and(eq(bookings.orgId, c.orgId), c.clinicId ? eq(bookings.clinicId, c.clinicId) : undefined, window, notSent))
-    .orderBy(bookings.startsAt)
-    .limit(1000);
-}
-
 /** The channel to use, or why there is none. */
 function pickChannel(c: CampaignRow, contact: ContactRow): { channel: SendChannel } | { skip: SkipReason } {
   const wanted: readonly SendChannel[] = c.channel === 'auto' ? autoOrder : [c.channel];
@@ -146,18 +118,20 @@ type Outcome = { status: 'sent'; messageId: string } | { status: 'skipped'; reas
 
 /** What every send of one run shares: the template's text and the organization's clinics. */
 interface RunContext {
-  templateBody: string;
+  template: TemplateRow | null;
   clinics: Map<string, typeof clinics.$inferSelect>;
 }
 
-async function sendOne(deps: Deps, c: CampaignRow, run: RunContext & { id: string }, booking: BookingRow, now: Date): Promise<Outcome> {
+async function sendOne(deps: Deps, c: CampaignRow, run: RunContext & { id: string }, booking: DueBooking, now: Date): Promise<Outcome> {
   const runId = run.id;
   const [contact] = await deps.db.select().from(contacts).where(eq(contacts.id, booking.contactId));
   const clinic = run.clinics.get(booking.clinicId)!;
   const pick = pickChannel(c, contact);
   if ('skip' in pick) return { status: 'skipped', reason: pick.skip };
   if (quietHoursApply(pick.channel) && !c.urgent && inQuietHours(now, clinic.timezone, c.quietStartMinute, c.quietEndMinute)) return { status: 'skipped', reason: 'quiet_hours' };
-  const body = renderTemplate(run.templateBody, { patient: { name: contact.name }, clinic, staff: { name: clinic.name }, appointment: { startsAt: booking.startsAt } });
+  // Each recipient's language version of the template (issue 18), the template as written when none.
+  const version = templateFor(run.template!, contact.preferredLanguage);
+  const body = renderTemplate(version.text, { patient: { name: contact.name }, clinic, staff: { name: clinic.name }, appointment: { startsAt: booking.startsAt }, language: version.language });
   try {
     return await deps.db.transaction(async (tx) => {
       // The 'sent' row first: a concurrent run that got here first makes this one stop at the unique index.
@@ -179,12 +153,12 @@ async function sendOne(deps: Deps, c: CampaignRow, run: RunContext & { id: strin
  */
 export async function runCampaign(deps: Deps, c: CampaignRow, opts: { record: 'always' | 'when_due' }) {
   const now = deps.clock.now();
-  const due = c.active && c.trigger && c.templateId ? await dueBookings(deps, c, now) : [];
+  const due = c.active && c.trigger && c.templateId ? await campaignHooks().dueBookings(deps.db, c, now) : [];
   if (!due.length && opts.record === 'when_due') return null;
   const [run] = await deps.db.insert(campaignRuns).values({ campaignId: c.id, orgId: c.orgId, at: now }).returning();
   const counts = { sent: 0, skipped: 0, failed: 0 };
   const shared: RunContext = {
-    templateBody: due.length ? (await templateInOrg(deps.db, c.orgId, c.templateId!)).body : '',
+    template: due.length ? await templateInOrg(deps.db, c.orgId, c.templateId!) : null,
     clinics: new Map((await deps.db.select().from(clinics).where(eq(clinics.orgId, c.orgId))).map((k) => [k.id, k])),
   };
   for (const booking of due) {

@@ -20,7 +20,8 @@ import { clinics } from '../orgs/schema.js';
 import { systemCampaign } from '../campaigns/system.js';
 import { optOutFlag } from './kinds.js';
 import { filesOnly } from './media.js';
-import { keywordAction, keywordReply, type KeywordAction } from './rules.js';
+import { keywordAction, keywordLanguage, keywordReply, type KeywordAction } from './rules.js';
+import { patientLanguage } from '../i18n/patient-language.js';
 import { subjectMax, threadSubject } from './email/subject.js';
 import type { InboundMessage, InboundReaction, ProviderChannel } from './types.js';
 import { orgCountry } from '../orgs/locale.js';
@@ -66,7 +67,11 @@ async function obeyKeyword(deps: Deps, tx: Tx, channel: ProviderChannel, contact
   const flag = optOutFlag(channel);
   const action = msg.keyword ?? keywordAction(msg.body, contact[flag]);
   if (!action) return false;
-  const [updated] = action === 'help' ? [contact] : await tx.update(contacts).set({ [flag]: action === 'opt_out', updatedAt: at }).where(eq(contacts.id, contact.id)).returning();
+  const changes = action === 'help' ? {} : { [flag]: action === 'opt_out' };
+  // A patient who writes BAJA reads Spanish: remembered when the clinic did not know their language yet.
+  const learned = contact.preferredLanguage ? undefined : keywordLanguage(msg.body);
+  if (learned) Object.assign(changes, { preferredLanguage: learned });
+  const [updated] = Object.keys(changes).length ? await tx.update(contacts).set({ ...changes, updatedAt: at }).where(eq(contacts.id, contact.id)).returning() : [contact];
   if (action === 'opt_in') await forgetImportedOptOut(tx, contact.id, channel);
   if (!msg.keyword && !deps.channels.adapter(channel).answersKeywords) await confirmKeyword(tx, conversationId, updated, channel, action, at);
   await recordAudit(tx, {
@@ -74,7 +79,7 @@ async function obeyKeyword(deps: Deps, tx: Tx, channel: ProviderChannel, contact
     actor: { kind: 'patient', contactId: contact.id },
     action: `contact.${action}`,
     subject: { type: 'contact', id: contact.id },
-    details: { channel },
+    details: { channel, ...(learned && { preferredLanguage: learned }) },
   });
   return true;
 }
@@ -84,7 +89,7 @@ async function confirmKeyword(tx: Tx, conversationId: string, contact: ContactRo
   const [clinic] = await tx.select().from(clinics).where(eq(clinics.id, conversation.clinicId));
   await appendOutbound(tx, conversation, contact, {
     channel,
-    body: keywordReply(action, clinic),
+    body: keywordReply(action, clinic, patientLanguage(contact.preferredLanguage)),
     sender: { kind: 'campaign', campaignId: await systemCampaign(tx, contact.orgId, 'Automatic replies') },
     at: new Date(at.getTime() + 1),
     ignoreOptOut: action === 'opt_out',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sendChannels } from '../conversations/rules.js';
-import { channelLimit, hasReplyWindow, keywordAction, keywordReply, whatsappBusinessNumber, whatsappWindowOpen, type OutboundDraft } from './rules.js';
+import { channelLimit, hasReplyWindow, keywordAction, keywordLanguage, keywordReply, whatsappBusinessNumber, whatsappWindowOpen, type OutboundDraft } from './rules.js';
 import { twilioSignature, verifyTwilioSignature } from './sms/twilio.js';
 import { metaSignature } from './whatsapp/meta.js';
 
@@ -39,6 +39,34 @@ describe('S2 keywords', () => {
     expect(keywordReply('opt_in', clinic)).toMatch(/resubscribed.*STOP/);
     expect(keywordReply('help', clinic)).toMatch(/\+14155550100.*STOP/);
     expect(keywordReply('help', { ...clinic, phone: null })).not.toMatch(/call/);
+  });
+
+  it.each([
+    ['BAJA', false, 'opt_out'],
+    ['  alto. ', false, 'opt_out'],
+    ['Cancelar', false, 'opt_out'],
+    ['PARAR', false, 'opt_out'],
+    ['ALTA', true, 'opt_in'],
+    ['Sí', true, 'opt_in'],
+    ['si', false, null],
+    ['AYUDA', false, 'help'],
+    ['Información', true, 'help'],
+    ['quiero darme de baja', false, null],
+  ])('Spanish %j (opted out: %s) → %s', (body, optedOut, expected) => {
+    expect(keywordAction(body, optedOut)).toBe(expected);
+  });
+
+  it('a Spanish keyword says the patient reads Spanish; an English or shared one says nothing', () => {
+    expect(['BAJA', 'alto', 'Sí', 'ayuda'].map(keywordLanguage)).toEqual(['es', 'es', 'es', 'es']);
+    expect(['STOP', 'HELP', 'yes', 'hola'].map(keywordLanguage)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('replies in the patient’s language, naming the Spanish keywords', () => {
+    const clinic = { name: 'Clínica Riverside', phone: '+14155550100' };
+    expect(keywordReply('opt_out', clinic, 'es')).toMatch(/^Clínica Riverside: se ha dado de baja.*ALTA/);
+    expect(keywordReply('opt_in', clinic, 'es')).toMatch(/suscribir.*BAJA/);
+    expect(keywordReply('help', clinic, 'es')).toMatch(/llame al \+14155550100.*BAJA/);
+    expect(keywordReply('help', { ...clinic, phone: null }, 'es')).not.toMatch(/llame/);
   });
 });
 

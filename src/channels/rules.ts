@@ -2,35 +2,55 @@
 import type { SendChannel } from '../conversations/rules.js';
 import { maxSmsSegments, smsSize } from './sms-segments.js';
 import { normalizePhone } from '../contacts/rules.js';
+import { translator, type Language } from '../i18n/index.js';
 
 export type KeywordAction = 'opt_out' | 'opt_in' | 'help';
 
-const optOutWords = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT']);
-const optInWords = new Set(['START', 'UNSTOP', 'YES']);
-const helpWords = new Set(['HELP', 'INFO']);
+const keywords: Record<KeywordAction, Record<'en' | 'es', string[]>> = {
+  opt_out: { en: ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT'], es: ['BAJA', 'ALTO', 'PARAR', 'DETENER', 'CANCELAR'] },
+  opt_in: { en: ['START', 'UNSTOP', 'YES'], es: ['ALTA', 'INICIAR', 'COMENZAR', 'SI'] },
+  help: { en: ['HELP', 'INFO'], es: ['AYUDA', 'INFORMACION'] },
+};
+const actionOf = new Map<string, KeywordAction>(Object.entries(keywords).flatMap(([action, byLanguage]) => Object.values(byLanguage).flat().map((w) => [w, action as KeywordAction])));
+const spanishWords = new Set(Object.values(keywords).flatMap((byLanguage) => byLanguage.es));
+
+/** The text as one keyword would be written: trimmed of spaces and punctuation, upper case, accents dropped ("Sí" → "SI"). */
+const keywordWord = (body: string) =>
+  body
+    .trim()
+    .replace(/^[\p{P}\s]+|[\p{P}\s]+$/gu, '')
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toUpperCase();
 
 /**
- * What an inbound text asks for, if it is one of the carrier keywords: a single word, any case,
- * surrounding spaces and punctuation ignored. Opting back in only means something to a contact who
- * opted out; to anyone else "Yes" is just an answer.
+ * What an inbound text asks for, if it is one of the carrier keywords (English, or their Spanish
+ * counterparts): a single word, any case, surrounding spaces and punctuation ignored. Opting back
+ * in only means something to a contact who opted out; to anyone else "Yes" is just an answer.
  */
 export function keywordAction(body: string, optedOut: boolean): KeywordAction | null {
-  const word = body.trim().replace(/^[\p{P}\s]+|[\p{P}\s]+$/gu, '').toUpperCase();
+  const word = keywordWord(body);
   if (!/^[A-Z]+$/.test(word)) return null;
-  if (optOutWords.has(word)) return optedOut ? null : 'opt_out';
-  if (optInWords.has(word)) return optedOut ? 'opt_in' : null;
-  if (helpWords.has(word)) return 'help';
-  return null;
+  const action = actionOf.get(word) ?? null;
+  if (action === 'opt_out') return optedOut ? null : action;
+  if (action === 'opt_in') return optedOut ? action : null;
+  return action;
 }
 
-export function keywordReply(action: KeywordAction, clinic: { name: string; phone: string | null }): string {
+/** 'es' when the keyword is a Spanish one (BAJA, AYUDA…): the patient reads Spanish. English words say nothing, Spanish speakers use STOP too. */
+export function keywordLanguage(body: string): Language | undefined {
+  return spanishWords.has(keywordWord(body)) ? 'es' : undefined;
+}
+
+export function keywordReply(action: KeywordAction, clinic: { name: string; phone: string | null }, language: Language = 'en'): string {
+  const t = translator(language);
   switch (action) {
     case 'opt_out':
-      return `${clinic.name}: you are unsubscribed and will receive no more texts from us. Reply START to resubscribe.`;
+      return t('patient:keywords.optOut', { clinic: clinic.name });
     case 'opt_in':
-      return `${clinic.name}: you are resubscribed to our texts. Reply STOP to unsubscribe, HELP for help.`;
+      return t('patient:keywords.optIn', { clinic: clinic.name });
     case 'help':
-      return `${clinic.name}: reply to this text to reach our front desk${clinic.phone ? ` or call ${clinic.phone}` : ''}. Reply STOP to unsubscribe.`;
+      return clinic.phone ? t('patient:keywords.helpWithPhone', { clinic: clinic.name, phone: clinic.phone }) : t('patient:keywords.help', { clinic: clinic.name });
   }
 }
 

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, date, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { organizations, users } from '../orgs/schema.js';
 import { contactTypes, preferredChannels } from './rules.js';
-import { encryptedText } from '../encryption/columns.js';
+import { rowBoundText } from '../encryption/columns.js';
 
 export const contactTypeEnum = pgEnum('contact_type', contactTypes);
 
@@ -56,7 +56,7 @@ export const contactNotes = pgTable(
     orgId: uuid('org_id').notNull().references(() => organizations.id),
     contactId: uuid('contact_id').notNull().references(() => contacts.id),
     authorId: uuid('author_id').notNull().references(() => users.id),
-    body: encryptedText('contact_notes', 'body').notNull(),
+    body: rowBoundText('contact_notes', 'body').notNull(),
     createdAt: at('created_at').notNull().defaultNow(),
   },
   (t) => [index('contact_notes_contact_idx').on(t.contactId, t.createdAt)],

@@ -12,8 +12,9 @@ import type { Language } from '../i18n/index.js';
 import type { ContactInput } from './inputs.js';
 import { normalizeEmail, normalizePhone, phoneSearchTerms, type ContactType } from './rules.js';
 import { contactNotes, contacts } from './schema.js';
+import { newRowId, openFor, sealFor } from '../encryption/columns.js';
 import { contactImports, contactOptOuts } from '../imports/schema.js';
-import { sendableChannels } from '../conversations/rules.js';
+import { sendableChannels } from './reach.js';
 
 export type ContactRow = typeof contacts.$inferSelect;
 
@@ -218,9 +219,11 @@ export async function setBlocked(deps: Deps, actor: Actor, id: string, blocked: 
 export async function addNote(deps: Deps, actor: Actor, contactId: string, body: string) {
   return deps.db.transaction(async (tx) => {
     await contactInOrg(tx, actor.orgId, contactId);
-    const [note] = await tx.insert(contactNotes).values({ orgId: actor.orgId, contactId, authorId: actor.userId, body, createdAt: deps.clock.now() }).returning();
+    const id = newRowId();
+    const sealed = sealFor(contactNotes.body, { id, orgId: actor.orgId }, body);
+    const [note] = await tx.insert(contactNotes).values({ id, orgId: actor.orgId, contactId, authorId: actor.userId, body: sealed, createdAt: deps.clock.now() }).returning();
     await recordAudit(tx, { ...auditActor(actor), action: 'contact.note_add', subject: { type: 'contact', id: contactId }, details: { noteId: note.id } });
-    return { id: note.id, body: note.body, author: { id: actor.userId, name: actor.name }, createdAt: note.createdAt.toISOString() };
+    return { id: note.id, body, author: { id: actor.userId, name: actor.name }, createdAt: note.createdAt.toISOString() };
   });
 }
 
@@ -233,7 +236,7 @@ export async function listNotes(db: DbOrTx, orgId: string, contactId: string) {
     .orderBy(desc(contactNotes.createdAt));
   return rows.map(({ note, authorName }) => ({
     id: note.id,
-    body: note.body,
+    body: openFor(note, note.body),
     author: { id: note.authorId, name: authorName },
     createdAt: note.createdAt.toISOString(),
   }));

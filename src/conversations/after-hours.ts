@@ -8,6 +8,8 @@ import { conversations } from './schema.js';
 import { defaultOpeningHours, isOpen, lastClosing } from '../orgs/hours.js';
 import { systemCampaign } from '../campaigns/system.js';
 import { appendOutbound } from './outbound.js';
+import { defaultLanguage } from '../i18n/index.js';
+import { versionFor } from '../i18n/patient-language.js';
 
 /**
  * B2: the clinic's after-hours auto-reply, at most once per conversation per night, on the channel
@@ -28,7 +30,7 @@ export async function replyAfterHours(tx: Tx, conversationId: string, at: Date):
   try {
     await appendOutbound(tx, conversation, row.contact, {
       channel: conversation.channel as SendChannel,
-      body: row.clinic.afterHoursReply,
+      body: versionFor({ language: defaultLanguage, text: row.clinic.afterHoursReply, translations: row.clinic.afterHoursReplyTranslations }, row.contact.preferredLanguage).text,
       sender: { kind: 'campaign', campaignId: await systemCampaign(tx, row.c.orgId, 'After-hours reply') },
       at: new Date(at.getTime() + 1),
     });

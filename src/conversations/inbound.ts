@@ -1,3 +1,4 @@
+import { sealFor, sealOptional } from '../encryption/columns.js';
 import { and, eq, isNull } from 'drizzle-orm';
 import { publish } from '../realtime/events.js';
 import { newestFirst, type Tx } from '../db/client.js';
@@ -6,7 +7,7 @@ import { conversationHooks } from './hooks.js';
 import { type Channel } from './rules.js';
 import { conversations, messages, type ConversationRow } from './schema.js';
 import { defaultOpeningHours, replyDueAt } from '../orgs/hours.js';
-import { messageText } from './outbound.js';
+import { messageText } from './message-text.js';
 import { activeConversation, createConversation, lockThreadSlot, reopenOrRefuse } from './thread-slot.js';
 import { eventScope } from './views.js';
 
@@ -78,6 +79,8 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
     // A patient writing by another channel is not a new guest conversation: the plan's limit does not hold it.
     [conversation] = await tx.update(conversations).set({ heldAt: null }).where(eq(conversations.id, conversation.id)).returning();
   }
+  const text = messageText(input.orgId, input.body);
+  const row = { id: text.id, orgId: input.orgId };
   const [message] = await tx
     .insert(messages)
     .values({
@@ -86,10 +89,10 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
       guestLinkId: input.guestLinkId,
       direction: 'inbound',
       channel: input.channel,
-      ...messageText(input.orgId, input.body),
-      fullText: input.fullText ?? null,
-      html: input.html ?? null,
-      subject: input.subject?.message || null,
+      ...text,
+      fullText: sealOptional(messages.fullText, row, input.fullText),
+      html: sealOptional(messages.html, row, input.html),
+      subject: sealOptional(messages.subject, row, input.subject?.message || null),
       status: 'unread',
       providerMessageId: input.providerMessageId,
       meta: input.automatic ? { automatic: true } : undefined,
@@ -104,7 +107,7 @@ export async function recordInbound(tx: Tx, input: InboundInput): Promise<{ conv
       lastActivityAt: input.at,
       channel: input.channel,
       unread: true,
-      ...(!conversation.subject && input.subject?.thread && { subject: input.subject.thread }),
+      ...(!conversation.subject && input.subject?.thread && { subject: sealFor(conversations.subject, conversation, input.subject.thread) }),
       ...(!input.automatic && (await waitStarts(tx, conversation, input.at))),
     })
     .where(eq(conversations.id, conversation.id));

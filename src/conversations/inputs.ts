@@ -6,11 +6,9 @@
 import { Type, type Static } from 'typebox';
 import { cardKinds } from '../artifacts/rules.js';
 import { contactTypes } from '../contacts/rules.js';
-import { Id, Page } from '../http/schemas.js';
+import { Id, literals, Page } from '../http/schemas.js';
 import { channels, directions, messageStatuses, openStatusFilters, sendChannels } from './rules.js';
 
-/** One of these strings, as a union of literals; typed as the string union, which TypeBox cannot infer from an array. */
-export const literals = <T extends string>(values: readonly T[]) => Type.Unsafe<T>(Type.Union(values.map((v) => Type.Literal(v))));
 export const Channel = literals(channels);
 export const SendChannel = literals(sendChannels);
 export const Direction = literals(directions);
@@ -53,7 +51,7 @@ export const SendBody = Type.Object({
   card: Type.Optional(
     Type.Object(
       {
-        kind: Type.Union(cardKinds.map((k) => Type.Literal(k))),
+        kind: literals(cardKinds),
         artifactId: Type.Optional(Id),
         title: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
         amountCents: Type.Optional(Type.Integer({ minimum: 1 })),

@@ -1,3 +1,4 @@
+import { sealFor, sealOptional } from '../encryption/columns.js';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { recordAudit, auditActor } from '../audit/service.js';
@@ -10,7 +11,8 @@ import { type Channel, type Direction } from './rules.js';
 import type { Tx } from '../db/client.js';
 import { callLogs, conversations, messages } from './schema.js';
 import { loadConversation } from './access.js';
-import { answered, messageText } from './outbound.js';
+import { answered } from './outbound.js';
+import { messageText } from './message-text.js';
 import { sendInTransaction } from './send.js';
 import { eventScope, messageById } from './views.js';
 
@@ -87,7 +89,7 @@ export async function retractMessage(deps: Deps, actor: Actor, messageId: string
     if (row.m.direction !== 'outbound' || row.m.channel === 'call') throw new AppError('conflict', 'only messages the clinic sent can be retracted; a patient\'s message or a call log stays as it is');
     if (row.m.retractedAt) throw new AppError('conflict', 'this message was retracted already');
     if (row.m.senderUserId !== actor.userId && !isAdmin(actor.role)) throw new AppError('forbidden', 'only the sender or an admin may retract a message');
-    await tx.update(messages).set({ retractedAt: deps.clock.now(), retractedBy: actor.userId, retractionReason: input.reason.trim() }).where(eq(messages.id, messageId));
+    await tx.update(messages).set({ retractedAt: deps.clock.now(), retractedBy: actor.userId, retractionReason: sealFor(messages.retractionReason, { id: messageId, orgId: actor.orgId }, input.reason.trim()) }).where(eq(messages.id, messageId));
     await publish(tx, { type: 'conversation.updated', ...eventScope(conversation), messageId }, deps.clock.now());
     await recordAudit(tx, { ...auditActor(actor), action: 'message.retract', subject: { type: 'message', id: messageId }, details: { conversationId: conversation.id, withCorrection: !!input.correction } });
     const correctionId = input.correction ? await sendInTransaction(deps, tx, actor, conversation.id, { body: input.correction, correctsMessageId: messageId }) : null;
@@ -118,7 +120,7 @@ export async function recordReaction(
       ),
     );
   if (!row) return null;
-  await tx.update(messages).set({ patientReaction: reaction.emoji }).where(eq(messages.id, row.id));
+  await tx.update(messages).set({ patientReaction: sealOptional(messages.patientReaction, { id: row.id, orgId: reaction.orgId }, reaction.emoji) }).where(eq(messages.id, row.id));
   await publish(tx, { type: 'conversation.updated', ...eventScope({ id: row.conversationId, orgId: row.orgId, clinicId: row.clinicId }), messageId: row.id }, at);
   await recordAudit(tx, {
     orgId: reaction.orgId,

@@ -1,3 +1,5 @@
+import { sealFor, sealOptional } from '../encryption/columns.js';
+import { messageText } from './message-text.js';
 import { and, eq, inArray } from 'drizzle-orm';
 import { publish } from '../realtime/events.js';
 import { attachToMessage } from '../attachments/service.js';
@@ -73,11 +75,10 @@ async function checkChannelRules(tx: Tx, conversation: ConversationRow, contact:
   return guestLink;
 }
 
-/** A message's text and its blind search index, written from the same text under its organization's key (encryption/search.ts). */
-export const messageText = (orgId: string, body: string) => ({ body, search: { orgId, text: body } });
-
 export async function appendOutbound(tx: Tx, conversation: ConversationRow, contact: ContactRow, input: OutboundInput): Promise<string> {
   const guestLinkId = await checkChannelRules(tx, conversation, contact, input);
+  const text = messageText(conversation.orgId, input.body);
+  const row = { id: text.id, orgId: conversation.orgId };
   const [message] = await tx
     .insert(messages)
     .values({
@@ -85,15 +86,15 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
       conversationId: conversation.id,
       direction: 'outbound',
       channel: input.channel,
-      ...messageText(conversation.orgId, input.body),
+      ...text,
       status: 'queued',
       senderUserId: input.sender.kind === 'user' ? input.sender.userId : null,
       campaignId: input.sender.kind === 'campaign' ? input.sender.campaignId : null,
       sensitive: input.sensitive ?? false,
       card: input.card ?? null,
       correctsMessageId: input.correctsMessageId ?? null,
-      subject: input.subject ?? null,
-      html: input.html ?? null,
+      subject: sealOptional(messages.subject, row, input.subject),
+      html: sealOptional(messages.html, row, input.html),
       guestLinkId,
       meta:
         input.whatsappTemplate || input.ignoreOptOut || input.keywordReply
@@ -115,7 +116,7 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
       lastMessageId: message.id,
       lastActivityAt: input.at,
       channel: input.channel,
-      ...(input.subject && !conversation.subject && { subject: input.subject }),
+      ...(input.subject && !conversation.subject && { subject: sealFor(conversations.subject, conversation, input.subject) }),
       unread: input.sender.kind === 'user' ? false : conversation.unread,
       ...(input.sender.kind === 'user' ? answered(conversation, input.sender.userId, input.at) : {}),
     })

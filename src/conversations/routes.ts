@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
-import { Channel, Direction, ListQuery, literals, MessageStatus, SendBody, StartBody } from './inputs.js';
+import { Channel, Direction, ListQuery, MessageStatus, SendBody, StartBody } from './inputs.js';
 import type { Deps } from '../deps.js';
-import { Id, IdParams, Nullable, pageOf, responses, Timestamp } from '../http/schemas.js';
+import { Id, IdParams, literals, Nullable, pageOf, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import { contactTypes } from '../contacts/rules.js';
 import { Attachment } from '../attachments/routes.js';

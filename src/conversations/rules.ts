@@ -1,11 +1,9 @@
 /** Pure decisions of the inbox: who may post (T4), channels (M1), statuses (M3), list filters (M6). */
 import { isAdmin, type Role } from '../orgs/rules.js';
 import { normalizePhone } from '../contacts/rules.js';
+import { sendableChannels, type ChannelReach, type SendChannel } from '../contacts/reach.js';
 
-export const channels = ['sms', 'email', 'whatsapp', 'portal', 'web', 'call'] as const;
-export type Channel = (typeof channels)[number];
-export const sendChannels = ['sms', 'email', 'whatsapp', 'portal', 'web'] as const;
-export type SendChannel = (typeof sendChannels)[number];
+export { channels, sendChannels, sendableChannels, type Channel, type ChannelReach, type SendChannel } from '../contacts/reach.js';
 
 export const directions = ['inbound', 'outbound'] as const;
 export type Direction = (typeof directions)[number];
@@ -114,28 +112,8 @@ function clinicianMayPost(userId: string, role: 'doctor' | 'nurse', attempt: Pos
 }
 
 // ---------------------------------------------------------------------------------------------
-// M1: which channels reach a contact
+// M1: which channels reach a contact (the lists and sendableChannels: contacts/reach.ts)
 // ---------------------------------------------------------------------------------------------
-
-export interface ChannelReach {
-  phone: string | null;
-  email: string | null;
-  portalAccount: boolean;
-  chatOptIn: boolean;
-}
-
-/**
- * The channels a message to this contact can go out on. `web` replies travel over the guest link of
- * a conversation started from the clinic's page, so they are offered only inside one.
- */
-export function sendableChannels(contact: ChannelReach, opts: { hasGuestLink?: boolean } = {}): SendChannel[] {
-  const out: SendChannel[] = [];
-  if (contact.phone) out.push('sms', 'whatsapp');
-  if (contact.email) out.push('email');
-  if (contact.portalAccount && contact.chatOptIn) out.push('portal');
-  if (opts.hasGuestLink) out.push('web');
-  return out;
-}
 
 /** Why a channel cannot reach a contact, in words a receptionist understands, or null when it can. */
 export function channelGap(contact: ChannelReach, channel: SendChannel, opts: { hasGuestLink?: boolean } = {}): string | null {

@@ -17,7 +17,7 @@ import { contacts } from '../contacts/schema.js';
 import { clinics, inboxes, organizations, users } from '../orgs/schema.js';
 import { campaigns } from '../campaigns/schema.js';
 import { channels, conversationStatuses, directions, messageStatuses } from './rules.js';
-import { blindIndex, encryptedJson, encryptedText } from '../encryption/columns.js';
+import { blindIndex, encryptedJson, encryptedText, rowBoundText } from '../encryption/columns.js';
 
 export const channelEnum = pgEnum('channel', channels);
 export const directionEnum = pgEnum('direction', directions);
@@ -46,7 +46,7 @@ export const conversations = pgTable(
     inboxId: uuid('inbox_id').notNull().references(() => inboxes.id),
     contactId: uuid('contact_id').notNull().references(() => contacts.id),
     /** S4: an email thread's subject (without "Re:"), from the first mail that had one; encrypted, as a subject says what a message is about. */
-    subject: encryptedText('conversations', 'subject'),
+    subject: rowBoundText('conversations', 'subject'),
     /** The channel of the latest message: where a reply goes unless the sender picks another. */
     channel: channelEnum('channel').notNull(),
     status: conversationStatusEnum('status').notNull().default('open'),
@@ -136,13 +136,13 @@ export const messages = pgTable(
     direction: directionEnum('direction').notNull(),
     channel: channelEnum('channel').notNull(),
     /** Encrypted at rest (AES-256-GCM); the search column holds its blind index, written with it. */
-    body: encryptedText('messages', 'body').notNull(),
+    body: rowBoundText('messages', 'body').notNull(),
     /** S4: an email's whole text, quoted history included, when the thread shows only the new reply in body ("show quoted text"). */
-    fullText: encryptedText('messages', 'full_text'),
+    fullText: rowBoundText('messages', 'full_text'),
     /** S4: an email's subject as it came, or as staff gave it when starting the thread. */
-    subject: encryptedText('messages', 'subject'),
+    subject: rowBoundText('messages', 'subject'),
     /** S4: an email's HTML, sanitised (a patient's as it came, staff's from the composer); body keeps its plain text for search and previews. */
-    html: encryptedText('messages', 'html'),
+    html: rowBoundText('messages', 'html'),
     status: messageStatusEnum('status').notNull(),
     senderUserId: uuid('sender_user_id').references(() => users.id),
     campaignId: uuid('campaign_id').references(() => campaigns.id),
@@ -169,10 +169,10 @@ export const messages = pgTable(
      */
     retractedAt: at('retracted_at'),
     retractedBy: uuid('retracted_by').references(() => users.id),
-    retractionReason: encryptedText('messages', 'retraction_reason'),
+    retractionReason: rowBoundText('messages', 'retraction_reason'),
     correctsMessageId: uuid('corrects_message_id'),
     /** The emoji the patient reacted to this message with (WhatsApp), until they take it back. Encrypted. */
-    patientReaction: encryptedText('messages', 'patient_reaction'),
+    patientReaction: rowBoundText('messages', 'patient_reaction'),
     createdAt: at('created_at').notNull().defaultNow(),
     statusAt: at('status_at').notNull().defaultNow(),
     search: blindIndex('search').notNull(),

@@ -8,7 +8,7 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { clinics } from '../orgs/schema.js';
 import { renderTemplate } from '../templates/rules.js';
-import { templateInOrg } from '../templates/service.js';
+import { templateFor, templateInOrg } from '../templates/service.js';
 import { accessibleClinic, inboxInOrg } from '../orgs/service.js';
 import { conversationHooks } from './hooks.js';
 import type { SendInput, StartInput } from './inputs.js';
@@ -172,7 +172,8 @@ async function messageBody(deps: Deps, tx: Tx, actor: Actor, conversation: Conve
     const template = await templateInOrg(tx, actor.orgId, input.templateId);
     const [clinic] = await tx.select().from(clinics).where(eq(clinics.id, conversation.clinicId));
     const appointment = await conversationHooks().nextBooking(tx, contact.id, deps.clock.now());
-    return renderTemplate(template.body, { patient: { name: contact.name }, clinic, staff: { name: actor.name }, appointment });
+    const version = templateFor(template, contact.preferredLanguage);
+    return renderTemplate(version.text, { patient: { name: contact.name }, clinic, staff: { name: actor.name }, appointment, language: version.language });
   }
   if (!input.body) throw new AppError('invalid_input', 'body is required (or a templateId)', { errors: [{ field: 'body.body', message: 'is required' }] });
   return input.body;

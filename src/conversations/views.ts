@@ -1,3 +1,5 @@
+import { openFor, openOptional } from '../encryption/columns.js';
+import { openMessageTexts } from './message-text.js';
 import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Actor } from '../auth/actor.js';
@@ -39,6 +41,7 @@ export function conversationSelect(userId: string, db: DbOrTx) {
       assignee: { id: assignee.id, name: assignee.name },
       last: {
         id: lastMessage.id,
+        orgId: lastMessage.orgId,
         body: lastMessage.body,
         direction: lastMessage.direction,
         channel: lastMessage.channel,
@@ -70,7 +73,7 @@ export function conversationJson(row: ConversationSelectRow, now: Date) {
   return {
     id: c.id,
     contact: row.contact,
-    subject: c.subject,
+    subject: openOptional(c, c.subject),
     channel: c.channel,
     status: c.status,
     archived: c.archivedAt !== null,
@@ -82,7 +85,7 @@ export function conversationJson(row: ConversationSelectRow, now: Date) {
     clinicId: c.clinicId,
     lastMessage: row.last && {
       id: row.last.id,
-      preview: preview(row.last.body),
+      preview: preview(openFor(row.last, row.last.body)),
       direction: row.last.direction,
       channel: row.last.channel,
       status: row.last.status,
@@ -145,15 +148,16 @@ function senderOf(row: MessageSelectRow) {
 
 function messageJson(row: MessageSelectRow, files: AttachmentJson[] = []) {
   const { m } = row;
+  const text = openMessageTexts(m);
   return {
     id: m.id,
     conversationId: m.conversationId,
     direction: m.direction,
     channel: m.channel,
-    body: m.body,
-    fullText: m.fullText,
-    subject: m.subject,
-    html: m.html,
+    body: text.body,
+    fullText: text.fullText,
+    subject: text.subject,
+    html: text.html,
     status: m.status,
     failureReason: m.failureReason,
     automatic: m.meta?.automatic === true,
@@ -175,9 +179,9 @@ function messageJson(row: MessageSelectRow, files: AttachmentJson[] = []) {
         : null,
     },
     attachments: files,
-    retracted: m.retractedAt && { at: m.retractedAt.toISOString(), byUserId: m.retractedBy, reason: m.retractionReason ?? '' },
+    retracted: m.retractedAt && { at: m.retractedAt.toISOString(), byUserId: m.retractedBy, reason: text.retractionReason ?? '' },
     correctsMessageId: m.correctsMessageId,
-    reaction: m.patientReaction,
+    reaction: text.patientReaction,
   };
 }
 

@@ -2,7 +2,8 @@
  * S3: handing queued messages to their providers, and following the providers' status reports.
  * Status changes go through the conversations domain's applyStatus, so they only move forward.
  */
-import { readVerified } from '../attachments/service.js';
+import { openFor, openOptional } from '../encryption/columns.js';
+import { attachmentFilename, readVerified } from '../attachments/service.js';
 import { and, asc, desc, eq, isNull, max, sql } from 'drizzle-orm';
 import { attachments } from '../attachments/schema.js';
 import { campaigns } from '../campaigns/schema.js';
@@ -59,15 +60,16 @@ async function emailHeaders(db: DbOrTx, deps: DeliveryDeps, row: Loaded) {
     references: earlier.map((m) => m.id!).reverse(),
     replyTo: `reply+${row.conversation.id}@${domain}`,
     subject: emailSubject(row, earlier.length > 0),
-    html: row.message.html,
+    html: openOptional(row.message, row.message.html),
     autoSubmitted: await autoSubmitted(db, row.message.campaignId),
   };
 }
 
 /** S4: the subject staff gave, or the thread's ("Re: …" once the thread has mail), or the clinic's default. */
 function emailSubject(row: Loaded, reply: boolean): string {
-  if (row.message.subject) return row.message.subject;
-  const thread = row.conversation.subject ?? `Your conversation with ${row.clinic.name}`;
+  const subject = openOptional(row.message, row.message.subject);
+  if (subject) return subject;
+  const thread = openOptional(row.conversation, row.conversation.subject) ?? `Your conversation with ${row.clinic.name}`;
   return reply ? replySubject(thread) : thread;
 }
 
@@ -118,8 +120,8 @@ async function envelopeFor(deps: DeliveryDeps, adapter: ChannelAdapter, row: Loa
     to: recipient(adapter.addressing, row),
     from: await sender(deps, adapter, row.message.orgId),
     fromName: row.clinic.name,
-    body: row.message.body,
-    attachments: files.map((f) => ({ filename: f.filename, contentType: f.contentType, read: () => readVerified(deps, f) })),
+    body: openFor(row.message, row.message.body),
+    attachments: files.map((f) => ({ filename: attachmentFilename(f), contentType: f.contentType, read: () => readVerified(deps, f) })),
     email: channel === 'email' ? await emailHeaders(deps.db, deps, row) : undefined,
     template: row.message.meta?.whatsappTemplate,
   };

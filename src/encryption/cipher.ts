@@ -1,7 +1,8 @@
 /**
  * AES-256-GCM for one value: a column's text or a file's bytes. Each seal draws a fresh 96-bit IV;
- * the associated data names where the value lives (a column, a file), so a ciphertext copied into
- * another column or file fails to open instead of showing the wrong text.
+ * the associated data names where the value lives (a column, a file; for row-bound columns, enc2,
+ * also the row's organization and primary key), so a ciphertext copied into another column, file
+ * or row fails to open instead of showing the wrong text.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { keyById, type DataKey, type KeyRing } from './keys.js';
@@ -37,6 +38,8 @@ function open(key: DataKey, sealed: Buffer, aad: string): Buffer {
 export class IntegrityError extends Error {
   /** Who was reading, when the code that read knew it and the request does not carry it (a guest's link): audited as theirs. */
   reader?: unknown;
+  /** The row whose value was refused, when the value is bound to one (enc2): audited as the subject. */
+  row?: { table: string; column: string; rowId: string };
 }
 
 /** Whether a column value stored in clear (from before encryption) is read as text or refused. */
@@ -85,4 +88,49 @@ export function openBytes(ring: KeyRing, stored: Buffer, aad: string, plaintext:
 
 export function bytesKeyId(stored: Buffer): string | null {
   return stored.length >= 8 && stored.subarray(0, 4).equals(fileMagic) ? stored.subarray(4, 8).toString('hex') : null;
+}
+
+/** `enc2:<key id>:<base64 of iv ‖ tag ‖ ciphertext>`: a column value bound to its row (see RowBinding). */
+export const boundPrefix = 'enc2:';
+
+/**
+ * Where a row-bound value lives: its column, its organization and its row's primary key, all in the
+ * associated data, so a ciphertext copied into another row (of this organization or another) fails to open.
+ */
+export interface RowBinding {
+  table: string;
+  column: string;
+  orgId: string;
+  rowId: string;
+}
+
+export const rowAad = (b: RowBinding) => `${b.table}.${b.column}|${b.orgId}|${b.rowId}`;
+
+/** How every row-bound value stored under `keyId` begins. */
+export const boundSealedPrefix = (keyId: string) => `${boundPrefix}${keyId}:`;
+
+export function sealBound(ring: KeyRing, plain: string, binding: RowBinding): string {
+  return `${boundSealedPrefix(ring.current.id)}${seal(ring.current, Buffer.from(plain, 'utf8'), rowAad(binding)).toString('base64')}`;
+}
+
+/**
+ * The text of a row-bound column value. `enc1:` values (bound to their column only) and values in
+ * clear are from before row binding: read while they may still exist (`legacy: 'accept'`, until a
+ * rotation has re-sealed them all), refused after. A refusal names the row, for the audit.
+ */
+export function openBound(ring: KeyRing, stored: string, binding: RowBinding, legacy: { unbound: Plaintext; plaintext: Plaintext }): string {
+  try {
+    if (stored.startsWith(boundPrefix)) {
+      const keyId = stored.slice(boundPrefix.length, boundPrefix.length + 8);
+      return open(keyById(ring, keyId), Buffer.from(stored.slice(boundPrefix.length + 9), 'base64'), rowAad(binding)).toString('utf8');
+    }
+    const columnAad = `${binding.table}.${binding.column}`;
+    if (stored.startsWith(textPrefix) && legacy.unbound === 'refuse') {
+      throw new IntegrityError(`${columnAad} holds a value not bound to its row where only row-bound ciphertext may be stored`);
+    }
+    return openText(ring, stored, columnAad, legacy.plaintext);
+  } catch (e) {
+    if (e instanceof IntegrityError) e.row = { table: binding.table, column: binding.column, rowId: binding.rowId };
+    throw e;
+  }
 }

@@ -19,7 +19,7 @@ import type { Deps } from '../deps.js';
 import { webhookEndpoints } from '../hooks/schema.js';
 import { pushKeys } from '../notifications/schema.js';
 import { users } from '../orgs/schema.js';
-import { openText, sealedPrefix, sealText, textKeyId, textPrefix, type Plaintext } from './cipher.js';
+import { boundPrefix, boundSealedPrefix, openBound, openText, sealBound, sealedPrefix, sealText, textKeyId, textPrefix, type Plaintext } from './cipher.js';
 import { encryptionState } from './schema.js';
 import { columnAad } from './columns.js';
 import { indexMarker, searchVector } from './search.js';
@@ -28,19 +28,27 @@ interface EncryptedTable {
   table: PgTable;
   id: PgColumn;
   columns: PgColumn[];
+  /** Columns bound to their row (enc2, AAD `table.column|org_id|id`): the rotation re-seals their enc1 values for their row. */
+  rowBound?: PgColumn[];
   /** The blind index rebuilt from the first column's text (messages only). */
   searchIndex?: PgColumn;
 }
 
 /** Every encrypted column of the schema (a test checks that none is missing). */
 export const encryptedTables: EncryptedTable[] = [
-  { table: messages, id: messages.id, columns: [messages.body, messages.retractionReason, messages.card, messages.patientReaction, messages.fullText, messages.subject, messages.html], searchIndex: messages.search },
-  { table: conversations, id: conversations.id, columns: [conversations.subject] },
-  { table: contactNotes, id: contactNotes.id, columns: [contactNotes.body] },
-  { table: bookings, id: bookings.id, columns: [bookings.notes] },
-  { table: attachments, id: attachments.id, columns: [attachments.filename] },
-  { table: users, id: users.id, columns: [users.totpSecret] },
-  { table: webhookEndpoints, id: webhookEndpoints.id, columns: [webhookEndpoints.secret, webhookEndpoints.previousSecret] },
+  {
+    table: messages,
+    id: messages.id,
+    columns: [messages.body, messages.retractionReason, messages.card, messages.patientReaction, messages.fullText, messages.subject, messages.html],
+    rowBound: [messages.body, messages.retractionReason, messages.patientReaction, messages.fullText, messages.subject, messages.html],
+    searchIndex: messages.search,
+  },
+  { table: conversations, id: conversations.id, columns: [conversations.subject], rowBound: [conversations.subject] },
+  { table: contactNotes, id: contactNotes.id, columns: [contactNotes.body], rowBound: [contactNotes.body] },
+  { table: bookings, id: bookings.id, columns: [bookings.notes], rowBound: [bookings.notes] },
+  { table: attachments, id: attachments.id, columns: [attachments.filename], rowBound: [attachments.filename] },
+  { table: users, id: users.id, columns: [users.totpSecret], rowBound: [users.totpSecret] },
+  { table: webhookEndpoints, id: webhookEndpoints.id, columns: [webhookEndpoints.secret, webhookEndpoints.previousSecret], rowBound: [webhookEndpoints.secret, webhookEndpoints.previousSecret] },
   { table: inboundEvents, id: inboundEvents.id, columns: [inboundEvents.payload] },
   { table: patientArtifacts, id: patientArtifacts.id, columns: [patientArtifacts.title, patientArtifacts.details] },
   { table: pushKeys, id: pushKeys.id, columns: [pushKeys.privateKey] },
@@ -54,6 +62,8 @@ export interface RotationReport {
   missingFiles: number;
   /** Whether nothing in clear is left, so values without the ciphertext prefix are refused from now on. */
   plaintextRefused?: boolean;
+  /** Whether every row-bound column holds enc2 values only, so an enc1 value there is refused from now on. */
+  unboundRefused?: boolean;
 }
 
 const rotationLockKey = 4_710_082;
@@ -78,6 +88,8 @@ export async function rotateEncryption(deps: RotationDeps, databaseUrl: string, 
     Object.assign(report, await rotateFiles(deps, log));
     report.plaintextRefused = await refusePlaintextIfNoneLeft(deps.db);
     if (report.plaintextRefused) log('no value is left in clear: processes started from now on refuse one (restart the others)');
+    report.unboundRefused = await refuseUnboundIfNoneLeft(deps.db);
+    if (report.unboundRefused) log('every row-bound value is bound to its row: processes started from now on refuse an enc1 value there (restart the others)');
     return report;
   } finally {
     await lock.end().catch(() => {});
@@ -85,6 +97,27 @@ export async function rotateEncryption(deps: RotationDeps, databaseUrl: string, 
 }
 
 const ident = (name: string) => sql.identifier(name);
+
+/** Whether enc1 values may still be stored in row-bound columns, so they are read ('accept'), or are refused. */
+export async function storedUnbound(db: Deps['db']): Promise<Plaintext> {
+  const [state] = await db.select().from(encryptionState);
+  return state?.unboundRefusedAt ? 'refuse' : 'accept';
+}
+
+const isRowBound = (t: EncryptedTable, c: PgColumn) => t.rowBound?.includes(c) ?? false;
+/** How a column's values begin once sealed under `keyId`. */
+const keyPrefixOf = (t: EncryptedTable, c: PgColumn, keyId: string) => (isRowBound(t, c) ? boundSealedPrefix(keyId) : sealedPrefix(keyId));
+
+/** Marks the row-bound columns free of enc1 values when none holds one any more. */
+async function refuseUnboundIfNoneLeft(db: Deps['db']): Promise<boolean> {
+  const unbound = encryptedTables.flatMap((t) =>
+    (t.rowBound ?? []).map((c) => sql`exists(select 1 from ${ident(getTableName(t.table))} where ${ident(c.name)} not like ${`${boundPrefix}%`})`),
+  );
+  const { rows } = await db.execute<{ any: boolean }>(sql`select (${sql.join(unbound, sql` or `)}) as any`);
+  if (rows[0].any) return false;
+  await db.update(encryptionState).set({ unboundRefusedAt: sql`coalesce(${encryptionState.unboundRefusedAt}, now())` });
+  return true;
+}
 
 /** Whether values stored in clear may still exist, so they are read as text ('accept'), or are refused. */
 export async function storedPlaintext(db: Deps['db']): Promise<Plaintext> {
@@ -95,7 +128,7 @@ export async function storedPlaintext(db: Deps['db']): Promise<Plaintext> {
 /** Marks the database free of values in clear when no encrypted column holds one any more. */
 async function refusePlaintextIfNoneLeft(db: Deps['db']): Promise<boolean> {
   const inClear = encryptedTables.flatMap((t) =>
-    t.columns.map((c) => sql`exists(select 1 from ${ident(getTableName(t.table))} where ${ident(c.name)} not like ${`${textPrefix}%`})`),
+    t.columns.map((c) => sql`exists(select 1 from ${ident(getTableName(t.table))} where ${ident(c.name)} not like ${`${textPrefix}%`} and ${ident(c.name)} not like ${`${boundPrefix}%`})`),
   );
   const { rows } = await db.execute<{ any: boolean }>(sql`select (${sql.join(inClear, sql` or `)}) as any`);
   if (rows[0].any) return false;
@@ -104,7 +137,7 @@ async function refusePlaintextIfNoneLeft(db: Deps['db']): Promise<boolean> {
 }
 /** A blind index not written under this key with organization keys (issue 15): the rotation re-indexes it. */
 const notIndexedUnder = (index: PgColumn, keyId: string): SQL => sql`not (coalesce(${ident(index.name)}, ''::tsvector) @@ ${indexMarker(keyId)}::tsquery)`;
-const notUnderCurrent = (column: PgColumn, keyId: string): SQL => sql`(${ident(column.name)} is not null and ${ident(column.name)} not like ${`${sealedPrefix(keyId)}%`})`;
+const notUnderCurrent = (column: PgColumn, prefix: string): SQL => sql`(${ident(column.name)} is not null and ${ident(column.name)} not like ${`${prefix}%`})`;
 
 async function rotateTable(deps: RotationDeps, t: EncryptedTable, log: (line: string) => void): Promise<number> {
   const table = getTableName(t.table);
@@ -116,13 +149,13 @@ async function rotateTable(deps: RotationDeps, t: EncryptedTable, log: (line: st
   for (;;) {
     // Raw values (not the schema's columns, which would decrypt): the id, then each column as stored.
     const { rows }: { rows: Record<string, string | null>[] } = await deps.db.execute<Record<string, string | null>>(sql`
-      select ${ident(t.id.name)}::text as id, ${t.searchIndex ? sql`org_id::text as org_id, ` : sql``}${sql.join(
+      select ${ident(t.id.name)}::text as id, ${t.searchIndex || t.rowBound ? sql`org_id::text as org_id, ` : sql``}${sql.join(
         t.columns.map((c) => ident(c.name)),
         sql`, `,
       )}
       from ${ident(table)}
       where (${after}::${idType} is null or ${ident(t.id.name)} > ${after}::${idType}) and (${sql.join(
-        [...t.columns.map((c) => notUnderCurrent(c, keyId)), ...(t.searchIndex ? [notIndexedUnder(t.searchIndex, keyId)] : [])],
+        [...t.columns.map((c) => notUnderCurrent(c, keyPrefixOf(t, c, keyId))), ...(t.searchIndex ? [notIndexedUnder(t.searchIndex, keyId)] : [])],
         sql` or `,
       )})
       order by ${ident(t.id.name)} limit ${batchSize}`);
@@ -135,6 +168,12 @@ async function rotateTable(deps: RotationDeps, t: EncryptedTable, log: (line: st
       rows.map((row) => {
         const stored = row[c.name];
         if (stored === null) return { stored, sealed: null, plain: null };
+        if (isRowBound(t, c)) {
+          const binding = { table, column: c.name, orgId: row.org_id!, rowId: row.id! };
+          // A value moved into this row fails here too: the rotation stops rather than re-seal it for the wrong row.
+          const plain = openBound(deps.keys, stored, binding, { unbound: 'accept', plaintext: 'accept' });
+          return { stored, sealed: stored.startsWith(boundSealedPrefix(keyId)) ? null : sealBound(deps.keys, plain, binding), plain };
+        }
         const plain = textKeyId(stored) === null ? stored : openText(deps.keys, stored, columnAad(table, c.name));
         return { stored, sealed: textKeyId(stored) === keyId ? null : sealText(deps.keys, plain, columnAad(table, c.name)), plain };
       }),

@@ -12,6 +12,8 @@ export const encryptionState = pgTable(
   {
     id: smallint('id').primaryKey().default(1),
     plaintextRefusedAt: timestamp('plaintext_refused_at', { withTimezone: true, precision: 3 }),
+    /** Since when every row-bound column holds enc2 values only: an `enc1:` value there (bound to its column, not its row) is refused. */
+    unboundRefusedAt: timestamp('unbound_refused_at', { withTimezone: true, precision: 3 }),
   },
   (t) => [check('encryption_state_one_row', sql`${t.id} = 1`)],
 );

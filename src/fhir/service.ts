@@ -12,7 +12,8 @@ import { notFound } from '../errors.js';
 import { clinics, users } from '../orgs/schema.js';
 import { campaigns } from '../campaigns/schema.js';
 import { messageResource, organizationResource, patientResource, practitionerResource, threadResource, type Communication } from './rules.js';
-import { signedFileUrl } from '../attachments/service.js';
+import { attachmentFilename, signedFileUrl } from '../attachments/service.js';
+import { openMessageTexts } from '../conversations/message-text.js';
 
 type ConversationRow = typeof conversations.$inferSelect;
 
@@ -36,6 +37,7 @@ async function resourcesOf(deps: Deps, actor: Actor, threads: ConversationRow[],
     const clinic = clinicOf.get(t.clinicId)!;
     out.push(threadResource({ id: t.id, contact, clinicName: clinic.name, channel: t.originChannel, status: t.status, createdAt: t.createdAt, lastActivityAt: t.lastActivityAt }));
     for (const { m, userName, campaignName, call } of rows.filter((r) => r.m.conversationId === t.id)) {
+      const text = openMessageTexts(m);
       out.push(
         messageResource({
           id: m.id,
@@ -44,15 +46,15 @@ async function resourcesOf(deps: Deps, actor: Actor, threads: ConversationRow[],
           clinic,
           direction: m.direction,
           channel: m.channel,
-          body: m.body,
+          body: text.body,
           status: m.status,
           failureReason: m.failureReason,
-          retraction: m.retractedAt ? { at: m.retractedAt, reason: m.retractionReason ?? '' } : null,
+          retraction: m.retractedAt ? { at: m.retractedAt, reason: text.retractionReason ?? '' } : null,
           sender: m.campaignId ? { kind: 'campaign', name: campaignName ?? 'Campaign' } : m.senderUserId ? { kind: 'user', id: m.senderUserId, name: userName ?? 'Team member' } : { kind: 'patient' },
           createdAt: m.createdAt,
           statusAt: m.statusAt,
           call: call?.startedAt ? { startedAt: call.startedAt, durationSeconds: call.durationSeconds! } : null,
-          attachments: files.filter((f) => f.messageId === m.id),
+          attachments: files.filter((f) => f.messageId === m.id).map((f) => ({ ...f, filename: attachmentFilename(f) })),
           attachmentUrl: (id) => signedFileUrl(deps, id),
         }),
       );

@@ -2,6 +2,7 @@
  * P1: telling a guest the clinic replied. One email carries a fresh key to their link and, if the
  * clinic allows it, the first words of the reply; nothing else of the conversation leaves.
  */
+import { openFor } from '../encryption/columns.js';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { sha256 } from '../auth/tokens.js';
@@ -10,7 +11,8 @@ import { contacts } from '../contacts/schema.js';
 import { messages } from '../conversations/schema.js';
 import type { DeliveryDeps } from '../deps.js';
 import { clinics } from '../orgs/schema.js';
-import { emailPreview, guestPath, notificationText, shouldNotify } from './rules.js';
+import { emailPreview, guestPath, notificationSubject, notificationText, shouldNotify } from './rules.js';
+import { patientLanguage } from '../i18n/patient-language.js';
 import { guestLinks, guestTokens } from './schema.js';
 import { mintToken } from './service.js';
 
@@ -26,8 +28,9 @@ export async function notifyGuest(deps: DeliveryDeps, linkId: string, messageId:
   const now = deps.clock.now();
   if (!row || row.link.revokedAt || row.contact.blocked || row.contact.optedOutEmail || !row.contact.email) return 'skipped';
   if (!shouldNotify(row.link, now)) return 'skipped';
-  const [reply] = await deps.db.select({ body: messages.body }).from(messages).where(eq(messages.id, messageId));
+  const [reply] = await deps.db.select({ id: messages.id, orgId: messages.orgId, body: messages.body }).from(messages).where(eq(messages.id, messageId));
   const token = await mintToken(deps.db, linkId, now);
+  const language = patientLanguage(row.contact.preferredLanguage);
   const adapter: ChannelAdapter = deps.channels.adapter('email');
   const domain = deps.config.email.domain;
   const outcome = await adapter
@@ -41,15 +44,15 @@ export async function notifyGuest(deps: DeliveryDeps, linkId: string, messageId:
         patientName: row.contact.name,
         clinicName: row.clinic.name,
         url: deps.config.publicUrl + guestPath(token),
-        preview: emailPreview(reply?.body ?? '', row.clinic.guestEmailPreview),
-      }),
+        preview: emailPreview(reply ? openFor(reply, reply.body) : '', row.clinic.guestEmailPreview),
+      }, language),
       attachments: [],
       email: {
         messageIdHeader: `<notify.${randomUUID()}@${domain}>`,
         inReplyTo: null,
         references: [],
         replyTo: deps.config.email.from,
-        subject: `${row.clinic.name} replied to your message`,
+        subject: notificationSubject(row.clinic.name, language),
         autoSubmitted: 'auto-generated',
       },
     })

@@ -1,4 +1,6 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { pickLanguage, translator, type Language } from '../i18n/index.js';
+import { browserAsksFor, patientLanguage } from '../i18n/patient-language.js';
 import { Type } from 'typebox';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
@@ -6,7 +8,7 @@ import { Nullable, Timestamp } from '../http/schemas.js';
 import { clientOrigin, type App } from '../http/types.js';
 import { sendStoredFile, SignedLinkQuery } from '../attachments/routes.js';
 import { PatientCard } from '../artifacts/routes.js';
-import { clinicBySlug, guestAttachment, postFromPublicPage, readGuestThread, replyAsGuest, type GuestPost } from './service.js';
+import { clinicBySlug, guestAttachment, postFromPublicPage, readGuestThread, replyAsGuest, type GuestPost, type GuestThread } from './service.js';
 import { notFoundPage, pageCsp, privateHeaders, publicCss } from '../http/html.js';
 import { clinicPage, guestJs, guestPage, type FormState } from './pages.js';
 import { guestPath } from './rules.js';
@@ -60,13 +62,19 @@ function formFields(body: unknown): Record<string, string> {
 }
 
 /** The form's own checks, so a person without JavaScript sees what to fix next to the field. */
-function checkForm(f: Record<string, string>, fields: string[]): Record<string, string> {
+function checkForm(f: Record<string, string>, fields: ('name' | 'email' | 'body')[], language: Language): Record<string, string> {
+  const t = translator(language);
   const errors: Record<string, string> = {};
-  const labels: Record<string, string> = { name: 'your name', email: 'your email', body: 'a message' };
-  for (const name of fields) if (!f[name]?.trim()) errors[name] = `Please enter ${labels[name]}.`;
-  if (f.body && f.body.length > 5000) errors.body = 'Please keep the message under 5,000 characters.';
+  const missing = { name: t('patient:form.enterName'), email: t('patient:form.enterEmail'), body: t('patient:form.enterMessage') };
+  for (const name of fields) if (!f[name]?.trim()) errors[name] = missing[name];
+  if (f.body && f.body.length > 5000) errors.body = t('patient:form.tooLong');
   return errors;
 }
+
+/** A visitor of the public page: whatever their browser asks for. */
+const visitorLanguage = (request: FastifyRequest) => pickLanguage(request.headers['accept-language']);
+/** A guest on their thread: the language the clinic knows for them, else their browser's. */
+const guestLanguage = (request: FastifyRequest, thread: GuestThread) => patientLanguage(thread.preferredLanguage, request.headers['accept-language']);
 
 function fieldOfError(e: AppError): string | null {
   if (e.code === 'invalid_phone') return 'phone';
@@ -84,9 +92,15 @@ export function guestRoutes(app: App, deps: Deps): void {
     '/c/:clinicSlug',
     { config: pageAccess, schema: { tags, summary: "The clinic's public profile page with its message form (HTML)", params: SlugParams } },
     async (request, reply) => {
+      const language = visitorLanguage(request);
       const clinic = await clinicBySlug(deps.db, request.params.clinicSlug).catch(() => null);
-      if (!clinic) return html(reply, 404, notFoundPage());
-      return reply.header('Cache-Control', 'public, max-age=60').header('Content-Security-Policy', pageCsp).type('text/html; charset=utf-8').send(clinicPage(clinic));
+      if (!clinic) return html(reply, 404, notFoundPage(language));
+      return reply
+        .header('Cache-Control', 'public, max-age=60')
+        .header('Vary', 'Accept-Language')
+        .header('Content-Security-Policy', pageCsp)
+        .type('text/html; charset=utf-8')
+        .send(clinicPage(clinic, {}, language));
     },
   );
 
@@ -94,14 +108,15 @@ export function guestRoutes(app: App, deps: Deps): void {
     '/c/:clinicSlug',
     { config: pageAccess, schema: { tags, summary: 'The message form posted without JavaScript: redirects to the private link (HTML)', params: SlugParams } },
     async (request, reply) => {
+      const language = visitorLanguage(request);
       const clinic = await clinicBySlug(deps.db, request.params.clinicSlug).catch(() => null);
-      if (!clinic) return html(reply, 404, notFoundPage());
+      if (!clinic) return html(reply, 404, notFoundPage(language));
       const f = formFields(request.body);
       const state: FormState = { values: { name: f.name, email: f.email, phone: f.phone, body: f.body } };
-      const fieldErrors = checkForm(f, ['name', 'email', 'body']);
-      if (Object.keys(fieldErrors).length) return html(reply, 400, clinicPage(clinic, { ...state, fieldErrors, error: 'Please check the fields marked below.' }));
+      const fieldErrors = checkForm(f, ['name', 'email', 'body'], language);
+      if (Object.keys(fieldErrors).length) return html(reply, 400, clinicPage(clinic, { ...state, fieldErrors, error: translator(language)('patient:form.checkFields') }, language));
       try {
-        const post: GuestPost = { name: f.name.slice(0, 200), email: f.email.slice(0, 254), phone: f.phone || undefined, body: f.body, website: f.website };
+        const post: GuestPost = { name: f.name.slice(0, 200), email: f.email.slice(0, 254), phone: f.phone || undefined, body: f.body, website: f.website, language: browserAsksFor(request.headers['accept-language']) };
         const { token } = await postFromPublicPage(deps, clinic.slug, post, clientOrigin(request));
         return privateHeaders(reply).redirect(guestPath(token), 303);
       } catch (e) {
@@ -109,7 +124,7 @@ export function guestRoutes(app: App, deps: Deps): void {
         if (e.code === 'plan_required' && typeof e.extra.guestUrl === 'string') return privateHeaders(reply).redirect(new URL(e.extra.guestUrl).pathname, 303);
         if (e.status === 429) reply.header('Retry-After', String(e.extra.retryAfterSeconds));
         const field = fieldOfError(e);
-        return html(reply, e.status, clinicPage(clinic, { ...state, error: e.detail, fieldErrors: field ? { [field]: e.detail } : undefined }));
+        return html(reply, e.status, clinicPage(clinic, { ...state, error: e.detail, fieldErrors: field ? { [field]: e.detail } : undefined }, language));
       }
     },
   );
@@ -122,8 +137,8 @@ export function guestRoutes(app: App, deps: Deps): void {
         if (e instanceof AppError && e.status === 404) return null;
         throw e;
       });
-      if (!thread) return html(reply, 404, notFoundPage());
-      return html(reply, 200, guestPage(request.params.token, thread));
+      if (!thread) return html(reply, 404, notFoundPage(visitorLanguage(request)));
+      return html(reply, 200, guestPage(request.params.token, thread, {}, guestLanguage(request, thread)));
     },
   );
 
@@ -134,15 +149,15 @@ export function guestRoutes(app: App, deps: Deps): void {
       const f = formFields(request.body);
       const token = request.params.token;
       try {
-        if (!f.body?.trim()) throw new AppError('invalid_input', 'Please write a reply first.');
+        if (!f.body?.trim()) throw new AppError('invalid_input', translator(visitorLanguage(request))('patient:form.writeReplyFirst'));
         await replyAsGuest(deps, token, f.body.slice(0, 5000), clientOrigin(request));
         return privateHeaders(reply).redirect(guestPath(token), 303);
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
-        if (e.status === 404) return html(reply, 404, notFoundPage());
+        if (e.status === 404) return html(reply, 404, notFoundPage(visitorLanguage(request)));
         if (e.status === 429) reply.header('Retry-After', String(e.extra.retryAfterSeconds));
         const thread = await readGuestThread(deps, token, clientOrigin(request));
-        return html(reply, e.status, guestPage(token, thread, { values: { body: f.body }, error: e.detail }));
+        return html(reply, e.status, guestPage(token, thread, { values: { body: f.body }, error: e.detail }, guestLanguage(request, thread)));
       }
     },
   );
@@ -182,7 +197,8 @@ export function guestRoutes(app: App, deps: Deps): void {
       },
     },
     async (request, reply) => {
-      const { guestUrl } = await postFromPublicPage(deps, request.params.clinicSlug, request.body, clientOrigin(request));
+      const post = { ...request.body, language: browserAsksFor(request.headers['accept-language']) };
+      const { guestUrl } = await postFromPublicPage(deps, request.params.clinicSlug, post, clientOrigin(request));
       return privateHeaders(reply).code(201).send({ guestUrl });
     },
   );

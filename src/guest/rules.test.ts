@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emailPreview, guestTokenPattern, newGuestToken, notificationText, sameMessage, shouldNotify } from './rules.js';
+import { emailPreview, guestTokenPattern, newGuestToken, notificationSubject, notificationText, sameMessage, shouldNotify } from './rules.js';
 
 describe('guest inbox rules (P1)', () => {
   it('makes tokens of 256 random bits that never repeat', () => {
@@ -34,5 +34,14 @@ describe('guest inbox rules (P1)', () => {
     const text = notificationText({ patientName: 'Ana', clinicName: 'Riverside', url: 'https://x/g/abc', preview: null });
     expect(text).toContain('https://x/g/abc');
     expect(text).not.toContain('begins');
+  });
+});
+
+describe('the reply notification email', () => {
+  const input = { patientName: 'Elena', clinicName: 'Clínica Riverside', url: 'https://x.test/g/abc', preview: 'Sí, el jueves' };
+  it('is written in the patient’s language, English by default', () => {
+    expect(notificationText(input, 'es')).toMatch(/^Hola, Elena:\n\nClínica Riverside respondió a su mensaje\. Comienza así: «Sí, el jueves»\n\nLéalo y responda aquí: https:\/\/x\.test\/g\/abc\n\nEste enlace es privado/);
+    expect(notificationSubject('Clínica Riverside', 'es')).toBe('Clínica Riverside respondió a su mensaje');
+    expect(notificationText({ ...input, preview: null })).toMatch(/^Hello Elena,\n\nClínica Riverside replied to your message\.\n/);
   });
 });

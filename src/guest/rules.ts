@@ -1,5 +1,6 @@
 /** P1: pure decisions of the guest inbox. */
 import { randomBytes } from 'node:crypto';
+import { defaultLanguage, translator, type Language } from '../i18n/index.js';
 
 /** 256 random bits, URL-safe: the guest's only key to their thread. */
 export const newGuestToken = () => randomBytes(32).toString('base64url');
@@ -36,14 +37,18 @@ export function shouldNotify(link: { notifiedAt: Date | null; lastSeenAt: Date |
   return seenSince || stale;
 }
 
-export function notificationText(input: { patientName: string; clinicName: string; url: string; preview: string | null }): string {
+/** The email telling a guest the clinic replied, in their language. */
+export function notificationText(input: { patientName: string; clinicName: string; url: string; preview: string | null }, language: Language = defaultLanguage): string {
+  const t = translator(language);
   return [
-    `Hello ${input.patientName},`,
+    t('patient:email.greeting', { name: input.patientName }),
     '',
-    `${input.clinicName} replied to your message.${input.preview ? ` It begins: "${input.preview}"` : ''}`,
+    input.preview ? t('patient:email.repliedWithPreview', { clinic: input.clinicName, preview: input.preview }) : t('patient:email.replied', { clinic: input.clinicName }),
     '',
-    `Read it and answer here: ${input.url}`,
+    t('patient:email.readHere', { url: input.url }),
     '',
-    'This link is private: anyone who has it can read your conversation with the clinic, so please do not forward this email.',
+    t('patient:email.keepPrivate'),
   ].join('\n');
 }
+
+export const notificationSubject = (clinicName: string, language: Language = defaultLanguage) => translator(language)('patient:email.subject', { clinic: clinicName });

@@ -4,6 +4,8 @@
  * through it and the clinic's web replies to it — so someone who types another person's email into
  * the form learns nothing of that person's other conversations.
  */
+import { openFor } from '../encryption/columns.js';
+import type { Language } from '../i18n/index.js';
 import { retractedNotice } from '../conversations/rules.js';
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { assertLink, attachmentForPatient, attachmentsOf, signedQuery } from '../attachments/service.js';
@@ -70,7 +72,7 @@ async function lockSender(tx: Tx, orgId: string, contactId: string): Promise<voi
 async function refuseDuplicate(tx: Tx, where: { contactId: string } | { linkId: string }, body: string, at: Date): Promise<void> {
   const since = new Date(at.getTime() - duplicateWindowMs);
   const recent = await tx
-    .select({ body: messages.body })
+    .select({ id: messages.id, orgId: messages.orgId, body: messages.body })
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .where(
@@ -82,7 +84,7 @@ async function refuseDuplicate(tx: Tx, where: { contactId: string } | { linkId: 
       ),
     )
     .limit(50);
-  if (recent.some((m) => sameMessage(m.body, body))) {
+  if (recent.some((m) => sameMessage(openFor(m, m.body), body))) {
     throw new AppError('duplicate_message', 'you sent this same message a few minutes ago; the clinic has it already');
   }
 }
@@ -106,11 +108,14 @@ export interface GuestPost {
   body: string;
   /** The honeypot: a field people never see, so never fill in. */
   website?: string;
+  /** The language the visitor's browser asks for: kept as the contact's when the clinic knows none yet. */
+  language?: Language;
 }
 
 /** The contact a guest post is from, by email (C4); a phone given is kept when the contact has none and no one else has it. */
 async function guestContact(deps: Deps, tx: Tx, orgId: string, post: GuestPost, email: string): Promise<ContactRow> {
-  const contact = await findOrCreateContact(tx, orgId, { email }, post.name);
+  const found = await findOrCreateContact(tx, orgId, { email }, post.name);
+  const contact = post.language && !found.preferredLanguage ? (await tx.update(contacts).set({ preferredLanguage: post.language }).where(eq(contacts.id, found.id)).returning())[0] : found;
   if (!post.phone || contact.phone) return contact;
   const phone = normalizePhone(post.phone, await orgCountry(tx, orgId, deps.config.defaultCountry));
   if (!phone.ok) return contact;
@@ -200,11 +205,16 @@ export interface GuestMessage {
   status: string;
   attachments: { id: string; filename: string; contentType: string; size: number; url: string }[];
   card: PatientCard | null;
+  /** The page's own words: the staff member's first name ("Ana at …"), and whether the clinic took the message back. Not in the JSON. */
+  staffName?: string | null;
+  retracted?: boolean;
 }
 
 export interface GuestThread {
   clinic: { name: string; phone: string | null; address: string | null; hours: string | null; slug: string; timezone: string };
   patientName: string;
+  /** The language the clinic writes to this patient in, when it knows it. */
+  preferredLanguage: string | null;
   held: boolean;
   messages: GuestMessage[];
 }
@@ -225,7 +235,7 @@ async function guestThread(deps: Deps, link: LinkRow, token: string, visitor: Vi
   const [contact] = await deps.db.select().from(contacts).where(eq(contacts.id, link.contactId));
   const [conversation] = await deps.db.select({ heldAt: conversations.heldAt }).from(conversations).where(eq(conversations.id, link.conversationId));
   const rows = await deps.db
-    .select({ m: { id: messages.id, direction: messages.direction, body: messages.body, createdAt: messages.createdAt, status: messages.status, card: messages.card, retractedAt: messages.retractedAt }, senderName: users.name })
+    .select({ m: { id: messages.id, orgId: messages.orgId, direction: messages.direction, body: messages.body, createdAt: messages.createdAt, status: messages.status, card: messages.card, retractedAt: messages.retractedAt }, senderName: users.name })
     .from(messages)
     .leftJoin(users, eq(users.id, messages.senderUserId))
     .where(and(eq(messages.guestLinkId, link.id), eq(messages.hidden, false)))
@@ -249,11 +259,14 @@ async function guestThread(deps: Deps, link: LinkRow, token: string, visitor: Vi
   return {
     clinic: { name: clinic.name, phone: clinic.phone, address: clinic.address, hours: hoursText(clinic.openingHours ?? defaultOpeningHours), slug: clinic.slug, timezone: clinic.timezone },
     patientName: contact.name,
+    preferredLanguage: contact.preferredLanguage,
     held: conversation.heldAt !== null,
     messages: rows.map((r) => ({
       id: r.m.id,
       direction: r.m.direction,
-      body: r.m.retractedAt ? retractedNotice : r.m.body,
+      body: r.m.retractedAt ? retractedNotice : openFor(r.m, r.m.body),
+      retracted: r.m.retractedAt !== null,
+      staffName: r.m.direction === 'outbound' && r.senderName ? r.senderName.split(/\s+/)[0] : null,
       // Staff are named by first name only: the patient knows who answered, not the team's full names.
       from: r.m.direction === 'inbound' ? contact.name : r.senderName ? `${r.senderName.split(/\s+/)[0]} at ${clinic.name}` : clinic.name,
       createdAt: r.m.createdAt.toISOString(),

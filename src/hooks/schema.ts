@@ -1,6 +1,6 @@
 import { index, integer, pgTable, text, timestamp, uuid, jsonb } from 'drizzle-orm/pg-core';
 import { organizations, users } from '../orgs/schema.js';
-import { encryptedText } from '../encryption/columns.js';
+import { rowBoundText } from '../encryption/columns.js';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
 
@@ -12,9 +12,9 @@ export const webhookEndpoints = pgTable(
     orgId: uuid('org_id').notNull().references(() => organizations.id),
     url: text('url').notNull(),
     /** The HMAC-SHA256 key (`whsec_` + base64, Standard Webhooks), shown once when made or rotated. */
-    secret: encryptedText('webhook_endpoints', 'secret').notNull(),
+    secret: rowBoundText('webhook_endpoints', 'secret').notNull(),
     /** The secret a rotation replaced: it still signs, beside the new one, until the overlap ends. */
-    previousSecret: encryptedText('webhook_endpoints', 'previous_secret'),
+    previousSecret: rowBoundText('webhook_endpoints', 'previous_secret'),
     previousSecretExpiresAt: at('previous_secret_expires_at'),
     events: text('events').array().notNull(),
     createdBy: uuid('created_by').references(() => users.id),

@@ -1,4 +1,5 @@
 /** B3: outgoing webhooks — endpoints, and delivering their events with signatures, retries and a log. */
+import { newRowId, openFor, openOptional, sealFor } from '../encryption/columns.js';
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { recordAudit, auditActor } from '../audit/service.js';
@@ -13,16 +14,20 @@ import { webhookAttempts, webhookDeliveries, webhookEndpoints } from './schema.j
 
 type EndpointRow = typeof webhookEndpoints.$inferSelect;
 
+/** The endpoint's signing secrets, opened with its row. */
+const openSecrets = (e: EndpointRow) => ({ secret: openFor(e, e.secret), previousSecret: openOptional(e, e.previousSecret), previousSecretExpiresAt: e.previousSecretExpiresAt });
+
 const endpointJson = (e: EndpointRow) => ({ id: e.id, url: e.url, events: e.events, active: e.disabledAt === null, createdAt: e.createdAt.toISOString() });
 
 export async function createEndpoint(deps: Deps, actor: Actor, input: { url: string; events: WebhookEvent[] }) {
   const problem = webhookUrlProblem(input.url);
   if (problem) throw new AppError('invalid_input', `url ${problem}`, { errors: [{ field: 'body.url', message: problem }] });
   const secret = newWebhookSecret();
+  const id = newRowId();
   return deps.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(webhookEndpoints)
-      .values({ orgId: actor.orgId, url: input.url, secret, events: [...new Set(input.events)], createdBy: actor.userId, createdAt: deps.clock.now() })
+      .values({ id, orgId: actor.orgId, url: input.url, secret: sealFor(webhookEndpoints.secret, { id, orgId: actor.orgId }, secret), events: [...new Set(input.events)], createdBy: actor.userId, createdAt: deps.clock.now() })
       .returning();
     await recordAudit(tx, { ...auditActor(actor), action: 'webhook.create', subject: { type: 'webhook', id: row.id }, details: { events: row.events } });
     return { ...endpointJson(row), secret };
@@ -101,7 +106,7 @@ export async function deliverWebhook(deps: { db: Db; clock: Deps['clock']; confi
         // deduplicate by it); the timestamp is the app's clock (deps.clock), which receivers check against theirs.
         'webhook-id': row.d.id,
         'webhook-timestamp': String(timestamp),
-        'webhook-signature': signatureHeaderValue(signingSecrets(row.e, deps.clock.now()), row.d.id, timestamp, body),
+        'webhook-signature': signatureHeaderValue(signingSecrets(openSecrets(row.e), deps.clock.now()), row.d.id, timestamp, body),
       },
       body,
       redirect: 'manual',
@@ -146,7 +151,10 @@ export async function rotateSecret(deps: Deps, actor: Actor, id: string, input: 
   return deps.db.transaction(async (tx) => {
     const [row] = await tx
       .update(webhookEndpoints)
-      .set({ secret, previousSecret: overlapHours > 0 ? current.secret : null, previousSecretExpiresAt: overlapHours > 0 ? previousSecretExpiresAt : null })
+      .set({
+        secret: sealFor(webhookEndpoints.secret, current, secret),
+        // Sealed again for its new column: a value is bound to the column it is stored in.
+        previousSecret: overlapHours > 0 ? sealFor(webhookEndpoints.previousSecret, current, openFor(current, current.secret)) : null, previousSecretExpiresAt: overlapHours > 0 ? previousSecretExpiresAt : null })
       .where(eq(webhookEndpoints.id, id))
       .returning();
     await recordAudit(tx, { ...auditActor(actor), action: 'webhook.rotate_secret', subject: { type: 'webhook', id }, details: { overlapHours } });

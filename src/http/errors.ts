@@ -1,4 +1,5 @@
 /** One error handler: AppError and validation errors become RFC 9457 problem details; the rest a bare 500. */
+import { pickLanguage } from '../i18n/index.js';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { IntegrityError } from '../encryption/cipher.js';
 import { integrityFailurePage, privateHeaders } from './html.js';
@@ -103,7 +104,7 @@ export function registerErrorHandling(
       // A stored value was altered, moved or written in clear around the product: refused, logged and audited.
       request.log.error({ err: { type: error.name, message: error.message } }, 'stored value failed its integrity check');
       await onIntegrityFailure(request, error).catch((e: Error) => request.log.error({ err: { type: e.name } }, 'auditing an integrity failure failed'));
-      if (request.routeOptions.config?.page) return privateHeaders(reply).code(500).type('text/html; charset=utf-8').send(integrityFailurePage());
+      if (request.routeOptions.config?.page) return privateHeaders(reply).code(500).type('text/html; charset=utf-8').send(integrityFailurePage(pickLanguage(request.headers['accept-language'])));
       return sendProblem(reply, problem(500, 'integrity_failure', 'a stored value failed its integrity check; it has been logged and audited'));
     }
     if (error instanceof AppError) {

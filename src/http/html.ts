@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { defaultLanguage, translator, type Language } from '../i18n/index.js';
 
 /**
  * The kit of the server-rendered pages patients see without signing in (the clinic's public page,
@@ -18,9 +19,10 @@ export function privateHeaders(reply: FastifyReply): FastifyReply {
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** A public page: server-rendered, its own style sheet, readable without JavaScript. */
-export function layout(title: string, main: string, opts: { script?: boolean; indexable?: boolean } = {}): string {
+export function layout(title: string, main: string, opts: { script?: boolean; indexable?: boolean; language?: Language } = {}): string {
+  const language = opts.language ?? defaultLanguage;
   return `<!doctype html>
-<html lang="en">
+<html lang="${language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -33,20 +35,23 @@ ${opts.script ? '<script src="/public/guest.js" defer></script>' : ''}
 <main id="main">
 ${main}
 </main>
-<footer><p>Messages are kept private between you and the clinic. Powered by Frontdesk.</p></footer>
+<footer><p>${escapeHtml(translator(language)('patient:page.footer'))}</p></footer>
 </body>
 </html>`;
 }
 
-export function notFoundPage(): string {
-  return layout('Not found', '<h1>This link does not work</h1><p>It may be mistyped, or the clinic may have closed it. Please contact the clinic directly.</p>');
+export function notFoundPage(language: Language = defaultLanguage): string {
+  const t = translator(language);
+  return layout(t('patient:page.notFoundTitle'), `<h1>${escapeHtml(t('patient:page.notFoundHeading'))}</h1><p>${escapeHtml(t('patient:page.notFoundBody'))}</p>`, { language });
 }
 
 /** A stored message failed its integrity check: the patient learns nothing of why, only what to do. */
-export function integrityFailurePage(): string {
+export function integrityFailurePage(language: Language = defaultLanguage): string {
+  const t = translator(language);
   return layout(
-    'This conversation cannot be shown',
-    '<h1>This conversation cannot be shown just now</h1><p>Something went wrong on our side while opening your messages. Nothing you sent has been lost, and the clinic has been told.</p><p>Please contact the clinic directly if your question cannot wait.</p>',
+    t('patient:page.integrityTitle'),
+    `<h1>${escapeHtml(t('patient:page.integrityHeading'))}</h1><p>${escapeHtml(t('patient:page.integrityBody'))}</p><p>${escapeHtml(t('patient:page.integrityContact'))}</p>`,
+    { language },
   );
 }
 

@@ -5,6 +5,8 @@ export const Id = Type.String({ format: 'uuid', description: 'an identifier' });
 export const IdParams = Type.Object({ id: Id });
 export const Timestamp = Type.String({ format: 'date-time' });
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/** One of these strings, as a union of literals; typed as the string union, which TypeBox cannot infer from an array. */
+export const literals = <T extends string>(values: readonly T[]) => Type.Unsafe<T>(Type.Union(values.map((v) => Type.Literal(v))));
 
 export const Problem = Type.Object(
   {

@@ -67,12 +67,11 @@ export async function sendPushes(deps: Pick<Deps, 'db' | 'clock' | 'config'>, or
   if (!message) return { sent: 0, removed: 0 };
   const facts = await eventFacts(deps.db, { type: 'message.created', orgId, clinicId: '', conversationId: message.conversationId, messageId });
   const devices = await deps.db
-    .select({ id: pushSubscriptions.id, endpoint: pushSubscriptions.endpoint, p256dh: pushSubscriptions.p256dh, auth: pushSubscriptions.auth, userId: users.id, role: users.role, privileges: users.privileges, clinicIds: userClinicIds })
+    .select({ id: pushSubscriptions.id, endpoint: pushSubscriptions.endpoint, p256dh: pushSubscriptions.p256dh, auth: pushSubscriptions.auth, userId: users.id, language: users.language, role: users.role, privileges: users.privileges, clinicIds: userClinicIds })
     .from(pushSubscriptions)
     .innerJoin(users, eq(users.id, pushSubscriptions.userId))
     .where(and(eq(pushSubscriptions.orgId, orgId), sql`${users.deactivatedAt} is null`, sql`'send_messages' = any(${users.privileges})`));
   const keys = await vapidKeys(deps.db);
-  const payload = JSON.stringify({ ...message.text, conversationId: message.conversationId, url: `/?c=${message.conversationId}` });
   let sent = 0;
   let removed = 0;
   const told = new Map<string, boolean>();
@@ -83,6 +82,7 @@ export async function sendPushes(deps: Pick<Deps, 'db' | 'clock' | 'config'>, or
       told.set(device.userId, may);
     }
     if (!told.get(device.userId)) continue;
+    const payload = JSON.stringify({ ...message.textIn(device.language), conversationId: message.conversationId, url: `/?c=${message.conversationId}` });
     try {
       await webpush.sendNotification({ endpoint: device.endpoint, keys: { p256dh: device.p256dh, auth: device.auth } }, payload, {
         TTL: pushTtlSeconds,

@@ -69,6 +69,11 @@ describe('notificationText', () => {
     expect(notificationText('Riverside Downtown', 'aisha@example.com', true).title).toBe('New message');
     expect(notificationText('Riverside Downtown', null, true).title).toBe('New message');
   });
+
+  it('is worded in the reader’s language, still without health information', () => {
+    expect(notificationLine(notificationText('Riverside Downtown', 'Maria Gonzalez', true, 'es'))).toBe('Mensaje nuevo de Maria · Riverside Downtown');
+    expect(notificationLine(notificationText('Riverside Downtown', 'Maria Gonzalez', false, 'es'))).toBe('Mensaje nuevo · Riverside Downtown');
+  });
 });
 
 describe('wait reminders', () => {

@@ -81,11 +81,12 @@ export function shouldNotify(userId: string, prefs: NotificationPreferences, mes
  * What the notification says: no health information — the clinic's name, and the patient's first
  * name only where the organization allows it. Never the message, never the full name.
  */
-export function notificationText(clinicName: string, patientName: string | null, showFirstName: boolean): { title: string; body: string } {
+export function notificationText(clinicName: string, patientName: string | null, showFirstName: boolean, language: Language = defaultLanguage): { title: string; body: string } {
+  const t = translator(language);
   const word = showFirstName ? patientName?.trim().split(/\s+/)[0] : undefined;
   // A contact known only by a phone number or an address is named by it: that never goes out.
   const first = word && /^\p{L}[\p{L}'’-]*$/u.test(word) ? word : undefined;
-  return { title: first ? `New message from ${first}` : 'New message', body: clinicName };
+  return { title: first ? t('staff:notification.newMessageFrom', { name: first }) : t('staff:notification.newMessage'), body: clinicName };
 }
 
 /** "New message · Riverside Downtown": the one line a lock screen or a tab shows. */

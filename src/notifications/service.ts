@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { defaultLanguage, isLanguage } from '../i18n/index.js';
 import type { Actor } from '../auth/actor.js';
 import { auditActor, recordAudit } from '../audit/service.js';
 import { contacts } from '../contacts/schema.js';
@@ -78,7 +79,8 @@ export async function updateOrgSettings(deps: Deps, actor: Actor, input: { showF
 export interface NewMessage {
   facts: Omit<MessageFacts, 'mutedByUser'>;
   conversationId: string;
-  text: { title: string; body: string };
+  /** The notification's words in one reader's language (each user's own choice; English when they made none). */
+  textIn: (language: string | null) => { title: string; body: string };
 }
 
 /** Read once per message, shared by every user it might reach. */
@@ -105,7 +107,7 @@ export async function newMessage(db: DbOrTx, orgId: string, messageId: string): 
   return {
     conversationId: row.conversationId,
     facts: { direction: row.direction, channel: row.channel, senderUserId: row.senderUserId, campaignId: row.campaignId, assigneeId: row.assigneeId },
-    text: notificationText(row.clinicName, row.contactName, showFirstName),
+    textIn: (language) => notificationText(row.clinicName, row.contactName, showFirstName, isLanguage(language) ? language : defaultLanguage),
   };
 }
 

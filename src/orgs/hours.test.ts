@@ -55,5 +55,7 @@ describe('the public page’s opening hours come from the same hours (issue 17, 
     expect(hoursText(week)).toBe('Mon–Fri 8:00–17:00; Sat 9:00–13:00');
     expect(hoursText({ mon: [{ open: '08:00', close: '12:00' }, { open: '13:00', close: '17:00' }], wed: [{ open: '08:00', close: '12:00' }, { open: '13:00', close: '17:00' }] })).toBe('Mon 8:00–12:00, 13:00–17:00; Wed 8:00–12:00, 13:00–17:00');
     expect(hoursText({})).toBeNull();
+    expect(hoursText(week, 'es')).toBe('lun–vie 8:00–17:00; sáb 9:00–13:00');
+    expect(hoursText(week, 'en-US')).toBe('Mon–Fri 8:00–17:00; Sat 9:00–13:00');
   });
 });

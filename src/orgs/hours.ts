@@ -125,7 +125,12 @@ const shortClock = (hhmm: string) => hhmm.replace(/^0(\d)/, '$1');
  * same hours the reply targets and the after-hours reply use, so the two cannot disagree. Days in a
  * row with the same hours are one range; closed days are left out. Null when never open.
  */
-export function hoursText(hours: OpeningHours): string | null {
+/** A weekday's short name in a locale ('lun', 'Mon'), from a week known to start on a Monday (1 Jan 2024). */
+const weekdayShort = (day: Weekday, locale: string) =>
+  new Intl.DateTimeFormat(locale, { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, 1 + weekOrder.indexOf(day))));
+
+export function hoursText(hours: OpeningHours, locale?: string): string | null {
+  const name = (day: Weekday) => (locale ? weekdayShort(day, locale) : dayShort[day]);
   const spans = weekOrder.map((day) => ({ day, text: (hours[day] ?? []).map((i) => `${shortClock(i.open)}–${shortClock(i.close)}`).join(', ') }));
   const groups: { from: Weekday; to: Weekday; text: string }[] = [];
   for (const { day, text } of spans) {
@@ -134,5 +139,5 @@ export function hoursText(hours: OpeningHours): string | null {
     else if (text) groups.push({ from: day, to: day, text });
   }
   if (!groups.length) return null;
-  return groups.map((g) => `${dayShort[g.from]}${g.to === g.from ? '' : `–${dayShort[g.to]}`} ${g.text}`).join('; ');
+  return groups.map((g) => `${name(g.from)}${g.to === g.from ? '' : `–${name(g.to)}`} ${g.text}`).join('; ');
 }

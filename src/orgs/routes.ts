@@ -3,27 +3,13 @@ import type { Deps } from '../deps.js';
 import { IdParams, Nullable, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import { plans, privileges, roles } from './rules.js';
-import { weekdays } from './hours.js';
+import { AfterHoursTranslations, ClinicBody, ClinicChangesBody, Name, OpeningHoursSchema, Privilege, UserBody, UserChangesBody } from './inputs.js';
 import { updateOrgLocale } from './locale.js';
 import { languages } from '../i18n/index.js';
 import { createClinic, updateClinic, createInbox, createUser, listClinics, listInboxes, listUsers, renameInbox, requireTwoFactor, updateUser } from './service.js';
 
 const Role = Type.Union(roles.map((r) => Type.Literal(r)));
-const StaffRole = Type.Union(roles.filter((r) => r !== 'main_admin').map((r) => Type.Literal(r)));
-const Privilege = Type.Union(privileges.map((p) => Type.Literal(p)));
-const Name = Type.String({ minLength: 1, maxLength: 200 });
 export const LanguageSchema = Type.Union(languages.map((l) => Type.Literal(l)), { description: 'a language the app speaks' });
-
-const Interval = Type.Object({ open: Type.String({ pattern: '^\\d\\d:\\d\\d$' }), close: Type.String({ pattern: '^\\d\\d:\\d\\d$' }) });
-const OpeningHoursSchema = Type.Object(Object.fromEntries(weekdays.map((d) => [d, Type.Optional(Type.Array(Interval, { maxItems: 4 }))])), {
-  additionalProperties: false,
-  description: 'B2: open intervals per weekday (sun…sat) in the clinic’s time zone; a missing day is closed',
-});
-
-const AfterHoursTranslations = Type.Object(Object.fromEntries(languages.map((l) => [l, Type.Optional(Type.String({ minLength: 1, maxLength: 1000 }))])), {
-  additionalProperties: false,
-  description: 'the after-hours reply in other languages, by language code: a patient whose preferred language is here gets it, others get afterHoursReply',
-});
 
 export const Clinic = Type.Object({
   id: Type.String(),
@@ -92,13 +78,7 @@ export function orgRoutes(app: App, deps: Deps): void {
       schema: {
         tags: ['organization'],
         summary: 'Add a clinic (location)',
-        body: Type.Object({
-          name: Name,
-          slug: Type.Optional(Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$' })),
-          timezone: Type.Optional(Type.String({ maxLength: 64 })),
-          phone: Type.Optional(Type.String({ maxLength: 40 })),
-          address: Type.Optional(Type.String({ maxLength: 500 })),
-        }),
+        body: ClinicBody,
         response: responses({ 201: Clinic }, 409),
       },
     },
@@ -113,19 +93,7 @@ export function orgRoutes(app: App, deps: Deps): void {
         tags: ['organization'],
         summary: "Edit a clinic: its public page's details and guest email previews",
         params: IdParams,
-        body: Type.Object(
-          {
-            name: Type.Optional(Name),
-            timezone: Type.Optional(Type.String({ maxLength: 64 })),
-            phone: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
-            address: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-            guestEmailPreview: Type.Optional(Type.Boolean()),
-            openingHours: Type.Optional(OpeningHoursSchema),
-            afterHoursReply: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 1000 }))),
-            afterHoursReplyTranslations: Type.Optional(AfterHoursTranslations),
-          },
-          { minProperties: 1 },
-        ),
+        body: ClinicChangesBody,
         response: responses({ 200: Clinic }, 404),
       },
     },
@@ -203,14 +171,7 @@ export function orgRoutes(app: App, deps: Deps): void {
       schema: {
         tags: ['organization'],
         summary: 'Add a team member with a role, privileges and clinic access',
-        body: Type.Object({
-          name: Name,
-          email: Type.String({ format: 'email', maxLength: 254 }),
-          password: Type.String({ minLength: 1, maxLength: 200 }),
-          role: StaffRole,
-          privileges: Type.Array(Privilege, { maxItems: 3, default: [] }),
-          clinicIds: Type.Array(Type.String({ format: 'uuid' }), { maxItems: 500, default: [] }),
-        }),
+        body: UserBody,
         response: responses({ 201: User }, 409),
       },
     },
@@ -225,13 +186,7 @@ export function orgRoutes(app: App, deps: Deps): void {
         tags: ['organization'],
         summary: "Change a team member's name, role, privileges, clinics, or deactivate them",
         params: IdParams,
-        body: Type.Object({
-          name: Type.Optional(Name),
-          role: Type.Optional(StaffRole),
-          privileges: Type.Optional(Type.Array(Privilege, { maxItems: 3 })),
-          clinicIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 500 })),
-          active: Type.Optional(Type.Boolean()),
-        }),
+        body: UserChangesBody,
         response: responses({ 200: User }, 404),
       },
     },

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { plans, privileges, roles } from './rules.js';
 import type { OpeningHours } from './hours.js';
-import { encryptedText } from '../encryption/columns.js';
+import { rowBoundText } from '../encryption/columns.js';
 
 export const planEnum = pgEnum('plan', plans);
 export const roleEnum = pgEnum('role', roles);
@@ -62,7 +62,7 @@ export const users = pgTable(
     failedLogins: integer('failed_logins').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true, precision: 3 }),
     /** TOTP secret (base32): pending until `totpEnabledAt` is set by a first correct code. */
-    totpSecret: encryptedText('users', 'totp_secret'),
+    totpSecret: rowBoundText('users', 'totp_secret'),
     totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true, precision: 3 }),
     /** The 30-second step of the last code accepted: a code is good once, even within its window. */
     totpLastStep: integer('totp_last_step'),

@@ -8,18 +8,12 @@ import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
 import { effectivePrivileges, isAdmin, privileges as allPrivileges, slugify, type Privilege, type Role } from './rules.js';
 import { defaultOpeningHours, hoursText, openingHoursProblem, type OpeningHours } from './hours.js';
+import type { ClinicChanges, ClinicInput, UserChanges, UserInput } from './inputs.js';
 import { clinics, inboxes, organizations, userClinicIds, userClinics, users } from './schema.js';
 import { publishAccessChanged } from '../realtime/events.js';
 import { isLanguage, type Language } from '../i18n/index.js';
 
 
-export interface ClinicInput {
-  name: string;
-  slug?: string;
-  timezone?: string;
-  phone?: string;
-  address?: string;
-}
 
 const clinicJson = (c: typeof clinics.$inferSelect) => ({
   id: c.id,
@@ -142,16 +136,6 @@ export async function listClinics(deps: Deps, actor: Actor) {
   return rows.map(clinicJson);
 }
 
-export interface ClinicChanges {
-  name?: string;
-  timezone?: string;
-  phone?: string | null;
-  address?: string | null;
-  guestEmailPreview?: boolean;
-  openingHours?: OpeningHours;
-  afterHoursReply?: string | null;
-  afterHoursReplyTranslations?: Partial<Record<Language, string>>;
-}
 
 /** An admin edits what the clinic's public page shows and how guests are told of replies. */
 export async function updateClinic(deps: Deps, actor: Actor, id: string, changes: ClinicChanges) {
@@ -246,14 +230,6 @@ export async function inboxInOrg(db: DbOrTx, orgId: string, inboxId: string) {
 
 // --- users ---------------------------------------------------------------------------------
 
-export interface UserInput {
-  name: string;
-  email: string;
-  password: string;
-  role: Exclude<Role, 'main_admin'>;
-  privileges: Privilege[];
-  clinicIds: string[];
-}
 
 async function checkClinicIds(db: DbOrTx, orgId: string, clinicIds: string[]): Promise<void> {
   if (!clinicIds.length) return;
@@ -341,7 +317,7 @@ export async function updateUser(
   deps: Deps,
   actor: Actor,
   userId: string,
-  input: Partial<Pick<UserInput, 'name' | 'role' | 'privileges' | 'clinicIds'>> & { active?: boolean },
+  input: UserChanges,
 ) {
   return deps.db.transaction(async (tx) => {
     const [target] = await tx.select().from(users).where(and(eq(users.id, userId), eq(users.orgId, actor.orgId))).for('update');

@@ -8,6 +8,7 @@ import { AppError } from '../errors.js';
 import { Id, IdParams, Nullable, Ok, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App, clientOrigin } from '../http/types.js';
 import { portalLifetimeMs } from './rules.js';
+import { LanguageSchema } from '../orgs/routes.js';
 import {
   activate,
   invitePatient,
@@ -71,6 +72,7 @@ const PortalMe = Type.Object({
   name: Type.String(),
   email: Nullable(Type.String()),
   chatOptIn: Type.Boolean(),
+  language: Nullable({ ...LanguageSchema, description: 'the language the clinic writes to this patient in; null: not known (the portal follows the browser)' }),
   clinics: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), slug: Type.String() })),
   csrfToken: Type.String({ description: 'send as X-CSRF-Token on writes' }),
   sensitiveUnlocked: Type.Boolean({ description: 'whether sensitive messages show now (password entered in the last 5 minutes)' }),

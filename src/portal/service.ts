@@ -3,13 +3,15 @@
  * to chat, and see the clinic's portal messages. Read receipts go both ways; sensitive messages
  * (M12) show only within five minutes of entering the password again.
  */
+import { openFor } from '../encryption/columns.js';
+import type { Language } from '../i18n/index.js';
 import { retractedNotice } from '../conversations/rules.js';
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { checkPassword } from '../auth/service.js';
 import { hashPassword, newSecret, safeEqual, sha256, verifyPassword } from '../auth/tokens.js';
-import { attachmentForPatient, attachmentsOf, attachToMessage, storeAttachment } from '../attachments/service.js';
+import { attachmentFilename, attachmentForPatient, attachmentsOf, attachToMessage, storeAttachment } from '../attachments/service.js';
 import { patientCards } from '../artifacts/service.js';
 import { recordAudit, type Origin, auditActor } from '../audit/service.js';
 import { contacts } from '../contacts/schema.js';
@@ -197,6 +199,7 @@ export async function portalMe(deps: Deps, p: Patient) {
     name: contact.name,
     email: contact.email,
     chatOptIn: contact.chatOptIn,
+    language: contact.preferredLanguage as Language | null,
     clinics: clinicRows,
     csrfToken: p.csrfToken,
     sensitiveUnlocked: reauthValid(p.reauthAt, now),
@@ -237,7 +240,7 @@ export async function portalInbox(deps: Deps, p: Patient) {
   const ids = rows.map((r) => r.c.id);
   const latest = ids.length
     ? await deps.db
-        .selectDistinctOn([messages.conversationId], { id: messages.id, conversationId: messages.conversationId, body: messages.body, retractedAt: messages.retractedAt, sensitive: messages.sensitive, direction: messages.direction, status: messages.status, createdAt: messages.createdAt })
+        .selectDistinctOn([messages.conversationId], { id: messages.id, orgId: messages.orgId, conversationId: messages.conversationId, body: messages.body, retractedAt: messages.retractedAt, sensitive: messages.sensitive, direction: messages.direction, status: messages.status, createdAt: messages.createdAt })
         .from(messages)
         .where(and(inArray(messages.conversationId, ids), portalMessage))
         .orderBy(messages.conversationId, desc(messages.createdAt))
@@ -258,7 +261,7 @@ export async function portalInbox(deps: Deps, p: Patient) {
         clinic: { id: c.clinicId, name: clinicName, timezone },
         unread: unseen.filter((u) => u.conversationId === c.id).length,
         lastMessage: {
-          preview: m.sensitive ? 'Sensitive message: sign in again to read it' : preview(m.retractedAt ? retractedNotice : m.body),
+          preview: m.sensitive ? 'Sensitive message: sign in again to read it' : preview(m.retractedAt ? retractedNotice : openFor(m, m.body)),
           direction: m.direction,
           sensitive: m.sensitive,
           createdAt: m.createdAt.toISOString(),
@@ -304,7 +307,7 @@ export async function portalThread(deps: Deps, p: Patient, id: string) {
         id: m.id,
         direction: m.direction,
         from: m.direction === 'inbound' ? 'You' : senderName ?? clinicName,
-        body: locked ? null : m.retractedAt ? retractedNotice : m.body,
+        body: locked ? null : m.retractedAt ? retractedNotice : openFor(m, m.body),
         sensitive: m.sensitive,
         locked,
         status: m.direction === 'outbound' ? (portalStatusAfterFetch(m.status) ?? m.status) : ownMessageStatus(m.status),
@@ -349,7 +352,7 @@ export async function portalSensitiveMessage(deps: Deps, p: Patient, messageId: 
   }
   if (row.m.direction === 'outbound') await applyStatus(deps.db, deps.clock, row.m.id, 'read');
   await recordAudit(deps.db, { ...patientReader(p), action: 'portal.message_view', subject: { type: 'message', id: messageId } });
-  return { id: row.m.id, body: row.m.body, sensitive: row.m.sensitive, createdAt: row.m.createdAt.toISOString() };
+  return { id: row.m.id, body: openFor(row.m, row.m.body), sensitive: row.m.sensitive, createdAt: row.m.createdAt.toISOString() };
 }
 
 function requireOptIn(contact: { chatOptIn: boolean }) {
@@ -392,7 +395,7 @@ async function attachPatientFile(deps: Deps, tx: DbOrTx, p: Patient, messageId: 
   const row = await storeAttachment(deps, { orgId: p.orgId, userId: null }, file, tx);
   await attachToMessage(tx, p.orgId, messageId, [row.id]);
   await recordAudit(tx, { ...patientReader(p), action: 'attachment.upload', subject: { type: 'attachment', id: row.id }, details: { size: row.size, contentType: row.contentType, messageId } });
-  return { id: row.id, filename: row.filename, contentType: row.contentType, size: row.size };
+  return { id: row.id, filename: attachmentFilename(row), contentType: row.contentType, size: row.size };
 }
 
 /** A file on one of the patient's portal messages; a sensitive message's files need the password like its text. */

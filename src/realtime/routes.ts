@@ -12,6 +12,8 @@ import { latestEventId, resumeFrom } from './replay.js';
 import { eventFacts } from './service.js';
 import { audienceFor, newMessage, notificationFor, type Audience, type NewMessage } from '../notifications/service.js';
 import { notificationLine } from '../notifications/rules.js';
+import { users } from '../orgs/schema.js';
+import { eq } from 'drizzle-orm';
 
 const heartbeatMs = 25_000;
 const unreadDebounceMs = 150;
@@ -127,6 +129,8 @@ export function realtimeRoutes(app: App, deps: Deps): void {
     },
     async (request, reply) => {
       const actor: Actor = actorOf(request);
+      // The language this user's notifications are worded in, read once per stream (a change applies from the next connection).
+      const [reader] = await deps.db.select({ language: users.language }).from(users).where(eq(users.id, actor.userId));
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -158,7 +162,10 @@ export function realtimeRoutes(app: App, deps: Deps): void {
         const found = await sharedMessage(event);
         const message = found?.message;
         const decision = found && notificationFor(found.audience, actor.userId, found.message, deps.clock.now());
-        if (message && decision && !closed()) write(frame('notification', { conversationId: message.conversationId, ...message.text, line: notificationLine(message.text), sound: decision.sound }));
+        if (message && decision && !closed()) {
+          const text = message.textIn(reader?.language ?? null);
+          write(frame('notification', { conversationId: message.conversationId, ...text, line: notificationLine(text), sound: decision.sound }));
+        }
       };
       const replayed = new Set<number>();
       /** A replayed message was news when it was written; told now, a reconnect would ring for old messages. */

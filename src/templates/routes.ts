@@ -3,9 +3,16 @@ import type { Deps } from '../deps.js';
 import { IdParams, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App } from '../http/types.js';
 import { placeholders } from './rules.js';
+import { languages } from '../i18n/index.js';
+import { LanguageSchema } from '../orgs/routes.js';
 import { createTemplate, deleteTemplate, listTemplates, updateTemplate } from './service.js';
 
-const Template = Type.Object({ id: Type.String(), name: Type.String(), body: Type.String(), createdAt: Timestamp });
+const Translations = Type.Object(Object.fromEntries(languages.map((l) => [l, Type.Optional(Type.String({ maxLength: 5000 }))])), {
+  additionalProperties: false,
+  description: 'the template in other languages, by language code; a recipient whose preferred language is here gets that version, others get body (an empty one is dropped)',
+});
+const Language = { ...LanguageSchema, description: 'the language body is written in' };
+const Template = Type.Object({ id: Type.String(), name: Type.String(), body: Type.String(), language: Language, translations: Translations, createdAt: Timestamp });
 
 export function templateRoutes(app: App, deps: Deps): void {
   app.get(
@@ -24,7 +31,7 @@ export function templateRoutes(app: App, deps: Deps): void {
       schema: {
         tags: ['templates'],
         summary: 'Create a template; {{patient.firstName}}-style placeholders are filled in per recipient (an unknown one is 400)',
-        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), body: Type.String({ minLength: 1, maxLength: 5000 }) }),
+        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), body: Type.String({ minLength: 1, maxLength: 5000 }), language: Type.Optional(Language), translations: Type.Optional(Translations) }),
         response: responses({ 201: Template }, 409),
       },
     },
@@ -39,7 +46,10 @@ export function templateRoutes(app: App, deps: Deps): void {
         tags: ['templates'],
         summary: 'Change a template (placeholders checked again)',
         params: IdParams,
-        body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), body: Type.Optional(Type.String({ minLength: 1, maxLength: 5000 })) }, { minProperties: 1 }),
+        body: Type.Object(
+          { name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), body: Type.Optional(Type.String({ minLength: 1, maxLength: 5000 })), language: Type.Optional(Language), translations: Type.Optional(Translations) },
+          { minProperties: 1 },
+        ),
         response: responses({ 200: Template }, 404, 409),
       },
     },

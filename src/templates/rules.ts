@@ -27,13 +27,16 @@ export interface TemplateValues {
   staff: { name: string };
   /** The patient's appointment: the one a reminder is about, or their next one. */
   appointment?: { startsAt: Date } | null;
+  /** The language of the version being filled in: dates read in it ("jueves, 5 de marzo"). */
+  language?: string;
 }
 
 /** An appointment's date and time as the clinic's patients read them: in the clinic's time zone. */
-export function appointmentParts(startsAt: Date, timezone = 'America/New_York'): { date: string; time: string } {
+export function appointmentParts(startsAt: Date, timezone = 'America/New_York', language = 'en'): { date: string; time: string } {
+  const locale = language === 'en' ? 'en-US' : language;
   return {
-    date: new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'long', month: 'long', day: 'numeric' }).format(startsAt),
-    time: new Intl.DateTimeFormat('en-US', { timeZone: timezone, hour: 'numeric', minute: '2-digit' }).format(startsAt),
+    date: new Intl.DateTimeFormat(locale, { timeZone: timezone, weekday: 'long', month: 'long', day: 'numeric' }).format(startsAt),
+    time: new Intl.DateTimeFormat(locale, { timeZone: timezone, hour: 'numeric', minute: '2-digit' }).format(startsAt),
   };
 }
 
@@ -55,9 +58,9 @@ function valueOf(name: Placeholder, v: TemplateValues): string {
     case 'staff.name':
       return v.staff.name;
     case 'appointment.date':
-      return v.appointment ? appointmentParts(v.appointment.startsAt, v.clinic.timezone).date : '';
+      return v.appointment ? appointmentParts(v.appointment.startsAt, v.clinic.timezone, v.language).date : '';
     case 'appointment.time':
-      return v.appointment ? appointmentParts(v.appointment.startsAt, v.clinic.timezone).time : '';
+      return v.appointment ? appointmentParts(v.appointment.startsAt, v.clinic.timezone, v.language).time : '';
   }
 }
 

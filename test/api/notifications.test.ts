@@ -74,6 +74,15 @@ describe('the live notification event', () => {
     await org.owner.put('/api/v1/notification-settings', { showFirstName: false });
   });
 
+  it('is worded in the user’s own language (issue 18)', async () => {
+    expect((await org.owner.patch('/api/v1/me', { language: 'es' })).status).toBe(200);
+    const stream = await open(org.owner);
+    const { conversationId } = await inbound(org, 'Hola', '+14155550809', { name: 'Lucía Ramos' });
+    const frame = await stream.next((f) => f.event === 'notification' && f.data.conversationId === conversationId);
+    expect(frame.data).toMatchObject({ title: 'Mensaje nuevo', line: 'Mensaje nuevo · Riverside Dental Main' });
+    expect((await org.owner.patch('/api/v1/me', { language: null })).status).toBe(200);
+  });
+
   it('never for a thread the user muted, nor for a reply sent by the team or a campaign', async () => {
     const first = await inbound(org, 'First', '+14155550803', { name: 'Muted Patient' });
     await org.owner.post(`/api/v1/conversations/${first.conversationId}/mute`);

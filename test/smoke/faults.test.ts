@@ -19,8 +19,7 @@ import { FakeTwilio } from '../fakes/twilio.js';
 import { dropDatabase, prepareTemplate, withDatabase } from '../setup/template.js';
 import { stopAll, until } from './support.js';
 import { testEncryptionKey } from '../helpers.js';
-import { openText } from '../../src/encryption/cipher.js';
-import { columnAad } from '../../src/encryption/columns.js';
+import { openBound } from '../../src/encryption/cipher.js';
 import { keyRing, parseKey } from '../../src/encryption/keys.js';
 
 /** TEST_DATABASE_URL's server, or the embedded one when none answers there (test/setup/postgres.ts). */
@@ -176,7 +175,9 @@ describe('the server killed during a burst', () => {
       // The database holds ciphertext; the provider got the text.
       const keys = keyRing(parseKey(testEncryptionKey, 'test key'));
       const delivered = new Set(twilio.sends.map((s) => s.form.Body));
-      const acceptedBodies = (await db.query<{ body: string }>(`select body from messages where id = any($1::uuid[])`, [acceptedSends])).rows.map((r) => openText(keys, r.body, columnAad('messages', 'body')));
+      const acceptedBodies = (await db.query<{ id: string; org_id: string; body: string }>(`select id, org_id, body from messages where id = any($1::uuid[])`, [acceptedSends])).rows.map((r) =>
+        openBound(keys, r.body, { table: 'messages', column: 'body', orgId: r.org_id, rowId: r.id }, { unbound: 'refuse', plaintext: 'refuse' }),
+      );
       expect(acceptedBodies.filter((b) => !delivered.has(b))).toEqual([]);
       console.log(
         `SIGKILL mid-burst: ${acceptedBeforeKill.sends} sends and ${acceptedBeforeKill.inbound} inbound texts accepted before the kill; found after restart ${found.sends.length} and ${found.inbound.length}, each once; ${acceptedBodies.length} sends delivered`,

@@ -2,6 +2,7 @@
  * S5's simulator, for developers and demos: play the patient writing in (through the same way in as
  * a provider's webhook), and see what would have gone out.
  */
+import { openFor } from '../../encryption/columns.js';
 import { and, desc, eq } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { recordAudit, auditActor } from '../../audit/service.js';
@@ -78,7 +79,7 @@ export function simulatorRoutes(app: App, deps: Deps): void {
           messageId: r.message.id,
           channel: r.message.channel,
           to: (r.message.channel === 'email' ? r.email : r.phone) ?? '',
-          body: r.message.body,
+          body: openFor(r.message, r.message.body),
           sentAt: r.attempt.startedAt.toISOString(),
           providerMessageId: r.attempt.providerMessageId ?? '',
         })),

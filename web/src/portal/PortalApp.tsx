@@ -4,7 +4,11 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { clinicShortTime, clinicTime } from '../../../src/orgs/rules';
+import { useTranslation } from 'react-i18next';
+import { clinicShortTime } from '../../../src/orgs/rules';
+import { formatDateTime } from '../../../src/i18n/format';
+import { localeOf } from '../../../src/i18n/patient-language';
+import { applyUserLanguage, i18next } from '../shared/i18n';
 import { ApiClient, ApiError } from '../shared/api';
 import { keys } from '../shared/queryKeys';
 import type { Ok } from '../shared/types';
@@ -18,7 +22,7 @@ async function call<T = any>(path: string, method = 'GET', body?: unknown): Prom
   try {
     return await portalClient.request<T>(path, body instanceof FormData ? { method, form: body } : { method, body });
   } catch (e) {
-    if (e instanceof ApiError && e.status === 413) throw new ApiError(413, e.code, 'This file is larger than 25 MB. Choose a smaller photo or PDF, or take the photo again at a lower size.');
+    if (e instanceof ApiError && e.status === 413) throw new ApiError(413, e.code, i18next.t('patient:portal.fileTooLarge'));
     throw e;
   }
 }
@@ -33,7 +37,11 @@ type PortalMessage = PortalThreadPage['messages'][number];
 
 const clinicKey = 'frontdesk.portal.clinic';
 
+/** The patient's language: the clinic's record of it when signed in, else the browser's. */
+const locale = () => localeOf(i18next.language as 'en' | 'es');
+
 export function PortalApp() {
+  const { t } = useTranslation('patient');
   const queryClient = useQueryClient();
   const [me, setMe] = useState<PortalMe | null | undefined>(undefined);
   const [notice, setNotice] = useState<string | null>(null);
@@ -41,6 +49,7 @@ export function PortalApp() {
 
   const signedIn = useCallback((next: PortalMe) => {
     portalClient.setSession(next.csrfToken);
+    applyUserLanguage(next.language);
     setMe(next);
     setNotice(null);
   }, []);
@@ -60,17 +69,17 @@ export function PortalApp() {
   }, [signedIn]);
 
   if (path.startsWith('/portal/activate')) return <Activate onDone={(m) => { signedIn(m); navigate('/portal'); }} />;
-  if (me === undefined) return <p className="loading">Loading…</p>;
+  if (me === undefined) return <p className="loading">{t('portal.loading')}</p>;
   if (me === null) return <PortalSignIn notice={notice} onSignedIn={signedIn} />;
   const conversationId = /^\/portal\/c\/([0-9a-f-]{36})$/.exec(path)?.[1];
   return (
     <div className="portal">
       <header className="topbar">
-        <strong className="brand">Patient portal</strong>
-        <a href="/portal" onClick={(e) => { e.preventDefault(); navigate('/portal'); }}>Messages</a>
+        <strong className="brand">{t('portal.brand')}</strong>
+        <a href="/portal" onClick={(e) => { e.preventDefault(); navigate('/portal'); }}>{t('portal.messages')}</a>
         <span className="spacer" />
         <span className="who">{me.name}</span>
-        <button type="button" className="secondary" onClick={async () => { await call('/api/v1/portal/logout', 'POST').catch(() => {}); signedOut(null); }}>Sign out</button>
+        <button type="button" className="secondary" onClick={async () => { await call('/api/v1/portal/logout', 'POST').catch(() => {}); signedOut(null); }}>{t('portal.signOut')}</button>
       </header>
       <main className="portal-main">
         {conversationId ? <PortalThread id={conversationId} me={me} onMe={setMe} /> : <PortalInbox me={me} onMe={setMe} />}
@@ -80,6 +89,7 @@ export function PortalApp() {
 }
 
 function PortalSignIn({ notice, onSignedIn }: { notice: string | null; onSignedIn: (m: PortalMe) => void }) {
+  const { t } = useTranslation('patient');
   const fromUrl = new URLSearchParams(window.location.search).get('clinic');
   const [clinic, setClinic] = useState(fromUrl ?? localStorage.getItem(clinicKey) ?? '');
   const [error, setError] = useState<string | null>(null);
@@ -98,27 +108,28 @@ function PortalSignIn({ notice, onSignedIn }: { notice: string | null; onSignedI
   return (
     <main className="signin">
       <form className="card" onSubmit={submit}>
-        <h1>Patient portal</h1>
+        <h1>{t('portal.brand')}</h1>
         {notice && <p className="notice" role="status">{notice}</p>}
-        <label>Clinic address <input value={clinic} onChange={(e) => setClinic(e.target.value)} required placeholder="riverside-dental" aria-describedby="clinic-hint" /></label>
-        <p className="sub" id="clinic-hint">The last part of your clinic's page address: /c/<em>clinic-address</em>.</p>
-        <label>Email <input name="email" type="email" autoComplete="username" required /></label>
-        <label>Password <input name="password" type="password" autoComplete="current-password" required /></label>
+        <label>{t('portal.clinicAddress')} <input value={clinic} onChange={(e) => setClinic(e.target.value)} required placeholder="riverside-dental" aria-describedby="clinic-hint" /></label>
+        <p className="sub" id="clinic-hint">{t('portal.clinicHint')}</p>
+        <label>{t('portal.email')} <input name="email" type="email" autoComplete="username" required /></label>
+        <label>{t('portal.password')} <input name="password" type="password" autoComplete="current-password" required /></label>
         {error && <p className="error" role="alert">{error}</p>}
-        <button type="submit">Sign in</button>
-        <p className="sub">No account yet? Your clinic sends you an invitation link.</p>
+        <button type="submit">{t('portal.signIn')}</button>
+        <p className="sub">{t('portal.noAccount')}</p>
       </form>
     </main>
   );
 }
 
 function Activate({ onDone }: { onDone: (m: PortalMe) => void }) {
+  const { t } = useTranslation('patient');
   const token = window.location.hash.slice(1);
   const [error, setError] = useState<string | null>(null);
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    if (f.get('password') !== f.get('confirm')) return setError('The two passwords are not the same.');
+    if (f.get('password') !== f.get('confirm')) return setError(t('portal.notSame'));
     try {
       onDone(await call<PortalMe>('/api/v1/portal/activate', 'POST', { token, password: f.get('password') }));
     } catch (err) {
@@ -128,24 +139,25 @@ function Activate({ onDone }: { onDone: (m: PortalMe) => void }) {
   return (
     <main className="signin">
       <form className="card" onSubmit={submit}>
-        <h1>Choose your portal password</h1>
-        <p className="sub">At least 10 characters. You will use it with your email to sign in.</p>
-        <label>New password <input name="password" type="password" autoComplete="new-password" minLength={10} required /></label>
-        <label>The same password again <input name="confirm" type="password" autoComplete="new-password" minLength={10} required /></label>
+        <h1>{t('portal.choosePassword')}</h1>
+        <p className="sub">{t('portal.passwordRule')}</p>
+        <label>{t('portal.newPassword')} <input name="password" type="password" autoComplete="new-password" minLength={10} required /></label>
+        <label>{t('portal.samePassword')} <input name="confirm" type="password" autoComplete="new-password" minLength={10} required /></label>
         {error && <p className="error" role="alert">{error}</p>}
-        <button type="submit">Save and sign in</button>
+        <button type="submit">{t('portal.saveAndSignIn')}</button>
       </form>
     </main>
   );
 }
 
 function Preferences({ me, onMe }: { me: PortalMe; onMe: (m: PortalMe) => void }) {
+  const { t } = useTranslation('patient');
   const [error, setError] = useState<string | null>(null);
   // Shown at once; put back if the clinic's server refuses.
   const [checked, setChecked] = useState(me.chatOptIn);
   return (
     <section className="card prefs" aria-labelledby="prefs-title">
-      <h2 id="prefs-title">Communication preferences</h2>
+      <h2 id="prefs-title">{t('portal.preferences')}</h2>
       <label className="check">
         <input
           type="checkbox"
@@ -162,15 +174,16 @@ function Preferences({ me, onMe }: { me: PortalMe; onMe: (m: PortalMe) => void }
             }
           }}
         />
-        Chat with the clinic in the portal
+        {t('portal.chatOptIn')}
       </label>
-      <p className="sub">{me.chatOptIn ? 'The clinic can message you here, and you can write to them.' : 'Turn this on to message the clinic and receive their messages here.'}</p>
+      <p className="sub">{me.chatOptIn ? t('portal.chatOn') : t('portal.chatOff')}</p>
       {error && <p className="error" role="alert">{error}</p>}
     </section>
   );
 }
 
 function PortalInbox({ me, onMe }: { me: PortalMe; onMe: (m: PortalMe) => void }) {
+  const { t } = useTranslation('patient');
   const inbox = useQuery({ queryKey: keys.portal.inbox(), queryFn: () => call<{ items: InboxItem[] }>('/api/v1/portal/conversations'), refetchInterval: 10_000 });
   const [error, setError] = useState<string | null>(null);
   async function write(e: FormEvent<HTMLFormElement>) {
@@ -185,27 +198,27 @@ function PortalInbox({ me, onMe }: { me: PortalMe; onMe: (m: PortalMe) => void }
   }
   return (
     <>
-      <h1>Messages</h1>
-      <ul className="portal-inbox" aria-label="Conversations">
+      <h1>{t('portal.messages')}</h1>
+      <ul className="portal-inbox" aria-label={t('portal.conversations')}>
         {(inbox.data?.items ?? []).map((c) => (
           <li key={c.id}>
             <a href={`/portal/c/${c.id}`} onClick={(e) => { e.preventDefault(); navigate(`/portal/c/${c.id}`); }}>
               <strong>{c.clinic.name}</strong>
-              {c.unread > 0 && <span className="badge" aria-label={`${c.unread} new`}>{c.unread}</span>}
+              {c.unread > 0 && <span className="badge" aria-label={t('portal.newCount', { count: c.unread })}>{c.unread}</span>}
               <span className="preview">{c.lastMessage.sensitive ? '🔒 ' : ''}{c.lastMessage.preview}</span>
-              <span className="sub">{clinicShortTime(c.lastMessage.createdAt, c.clinic.timezone)}</span>
+              <span className="sub">{clinicShortTime(c.lastMessage.createdAt, c.clinic.timezone, new Date(), locale())}</span>
             </a>
           </li>
         ))}
       </ul>
-      {inbox.isSuccess && inbox.data.items.length === 0 && <p className="sub">No messages yet.</p>}
+      {inbox.isSuccess && inbox.data.items.length === 0 && <p className="sub">{t('portal.noMessages')}</p>}
       {me.chatOptIn && (
-        <form className="card" onSubmit={write} aria-label="Write to the clinic">
-          <h2>Write to the clinic</h2>
-          <label>Clinic <select name="clinicId">{me.clinics.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}</select></label>
-          <label>Message <textarea name="body" required maxLength={5000} /></label>
+        <form className="card" onSubmit={write} aria-label={t('portal.writeToClinic')}>
+          <h2>{t('portal.writeToClinic')}</h2>
+          <label>{t('portal.clinic')} <select name="clinicId">{me.clinics.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}</select></label>
+          <label>{t('portal.message')} <textarea name="body" required maxLength={5000} /></label>
           {error && <p className="error" role="alert">{error}</p>}
-          <button type="submit">Send</button>
+          <button type="submit">{t('portal.send')}</button>
         </form>
       )}
       <Preferences me={me} onMe={onMe} />
@@ -214,6 +227,7 @@ function PortalInbox({ me, onMe }: { me: PortalMe; onMe: (m: PortalMe) => void }
 }
 
 function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: PortalMe) => void }) {
+  const { t } = useTranslation('patient');
   const queryClient = useQueryClient();
   const thread = useQuery({
     queryKey: keys.portal.thread(id),
@@ -256,30 +270,30 @@ function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: Po
       setError((err as Error).message);
     }
   }
-  if (thread.isLoading) return <p className="loading">Loading…</p>;
+  if (thread.isLoading) return <p className="loading">{t('portal.loading')}</p>;
   if (thread.isError) return <p className="empty" role="alert">{(thread.error as Error).message}</p>;
-  const t = thread.data!;
-  const locked = t.messages.some((m) => m.locked);
+  const page = thread.data!;
+  const locked = page.messages.some((m) => m.locked);
   return (
     <section aria-labelledby="portal-thread-title">
-      <h1 id="portal-thread-title">{t.clinic.name}</h1>
-      <ol className="portal-messages" aria-label="Messages">
-        {t.messages.map((m) => (
+      <h1 id="portal-thread-title">{page.clinic.name}</h1>
+      <ol className="portal-messages" aria-label={t('portal.messages')}>
+        {page.messages.map((m) => (
           <li key={m.id} className={`msg ${m.direction === 'inbound' ? 'outbound' : 'inbound'}`}>
             <div className="label">
-              {m.from} · <time dateTime={m.createdAt}>{clinicTime(m.createdAt, t.clinic.timezone)}</time>
-              {m.direction === 'inbound' && <span className="sub"> · {m.status === 'read' ? 'Seen by the clinic' : 'Delivered'}</span>}
+              {m.direction === 'inbound' ? t('portal.you') : m.from} · <time dateTime={m.createdAt}>{formatDateTime(m.createdAt, locale(), page.clinic.timezone)}</time>
+              {m.direction === 'inbound' && <span className="sub"> · {m.status === 'read' ? t('portal.seen') : t('portal.delivered')}</span>}
             </div>
-            {m.locked ? <div className="body locked">🔒 A sensitive message is waiting. Enter your password below to read it.</div> : noteOf(m) ? <div className="body">{noteOf(m)}</div> : null}
+            {m.locked ? <div className="body locked">{t('portal.locked')}</div> : noteOf(m) ? <div className="body">{noteOf(m)}</div> : null}
             {m.card && (
               <div className="card-preview">
                 {m.card.label}: <strong>{m.card.title}</strong>
-                {m.card.amount ? ` · ${m.card.amount}` : ''} — <a href={m.card.link}>Open</a>
+                {m.card.amount ? ` · ${m.card.amount}` : ''} — <a href={m.card.link}>{t('portal.open')}</a>
               </div>
             )}
             {m.attachments.map((a) => (
               <a key={a.id} className="attachment" href={`/api/v1/portal/attachments/${a.id}`} target="_blank" rel="noreferrer">
-                {a.contentType.startsWith('image/') ? <img className="attachment-image" src={`/api/v1/portal/attachments/${a.id}`} alt={a.filename} /> : `${a.filename} (${Math.ceil(a.size / 1024)} KB)`}
+                {a.contentType.startsWith('image/') ? <img className="attachment-image" src={`/api/v1/portal/attachments/${a.id}`} alt={a.filename} /> : t('portal.fileSize', { name: a.filename, size: Math.ceil(a.size / 1024) })}
               </a>
             ))}
           </li>
@@ -287,15 +301,15 @@ function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: Po
       </ol>
       {error && <p className="error" role="alert">{error}</p>}
       {locked && (
-        <form className="card" onSubmit={reauth} aria-label="Enter your password to read sensitive messages">
-          <label>Your password <input name="password" type="password" autoComplete="current-password" required /></label>
-          <p className="sub">Sensitive messages stay visible for 5 minutes.</p>
-          <button type="submit">Show sensitive messages</button>
+        <form className="card" onSubmit={reauth} aria-label={t('portal.unlockForm')}>
+          <label>{t('portal.yourPassword')} <input name="password" type="password" autoComplete="current-password" required /></label>
+          <p className="sub">{t('portal.unlockFor')}</p>
+          <button type="submit">{t('portal.unlock')}</button>
         </form>
       )}
       {me.chatOptIn ? (
-        <form className="card" onSubmit={send} aria-label="Write back">
-          <label htmlFor="portal-reply">Reply</label>
+        <form className="card" onSubmit={send} aria-label={t('portal.writeBack')}>
+          <label htmlFor="portal-reply">{t('portal.reply')}</label>
           <textarea id="portal-reply" value={text} onChange={(e) => setText(e.target.value)} onKeyDown={(e) => {
             // Seed 003: Enter sends, Shift+Enter adds a line.
             if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
@@ -303,22 +317,22 @@ function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: Po
               void send();
             }
           }} required={!file} maxLength={5000} />
-          <p className="sub">Enter sends, Shift+Enter adds a line.</p>
+          <p className="sub">{t('portal.enterSends')}</p>
           {file ? (
             <p className="attachment-chosen">
-              Attached: {file.name} ({Math.ceil(file.size / 1024)} KB){' '}
-              <button type="button" className="link" onClick={() => setFile(null)}>Remove</button>
+              {t('portal.attached', { name: file.name, size: Math.ceil(file.size / 1024) })}{' '}
+              <button type="button" className="link" onClick={() => setFile(null)}>{t('portal.remove')}</button>
             </p>
           ) : (
             <label className="attach-file">
-              Attach a photo or PDF
+              {t('portal.attach')}
               <input type="file" accept="image/*,application/pdf" onChange={(e) => {
                 setFile(e.target.files?.[0] ?? null);
                 e.target.value = '';
               }} />
             </label>
           )}
-          <button type="submit" disabled={!text.trim() && !file}>Send</button>
+          <button type="submit" disabled={!text.trim() && !file}>{t('portal.send')}</button>
         </form>
       ) : (
         <Preferences me={me} onMe={onMe} />

@@ -4,7 +4,7 @@ import { Trans, useTranslation } from 'react-i18next';
 import { LanguageSettings } from './Language';
 import { api, post } from '../shared/api';
 import { navigate, usePath } from '../shared/router';
-import type { Me } from '../shared/types';
+import type { Me, Ok } from '../shared/types';
 import { Campaigns, Webhooks } from './Automation';
 import { Security } from './Security';
 import { EmergencyReview } from '../inbox/Emergency';
@@ -17,6 +17,7 @@ import { refusalSentence } from '../shared/errors';
 import { locale, number, phone, when } from '../shared/format';
 import { formatMoney } from '../../../src/i18n/format';
 import { i18next } from '../shared/i18n';
+import { catalogues, defaultLanguage, languages, type Language } from '../../../src/i18n';
 import { keys } from '../shared/queryKeys';
 import { useAction } from '../shared/useAction';
 
@@ -292,7 +293,7 @@ function PublicPages() {
       <h2>{t('settings.sections.public')}</h2>
       <p className="sub">{t('public.intro')}</p>
       {error && <p className="error" role="alert">{error}</p>}
-      {(clinics.data?.items ?? []).map((c: { id: string; name: string; slug: string; phone: string | null; address: string | null; hours: string | null; guestEmailPreview: boolean; openingHours: Record<string, { open: string; close: string }[]>; afterHoursReply: string | null }) => (
+      {(clinics.data?.items ?? []).map((c: { id: string; name: string; slug: string; phone: string | null; address: string | null; hours: string | null; guestEmailPreview: boolean; openingHours: Record<string, { open: string; close: string }[]>; afterHoursReply: string | null; afterHoursReplyTranslations: Partial<Record<Language, string>> }) => (
         <form
           key={c.id}
           className="stack-form"
@@ -307,10 +308,11 @@ function PublicPages() {
                 return m ? [[day, [{ open: m[1], close: m[2] }]]] : [];
               }),
             );
+            const afterHoursReplyTranslations = Object.fromEntries(otherLanguages(defaultLanguage).flatMap((l) => (text(`afterHours-${l}`) ? [[l, text(`afterHours-${l}`)]] : [])));
             void run(() =>
               api(`/api/v1/clinics/${c.id}`, {
                 method: 'PATCH',
-                body: { phone: text('phone'), address: text('address'), guestEmailPreview: f.get('preview') === 'on', openingHours, afterHoursReply: text('afterHours') },
+                body: { phone: text('phone'), address: text('address'), guestEmailPreview: f.get('preview') === 'on', openingHours, afterHoursReply: text('afterHours'), afterHoursReplyTranslations },
               }),
             );
           }}
@@ -326,10 +328,45 @@ function PublicPages() {
             ))}
           </fieldset>
           <label>{t('public.afterHours')} <textarea name="afterHours" defaultValue={c.afterHoursReply ?? ''} placeholder={t('public.afterHoursHint')} /></label>
+          {otherLanguages(defaultLanguage).map((l) => (
+            <label key={l}>{t('public.afterHoursIn', { language: languageName(l) })} <textarea name={`afterHours-${l}`} lang={l} defaultValue={c.afterHoursReplyTranslations[l] ?? ''} /></label>
+          ))}
           <button type="submit">{t('public.save')}</button>
         </form>
       ))}
     </>
+  );
+}
+
+/** Each language named in itself ("Español"), as a patient's language is chosen everywhere. */
+const languageName = (l: Language) => catalogues[l].common.languageName;
+const otherLanguages = (written: string) => languages.filter((l) => l !== written);
+
+/** The versions typed into a form, by language; blank ones left out (the template's own text goes instead). */
+function versionsIn(f: FormData, written: string): Partial<Record<Language, string>> {
+  return Object.fromEntries(otherLanguages(written).map((l) => [l, String(f.get(`version-${l}`) ?? '').trim()]));
+}
+
+type TemplateItem = Ok<'getTemplates'>['items'][number];
+
+/** Issue 18: a template's versions in the other languages, edited in place. */
+function TemplateVersions({ template, run }: { template: TemplateItem; run: (action: () => Promise<unknown>) => Promise<unknown> }) {
+  const { t } = useTranslation('staff');
+  return (
+    <form
+      className="stack-form"
+      aria-label={t('templates.versionsOf', { name: template.name })}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const translations = versionsIn(new FormData(e.currentTarget), template.language);
+        void run(() => api(`/api/v1/templates/${template.id}`, { method: 'PATCH', body: { translations } }));
+      }}
+    >
+      {otherLanguages(template.language).map((l) => (
+        <label key={l}>{t('templates.version', { language: languageName(l) })} <textarea name={`version-${l}`} lang={l} defaultValue={template.translations[l] ?? ''} /></label>
+      ))}
+      <button type="submit" className="secondary">{t('templates.saveVersions')}</button>
+    </form>
   );
 }
 
@@ -342,7 +379,7 @@ function Templates() {
     const form = e.currentTarget;
     const f = new FormData(form);
     await run(async () => {
-      await post('/api/v1/templates', { name: f.get('name'), body: f.get('body') });
+      await post('/api/v1/templates', { name: f.get('name'), body: f.get('body'), translations: versionsIn(f, defaultLanguage) });
       form.reset();
     });
   }
@@ -351,10 +388,21 @@ function Templates() {
       <h2>{t('settings.sections.templates')}</h2>
       <p className="sub">{t('templates.placeholders', { list: (list.data?.placeholders ?? []).map((p: string) => `{{${p}}}`).join(' ') })}</p>
       {error && <p className="error" role="alert">{error}</p>}
-      <ul>{(list.data?.items ?? []).map((x: { id: string; name: string; body: string }) => <li key={x.id}><strong>{x.name}</strong> — {x.body}</li>)}</ul>
+      <p className="sub">{t('templates.versionsHint')}</p>
+      <ul>
+        {(list.data?.items ?? []).map((x: TemplateItem) => (
+          <li key={x.id}>
+            <strong>{x.name}</strong> — {x.body}
+            <TemplateVersions template={x} run={run} />
+          </li>
+        ))}
+      </ul>
       <form className="inline-form" onSubmit={add} aria-label={t('templates.new')}>
         <label>{t('contacts.name')} <input name="name" required /></label>
         <label className="grow">{t('templates.text')} <input name="body" required placeholder={t('templates.textHint')} /></label>
+        {otherLanguages(defaultLanguage).map((l) => (
+          <label key={l} className="grow">{t('templates.version', { language: languageName(l) })} <input name={`version-${l}`} lang={l} /></label>
+        ))}
         <button type="submit">{t('templates.save')}</button>
       </form>
     </>

@@ -8628,6 +8628,7 @@ export interface operations {
                         /** @description send as X-CSRF-Token on writes */
                         csrfToken: string;
                         email: string | null;
+                        language: ("en" | "es") | null;
                         name: string;
                         /** @description whether sensitive messages show now (password entered in the last 5 minutes) */
                         sensitiveUnlocked: boolean;
@@ -9271,6 +9272,7 @@ export interface operations {
                         /** @description send as X-CSRF-Token on writes */
                         csrfToken: string;
                         email: string | null;
+                        language: ("en" | "es") | null;
                         name: string;
                         /** @description whether sensitive messages show now (password entered in the last 5 minutes) */
                         sensitiveUnlocked: boolean;
@@ -9389,6 +9391,7 @@ export interface operations {
                         /** @description send as X-CSRF-Token on writes */
                         csrfToken: string;
                         email: string | null;
+                        language: ("en" | "es") | null;
                         name: string;
                         /** @description whether sensitive messages show now (password entered in the last 5 minutes) */
                         sensitiveUnlocked: boolean;
@@ -9520,6 +9523,7 @@ export interface operations {
                         /** @description send as X-CSRF-Token on writes */
                         csrfToken: string;
                         email: string | null;
+                        language: ("en" | "es") | null;
                         name: string;
                         /** @description whether sensitive messages show now (password entered in the last 5 minutes) */
                         sensitiveUnlocked: boolean;
@@ -10926,7 +10930,14 @@ export interface operations {
                             /** Format: date-time */
                             createdAt: string;
                             id: string;
+                            /** @description the language body is written in */
+                            language: "en" | "es";
                             name: string;
+                            /** @description the template in other languages, by language code; a recipient whose preferred language is here gets that version, others get body (an empty one is dropped) */
+                            translations: {
+                                en?: string;
+                                es?: string;
+                            };
                         }[];
                         placeholders: string[];
                     };
@@ -10972,7 +10983,14 @@ export interface operations {
             content: {
                 "application/json": {
                     body: string;
+                    /** @description the language body is written in */
+                    language?: "en" | "es";
                     name: string;
+                    /** @description the template in other languages, by language code; a recipient whose preferred language is here gets that version, others get body (an empty one is dropped) */
+                    translations?: {
+                        en?: string;
+                        es?: string;
+                    };
                 };
             };
         };
@@ -10988,7 +11006,14 @@ export interface operations {
                         /** Format: date-time */
                         createdAt: string;
                         id: string;
+                        /** @description the language body is written in */
+                        language: "en" | "es";
                         name: string;
+                        /** @description the template in other languages, by language code; a recipient whose preferred language is here gets that version, others get body (an empty one is dropped) */
+                        translations: {
+                            en?: string;
+                            es?: string;
+                        };
                     };
                 };
             };
@@ -11110,7 +11135,14 @@ export interface operations {
             content: {
                 "application/json": {
                     body?: string;
+                    /** @description the language body is written in */
+                    language?: "en" | "es";
                     name?: string;
+                    /** @description the template in other languages, by language code; a recipient whose preferred language is here gets that version, others get body (an empty one is dropped) */
+                    translations?: {
+                        en?: string;
+                        es?: string;
+                    };
                 };
             };
         };
@@ -11126,7 +11158,14 @@ export interface operations {
                         /** Format: date-time */
                         createdAt: string;
                         id: string;
+                        /** @description the language body is written in */
+                        language: "en" | "es";
                         name: string;
+                        /** @description the template in other languages, by language code; a recipient whose preferred language is here gets that version, others get body (an empty one is dropped) */
+                        translations: {
+                            en?: string;
+                            es?: string;
+                        };
                     };
                 };
             };

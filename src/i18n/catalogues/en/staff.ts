@@ -13,6 +13,8 @@ export const staff = {
   ...settings,
   ...reports,
   errors,
+  /** Push and desktop notifications: no health information, ever. */
+  notification: { newMessage: 'New message', newMessageFrom: 'New message from {{name}}' },
   email: {
     reminder: {
       waitHours_one: '{{count}} hour',

@@ -13,6 +13,8 @@ export const staff: Catalogue['staff'] = {
   ...settings,
   ...reports,
   errors,
+  /** Push and desktop notifications: no health information, ever. */
+  notification: { newMessage: 'Mensaje nuevo', newMessageFrom: 'Mensaje nuevo de {{name}}' },
   email: {
     reminder: {
       waitHours_one: '{{count}} hora',

@@ -1,0 +1,27 @@
+/**
+ * A message's text columns are sealed for their row (issue 15): each is bound to the message's
+ * organization and id, so a value copied into another message fails to open as an integrity failure.
+ */
+import { newRowId, openFor, openOptional, sealFor, type RowKey } from '../encryption/columns.js';
+import { messages } from './schema.js';
+
+/**
+ * A new message's id (drawn here, so its text can be bound to its row), its body sealed for that
+ * row, and its blind search index, written from the same text under its organization's key (encryption/search.ts).
+ */
+export const messageText = (orgId: string, body: string) => {
+  const row = { id: newRowId(), orgId };
+  return { id: row.id, body: sealFor(messages.body, row, body), search: { orgId, text: body } };
+};
+
+type MessageTextColumns = Pick<typeof messages.$inferSelect, 'body' | 'fullText' | 'subject' | 'html' | 'retractionReason' | 'patientReaction'>;
+
+/** Every text of a message row, opened with the row: what the API and the channels show. */
+export const openMessageTexts = (m: RowKey & MessageTextColumns) => ({
+  body: openFor(m, m.body),
+  fullText: openOptional(m, m.fullText),
+  subject: openOptional(m, m.subject),
+  html: openOptional(m, m.html),
+  retractionReason: openOptional(m, m.retractionReason),
+  patientReaction: openOptional(m, m.patientReaction),
+});
