@@ -6,7 +6,10 @@ import { IdParams, Nullable, responses, Timestamp } from '../http/schemas.js';
 import { actorOf, type App, clientOrigin } from '../http/types.js';
 import { appointmentParts } from '../templates/rules.js';
 import { ArtifactBody, ArtifactKind } from './inputs.js';
-import { cardLabels, formatAmount } from './rules.js';
+import { cardLabel, formatAmount, type CardKind } from './rules.js';
+import type { TFunction } from 'i18next';
+import { pickLanguage, translator, type Language } from '../i18n/index.js';
+import { patientLanguage } from '../i18n/patient-language.js';
 import { listArtifacts, openCard, upsertArtifact, type CardOpening } from './service.js';
 
 const tags = ['artifacts and cards'];
@@ -29,31 +32,48 @@ export const Artifact = Type.Object({
   updatedAt: Timestamp,
 });
 
-function cardPage(opening: Extract<CardOpening, { kind: 'open' }>): string {
+type Clinic = CardOpening['clinic'];
+
+/** A card's button: what the patient does at the card's address. */
+function actionLabel(t: TFunction, kind: CardKind): string {
+  if (kind === 'review_request') return t('patient:card.review');
+  if (kind === 'payment_request' || kind === 'invoice') return t('patient:card.pay');
+  return kind === 'form' ? t('patient:card.fillIn') : t('patient:card.open');
+}
+
+function cardPage(opening: Extract<CardOpening, { kind: 'open' }>, language: Language): string {
   const { card, clinic, artifact } = opening;
+  const t = translator(language);
+  const row = (term: string, value: string) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>`;
   const rows = [
-    artifact?.occurredAt ? `<dt>${card.kind === 'appointment' ? 'When' : 'Date'}</dt><dd>${escapeHtml(Object.values(appointmentParts(artifact.occurredAt)).join(', '))}</dd>` : '',
-    card.amountCents ? `<dt>Amount</dt><dd>${escapeHtml(formatAmount(card.amountCents, card.currency ?? 'USD'))}</dd>` : '',
-    artifact?.details ? `<dt>Details</dt><dd>${escapeHtml(artifact.details)}</dd>` : '',
+    artifact?.occurredAt ? row(t(card.kind === 'appointment' ? 'patient:card.when' : 'patient:card.date'), Object.values(appointmentParts(artifact.occurredAt, undefined, language)).join(', ')) : '',
+    card.amountCents ? row(t('patient:card.amount'), formatAmount(card.amountCents, card.currency ?? 'USD', language)) : '',
+    artifact?.details ? row(t('patient:card.details'), artifact.details) : '',
   ].join('');
-  const action = card.url
-    ? `<p><a class="button" href="${escapeHtml(card.url)}" rel="noreferrer">${card.kind === 'review_request' ? 'Leave a review' : card.kind === 'payment_request' || card.kind === 'invoice' ? 'Pay now' : card.kind === 'form' ? 'Fill in the form' : 'Open'}</a></p>`
-    : '';
+  const action = card.url ? `<p><a class="button" href="${escapeHtml(card.url)}" rel="noreferrer">${escapeHtml(actionLabel(t, card.kind))}</a></p>` : '';
+  const label = cardLabel(card.kind, language);
+  const heading = t('patient:card.from', { label, clinic: clinic.name });
   return layout(
-    `${cardLabels[card.kind]} from ${clinic.name}`,
-    `<h1>${escapeHtml(cardLabels[card.kind])} from ${escapeHtml(clinic.name)}</h1>
-<section class="card" aria-label="${escapeHtml(cardLabels[card.kind])}">
+    heading,
+    `<h1>${escapeHtml(heading)}</h1>
+<section class="card" aria-label="${escapeHtml(label)}">
 <h2>${escapeHtml(card.title)}</h2>
 ${rows ? `<dl>${rows}</dl>` : ''}
 ${action}
 </section>
-${clinic.phone ? `<p>Questions? Call ${escapeHtml(clinic.name)} at <a href="tel:${escapeHtml(clinic.phone)}">${escapeHtml(clinic.phone)}</a>.</p>` : ''}`,
+${clinic.phone ? `<p>${t('patient:card.questions', phoneParams(clinic.name, clinic.phone))}</p>` : ''}`,
+    { language },
   );
 }
 
-const expiredPage = (clinic: { name: string; phone: string | null }) =>
-  layout('Link expired', `<h1>This link has expired</h1><p>For your privacy, links from ${escapeHtml(clinic.name)} work for a limited time. Please ask the clinic to send it again${clinic.phone ? ` — call <a href="tel:${escapeHtml(clinic.phone)}">${escapeHtml(clinic.phone)}</a>` : ''}.</p>`);
+/** The clinic and its phone for a sentence that links the number (the catalogue's text carries the <a>, so the values come escaped). */
+const phoneParams = (name: string, phone: string) => ({ clinic: escapeHtml(name), tel: escapeHtml(phone), phone: escapeHtml(phone) });
 
+function expiredPage(clinic: Clinic, language: Language): string {
+  const t = translator(language);
+  const body = clinic.phone ? t('patient:card.expiredCall', phoneParams(clinic.name, clinic.phone)) : t('patient:card.expiredBody', { clinic: escapeHtml(clinic.name) });
+  return layout(t('patient:card.expiredTitle'), `<h1>${escapeHtml(t('patient:card.expiredHeading'))}</h1><p>${body}</p>`, { language });
+}
 
 export function artifactRoutes(app: App, deps: Deps): void {
   app.post(
@@ -98,9 +118,10 @@ export function artifactRoutes(app: App, deps: Deps): void {
       const html = (status: number, body: string) => privateHeaders(reply).code(status).type('text/html; charset=utf-8').send(body);
       try {
         const opening = await openCard(deps, request.params.token, clientOrigin(request));
-        return opening.kind === 'expired' ? html(410, expiredPage(opening.clinic)) : html(200, cardPage(opening));
+        const language = patientLanguage(opening.preferredLanguage, request.headers['accept-language']);
+        return opening.kind === 'expired' ? html(410, expiredPage(opening.clinic, language)) : html(200, cardPage(opening, language));
       } catch (e) {
-        if (e instanceof AppError && e.status === 404) return html(404, notFoundPage());
+        if (e instanceof AppError && e.status === 404) return html(404, notFoundPage(pickLanguage(request.headers['accept-language'])));
         throw e;
       }
     },

@@ -1,12 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { newCardToken } from './service.js';
-import { cardLine, cardTokenPattern, formatAmount, linkExpired, parseRequestCommand, slashCommands } from './rules.js';
+import { cardLine, cardTokenPattern, portalCardNote, formatAmount, linkExpired, parseRequestCommand, slashCommands } from './rules.js';
 
 describe('cards (K3, K4)', () => {
   it('writes the line a text carries: kind, title, amount and the link', () => {
     expect(cardLine({ kind: 'invoice', title: 'Invoice 1042', amountCents: 12050 }, 'https://x/l/abc')).toBe('Invoice: Invoice 1042 ($120.50) — https://x/l/abc');
     expect(cardLine({ kind: 'appointment', title: 'Cleaning, Tue 10:00' }, 'https://x/l/abc')).toBe('Appointment: Cleaning, Tue 10:00 — https://x/l/abc');
     expect(formatAmount(500, 'EUR')).toBe('€5.00');
+  });
+
+  it('writes the line in the patient\'s language (issue 18)', () => {
+    expect(cardLine({ kind: 'invoice', title: 'Factura 1042', amountCents: 12050, currency: 'EUR' }, 'https://x/l/abc', 'es')).toBe('Factura: Factura 1042 (120,50\u00a0€) — https://x/l/abc');
+  });
+
+  it('keeps the note written with a portal card apart from the card\'s line, whichever language the line is in', () => {
+    const card = { kind: 'treatment_plan' as const, title: 'Two crowns' };
+    expect(portalCardNote('See below\n\nTreatment plan: Two crowns', card)).toBe('See below');
+    expect(portalCardNote('Mire abajo\n\nPlan de tratamiento: Two crowns', card)).toBe('Mire abajo');
+    expect(portalCardNote('Plan de tratamiento: Two crowns', card)).toBeNull();
+    expect(portalCardNote('Just a note', card)).toBe('Just a note');
+    expect(portalCardNote(null, card)).toBeNull();
   });
 
   it('makes unguessable link tokens of 192 bits', () => {

@@ -1,4 +1,6 @@
 /** K3/K4: pure rules of patient artifacts and the cards that carry them (shared with the web app). */
+import { catalogues, languages, type Language } from '../i18n/index.js';
+import { localeOf } from '../i18n/patient-language.js';
 
 /** What a practice-management system pushes about a patient. */
 export const artifactKinds = ['appointment', 'invoice', 'prescription', 'treatment_plan', 'form'] as const;
@@ -11,20 +13,13 @@ export type CardKind = (typeof cardKinds)[number];
 /** K3's slash shortcuts in the composer. */
 export const slashCommands: Record<string, ArtifactKind> = { '/appt': 'appointment', '/invoice': 'invoice', '/rx': 'prescription', '/plan': 'treatment_plan', '/form': 'form' };
 
-export const cardLabels: Record<CardKind, string> = {
-  appointment: 'Appointment',
-  invoice: 'Invoice',
-  prescription: 'Prescription',
-  treatment_plan: 'Treatment plan',
-  form: 'Form',
-  payment_request: 'Payment request',
-  review_request: 'Review request',
-};
+/** What a card is called, in the patient's language (issue 18). */
+export const cardLabel = (kind: CardKind, language: Language = 'en'): string => catalogues[language].patient.card[kind];
 
 export const cardLinkDays = 14;
 export const cardTokenPattern = /^[A-Za-z0-9_-]{32}$/;
 
-export const formatAmount = (cents: number, currency = 'USD') => new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
+export const formatAmount = (cents: number, currency = 'USD', language: Language = 'en') => new Intl.NumberFormat(localeOf(language), { style: 'currency', currency }).format(cents / 100);
 
 export interface CardContent {
   kind: CardKind;
@@ -34,9 +29,27 @@ export interface CardContent {
 }
 
 /** The line a card adds to a text or email: what it is, and where to open it. */
-export function cardLine(card: CardContent, url: string): string {
-  const amount = card.amountCents ? ` (${formatAmount(card.amountCents, card.currency ?? 'USD')})` : '';
-  return `${cardLabels[card.kind]}: ${card.title}${amount} — ${url}`;
+export function cardLine(card: CardContent, url: string, language: Language = 'en'): string {
+  const amount = card.amountCents ? ` (${formatAmount(card.amountCents, card.currency ?? 'USD', language)})` : '';
+  return `${cardLabel(card.kind, language)}: ${card.title}${amount} — ${url}`;
+}
+
+/** The line a card adds to a portal message, which draws the card itself. */
+export const portalCardLine = (card: CardContent, language: Language = 'en') => `${cardLabel(card.kind, language)}: ${card.title}`;
+
+/**
+ * The note written with a card in the portal: its text without the card's own line, which the
+ * portal draws as the card. The line was written in the patient's language when it was sent, which
+ * may not be theirs now, so every language's line is recognised.
+ */
+export function portalCardNote(body: string | null, card: CardContent): string | null {
+  if (!body) return body;
+  for (const language of languages) {
+    const line = portalCardLine(card, language);
+    if (body === line) return null;
+    if (body.endsWith(`\n\n${line}`)) return body.slice(0, -line.length).trim() || null;
+  }
+  return body;
 }
 
 export const linkExpired = (expiresAt: Date, now: Date) => now >= expiresAt;

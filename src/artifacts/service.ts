@@ -15,7 +15,8 @@ import { clinics } from '../orgs/schema.js';
 import { publish } from '../realtime/events.js';
 import { randomBytes } from 'node:crypto';
 import type { ArtifactInput, CardInput } from './inputs.js';
-import { cardLabels, cardLinkDays, cardTokenPattern, formatAmount, linkExpired, type ArtifactKind } from './rules.js';
+import type { Language } from '../i18n/index.js';
+import { cardLabel, cardLinkDays, cardTokenPattern, formatAmount, linkExpired, type ArtifactKind } from './rules.js';
 import { cardLinks, patientArtifacts } from './schema.js';
 
 type ArtifactRow = typeof patientArtifacts.$inferSelect;
@@ -115,22 +116,23 @@ export const cardUrl = (publicUrl: string, token: string) => `${publicUrl}/l/${t
 export const newCardToken = () => randomBytes(24).toString('base64url');
 
 export type CardOpening =
-  | { kind: 'open'; card: MessageCard; clinic: { name: string; phone: string | null }; artifact: ArtifactRow | null }
-  | { kind: 'expired'; clinic: { name: string; phone: string | null } };
+  | { kind: 'open'; card: MessageCard; clinic: { name: string; phone: string | null }; artifact: ArtifactRow | null; preferredLanguage: string | null }
+  | { kind: 'expired'; clinic: { name: string; phone: string | null }; preferredLanguage: string | null };
 
 /** The patient opens a card's link: counted (first and last opening, how often), audited, and shown in the thread. */
 export async function openCard(deps: Deps, token: string, visitor: { ip: string; userAgent: string | null }): Promise<CardOpening> {
   if (!cardTokenPattern.test(token)) throw notFound('link');
   const [row] = await deps.db
-    .select({ link: cardLinks, message: { id: messages.id, card: messages.card, orgId: messages.orgId }, conversation: { id: conversations.id, clinicId: conversations.clinicId, contactId: conversations.contactId }, clinic: { name: clinics.name, phone: clinics.phone } })
+    .select({ link: cardLinks, message: { id: messages.id, card: messages.card, orgId: messages.orgId }, conversation: { id: conversations.id, clinicId: conversations.clinicId, contactId: conversations.contactId }, clinic: { name: clinics.name, phone: clinics.phone }, preferredLanguage: contacts.preferredLanguage })
     .from(cardLinks)
     .innerJoin(messages, eq(messages.id, cardLinks.messageId))
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .innerJoin(clinics, eq(clinics.id, conversations.clinicId))
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .where(eq(cardLinks.token, token));
   if (!row || !row.message.card) throw notFound('link');
   const now = deps.clock.now();
-  if (linkExpired(row.link.expiresAt, now)) return { kind: 'expired', clinic: row.clinic };
+  if (linkExpired(row.link.expiresAt, now)) return { kind: 'expired', clinic: row.clinic, preferredLanguage: row.preferredLanguage };
   await deps.db.transaction(async (tx) => {
     await tx
       .update(cardLinks)
@@ -140,7 +142,7 @@ export async function openCard(deps: Deps, token: string, visitor: { ip: string;
     await publish(tx, { type: 'conversation.updated', orgId: row.message.orgId, clinicId: row.conversation.clinicId, conversationId: row.conversation.id }, now);
   });
   const [artifact] = row.message.card.artifactId ? await deps.db.select().from(patientArtifacts).where(eq(patientArtifacts.id, row.message.card.artifactId)) : [];
-  return { kind: 'open', card: row.message.card, clinic: row.clinic, artifact: artifact ?? null };
+  return { kind: 'open', card: row.message.card, clinic: row.clinic, artifact: artifact ?? null, preferredLanguage: row.preferredLanguage };
 }
 
 /** A card as the patient's side draws it: what it is, and its link. */
@@ -152,15 +154,15 @@ export interface PatientCard {
   link: string;
 }
 
-/** The cards of these messages, for the portal and the guest thread. */
-export async function patientCards(db: DbOrTx, publicUrl: string, rows: { id: string; card: MessageCard | null }[]): Promise<Map<string, PatientCard>> {
+/** The cards of these messages, for the portal and the guest thread, in the patient's language. */
+export async function patientCards(db: DbOrTx, publicUrl: string, rows: { id: string; card: MessageCard | null }[], language: Language): Promise<Map<string, PatientCard>> {
   const withCards = rows.filter((r) => r.card);
   const out = new Map<string, PatientCard>();
   if (!withCards.length) return out;
   const links = await db.select({ messageId: cardLinks.messageId, token: cardLinks.token }).from(cardLinks).where(inArray(cardLinks.messageId, withCards.map((r) => r.id)));
   for (const l of links) {
     const card = withCards.find((r) => r.id === l.messageId)!.card!;
-    out.set(l.messageId, { kind: card.kind, label: cardLabels[card.kind], title: card.title, amount: card.amountCents ? formatAmount(card.amountCents, card.currency ?? 'USD') : null, link: cardUrl(publicUrl, l.token) });
+    out.set(l.messageId, { kind: card.kind, label: cardLabel(card.kind, language), title: card.title, amount: card.amountCents ? formatAmount(card.amountCents, card.currency ?? 'USD', language) : null, link: cardUrl(publicUrl, l.token) });
   }
   return out;
 }

@@ -9,13 +9,15 @@ import { AppError } from '../errors.js';
 import { clinics } from '../orgs/schema.js';
 import { renderTemplate } from '../templates/rules.js';
 import { templateFor, templateInOrg } from '../templates/service.js';
+import { patientLanguage } from '../i18n/patient-language.js';
+import type { Language } from '../i18n/index.js';
 import { accessibleClinic, inboxInOrg } from '../orgs/service.js';
 import { conversationHooks } from './hooks.js';
 import type { SendInput, StartInput } from './inputs.js';
 import { mayPost, sendableChannels, type SendChannel } from './rules.js';
 import { conversations, type MessageCard, type ConversationRow } from './schema.js';
 import { createCardLink, cardUrl, newCardToken, resolveCard } from '../artifacts/service.js';
-import { cardLabels, cardLine, type CardKind } from '../artifacts/rules.js';
+import { cardLine, portalCardLine } from '../artifacts/rules.js';
 import { sanitizeOutboundHtml } from '../channels/email/html.js';
 import { assertSmsAccess, loadConversation, poster, refuse } from './access.js';
 import { appendOutbound } from './outbound.js';
@@ -129,7 +131,7 @@ export async function sendInTransaction(deps: Deps, tx: Tx, actor: Actor, conver
   const card = input.card ? await resolveCard(tx, actor.orgId, contact.id, input.card) : undefined;
   const token = card ? newCardToken() : undefined;
   const text = card && !input.body && !input.templateId ? '' : await messageBody(deps, tx, actor, conversation, contact, input);
-  const body = card ? withCard(text, card, channel, cardUrl(deps.config.publicUrl, token!)) : text;
+  const body = card ? withCard(text, card, channel, cardUrl(deps.config.publicUrl, token!), patientLanguage(contact.preferredLanguage)) : text;
   const id = await appendOutbound(tx, conversation, contact, {
     channel,
     body,
@@ -160,9 +162,9 @@ function formatted(channel: SendChannel, html: string | undefined): string | und
   return sanitizeOutboundHtml(html) || undefined;
 }
 
-/** K4: a card's text: the note written with it, then (except in the portal, which draws the card) what it is and its link. */
-function withCard(text: string, card: MessageCard, channel: SendChannel, url: string): string {
-  const line = channel === 'portal' ? `${cardLabels[card.kind as CardKind]}: ${card.title}` : cardLine(card, url);
+/** K4: a card's text: the note written with it, then what it is and (except in the portal, which draws the card) its link. */
+function withCard(text: string, card: MessageCard, channel: SendChannel, url: string, language: Language): string {
+  const line = channel === 'portal' ? portalCardLine(card, language) : cardLine(card, url, language);
   return text ? `${text}\n\n${line}` : line;
 }
 

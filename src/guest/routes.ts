@@ -133,7 +133,7 @@ export function guestRoutes(app: App, deps: Deps): void {
     '/g/:token',
     { config: pageAccess, schema: { tags, summary: "The guest's private thread (HTML; readable without JavaScript)", params: TokenParams } },
     async (request, reply) => {
-      const thread = await readGuestThread(deps, request.params.token, clientOrigin(request)).catch((e) => {
+      const thread = await readGuestThread(deps, request.params.token, clientOrigin(request), request.headers['accept-language']).catch((e) => {
         if (e instanceof AppError && e.status === 404) return null;
         throw e;
       });
@@ -156,7 +156,7 @@ export function guestRoutes(app: App, deps: Deps): void {
         if (!(e instanceof AppError)) throw e;
         if (e.status === 404) return html(reply, 404, notFoundPage(visitorLanguage(request)));
         if (e.status === 429) reply.header('Retry-After', String(e.extra.retryAfterSeconds));
-        const thread = await readGuestThread(deps, token, clientOrigin(request));
+        const thread = await readGuestThread(deps, token, clientOrigin(request), request.headers['accept-language']);
         return html(reply, e.status, guestPage(token, thread, { values: { body: f.body }, error: e.detail }, guestLanguage(request, thread)));
       }
     },
@@ -209,7 +209,7 @@ export function guestRoutes(app: App, deps: Deps): void {
       config: publicAccess,
       schema: { tags, summary: "The guest's thread (the token is the only key; a wrong or revoked one is 404)", security: [], params: TokenParams, response: { 200: GuestThread, 404: problem('unknown or revoked link') } },
     },
-    async (request, reply) => privateHeaders(reply).send(await readGuestThread(deps, request.params.token, clientOrigin(request))),
+    async (request, reply) => privateHeaders(reply).send(await readGuestThread(deps, request.params.token, clientOrigin(request), request.headers['accept-language'])),
   );
 
   app.post(

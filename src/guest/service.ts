@@ -6,6 +6,7 @@
  */
 import { openFor } from '../encryption/columns.js';
 import type { Language } from '../i18n/index.js';
+import { patientLanguage } from '../i18n/patient-language.js';
 import { retractedNotice } from '../conversations/rules.js';
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { assertLink, attachmentForPatient, attachmentsOf, signedQuery } from '../attachments/service.js';
@@ -223,13 +224,14 @@ export interface GuestThread {
  * The guest's thread. Opening it marks the clinic's replies read (M3) and counts as a visit; the
  * audit log gets one entry per visit, not per poll.
  */
-export async function readGuestThread(deps: Deps, token: string, visitor: Visitor): Promise<GuestThread> {
+/** `browser`: the visitor's Accept-Language, for a contact whose language the clinic does not know. */
+export async function readGuestThread(deps: Deps, token: string, visitor: Visitor, browser?: string): Promise<GuestThread> {
   const link = await linkByToken(deps.db, token);
   // An integrity failure while the guest reads is audited as theirs: the request names no one.
-  return readingAs({ orgId: link.orgId, actor: { kind: 'patient', contactId: link.contactId }, origin: visitor }, () => guestThread(deps, link, token, visitor));
+  return readingAs({ orgId: link.orgId, actor: { kind: 'patient', contactId: link.contactId }, origin: visitor }, () => guestThread(deps, link, token, visitor, browser));
 }
 
-async function guestThread(deps: Deps, link: LinkRow, token: string, visitor: Visitor): Promise<GuestThread> {
+async function guestThread(deps: Deps, link: LinkRow, token: string, visitor: Visitor, browser: string | undefined): Promise<GuestThread> {
   const now = deps.clock.now();
   const [clinic] = await deps.db.select().from(clinics).where(eq(clinics.id, link.clinicId));
   const [contact] = await deps.db.select().from(contacts).where(eq(contacts.id, link.contactId));
@@ -242,7 +244,8 @@ async function guestThread(deps: Deps, link: LinkRow, token: string, visitor: Vi
     .orderBy(asc(messages.createdAt), asc(messages.id))
     .limit(500);
   const files = await attachmentsOf(deps.db, rows.map((r) => r.m.id));
-  const cards = await patientCards(deps.db, deps.config.publicUrl, rows.map((r) => r.m));
+  const language = patientLanguage(contact.preferredLanguage, browser);
+  const cards = await patientCards(deps.db, deps.config.publicUrl, rows.map((r) => r.m), language);
   const unread = rows.filter((r) => r.m.direction === 'outbound' && (r.m.status === 'sent' || r.m.status === 'delivered')).map((r) => r.m.id);
   for (const id of unread) await applyStatus(deps.db, deps.clock, id, 'read');
   const newVisit = !link.lastSeenAt || now.getTime() - link.lastSeenAt.getTime() > 10 * 60 * 1000;

@@ -237,7 +237,7 @@ export function portalRoutes(app: App, deps: Deps): void {
         response: responses({ 200: Type.Object({ id: Type.String(), clinic: PortalClinic, sensitiveUnlocked: Type.Boolean(), messages: Type.Array(PortalMessage) }) }, 404),
       },
     },
-    async (request) => portalThread(deps, patientOf(request), request.params.id),
+    async (request) => portalThread(deps, patientOf(request), request.params.id, request.headers['accept-language']),
   );
 
   app.post(

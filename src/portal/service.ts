@@ -5,6 +5,8 @@
  */
 import { openFor } from '../encryption/columns.js';
 import type { Language } from '../i18n/index.js';
+import { patientLanguage } from '../i18n/patient-language.js';
+import { portalCardNote } from '../artifacts/rules.js';
 import { retractedNotice } from '../conversations/rules.js';
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
@@ -17,7 +19,7 @@ import { recordAudit, type Origin, auditActor } from '../audit/service.js';
 import { contacts } from '../contacts/schema.js';
 import { contactInOrg, parseEmail } from '../contacts/service.js';
 import { preview } from '../conversations/rules.js';
-import { conversations, messages } from '../conversations/schema.js';
+import { conversations, messages, type MessageCard } from '../conversations/schema.js';
 import { recordInbound, replyAfterHours } from '../conversations/service.js';
 import type { DbOrTx } from '../db/client.js';
 import { applyStatus } from '../conversations/status.js';
@@ -282,9 +284,13 @@ async function patientConversation(deps: Deps, p: Patient, id: string) {
   return c;
 }
 
+/** The portal draws a card itself, so a card's message shows only the note written with it. */
+const withoutCardLine = (m: { card: MessageCard | null }, body: string | null) => (m.card ? portalCardNote(body, m.card) : body);
+
 /** One thread as the patient sees it: portal messages only; sensitive ones locked unless re-authenticated. */
-export async function portalThread(deps: Deps, p: Patient, id: string) {
+export async function portalThread(deps: Deps, p: Patient, id: string, browser?: string) {
   const { c, clinicName, timezone } = await patientConversation(deps, p, id);
+  const [contact] = await deps.db.select({ preferredLanguage: contacts.preferredLanguage }).from(contacts).where(eq(contacts.id, p.contactId));
   const rows = await deps.db
     .select({ m: messages, senderName: users.name })
     .from(messages)
@@ -295,7 +301,7 @@ export async function portalThread(deps: Deps, p: Patient, id: string) {
   await markFetched(deps, rows.map((r) => r.m));
   const unlocked = reauthValid(p.reauthAt, deps.clock.now());
   const files = await attachmentsOf(deps.db, rows.map((r) => r.m.id));
-  const cards = await patientCards(deps.db, deps.config.publicUrl, rows.map((r) => r.m));
+  const cards = await patientCards(deps.db, deps.config.publicUrl, rows.map((r) => r.m), patientLanguage(contact?.preferredLanguage, browser));
   await recordAudit(deps.db, { ...patientReader(p), action: 'portal.thread_view', subject: { type: 'conversation', id }, details: { sensitiveShown: unlocked && rows.some((r) => r.m.sensitive) } });
   return {
     id: c.id,
@@ -307,7 +313,7 @@ export async function portalThread(deps: Deps, p: Patient, id: string) {
         id: m.id,
         direction: m.direction,
         from: m.direction === 'inbound' ? 'You' : senderName ?? clinicName,
-        body: locked ? null : m.retractedAt ? retractedNotice : openFor(m, m.body),
+        body: locked ? null : m.retractedAt ? retractedNotice : withoutCardLine(m, openFor(m, m.body)),
         sensitive: m.sensitive,
         locked,
         status: m.direction === 'outbound' ? (portalStatusAfterFetch(m.status) ?? m.status) : ownMessageStatus(m.status),

@@ -18,7 +18,7 @@ beforeAll(async () => {
   await org.owner.patch(`/api/v1/contacts/${contactId}`, { externalId: 'PMS-CARL' });
 });
 
-const open = (url: string) => ctx.app.inject({ method: 'GET', url: new URL(url).pathname });
+const open = (url: string, headers: Record<string, string> = {}) => ctx.app.inject({ method: 'GET', url: new URL(url).pathname, headers });
 
 describe('patient artifacts (K3)', () => {
   it('are pushed by the practice system, idempotent by external id, and listed latest first', async () => {
@@ -82,5 +82,27 @@ describe('cards (K4)', () => {
     expect(expired.body).not.toContain('120.50');
     expect((await ctx.app.inject({ method: 'GET', url: `/l/${'x'.repeat(32)}` })).statusCode).toBe(404);
     org.owner = await signIn(ctx.app, org.me.user.email);
+  });
+});
+
+describe('cards in the patient\'s language (issue 18)', () => {
+  it('a Spanish contact gets the card line and the card page in Spanish; anyone else the page in their browser\'s language', async () => {
+    const lucia = await inbound(org, 'Hola', '+14155550511', { name: 'Lucía Tarjeta' });
+    await org.owner.patch(`/api/v1/contacts/${lucia.contactId}`, { preferredLanguage: 'es' });
+    const appt = await pms.post('/api/v1/artifacts', { contactId: lucia.contactId, kind: 'appointment', externalId: 'APPT-ES', title: 'Limpieza', occurredAt: '2026-03-12T15:00:00.000Z' });
+    const sent = await org.owner.post(`/api/v1/conversations/${lucia.conversationId}/messages`, { card: { kind: 'appointment', artifactId: appt.body.id } });
+    expect(sent.body.body).toMatch(/^Cita: Limpieza — http:\/\/localhost:3000\/l\/[A-Za-z0-9_-]{32}$/);
+    const url = /http:\/\/localhost:3000\/l\/[A-Za-z0-9_-]{32}/.exec(sent.body.body)![0];
+    const page = await open(url, { 'accept-language': 'en-US' });
+    expect(page.body).toContain('<html lang="es">');
+    expect(page.body).toContain('Cita de Card Dental');
+    expect(page.body).toContain('<dt>Cuándo</dt>');
+
+    const [invoice] = (await org.owner.get(`/api/v1/contacts/${contactId}/artifacts?kind=invoice`)).body.items;
+    const carls = await org.owner.post(`/api/v1/conversations/${conversationId}/messages`, { card: { kind: 'invoice', artifactId: invoice.id } });
+    expect(carls.body.body).toMatch(/^Invoice: Invoice 1042/);
+    const browserEs = await open(/http:\/\/localhost:3000\/l\/[A-Za-z0-9_-]{32}/.exec(carls.body.body)![0], { 'accept-language': 'es-MX,es;q=0.9' });
+    expect(browserEs.body).toContain('Factura de Card Dental');
+    expect(browserEs.body).toContain('Pagar ahora');
   });
 });

@@ -252,6 +252,26 @@ describe('portal chat (P2, M3, M12)', () => {
     expect(thread.body.messages[1].card).toMatchObject({ kind: 'treatment_plan', label: 'Treatment plan', title: 'Two crowns, upper left', link: expect.stringMatching(/\/l\/[A-Za-z0-9_-]{32}$/) });
   });
 
+  it('draws a card in the Spanish patient\'s language, its note apart from the card line (issue 18)', async () => {
+    const { contactId, patient } = await invitedPatient();
+    await org.owner.patch(`/api/v1/contacts/${contactId}`, { preferredLanguage: 'es' });
+    const started = await org.owner.post('/api/v1/conversations', { contactId, channel: 'portal', clinicId: org.clinicId, body: 'Su plan está listo' });
+    const plan = await org.owner.post('/api/v1/artifacts', { contactId, kind: 'treatment_plan', externalId: `TP-${contactId}`, title: 'Dos coronas' });
+    const sent = await org.owner.post(`/api/v1/conversations/${started.body.conversation.id}/messages`, { channel: 'portal', body: 'Aquí lo tiene:', card: { kind: 'treatment_plan', artifactId: plan.body.id } });
+    expect(sent.body.body).toBe('Aquí lo tiene:\n\nPlan de tratamiento: Dos coronas');
+    const thread = await patient.get(`/api/v1/portal/conversations/${started.body.conversation.id}`);
+    expect(thread.body.messages[1]).toMatchObject({ body: 'Aquí lo tiene:', card: { kind: 'treatment_plan', label: 'Plan de tratamiento', title: 'Dos coronas' } });
+    // Sent in English before the contact chose Spanish: the card is drawn in Spanish, and the English line still stays out of the note.
+    await org.owner.patch(`/api/v1/contacts/${contactId}`, { preferredLanguage: null });
+    const before = await org.owner.post(`/api/v1/conversations/${started.body.conversation.id}/messages`, { channel: 'portal', card: { kind: 'treatment_plan', artifactId: plan.body.id } });
+    expect(before.body.body).toBe('Treatment plan: Dos coronas');
+    const english = await patient.get(`/api/v1/portal/conversations/${started.body.conversation.id}`);
+    expect(english.body.messages[2]).toMatchObject({ body: null, card: { label: 'Treatment plan' } });
+    await org.owner.patch(`/api/v1/contacts/${contactId}`, { preferredLanguage: 'es' });
+    const spanish = await patient.get(`/api/v1/portal/conversations/${started.body.conversation.id}`);
+    expect(spanish.body.messages[2]).toMatchObject({ body: null, card: { label: 'Plan de tratamiento' } });
+  });
+
   it('marks only portal messages sensitive', async () => {
     const contact = await org.owner.post('/api/v1/contacts', { name: 'Sms Only', phone: '+14155553999' });
     const started = await org.owner.post('/api/v1/conversations', { contactId: contact.body.id, channel: 'sms', clinicId: org.clinicId, body: 'Hello' });

@@ -106,6 +106,13 @@ describe.each(sizes)('a Spanish-speaking patient on a $name', (size) => {
     await english.keyboard.press('Enter');
     await english.getByText('¡Gracias! Allí estaré.').waitFor();
     expect(await english.locator('.portal-messages .msg.outbound .label').last().textContent()).toMatch(/^Usted · 2 mar 2026, 4:00/);
+    // A card comes in her language, the note written with it apart from the card (issue 18).
+    const plan = await org.owner.post('/api/v1/artifacts', { contactId: contact.body.id, kind: 'treatment_plan', externalId: `TP-${size.name}`, title: 'Dos coronas' });
+    await org.owner.post(`/api/v1/conversations/${started.body.conversation.id}/messages`, { channel: 'portal', body: 'Aquí tiene su plan:', card: { kind: 'treatment_plan', artifactId: plan.body.id } });
+    const card = english.locator('.card-preview').last();
+    await card.getByText('Dos coronas').waitFor({ timeout: 15_000 });
+    expect(await card.textContent()).toBe('Plan de tratamiento: Dos coronas — Abrir');
+    expect(await english.locator('.portal-messages .body').last().textContent()).toBe('Aquí tiene su plan:');
     await english.getByText('Intro envía; Mayús+Intro añade una línea.').waitFor();
     await english.getByText('Adjuntar una foto o un PDF').waitFor();
     await fits(english, 'portal thread');

@@ -284,7 +284,7 @@ function PortalThread({ id, me, onMe }: { id: string; me: PortalMe; onMe: (m: Po
               {m.direction === 'inbound' ? t('portal.you') : m.from} · <time dateTime={m.createdAt}>{formatDateTime(m.createdAt, locale(), page.clinic.timezone)}</time>
               {m.direction === 'inbound' && <span className="sub"> · {m.status === 'read' ? t('portal.seen') : t('portal.delivered')}</span>}
             </div>
-            {m.locked ? <div className="body locked">{t('portal.locked')}</div> : noteOf(m) ? <div className="body">{noteOf(m)}</div> : null}
+            {m.locked ? <div className="body locked">{t('portal.locked')}</div> : m.body ? <div className="body">{m.body}</div> : null}
             {m.card && (
               <div className="card-preview">
                 {m.card.label}: <strong>{m.card.title}</strong>
@@ -346,14 +346,4 @@ function withFile(text: string, file: File): FormData {
   form.append('body', text);
   form.append('file', file);
   return form;
-}
-
-/**
- * The text written with a card: the message's body is that note followed by the card's own line
- * ("Appointment: Cleaning", drawn as the card instead), or the line alone.
- */
-function noteOf(m: { body: string | null; card: { label: string; title: string } | null }): string | null {
-  if (!m.card || !m.body) return m.body;
-  const line = `${m.card.label}: ${m.card.title}`;
-  return m.body.endsWith(line) ? m.body.slice(0, -line.length).trim() || null : m.body;
 }

@@ -1,3 +1,14 @@
+/** What each card kind is called; the staff app names them the same (staff/shared.ts). */
+export const cardLabels = {
+  appointment: 'Appointment',
+  invoice: 'Invoice',
+  prescription: 'Prescription',
+  treatment_plan: 'Treatment plan',
+  form: 'Form',
+  payment_request: 'Payment request',
+  review_request: 'Review request',
+};
+
 /** Everything the product says to patients: portal, guest thread, public page, their emails and automatic texts. */
 export const patient = {
   page: {
@@ -51,6 +62,23 @@ export const patient = {
     yourReply: 'Your reply',
     sendReply: 'Send reply',
     urgent: 'Urgent? Call {{clinic}} at <a href="tel:{{tel}}">{{phone}}</a>.',
+  },
+  card: {
+    ...cardLabels,
+    from: '{{label}} from {{clinic}}',
+    when: 'When',
+    date: 'Date',
+    amount: 'Amount',
+    details: 'Details',
+    pay: 'Pay now',
+    review: 'Leave a review',
+    fillIn: 'Fill in the form',
+    open: 'Open',
+    questions: 'Questions? Call {{clinic}} at <a href="tel:{{tel}}">{{phone}}</a>.',
+    expiredTitle: 'Link expired',
+    expiredHeading: 'This link has expired',
+    expiredBody: 'For your privacy, links from {{clinic}} work for a limited time. Please ask the clinic to send it again.',
+    expiredCall: 'For your privacy, links from {{clinic}} work for a limited time. Please ask the clinic to send it again — call <a href="tel:{{tel}}">{{phone}}</a>.',
   },
   email: {
     subject: '{{clinic}} replied to your message',

@@ -1,5 +1,16 @@
 import type { Catalogue } from '../shape.js';
 
+/** What each card kind is called; the staff app names them the same (staff/shared.ts). */
+export const cardLabels = {
+  appointment: 'Cita',
+  invoice: 'Factura',
+  prescription: 'Receta',
+  treatment_plan: 'Plan de tratamiento',
+  form: 'Formulario',
+  payment_request: 'Solicitud de pago',
+  review_request: 'Solicitud de reseña',
+};
+
 export const patient: Catalogue['patient'] = {
   page: {
     footer: 'Los mensajes quedan en privado entre usted y la clínica. Con la tecnología de Frontdesk.',
@@ -52,6 +63,23 @@ export const patient: Catalogue['patient'] = {
     yourReply: 'Su respuesta',
     sendReply: 'Enviar respuesta',
     urgent: '¿Es urgente? Llame a {{clinic}} al <a href="tel:{{tel}}">{{phone}}</a>.',
+  },
+  card: {
+    ...cardLabels,
+    from: '{{label}} de {{clinic}}',
+    when: 'Cuándo',
+    date: 'Fecha',
+    amount: 'Importe',
+    details: 'Detalles',
+    pay: 'Pagar ahora',
+    review: 'Dejar una reseña',
+    fillIn: 'Rellenar el formulario',
+    open: 'Abrir',
+    questions: '¿Preguntas? Llame a {{clinic}} al <a href="tel:{{tel}}">{{phone}}</a>.',
+    expiredTitle: 'Enlace caducado',
+    expiredHeading: 'Este enlace ha caducado',
+    expiredBody: 'Por su privacidad, los enlaces de {{clinic}} funcionan durante un tiempo limitado. Pida a la clínica que se lo envíe de nuevo.',
+    expiredCall: 'Por su privacidad, los enlaces de {{clinic}} funcionan durante un tiempo limitado. Pida a la clínica que se lo envíe de nuevo: llame al <a href="tel:{{tel}}">{{phone}}</a>.',
   },
   email: {
     subject: '{{clinic}} respondió a su mensaje',

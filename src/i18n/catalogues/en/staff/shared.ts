@@ -1,16 +1,10 @@
+import { cardLabels } from '../patient.js';
+
 /** Words many screens share: channel names, delivery ticks, card kinds. */
 export const shared = {
   channels: { sms: 'SMS', email: 'Email', whatsapp: 'WhatsApp', portal: 'Portal', web: 'Web', call: 'Call' },
   ticks: { queued: 'Queued', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Failed' },
-  cards: {
-    appointment: 'Appointment',
-    invoice: 'Invoice',
-    prescription: 'Prescription',
-    treatment_plan: 'Treatment plan',
-    form: 'Form',
-    payment_request: 'Payment request',
-    review_request: 'Review request',
-  },
+  cards: cardLabels,
   bubble: {
     automatic: 'automatic reply',
     automaticHint: "Sent by the patient's mail program (an out-of-office or vacation notice), not written by them. No automatic reply was sent.",

@@ -1,19 +1,12 @@
 import type { Catalogue } from '../../shape.js';
+import { cardLabels } from '../patient.js';
 
 type Staff = Catalogue['staff'];
 
 export const shared: Pick<Staff, 'channels' | 'ticks' | 'cards' | 'bubble' | 'emailHtml' | 'files' | 'planLock' | 'filters'> = {
   channels: { sms: 'SMS', email: 'Correo', whatsapp: 'WhatsApp', portal: 'Portal', web: 'Web', call: 'Llamada' },
   ticks: { queued: 'En cola', sent: 'Enviado', delivered: 'Entregado', read: 'Leído', failed: 'Fallido' },
-  cards: {
-    appointment: 'Cita',
-    invoice: 'Factura',
-    prescription: 'Receta',
-    treatment_plan: 'Plan de tratamiento',
-    form: 'Formulario',
-    payment_request: 'Solicitud de pago',
-    review_request: 'Solicitud de reseña',
-  },
+  cards: cardLabels,
   bubble: {
     automatic: 'respuesta automática',
     automaticHint: 'La envió el programa de correo del paciente (un aviso de ausencia o de vacaciones), no la escribió él. No se envió ninguna respuesta automática.',
