@@ -5,9 +5,8 @@
  * the form learns nothing of that person's other conversations.
  */
 import { openFor } from '../encryption/columns.js';
-import type { Language } from '../i18n/index.js';
+import { translator, type Language } from '../i18n/index.js';
 import { patientLanguage } from '../i18n/patient-language.js';
-import { retractedNotice } from '../conversations/rules.js';
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { assertLink, attachmentForPatient, attachmentsOf, signedQuery } from '../attachments/service.js';
 import type { LinkSignature } from '../attachments/links.js';
@@ -245,6 +244,7 @@ async function guestThread(deps: Deps, link: LinkRow, token: string, visitor: Vi
     .limit(500);
   const files = await attachmentsOf(deps.db, rows.map((r) => r.m.id));
   const language = patientLanguage(contact.preferredLanguage, browser);
+  const t = translator(language);
   const cards = await patientCards(deps.db, deps.config.publicUrl, rows.map((r) => r.m), language);
   const unread = rows.filter((r) => r.m.direction === 'outbound' && (r.m.status === 'sent' || r.m.status === 'delivered')).map((r) => r.m.id);
   for (const id of unread) await applyStatus(deps.db, deps.clock, id, 'read');
@@ -267,11 +267,11 @@ async function guestThread(deps: Deps, link: LinkRow, token: string, visitor: Vi
     messages: rows.map((r) => ({
       id: r.m.id,
       direction: r.m.direction,
-      body: r.m.retractedAt ? retractedNotice : openFor(r.m, r.m.body),
+      body: r.m.retractedAt ? t('patient:guest.retracted') : openFor(r.m, r.m.body),
       retracted: r.m.retractedAt !== null,
       staffName: r.m.direction === 'outbound' && r.senderName ? r.senderName.split(/\s+/)[0] : null,
       // Staff are named by first name only: the patient knows who answered, not the team's full names.
-      from: r.m.direction === 'inbound' ? contact.name : r.senderName ? `${r.senderName.split(/\s+/)[0]} at ${clinic.name}` : clinic.name,
+      from: r.m.direction === 'inbound' ? contact.name : r.senderName ? t('patient:guest.staffAt', { name: r.senderName.split(/\s+/)[0], clinic: clinic.name }) : clinic.name,
       createdAt: r.m.createdAt.toISOString(),
       status: r.m.direction === 'outbound' ? (unread.includes(r.m.id) ? 'read' : r.m.status) : r.m.status === 'unread' ? 'delivered' : 'read',
       attachments: (files.get(r.m.id) ?? []).map(({ id, filename, contentType, size }) => ({ id, filename, contentType, size, url: guestFileUrl(deps, token, id) })),

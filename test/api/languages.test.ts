@@ -142,6 +142,17 @@ describe('the public page and the guest thread', () => {
     expect(page.body).toContain('<html lang="es">');
     expect(page.body).toContain('Su conversación con');
     expect(page.body).toContain('Usted');
+
+    // The thread as JSON (what the page's script redraws from) names the sender and a retraction in Spanish too.
+    const conversationId = (await org.owner.get('/api/v1/conversations?q=elena@example.com')).body.items[0].id;
+    const sent = await org.owner.post(`/api/v1/conversations/${conversationId}/messages`, { channel: 'web', body: 'Sí, a las 10.' });
+    expect((await org.owner.post(`/api/v1/messages/${sent.body.id}/retract`, { reason: 'wrong time', correction: 'Sí, a las 11.' })).status).toBe(200);
+    const json = await ctx.app.inject({ method: 'GET', url: `/api/v1/public/threads/${new URL(post.json().guestUrl).pathname.split('/').pop()}/messages`, headers: { 'accept-language': 'en-US' } });
+    const staffAt = `${org.me.user.name.split(/\s+/)[0]}, de ${org.me.clinics[0].name}`;
+    expect(json.json().messages.slice(1)).toMatchObject([
+      { body: 'La clínica retiró este mensaje.', from: staffAt },
+      { body: 'Sí, a las 11.', from: staffAt },
+    ]);
   });
 
   it('a form error comes back in the visitor’s language', async () => {
