@@ -8,6 +8,8 @@ import { recordAudit, auditActor } from '../audit/service.js';
 import { contacts } from '../contacts/schema.js';
 import { contactInOrg } from '../contacts/service.js';
 import { conversations, messages, type MessageCard } from '../conversations/schema.js';
+import { openMessageCard } from '../conversations/message-text.js';
+import type { RowKey, Sealed } from '../encryption/columns.js';
 import type { DbOrTx, Tx } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
@@ -128,7 +130,8 @@ export async function openCard(deps: Deps, token: string, visitor: { ip: string;
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .innerJoin(clinics, eq(clinics.id, conversations.clinicId))
     .where(eq(cardLinks.token, token));
-  if (!row || !row.message.card) throw notFound('link');
+  const card = row && openMessageCard(row.message);
+  if (!row || !card) throw notFound('link');
   const now = deps.clock.now();
   if (linkExpired(row.link.expiresAt, now)) return { kind: 'expired', clinic: row.clinic };
   await deps.db.transaction(async (tx) => {
@@ -139,8 +142,8 @@ export async function openCard(deps: Deps, token: string, visitor: { ip: string;
     await recordAudit(tx, { orgId: row.message.orgId, actor: { kind: 'patient', contactId: row.conversation.contactId }, origin: visitor, action: 'card.open', subject: { type: 'message', id: row.message.id } });
     await publish(tx, { type: 'conversation.updated', orgId: row.message.orgId, clinicId: row.conversation.clinicId, conversationId: row.conversation.id }, now);
   });
-  const [artifact] = row.message.card.artifactId ? await deps.db.select().from(patientArtifacts).where(eq(patientArtifacts.id, row.message.card.artifactId)) : [];
-  return { kind: 'open', card: row.message.card, clinic: row.clinic, artifact: artifact ?? null };
+  const [artifact] = card.artifactId ? await deps.db.select().from(patientArtifacts).where(eq(patientArtifacts.id, card.artifactId)) : [];
+  return { kind: 'open', card, clinic: row.clinic, artifact: artifact ?? null };
 }
 
 /** A card as the patient's side draws it: what it is, and its link. */
@@ -153,13 +156,13 @@ export interface PatientCard {
 }
 
 /** The cards of these messages, for the portal and the guest thread. */
-export async function patientCards(db: DbOrTx, publicUrl: string, rows: { id: string; card: MessageCard | null }[]): Promise<Map<string, PatientCard>> {
-  const withCards = rows.filter((r) => r.card);
+export async function patientCards(db: DbOrTx, publicUrl: string, rows: (RowKey & { card: Sealed | null })[]): Promise<Map<string, PatientCard>> {
+  const withCards = rows.filter((r) => r.card).map((r) => ({ id: r.id, card: openMessageCard(r)! }));
   const out = new Map<string, PatientCard>();
   if (!withCards.length) return out;
   const links = await db.select({ messageId: cardLinks.messageId, token: cardLinks.token }).from(cardLinks).where(inArray(cardLinks.messageId, withCards.map((r) => r.id)));
   for (const l of links) {
-    const card = withCards.find((r) => r.id === l.messageId)!.card!;
+    const card = withCards.find((r) => r.id === l.messageId)!.card;
     out.set(l.messageId, { kind: card.kind, label: cardLabels[card.kind], title: card.title, amount: card.amountCents ? formatAmount(card.amountCents, card.currency ?? 'USD') : null, link: cardUrl(publicUrl, l.token) });
   }
   return out;

@@ -40,7 +40,7 @@ export const encryptedTables: EncryptedTable[] = [
     table: messages,
     id: messages.id,
     columns: [messages.body, messages.retractionReason, messages.card, messages.patientReaction, messages.fullText, messages.subject, messages.html],
-    rowBound: [messages.body, messages.retractionReason, messages.patientReaction, messages.fullText, messages.subject, messages.html],
+    rowBound: [messages.body, messages.retractionReason, messages.card, messages.patientReaction, messages.fullText, messages.subject, messages.html],
     searchIndex: messages.search,
   },
   { table: conversations, id: conversations.id, columns: [conversations.subject], rowBound: [conversations.subject] },
