@@ -50,7 +50,7 @@ export const encryptedTables: EncryptedTable[] = [
   { table: users, id: users.id, columns: [users.totpSecret], rowBound: [users.totpSecret] },
   { table: webhookEndpoints, id: webhookEndpoints.id, columns: [webhookEndpoints.secret, webhookEndpoints.previousSecret], rowBound: [webhookEndpoints.secret, webhookEndpoints.previousSecret] },
   { table: inboundEvents, id: inboundEvents.id, columns: [inboundEvents.payload] },
-  { table: patientArtifacts, id: patientArtifacts.id, columns: [patientArtifacts.title, patientArtifacts.details] },
+  { table: patientArtifacts, id: patientArtifacts.id, columns: [patientArtifacts.title, patientArtifacts.details], rowBound: [patientArtifacts.title, patientArtifacts.details] },
   { table: pushKeys, id: pushKeys.id, columns: [pushKeys.privateKey] },
 ];
 
