@@ -1,5 +1,5 @@
 import { index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { encryptedText } from '../encryption/columns.js';
+import { rowBoundText } from '../encryption/columns.js';
 import { contacts } from '../contacts/schema.js';
 import { messages } from '../conversations/schema.js';
 import { organizations } from '../orgs/schema.js';
@@ -21,14 +21,14 @@ export const patientArtifacts = pgTable(
     kind: artifactKindEnum('kind').notNull(),
     /** The practice system's id: pushing it again updates, never duplicates. */
     externalId: text('external_id').notNull(),
-    title: encryptedText('patient_artifacts', 'title').notNull(),
+    title: rowBoundText('patient_artifacts', 'title').notNull(),
     /** When it happens or was issued: the appointment's time, the invoice's date. */
     occurredAt: at('occurred_at'),
     amountCents: integer('amount_cents'),
     currency: text('currency'),
     /** Where the patient completes it (a form, a payment page), if the practice system has one. */
     url: text('url'),
-    details: encryptedText('patient_artifacts', 'details'),
+    details: rowBoundText('patient_artifacts', 'details'),
     createdAt: at('created_at').notNull(),
     updatedAt: at('updated_at').notNull(),
   },

@@ -8,6 +8,8 @@ import { recordAudit, auditActor } from '../audit/service.js';
 import { contacts } from '../contacts/schema.js';
 import { contactInOrg } from '../contacts/service.js';
 import { conversations, messages, type MessageCard } from '../conversations/schema.js';
+import { openMessageCard } from '../conversations/message-text.js';
+import { newRowId, openFor, openOptional, sealFor, sealOptional, type RowKey, type Sealed } from '../encryption/columns.js';
 import type { DbOrTx, Tx } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
@@ -19,7 +21,11 @@ import type { Language } from '../i18n/index.js';
 import { cardLabel, cardLinkDays, cardTokenPattern, formatAmount, linkExpired, type ArtifactKind } from './rules.js';
 import { cardLinks, patientArtifacts } from './schema.js';
 
-type ArtifactRow = typeof patientArtifacts.$inferSelect;
+type StoredArtifact = typeof patientArtifacts.$inferSelect;
+/** An artifact with its title and details opened for its row. */
+type ArtifactRow = Omit<StoredArtifact, 'title' | 'details'> & { title: string; details: string | null };
+
+const openArtifact = (a: StoredArtifact): ArtifactRow => ({ ...a, title: openFor(a, a.title), details: openOptional(a, a.details) });
 
 export const artifactJson = (a: ArtifactRow) => ({
   id: a.id,
@@ -52,23 +58,27 @@ export async function upsertArtifact(deps: Deps, actor: Actor, input: ArtifactIn
   const now = deps.clock.now();
   const values = {
     contactId: contact.id,
-    title: input.title,
     occurredAt: input.occurredAt ? new Date(input.occurredAt) : null,
     amountCents: input.amountCents ?? null,
     currency: input.currency ?? null,
     url: input.url ?? null,
-    details: input.details ?? null,
     updatedAt: now,
   };
-  const [row] = await deps.db
-    .insert(patientArtifacts)
-    .values({ orgId: actor.orgId, kind: input.kind, externalId: input.externalId, createdAt: now, ...values })
-    .onConflictDoUpdate({ target: [patientArtifacts.orgId, patientArtifacts.kind, patientArtifacts.externalId], set: values })
-    .returning();
-  // A row updated in place keeps its created_at: the push was a repeat.
-  const created = row.createdAt.getTime() === now.getTime();
-  await recordAudit(deps.db, { ...auditActor(actor), action: created ? 'artifact.create' : 'artifact.update', subject: { type: 'artifact', id: row.id }, details: { kind: input.kind } });
-  return { artifact: artifactJson(row), created };
+  const sealedFor = (row: RowKey) => ({ title: sealFor(patientArtifacts.title, row, input.title), details: sealOptional(patientArtifacts.details, row, input.details) });
+  return deps.db.transaction(async (tx) => {
+    // The texts are sealed for the id drawn here; a repeated push keeps the existing row's id, so
+    // its texts are sealed again for that row (the upsert holds the row's lock until commit).
+    const drawn = { id: newRowId(), orgId: actor.orgId };
+    const [upserted] = await tx
+      .insert(patientArtifacts)
+      .values({ ...drawn, kind: input.kind, externalId: input.externalId, createdAt: now, ...values, ...sealedFor(drawn) })
+      .onConflictDoUpdate({ target: [patientArtifacts.orgId, patientArtifacts.kind, patientArtifacts.externalId], set: values })
+      .returning();
+    const created = upserted.id === drawn.id;
+    const [row] = created ? [upserted] : await tx.update(patientArtifacts).set(sealedFor(upserted)).where(eq(patientArtifacts.id, upserted.id)).returning();
+    await recordAudit(tx, { ...auditActor(actor), action: created ? 'artifact.create' : 'artifact.update', subject: { type: 'artifact', id: row.id }, details: { kind: input.kind } });
+    return { artifact: artifactJson(openArtifact(row)), created };
+  });
 }
 
 export async function listArtifacts(deps: Deps, actor: Actor, contactId: string, q: { kind?: ArtifactKind; limit: number }) {
@@ -79,7 +89,7 @@ export async function listArtifacts(deps: Deps, actor: Actor, contactId: string,
     .where(and(eq(patientArtifacts.orgId, actor.orgId), eq(patientArtifacts.contactId, contactId), q.kind ? eq(patientArtifacts.kind, q.kind) : undefined))
     .orderBy(desc(sql`coalesce(${patientArtifacts.occurredAt}, ${patientArtifacts.updatedAt})`))
     .limit(q.limit);
-  return rows.map(artifactJson);
+  return rows.map((a) => artifactJson(openArtifact(a)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -98,8 +108,9 @@ export async function resolveCard(tx: DbOrTx, orgId: string, contactId: string, 
     return { kind: input.kind, title: input.title ?? 'How was your visit?', artifactId: null, amountCents: null, currency: null, url: input.url };
   }
   if (!input.artifactId) throw new AppError('invalid_input', `a ${input.kind} card needs the artifactId of the patient's ${input.kind}`, { errors: [{ field: 'body.card.artifactId', message: 'is required' }] });
-  const [a] = await tx.select().from(patientArtifacts).where(and(eq(patientArtifacts.id, input.artifactId), eq(patientArtifacts.orgId, orgId)));
-  if (!a) throw notFound('artifact');
+  const [stored] = await tx.select().from(patientArtifacts).where(and(eq(patientArtifacts.id, input.artifactId), eq(patientArtifacts.orgId, orgId)));
+  if (!stored) throw notFound('artifact');
+  const a = openArtifact(stored);
   if (a.contactId !== contactId || a.kind !== input.kind) {
     throw new AppError('invalid_input', `that artifact is not this patient's ${input.kind}`, { errors: [{ field: 'body.card.artifactId', message: 'does not fit' }] });
   }
@@ -130,7 +141,8 @@ export async function openCard(deps: Deps, token: string, visitor: { ip: string;
     .innerJoin(clinics, eq(clinics.id, conversations.clinicId))
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .where(eq(cardLinks.token, token));
-  if (!row || !row.message.card) throw notFound('link');
+  const card = row && openMessageCard(row.message);
+  if (!row || !card) throw notFound('link');
   const now = deps.clock.now();
   if (linkExpired(row.link.expiresAt, now)) return { kind: 'expired', clinic: row.clinic, preferredLanguage: row.preferredLanguage };
   await deps.db.transaction(async (tx) => {
@@ -141,8 +153,8 @@ export async function openCard(deps: Deps, token: string, visitor: { ip: string;
     await recordAudit(tx, { orgId: row.message.orgId, actor: { kind: 'patient', contactId: row.conversation.contactId }, origin: visitor, action: 'card.open', subject: { type: 'message', id: row.message.id } });
     await publish(tx, { type: 'conversation.updated', orgId: row.message.orgId, clinicId: row.conversation.clinicId, conversationId: row.conversation.id }, now);
   });
-  const [artifact] = row.message.card.artifactId ? await deps.db.select().from(patientArtifacts).where(eq(patientArtifacts.id, row.message.card.artifactId)) : [];
-  return { kind: 'open', card: row.message.card, clinic: row.clinic, artifact: artifact ?? null, preferredLanguage: row.preferredLanguage };
+  const [artifact] = card.artifactId ? await deps.db.select().from(patientArtifacts).where(eq(patientArtifacts.id, card.artifactId)) : [];
+  return { kind: 'open', card, clinic: row.clinic, artifact: artifact ? openArtifact(artifact) : null, preferredLanguage: row.preferredLanguage };
 }
 
 /** A card as the patient's side draws it: what it is, and its link. */
@@ -155,13 +167,13 @@ export interface PatientCard {
 }
 
 /** The cards of these messages, for the portal and the guest thread, in the patient's language. */
-export async function patientCards(db: DbOrTx, publicUrl: string, rows: { id: string; card: MessageCard | null }[], language: Language): Promise<Map<string, PatientCard>> {
-  const withCards = rows.filter((r) => r.card);
+export async function patientCards(db: DbOrTx, publicUrl: string, rows: (RowKey & { card: Sealed | null })[], language: Language): Promise<Map<string, PatientCard>> {
+  const withCards = rows.filter((r) => r.card).map((r) => ({ id: r.id, card: openMessageCard(r)! }));
   const out = new Map<string, PatientCard>();
   if (!withCards.length) return out;
   const links = await db.select({ messageId: cardLinks.messageId, token: cardLinks.token }).from(cardLinks).where(inArray(cardLinks.messageId, withCards.map((r) => r.id)));
   for (const l of links) {
-    const card = withCards.find((r) => r.id === l.messageId)!.card!;
+    const card = withCards.find((r) => r.id === l.messageId)!.card;
     out.set(l.messageId, { kind: card.kind, label: cardLabel(card.kind, language), title: card.title, amount: card.amountCents ? formatAmount(card.amountCents, card.currency ?? 'USD', language) : null, link: cardUrl(publicUrl, l.token) });
   }
   return out;

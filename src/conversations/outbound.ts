@@ -1,5 +1,5 @@
 import { sealFor, sealOptional } from '../encryption/columns.js';
-import { messageText } from './message-text.js';
+import { messageText, sealMessageCard } from './message-text.js';
 import { and, eq, inArray } from 'drizzle-orm';
 import { publish } from '../realtime/events.js';
 import { attachToMessage } from '../attachments/service.js';
@@ -91,7 +91,7 @@ export async function appendOutbound(tx: Tx, conversation: ConversationRow, cont
       senderUserId: input.sender.kind === 'user' ? input.sender.userId : null,
       campaignId: input.sender.kind === 'campaign' ? input.sender.campaignId : null,
       sensitive: input.sensitive ?? false,
-      card: input.card ?? null,
+      card: sealMessageCard(row, input.card),
       correctsMessageId: input.correctsMessageId ?? null,
       subject: sealOptional(messages.subject, row, input.subject),
       html: sealOptional(messages.html, row, input.html),

@@ -17,7 +17,7 @@ import { contacts } from '../contacts/schema.js';
 import { clinics, inboxes, organizations, users } from '../orgs/schema.js';
 import { campaigns } from '../campaigns/schema.js';
 import { channels, conversationStatuses, directions, messageStatuses } from './rules.js';
-import { blindIndex, encryptedJson, encryptedText, rowBoundText } from '../encryption/columns.js';
+import { blindIndex, encryptedText, rowBoundText } from '../encryption/columns.js';
 
 export const channelEnum = pgEnum('channel', channels);
 export const directionEnum = pgEnum('direction', directions);
@@ -158,7 +158,7 @@ export const messages = pgTable(
     /** S1: an SMS of a disabled two-way inbox, kept for the record but shown to no one. */
     hidden: boolean('hidden').notNull().default(false),
     /** K4: the card this message carries (an artifact or a request); its link is in card_links. */
-    card: encryptedJson<MessageCard>('messages', 'card'),
+    card: rowBoundText('messages', 'card'),
     /** M12: a portal message the patient sees only after entering their password again. */
     sensitive: boolean('sensitive').notNull().default(false),
     /** P1: the guest link a web message came through or goes to; a link shows only its own messages. */

@@ -1,5 +1,5 @@
 import { openFor, openOptional } from '../encryption/columns.js';
-import { openMessageTexts } from './message-text.js';
+import { openMessageCard, openMessageTexts } from './message-text.js';
 import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Actor } from '../auth/actor.js';
@@ -149,6 +149,7 @@ function senderOf(row: MessageSelectRow) {
 function messageJson(row: MessageSelectRow, files: AttachmentJson[] = []) {
   const { m } = row;
   const text = openMessageTexts(m);
+  const card = openMessageCard(m);
   return {
     id: m.id,
     conversationId: m.conversationId,
@@ -167,8 +168,8 @@ function messageJson(row: MessageSelectRow, files: AttachmentJson[] = []) {
     createdAt: m.createdAt.toISOString(),
     statusAt: m.statusAt.toISOString(),
     call: row.call && { startedAt: row.call.startedAt.toISOString(), durationSeconds: row.call.durationSeconds },
-    card: m.card && {
-      ...m.card,
+    card: card && {
+      ...card,
       link: row.link?.token
         ? {
             expiresAt: row.link.expiresAt.toISOString(),

@@ -62,14 +62,6 @@ export const encryptedText = (table: string, column: string) =>
     fromDriver: (stored) => openText(installedKeyRing(), stored, columnAad(table, column), plaintext),
   })(column);
 
-/** A JSON value stored as one AES-256-GCM ciphertext of its text (a card's contents). */
-export const encryptedJson = <T>(table: string, column: string) =>
-  customType<{ data: T; driverData: string }>({
-    dataType: () => 'text',
-    toDriver: (value) => sealText(installedKeyRing(), JSON.stringify(value), columnAad(table, column)),
-    fromDriver: (stored) => JSON.parse(openText(installedKeyRing(), stored, columnAad(table, column), plaintext)) as T,
-  })(column);
-
 /** The blind search index of an organization's text: written with the plain text, stored as HMAC tokens (see search.ts). */
 export const blindIndex = (name: string) =>
   customType<{ data: { orgId: string; text: string }; driverData: string }>({

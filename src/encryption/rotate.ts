@@ -40,7 +40,7 @@ export const encryptedTables: EncryptedTable[] = [
     table: messages,
     id: messages.id,
     columns: [messages.body, messages.retractionReason, messages.card, messages.patientReaction, messages.fullText, messages.subject, messages.html],
-    rowBound: [messages.body, messages.retractionReason, messages.patientReaction, messages.fullText, messages.subject, messages.html],
+    rowBound: [messages.body, messages.retractionReason, messages.card, messages.patientReaction, messages.fullText, messages.subject, messages.html],
     searchIndex: messages.search,
   },
   { table: conversations, id: conversations.id, columns: [conversations.subject], rowBound: [conversations.subject] },
@@ -50,7 +50,7 @@ export const encryptedTables: EncryptedTable[] = [
   { table: users, id: users.id, columns: [users.totpSecret], rowBound: [users.totpSecret] },
   { table: webhookEndpoints, id: webhookEndpoints.id, columns: [webhookEndpoints.secret, webhookEndpoints.previousSecret], rowBound: [webhookEndpoints.secret, webhookEndpoints.previousSecret] },
   { table: inboundEvents, id: inboundEvents.id, columns: [inboundEvents.payload] },
-  { table: patientArtifacts, id: patientArtifacts.id, columns: [patientArtifacts.title, patientArtifacts.details] },
+  { table: patientArtifacts, id: patientArtifacts.id, columns: [patientArtifacts.title, patientArtifacts.details], rowBound: [patientArtifacts.title, patientArtifacts.details] },
   { table: pushKeys, id: pushKeys.id, columns: [pushKeys.privateKey] },
 ];
 

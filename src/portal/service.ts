@@ -20,6 +20,7 @@ import { contacts } from '../contacts/schema.js';
 import { contactInOrg, parseEmail } from '../contacts/service.js';
 import { preview } from '../conversations/rules.js';
 import { conversations, messages, type MessageCard } from '../conversations/schema.js';
+import { openMessageCard } from '../conversations/message-text.js';
 import { recordInbound, replyAfterHours } from '../conversations/service.js';
 import type { DbOrTx } from '../db/client.js';
 import { applyStatus } from '../conversations/status.js';
@@ -285,7 +286,9 @@ async function patientConversation(deps: Deps, p: Patient, id: string) {
 }
 
 /** The portal draws a card itself, so a card's message shows only the note written with it. */
-const withoutCardLine = (m: { card: MessageCard | null }, body: string | null) => (m.card ? portalCardNote(body, m.card) : body);
+function withoutCardLine(card: MessageCard | null, body: string | null): string | null {
+  return card ? portalCardNote(body, card) : body;
+}
 
 /** One thread as the patient sees it: portal messages only; sensitive ones locked unless re-authenticated. */
 export async function portalThread(deps: Deps, p: Patient, id: string, browser?: string) {
@@ -313,7 +316,7 @@ export async function portalThread(deps: Deps, p: Patient, id: string, browser?:
         id: m.id,
         direction: m.direction,
         from: m.direction === 'inbound' ? 'You' : senderName ?? clinicName,
-        body: locked ? null : m.retractedAt ? retractedNotice : withoutCardLine(m, openFor(m, m.body)),
+        body: locked ? null : m.retractedAt ? retractedNotice : withoutCardLine(openMessageCard(m), openFor(m, m.body)),
         sensitive: m.sensitive,
         locked,
         status: m.direction === 'outbound' ? (portalStatusAfterFetch(m.status) ?? m.status) : ownMessageStatus(m.status),

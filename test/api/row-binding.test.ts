@@ -105,6 +105,42 @@ describe('other row-bound columns', () => {
   });
 });
 
+describe('a card moved to another message', () => {
+  it("is refused in the thread, so one patient's card does not show as another's", async () => {
+    const a = await inbound(org, 'hello', '+14155550313');
+    const b = await inbound(org, 'hello', '+14155550314');
+    const send = (conversationId: string, amountCents: number, title: string) =>
+      org.owner.post(`/api/v1/conversations/${conversationId}/messages`, { card: { kind: 'payment_request', amountCents, title } });
+    const source = await send(a.conversationId, 98_000, 'Root canal balance');
+    const target = await send(b.conversationId, 4_500, 'Co-pay');
+    expect([source.status, target.status]).toEqual([202, 202]);
+    expect(await stored('messages', 'card', target.body.id)).toMatch(/^enc2:/);
+    await plant('messages', 'card', target.body.id, await stored('messages', 'card', source.body.id));
+    await expectRefused(await org.owner.get(`/api/v1/conversations/${b.conversationId}`), 'Root canal');
+    expect((await failuresFor(target.body.id)).map((f) => f.details.column)).toEqual(['messages.card']);
+  });
+});
+
+describe("an artifact's title and details moved to another artifact", () => {
+  it('are refused, and a repeated push seals them for the row it updates', async () => {
+    const { contactId } = await inbound(org, 'hello', '+14155550315');
+    const push = (externalId: string, title: string, details: string) => org.owner.post('/api/v1/artifacts', { contactId, kind: 'treatment_plan', externalId, title, details });
+    const source = await push('PLAN-1', 'Chemotherapy dental plan', 'Fluoride trays before chemo');
+    const target = await push('PLAN-2', 'Cleaning', 'Routine');
+    expect([source.status, target.status]).toEqual([201, 201]);
+    const again = await push('PLAN-2', 'Cleaning and sealants', 'Routine, two sealants');
+    expect([again.status, again.body.id]).toEqual([200, target.body.id]);
+    expect((await org.owner.get(`/api/v1/contacts/${contactId}/artifacts`)).body.items.map((a: { title: string }) => a.title).sort()).toEqual(['Chemotherapy dental plan', 'Cleaning and sealants']);
+    for (const column of ['title', 'details']) expect(await stored('patient_artifacts', column, target.body.id)).toMatch(/^enc2:/);
+
+    await plant('patient_artifacts', 'details', target.body.id, await stored('patient_artifacts', 'details', source.body.id));
+    await expectRefused(await org.owner.get(`/api/v1/contacts/${contactId}/artifacts`), 'chemo');
+    await plant('patient_artifacts', 'title', target.body.id, await stored('patient_artifacts', 'title', source.body.id));
+    await expectRefused(await org.owner.get(`/api/v1/contacts/${contactId}/artifacts`), 'Chemotherapy');
+    expect((await failuresFor(target.body.id)).map((f) => [f.subject_type, f.details.column])).toContainEqual(['patient_artifacts', 'patient_artifacts.details']);
+  });
+});
+
 describe('thread subjects and booking notes', () => {
   it("refuse a thread's subject copied into another thread", async () => {
     const start = (email: string, subject: string) => org.owner.post('/api/v1/conversations', { email, channel: 'email', clinicId: org.clinicId, body: 'We can see you Tuesday', subject });
@@ -157,11 +193,20 @@ describe('values sealed before row binding (enc1)', () => {
     const legacy = await inbound(org, 'placeholder', '+14155550307');
     const a = await inbound(org, 'hello', '+14155550308');
     const note = await org.owner.post(`/api/v1/contacts/${a.contactId}/notes`, { body: 'placeholder' });
+    const carded = await org.owner.post(`/api/v1/conversations/${a.conversationId}/messages`, { card: { kind: 'payment_request', amountCents: 100 } });
+    const legacyCard = { kind: 'payment_request', title: 'Legacy implant balance', artifactId: null, amountCents: 250_000, currency: 'USD', url: null };
+    const artifact = await org.owner.post('/api/v1/artifacts', { contactId: a.contactId, kind: 'form', externalId: 'LEGACY-FORM', title: 'placeholder' });
+    const artifactTitle = async () => (await org.owner.get(`/api/v1/contacts/${a.contactId}/artifacts`)).body.items[0].title;
+    const cardOf = async () => (await org.owner.get(`/api/v1/conversations/${a.conversationId}`)).body.messages.find((m: { id: string }) => m.id === carded.body.id).card;
     // An install from before row binding: values sealed for their column only.
     await raw.query('update encryption_state set unbound_refused_at = null');
     await ctx.runtime.useKeys(ctx.deps.keys);
     await plant('messages', 'body', legacy.messageId, sealText(ctx.deps.keys, 'Legacy overbite question', 'messages.body'));
     await plant('contact_notes', 'body', note.body.id, sealText(ctx.deps.keys, 'Legacy note on bruxism', 'contact_notes.body'));
+    await plant('messages', 'card', carded.body.id, sealText(ctx.deps.keys, JSON.stringify(legacyCard), 'messages.card'));
+    expect(await cardOf()).toMatchObject({ title: 'Legacy implant balance' });
+    await plant('patient_artifacts', 'title', artifact.body.id, sealText(ctx.deps.keys, 'Legacy sedation consent', 'patient_artifacts.title'));
+    expect(await artifactTitle()).toBe('Legacy sedation consent');
     expect(JSON.stringify((await org.owner.get(`/api/v1/conversations/${legacy.conversationId}`)).body)).toContain('Legacy overbite question');
     expect((await org.owner.get(`/api/v1/contacts/${a.contactId}`)).body.notes[0].body).toBe('Legacy note on bruxism');
 
@@ -169,6 +214,8 @@ describe('values sealed before row binding (enc1)', () => {
     expect(report?.unboundRefused).toBe(true);
     expect(await stored('messages', 'body', legacy.messageId)).toMatch(/^enc2:[0-9a-f]{8}:/);
     expect(await stored('contact_notes', 'body', note.body.id)).toMatch(/^enc2:[0-9a-f]{8}:/);
+    expect(await stored('messages', 'card', carded.body.id)).toMatch(/^enc2:[0-9a-f]{8}:/);
+    expect(await stored('patient_artifacts', 'title', artifact.body.id)).toMatch(/^enc2:[0-9a-f]{8}:/);
     for (const { v } of (await raw.query<{ v: string }>('select body as v from messages union all select body from contact_notes union all select filename from attachments')).rows) {
       expect(v.startsWith('enc2:'), v.slice(0, 8)).toBe(true);
     }
@@ -177,6 +224,8 @@ describe('values sealed before row binding (enc1)', () => {
     await ctx.runtime.useKeys(ctx.deps.keys);
     expect(await storedUnbound(ctx.database.db)).toBe('refuse');
     expect(JSON.stringify((await org.owner.get(`/api/v1/conversations/${legacy.conversationId}`)).body)).toContain('Legacy overbite question');
+    expect(await cardOf()).toMatchObject({ title: 'Legacy implant balance' });
+    expect(await artifactTitle()).toBe('Legacy sedation consent');
     await plant('messages', 'body', legacy.messageId, sealText(ctx.deps.keys, 'Planted overbite question', 'messages.body'));
     await expectRefused(await org.owner.get(`/api/v1/conversations/${legacy.conversationId}`), 'Planted');
     await plant('contact_notes', 'body', note.body.id, sealText(ctx.deps.keys, 'Planted note', 'contact_notes.body'));
