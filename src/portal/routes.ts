@@ -207,7 +207,7 @@ export function portalRoutes(app: App, deps: Deps): void {
         }),
       },
     },
-    async (request) => portalInbox(deps, patientOf(request)),
+    async (request) => portalInbox(deps, patientOf(request), request.headers['accept-language']),
   );
 
   app.post(

@@ -4,10 +4,9 @@
  * (M12) show only within five minutes of entering the password again.
  */
 import { openFor } from '../encryption/columns.js';
-import type { Language } from '../i18n/index.js';
+import { translator, type Language } from '../i18n/index.js';
 import { patientLanguage } from '../i18n/patient-language.js';
 import { portalCardNote } from '../artifacts/rules.js';
-import { retractedNotice } from '../conversations/rules.js';
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
@@ -225,8 +224,15 @@ async function markFetched(deps: Deps, rows: { id: string; status: string; direc
   for (const r of rows) if (r.direction === 'outbound' && portalStatusAfterFetch(r.status)) await applyStatus(deps.db, deps.clock, r.id, 'delivered');
 }
 
+/** The contact's own language, else the browser's. */
+async function portalLanguage(deps: Deps, p: Patient, browser?: string) {
+  const [contact] = await deps.db.select({ preferredLanguage: contacts.preferredLanguage }).from(contacts).where(eq(contacts.id, p.contactId));
+  return patientLanguage(contact?.preferredLanguage, browser);
+}
+
 /** The patient's portal inbox: their conversations with portal messages, latest first. */
-export async function portalInbox(deps: Deps, p: Patient) {
+export async function portalInbox(deps: Deps, p: Patient, browser?: string) {
+  const t = translator(await portalLanguage(deps, p, browser));
   const rows = await deps.db
     .select({ c: conversations, clinicName: clinics.name, timezone: clinics.timezone })
     .from(conversations)
@@ -264,7 +270,7 @@ export async function portalInbox(deps: Deps, p: Patient) {
         clinic: { id: c.clinicId, name: clinicName, timezone },
         unread: unseen.filter((u) => u.conversationId === c.id).length,
         lastMessage: {
-          preview: m.sensitive ? 'Sensitive message: sign in again to read it' : preview(m.retractedAt ? retractedNotice : openFor(m, m.body)),
+          preview: m.sensitive ? t('patient:portal.sensitivePreview') : preview(m.retractedAt ? t('patient:guest.retracted') : openFor(m, m.body)),
           direction: m.direction,
           sensitive: m.sensitive,
           createdAt: m.createdAt.toISOString(),
@@ -293,7 +299,7 @@ function withoutCardLine(card: MessageCard | null, body: string | null): string 
 /** One thread as the patient sees it: portal messages only; sensitive ones locked unless re-authenticated. */
 export async function portalThread(deps: Deps, p: Patient, id: string, browser?: string) {
   const { c, clinicName, timezone } = await patientConversation(deps, p, id);
-  const [contact] = await deps.db.select({ preferredLanguage: contacts.preferredLanguage }).from(contacts).where(eq(contacts.id, p.contactId));
+  const language = await portalLanguage(deps, p, browser);
   const rows = await deps.db
     .select({ m: messages, senderName: users.name })
     .from(messages)
@@ -304,7 +310,7 @@ export async function portalThread(deps: Deps, p: Patient, id: string, browser?:
   await markFetched(deps, rows.map((r) => r.m));
   const unlocked = reauthValid(p.reauthAt, deps.clock.now());
   const files = await attachmentsOf(deps.db, rows.map((r) => r.m.id));
-  const cards = await patientCards(deps.db, deps.config.publicUrl, rows.map((r) => r.m), patientLanguage(contact?.preferredLanguage, browser));
+  const cards = await patientCards(deps.db, deps.config.publicUrl, rows.map((r) => r.m), language);
   await recordAudit(deps.db, { ...patientReader(p), action: 'portal.thread_view', subject: { type: 'conversation', id }, details: { sensitiveShown: unlocked && rows.some((r) => r.m.sensitive) } });
   return {
     id: c.id,
@@ -316,7 +322,7 @@ export async function portalThread(deps: Deps, p: Patient, id: string, browser?:
         id: m.id,
         direction: m.direction,
         from: m.direction === 'inbound' ? 'You' : senderName ?? clinicName,
-        body: locked ? null : m.retractedAt ? retractedNotice : withoutCardLine(openMessageCard(m), openFor(m, m.body)),
+        body: locked ? null : m.retractedAt ? translator(language)('patient:guest.retracted') : withoutCardLine(openMessageCard(m), openFor(m, m.body)),
         sensitive: m.sensitive,
         locked,
         status: m.direction === 'outbound' ? (portalStatusAfterFetch(m.status) ?? m.status) : ownMessageStatus(m.status),

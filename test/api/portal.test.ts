@@ -272,6 +272,20 @@ describe('portal chat (P2, M3, M12)', () => {
     expect(spanish.body.messages[2]).toMatchObject({ body: null, card: { label: 'Plan de tratamiento' } });
   });
 
+  it("words the inbox preview of a sensitive message and a retracted one in the Spanish patient's language (issue 18)", async () => {
+    const { contactId, patient } = await invitedPatient();
+    await org.owner.patch(`/api/v1/contacts/${contactId}`, { preferredLanguage: 'es' });
+    const started = await org.owner.post('/api/v1/conversations', { contactId, channel: 'portal', clinicId: org.clinicId, body: 'Hola' });
+    const conversationId = started.body.conversation.id;
+    await org.owner.post(`/api/v1/conversations/${conversationId}/messages`, { channel: 'portal', body: 'Su resultado es benigno', sensitive: true });
+    const inbox = await patient.get('/api/v1/portal/conversations');
+    expect(inbox.body.items[0].lastMessage).toMatchObject({ sensitive: true, preview: 'Mensaje confidencial: vuelva a escribir su contraseña para leerlo' });
+    const wrong = await org.owner.post(`/api/v1/conversations/${conversationId}/messages`, { channel: 'portal', body: 'Dosis equivocada' });
+    expect((await org.owner.post(`/api/v1/messages/${wrong.body.id}/retract`, { reason: 'wrong dose', correction: 'Dosis correcta' })).status).toBeLessThan(300);
+    const thread = await patient.get(`/api/v1/portal/conversations/${conversationId}`);
+    expect(thread.body.messages.find((m: { id: string }) => m.id === wrong.body.id)).toMatchObject({ body: 'La clínica retiró este mensaje.' });
+  });
+
   it('marks only portal messages sensitive', async () => {
     const contact = await org.owner.post('/api/v1/contacts', { name: 'Sms Only', phone: '+14155553999' });
     const started = await org.owner.post('/api/v1/conversations', { contactId: contact.body.id, channel: 'sms', clinicId: org.clinicId, body: 'Hello' });

@@ -127,6 +127,7 @@ export const patient = {
     you: 'You',
     seen: 'Seen by the clinic',
     delivered: 'Delivered',
+    sensitivePreview: 'Sensitive message: enter your password again to read it',
     locked: '🔒 A sensitive message is waiting. Enter your password below to read it.',
     open: 'Open',
     unlockForm: 'Enter your password to read sensitive messages',

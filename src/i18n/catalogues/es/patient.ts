@@ -128,6 +128,7 @@ export const patient: Catalogue['patient'] = {
     you: 'Usted',
     seen: 'Visto por la clínica',
     delivered: 'Entregado',
+    sensitivePreview: 'Mensaje confidencial: vuelva a escribir su contraseña para leerlo',
     locked: '🔒 Hay un mensaje confidencial esperando. Escriba su contraseña abajo para leerlo.',
     open: 'Abrir',
     unlockForm: 'Escriba su contraseña para leer los mensajes confidenciales',
