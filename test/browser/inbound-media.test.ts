@@ -8,6 +8,7 @@ import fs from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openOptional } from '../../src/encryption/columns.js';
 import { eventually, password, type Org, type TestContext } from '../helpers.js';
 import { setupProviders } from '../providers.js';
 import { launchBrowser, seriousViolations, signInStaff } from './support.js';
@@ -50,7 +51,10 @@ beforeAll(async () => {
     return m!.providerMessageId!;
   });
   await whatsapp({ id: 'wamid.r1', type: 'reaction', reaction: { message_id: wamid, emoji: '👍' } });
-  await eventually(async () => expect((await ctx.deps.db.query.messages.findFirst({ where: (t, { eq }) => eq(t.id, reply.body.id) }))!.patientReaction).toBe('👍'));
+  await eventually(async () => {
+    const row = (await ctx.deps.db.query.messages.findFirst({ where: (t, { eq }) => eq(t.id, reply.body.id) }))!;
+    expect(openOptional(row, row.patientReaction)).toBe('👍');
+  });
 });
 afterAll(async () => {
   await browser?.close();
