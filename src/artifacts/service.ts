@@ -13,11 +13,11 @@ import { newRowId, openFor, openOptional, sealFor, sealOptional, type RowKey, ty
 import type { DbOrTx, Tx } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import { AppError, notFound } from '../errors.js';
-import { clinics } from '../orgs/schema.js';
+import { clinics, organizations } from '../orgs/schema.js';
 import { publish } from '../realtime/events.js';
 import { randomBytes } from 'node:crypto';
 import type { ArtifactInput, CardInput } from './inputs.js';
-import type { Language } from '../i18n/index.js';
+import { translator, type Language } from '../i18n/index.js';
 import { cardLabel, cardLinkDays, cardTokenPattern, formatAmount, linkExpired, type ArtifactKind } from './rules.js';
 import { cardLinks, patientArtifacts } from './schema.js';
 
@@ -96,16 +96,27 @@ export async function listArtifacts(deps: Deps, actor: Actor, contactId: string,
 // Cards
 // ---------------------------------------------------------------------------------------------
 
+async function orgCurrency(tx: DbOrTx, orgId: string): Promise<string> {
+  const [org] = await tx.select({ currency: organizations.currency }).from(organizations).where(eq(organizations.id, orgId));
+  return org?.currency ?? 'USD';
+}
 
-/** What a card will show, checked: an artifact of this patient and kind, or a request with what it needs. */
-export async function resolveCard(tx: DbOrTx, orgId: string, contactId: string, input: CardInput): Promise<MessageCard> {
+
+/**
+ * What a card will show, checked: an artifact of this patient and kind, or a request with what it
+ * needs. A request without a title is titled in the patient's language, and is in the organization's
+ * currency unless one is given.
+ */
+export async function resolveCard(tx: DbOrTx, orgId: string, contactId: string, input: CardInput, language: Language = 'en'): Promise<MessageCard> {
+  const t = translator(language);
   if (input.kind === 'payment_request') {
     if (!input.amountCents) throw new AppError('invalid_input', 'a payment request needs amountCents', { errors: [{ field: 'body.card.amountCents', message: 'is required' }] });
-    return { kind: input.kind, title: input.title ?? 'Payment request', artifactId: null, amountCents: input.amountCents, currency: input.currency ?? 'USD', url: input.url ?? null };
+    const currency = input.currency ?? (await orgCurrency(tx, orgId));
+    return { kind: input.kind, title: input.title ?? t('patient:card.payment_request'), artifactId: null, amountCents: input.amountCents, currency, url: input.url ?? null };
   }
   if (input.kind === 'review_request') {
     if (!input.url) throw new AppError('invalid_input', 'a review request needs the url of the review page', { errors: [{ field: 'body.card.url', message: 'is required' }] });
-    return { kind: input.kind, title: input.title ?? 'How was your visit?', artifactId: null, amountCents: null, currency: null, url: input.url };
+    return { kind: input.kind, title: input.title ?? t('patient:card.reviewTitle'), artifactId: null, amountCents: null, currency: null, url: input.url };
   }
   if (!input.artifactId) throw new AppError('invalid_input', `a ${input.kind} card needs the artifactId of the patient's ${input.kind}`, { errors: [{ field: 'body.card.artifactId', message: 'is required' }] });
   const [stored] = await tx.select().from(patientArtifacts).where(and(eq(patientArtifacts.id, input.artifactId), eq(patientArtifacts.orgId, orgId)));

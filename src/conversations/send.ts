@@ -128,7 +128,7 @@ export async function sendInTransaction(deps: Deps, tx: Tx, actor: Actor, conver
   if (!channel) throw new AppError('channel_unavailable', 'this contact has no phone, email or portal chat to send to');
   if (channel === 'sms') assertSmsAccess(actor);
   const at = deps.clock.now();
-  const card = input.card ? await resolveCard(tx, actor.orgId, contact.id, input.card) : undefined;
+  const card = input.card ? await resolveCard(tx, actor.orgId, contact.id, input.card, patientLanguage(contact.preferredLanguage)) : undefined;
   const token = card ? newCardToken() : undefined;
   const text = card && !input.body && !input.templateId ? '' : await messageBody(deps, tx, actor, conversation, contact, input);
   const body = card ? withCard(text, card, channel, cardUrl(deps.config.publicUrl, token!), patientLanguage(contact.preferredLanguage)) : text;

@@ -105,4 +105,20 @@ describe('cards in the patient\'s language (issue 18)', () => {
     expect(browserEs.body).toContain('Factura de Card Dental');
     expect(browserEs.body).toContain('Pagar ahora');
   });
+
+  it("titles an untitled payment or review request in the contact's language, in the organization's currency", async () => {
+    const ana = await inbound(org, 'Hola', '+14155550512', { name: 'Ana Pago' });
+    await org.owner.patch(`/api/v1/contacts/${ana.contactId}`, { preferredLanguage: 'es' });
+    expect((await org.owner.patch('/api/v1/organization', { currency: 'EUR' })).status).toBe(200);
+    try {
+      const base = `/api/v1/conversations/${ana.conversationId}/messages`;
+      const pay = await org.owner.post(base, { card: { kind: 'payment_request', amountCents: 4500 } });
+      expect(pay.body.body).toMatch(/^Solicitud de pago: Solicitud de pago \(45,00\s€\) — /);
+      const review = await org.owner.post(base, { card: { kind: 'review_request', url: 'https://reviews.example.com/card-dental' } });
+      expect(review.body.body).toContain('¿Qué tal fue su visita?');
+      expect(`${pay.body.body} ${review.body.body}`).not.toMatch(/Payment request|How was your visit/);
+    } finally {
+      await org.owner.patch('/api/v1/organization', { currency: 'USD' });
+    }
+  });
 });

@@ -72,6 +72,7 @@ export const patient = {
     details: 'Details',
     pay: 'Pay now',
     review: 'Leave a review',
+    reviewTitle: 'How was your visit?',
     fillIn: 'Fill in the form',
     open: 'Open',
     questions: 'Questions? Call {{clinic}} at <a href="tel:{{tel}}">{{phone}}</a>.',

@@ -72,6 +72,7 @@ export const patient: Catalogue['patient'] = {
     amount: 'Importe',
     details: 'Detalles',
     pay: 'Pagar ahora',
+    reviewTitle: '¿Qué tal fue su visita?',
     review: 'Dejar una reseña',
     fillIn: 'Rellenar el formulario',
     open: 'Abrir',
