@@ -74,6 +74,11 @@ describe('targeted refetching', () => {
     await page.getByRole('row', { name: /Day-before reminders \(paused\)/ }).waitFor();
     await settle(page);
     expect(reads()).toEqual(['/api/v1/campaigns']);
+    // On a phone the campaign is a card: each cell as wide as the row, not a 70 px column that breaks words.
+    const row = page.getByRole('row', { name: /Day-before reminders/ });
+    const rowBox = (await row.boundingBox())!;
+    const whenBox = (await row.getByRole('cell', { name: /before each appointment/ }).boundingBox())!;
+    expect(whenBox.width).toBeGreaterThan(rowBox.width * 0.8);
     await page.screenshot({ path: `${artifacts}/data-layer-campaigns-390.png` });
   });
 });

@@ -53,16 +53,16 @@ export function Campaigns() {
       <h2>{t('settings.sections.campaigns')}</h2>
       <p className="sub">{t('campaigns.intro')}</p>
       {error && <p className="error" role="alert">{error}</p>}
-      <table className="report">
+      <table className="report stacked">
         <thead><tr><th scope="col">{t('contacts.name')}</th><th scope="col">{t('thread.call.when')}</th><th scope="col">{t('inbox.filters.channel')}</th><th scope="col">{t('campaigns.quietHours')}</th><th scope="col"><span className="visually-hidden">{t('campaigns.actions')}</span></th></tr></thead>
         <tbody>
           {(list.data?.items ?? []).map((c) => (
             <tr key={c.id}>
               <th scope="row">{c.active ? c.name : t('campaigns.paused', { name: c.name })}</th>
-              <td>{c.trigger === 'appointment_reminder' ? t('campaigns.hoursBefore', { count: c.hoursBefore ?? 0 }) : t('campaigns.perBooking')}</td>
-              <td>{c.channel === 'auto' ? t('campaigns.auto') : t(`channels.${c.channel}`, { defaultValue: c.channel })}</td>
-              <td>{c.quietHours.start}–{c.quietHours.end}</td>
-              <td>
+              <td data-label={t('thread.call.when')}>{c.trigger === 'appointment_reminder' ? t('campaigns.hoursBefore', { count: c.hoursBefore ?? 0 }) : t('campaigns.perBooking')}</td>
+              <td data-label={t('inbox.filters.channel')}>{c.channel === 'auto' ? t('campaigns.auto') : t(`channels.${c.channel}`, { defaultValue: c.channel })}</td>
+              <td data-label={t('campaigns.quietHours')}>{c.quietHours.start}–{c.quietHours.end}</td>
+              <td className="row-actions">
                 <button type="button" className="secondary" onClick={async () => setReport((await run(() => post<RunReport>(`/api/v1/campaigns/${c.id}/run`))) ?? null)}>{t('campaigns.run')}</button>{' '}
                 <button type="button" className="secondary" onClick={() => run(() => api(`/api/v1/campaigns/${c.id}`, { method: 'PATCH', body: { active: !c.active } }))}>{c.active ? t('campaigns.pause') : t('campaigns.resume')}</button>
               </td>
