@@ -28,6 +28,8 @@ let colleague: Org;
 const listedIds = async (client: Client, query = '') => ((await client.get(`/api/v1/conversations${query}`)).body.items as { id: string }[]).map((c) => c.id);
 const unread = async (client: Client) => (await client.get('/api/v1/unread-count')).body.unread as number;
 
+// Skipped only where the machine has no PostgreSQL server binaries to start a primary and a standby
+// from (this machine and CI have /usr/lib/postgresql/15/bin); the placeholder below then says so in the report.
 describe.skipIf(!bin)('read replica: a real streaming standby (B4)', () => {
   beforeAll(async () => {
     cluster = await startReplicaCluster(bin!, (c) => (started = c));
@@ -93,5 +95,6 @@ describe.skipIf(!bin)('read replica: a real streaming standby (B4)', () => {
 });
 
 if (!bin) describe('read replica', () => {
+  // Reason: a streaming replica needs initdb, pg_ctl, pg_basebackup and postgres; without them there is nothing real to test against, and a stand-in would prove nothing.
   it.skip('skipped: no PostgreSQL server binaries (initdb, pg_ctl, pg_basebackup, postgres) in PG_BIN, /usr/lib/postgresql/*/bin or pg_config --bindir', () => {});
 });
