@@ -1,7 +1,8 @@
-import { and, asc, eq, isNull, lte, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import { receiveInboundIn, receiveReaction } from './inbound.js';
+import { fileTexts, isPlainText } from './file-texts.js';
 import { collectMedia } from './media.js';
 import { inboundEvents, type InboundPayload } from './schema.js';
 
@@ -10,8 +11,8 @@ type InboundEventRow = typeof inboundEvents.$inferSelect;
 /** The advisory lock class of the inbound lanes (pg_advisory_xact_lock(class, lane)). */
 const laneLockClass = 2101;
 
-/** The most events of one lane filed in one transaction (one lock, one commit). */
-const laneBatch = 32;
+/** The most events filed in one transaction (its lanes' locks, one commit). */
+const batchSize = 256;
 
 type Collected = Awaited<ReturnType<typeof collectMedia>>;
 
@@ -19,22 +20,25 @@ type Collected = Awaited<ReturnType<typeof collectMedia>>;
  * The process_inbound task: files an accepted webhook event into its conversation, once, then drops
  * its text. A lane's events are filed under the lane's lock in arrival order, always from the
  * earliest one not yet filed, so a sender's STOP and START keep their order however many workers
- * run; a job whose event an earlier job filed already finds nothing to do. The lane's pending run
- * (up to this job's event) is filed in one transaction, each event in a savepoint of its own, so a
- * backlog costs one commit per batch rather than one per text. A provider's files are fetched with
- * no lock held and no transaction open: the batch stops before an event whose files are not in
- * hand, they are fetched, and the next batch files it.
+ * run; a job whose event an earlier job filed already finds nothing to do. The job holds its own
+ * lane (waiting for it) and takes every other lane with pending events that no one holds (without
+ * waiting: a worker only ever waits holding nothing, so two never wait on each other), and files
+ * them in one transaction, in rounds: each round files the next event of every lane — the plain
+ * texts together (file-texts.ts), the rest one at a time, each in a savepoint of its own. A
+ * provider's files are fetched with no lock held and no transaction open: a lane stops before an
+ * event whose files are not in hand, they are fetched, and the next transaction files it.
  */
 export async function processInboundEvent(deps: Deps, job: { eventId: string; lane?: number; seq?: number }, opts: { lastTry?: boolean } = {}): Promise<void> {
   const { eventId } = job;
-  const event = job.lane !== undefined && job.seq !== undefined ? { lane: job.lane, seq: job.seq } : await laneOf(deps, eventId);
-  if (!event) return;
+  const [event] = await deps.db.select({ lane: inboundEvents.lane, processedAt: inboundEvents.processedAt }).from(inboundEvents).where(eq(inboundEvents.id, eventId));
+  if (!event || event.processedAt) return;
   const failedEarlier: string[] = [];
   const fetched = new Map<string, Collected>();
   for (;;) {
     const batch = await deps.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${laneLockClass}, ${event.lane})`);
-      return fileLaneBatch(deps, tx, { id: eventId, ...event }, fetched, failedEarlier);
+      const lanes = [event.lane, ...(await freeLanes(tx, event.lane, failedEarlier))];
+      return fileLanes(deps, tx, { id: eventId, lane: event.lane }, lanes, fetched, failedEarlier);
     });
     const now = deps.clock.now().getTime();
     for (const filed of batch.filed) deps.metrics.inboundFilingLag.observe((now - filed.receivedAt.getTime()) / 1000);
@@ -55,31 +59,63 @@ export async function processInboundEvent(deps: Deps, job: { eventId: string; la
 
 interface LaneBatch {
   filed: InboundEventRow[];
-  /** This job's own event failed: thrown after the batch's earlier events are committed. */
+  /** This job's own event failed: thrown after the batch's other events are committed. */
   ownError?: unknown;
-  /** The batch stopped before this event: its files are to be fetched first. */
+  /** This job's lane stopped before this event: its files are to be fetched first. */
   needsMedia?: InboundEventRow;
   /** This job's event is filed (or was already): nothing more to do. */
   done: boolean;
 }
 
-async function fileLaneBatch(deps: Deps, tx: Tx, own: { id: string; lane: number; seq: number }, fetched: Map<string, Collected>, failedEarlier: string[]): Promise<LaneBatch> {
-  const rows = await pendingUpTo(tx, own, failedEarlier);
+/** The other lanes with pending events, earliest first, that no one holds: taken, without waiting. */
+async function freeLanes(tx: Tx, own: number, skip: string[]): Promise<number[]> {
+  const { rows } = await tx.execute<{ lane: number }>(sql`
+    select lane from (
+      select distinct lane from (
+        select lane from ${inboundEvents}
+        where processed_at is null and lane <> ${own} ${skip.length ? sql`and id <> all(${sql.param(skip)}::uuid[])` : sql``}
+        order by seq limit ${batchSize}) pending) lanes
+    where pg_try_advisory_xact_lock(${laneLockClass}, lane)`);
+  return rows.map((r) => r.lane);
+}
+
+async function fileLanes(deps: Deps, tx: Tx, own: { id: string; lane: number }, lanes: number[], fetched: Map<string, Collected>, failedEarlier: string[]): Promise<LaneBatch> {
+  const rows = await pendingIn(tx, own.lane, lanes, failedEarlier);
+  const queues = new Map<number, InboundEventRow[]>();
+  for (const row of rows) queues.set(row.lane, [...(queues.get(row.lane) ?? []), row]);
   const filed: InboundEventRow[] = [];
-  for (const row of rows) {
-    if (mediaOf(row).length && !fetched.has(row.id)) return { filed, needsMedia: row, done: false };
-    try {
-      await tx.transaction((savepoint) => fileEvent(deps, savepoint, row, fetched.get(row.id)));
-      filed.push(row);
-      if (row.id === own.id) return { filed, done: true };
-    } catch (e) {
-      if (row.id === own.id) return { filed, ownError: e, done: false };
-      // An earlier event of the lane failed: its own job tries it again (and is logged); this one does not wait on it.
-      failedEarlier.push(row.id);
+  const ownPending = rows.some((r) => r.id === own.id);
+  let ownFiled = false;
+  let needsMedia: InboundEventRow | undefined;
+  while (queues.size) {
+    const heads: InboundEventRow[] = [];
+    for (const [lane, queue] of queues) {
+      const head = queue.shift()!;
+      if (!queue.length) queues.delete(lane);
+      if (mediaOf(head).length && !fetched.has(head.id)) {
+        // This lane waits for the files; its later events wait with it.
+        queues.delete(lane);
+        if (lane === own.lane && !ownFiled) needsMedia = head;
+      } else heads.push(head);
     }
+    const together = await fileTexts(deps, tx, heads.filter(isPlainText));
+    filed.push(...together.filed);
+    const alone = new Set(together.filed);
+    for (const row of heads.filter((h) => !alone.has(h)).sort((a, b) => a.seq - b.seq)) {
+      try {
+        await tx.transaction((savepoint) => fileEvent(deps, savepoint, row, fetched.get(row.id)));
+        deps.metrics.inboundFiled.inc({ how: 'alone' });
+        filed.push(row);
+      } catch (e) {
+        if (row.id === own.id) return { filed, ownError: e, done: false };
+        // Another event failed: its own job tries it again (and is logged); this one does not wait on it.
+        failedEarlier.push(row.id);
+      }
+    }
+    if (heads.some((h) => h.id === own.id)) ownFiled = true;
   }
-  // Nothing left up to this job's event: an earlier job filed it. A full batch that stopped short of it goes on.
-  return { filed, done: rows.length < laneBatch };
+  // Not among them and the batch was not full: an earlier job filed it.
+  return { filed, needsMedia, done: ownFiled || (!ownPending && rows.length < batchSize) };
 }
 
 const mediaOf = (event: InboundEventRow) => {
@@ -88,26 +124,15 @@ const mediaOf = (event: InboundEventRow) => {
   return payload.reaction ? [] : (payload.media ?? []);
 };
 
-/** A job queued before its payload carried the lane. */
-async function laneOf(deps: Deps, eventId: string): Promise<{ lane: number; seq: number } | undefined> {
-  const [row] = await deps.db.select({ lane: inboundEvents.lane, seq: inboundEvents.seq }).from(inboundEvents).where(eq(inboundEvents.id, eventId));
-  return row;
-}
-
-async function pendingUpTo(tx: Tx, upTo: { lane: number; seq: number }, skip: string[]): Promise<InboundEventRow[]> {
-  return tx
+/** The pending events of the lanes held, the job's own lane's first, filed in arrival order. */
+async function pendingIn(tx: Tx, own: number, lanes: number[], skip: string[]): Promise<InboundEventRow[]> {
+  const rows = await tx
     .select()
     .from(inboundEvents)
-    .where(
-      and(
-        eq(inboundEvents.lane, upTo.lane),
-        isNull(inboundEvents.processedAt),
-        lte(inboundEvents.seq, upTo.seq),
-        skip.length ? notInArray(inboundEvents.id, skip) : undefined,
-      ),
-    )
-    .orderBy(asc(inboundEvents.seq))
-    .limit(laneBatch);
+    .where(and(inArray(inboundEvents.lane, lanes), isNull(inboundEvents.processedAt), skip.length ? notInArray(inboundEvents.id, skip) : undefined))
+    .orderBy(sql`${inboundEvents.lane} = ${own} desc`, asc(inboundEvents.seq))
+    .limit(batchSize);
+  return rows.sort((a, b) => a.seq - b.seq);
 }
 
 /**

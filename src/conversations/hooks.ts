@@ -13,8 +13,8 @@ export interface ConversationHooks {
   revokeGuestLinks(tx: Tx, contactId: string, at: Date): Promise<number>;
   /** S3: an outbound message was written; its delivery job goes into the same transaction. */
   queueDelivery(tx: DbOrTx, messageId: string): Promise<void>;
-  /** An inbound message was filed; the staff's push notifications are queued in the same transaction. */
-  queuePush(tx: DbOrTx, orgId: string, messageId: string): Promise<void>;
+  /** Inbound messages were filed; the staff's push notifications are queued in the same transaction. */
+  queuePush(tx: DbOrTx, orgId: string, messageIds: string[]): Promise<void>;
   /** K2: a template's {appointment}: the patient's next booking after `after`. */
   nextBooking(tx: Tx, contactId: string, after: Date): Promise<{ startsAt: Date } | null>;
 }

@@ -16,7 +16,7 @@ export { eventScope } from './views.js';
 export { createConversation } from './thread-slot.js';
 export { loadConversation, visibleConversations, visibleMessages } from './access.js';
 export { appendOutbound, type OutboundInput, type OutboundSender } from './outbound.js';
-export { recordInbound, type InboundInput } from './inbound.js';
+export { recordInbound, recordInboundMany, type InboundClinic, type InboundInput, type PlainInbound } from './inbound.js';
 export { replyAfterHours } from './after-hours.js';
 export { appendAutomatic, sendMessage, startConversation } from './send.js';
 export type { ListFilters, SendInput, StartInput } from './inputs.js';

@@ -54,10 +54,13 @@ export async function unsubscribe(deps: Deps, actor: Actor, id: string): Promise
  * An organization with no subscribed device queues nothing — most never turn push on, and a job per
  * inbound message would be work for the queue and nothing else.
  */
-export async function queuePush(tx: DbOrTx, orgId: string, messageId: string): Promise<void> {
+export async function queuePush(tx: DbOrTx, orgId: string, messageIds: string[]): Promise<void> {
+  if (!messageIds.length) return;
   await tx.execute(
-    sql`select graphile_worker.add_job(${pushTask}, json_build_object('orgId', ${orgId}::text, 'messageId', ${messageId}::text, ${requestIdEntry()}), job_key := ${`push:${messageId}`}, max_attempts := 3)
-        where exists (select 1 from ${pushSubscriptions} where ${pushSubscriptions.orgId} = ${orgId})`,
+    sql`select graphile_worker.add_job(${pushTask}, json_build_object('orgId', ${orgId}::text, 'messageId', m, ${requestIdEntry()}), job_key := 'push:' || m, max_attempts := 3)
+        from unnest(${sql.param(messageIds)}::text[]) with ordinality as u(m, n)
+        where exists (select 1 from ${pushSubscriptions} where ${pushSubscriptions.orgId} = ${orgId})
+        order by n`,
   );
 }
 

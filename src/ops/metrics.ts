@@ -13,6 +13,8 @@ export interface Metrics {
   jobs: Counter<'task' | 'outcome'>;
   jobDuration: Histogram<'task'>;
   inboundFilingLag: Histogram;
+  /** Inbound events filed, by how: `together` (a batch of plain texts), `alone` (one at a time), `fallback` (a batch that failed, filed alone). */
+  inboundFiled: Counter<'how'>;
   openStreams: Gauge;
 }
 
@@ -91,6 +93,7 @@ export function createMetrics(sources: { db: Db; pool: pg.Pool; statements?: () 
     jobs: new Counter({ name: 'frontdesk_jobs_total', help: 'Jobs run by this process, by task and outcome (done, retry, failed)', labelNames: ['task', 'outcome'], registers }),
     jobDuration: new Histogram({ name: 'frontdesk_job_duration_seconds', help: 'Job run time by task', labelNames: ['task'], buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers }),
     inboundFilingLag: new Histogram({ name: 'frontdesk_inbound_filing_lag_seconds', help: 'From a provider webhook accepted to its message filed in a conversation', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300], registers }),
+    inboundFiled: new Counter({ name: 'frontdesk_inbound_filed_total', help: 'Inbound events filed into conversations, by how: together (a batch of plain texts), alone, or fallback (a batch that failed, filed alone)', labelNames: ['how'], registers }),
     openStreams: new Gauge({ name: 'frontdesk_event_streams_open', help: 'Live event streams (GET /api/v1/events) open on this process', registers }),
   };
 }

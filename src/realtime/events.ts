@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import { emitWebhookEvent } from '../hooks/queue.js';
+import { emitWebhookEvents } from '../hooks/queue.js';
 import { liveEvents } from './schema.js';
 
 export const eventTypes = ['message.created', 'message.status', 'conversation.updated', 'conversation.typing'] as const;
@@ -60,11 +60,12 @@ export async function publish(db: DbOrTx, event: ChangeEvent | ChangeEvent[], at
   const events = Array.isArray(event) ? event : [event];
   if (events.length === 1) await db.execute(sql`select pg_notify(${eventChannel}, ${JSON.stringify(await buffered(db, events[0], at))})`);
   else if (events.length > 1) await publishMany(db, events, at);
-  for (const e of events) {
-    if ((e.type === 'message.created' || e.type === 'message.status') && e.messageId) {
-      await emitWebhookEvent(db, e.orgId, e.type, { conversationId: e.conversationId, clinicId: e.clinicId, messageId: e.messageId, status: e.status ?? null }, at);
-    }
-  }
+  const forWebhooks = events.flatMap((e) =>
+    (e.type === 'message.created' || e.type === 'message.status') && e.messageId
+      ? [{ orgId: e.orgId, event: e.type, data: { conversationId: e.conversationId, clinicId: e.clinicId, messageId: e.messageId, status: e.status ?? null } }]
+      : [],
+  );
+  await emitWebhookEvents(db, forWebhooks, at);
 }
 
 /** Many at once (a batch of archived conversations): kept in one insert and notified in one statement, in order. */

@@ -10,11 +10,10 @@
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { twilioSignature } from '../../src/channels/sms/twilio.js';
 import { openDatabase } from '../../src/db/client.js';
 import { startRuntime } from '../../src/runtime.js';
 import { createLogger } from '../../src/ops/log.js';
-import { FakeTwilio } from '../fakes/twilio.js';
+import { FakeTwilio, twilioTextWebhook } from '../fakes/twilio.js';
 import { eventually, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
 
 const publicUrl = 'https://frontdesk.test';
@@ -45,15 +44,7 @@ afterAll(() => twilio.stop());
 
 let sid = 0;
 async function patientTexts(from: string, body: string) {
-  const path = '/webhooks/twilio/sms';
-  const form = { MessageSid: `SMburst${process.pid}x${sid++}`, AccountSid: twilio.accountSid, From: from, To: clinicNumber, Body: body, NumMedia: '0' };
-  const res = await ctx.app.inject({
-    method: 'POST',
-    url: path,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(twilio.authToken, publicUrl + path, form) },
-    payload: new URLSearchParams(form).toString(),
-  });
-  expect(res.statusCode).toBe(200);
+  expect(await twilioTextWebhook(ctx.app, twilio, publicUrl, { messageSid: `SMburst${process.pid}x${sid++}`, from, to: clinicNumber, body })).toBe(200);
 }
 
 const allFiled = (ms?: number) =>

@@ -13,6 +13,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { twilioSignature } from '../../src/channels/sms/twilio.js';
 
 export interface TwilioRequest {
   method: string;
@@ -257,3 +258,24 @@ export class FakeTwilio {
 }
 
 export const twilioError = (code: number, message: string, status = 400) => ({ status, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } });
+
+/**
+ * A patient's text as Twilio posts it to our webhook (https://www.twilio.com/docs/messaging/guides/webhook-request:
+ * MessageSid, AccountSid, From, To, Body, NumMedia), signed with the account's token; answers the status code.
+ */
+export async function twilioTextWebhook(
+  app: { inject(opts: { method: 'POST'; url: string; headers: Record<string, string>; payload: string }): Promise<{ statusCode: number }> },
+  twilio: FakeTwilio,
+  publicUrl: string,
+  text: { messageSid: string; from: string; to: string; body: string },
+): Promise<number> {
+  const path = '/webhooks/twilio/sms';
+  const form = { MessageSid: text.messageSid, AccountSid: twilio.accountSid, From: text.from, To: text.to, Body: text.body, NumMedia: '0' };
+  const res = await app.inject({
+    method: 'POST',
+    url: path,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(twilio.authToken, publicUrl + path, form) },
+    payload: new URLSearchParams(form).toString(),
+  });
+  return res.statusCode;
+}

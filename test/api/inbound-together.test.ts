@@ -1,0 +1,159 @@
+/**
+ * Issue 21: a campaign's replies, waiting when the worker comes to them, are filed together (a
+ * handful of statements for the lot) and end exactly where one-at-a-time filing puts them: a
+ * patient's open thread, the latest closed one reopened, a new lead in a new thread; unread, with
+ * a reply-by time, audited, announced live. A keyword among them is still obeyed, on its own.
+ * Webhooks are Twilio's real form posts (https://www.twilio.com/docs/messaging/guides/webhook-request),
+ * signed as Twilio signs them. No worker runs here: the test files the queued events itself, so
+ * every one of them is waiting when the first job runs.
+ */
+import { sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { processInboundEvent } from '../../src/channels/process-inbound.js';
+import { sealForColumn } from '../../src/encryption/columns.js';
+import { FakeTwilio, twilioTextWebhook } from '../fakes/twilio.js';
+import { setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
+
+const publicUrl = 'https://frontdesk.test';
+let ctx: TestContext;
+let twilio: FakeTwilio;
+let org: Org;
+let clinicNumber: string;
+
+beforeAll(async () => {
+  twilio = await new FakeTwilio().start();
+  ctx = await setupApp({ SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_API_BASE_URL: twilio.url, PUBLIC_URL: publicUrl });
+  org = await signupOrg(ctx.app, 'Together Dental', { plan: 'accelerator' });
+  const numbers = await org.owner.get('/api/v1/sms-inbox/available-numbers?areaCode=415');
+  clinicNumber = numbers.body.items[0].phoneNumber;
+  expect((await org.owner.post('/api/v1/sms-inbox', { phoneNumber: clinicNumber })).status).toBe(201);
+  return () => twilio.stop();
+});
+
+let sid = 0;
+async function patientTexts(from: string, body: string): Promise<string> {
+  const messageSid = `SMtogether${process.pid}x${sid++}`;
+  expect(await twilioTextWebhook(ctx.app, twilio, publicUrl, { messageSid, from, to: clinicNumber, body })).toBe(200);
+  return messageSid;
+}
+
+async function eventOf(messageSid: string): Promise<string> {
+  const { rows } = await ctx.deps.db.execute<{ id: string }>(sql`select id from inbound_events where provider_message_id = ${messageSid}`);
+  return rows[0].id;
+}
+
+/** Files every queued event, as the worker's jobs would, one job after another. */
+async function fileAll(): Promise<void> {
+  const { rows } = await ctx.deps.db.execute<{ id: string }>(sql`select id from inbound_events where processed_at is null order by seq`);
+  for (const { id } of rows) await processInboundEvent(ctx.deps, { eventId: id });
+}
+
+const filedHow = async () => {
+  const metric = await ctx.deps.metrics.inboundFiled.get();
+  return Object.fromEntries(metric.values.map((v) => [v.labels.how, v.value]));
+};
+
+async function threadOf(phone: string) {
+  const { rows } = await ctx.deps.db.execute<{ id: string; status: string; unread: boolean; awaiting_since: string | null; reply_due_at: string | null; last_message_id: string | null; contact_id: string }>(sql`
+    select c.id, c.status, c.unread, c.awaiting_since, c.reply_due_at, c.last_message_id, c.contact_id from conversations c join contacts ct on ct.id = c.contact_id
+    where ct.org_id = ${org.orgId} and ct.phone = ${phone} order by c.created_at`);
+  return rows;
+}
+
+describe('filing a campaign’s replies together (issue 21)', () => {
+  it('files many patients’ texts in one go, each where one-at-a-time filing puts it', async () => {
+    // Before the burst: a patient with an open thread, and one whose thread was closed.
+    const open = '+14155550801';
+    const closed = '+14155550802';
+    await patientTexts(open, 'Hello');
+    await patientTexts(closed, 'Hi there');
+    await fileAll();
+    const [closedThread] = await threadOf(closed);
+    expect((await org.owner.post(`/api/v1/conversations/${closedThread.id}/close`, {})).status).toBe(200);
+    const [openThread] = await threadOf(open);
+    expect((await org.owner.post(`/api/v1/conversations/${openThread.id}/read`, {})).status).toBe(200);
+    const unreadBefore = (await org.owner.get('/api/v1/unread-count')).body.unread;
+    const liveBefore = Number((await ctx.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from live_events where org_id = ${org.orgId} and event->>'type' = 'message.created'`)).rows[0].n);
+
+    const newcomers = Array.from({ length: 40 }, (_, i) => `+1415555${String(2000 + i).padStart(4, '0')}`);
+    const sids = [await patientTexts(open, 'Yes, Tuesday works'), await patientTexts(closed, 'Can I come earlier?'), await patientTexts('+14155550803', 'STOP')];
+    for (const phone of newcomers) sids.push(await patientTexts(phone, `Confirming, ${phone}`));
+    const before = await filedHow();
+    // The first job files them all: every other job then finds its event filed.
+    await processInboundEvent(ctx.deps, { eventId: await eventOf(sids[0]) });
+    const pending = (await ctx.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from inbound_events where processed_at is null`)).rows[0].n;
+    expect(pending).toBe(0);
+    const after = await filedHow();
+    expect((after.together ?? 0) - (before.together ?? 0)).toBe(42);
+    expect((after.alone ?? 0) - (before.alone ?? 0)).toBe(1);
+    expect(after.fallback ?? 0).toBe(before.fallback ?? 0);
+
+    // The open thread took its reply; the closed one is reopened (not a second thread); newcomers are leads with a thread each.
+    const [o] = await threadOf(open);
+    expect(o).toMatchObject({ id: openThread.id, status: 'open', unread: true });
+    expect(o.awaiting_since).not.toBeNull();
+    const reopened = await threadOf(closed);
+    expect(reopened).toHaveLength(1);
+    expect(reopened[0]).toMatchObject({ id: closedThread.id, status: 'open', unread: true });
+    for (const phone of newcomers) {
+      const threads = await threadOf(phone);
+      expect(threads, phone).toHaveLength(1);
+      expect(threads[0].reply_due_at, phone).not.toBeNull();
+      const thread = (await org.owner.get(`/api/v1/conversations/${threads[0].id}`)).body;
+      expect(thread.messages.map((m: { body: string }) => m.body)).toEqual([`Confirming, ${phone}`]);
+      expect(thread.messages[0].id).toBe(threads[0].last_message_id);
+    }
+    const { rows: leads } = await ctx.deps.db.execute<{ type: string; name: string }>(sql`select type, name from contacts where org_id = ${org.orgId} and phone = ${newcomers[0]}`);
+    expect(leads).toEqual([{ type: 'lead', name: newcomers[0] }]);
+    const openBody = (await org.owner.get(`/api/v1/conversations/${o.id}`)).body.messages.map((m: { body: string }) => m.body);
+    expect(openBody).toEqual(['Hello', 'Yes, Tuesday works']);
+
+    // The keyword among them was obeyed on its own: opted out and told so.
+    const { rows: stopped } = await ctx.deps.db.execute<{ opted_out_sms: boolean }>(sql`select opted_out_sms from contacts where org_id = ${org.orgId} and phone = '+14155550803'`);
+    expect(stopped[0].opted_out_sms).toBe(true);
+
+    // Counted unread — the STOP's new thread too — (the maintained counts follow the batch's update), audited, announced: one of each per text.
+    expect((await org.owner.get('/api/v1/unread-count')).body.unread).toBe(unreadBefore + 3 + newcomers.length);
+    const { rows: audited } = await ctx.deps.db.execute<{ n: number }>(sql`
+      select count(*)::int as n from audit_log a join messages m on m.id::text = a.subject_id
+      where a.org_id = ${org.orgId} and a.action = 'message.receive' and m.provider_message_id = any(${sql.param(sids)}::text[])`);
+    expect(audited[0].n).toBe(sids.length);
+    const liveAfter = Number((await ctx.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from live_events where org_id = ${org.orgId} and event->>'type' = 'message.created'`)).rows[0].n);
+    // One per patient message, and one for the STOP's confirmation.
+    expect(liveAfter - liveBefore).toBe(sids.length + 1);
+  });
+
+  it('files a retried webhook whose message is already stored once, and nothing twice', async () => {
+    const sidA = await patientTexts('+14155550901', 'Running late');
+    await fileAll();
+    // The provider's retry of a message filed before its event was marked: the event comes back pending.
+    const payload = sealForColumn('inbound_events', 'payload', JSON.stringify({ from: '+14155550901', to: clinicNumber, body: 'Running late' }));
+    await ctx.deps.db.execute(sql`update inbound_events set processed_at = null, payload = ${payload} where provider_message_id = ${sidA}`);
+    const sidB = await patientTexts('+14155550902', 'See you soon');
+    await processInboundEvent(ctx.deps, { eventId: await eventOf(sidB) });
+    const { rows } = await ctx.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from messages where provider_message_id = ${sidA}`);
+    expect(rows[0].n).toBe(1);
+    const { rows: events } = await ctx.deps.db.execute<{ pending: number }>(sql`select count(*)::int as pending from inbound_events where processed_at is null`);
+    expect(events[0].pending).toBe(0);
+  });
+
+  it('leaves texts to a clinic that is closed and answers after hours to one-at-a-time filing, which answers each once', async () => {
+    const reply = 'We are closed now and will answer when we open at 8.';
+    expect((await org.owner.patch(`/api/v1/clinics/${org.clinicId}`, { afterHoursReply: reply })).status).toBe(200);
+    // The test clock reads Monday just past 09:00 UTC: 04:00 in New York, before the clinic opens at 8.
+    const phones = ['+14155550951', '+14155550952', '+14155550953'];
+    const sids = [];
+    for (const phone of phones) sids.push(await patientTexts(phone, 'Is anyone there?'));
+    const before = await filedHow();
+    await processInboundEvent(ctx.deps, { eventId: await eventOf(sids[0]) });
+    const after = await filedHow();
+    expect((after.alone ?? 0) - (before.alone ?? 0)).toBe(phones.length);
+    expect((after.together ?? 0) - (before.together ?? 0)).toBe(0);
+    for (const phone of phones) {
+      const [thread] = await threadOf(phone);
+      const bodies = (await org.owner.get(`/api/v1/conversations/${thread.id}`)).body.messages.map((m: { body: string }) => m.body);
+      expect(bodies, phone).toEqual(['Is anyone there?', reply]);
+    }
+    expect((await org.owner.patch(`/api/v1/clinics/${org.clinicId}`, { afterHoursReply: null })).status).toBe(200);
+  });
+});
