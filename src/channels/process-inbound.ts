@@ -28,7 +28,7 @@ type Collected = Awaited<ReturnType<typeof collectMedia>>;
  * provider's files are fetched with no lock held and no transaction open: a lane stops before an
  * event whose files are not in hand, they are fetched, and the next transaction files it.
  */
-export async function processInboundEvent(deps: Deps, job: { eventId: string; lane?: number; seq?: number }, opts: { lastTry?: boolean } = {}): Promise<void> {
+export async function processInboundEvent(deps: Deps, job: { eventId: string }, opts: { lastTry?: boolean } = {}): Promise<void> {
   const { eventId } = job;
   const [event] = await deps.db.select({ lane: inboundEvents.lane, processedAt: inboundEvents.processedAt }).from(inboundEvents).where(eq(inboundEvents.id, eventId));
   if (!event || event.processedAt) return;

@@ -54,7 +54,7 @@ export async function acceptInbound(
       from channel_accounts a
       where a.channel = ${event.channel} and a.released_at is null and ${owner}
       on conflict (channel, provider_message_id) do nothing
-      returning id, lane, seq)
-    select id, graphile_worker.add_job(${inboundTask}, json_build_object('eventId', id, 'lane', lane, 'seq', seq, ${requestIdEntry()}), max_attempts := ${maxDeliveryTries}) from accepted`);
+      returning id)
+    select id, graphile_worker.add_job(${inboundTask}, json_build_object('eventId', id, ${requestIdEntry()}), max_attempts := ${maxDeliveryTries}) from accepted`);
   return rows.length > 0;
 }

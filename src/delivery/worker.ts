@@ -100,7 +100,7 @@ export async function startWorker(deps: Deps, pool: pg.Pool, log: (message: stri
     },
     taskList: {
       [deliverTask]: observed(deps, logger, deliverTask, deliver),
-      [inboundTask]: observed(deps, logger, inboundTask, (p, lastTry) => processInboundEvent(deps, p as { eventId: string; lane?: number; seq?: number }, { lastTry })),
+      [inboundTask]: observed(deps, logger, inboundTask, (p, lastTry) => processInboundEvent(deps, p as { eventId: string }, { lastTry })),
       [notifyGuestTask]: observed(deps, logger, notifyGuestTask, async (p) => {
         if ((await notifyGuest(deps, p.linkId as string, p.messageId as string)) === 'retry') throw new Error('the mail server failed for now; the queue will try again');
       }),

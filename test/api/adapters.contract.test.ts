@@ -86,7 +86,8 @@ describe.each(cases)('$name adapter', (c) => {
   });
 
   it('tells permanent failures from transient ones', async (ctx) => {
-    if (!c.failNext) return ctx.skip(); // SMTP and the simulator have no failure to inject here; SMTP's codes are mapped in smtp.ts
+    // Reason for the skip: SMTP and the simulator have no provider failure to inject here (SMTP's reply codes are mapped, and tested, in smtp.ts).
+    if (!c.failNext) return ctx.skip();
     const adapter = c.adapter();
     c.failNext.permanent();
     expect(await adapter.send(envelope(c.to, c.from))).toMatchObject({ kind: 'failed', permanent: true, reason: expect.any(String) });
@@ -95,7 +96,8 @@ describe.each(cases)('$name adapter', (c) => {
   });
 
   it('answers "cannot reach the provider" as transient, never by throwing', async (ctx) => {
-    if (!c.unreachable) return ctx.skip(); // the simulator has no network to lose
+    // Reason for the skip: the simulator runs in-process and has no network to lose; every adapter that calls out has this case.
+    if (!c.unreachable) return ctx.skip();
     const unreachable = c.unreachable();
     expect(await unreachable.send(envelope(c.to, c.from))).toMatchObject({ kind: 'failed', permanent: false });
   });

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { startRuntime } from '../../src/runtime.js';
 import { createLogger } from '../../src/ops/log.js';
-import { FakeTwilio, twilioTextWebhook } from '../fakes/twilio.js';
+import { buyClinicNumber, FakeTwilio, twilioEnv, twilioTextWebhook } from '../fakes/twilio.js';
 import { eventually, setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
 
 const publicUrl = 'https://frontdesk.test';
@@ -25,20 +25,14 @@ let clinicNumber: string;
 beforeAll(async () => {
   twilio = await new FakeTwilio().start();
   const env = {
-    SMS_PROVIDER: 'twilio',
-    TWILIO_ACCOUNT_SID: twilio.accountSid,
-    TWILIO_AUTH_TOKEN: twilio.authToken,
-    TWILIO_API_BASE_URL: twilio.url,
-    PUBLIC_URL: publicUrl,
+    ...twilioEnv(twilio, publicUrl),
     WORKER_POLL_MS: '600000',
     // One job at a time: its next job must be taken as it finishes, not at the next poll.
     WORKER_CONCURRENCY: '1',
   };
   ctx = await setupApp(env, { worker: true });
   org = await signupOrg(ctx.app, 'Burst Dental', { plan: 'accelerator' });
-  const numbers = await org.owner.get('/api/v1/sms-inbox/available-numbers?areaCode=415');
-  clinicNumber = numbers.body.items[0].phoneNumber;
-  expect((await org.owner.post('/api/v1/sms-inbox', { phoneNumber: clinicNumber })).status).toBe(201);
+  clinicNumber = await buyClinicNumber(org.owner);
 });
 afterAll(() => twilio.stop());
 

@@ -11,7 +11,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { processInboundEvent } from '../../src/channels/process-inbound.js';
 import { sealForColumn } from '../../src/encryption/columns.js';
-import { FakeTwilio, twilioTextWebhook } from '../fakes/twilio.js';
+import { buyClinicNumber, FakeTwilio, twilioEnv, twilioTextWebhook } from '../fakes/twilio.js';
 import { setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
 
 const publicUrl = 'https://frontdesk.test';
@@ -22,11 +22,9 @@ let clinicNumber: string;
 
 beforeAll(async () => {
   twilio = await new FakeTwilio().start();
-  ctx = await setupApp({ SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_API_BASE_URL: twilio.url, PUBLIC_URL: publicUrl });
+  ctx = await setupApp(twilioEnv(twilio, publicUrl));
   org = await signupOrg(ctx.app, 'Together Dental', { plan: 'accelerator' });
-  const numbers = await org.owner.get('/api/v1/sms-inbox/available-numbers?areaCode=415');
-  clinicNumber = numbers.body.items[0].phoneNumber;
-  expect((await org.owner.post('/api/v1/sms-inbox', { phoneNumber: clinicNumber })).status).toBe(201);
+  clinicNumber = await buyClinicNumber(org.owner);
   return () => twilio.stop();
 });
 

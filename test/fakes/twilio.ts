@@ -279,3 +279,21 @@ export async function twilioTextWebhook(
   });
   return res.statusCode;
 }
+
+/** The configuration that points Frontdesk's SMS at this fake Twilio. */
+export const twilioEnv = (twilio: FakeTwilio, publicUrl: string) => ({
+  SMS_PROVIDER: 'twilio',
+  TWILIO_ACCOUNT_SID: twilio.accountSid,
+  TWILIO_AUTH_TOKEN: twilio.authToken,
+  TWILIO_API_BASE_URL: twilio.url,
+  PUBLIC_URL: publicUrl,
+});
+
+/** Buys the first 415 number on offer as the organization's SMS inbox (as the settings screen does) and answers it. */
+export async function buyClinicNumber(owner: { get(url: string): Promise<{ body: any }>; post(url: string, body: unknown): Promise<{ status: number }> }): Promise<string> {
+  const numbers = await owner.get('/api/v1/sms-inbox/available-numbers?areaCode=415');
+  const phoneNumber: string = numbers.body.items[0].phoneNumber;
+  const bought = await owner.post('/api/v1/sms-inbox', { phoneNumber });
+  if (bought.status !== 201) throw new Error(`buying ${phoneNumber} answered ${bought.status}`);
+  return phoneNumber;
+}
