@@ -238,7 +238,7 @@ async function sendSpread(deps: Deps, databaseUrl: string, address: string, auth
   const { rows: targets } = await deps.db.execute<{ conversationId: string; contactId: string }>(sql`
     select c.id as "conversationId", c.contact_id as "contactId" from conversations c join contacts ct on ct.id = c.contact_id
     where c.org_id = ${orgId} and c.channel = 'sms' and c.status = 'open' and c.archived_at is null and c.hidden_at is null and c.held_at is null
-      and ct.phone is not null and not ct.opted_out_sms and not ct.blocked
+      and ct.phone is not null and not 'sms' = any(ct.opted_out) and not ct.blocked
     order by c.last_activity_at desc limit 1000`);
   if (targets.length < 2) throw new Error('send spread: the data set has no open SMS threads to send into');
   const body = 'Benchmark: your appointment is confirmed.';

@@ -4,6 +4,7 @@
  * operations. The examples are checked against their schemas by test/api/openapi.test.ts (the
  * Redocly linter), so they cannot drift from what the API answers.
  */
+import { optOutsOf } from './contacts/opt-outs.js';
 import { Artifact, PatientCard } from './artifacts/routes.js';
 import { Attachment, AttachmentUpload } from './attachments/routes.js';
 import { Booking } from './bookings/routes.js';
@@ -82,7 +83,7 @@ const contact = {
   externalId: 'MRN-20431',
   portalAccount: false,
   chatOptIn: false,
-  optedOut: { sms: false, email: false, whatsapp: false },
+  optedOut: optOutsOf({ optedOut: [] }),
   blocked: false,
   emailBounce: null,
   preferredChannel: 'sms',

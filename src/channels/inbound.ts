@@ -18,12 +18,13 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
 import { clinics } from '../orgs/schema.js';
 import { systemCampaign } from '../campaigns/system.js';
-import { optOutFlag } from './kinds.js';
 import { filesOnly } from './media.js';
 import { keywordAction, keywordLanguage, keywordReply, type KeywordAction } from './rules.js';
 import { patientLanguage } from '../i18n/patient-language.js';
 import { subjectMax, threadSubject } from './email/subject.js';
-import type { InboundMessage, InboundReaction, ProviderChannel } from './types.js';
+import type { ProviderChannel } from './registry.js';
+import type { InboundMessage, InboundReaction } from './types.js';
+import { isOptedOut, withOptOut } from '../contacts/opt-outs.js';
 import { orgCountry } from '../orgs/locale.js';
 
 export type InboundResult =
@@ -64,10 +65,9 @@ async function contactFor(deps: Deps, tx: Tx, orgId: string, channel: ProviderCh
  */
 async function obeyKeyword(deps: Deps, tx: Tx, channel: ProviderChannel, contact: ContactRow, conversationId: string, msg: InboundMessage, at: Date): Promise<boolean> {
   if (channel === 'email') return false;
-  const flag = optOutFlag(channel);
-  const action = msg.keyword ?? keywordAction(msg.body, contact[flag]);
+  const action = msg.keyword ?? keywordAction(msg.body, isOptedOut(contact, channel));
   if (!action) return false;
-  const changes = action === 'help' ? {} : { [flag]: action === 'opt_out' };
+  const changes = action === 'help' ? {} : { optedOut: withOptOut(channel, action === 'opt_out') };
   // A patient who writes BAJA reads Spanish: remembered when the clinic did not know their language yet.
   const learned = contact.preferredLanguage ? undefined : keywordLanguage(msg.body);
   if (learned) Object.assign(changes, { preferredLanguage: learned });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { sendChannels } from '../conversations/rules.js';
-import { channelLimit, hasReplyWindow, keywordAction, keywordLanguage, keywordReply, whatsappBusinessNumber, whatsappWindowOpen, type OutboundDraft } from './rules.js';
+import type { OutboundDraft } from './kind.js';
+import { channelLimit, hasReplyWindow, sendChannels, type SendChannel } from './registry.js';
+import { keywordAction, keywordLanguage, keywordReply, whatsappBusinessNumber, whatsappWindowOpen } from './rules.js';
 import { twilioSignature, verifyTwilioSignature } from './sms/twilio.js';
 import { metaSignature } from './whatsapp/meta.js';
 
@@ -101,7 +102,7 @@ describe('webhook signatures', () => {
 
 describe("each channel's limits on what it carries", () => {
   const at = new Date('2026-03-02T12:00:00Z');
-  const draft = (over: Partial<OutboundDraft>): OutboundDraft => ({ channel: 'sms', body: 'Hi', attachmentCount: 0, template: false, lastInboundAt: null, at, ...over });
+  const draft = (over: Partial<OutboundDraft<SendChannel>>): OutboundDraft<SendChannel> => ({ channel: 'sms', body: 'Hi', attachmentCount: 0, template: false, lastInboundAt: null, at, ...over });
   it.each([
     ['a short SMS', draft({}), null],
     ['an SMS over the segment cap', draft({ body: 'x'.repeat(153 * 10 + 1) }), 'invalid_input'],

@@ -1,6 +1,4 @@
-/** Pure rules of the channels: opt-out keywords (S2), each channel's limits on what it carries (K1, S4). */
-import type { SendChannel } from '../conversations/rules.js';
-import { maxSmsSegments, smsSize } from './sms-segments.js';
+/** Pure rules of the channels: opt-out keywords (S2), WhatsApp's reply window and business numbers (S4). Each kind's limits: its kind.ts. */
 import { normalizePhone } from '../contacts/rules.js';
 import { translator, type Language } from '../i18n/index.js';
 
@@ -59,45 +57,6 @@ export const whatsappWindowMs = 24 * 60 * 60 * 1000;
 /** S4: free-form WhatsApp messages only within 24 hours of the patient's last WhatsApp message. */
 export function whatsappWindowOpen(lastInboundAt: Date | null, now: Date): boolean {
   return lastInboundAt !== null && now.getTime() - lastInboundAt.getTime() < whatsappWindowMs;
-}
-
-/** Channels whose free-form messages need a recent message from the patient on the same channel. */
-export function hasReplyWindow(channel: SendChannel): boolean {
-  return channel === 'whatsapp';
-}
-
-export interface OutboundDraft {
-  channel: SendChannel;
-  body: string;
-  attachmentCount: number;
-  /** WhatsApp: an approved template, which may go outside the window. */
-  template: boolean;
-  /** The patient's latest message on this channel, for channels with a reply window. */
-  lastInboundAt: Date | null;
-  at: Date;
-}
-
-export type ChannelLimit = { code: 'invalid_input' | 'attachments_not_allowed' | 'whatsapp_window_closed'; detail: string };
-
-/** What a channel itself cannot carry: an SMS over the segment cap or with files, WhatsApp text outside the 24-hour window. */
-export function channelLimit(draft: OutboundDraft): ChannelLimit | null {
-  switch (draft.channel) {
-    case 'sms': {
-      const { segments } = smsSize(draft.body);
-      if (segments > maxSmsSegments) {
-        return { code: 'invalid_input', detail: `an SMS is at most ${maxSmsSegments} segments; this one needs ${segments}. Shorten it or send it by email or portal chat` };
-      }
-      if (draft.attachmentCount) return { code: 'attachments_not_allowed', detail: 'attachments cannot go by SMS; choose email, WhatsApp or portal chat' };
-      return null;
-    }
-    case 'whatsapp':
-      if (draft.template || whatsappWindowOpen(draft.lastInboundAt, draft.at)) return null;
-      return { code: 'whatsapp_window_closed', detail: 'the patient has not written on WhatsApp in the last 24 hours; only an approved template can be sent' };
-    case 'email':
-    case 'portal':
-    case 'web':
-      return null;
-  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { encryptedText } from '../encryption/columns.js';
 import { organizations } from '../orgs/schema.js';
-import { providerChannels } from './kinds.js';
+import { providerChannels } from './registry.js';
 import type { KeywordAction } from './rules.js';
 import type { InboundMedia, InboundReaction } from './types.js';
 

@@ -2,14 +2,17 @@
  * S5: every provider sits behind these few shapes. The rest of the product never names a provider;
  * the registry (registry.ts) picks one per channel from configuration.
  */
-import type { SendChannel } from '../conversations/rules.js';
-import type { ProviderChannel } from './kinds.js';
+import type { SQL } from 'drizzle-orm';
 import type { KeywordAction } from './rules.js';
 
-export { isProviderChannel, providerChannels, type ProviderChannel } from './kinds.js';
-
-/** Every channel a message goes out on has an adapter: the providers', and Frontdesk's own portal chat and web replies. */
-export type AdapterChannel = SendChannel;
+/**
+ * What an in-app adapter needs of the database (the web adapter queues the guest notification).
+ * Not db/client's type: that one is built from every table's schema, and the schemas read the
+ * channel lists from the registry, which builds the adapters.
+ */
+export interface SqlRunner {
+  execute(query: SQL): Promise<unknown>;
+}
 
 export interface OutboundAttachment {
   filename: string;
@@ -66,8 +69,13 @@ export interface Addressing {
   from: 'accountAddress' | 'accountExternalId' | 'emailFrom' | 'none';
 }
 
+/**
+ * Every channel a message goes out on has an adapter: the providers', and Frontdesk's own portal
+ * chat and web replies. `channel` is the kind's name (registry.ts types it; the adapters' files sit
+ * below the registry, so they do not import it).
+ */
 export interface ChannelAdapter {
-  readonly channel: AdapterChannel;
+  readonly channel: string;
   readonly provider: string;
   readonly addressing: Addressing;
   /**
@@ -141,8 +149,8 @@ export interface MailRoute {
 }
 
 /** Every route a channel's providers call us on, as the registry chose them from configuration. */
-export interface ChannelWebhooks {
-  channel: ProviderChannel;
+export interface ChannelWebhooks<Channel extends string = string> {
+  channel: Channel;
   /** Signed event calls: messages and statuses (the adapter's webhooks). */
   events?: ProviderWebhooks;
   handshakes: HandshakeRoute[];

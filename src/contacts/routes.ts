@@ -1,3 +1,4 @@
+import { OptOutsSchema } from './opt-outs.js';
 import { Type } from 'typebox';
 import type { Deps } from '../deps.js';
 import { IdParams, Nullable, Page, pageOf, responses, Timestamp } from '../http/schemas.js';
@@ -16,7 +17,7 @@ export const Contact = Type.Object({
   externalId: Nullable(Type.String({ description: 'the id in the practice-management system' })),
   portalAccount: Type.Boolean(),
   chatOptIn: Type.Boolean(),
-  optedOut: Type.Object({ sms: Type.Boolean(), email: Type.Boolean(), whatsapp: Type.Boolean() }),
+  optedOut: OptOutsSchema(),
   emailBounce: Nullable(Type.Object({ at: Timestamp, reason: Type.String() }, { description: 'The mail system returned mail to this address (a bounce); cleared when the address changes' })),
   blocked: Type.Boolean(),
   preferredChannel: Nullable(Type.Union(preferredChannels.map((c) => Type.Literal(c)), { description: 'how the patient asked to be reached (from their practice system)' })),

@@ -3,6 +3,7 @@ import { boolean, date, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uu
 import { organizations, users } from '../orgs/schema.js';
 import { contactTypes, preferredChannels } from './rules.js';
 import { rowBoundText } from '../encryption/columns.js';
+import type { ProviderChannel } from '../channels/registry.js';
 
 export const contactTypeEnum = pgEnum('contact_type', contactTypes);
 
@@ -23,9 +24,8 @@ export const contacts = pgTable(
     externalId: text('external_id'),
     portalAccount: boolean('portal_account').notNull().default(false),
     chatOptIn: boolean('chat_opt_in').notNull().default(false),
-    optedOutSms: boolean('opted_out_sms').notNull().default(false),
-    optedOutEmail: boolean('opted_out_email').notNull().default(false),
-    optedOutWhatsapp: boolean('opted_out_whatsapp').notNull().default(false),
+    /** S2: the provider channels the contact opted out of (STOP, an unsubscribe, an import), by name; sending obeys it. */
+    optedOut: text('opted_out').array().$type<ProviderChannel[]>().notNull().default(sql`'{}'::text[]`),
     blocked: boolean('blocked').notNull().default(false),
     /** S4: the mail system said this address cannot receive mail (a delivery report), and why; cleared when the address changes. */
     emailBouncedAt: at('email_bounced_at'),

@@ -14,7 +14,8 @@ import { normalizeEmail, normalizePhone, phoneSearchTerms, type ContactType } fr
 import { contactNotes, contacts } from './schema.js';
 import { newRowId, openFor, sealFor } from '../encryption/columns.js';
 import { contactImports, contactOptOuts } from '../imports/schema.js';
-import { sendableChannels } from './reach.js';
+import { providerChannels, sendableChannels } from '../channels/registry.js';
+import { isOptedOut, optOutsOf } from './opt-outs.js';
 
 export type ContactRow = typeof contacts.$inferSelect;
 
@@ -28,7 +29,7 @@ export const contactJson = (c: ContactRow) => ({
   externalId: c.externalId,
   portalAccount: c.portalAccount,
   chatOptIn: c.chatOptIn,
-  optedOut: { sms: c.optedOutSms, email: c.optedOutEmail, whatsapp: c.optedOutWhatsapp },
+  optedOut: optOutsOf(c),
   blocked: c.blocked,
   /** S4: the mail system returned mail to this address, and why. */
   emailBounce: c.emailBouncedAt && { at: c.emailBouncedAt.toISOString(), reason: c.emailBounceReason ?? '' },
@@ -268,7 +269,7 @@ export async function listOptOuts(deps: Deps, actor: Actor) {
   const rows = await deps.db
     .select()
     .from(contacts)
-    .where(and(eq(contacts.orgId, actor.orgId), or(eq(contacts.optedOutSms, true), eq(contacts.optedOutEmail, true), eq(contacts.optedOutWhatsapp, true))))
+    .where(and(eq(contacts.orgId, actor.orgId), sql`cardinality(${contacts.optedOut}) > 0`))
     .orderBy(desc(contacts.updatedAt))
     .limit(1000);
   const imported = rows.length
@@ -281,8 +282,8 @@ export async function listOptOuts(deps: Deps, actor: Actor) {
     : [];
   return rows.map((c) => ({
     ...contactJson(c),
-    optOutSources: (['sms', 'email', 'whatsapp'] as const)
-      .filter((channel) => ({ sms: c.optedOutSms, email: c.optedOutEmail, whatsapp: c.optedOutWhatsapp })[channel])
+    optOutSources: providerChannels
+      .filter((channel) => isOptedOut(c, channel))
       .map((channel) => {
         const fromImport = imported.find((i) => i.contactId === c.id && i.channel === channel);
         return fromImport

@@ -3,7 +3,7 @@ import { messageText, sealMessageCard } from './message-text.js';
 import { and, eq, inArray } from 'drizzle-orm';
 import { publish } from '../realtime/events.js';
 import { attachToMessage } from '../attachments/service.js';
-import { channelLimit, hasReplyWindow } from '../channels/rules.js';
+import { channelLimit, hasReplyWindow } from '../channels/registry.js';
 import { type ContactRow } from '../contacts/service.js';
 import { newestFirst, type DbOrTx, type Tx } from '../db/client.js';
 import { AppError } from '../errors.js';

@@ -56,18 +56,21 @@ describe('M1 channels a contact can use', () => {
     [{ ...none, portalAccount: true }, {}, []],
     [{ ...none, portalAccount: true, chatOptIn: true }, {}, ['portal']],
     [none, { hasGuestLink: true }, ['web']],
-    [{ phone: '+14155550134', email: 'a@b.co', portalAccount: true, chatOptIn: true }, {}, ['sms', 'whatsapp', 'email', 'portal']],
+    [{ phone: '+14155550134', email: 'a@b.co', portalAccount: true, chatOptIn: true }, {}, ['sms', 'email', 'whatsapp', 'portal']],
   ] as const)('%o %o → %o', (contact, opts, expected) => {
     expect(sendableChannels(contact, opts)).toEqual(expected);
   });
 
-  const reachable = { phone: '+14155550134', email: 'a@b.co', portalAccount: true, chatOptIn: false, blocked: false, optedOutSms: false, optedOutEmail: false, optedOutWhatsapp: false };
+  const reachable = { phone: '+14155550134', email: 'a@b.co', portalAccount: true, chatOptIn: false, blocked: false, optedOut: [] as string[] };
   it.each([
     [{}, 'sms', null],
     [{ blocked: true }, 'email', 'contact_blocked'],
-    [{ optedOutSms: true }, 'sms', 'opted_out'],
-    [{ optedOutSms: true }, 'whatsapp', null],
-    [{ optedOutEmail: true }, 'email', 'opted_out'],
+    [{ optedOut: ['sms'] }, 'sms', 'opted_out'],
+    [{ optedOut: ['sms'] }, 'whatsapp', null],
+    [{ optedOut: ['email'] }, 'email', 'opted_out'],
+    [{ optedOut: ['whatsapp', 'email'] }, 'whatsapp', 'opted_out'],
+    [{ phone: '+442071838750' }, 'sms', 'landline'],
+    [{ phone: '+1415' }, 'sms', 'invalid_number'],
     [{ phone: null }, 'sms', 'channel_unavailable'],
     [{}, 'portal', 'channel_unavailable'],
     [{}, 'web', 'channel_unavailable'],

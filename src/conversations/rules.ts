@@ -1,9 +1,11 @@
 /** Pure decisions of the inbox: who may post (T4), channels (M1), statuses (M3), list filters (M6). */
 import { isAdmin, type Role } from '../orgs/rules.js';
-import { normalizePhone } from '../contacts/rules.js';
-import { sendableChannels, type ChannelReach, type SendChannel } from '../contacts/reach.js';
+import { addressRefusal, channelLabel, reachGap, type SendChannel } from '../channels/registry.js';
+import type { ContactReach, Missing, ReachOptions } from '../channels/kind.js';
+import { isOptedOut } from '../contacts/opt-outs.js';
 
-export { channels, sendChannels, sendableChannels, type Channel, type ChannelReach, type SendChannel } from '../contacts/reach.js';
+export { channels, sendChannels, sendableChannels, type Channel, type SendChannel } from '../channels/registry.js';
+export type { ContactReach, Missing } from '../channels/kind.js';
 
 export const directions = ['inbound', 'outbound'] as const;
 export type Direction = (typeof directions)[number];
@@ -112,77 +114,35 @@ function clinicianMayPost(userId: string, role: 'doctor' | 'nurse', attempt: Pos
 }
 
 // ---------------------------------------------------------------------------------------------
-// M1: which channels reach a contact (the lists and sendableChannels: contacts/reach.ts)
+// M1: which channels reach a contact (each kind says, in channels/<kind>/kind.ts)
 // ---------------------------------------------------------------------------------------------
 
 /** Why a channel cannot reach a contact, in words a receptionist understands, or null when it can. */
-export function channelGap(contact: ChannelReach, channel: SendChannel, opts: { hasGuestLink?: boolean } = {}): string | null {
-  if (sendableChannels(contact, opts).includes(channel)) return null;
-  switch (channel) {
-    case 'sms':
-      return "SMS needs the contact's phone number";
-    case 'whatsapp':
-      return "WhatsApp needs the contact's phone number";
-    case 'email':
-      return "email needs the contact's email address";
-    case 'portal':
-      return contact.portalAccount ? 'the patient has not opted in to portal chat' : 'the patient has no portal account';
-    case 'web':
-      return 'web replies go only to conversations started from the clinic page';
-  }
+export function channelGap(contact: ContactReach, channel: SendChannel, opts: ReachOptions = {}): string | null {
+  return reachGap(contact, channel, opts)?.gap ?? null;
 }
 
-export interface Recipient extends ChannelReach {
+export interface Recipient extends ContactReach {
   blocked: boolean;
-  optedOutSms: boolean;
-  optedOutEmail: boolean;
-  optedOutWhatsapp: boolean;
+  /** The channels they opted out of (contacts.opted_out). */
+  optedOut: readonly string[];
 }
-
-/** What a contact lacks for a channel: named in a 422 so an integration knows what to fix. */
-export type Missing = 'phone' | 'email' | 'portal_account' | 'chat_opt_in' | 'guest_link';
 
 export type OutboundRefusal = { code: 'contact_blocked' | 'channel_unavailable' | 'opted_out' | 'landline' | 'invalid_number'; detail: string; missing?: Missing };
-
-function missingFor(contact: ChannelReach, channel: SendChannel): Missing {
-  switch (channel) {
-    case 'sms':
-    case 'whatsapp':
-      return 'phone';
-    case 'email':
-      return 'email';
-    case 'portal':
-      return contact.portalAccount ? 'chat_opt_in' : 'portal_account';
-    case 'web':
-      return 'guest_link';
-  }
-}
 
 /** S2/M1: whether a message may go to this contact on this channel; null when it may. */
 export function outboundRefusal(
   contact: Recipient,
   channel: SendChannel,
-  opts: { hasGuestLink?: boolean; ignoreOptOut?: boolean } = {},
+  opts: ReachOptions & { ignoreOptOut?: boolean } = {},
 ): OutboundRefusal | null {
   if (contact.blocked) return { code: 'contact_blocked', detail: 'this contact is blocked; unblock them before sending' };
-  const gap = channelGap(contact, channel, opts);
-  if (gap) return { code: 'channel_unavailable', detail: gap, missing: missingFor(contact, channel) };
-  const optedOut =
-    !opts.ignoreOptOut &&
-    ((channel === 'sms' && contact.optedOutSms) ||
-    (channel === 'email' && contact.optedOutEmail) ||
-    (channel === 'whatsapp' && contact.optedOutWhatsapp));
-  if (optedOut) return { code: 'opted_out', detail: `this contact opted out of ${channel === 'sms' ? 'SMS' : channel}; they must opt back in first` };
-  if (channel === 'sms') return smsNumberRefusal(contact.phone!);
-  return null;
-}
-
-/** S2: texts go only to valid numbers that can receive them; landlines cannot. */
-export function smsNumberRefusal(phone: string): OutboundRefusal | null {
-  const parsed = normalizePhone(phone, 'US');
-  if (!parsed.ok) return { code: 'invalid_number', detail: `${phone} is not a valid phone number` };
-  if (parsed.type === 'fixed_line') return { code: 'landline', detail: `${phone} is a landline and cannot receive texts; call or email instead` };
-  return null;
+  const gap = reachGap(contact, channel, opts);
+  if (gap) return { code: 'channel_unavailable', detail: gap.gap, missing: gap.missing };
+  if (!opts.ignoreOptOut && isOptedOut(contact, channel)) {
+    return { code: 'opted_out', detail: `this contact opted out of ${channelLabel(channel)}; they must opt back in first` };
+  }
+  return addressRefusal(contact, channel);
 }
 
 // ---------------------------------------------------------------------------------------------

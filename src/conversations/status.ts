@@ -3,7 +3,8 @@
  * it — the delivery worker, a provider's callback, the portal or guest page that showed it.
  */
 import { and, eq } from 'drizzle-orm';
-import { optOutFlag, type ProviderChannel } from '../channels/kinds.js';
+import type { ProviderChannel } from '../channels/registry.js';
+import { withOptOut } from '../contacts/opt-outs.js';
 import type { StatusUpdate } from '../channels/types.js';
 import { recordAudit } from '../audit/service.js';
 import { contacts } from '../contacts/schema.js';
@@ -46,7 +47,7 @@ export async function applyProviderStatus(db: Db, clock: Clock, channel: Provide
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
       .where(and(eq(messages.channel, channel), eq(messages.providerMessageId, update.providerMessageId)));
     if (!message) return null;
-    if (update.optedOut) await tx.update(contacts).set({ [optOutFlag(channel)]: true }).where(eq(contacts.id, message.contactId));
+    if (update.optedOut) await tx.update(contacts).set({ optedOut: withOptOut(channel) }).where(eq(contacts.id, message.contactId));
     if (update.bounced && channel === 'email') await flagBouncing(tx, clock, message, update.reason ?? 'the mail system returned the message');
     return applyStatus(tx, clock, message.id, update.status, update.reason);
   });

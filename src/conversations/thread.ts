@@ -7,6 +7,7 @@ import { encodeCursor, readCursor } from '../db/keyset.js';
 import type { Deps } from '../deps.js';
 import { notFound } from '../errors.js';
 import { sendableChannels } from './rules.js';
+import { optOutsOf } from '../contacts/opt-outs.js';
 import { conversations, messages } from './schema.js';
 import { loadConversation, visibleMessages } from './access.js';
 import { conversationHooks } from './hooks.js';
@@ -37,7 +38,7 @@ export async function getConversation(
   return {
     ...(await conversationById(deps, actor, id)),
     availableChannels: sendableChannels(contact, { hasGuestLink: (await conversationHooks().currentGuestLink(deps.db, id)) !== null }),
-    optedOut: { sms: contact.optedOutSms, email: contact.optedOutEmail, whatsapp: contact.optedOutWhatsapp },
+    optedOut: optOutsOf(contact),
     messages: items,
     nextCursor: rows.length > page.limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
   };

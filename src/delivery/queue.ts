@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { InboundPayload } from '../channels/schema.js';
 import type { DbOrTx } from '../db/client.js';
-import type { ProviderChannel } from '../channels/types.js';
+import type { ProviderChannel } from '../channels/registry.js';
 import { sealForColumn } from '../encryption/columns.js';
 import { requestIdEntry } from '../ops/context.js';
 

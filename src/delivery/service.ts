@@ -9,8 +9,9 @@ import { attachments } from '../attachments/schema.js';
 import { campaigns } from '../campaigns/schema.js';
 import { replySubject } from '../channels/email/subject.js';
 import { channelAccounts } from '../channels/schema.js';
-import { optOutFlag } from '../channels/kinds.js';
-import { isProviderChannel, type AdapterChannel, type Addressing, type ChannelAdapter, type OutboundEnvelope, type SendOutcome } from '../channels/types.js';
+import { isProviderChannel, type SendChannel } from '../channels/registry.js';
+import type { Addressing, ChannelAdapter, OutboundEnvelope, SendOutcome } from '../channels/types.js';
+import { withOptOut } from '../contacts/opt-outs.js';
 import { contacts } from '../contacts/schema.js';
 import { outboundRefusal } from '../conversations/rules.js';
 import { conversations, messages } from '../conversations/schema.js';
@@ -36,7 +37,7 @@ async function loadMessage(db: DbOrTx, messageId: string) {
 }
 
 /** The organization's number or address on the channel; none on a channel no provider carries. */
-async function activeAccount(db: DbOrTx, orgId: string, channel: AdapterChannel) {
+async function activeAccount(db: DbOrTx, orgId: string, channel: string) {
   if (!isProviderChannel(channel)) return undefined;
   const [row] = await db
     .select()
@@ -156,7 +157,7 @@ export async function deliverMessage(deps: DeliveryDeps, messageId: string, opts
     await applyStatus(deps.db, deps.clock, messageId, 'failed', 'retracted by the clinic before it was sent');
     return 'done';
   }
-  const channel = row.message.channel as AdapterChannel;
+  const channel = row.message.channel as SendChannel;
   const adapter = deps.channels.adapter(channel);
   if (adapter.inApp) return deliverInApp(deps, row, adapter);
   // The contact may have opted out or been blocked since the message was queued.
@@ -204,7 +205,7 @@ async function recordOutcome(deps: DeliveryDeps, row: Loaded, attemptId: string,
     }
     const channel = row.message.channel;
     if (outcome.optedOut && isProviderChannel(channel)) {
-      await tx.update(contacts).set({ [optOutFlag(channel)]: true, updatedAt: now }).where(eq(contacts.id, row.contact.id));
+      await tx.update(contacts).set({ optedOut: withOptOut(channel), updatedAt: now }).where(eq(contacts.id, row.contact.id));
     }
     if (!retry) {
       const reason = outcome.permanent ? outcome.reason : `gave up after repeated failures: ${outcome.reason}`;

@@ -7,6 +7,7 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { auditActor, recordAudit, recordIntegrityFailure } from '../audit/service.js';
 import { contacts } from '../contacts/schema.js';
+import { isOptedOut } from '../contacts/opt-outs.js';
 import { conversations } from '../conversations/schema.js';
 import type { Db } from '../db/client.js';
 import type { Deps } from '../deps.js';
@@ -50,9 +51,9 @@ function contactLine(c: ContactRow): string {
     dateOfBirth: c.dateOfBirth,
     type: c.type,
     preferredChannel: c.preferredChannel,
-    optedOutSms: flag(c.optedOutSms),
-    optedOutEmail: flag(c.optedOutEmail),
-    optedOutWhatsapp: flag(c.optedOutWhatsapp),
+    optedOutSms: flag(isOptedOut(c, 'sms')),
+    optedOutEmail: flag(isOptedOut(c, 'email')),
+    optedOutWhatsapp: flag(isOptedOut(c, 'whatsapp')),
   };
   return exportColumns.map(([field]) => csvCell(values[field])).join(',');
 }

@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import { sha256 } from '../auth/tokens.js';
 import type { ChannelAdapter } from '../channels/types.js';
 import { contacts } from '../contacts/schema.js';
+import { isOptedOut } from '../contacts/opt-outs.js';
 import { messages } from '../conversations/schema.js';
 import type { DeliveryDeps } from '../deps.js';
 import { clinics } from '../orgs/schema.js';
@@ -26,7 +27,7 @@ export async function notifyGuest(deps: DeliveryDeps, linkId: string, messageId:
     .innerJoin(clinics, eq(clinics.id, guestLinks.clinicId))
     .where(eq(guestLinks.id, linkId));
   const now = deps.clock.now();
-  if (!row || row.link.revokedAt || row.contact.blocked || row.contact.optedOutEmail || !row.contact.email) return 'skipped';
+  if (!row || row.link.revokedAt || row.contact.blocked || isOptedOut(row.contact, 'email') || !row.contact.email) return 'skipped';
   if (!shouldNotify(row.link, now)) return 'skipped';
   const [reply] = await deps.db.select({ id: messages.id, orgId: messages.orgId, body: messages.body }).from(messages).where(eq(messages.id, messageId));
   const token = await mintToken(deps.db, linkId, now);

@@ -94,15 +94,17 @@ const existingColumns = {
   dateOfBirth: contacts.dateOfBirth,
   externalId: contacts.externalId,
   preferredChannel: contacts.preferredChannel,
-  optedOutSms: contacts.optedOutSms,
-  optedOutEmail: contacts.optedOutEmail,
-  optedOutWhatsapp: contacts.optedOutWhatsapp,
+  optedOut: contacts.optedOut,
 };
+
+/** The import format's opt-out fields (one per channel its files have a column for) from a contact's list of opt-outs. */
+const importFlags = (optedOut: readonly string[]) =>
+  Object.fromEntries(optOutChannels.map(([flag, channel]) => [flag, optedOut.includes(channel)])) as Record<(typeof optOutChannels)[number][0], boolean>;
 
 async function candidatesFor(db: Deps['db'] | Tx, orgId: string, batch: Pending[]): Promise<ExistingContact[]> {
   const pick = (f: 'externalId' | 'phone' | 'email') => batch.map((p) => p.draft[f]).filter((v): v is string => Boolean(v));
   const [ids, phones, emails] = [pick('externalId'), pick('phone'), pick('email')];
-  return db
+  const rows = await db
     .select(existingColumns)
     .from(contacts)
     .where(
@@ -115,6 +117,7 @@ async function candidatesFor(db: Deps['db'] | Tx, orgId: string, batch: Pending[
         ),
       ),
     );
+  return rows.map(({ optedOut, ...row }) => ({ ...row, ...importFlags(optedOut) }));
 }
 
 const newOptOuts = (flags: Partial<Pick<ContactDraft, 'optedOutSms' | 'optedOutEmail' | 'optedOutWhatsapp'>>) =>
@@ -171,7 +174,10 @@ async function writeBatch(run: Run, tx: Tx, creates: Pending[], updates: { pendi
     }
   }
   for (const { id, changes } of updates) {
-    await tx.update(contacts).set({ ...changes, updatedAt: now }).where(eq(contacts.id, id));
+    const { optedOutSms: _sms, optedOutEmail: _email, optedOutWhatsapp: _whatsapp, ...fields } = changes;
+    const added = newOptOuts(changes);
+    const optedOut = added.length ? { optedOut: sql`array(select distinct unnest(${contacts.optedOut} || ${sql.param(added)}::text[]))` } : {};
+    await tx.update(contacts).set({ ...fields, ...optedOut, updatedAt: now }).where(eq(contacts.id, id));
     run.totals.updated += 1;
     audit.push({ ...auditActor(actor), action: 'contact.update', subject: { type: 'contact', id }, details: { importId, fields: Object.keys(changes) } });
     for (const channel of newOptOuts(changes)) optOuts.push({ contactId: id, channel });
@@ -196,16 +202,16 @@ const column = (values: (string | boolean | null)[], type: string) => sql`${sql.
  */
 async function insertContacts(tx: Tx, orgId: string, drafts: ContactDraft[], now: Date): Promise<ExistingContact[]> {
   const pick = <K extends keyof ContactDraft>(k: K) => drafts.map((d) => d[k] as string | boolean | null);
-  const result = await tx.execute<{ id: string; name: string; type: ExistingContact['type']; phone: string | null; email: string | null; date_of_birth: string | null; external_id: string | null; preferred_channel: ExistingContact['preferredChannel']; opted_out_sms: boolean; opted_out_email: boolean; opted_out_whatsapp: boolean }>(sql`
-    insert into ${contacts} (org_id, type, name, phone, email, date_of_birth, external_id, preferred_channel, opted_out_sms, opted_out_email, opted_out_whatsapp, created_at, updated_at)
-    select ${orgId}::uuid, v.type::contact_type, v.name, v.phone, v.email, v.date_of_birth::date, v.external_id, v.preferred_channel, v.sms, v.email_out, v.whatsapp, ${now}::timestamptz, ${now}::timestamptz
+  const result = await tx.execute<{ id: string; name: string; type: ExistingContact['type']; phone: string | null; email: string | null; date_of_birth: string | null; external_id: string | null; preferred_channel: ExistingContact['preferredChannel']; opted_out: string[] }>(sql`
+    insert into ${contacts} (org_id, type, name, phone, email, date_of_birth, external_id, preferred_channel, opted_out, created_at, updated_at)
+    select ${orgId}::uuid, v.type::contact_type, v.name, v.phone, v.email, v.date_of_birth::date, v.external_id, v.preferred_channel, coalesce(string_to_array(nullif(v.opted_out, ''), ','), '{}'), ${now}::timestamptz, ${now}::timestamptz
     from unnest(
       ${column(pick('type'), 'text')}, ${column(drafts.map((d) => d.name ?? d.phone ?? d.email), 'text')}, ${column(pick('phone'), 'text')}, ${column(pick('email'), 'text')},
       ${column(pick('dateOfBirth'), 'text')}, ${column(pick('externalId'), 'text')}, ${column(pick('preferredChannel'), 'text')},
-      ${column(pick('optedOutSms'), 'boolean')}, ${column(pick('optedOutEmail'), 'boolean')}, ${column(pick('optedOutWhatsapp'), 'boolean')}
-    ) as v(type, name, phone, email, date_of_birth, external_id, preferred_channel, sms, email_out, whatsapp)
+      ${column(drafts.map((d) => newOptOuts(d).join(',')), 'text')}
+    ) as v(type, name, phone, email, date_of_birth, external_id, preferred_channel, opted_out)
     on conflict do nothing
-    returning id, name, type, phone, email, date_of_birth::text as date_of_birth, external_id, preferred_channel, opted_out_sms, opted_out_email, opted_out_whatsapp`);
+    returning id, name, type, phone, email, date_of_birth::text as date_of_birth, external_id, preferred_channel, opted_out`);
   return result.rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -215,9 +221,7 @@ async function insertContacts(tx: Tx, orgId: string, drafts: ContactDraft[], now
     dateOfBirth: r.date_of_birth,
     externalId: r.external_id,
     preferredChannel: r.preferred_channel,
-    optedOutSms: r.opted_out_sms,
-    optedOutEmail: r.opted_out_email,
-    optedOutWhatsapp: r.opted_out_whatsapp,
+    ...importFlags(r.opted_out),
   }));
 }
 

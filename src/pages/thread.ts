@@ -1,3 +1,4 @@
+import { OptOutsSchema } from '../contacts/opt-outs.js';
 import { Type } from 'typebox';
 import { Booking } from '../bookings/routes.js';
 import { bookingsOf } from '../bookings/service.js';
@@ -17,7 +18,7 @@ const Thread = Type.Intersect([
   ConversationItem,
   Type.Object({
     availableChannels: Type.Array(SendChannel),
-    optedOut: Type.Object({ sms: Type.Boolean(), email: Type.Boolean(), whatsapp: Type.Boolean() }, { description: 'channels the contact opted out of (STOP): the composer says so before anyone types' }),
+    optedOut: OptOutsSchema({ description: 'channels the contact opted out of (STOP): the composer says so before anyone types' }),
     messages: Type.Array(Message),
     nextCursor: Nullable(Type.String()),
     bookings: Type.Array(Booking, { description: 'bookings this conversation led to (P3)' }),

@@ -106,7 +106,7 @@ describe('filing inbound texts (issue 21)', () => {
       const filed = await filedOrder(phone);
       expect(filed.inbound, phone).toEqual(bodies);
       expect(filed.replies.map((r) => /unsubscribed/.test(r) ? 'unsubscribed' : 'resubscribed'), phone).toEqual(replies);
-      const [contact] = (await ctx.deps.db.execute<{ opted_out_sms: boolean }>(sql`select opted_out_sms from contacts where org_id = ${org.orgId} and phone = ${phone}`)).rows;
+      const [contact] = (await ctx.deps.db.execute<{ opted_out_sms: boolean }>(sql`select 'sms' = any(opted_out) as opted_out_sms from contacts where org_id = ${org.orgId} and phone = ${phone}`)).rows;
       expect(contact.opted_out_sms, phone).toBe(optedOut);
     }
   }, 120_000);

@@ -107,7 +107,7 @@ describe('filing a campaign’s replies together (issue 21)', () => {
     expect(openBody).toEqual(['Hello', 'Yes, Tuesday works']);
 
     // The keyword among them was obeyed on its own: opted out and told so.
-    const { rows: stopped } = await ctx.deps.db.execute<{ opted_out_sms: boolean }>(sql`select opted_out_sms from contacts where org_id = ${org.orgId} and phone = '+14155550803'`);
+    const { rows: stopped } = await ctx.deps.db.execute<{ opted_out_sms: boolean }>(sql`select 'sms' = any(opted_out) as opted_out_sms from contacts where org_id = ${org.orgId} and phone = '+14155550803'`);
     expect(stopped[0].opted_out_sms).toBe(true);
 
     // Counted unread — the STOP's new thread too — (the maintained counts follow the batch's update), audited, announced: one of each per text.

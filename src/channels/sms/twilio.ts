@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import querystring from 'node:querystring';
 import { safeEqual } from '../../auth/tokens.js';
 import { AppError } from '../../errors.js';
-import { downloadCapped } from '../media.js';
+import { downloadCapped } from '../download.js';
 import type { KeywordAction } from '../rules.js';
 import type { Addressing, ChannelAdapter, FetchedMedia, InboundMedia, InboundMessage, NumberProvider, OutboundEnvelope, OwnedNumber, ProviderWebhooks, SendOutcome, StatusUpdate, WebhookRequest } from '../types.js';
 

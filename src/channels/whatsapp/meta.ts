@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../../auth/tokens.js';
-import { downloadCapped, MediaUnavailable } from '../media.js';
+import { downloadCapped, MediaUnavailable } from '../download.js';
 import type { Addressing, ChannelAdapter, FetchedMedia, HandshakeRoute, InboundMedia, InboundMessage, OutboundEnvelope, ProviderWebhooks, SendOutcome, StatusUpdate } from '../types.js';
 
 export interface MetaOptions {
