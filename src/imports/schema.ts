@@ -2,6 +2,7 @@ import { index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } fr
 import { contacts } from '../contacts/schema.js';
 import { organizations, users } from '../orgs/schema.js';
 import { importKinds } from './rules.js';
+import { providerChannels } from '../channels/registry.js';
 
 export const importKindEnum = pgEnum('import_kind', importKinds);
 
@@ -30,14 +31,14 @@ export const contactImports = pgTable(
 
 /**
  * S2: where a current opt-out came from when Frontdesk did not see it happen (an import). The
- * contact's opted_out_* flag is what sending obeys; this row only names its source, and goes when
+ * contact's opted_out list is what sending obeys; this row only names its source, and goes when
  * the patient opts back in.
  */
 export const contactOptOuts = pgTable(
   'contact_opt_outs',
   {
     contactId: uuid('contact_id').notNull().references(() => contacts.id),
-    channel: text('channel', { enum: ['sms', 'email', 'whatsapp'] }).notNull(),
+    channel: text('channel', { enum: providerChannels }).notNull(),
     orgId: uuid('org_id').notNull().references(() => organizations.id),
     importId: uuid('import_id').notNull().references(() => contactImports.id),
     createdAt: at('created_at').notNull(),

@@ -3,6 +3,7 @@
  * reads the whole file the same way and writes nothing. Every row resolves to the existing contact
  * by external id, phone or email (C4), so running the same file again changes nothing.
  */
+import type { ProviderChannel } from '../channels/registry.js';
 import type { Readable } from 'node:stream';
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
@@ -157,7 +158,7 @@ async function writeBatch(run: Run, tx: Tx, creates: Pending[], updates: { pendi
   const importId = run.importId!;
   const now = deps.clock.now();
   const audit: AuditEntry[] = [];
-  const optOuts: { contactId: string; channel: 'sms' | 'email' | 'whatsapp' }[] = [];
+  const optOuts: { contactId: string; channel: ProviderChannel }[] = [];
   if (creates.length) {
     const inserted = await insertContacts(tx, actor.orgId, creates.map((c) => c.draft), now);
     const byKey = new Map(inserted.flatMap((c) => draftKeys(c).map((k) => [k, c] as const)));
@@ -348,6 +349,6 @@ async function finishImport(run: Run, columns: number) {
 }
 
 /** S2: the patient opted back in themselves, so the imported opt-out no longer names the source of anything. */
-export async function forgetImportedOptOut(tx: Tx, contactId: string, channel: 'sms' | 'email' | 'whatsapp'): Promise<void> {
+export async function forgetImportedOptOut(tx: Tx, contactId: string, channel: ProviderChannel): Promise<void> {
   await tx.delete(contactOptOuts).where(and(eq(contactOptOuts.contactId, contactId), eq(contactOptOuts.channel, channel)));
 }

@@ -10,6 +10,7 @@ import { systemClock } from '../../deps.js';
 import { clinics } from '../../orgs/schema.js';
 import { startRuntime } from '../../runtime.js';
 import { receiveInbound, simulatedMessageId } from '../inbound.js';
+import { isProviderChannel, providerChannels, type ProviderChannel } from '../registry.js';
 
 const { values } = parseArgs({
   options: {
@@ -20,9 +21,9 @@ const { values } = parseArgs({
     name: { type: 'string' },
   },
 });
-const channel = values.channel as 'sms' | 'whatsapp' | 'email';
-if (!values.clinic || !values.from || !values.body || !['sms', 'whatsapp', 'email'].includes(channel)) {
-  console.error('usage: npm run simulate -- --clinic <slug> --from <phone or email> --body "text" [--channel sms|whatsapp|email] [--name "Full Name"]');
+const channel = values.channel as ProviderChannel;
+if (!values.clinic || !values.from || !values.body || !isProviderChannel(channel)) {
+  console.error(`usage: npm run simulate -- --clinic <slug> --from <phone or email> --body "text" [--channel ${providerChannels.join('|')}] [--name "Full Name"]`);
   process.exit(2);
 }
 

@@ -11,7 +11,8 @@ import { conversations, messages } from '../../conversations/schema.js';
 import { deliveryAttempts } from '../../delivery/schema.js';
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../errors.js';
-import { Id, responses, Timestamp } from '../../http/schemas.js';
+import { Id, literals, responses, Timestamp } from '../../http/schemas.js';
+import { providerChannels } from '../registry.js';
 import { actorOf, type App } from '../../http/types.js';
 import { accessibleClinic } from '../../orgs/service.js';
 import { receiveInbound, simulatedMessageId } from '../inbound.js';
@@ -26,7 +27,7 @@ export function simulatorRoutes(app: App, deps: Deps): void {
         summary: 'Simulate a patient writing to a clinic (phone for sms/whatsapp, email for email)',
         body: Type.Object({
           clinicId: Id,
-          channel: Type.Union([Type.Literal('sms'), Type.Literal('whatsapp'), Type.Literal('email')]),
+          channel: literals(providerChannels),
           from: Type.String({ minLength: 1, maxLength: 254 }),
           name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
           body: Type.String({ minLength: 1, maxLength: 20_000 }),

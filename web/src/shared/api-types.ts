@@ -10349,7 +10349,7 @@ export interface operations {
             content: {
                 "application/json": {
                     body: string;
-                    channel: "sms" | "whatsapp" | "email";
+                    channel: "sms" | "email" | "whatsapp";
                     /**
                      * Format: uuid
                      * @description an identifier
