@@ -77,7 +77,7 @@ export function ConversationList(props: {
                   <span className="name">
                     {c.pinned && <span className="pill pinned" aria-hidden>{t('list.pinnedPill')}</span>}
                     {c.muted && <span className="pill muted" aria-hidden title={t('list.mutedHint')}>{t('list.mutedPill')}</span>}
-                    <span className={`pill ${c.channel}`} aria-hidden title={channelLabel(c.channel)}>{channelShort[c.channel]}</span>
+                    <span className={`pill ${c.channel}`} aria-hidden title={channelLabel(c.channel)}>{channelShort(c.channel)}</span>
                     {c.contact.name}
                     <span className="visually-hidden">{['', channelLabel(c.channel), c.unread && t('list.unread'), c.pinned && t('thread.tags.pinned'), c.muted && t('thread.tags.muted')].filter((x) => x !== false).join(', ')}</span>
                     {c.contact.type === 'lead' && <span className="tag"><span className="visually-hidden"> · </span>{t('list.lead')}</span>}

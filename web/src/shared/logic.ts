@@ -36,8 +36,10 @@ export function listQuery(filters: Filters, part: 'pinned' | 'rest', cursor?: st
 }
 
 /** A channel's name in the user's language ("Email" / "Correo"). */
-export const channelLabel = (channel: Channel): string => i18next.t(`staff:channels.${channel}`);
-export const channelShort: Record<Channel, string> = { sms: 'SMS', email: 'EMAIL', whatsapp: 'WA', portal: 'PORTAL', web: 'WEB', call: 'CALL' };
+export const channelLabel = (channel: Channel): string => i18next.t(`staff:channels.${channel}`, { defaultValue: channel });
+const shortNames: Partial<Record<Channel, string>> = { whatsapp: 'WA' };
+/** The list's pill: "SMS", "WA"; a channel the app has no short name for shows its own. */
+export const channelShort = (channel: Channel): string => shortNames[channel] ?? channel.toUpperCase();
 
 /** Status ticks as a person reads them. */
 export function statusTick(status: string): { mark: string; label: string } {
