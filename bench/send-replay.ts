@@ -10,6 +10,8 @@ import type { App } from '../src/http/types.js';
 export interface Recorded {
   text: string;
   values: unknown[];
+  /** The prepared statement's name the app gave it (db/client.ts): the replay prepares it too. */
+  name?: string;
 }
 
 /** Every statement any pg client of this process sends while `run` runs. */
@@ -21,7 +23,7 @@ export async function recordStatements(run: () => Promise<void>): Promise<Record
     const [first, second] = args as [string | { text: string; values?: unknown[] }, unknown[] | undefined];
     if (typeof first === 'string') seen.push({ text: first, values: Array.isArray(second) ? second : [] });
     // drizzle passes the values beside the query config, not in it.
-    else if (first && typeof first === 'object' && 'text' in first) seen.push({ text: first.text, values: first.values ?? second ?? [] });
+    else if (first && typeof first === 'object' && 'text' in first) seen.push({ text: first.text, values: first.values ?? second ?? [], name: (first as { name?: string }).name });
     return own.apply(this, args);
   };
   try {
@@ -30,6 +32,19 @@ export async function recordStatements(run: () => Promise<void>): Promise<Record
     proto.query = own;
   }
   return seen;
+}
+
+/** One GET through the in-process app, recorded: the statements PostgreSQL alone replays as that read's ceiling. */
+export async function recordRead(app: App, cookie: string, url: string): Promise<Recorded[]> {
+  return recordStatements(async () => {
+    const res = await app.inject({ method: 'GET', url, headers: { cookie } });
+    if (res.statusCode !== 200) throw new Error(`recording ${url}: ${res.statusCode} ${res.body}`);
+  });
+}
+
+/** Runs recorded read statements as they were (a read names no id that changes between runs). */
+export async function replayRead(client: pg.PoolClient, statements: Recorded[]): Promise<void> {
+  for (const s of statements) await client.query({ text: s.text, values: s.values, name: s.name });
 }
 
 /** One send through the in-process app, recorded; with the ids its statements name. */
@@ -59,7 +74,7 @@ export async function replaySend(client: pg.PoolClient, recorded: Awaited<Return
   const from = recorded.ids;
   const to = { ...target, messageId: randomUUID() };
   for (const s of recorded.statements) {
-    const result = await client.query(s.text, swap(s.values, from, to));
+    const result = await client.query({ text: s.text, values: swap(s.values, from, to), name: s.name });
     if (/^insert into "messages"/.test(s.text) && result.rows[0]?.id) to.messageId = result.rows[0].id;
   }
 }

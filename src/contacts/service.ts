@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { recordAudit, auditActor } from '../audit/service.js';
-import { newestFirst, type DbOrTx } from '../db/client.js';
+import { customPlan, newestFirst, type DbOrTx } from '../db/client.js';
 import { encodeCursor, readCursor } from '../db/keyset.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Deps } from '../deps.js';
@@ -186,12 +186,15 @@ export function contactMatch(country: string, q: string): SQL {
   const phone = phoneSearchTerms(q, country);
   // A whole phone number names one contact: no need to look for it inside names and emails.
   if (phone.e164) return eq(contacts.phone, phone.e164);
-  if (phone.phoneOnly) return sql`${contacts.phone} like ${likePattern(phone.digits!)}`;
-  return or(
-    sql`${contacts.name} ilike ${likePattern(q)}`,
-    sql`${contacts.email} ilike ${likePattern(q)}`,
-    // A few digits ("0134") may be the end of a number as well as part of a name or an email.
-    phone.digits ? sql`${contacts.phone} like ${likePattern(phone.digits)}` : undefined,
+  if (phone.phoneOnly) return and(sql`${contacts.phone} like ${likePattern(phone.digits!)}`, customPlan)!;
+  return and(
+    or(
+      sql`${contacts.name} ilike ${likePattern(q)}`,
+      sql`${contacts.email} ilike ${likePattern(q)}`,
+      // A few digits ("0134") may be the end of a number as well as part of a name or an email.
+      phone.digits ? sql`${contacts.phone} like ${likePattern(phone.digits)}` : undefined,
+    ),
+    customPlan,
   )!;
 }
 

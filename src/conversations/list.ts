@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor.js';
 import { phoneSearchTerms } from '../contacts/rules.js';
 import { contactMatch } from '../contacts/service.js';
 import { contacts } from '../contacts/schema.js';
-import { newestFirst, type DbOrTx } from '../db/client.js';
+import { customPlan, newestFirst, type DbOrTx } from '../db/client.js';
 import { encodeCursor, readCursor } from '../db/keyset.js';
 import type { Deps } from '../deps.js';
 import { assertClinicAccess } from '../orgs/service.js';
@@ -41,11 +41,11 @@ async function searchCondition(deps: Deps, actor: Actor, q: string): Promise<SQL
   // contact; given the subquery it would walk the whole organization's activity index instead.
   const ids = (await matching.limit(contactIdsInline + 1)).map((r) => r.id);
   const byContact = ids.length > contactIdsInline ? inArray(conversations.contactId, matching) : ids.length ? inArray(conversations.contactId, ids) : sql`false`;
-  if (!tsquery) return byContact;
+  if (!tsquery) return and(byContact, customPlan)!;
   const matchingMessages = reads
     .select({ id: messages.conversationId })
     .from(messages)
-    .where(and(eq(messages.orgId, actor.orgId), sql`${messages.search} @@ ${tsquery}::tsquery`));
+    .where(and(eq(messages.orgId, actor.orgId), sql`${messages.search} @@ ${tsquery}::tsquery`, customPlan));
   // Likewise the words: a rare word's few threads go in as ids, so PostgreSQL fetches them by key
   // instead of walking every thread of the organization to test each against the word (0.7 s at
   // 60,000 threads when nothing matches). A common word keeps the subquery: the newest threads
@@ -53,7 +53,7 @@ async function searchCondition(deps: Deps, actor: Actor, q: string): Promise<SQL
   const hits = await matchingMessages.limit(textHitsInline);
   const threads = [...new Set(hits.map((h) => h.id))];
   const byText = hits.length >= textHitsInline ? inArray(conversations.id, matchingMessages) : threads.length ? inArray(conversations.id, threads) : sql`false`;
-  return or(byContact, byText)!;
+  return and(or(byContact, byText), customPlan)!;
 }
 
 export async function listConversations(deps: Deps, actor: Actor, f: ListFilters) {
