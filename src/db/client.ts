@@ -51,11 +51,13 @@ export function openDatabase(url: string, opts: { max?: number } = {}): Database
  * the inbox list planned for 4.5 ms and ran for 3.2 ms; an opened thread planned for 4.6 ms and ran
  * for 0.8 ms), and a prepared statement is parsed and analysed once, and planned once when its
  * generic plan is as good as a custom one. A statement is named after its text (values are always
- * parameters), so each text is prepared at most once per connection; a connection prepares at most
- * `maxPreparedPerConnection` (the rest run unnamed), which bounds what the server keeps. Only plain
- * DML is prepared: DDL (the migrations) and one-off administration run unnamed.
+ * parameters), so each text is prepared at most once per connection. What the server keeps per
+ * connection is bounded: at most `maxPreparedPerConnection` statements, and none with more than
+ * `maxPreparedParameters` parameters (a batch's `in (…)` of every length would each be a statement
+ * of its own). Only plain DML is prepared: DDL (the migrations) and administration run unnamed.
  */
-const maxPreparedPerConnection = 2000;
+const maxPreparedPerConnection = 500;
+const maxPreparedParameters = 64;
 const preparable = /^\s*(select|insert|update|delete|with)\b/i;
 const customPlanMark = '/* custom plan */';
 
@@ -66,11 +68,11 @@ const customPlanMark = '/* custom plan */';
  */
 export const customPlan = sql.raw(`true ${customPlanMark}`);
 
-function preparedOnce(query: unknown, prepared: Set<string>): unknown {
+export function preparedOnce(query: unknown, prepared: Set<string>): unknown {
   // Submittables (a cursor, a query stream) and already named statements go as they are.
   if (!query || typeof query !== 'object' || !('text' in query) || 'submit' in query || (query as { name?: string }).name) return query;
   const text = (query as { text: string }).text;
-  if (!preparable.test(text) || text.includes(customPlanMark)) return query;
+  if (!preparable.test(text) || text.includes(customPlanMark) || text.includes(`$${maxPreparedParameters + 1}`)) return query;
   const name = `fd_${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`;
   if (!prepared.has(name)) {
     if (prepared.size >= maxPreparedPerConnection) return query;
