@@ -87,7 +87,7 @@ describe.each(cases)('$name adapter', (c) => {
 
   it('tells permanent failures from transient ones', async (ctx) => {
     // Reason for the skip: SMTP and the simulator have no provider failure to inject here (SMTP's reply codes are mapped, and tested, in smtp.ts).
-    if (!c.failNext) return ctx.skip();
+    if (!c.failNext) return ctx.skip('no provider failure to inject: SMTP reply codes are tested in smtp.ts; the simulator never fails'); // reason: see the line above
     const adapter = c.adapter();
     c.failNext.permanent();
     expect(await adapter.send(envelope(c.to, c.from))).toMatchObject({ kind: 'failed', permanent: true, reason: expect.any(String) });
@@ -97,7 +97,7 @@ describe.each(cases)('$name adapter', (c) => {
 
   it('answers "cannot reach the provider" as transient, never by throwing', async (ctx) => {
     // Reason for the skip: the simulator runs in-process and has no network to lose; every adapter that calls out has this case.
-    if (!c.unreachable) return ctx.skip();
+    if (!c.unreachable) return ctx.skip('the simulator runs in-process and has no network to lose'); // reason: see the line above
     const unreachable = c.unreachable();
     expect(await unreachable.send(envelope(c.to, c.from))).toMatchObject({ kind: 'failed', permanent: false });
   });

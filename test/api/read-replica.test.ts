@@ -30,7 +30,7 @@ const unread = async (client: Client) => (await client.get('/api/v1/unread-count
 
 // Skipped only where the machine has no PostgreSQL server binaries to start a primary and a standby
 // from (this machine and CI have /usr/lib/postgresql/15/bin); the placeholder below then says so in the report.
-describe.skipIf(!bin)('read replica: a real streaming standby (B4)', () => {
+describe.skipIf(!bin)('read replica: a real streaming standby (B4)', () => { // skipped only without PostgreSQL server binaries (reason above)
   beforeAll(async () => {
     cluster = await startReplicaCluster(bin!, (c) => (started = c));
     await prepareTemplate(cluster.primaryUrl, database);
