@@ -23,6 +23,12 @@ export interface ReachOptions {
   hasGuestLink?: boolean;
 }
 
+/** The reach of a channel that goes to the contact's phone (SMS, WhatsApp). */
+export const needsPhone =
+  (label: string) =>
+  (contact: ContactReach): ReachGap | null =>
+    contact.phone ? null : { missing: 'phone', gap: `${label} needs the contact's phone number` };
+
 /** What a contact lacks for a channel: named in a 422 so an integration knows what to fix. */
 export type Missing = 'phone' | 'email' | 'portal_account' | 'chat_opt_in' | 'guest_link';
 

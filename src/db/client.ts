@@ -68,12 +68,24 @@ const customPlanMark = '/* custom plan */';
  */
 export const customPlan = sql.raw(`true ${customPlanMark}`);
 
+/** The names already worked out, so a statement's hash is taken once per process, not once per call. */
+const names = new Map<string, string>();
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (!name) {
+    name = `fd_${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`;
+    if (names.size >= 10_000) names.clear();
+    names.set(text, name);
+  }
+  return name;
+}
+
 export function preparedOnce(query: unknown, prepared: Set<string>): unknown {
   // Submittables (a cursor, a query stream) and already named statements go as they are.
   if (!query || typeof query !== 'object' || !('text' in query) || 'submit' in query || (query as { name?: string }).name) return query;
   const text = (query as { text: string }).text;
   if (!preparable.test(text) || text.includes(customPlanMark) || text.includes(`$${maxPreparedParameters + 1}`)) return query;
-  const name = `fd_${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`;
+  const name = statementName(text);
   if (!prepared.has(name)) {
     if (prepared.size >= maxPreparedPerConnection) return query;
     prepared.add(name);

@@ -1,6 +1,6 @@
 /** SMS: texts to the contact's mobile, carried by Twilio (or the simulator). */
 import { normalizePhone } from '../../contacts/rules.js';
-import type { ChannelKind } from '../kind.js';
+import { needsPhone, type ChannelKind } from '../kind.js';
 import { simulatorAdapter } from '../simulator/adapters.js';
 import { maxSmsSegments, smsSize } from '../sms-segments.js';
 import { smsAddressing, twilioSms, twilioWebhookPaths } from './twilio.js';
@@ -10,7 +10,7 @@ export const sms = {
   label: 'SMS',
   provider: true,
   sending: {
-    reach: (contact) => (contact.phone ? null : { missing: 'phone', gap: "SMS needs the contact's phone number" }),
+    reach: needsPhone('SMS'),
     limit(draft) {
       const { segments } = smsSize(draft.body);
       if (segments > maxSmsSegments) {

@@ -1,5 +1,5 @@
 /** WhatsApp: messages to the contact's phone through Meta's Cloud API (or the simulator). */
-import type { ChannelKind } from '../kind.js';
+import { needsPhone, type ChannelKind } from '../kind.js';
 import { whatsappWindowOpen } from '../rules.js';
 import { simulatorAdapter } from '../simulator/adapters.js';
 import { metaHandshake, metaWhatsApp, whatsappAddressing } from './meta.js';
@@ -9,7 +9,7 @@ export const whatsapp = {
   label: 'WhatsApp',
   provider: true,
   sending: {
-    reach: (contact) => (contact.phone ? null : { missing: 'phone', gap: "WhatsApp needs the contact's phone number" }),
+    reach: needsPhone('WhatsApp'),
     /** S4: free-form text only within 24 hours of the patient's last WhatsApp message; a template any time. */
     limit(draft) {
       if (draft.template || whatsappWindowOpen(draft.lastInboundAt, draft.at)) return null;
