@@ -52,6 +52,8 @@ const { values: args } = parseArgs({
     seeded: { type: 'boolean', default: false },
     /** The worker in a process of its own (`--role worker`) beside the web process (`--role web`), as docs/deploying.md suggests at scale. */
     'split-worker': { type: 'boolean', default: false },
+    /** Write the server's CPU profile (node --cpu-prof) into this folder when it stops. */
+    profile: { type: 'string' },
   },
 });
 const volume = { conversations: Number(args.conversations), messages: Number(args.messages) };
@@ -654,8 +656,9 @@ async function freePort(): Promise<number> {
 async function startServer(env: Record<string, string | undefined>): Promise<{ address: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const split = args['split-worker'];
-  const child = spawn('node_modules/.bin/tsx', ['src/main.ts', ...(split ? ['--role', 'web'] : [])], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const worker = split ? spawn('node_modules/.bin/tsx', ['src/main.ts', '--role', 'worker'], { env: { ...env, PORT: String(await freePort()), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] }) : null;
+  const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
+  const child = spawn('node_modules/.bin/tsx', [...profile, 'src/main.ts', ...(split ? ['--role', 'web'] : [])], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const worker = split ? spawn('node_modules/.bin/tsx', [...profile, 'src/main.ts', '--role', 'worker'], { env: { ...env, PORT: String(await freePort()), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] }) : null;
   const address = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error('the server exited');

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { boolean, date, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { organizations, users } from '../orgs/schema.js';
 import { contactTypes, preferredChannels } from './rules.js';
@@ -8,6 +8,14 @@ import type { ProviderChannel } from '../channels/registry.js';
 export const contactTypeEnum = pgEnum('contact_type', contactTypes);
 
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+/**
+ * A column as the trigram search indexes read it: an expression, so that they serve `like`/`ilike`
+ * and nothing else. pg_trgm answers `=` too, and the planner prices an exact lookup there far below
+ * its cost: one clinic's numbers share their area code's trigrams (and its addresses "gmail.com"'s),
+ * so 160 numbers looked up that way took 330 ms, against 1 ms in the unique index.
+ */
+export const searchable = (column: AnyColumn | SQL) => sql`(${column} || '')`;
 
 export const contacts = pgTable(
   'contacts',
@@ -43,8 +51,8 @@ export const contacts = pgTable(
     uniqueIndex('contacts_org_external_key').on(t.orgId, t.externalId),
     // M7: "contains" search on name, email and phone digits, at any position.
     index('contacts_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),
-    index('contacts_email_trgm_idx').using('gin', sql`${t.email} gin_trgm_ops`),
-    index('contacts_phone_trgm_idx').using('gin', sql`${t.phone} gin_trgm_ops`),
+    index('contacts_email_search_idx').using('gin', sql`${searchable(t.email)} gin_trgm_ops`),
+    index('contacts_phone_search_idx').using('gin', sql`${searchable(t.phone)} gin_trgm_ops`),
     index('contacts_org_created_idx').on(t.orgId, t.createdAt.desc(), t.id.desc()),
   ],
 );

@@ -112,7 +112,9 @@ export const conversationUserState = pgTable(
  * The unread count kept, not recounted: how many open, unread, unarchived conversations shown to
  * staff each clinic has, SMS and the rest apart (the inbox privilege sees SMS). Kept by triggers on
  * conversations in the writing transaction (migration 0023_inbound_lanes_unread_counts), spread over 16 rows per
- * clinic and class (a hash of the conversation's id) so concurrent writers rarely wait on one row.
+ * clinic and class, a transaction writing only the one its id names (migration 0030): concurrent writers
+ * rarely wait on one row and never deadlock over a clinic's rows. Only a clinic and class's sum is a
+ * count; one row alone may be below zero.
  * A user's count is the sum of the buckets they see, less their muted conversations' (`unreadFor`).
  */
 export const unreadCounts = pgTable(

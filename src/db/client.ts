@@ -119,3 +119,10 @@ const quietLogger = new Logger(() => () => {});
  * means NULLS FIRST, which such an index cannot serve.
  */
 export const newestFirst = (column: AnyColumn) => sql`${column} desc nulls last`;
+
+/**
+ * `column in (values)` for a batch's exact texts, as a semi-join on one array parameter: one
+ * prepared statement whatever the batch's size (an in-list is a new statement for every length, and
+ * past 64 values not prepared at all), planned as index lookups one per value.
+ */
+export const amongTexts = (column: AnyColumn, values: readonly string[]) => sql`${column} in (select unnest(${sql.param(values)}::text[]))`;

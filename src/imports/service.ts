@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { auditActor, recordAudit, type AuditEntry } from '../audit/service.js';
-import type { Tx } from '../db/client.js';
+import { amongTexts, type Tx } from '../db/client.js';
 import { contacts } from '../contacts/schema.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
@@ -104,21 +104,19 @@ const importFlags = (optedOut: readonly string[]) =>
 
 async function candidatesFor(db: Deps['db'] | Tx, orgId: string, batch: Pending[]): Promise<ExistingContact[]> {
   const pick = (f: 'externalId' | 'phone' | 'email') => batch.map((p) => p.draft[f]).filter((v): v is string => Boolean(v));
-  const [ids, phones, emails] = [pick('externalId'), pick('phone'), pick('email')];
-  const rows = await db
-    .select(existingColumns)
-    .from(contacts)
-    .where(
-      and(
-        eq(contacts.orgId, orgId),
-        or(
-          ids.length ? inArray(contacts.externalId, ids) : undefined,
-          phones.length ? inArray(contacts.phone, phones) : undefined,
-          emails.length ? inArray(contacts.email, emails) : undefined,
-        ),
-      ),
-    );
-  return rows.map(({ optedOut, ...row }) => ({ ...row, ...importFlags(optedOut) }));
+  // One indexed lookup per key (an `or` of them would read every contact of the organization).
+  const byKey = [
+    [contacts.externalId, pick('externalId')],
+    [contacts.phone, pick('phone')],
+    [contacts.email, pick('email')],
+  ] as const;
+  const found = new Map<string, ExistingContact>();
+  for (const [column, values] of byKey) {
+    if (!values.length) continue;
+    const rows = await db.select(existingColumns).from(contacts).where(and(eq(contacts.orgId, orgId), amongTexts(column, values)));
+    for (const { optedOut, ...row } of rows) found.set(row.id, { ...row, ...importFlags(optedOut) });
+  }
+  return [...found.values()];
 }
 
 const newOptOuts = (flags: Partial<Pick<ContactDraft, 'optedOutSms' | 'optedOutEmail' | 'optedOutWhatsapp'>>) =>

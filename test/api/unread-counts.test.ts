@@ -140,4 +140,23 @@ describe('kept unread counts (issue 21)', () => {
       { numRuns: 30, seed: 21 },
     );
   });
+
+  it("a transaction writes one count row per clinic and class, however many of its conversations it changes", async () => {
+    // Filing a burst changes dozens of one clinic's conversations in several statements; had each
+    // conversation its own row of the 16, two filing transactions would take them in different
+    // orders and deadlock.
+    const threads: string[] = [];
+    await apply({ op: 'create', threads: Array.from({ length: 4 }, () => ({ clinic: 0, channel: 'sms' as const, unread: false, open: true })) }, threads);
+    for (let i = 0; i < 9; i++) await apply({ op: 'create', threads: Array.from({ length: 4 }, () => ({ clinic: 0, channel: 'sms' as const, unread: false, open: true })) }, threads);
+    const written = await ctx.deps.db.transaction(async (tx) => {
+      for (let i = 0; i < threads.length; i += 10) {
+        await tx.execute(sql`update conversations set unread = true where id in (${sql.join(threads.slice(i, i + 10).map((id) => sql`${id}::uuid`), sql`, `)})`);
+      }
+      const { rows } = await tx.execute<{ n: number }>(sql`select count(*)::int as n from unread_counts where xmin = pg_current_xact_id()::xid`);
+      return rows[0].n;
+    });
+    expect(threads).toHaveLength(40);
+    expect(written).toBe(1);
+    for (const user of users) expect((await user.client.get('/api/v1/unread-count')).body.unread, user.name).toBe(await recount(user));
+  });
 });
