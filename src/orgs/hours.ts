@@ -18,13 +18,20 @@ export const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(
 /** 510 → "08:30". */
 export const clockTime = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
+/** One formatter per zone: building an Intl.DateTimeFormat costs far more than using one, and filing a burst asks thousands of times. */
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+function zoneFormat(timezone: string): Intl.DateTimeFormat {
+  let format = zoneFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    zoneFormats.set(timezone, format);
+  }
+  return format;
+}
+
 /** The zone's offset from UTC at this instant, in minutes (New York in winter: -300). */
 function offsetAt(at: Date, timezone: string): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
+  const parts = Object.fromEntries(zoneFormat(timezone).formatToParts(at).map((p) => [p.type, p.value]));
   const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
   return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
 }
