@@ -30,16 +30,20 @@ type Collected = Awaited<ReturnType<typeof collectMedia>>;
  */
 export async function processInboundEvent(deps: Deps, job: { eventId: string }, opts: { lastTry?: boolean } = {}): Promise<void> {
   const { eventId } = job;
-  const [event] = await deps.db.select({ lane: inboundEvents.lane, processedAt: inboundEvents.processedAt }).from(inboundEvents).where(eq(inboundEvents.id, eventId));
-  if (!event || event.processedAt) return;
   const failedEarlier: string[] = [];
   const fetched = new Map<string, Collected>();
   for (;;) {
-    const batch = await deps.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${laneLockClass}, ${event.lane})`);
-      const lanes = [event.lane, ...(await freeLanes(tx, event.lane, failedEarlier))];
-      return fileLanes(deps, tx, { id: eventId, lane: event.lane }, lanes, fetched, failedEarlier);
+    const batch = await oneAtATime(deps.db, async () => {
+      // Read after waiting its turn: the transaction before it may have filed this event with its own.
+      const [event] = await deps.db.select({ lane: inboundEvents.lane, processedAt: inboundEvents.processedAt }).from(inboundEvents).where(eq(inboundEvents.id, eventId));
+      if (!event || event.processedAt) return null;
+      return deps.db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(${laneLockClass}, ${event.lane})`);
+        const lanes = [event.lane, ...(await freeLanes(tx, event.lane, failedEarlier))];
+        return fileLanes(deps, tx, { id: eventId, lane: event.lane }, lanes, fetched, failedEarlier);
+      });
     });
+    if (!batch) return;
     const now = deps.clock.now().getTime();
     for (const filed of batch.filed) deps.metrics.inboundFilingLag.observe((now - filed.receivedAt.getTime()) / 1000);
     if (batch.ownError !== undefined) throw batch.ownError;
@@ -55,6 +59,20 @@ export async function processInboundEvent(deps: Deps, job: { eventId: string }, 
       }
     }
   }
+}
+
+/**
+ * A worker's filing transactions, one after another (per database handle, so per worker): jobs that
+ * come together would otherwise each open one for their own event and interleave their statements,
+ * every one of them slower; waiting, the first takes every lane with pending events and files them
+ * together, and the others find theirs filed. Workers in other processes still file beside it,
+ * kept apart by the lanes' locks.
+ */
+const filing = new WeakMap<object, Promise<unknown>>();
+function oneAtATime<T>(worker: object, body: () => Promise<T>): Promise<T> {
+  const turn = (filing.get(worker) ?? Promise.resolve()).catch(() => {}).then(body);
+  filing.set(worker, turn);
+  return turn;
 }
 
 interface LaneBatch {
