@@ -17,6 +17,11 @@ export async function loadConversation(db: DbOrTx, actor: Actor, id: string, opt
     .from(conversations)
     .where(and(eq(conversations.id, id), eq(conversations.orgId, actor.orgId), shownToStaff));
   const [row] = opts.lock ? await query.for('update') : await query;
+  return assertConversationAccess(actor, row);
+}
+
+/** loadConversation's checks on a conversation already read (shown to staff, of the actor's organization). */
+export function assertConversationAccess<R extends Pick<ConversationRow, 'clinicId' | 'channel'>>(actor: Actor, row: R | undefined): R {
   if (!row) throw notFound('conversation');
   assertClinicAccess(actor, row.clinicId);
   if (row.channel === 'sms') assertSmsAccess(actor);

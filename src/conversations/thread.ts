@@ -9,9 +9,9 @@ import { notFound } from '../errors.js';
 import { sendableChannels } from './rules.js';
 import { optOutsOf } from '../contacts/opt-outs.js';
 import { conversations, messages } from './schema.js';
-import { loadConversation, visibleMessages } from './access.js';
+import { assertConversationAccess, loadConversation, shownToStaff, visibleMessages } from './access.js';
 import { conversationHooks } from './hooks.js';
-import { conversationById, conversationJson, conversationSelect, eventScope, messageSelect, messagesJson } from './views.js';
+import { conversationJson, conversationSelect, eventScope, messageSelect, messagesJson } from './views.js';
 
 export async function getConversation(
   deps: Deps,
@@ -19,7 +19,10 @@ export async function getConversation(
   id: string,
   page: { limit: number; cursor?: string },
 ) {
-  const conversation = await loadConversation(deps.db, actor, id);
+  // The thread's row with its joins, read once: the access checks and the answer both come from it.
+  const [thread] = await conversationSelect(actor.userId, deps.db).where(and(eq(conversations.id, id), eq(conversations.orgId, actor.orgId), shownToStaff));
+  if (!thread) throw notFound('conversation');
+  const conversation = assertConversationAccess(actor, thread.c);
   const after = readCursor(page.cursor);
   const rows = await messageSelect(deps.db)
     .where(
@@ -36,7 +39,7 @@ export async function getConversation(
   const contact = await contactInOrg(deps.db, actor.orgId, conversation.contactId);
   await recordAudit(deps.db, { ...auditActor(actor), action: 'conversation.view', subject: { type: 'conversation', id } });
   return {
-    ...(await conversationById(deps, actor, id)),
+    ...conversationJson(thread, deps.clock.now()),
     availableChannels: sendableChannels(contact, { hasGuestLink: (await conversationHooks().currentGuestLink(deps.db, id)) !== null }),
     optedOut: optOutsOf(contact),
     messages: items,
