@@ -277,7 +277,7 @@ async function sendSpread(deps: Deps, databaseUrl: string, address: string, auth
   if (targets.length < 2) throw new Error('send spread: the data set has no open SMS threads to send into');
   const body = 'Benchmark: your appointment is confirmed.';
   const app = await buildApp(deps);
-  const recorded = await recordSend(app, auth, targets[0], body).finally(() => app.close());
+  const recorded = await recordSend(app, auth, { ...targets[0], orgId }, body).finally(() => app.close());
   let n = 0;
   const r = await autocannon({
     url: address,
