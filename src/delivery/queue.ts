@@ -31,6 +31,13 @@ export async function enqueueDelivery(tx: DbOrTx, messageId: string): Promise<vo
 export const inboundTask = 'process_inbound';
 
 /**
+ * Filing comes before sending (graphile-worker takes lower numbers first; everything else is 0): a
+ * campaign's thousands of queued deliveries must not keep its replies from the inbox. Filing is
+ * batched, so a burst of replies holds the sends back seconds, not minutes.
+ */
+export const inboundPriority = -1;
+
+/**
  * S3: accepts a provider's inbound message in one statement: finds the organization that owns the
  * address it was sent to, stores the raw event with its processing job — or nothing, when no one
  * owns the address or the provider already delivered this id — so the webhook answers at once.
@@ -55,6 +62,6 @@ export async function acceptInbound(
       where a.channel = ${event.channel} and a.released_at is null and ${owner}
       on conflict (channel, provider_message_id) do nothing
       returning id)
-    select id, graphile_worker.add_job(${inboundTask}, json_build_object('eventId', id, ${requestIdEntry()}), max_attempts := ${maxDeliveryTries}) from accepted`);
+    select id, graphile_worker.add_job(${inboundTask}, json_build_object('eventId', id, ${requestIdEntry()}), max_attempts := ${maxDeliveryTries}, priority := ${inboundPriority}) from accepted`);
   return rows.length > 0;
 }

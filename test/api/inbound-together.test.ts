@@ -11,6 +11,8 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { processInboundEvent } from '../../src/channels/process-inbound.js';
 import { contactsByPhone } from '../../src/contacts/service.js';
+import { enqueueDelivery, inboundTask } from '../../src/delivery/queue.js';
+import { randomUUID } from 'node:crypto';
 import { sealForColumn } from '../../src/encryption/columns.js';
 import { buyClinicNumber, FakeTwilio, twilioEnv, twilioTextWebhook } from '../fakes/twilio.js';
 import { setupApp, signupOrg, type Org, type TestContext } from '../helpers.js';
@@ -172,5 +174,24 @@ describe("a burst's senders are found by their number's own index", () => {
     const plan = JSON.stringify(rows[0]['QUERY PLAN']);
     expect(plan).not.toMatch(/contacts_phone_(trgm|search)_idx/);
     expect(await contactsByPhone(ctx.deps.db, org.orgId, phones)).toHaveLength(160);
+  });
+});
+
+describe('a reply is filed before a queue of sends', () => {
+  it("comes first in the worker's queue, ahead of deliveries queued before it", async () => {
+    // A campaign queued thousands of sends; a patient answers while they wait.
+    await ctx.deps.db.transaction(async (tx) => {
+      for (let i = 0; i < 20; i++) await enqueueDelivery(tx, randomUUID());
+    });
+    const eventId = await eventOf(await patientTexts('+14155550901', 'Is the 3pm still on?'));
+    // graphile-worker takes the lowest priority number first, then the earliest run_at, then the oldest id.
+    const { rows } = await ctx.deps.db.execute<{ task: string; payload: { eventId?: string } }>(sql`
+      select t.identifier as task, j.payload from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+      where j.locked_at is null order by j.priority, j.run_at, j.id`);
+    const reply = rows.findIndex((r) => r.task === inboundTask && r.payload.eventId === eventId);
+    const firstSend = rows.findIndex((r) => r.task === 'deliver_message');
+    expect(reply).toBeGreaterThanOrEqual(0);
+    expect(reply).toBeLessThan(firstSend);
+    await ctx.deps.db.execute(sql`delete from graphile_worker._private_jobs where key like 'deliver:%'`);
   });
 });
