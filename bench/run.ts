@@ -29,6 +29,9 @@ import type { KeyRing } from '../src/encryption/keys.js';
 import { acceptColumnBoundTexts, pgArray, storedPhrases } from './dataset.js';
 import { recordRead, recordSend, replayRead, replaySend } from './send-replay.js';
 import { buildApp } from '../src/server.js';
+import { deliverTask, inboundTask } from '../src/delivery/queue.js';
+import { pushTask } from '../src/notifications/push.js';
+import { webhookDeliverTask } from '../src/hooks/queue.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -341,6 +344,17 @@ async function filingSplit(address: string): Promise<Record<string, number>> {
 async function statementsSent(address: string): Promise<number> {
   const text = await (await fetch(`${address}/metrics`)).text();
   return Number(/^frontdesk_db_statements_total (\d+)/m.exec(text)?.[1] ?? NaN);
+}
+
+/** Waits (up to two minutes) until the worker has no job left to run but its schedules. */
+async function queueDrained(deps: Deps): Promise<void> {
+  for (let i = 0; i < 1200; i++) {
+    const { rows } = await deps.db.execute<{ n: number }>(sql`
+      select count(*)::int as n from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+      where t.identifier in (${deliverTask}, ${inboundTask}, ${pushTask}, ${webhookDeliverTask}) and j.attempts < j.max_attempts and j.run_at <= now()`);
+    if (rows[0].n === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Waits for the worker to file every accepted event, then reads how long each of the tagged ones took from acceptance to visible. */
@@ -727,6 +741,8 @@ async function main(): Promise<void> {
     const threadId = probe.conversation_id;
 
     const staffScenarios = async () => {
+      // Measured on their own: the sends queued by the scenarios before (held back by the burst's filing) delivered first.
+      await queueDrained(deps);
       const cookies = await staffSessions(deps, address, owner, orgId, 200);
       return [await staffOnline(deps, address, clinicNumber, twilio.authToken, cookies.slice(0, 20), 20), await staffOnline(deps, address, clinicNumber, twilio.authToken, cookies, 20)];
     };
