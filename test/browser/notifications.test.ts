@@ -46,6 +46,15 @@ async function signedIn(width = 1440, height = 900): Promise<Page> {
     Object.defineProperty(Recorded, 'permission', { get: () => Real.permission });
     Object.defineProperty(Recorded, 'requestPermission', { value: Real.requestPermission.bind(Real) });
     Object.assign(window, { Notification: Recorded, __shown: shown, __click: (i: number) => instances[i]!.onclick?.(new Event('click')) });
+    // The page's event stream says `ready` once the server delivers to it: what a patient writes before then is not news to this page.
+    const RealSource = window.EventSource;
+    class Watched extends RealSource {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        super(url, init);
+        this.addEventListener('ready', () => Object.assign(window, { __live: true }));
+      }
+    }
+    Object.assign(window, { EventSource: Watched });
   });
   const page = await context.newPage();
   await page.goto(base);
@@ -55,6 +64,9 @@ async function signedIn(width = 1440, height = 900): Promise<Page> {
   await page.getByRole('list', { name: 'Conversations' }).waitFor();
   return page;
 }
+
+/** Until the page's live stream is open: a message sent sooner reaches the list but rings no bell (it happened before the page listened). */
+const listening = (page: Page) => page.waitForFunction(() => (window as unknown as { __live?: boolean }).__live === true);
 
 const shown = (page: Page) => page.evaluate(() => (window as unknown as { __shown: Shown[] }).__shown);
 
@@ -80,6 +92,7 @@ describe('notifications while the app is open', () => {
 
     await page.getByRole('link', { name: /Inbox/ }).click();
     await page.getByRole('list', { name: 'Conversations' }).waitFor();
+    await listening(page);
     const first = await inbound(org, 'My biopsy came back, can we talk?', '+14155550901', { name: 'Maria Gonzalez' });
     await expect.poll(() => shown(page), { timeout: 10_000 }).toHaveLength(1);
     const [note] = await shown(page);
@@ -94,6 +107,7 @@ describe('notifications while the app is open', () => {
     await page.getByText(/· muted/).waitFor();
     await page.goto(`${base}/`);
     await page.getByRole('list', { name: 'Conversations' }).waitFor();
+    await listening(page);
     const muted = await inbound(org, 'Hello again', '+14155550901');
     expect(muted.conversationId).toBe(first.conversationId);
     const other = await inbound(org, 'Can I book a cleaning?', '+14155550902', { name: 'James Carter' });
