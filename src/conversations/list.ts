@@ -22,14 +22,8 @@ function overdueCondition(overdue: boolean, now: Date): SQL {
 }
 
 
-/**
- * Above this many matching contacts, the search hands PostgreSQL the subquery instead of the ids
- * (one array parameter). Given the subquery for the commonest surname (1,840 contacts of an
- * organization of the bench's data set) it walked the organization's activity index testing each
- * thread's contact, 233 ms; given the ids, 17 ms. Past this many, so many threads match that the
- * walk finds a page soon.
- */
-const contactIdsInline = 5000;
+/** Above this many matching contacts, the search hands PostgreSQL the subquery instead of the ids. */
+const contactIdsInline = 1000;
 /** Above this many matching messages, likewise for the words of a search. */
 const textHitsInline = 2000;
 
@@ -46,8 +40,7 @@ async function searchCondition(deps: Deps, actor: Actor, q: string): Promise<SQL
   // The matching contacts first, as ids: with a handful of them PostgreSQL reads their threads by
   // contact; given the subquery it would walk the whole organization's activity index instead.
   const ids = (await matching.limit(contactIdsInline + 1)).map((r) => r.id);
-  const byContact =
-    ids.length > contactIdsInline ? inArray(conversations.contactId, matching) : ids.length ? sql`${conversations.contactId} = any(${sql.param(ids)}::uuid[])` : sql`false`;
+  const byContact = ids.length > contactIdsInline ? inArray(conversations.contactId, matching) : ids.length ? inArray(conversations.contactId, ids) : sql`false`;
   if (!tsquery) return and(byContact, customPlan)!;
   const matchingMessages = reads
     .select({ id: messages.conversationId })
@@ -55,14 +48,11 @@ async function searchCondition(deps: Deps, actor: Actor, q: string): Promise<SQL
     .where(and(eq(messages.orgId, actor.orgId), sql`${messages.search} @@ ${tsquery}::tsquery`, customPlan));
   // Likewise the words: a rare word's few threads go in as ids, so PostgreSQL fetches them by key
   // instead of walking every thread of the organization to test each against the word (0.7 s at
-  // 60,000 threads when nothing matches). A common word is tested thread by thread as the newest
-  // are walked, on each thread's own messages: the newest threads match it soon enough. (As a
-  // subquery PostgreSQL would gather every matching message first: "please", in 131,902 messages
-  // of a bench organization, 351 ms; thread by thread, 77 ms. OFFSET 0 keeps it per thread.)
+  // 60,000 threads when nothing matches). A common word keeps the subquery: the newest threads
+  // match it soon enough.
   const hits = await matchingMessages.limit(textHitsInline);
   const threads = [...new Set(hits.map((h) => h.id))];
-  const inThread = sql`exists (select 1 from ${messages} m where m.conversation_id = ${conversations.id} and m.org_id = ${actor.orgId} and m.search @@ ${tsquery}::tsquery offset 0)`;
-  const byText = hits.length >= textHitsInline ? inThread : threads.length ? inArray(conversations.id, threads) : sql`false`;
+  const byText = hits.length >= textHitsInline ? inArray(conversations.id, matchingMessages) : threads.length ? inArray(conversations.id, threads) : sql`false`;
   return and(or(byContact, byText), customPlan)!;
 }
 
