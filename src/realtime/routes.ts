@@ -182,7 +182,8 @@ export function realtimeRoutes(app: App, deps: Deps): void {
           if (!mayReceive(actor, await sharedFacts(event))) return;
           const { orgId: _org, id, ...visible } = event;
           write(frame(event.type, visible, id));
-          if (event.type === 'message.created' && event.messageId && !replaying) await notify(event);
+          // Not awaited: the notification's two reads would hold up every event after it on this stream.
+          if (event.type === 'message.created' && event.messageId && !replaying) void notify(event).catch((e) => request.log.error({ err: e }, 'a notification failed'));
         }
         if (event.type !== 'conversation.typing') scheduleUnread();
       };
