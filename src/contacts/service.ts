@@ -156,15 +156,14 @@ export async function findOrCreateContact(
   return winner;
 }
 
-/** findOrCreateContact for many phones of one organization at once (a batch of filed texts): by phone, in three statements at most. */
 /** The organization's contacts with these numbers (E.164), by the numbers' unique index. */
 export const contactsByPhone = (db: DbOrTx, orgId: string, phones: readonly string[]) =>
   db.select().from(contacts).where(and(eq(contacts.orgId, orgId), amongTexts(contacts.phone, phones)));
 
+/** findOrCreateContact for many phones of one organization at once (a batch of filed texts): by phone, in three statements at most. */
 export async function findOrCreateContactsByPhone(db: DbOrTx, orgId: string, senders: { phone: string; name?: string }[]): Promise<Map<string, ContactRow>> {
   const phones = [...new Set(senders.map((s) => s.phone))];
-  const byPhone = async (list: string[]) => contactsByPhone(db, orgId, list);
-  const found = new Map((await byPhone(phones)).map((c) => [c.phone!, c]));
+  const found = new Map((await contactsByPhone(db, orgId, phones)).map((c) => [c.phone!, c]));
   const missing = phones.filter((p) => !found.has(p));
   if (missing.length) {
     const names = new Map<string, string>();
@@ -176,7 +175,7 @@ export async function findOrCreateContactsByPhone(db: DbOrTx, orgId: string, sen
       .returning();
     for (const c of created) found.set(c.phone!, c);
     const lost = missing.filter((p) => !found.has(p));
-    if (lost.length) for (const c of await byPhone(lost)) found.set(c.phone!, c);
+    if (lost.length) for (const c of await contactsByPhone(db, orgId, lost)) found.set(c.phone!, c);
   }
   return found;
 }

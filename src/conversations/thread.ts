@@ -9,9 +9,9 @@ import { notFound } from '../errors.js';
 import { sendableChannels } from './rules.js';
 import { optOutsOf } from '../contacts/opt-outs.js';
 import { conversations, messages } from './schema.js';
-import { assertConversationAccess, loadConversation, shownToStaff, visibleMessages } from './access.js';
+import { assertConversationAccess, loadConversation, visibleMessages } from './access.js';
 import { conversationHooks } from './hooks.js';
-import { conversationJson, conversationSelect, eventScope, messageSelect, messagesJson } from './views.js';
+import { conversationJson, conversationRow, conversationSelect, eventScope, messageSelect, messagesJson } from './views.js';
 
 export async function getConversation(
   deps: Deps,
@@ -20,8 +20,7 @@ export async function getConversation(
   page: { limit: number; cursor?: string },
 ) {
   // The thread's row with its joins, read once: the access checks and the answer both come from it.
-  const [thread] = await conversationSelect(actor.userId, deps.db).where(and(eq(conversations.id, id), eq(conversations.orgId, actor.orgId), shownToStaff));
-  if (!thread) throw notFound('conversation');
+  const thread = await conversationRow(deps.db, actor, id);
   const conversation = assertConversationAccess(actor, thread.c);
   const after = readCursor(page.cursor);
   const rows = await messageSelect(deps.db)

@@ -103,12 +103,16 @@ export function conversationJson(row: ConversationSelectRow, now: Date) {
 }
 
 
-/** One conversation as the list shows it; `overdue` is judged by the clock the rest of the request uses. */
-export async function conversationById(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, id: string) {
-  const db = deps.db;
+/** One conversation of the actor's organization shown to staff, with the list's joins (404 when there is none; the caller checks the clinic). */
+export async function conversationRow(db: DbOrTx, actor: Actor, id: string) {
   const [row] = await conversationSelect(actor.userId, db).where(and(eq(conversations.id, id), eq(conversations.orgId, actor.orgId), shownToStaff));
   if (!row) throw notFound('conversation');
-  return conversationJson(row, deps.clock.now());
+  return row;
+}
+
+/** One conversation as the list shows it; `overdue` is judged by the clock the rest of the request uses. */
+export async function conversationById(deps: Pick<Deps, 'db' | 'clock'>, actor: Actor, id: string) {
+  return conversationJson(await conversationRow(deps.db, actor, id), deps.clock.now());
 }
 
 const sender = alias(users, 'sender');

@@ -5,7 +5,7 @@
  */
 import type { ProviderChannel } from '../channels/registry.js';
 import type { Readable } from 'node:stream';
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.js';
 import { auditActor, recordAudit, type AuditEntry } from '../audit/service.js';
 import { amongTexts, type Tx } from '../db/client.js';

@@ -96,5 +96,5 @@ describe.skipIf(!bin)('read replica: a real streaming standby (B4)', () => { // 
 
 if (!bin) describe('read replica', () => {
   // Reason: a streaming replica needs initdb, pg_ctl, pg_basebackup and postgres; without them there is nothing real to test against, and a stand-in would prove nothing.
-  it.skip('skipped: no PostgreSQL server binaries (initdb, pg_ctl, pg_basebackup, postgres) in PG_BIN, /usr/lib/postgresql/*/bin or pg_config --bindir', () => {});
+  it.skip('skipped: no PostgreSQL server binaries (initdb, pg_ctl, pg_basebackup, postgres) in PG_BIN, /usr/lib/postgresql/*/bin or pg_config --bindir', () => {}); // reason: no server binaries to start a real standby from (see above)
 });
